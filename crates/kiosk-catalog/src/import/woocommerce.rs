@@ -1,0 +1,430 @@
+//! WooCommerce product CSV exports: simple, variable (with variation rows),
+//! grouped and external products.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::csv_input::{Column, CsvFile, Limits, Row};
+use super::fields::{self, Skipped};
+use super::{Issue, Issues, Parsed, ProductRow, Progress, Rule, VariantRow, Writer, store_file};
+use crate::error::{Error, Result};
+
+const COLUMNS: &[Column] = &[
+    Column::optional("ID"),
+    Column::required("Type").localized(&["Soort", "Tipe", "類型"]),
+    Column::optional("SKU").localized(&["Artikelnummer", "Kode", "貨號"]),
+    Column::required("Name").localized(&["Naam", "Nama", "名稱"]),
+    Column::optional("Published").localized(&["Gepubliceerd", "Diterbitkan"]),
+    Column::optional("Short description").localized(&["Korte beschrijving", "Deskripsi singkat"]),
+    Column::optional("Description").localized(&["Beschrijving", "Deskripsi", "描述"]),
+    Column::optional("In stock?").localized(&["Op voorraad?", "Tersedia?"]),
+    Column::optional("Stock").localized(&["Voorraad", "Stok", "庫存"]),
+    Column::optional("Sale price").localized(&["Actieprijs", "Harga obral", "特價"]),
+    Column::optional("Regular price").localized(&["Reguliere prijs", "Harga normal", "原價"]),
+    Column::optional("Categories").localized(&["Categorieën", "Kategori", "分類"]),
+    Column::optional("Tags").localized(&["Tags", "Label", "標籤"]),
+    Column::optional("Images").localized(&["Afbeeldingen", "Gambar", "圖片"]),
+    Column::optional("Parent").localized(&["Hoofdproduct", "Induk", "上層"]),
+    Column::optional("Grouped products").localized(&["Gegroepeerde producten"]),
+    Column::optional("Attribute 1 name"),
+    Column::optional("Attribute 1 value(s)"),
+    Column::optional("Attribute 2 name"),
+    Column::optional("Attribute 2 value(s)"),
+    Column::optional("Attribute 3 name"),
+    Column::optional("Attribute 3 value(s)"),
+];
+
+/// A variation whose parent had not been read yet.
+struct Pending {
+    parent: String,
+    variant: VariantRow,
+    file: String,
+}
+
+pub(crate) fn read(
+    source: &Path,
+    limits: Limits,
+    writer: &mut Writer,
+    issues: &mut Issues,
+    progress: &mut dyn Progress,
+) -> Result<Parsed> {
+    let file_path = if source.is_dir() {
+        super::single_csv(source)?
+    } else {
+        source.to_path_buf()
+    };
+    let dir = file_path.parent().map(Path::to_path_buf);
+    let mut file = CsvFile::open(&file_path, COLUMNS, limits, issues)?;
+    let source_name = file.name.clone();
+    let store = store_file::read_or_default(dir.as_deref(), &source_name, issues)?;
+    writer
+        .connection()
+        .execute_batch("CREATE TEMP TABLE woo_ids (woo_id TEXT PRIMARY KEY, product_id TEXT NOT NULL) WITHOUT ROWID;
+                        CREATE TEMP TABLE woo_pending (parent TEXT NOT NULL, json TEXT NOT NULL, line INTEGER NOT NULL);")
+        .map_err(Error::sqlite("preparing the WooCommerce import"))?;
+    progress.phase("products", file.total_bytes());
+    let mut groups: Vec<(String, Vec<String>, u64)> = Vec::new();
+    let mut n = 0u64;
+    while let Some(row) = file.next_row(issues)? {
+        n += 1;
+        if n.is_multiple_of(1024) {
+            progress.set(row.bytes_read());
+        }
+        let kind = row.string("Type").unwrap_or_default().to_ascii_lowercase();
+        let kinds: Vec<&str> = kind.split(',').map(str::trim).collect();
+        let name = row.string("Name").unwrap_or_default();
+        let published = row.get("Published").is_none_or(|p| p.trim() == "1");
+        if !published {
+            issues.push(row.issue(
+                "Published",
+                Rule::Inactive,
+                format!("{name:?} is not published: row skipped"),
+            ));
+            continue;
+        }
+        if kinds
+            .iter()
+            .any(|k| matches!(*k, "external" | "virtual" | "downloadable"))
+        {
+            issues.push(row.issue(
+                "Type",
+                Rule::NotInStore,
+                format!("{name:?} ({kind}) is not sold on the shop floor: row skipped"),
+            ));
+            continue;
+        }
+        if kinds.contains(&"variation") {
+            read_variation(&row, writer, issues, &source_name)?;
+            continue;
+        }
+        if kinds.contains(&"grouped") {
+            let items = fields::list(row.get("Grouped products").as_deref(), ',');
+            issues.push(row.issue(
+                "Type",
+                Rule::Grouped,
+                format!("{name:?} groups {} products: they are imported on their own rows and linked as a bundle", items.len()),
+            ));
+            groups.push((name, items, row.line));
+            continue;
+        }
+        if !kinds.iter().any(|k| matches!(*k, "simple" | "variable")) {
+            issues.push(row.issue(
+                "Type",
+                Rule::NotInStore,
+                format!("unknown product type {kind:?}: row skipped"),
+            ));
+            continue;
+        }
+        read_product(&row, kinds.contains(&"variable"), writer, issues)?;
+    }
+    progress.set(file.total_bytes());
+    resolve_pending(writer, issues)?;
+    for (name, items, line) in groups {
+        for item in items {
+            match lookup(writer, &item)? {
+                Some(rowid) => writer.insert_link(rowid, "bundle", &name)?,
+                None => issues.push(Issue {
+                    file: source_name.clone(),
+                    line,
+                    column: None,
+                    field: Some("Grouped products".into()),
+                    rule: Rule::UnknownReference,
+                    message: format!("{name:?} groups {item:?}, which is not in the file"),
+                }),
+            }
+        }
+    }
+    Ok(Parsed {
+        store: store.info,
+        low_stock_threshold: store.low_stock_threshold,
+        stock_as_of: store.stock_as_of,
+        vocabulary: crate::vocabulary::default_concepts(),
+    })
+}
+
+fn product_id(row: &Row<'_>) -> Option<String> {
+    row.string("SKU")
+        .or_else(|| row.string("ID").map(|id| format!("woo-{id}")))
+}
+
+fn read_product(
+    row: &Row<'_>,
+    variable: bool,
+    writer: &mut Writer,
+    issues: &mut Issues,
+) -> Result<()> {
+    let Some(id) = product_id(row) else {
+        issues.push(row.issue(
+            "SKU",
+            Rule::MissingField,
+            "a product needs a SKU or an ID: row skipped",
+        ));
+        return Ok(());
+    };
+    let Some(title) = row.string("Name") else {
+        issues.push(row.issue(
+            "Name",
+            Rule::MissingField,
+            format!("product {id} has no name: row skipped"),
+        ));
+        return Ok(());
+    };
+    let price = match price(row, issues) {
+        Ok(p) => p,
+        Err(Skipped) => return Ok(()),
+    };
+    if !variable && price.is_none() {
+        issues.push(row.issue(
+            "Regular price",
+            Rule::MissingPrice,
+            format!("product {id} has no price: row skipped"),
+        ));
+        return Ok(());
+    }
+    let description = row
+        .get("Description")
+        .or_else(|| row.get("Short description"))
+        .map(|d| fields::strip_html(&d))
+        .unwrap_or_default();
+    let category = row
+        .get("Categories")
+        .and_then(|c| {
+            c.split(',')
+                .next()
+                .and_then(|path| path.rsplit('>').next())
+                .map(|s| s.trim().to_string())
+        })
+        .filter(|s| !s.is_empty());
+    let product = ProductRow {
+        id: id.clone(),
+        title,
+        brand: None,
+        category,
+        description,
+        tags: fields::list(row.get("Tags").as_deref(), ','),
+        price,
+        location_id: None,
+        image: row
+            .get("Images")
+            .and_then(|i| i.split(',').next().map(|s| s.trim().to_string())),
+        goes_with: Vec::new(),
+        file: String::new(),
+        line: row.line,
+    };
+    let Some(rowid) = writer.insert_product(&product)? else {
+        issues.push(row.issue(
+            "SKU",
+            Rule::DuplicateProduct,
+            format!("product {id} appears twice: the first row is kept"),
+        ));
+        return Ok(());
+    };
+    if let Some(woo_id) = row.string("ID") {
+        writer
+            .connection()
+            .execute(
+                "INSERT OR IGNORE INTO woo_ids (woo_id, product_id) VALUES (?1, ?2)",
+                [&woo_id, &id],
+            )
+            .map_err(Error::sqlite("recording a WooCommerce id"))?;
+    }
+    if !variable {
+        // A simple product is its own single variant.
+        let variant = VariantRow {
+            sku: id.clone(),
+            options: attributes(row, false),
+            price,
+            barcode: None,
+            quantity: fields::quantity(row, "Stock", issues),
+            available: available(row),
+            location_id: None,
+            line: row.line,
+        };
+        writer.insert_variant(rowid, &variant)?;
+    }
+    Ok(())
+}
+
+fn read_variation(
+    row: &Row<'_>,
+    writer: &mut Writer,
+    issues: &mut Issues,
+    file: &str,
+) -> Result<()> {
+    let Some(parent) = row.string("Parent") else {
+        issues.push(row.issue(
+            "Parent",
+            Rule::MissingField,
+            "a variation needs its Parent: row skipped",
+        ));
+        return Ok(());
+    };
+    let Ok(price) = price(row, issues) else {
+        return Ok(());
+    };
+    let options = attributes(row, true);
+    let sku = row.string("SKU").unwrap_or_else(|| {
+        let base = row
+            .string("ID")
+            .map_or_else(|| parent.clone(), |id| format!("woo-{id}"));
+        fields::make_sku(&base, &options)
+    });
+    let variant = VariantRow {
+        sku,
+        options,
+        price,
+        barcode: None,
+        quantity: fields::quantity(row, "Stock", issues),
+        available: available(row),
+        location_id: None,
+        line: row.line,
+    };
+    match lookup(writer, &parent)? {
+        Some(rowid) => insert_variation(writer, issues, rowid, &variant, file),
+        None => {
+            let pending = Pending {
+                parent,
+                variant,
+                file: file.to_string(),
+            };
+            let json = serde_json::json!({
+                "sku": pending.variant.sku,
+                "options": pending.variant.options,
+                "price": pending.variant.price.map(|m| m.minor),
+                "quantity": pending.variant.quantity,
+                "available": pending.variant.available,
+                "file": pending.file,
+            });
+            writer
+                .connection()
+                .execute(
+                    "INSERT INTO woo_pending (parent, json, line) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![pending.parent, json.to_string(), row.line as i64],
+                )
+                .map_err(Error::sqlite("holding a variation for its parent"))?;
+            Ok(())
+        }
+    }
+}
+
+fn insert_variation(
+    writer: &mut Writer,
+    issues: &mut Issues,
+    rowid: i64,
+    variant: &VariantRow,
+    file: &str,
+) -> Result<()> {
+    if !writer.insert_variant(rowid, variant)? {
+        issues.push(Issue {
+            file: file.to_string(),
+            line: variant.line,
+            column: None,
+            field: Some("SKU".into()),
+            rule: Rule::DuplicateSku,
+            message: format!("SKU {} appears twice: the first row is kept", variant.sku),
+        });
+    }
+    Ok(())
+}
+
+/// Variations listed before their parent are inserted once every parent is
+/// known.
+fn resolve_pending(writer: &mut Writer, issues: &mut Issues) -> Result<()> {
+    let pending: Vec<(String, String, i64)> = writer
+        .connection()
+        .prepare("SELECT parent, json, line FROM woo_pending ORDER BY rowid")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(Error::sqlite("reading held variations"))?;
+    for (parent, json, line) in pending {
+        let v: serde_json::Value = serde_json::from_str(&json).expect("written above as JSON");
+        let file = v["file"].as_str().unwrap_or_default().to_string();
+        let variant = VariantRow {
+            sku: v["sku"].as_str().unwrap_or_default().to_string(),
+            options: serde_json::from_value(v["options"].clone()).unwrap_or_default(),
+            price: v["price"].as_i64().map(kiosk_core::Money::from_minor),
+            barcode: None,
+            quantity: v["quantity"].as_i64(),
+            available: v["available"].as_bool().unwrap_or(false),
+            location_id: None,
+            line: line as u64,
+        };
+        match lookup(writer, &parent)? {
+            Some(rowid) => insert_variation(writer, issues, rowid, &variant, &file)?,
+            None => issues.push(Issue {
+                file,
+                line: line as u64,
+                column: None,
+                field: Some("Parent".into()),
+                rule: Rule::UnknownReference,
+                message: format!(
+                    "variation {} names parent {parent:?}, which is not in the file: skipped",
+                    variant.sku
+                ),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// A parent reference: `id:44` or a SKU.
+fn lookup(writer: &Writer, reference: &str) -> Result<Option<i64>> {
+    let reference = reference.trim();
+    if let Some(woo_id) = reference.strip_prefix("id:") {
+        let id: Option<String> = writer
+            .connection()
+            .query_row(
+                "SELECT product_id FROM woo_ids WHERE woo_id = ?1",
+                [woo_id.trim()],
+                |r| r.get(0),
+            )
+            .ok();
+        return match id {
+            Some(id) => writer.product_rowid(&id),
+            None => Ok(None),
+        };
+    }
+    writer.product_rowid(reference)
+}
+
+fn price(
+    row: &Row<'_>,
+    issues: &mut Issues,
+) -> std::result::Result<Option<kiosk_core::Money>, Skipped> {
+    let sale = fields::price(row, "Sale price", issues)?;
+    let regular = fields::price(row, "Regular price", issues)?;
+    Ok(sale.or(regular))
+}
+
+fn available(row: &Row<'_>) -> bool {
+    row.get("In stock?")
+        .is_none_or(|v| matches!(v.trim(), "1" | "yes" | "instock" | "true"))
+}
+
+/// Attribute columns as variant options. A variation's attribute holds one
+/// value; a simple product's single-valued attribute is an option too, while
+/// a list (`Blue, Green, Red`) describes the range, not this item.
+fn attributes(row: &Row<'_>, variation: bool) -> BTreeMap<String, String> {
+    let mut options = BTreeMap::new();
+    for i in 1..=3 {
+        let (Some(name), Some(value)) = (
+            row.string(&format!("Attribute {i} name")),
+            row.string(&format!("Attribute {i} value(s)")),
+        ) else {
+            continue;
+        };
+        if !variation && value.contains(',') {
+            continue;
+        }
+        let name = fields::option_name(&name);
+        let value = if name == "Size" {
+            super::native::normalize_size(&value)
+        } else {
+            value
+        };
+        options.insert(name, value);
+    }
+    options
+}

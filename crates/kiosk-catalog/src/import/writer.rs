@@ -1,0 +1,420 @@
+//! Streams rows into a new snapshot's SQLite file. The file lives in a staging
+//! directory that is thrown away on any failure, so the connection runs with
+//! no journal and no fsync: durability comes from the publish step.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use kiosk_core::{Concept, FaqEntry, Location, Money, StoreInfo};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Issue, Issues, Rule};
+use crate::error::{Error, Result};
+use crate::schema;
+
+#[derive(Debug, Clone, Default)]
+pub struct ProductRow {
+    pub id: String,
+    pub title: String,
+    pub brand: Option<String>,
+    pub category: Option<String>,
+    pub description: String,
+    pub tags: Vec<String>,
+    /// The price variants inherit when they have none of their own.
+    pub price: Option<Money>,
+    pub location_id: Option<String>,
+    pub image: Option<String>,
+    pub goes_with: Vec<String>,
+    pub file: String,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VariantRow {
+    pub sku: String,
+    /// Option name → value; names are normalized (`Colour` → `Color`).
+    pub options: BTreeMap<String, String>,
+    pub price: Option<Money>,
+    pub barcode: Option<String>,
+    /// `None` when the source does not track a quantity.
+    pub quantity: Option<i64>,
+    /// Whether the source says the variant can be had; used when `quantity`
+    /// is `None`.
+    pub available: bool,
+    pub location_id: Option<String>,
+    pub line: u64,
+}
+
+/// Row counts after the load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub n_products: u64,
+    pub n_variants: u64,
+    pub n_in_stock: u64,
+    pub n_locations: u64,
+    pub n_faq: u64,
+}
+
+pub struct Writer {
+    conn: Connection,
+}
+
+impl Writer {
+    pub fn create(path: &Path) -> Result<Writer> {
+        let conn = Connection::open(path)
+            .map_err(Error::sqlite(format!("creating {}", path.display())))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF;
+             PRAGMA synchronous = OFF;
+             PRAGMA locking_mode = EXCLUSIVE;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -65536;",
+        )
+        .map_err(Error::sqlite("setting up the new snapshot"))?;
+        conn.execute_batch(schema::CREATE)
+            .map_err(Error::sqlite("creating the snapshot tables"))?;
+        conn.pragma_update(None, "user_version", schema::SCHEMA_VERSION)
+            .map_err(Error::sqlite("setting the schema version"))?;
+        conn.execute_batch("BEGIN")
+            .map_err(Error::sqlite("starting the load"))?;
+        Ok(Writer { conn })
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Inserts a product; `None` when its id was seen before.
+    pub fn insert_product(&mut self, p: &ProductRow) -> Result<Option<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO products
+                 (id, title, brand, category, description, tags, price_minor, location_id, image, goes_with, source_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .map_err(Error::sqlite("preparing the product insert"))?;
+        let n = stmt
+            .execute(params![
+                p.id,
+                p.title,
+                p.brand,
+                p.category,
+                p.description,
+                p.tags.join(";"),
+                p.price.map(|m| m.minor),
+                p.location_id,
+                p.image,
+                p.goes_with.join(";"),
+                p.line as i64,
+            ])
+            .map_err(Error::sqlite(format!("inserting product {}", p.id)))?;
+        Ok((n == 1).then(|| self.conn.last_insert_rowid()))
+    }
+
+    pub fn product_rowid(&self, id: &str) -> Result<Option<i64>> {
+        self.conn
+            .prepare_cached("SELECT rowid FROM products WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+            .map_err(Error::sqlite("looking up a product"))
+    }
+
+    /// Fills in fields of a product that an earlier row left empty (Shopify
+    /// repeats a handle on later rows with only some fields set).
+    pub fn update_product_price_if_missing(&mut self, rowid: i64, price: Money) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE products SET price_minor = ?2 WHERE rowid = ?1 AND price_minor IS NULL",
+            )
+            .and_then(|mut s| s.execute(params![rowid, price.minor]))
+            .map_err(Error::sqlite("updating a product price"))?;
+        Ok(())
+    }
+
+    pub fn set_product_image_if_missing(&mut self, rowid: i64, image: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE products SET image = ?2 WHERE rowid = ?1 AND image IS NULL")
+            .and_then(|mut s| s.execute(params![rowid, image]))
+            .map_err(Error::sqlite("updating a product image"))?;
+        Ok(())
+    }
+
+    /// Inserts a variant; `false` when its SKU was seen before.
+    pub fn insert_variant(&mut self, product_rowid: i64, v: &VariantRow) -> Result<bool> {
+        let options = serde_json::to_string(&v.options).expect("a map of strings serializes");
+        let in_stock = match v.quantity {
+            Some(q) => q > 0,
+            None => v.available,
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO variants
+                 (sku, product_rowid, options, size, color, price_minor, barcode, quantity, in_stock, location_id, source_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (sku) DO NOTHING",
+            )
+            .map_err(Error::sqlite("preparing the variant insert"))?;
+        let n = stmt
+            .execute(params![
+                v.sku,
+                product_rowid,
+                options,
+                v.options.get("Size"),
+                v.options.get("Color"),
+                v.price.map(|m| m.minor),
+                v.barcode,
+                v.quantity,
+                in_stock,
+                v.location_id,
+                v.line as i64,
+            ])
+            .map_err(Error::sqlite(format!("inserting variant {}", v.sku)))?;
+        Ok(n == 1)
+    }
+
+    /// Sets a variant's stock; `false` when no variant has that SKU.
+    pub fn set_stock(&mut self, sku: &str, quantity: i64) -> Result<bool> {
+        let n = self
+            .conn
+            .prepare_cached("UPDATE variants SET quantity = ?2, in_stock = (?2 > 0) WHERE sku = ?1")
+            .and_then(|mut s| s.execute(params![sku, quantity]))
+            .map_err(Error::sqlite("setting stock"))?;
+        Ok(n == 1)
+    }
+
+    pub fn insert_location(&mut self, l: &Location) -> Result<bool> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO locations (id, zone, aisle, shelf, description) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(params![l.id, l.zone, l.aisle, l.shelf, l.description]))
+            .map_err(Error::sqlite("inserting a location"))?;
+        Ok(n == 1)
+    }
+
+    pub fn location_exists(&self, id: &str) -> Result<bool> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM locations WHERE id = ?1")
+            .and_then(|mut s| s.exists([id]))
+            .map_err(Error::sqlite("looking up a location"))
+    }
+
+    pub fn insert_faq(&mut self, f: &FaqEntry) -> Result<bool> {
+        let json = serde_json::to_string(f).expect("faq serializes");
+        let n = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO faq (id, json) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(params![f.id, json]))
+            .map_err(Error::sqlite("inserting an faq entry"))?;
+        Ok(n == 1)
+    }
+
+    pub fn insert_link(&mut self, product_rowid: i64, kind: &str, target: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO product_links (product_rowid, kind, target) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![product_rowid, kind, target]))
+            .map_err(Error::sqlite("inserting a product link"))?;
+        Ok(())
+    }
+
+    pub fn insert_order(
+        &mut self,
+        id: &str,
+        status: &str,
+        updated_at: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<bool> {
+        let n = self
+            .conn
+            .prepare_cached("INSERT INTO orders (id, status, updated_at, detail) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING")
+            .and_then(|mut s| s.execute(params![id, status, updated_at, detail]))
+            .map_err(Error::sqlite("inserting an order"))?;
+        Ok(n == 1)
+    }
+
+    pub fn set_store(&mut self, store: &StoreInfo) -> Result<()> {
+        let json = serde_json::to_string(store).expect("store info serializes");
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO store (id, json) VALUES (1, ?1)",
+                [json],
+            )
+            .map_err(Error::sqlite("writing store info"))?;
+        Ok(())
+    }
+
+    pub fn set_vocabulary(&mut self, concepts: &[Concept]) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT INTO vocabulary (json) VALUES (?1)")
+            .map_err(Error::sqlite("preparing the vocabulary insert"))?;
+        for c in concepts {
+            let json = serde_json::to_string(c).expect("a concept serializes");
+            stmt.execute([json])
+                .map_err(Error::sqlite("writing the vocabulary"))?;
+        }
+        Ok(())
+    }
+
+    /// Derives what depends on all rows: variant prices inherited from their
+    /// product, products' "from" prices, default variants, dropped rows that
+    /// ended up without a price. Then builds the lookup indexes.
+    pub fn finish_rows(&mut self, issues: &mut Issues) -> Result<Counts> {
+        let c = &self.conn;
+        let sql = |context: &'static str| Error::sqlite(context);
+        // Products that ended up with no variant get a default one, so every
+        // product has a SKU the kiosk can show stock for.
+        let lonely: Vec<(i64, String, i64)> = c
+            .prepare(
+                "SELECT p.rowid, p.id, COALESCE(p.source_line, 0) FROM products p
+                 WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_rowid = p.rowid)",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect()
+            })
+            .map_err(sql("finding products without variants"))?;
+        for (rowid, id, line) in lonely {
+            let inserted = c
+                .execute(
+                    "INSERT INTO variants (sku, product_rowid, options, quantity, in_stock)
+                     VALUES (?1, ?2, '{}', 0, 0) ON CONFLICT (sku) DO NOTHING",
+                    params![id, rowid],
+                )
+                .map_err(sql("adding a default variant"))?;
+            if inserted == 1 {
+                issues.push(Issue {
+                    file: "products".into(),
+                    line: line as u64,
+                    column: None,
+                    field: None,
+                    rule: Rule::NoVariants,
+                    message: format!("product {id} has no variants: one default variant (SKU {id}, out of stock) was added"),
+                });
+            }
+        }
+        c.execute(
+            "UPDATE variants SET price_minor = (SELECT p.price_minor FROM products p WHERE p.rowid = variants.product_rowid)
+             WHERE price_minor IS NULL",
+            [],
+        )
+        .map_err(sql("inheriting variant prices"))?;
+        let unpriced: Vec<(String, i64)> = c
+            .prepare("SELECT sku, COALESCE(source_line, 0) FROM variants WHERE price_minor IS NULL")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(sql("finding variants without a price"))?;
+        for (sku, line) in &unpriced {
+            issues.push(Issue {
+                file: "variants".into(),
+                line: *line as u64,
+                column: None,
+                field: Some("price".into()),
+                rule: Rule::MissingPrice,
+                message: format!("variant {sku} has no price and its product has none: skipped"),
+            });
+        }
+        c.execute("DELETE FROM variants WHERE price_minor IS NULL", [])
+            .map_err(sql("dropping variants without a price"))?;
+        let orphaned: Vec<(String, i64)> = c
+            .prepare(
+                "SELECT id, COALESCE(source_line, 0) FROM products p
+                 WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_rowid = p.rowid)",
+            )
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(sql("finding products left without variants"))?;
+        for (id, line) in &orphaned {
+            issues.push(Issue {
+                file: "products".into(),
+                line: *line as u64,
+                column: None,
+                field: Some("price".into()),
+                rule: Rule::MissingPrice,
+                message: format!("product {id} has no priced variant: skipped"),
+            });
+        }
+        c.execute(
+            "DELETE FROM products WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_rowid = products.rowid)",
+            [],
+        )
+        .map_err(sql("dropping products without variants"))?;
+        c.execute_batch(schema::POST_LOAD)
+            .map_err(sql("building lookup indexes"))?;
+        c.execute(
+            "UPDATE products SET price_minor = (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_rowid = products.rowid)",
+            [],
+        )
+        .map_err(sql("computing product prices"))?;
+        let count = |q: &str| -> Result<u64> {
+            c.query_row(q, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(Error::sqlite("counting rows"))
+        };
+        Ok(Counts {
+            n_products: count("SELECT COUNT(*) FROM products")?,
+            n_variants: count("SELECT COUNT(*) FROM variants")?,
+            n_in_stock: count("SELECT COUNT(*) FROM variants WHERE in_stock")?,
+            n_locations: count("SELECT COUNT(*) FROM locations")?,
+            n_faq: count("SELECT COUNT(*) FROM faq")?,
+        })
+    }
+
+    pub fn set_issues(&mut self, issues: &[Issue]) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO import_issues (file, line, column, field, rule, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(Error::sqlite("preparing the issue insert"))?;
+        for i in issues {
+            let rule = serde_json::to_value(i.rule)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            stmt.execute(params![
+                i.file,
+                i.line as i64,
+                i.column.map(|c| c as i64),
+                i.field,
+                rule,
+                i.message
+            ])
+            .map_err(Error::sqlite("writing import issues"))?;
+        }
+        Ok(())
+    }
+
+    pub fn set_meta(&mut self, entries: &[(&str, String)]) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")
+            .map_err(Error::sqlite("preparing the meta insert"))?;
+        stmt.execute(params![
+            schema::meta::SCHEMA_VERSION,
+            schema::SCHEMA_VERSION.to_string()
+        ])
+        .map_err(Error::sqlite("writing snapshot metadata"))?;
+        for (k, v) in entries {
+            stmt.execute(params![k, v])
+                .map_err(Error::sqlite("writing snapshot metadata"))?;
+        }
+        Ok(())
+    }
+
+    /// Commits and closes the file; it is complete on disk after this (the
+    /// publish step fsyncs it).
+    pub fn close(self) -> Result<()> {
+        self.conn
+            .execute_batch("COMMIT; PRAGMA optimize; ANALYZE;")
+            .map_err(Error::sqlite("committing the snapshot"))?;
+        self.conn
+            .close()
+            .map_err(|(_, e)| Error::sqlite("closing the snapshot")(e))
+    }
+}

@@ -1,0 +1,115 @@
+//! The tokenizer shared by indexing and querying: words for alphabetic
+//! scripts, overlapping bigrams for CJK runs (so 跑鞋 matches inside
+//! 輕量跑鞋), all folded the way `kiosk_core::text::fold` folds.
+
+use kiosk_core::Lang;
+use kiosk_core::text::tokenize;
+use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
+
+/// Tokenizer names registered on every index.
+pub const PLAIN: &str = "kiosk_plain";
+pub const STEMMED: &str = "kiosk_stem";
+
+#[derive(Clone, Default)]
+pub struct KioskTokenizer;
+
+pub struct KioskTokenStream {
+    tokens: Vec<Token>,
+    pos: usize,
+}
+
+impl Tokenizer for KioskTokenizer {
+    type TokenStream<'a> = KioskTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> KioskTokenStream {
+        KioskTokenStream {
+            tokens: split(text),
+            pos: usize::MAX,
+        }
+    }
+}
+
+impl TokenStream for KioskTokenStream {
+    fn advance(&mut self) -> bool {
+        self.pos = self.pos.wrapping_add(1);
+        self.pos < self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.pos]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.pos]
+    }
+}
+
+/// The index tokens of a text, in order, with positions.
+pub fn split(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut position = 0;
+    for t in tokenize(text) {
+        if t.cjk {
+            let chars: Vec<(usize, char)> = text[t.start..t.end].char_indices().collect();
+            let folded: Vec<char> = t.text.chars().collect();
+            if folded.len() == 1 {
+                out.push(token(folded.iter().collect(), t.start, t.end, position));
+                position += 1;
+                continue;
+            }
+            for i in 0..folded.len().saturating_sub(1) {
+                let from = t.start + chars.get(i).map_or(0, |c| c.0);
+                let to = t.start + chars.get(i + 2).map_or(t.end - t.start, |c| c.0);
+                out.push(token(folded[i..i + 2].iter().collect(), from, to, position));
+                position += 1;
+            }
+        } else {
+            out.push(token(t.text, t.start, t.end, position));
+            position += 1;
+        }
+    }
+    out
+}
+
+fn token(text: String, from: usize, to: usize, position: usize) -> Token {
+    Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text,
+        position_length: 1,
+    }
+}
+
+/// The analyzers for a catalog written in `lang`: stemming for English and
+/// Dutch, plain words for Indonesian (its affixes carry meaning a stemmer
+/// would lose on product names), bigrams for Chinese.
+pub fn analyzers(lang: Lang) -> (TextAnalyzer, TextAnalyzer) {
+    let plain = TextAnalyzer::builder(KioskTokenizer).build();
+    let stemmed = match lang {
+        Lang::En => TextAnalyzer::builder(KioskTokenizer)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+        Lang::Nl => TextAnalyzer::builder(KioskTokenizer)
+            .filter(Stemmer::new(Language::Dutch))
+            .build(),
+        Lang::Id | Lang::Zh => TextAnalyzer::builder(KioskTokenizer).build(),
+    };
+    (plain, stemmed)
+}
+
+pub fn register(index: &tantivy::Index, lang: Lang) {
+    let (plain, stemmed) = analyzers(lang);
+    index.tokenizers().register(PLAIN, plain);
+    index.tokenizers().register(STEMMED, stemmed);
+}
+
+/// Runs an analyzer over a text and returns the token texts.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}

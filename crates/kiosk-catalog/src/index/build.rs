@@ -1,0 +1,200 @@
+//! Builds the index of a new snapshot from its SQLite tables.
+
+use std::path::Path;
+
+use kiosk_core::{Concept, Lang};
+use rusqlite::Connection;
+use tantivy::{Index, IndexWriter, TantivyDocument};
+
+use super::{Fields, analyzer, color_term, option_key, schema, size_color_term, size_term};
+use crate::error::{Error, Result};
+use crate::import::Progress;
+
+/// Memory for the index writer, per thread. Bounded so a huge import does
+/// not grow without limit.
+const WRITER_HEAP_PER_THREAD: usize = 48 << 20;
+
+/// Indexes every product in `conn`; returns the number of documents.
+pub fn build(
+    path: &Path,
+    conn: &Connection,
+    lang: Lang,
+    _vocabulary: &[Concept],
+    progress: &mut dyn Progress,
+) -> Result<u64> {
+    std::fs::create_dir_all(path).map_err(Error::io("creating", path))?;
+    let (schema, fields) = schema();
+    let index = Index::create_in_dir(path, schema).map_err(Error::index("creating the index"))?;
+    analyzer::register(&index, lang);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, WRITER_HEAP_PER_THREAD * threads)
+        .map_err(Error::index("opening the index writer"))?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT p.rowid, p.title, p.brand, p.category, p.tags, p.description, p.price_minor,
+                    v.size, v.color, v.in_stock
+             FROM products p JOIN variants v ON v.product_rowid = p.rowid
+             ORDER BY p.rowid, v.rowid",
+        )
+        .map_err(Error::sqlite("reading products to index"))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(Error::sqlite("reading products to index"))?;
+    let mut doc: Option<(i64, DocBuilder)> = None;
+    let mut n = 0u64;
+    while let Some(row) = rows
+        .next()
+        .map_err(Error::sqlite("reading products to index"))?
+    {
+        let rowid: i64 = row.get(0).map_err(Error::sqlite("reading a product"))?;
+        if doc.as_ref().is_none_or(|(r, _)| *r != rowid) {
+            if let Some((_, d)) = doc.take() {
+                writer
+                    .add_document(d.finish(&fields))
+                    .map_err(Error::index("adding a document"))?;
+                n += 1;
+                if n.is_multiple_of(2048) {
+                    progress.set(n);
+                }
+            }
+            let get = |i: usize| -> Result<Option<String>> {
+                row.get(i).map_err(Error::sqlite("reading a product"))
+            };
+            doc = Some((
+                rowid,
+                DocBuilder {
+                    rowid: rowid as u64,
+                    title: get(1)?.unwrap_or_default(),
+                    brand: get(2)?,
+                    category: get(3)?,
+                    tags: get(4)?.unwrap_or_default(),
+                    description: get(5)?.unwrap_or_default(),
+                    price: row
+                        .get::<_, Option<i64>>(6)
+                        .map_err(Error::sqlite("reading a product"))?
+                        .unwrap_or(0)
+                        .max(0) as u64,
+                    colors: Vec::new(),
+                    opt: Vec::new(),
+                    opt_in: Vec::new(),
+                    in_stock: false,
+                },
+            ));
+        }
+        let (_, d) = doc.as_mut().expect("set above");
+        let size: Option<String> = row.get(7).map_err(Error::sqlite("reading a variant"))?;
+        let color: Option<String> = row.get(8).map_err(Error::sqlite("reading a variant"))?;
+        let in_stock: bool = row.get(9).map_err(Error::sqlite("reading a variant"))?;
+        d.add_variant(size.as_deref(), color.as_deref(), in_stock);
+    }
+    if let Some((_, d)) = doc.take() {
+        writer
+            .add_document(d.finish(&fields))
+            .map_err(Error::index("adding a document"))?;
+        n += 1;
+    }
+    writer
+        .commit()
+        .map_err(Error::index("committing the index"))?;
+    // One segment searches fastest, and the snapshot is never written again.
+    let segments = index
+        .searchable_segment_ids()
+        .map_err(Error::index("listing segments"))?;
+    if segments.len() > 1 {
+        writer
+            .merge(&segments)
+            .wait()
+            .map_err(Error::index("merging segments"))?;
+    }
+    writer
+        .wait_merging_threads()
+        .map_err(Error::index("finishing merges"))?;
+    progress.set(n);
+    Ok(n)
+}
+
+struct DocBuilder {
+    rowid: u64,
+    title: String,
+    brand: Option<String>,
+    category: Option<String>,
+    tags: String,
+    description: String,
+    price: u64,
+    colors: Vec<String>,
+    opt: Vec<String>,
+    opt_in: Vec<String>,
+    in_stock: bool,
+}
+
+impl DocBuilder {
+    fn add_variant(&mut self, size: Option<&str>, color: Option<&str>, in_stock: bool) {
+        let mut terms = Vec::with_capacity(3);
+        if let Some(s) = size {
+            terms.push(size_term(s));
+        }
+        if let Some(c) = color {
+            terms.push(color_term(c));
+            if !self.colors.iter().any(|x| x == c) {
+                self.colors.push(c.to_string());
+            }
+        }
+        if let (Some(s), Some(c)) = (size, color) {
+            terms.push(size_color_term(s, c));
+        }
+        for t in &terms {
+            if !self.opt.contains(t) {
+                self.opt.push(t.clone());
+            }
+        }
+        if in_stock {
+            self.in_stock = true;
+            for t in terms {
+                if !self.opt_in.contains(&t) {
+                    self.opt_in.push(t);
+                }
+            }
+        }
+    }
+
+    fn finish(self, f: &Fields) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(f.rowid, self.rowid);
+        doc.add_text(f.title, &self.title);
+        doc.add_text(f.words, &self.title);
+        if let Some(b) = &self.brand {
+            doc.add_text(f.brand, b);
+            doc.add_text(f.words, b);
+            doc.add_text(f.brand_key, option_key(b));
+        }
+        if let Some(c) = &self.category {
+            doc.add_text(f.category, c);
+            doc.add_text(f.words, c);
+            doc.add_text(f.category_key, option_key(c));
+        }
+        for tag in self.tags.split(';').filter(|t| !t.is_empty()) {
+            doc.add_text(f.tags, tag);
+            doc.add_text(f.words, tag);
+        }
+        for c in &self.colors {
+            doc.add_text(f.colors, c);
+            doc.add_text(f.words, c);
+        }
+        doc.add_text(f.description, &self.description);
+        for t in &self.opt {
+            doc.add_text(f.opt, t);
+        }
+        for t in &self.opt_in {
+            doc.add_text(f.opt_in, t);
+        }
+        if self.in_stock {
+            doc.add_text(f.opt_in, "any");
+        }
+        doc.add_u64(f.price, self.price);
+        doc.add_u64(f.in_stock, u64::from(self.in_stock));
+        doc
+    }
+}

@@ -1,0 +1,509 @@
+//! From a shopper's words to a ranked list of products.
+//!
+//! The query is read against the lexicon first, so words in any of the four
+//! languages become the catalog's own words (`regenjassen` → `rain jacket`,
+//! `trainers` → `sneakers`). Each remaining word is matched exactly, or, when
+//! the index has no such word, within a typo budget and by sound. A product
+//! must match every group of the query; when too few do, any group will do.
+//! Filters always apply; in-stock products rank first.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use kiosk_core::text::{is_stopword, strip_cjk_stopwords, typo_budget};
+use kiosk_core::{ConceptKind, Filters, Lang, Lexicon};
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Score, SegmentReader, Term};
+
+use super::spell::SpellIndex;
+use super::{Fields, analyzer, color_term, option_key, size_color_term, size_term};
+use crate::error::{Error, Result};
+
+/// How a query was read: the groups a product must match, for `--explain`
+/// and for tests.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QueryPlan {
+    pub groups: Vec<Group>,
+    /// Words that were ignored as carrying no product meaning.
+    pub ignored: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The shopper's words this group came from.
+    pub from: String,
+    pub alternatives: Vec<Alt>,
+}
+
+/// One way a group can match.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Alt {
+    /// Catalog words, stemmed, anywhere in the text fields (phrase when
+    /// several).
+    Words { text: String, boost: f32 },
+    /// An index word within `distance` edits.
+    Fuzzy { word: String, distance: u8 },
+    /// Index words starting with this (type-ahead).
+    Prefix { word: String },
+    /// An index word that sounds like the shopper's.
+    SoundsLike { word: String },
+    /// A size/colour option term.
+    Option { term: String },
+    /// The product is in this category.
+    Category { key: String },
+}
+
+pub struct IndexSearcher {
+    reader: IndexReader,
+    fields: Fields,
+    stemmed: TextAnalyzer,
+    spell: SpellIndex,
+    lexicon: Arc<Lexicon>,
+    store_lang: Lang,
+    /// Category concept → the catalog's category, as the catalog spells it.
+    concept_category: HashMap<usize, String>,
+}
+
+/// Text fields searched for catalog words, with their weights.
+type FieldOf = fn(&Fields) -> Field;
+
+const TEXT_WEIGHTS: [(FieldOf, f32); 6] = [
+    (|f| f.title, 3.0),
+    (|f| f.category, 2.5),
+    (|f| f.brand, 2.0),
+    (|f| f.tags, 1.2),
+    (|f| f.colors, 1.5),
+    (|f| f.description, 0.3),
+];
+
+/// Score factor for products with nothing in stock.
+const OUT_OF_STOCK_FACTOR: Score = 0.4;
+
+impl IndexSearcher {
+    pub fn open(
+        path: &std::path::Path,
+        lang: Lang,
+        lexicon: Arc<Lexicon>,
+        categories: &[(String, u64)],
+    ) -> Result<IndexSearcher> {
+        let index = Index::open_in_dir(path)
+            .map_err(Error::index(format!("opening {}", path.display())))?;
+        analyzer::register(&index, lang);
+        let fields = Fields::from_schema(&index.schema())
+            .map_err(Error::index("reading the index schema"))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(Error::index("opening the index reader"))?;
+        let searcher = reader.searcher();
+        let spell = SpellIndex::build(&searcher, fields.words)
+            .map_err(Error::index("reading the word list"))?;
+        let (_, stemmed) = analyzer::analyzers(lang);
+        let mut concept_category = HashMap::new();
+        let category_keys: HashMap<String, String> = categories
+            .iter()
+            .map(|(name, _)| (option_key(name), name.clone()))
+            .collect();
+        for (idx, concept) in lexicon.concepts().iter().enumerate() {
+            if concept.kind != ConceptKind::Category {
+                continue;
+            }
+            let found = concept
+                .terms(lang)
+                .iter()
+                .chain(concept.terms(Lang::En))
+                .find_map(|t| category_keys.get(&option_key(t)));
+            if let Some(key) = found {
+                concept_category.insert(idx, key.clone());
+            }
+        }
+        Ok(IndexSearcher {
+            reader,
+            fields,
+            stemmed,
+            spell,
+            lexicon,
+            store_lang: lang,
+            concept_category,
+        })
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The catalog category a lexicon concept names, if the store has it.
+    pub fn category_of_concept(&self, concept: usize) -> Option<&str> {
+        self.concept_category.get(&concept).map(String::as_str)
+    }
+
+    /// Reads a query into groups of alternatives.
+    pub fn plan(&self, text: &str, prefix: bool) -> QueryPlan {
+        let analysis = self.lexicon.analyze(text);
+        let mut plan = QueryPlan::default();
+        // Mentions and leftover words in text order.
+        enum Piece<'a> {
+            Mention(&'a kiosk_core::Mention),
+            Word(&'a kiosk_core::text::Token),
+        }
+        let mut pieces: Vec<(usize, Piece<'_>)> = analysis
+            .mentions
+            .iter()
+            .map(|m| (m.start, Piece::Mention(m)))
+            .chain(analysis.residual.iter().map(|t| (t.start, Piece::Word(t))))
+            .collect();
+        pieces.sort_by_key(|(start, _)| *start);
+        let last_start = pieces.last().map(|(s, _)| *s);
+        for (start, piece) in &pieces {
+            let is_last = Some(*start) == last_start;
+            match piece {
+                Piece::Mention(m) => {
+                    let concept = self.lexicon.concept(m.concept);
+                    let mut alternatives = Vec::new();
+                    let mut words: Vec<&String> = concept.terms(self.store_lang).iter().collect();
+                    if self.store_lang != Lang::En {
+                        words.extend(concept.terms(Lang::En));
+                    }
+                    for w in words {
+                        alternatives.push(Alt::Words {
+                            text: w.clone(),
+                            boost: 1.0,
+                        });
+                    }
+                    match concept.kind {
+                        ConceptKind::Category => {
+                            if let Some(name) = self.concept_category.get(&m.concept) {
+                                alternatives.push(Alt::Category { key: option_key(name) });
+                            }
+                        }
+                        ConceptKind::Color => {
+                            alternatives.push(Alt::Option {
+                                term: color_term(concept.name(self.store_lang)),
+                            });
+                        }
+                        ConceptKind::Size => alternatives.push(Alt::Option {
+                            term: size_term(&concept.id),
+                        }),
+                        _ => {}
+                    }
+                    plan.groups.push(Group {
+                        from: text[m.start..m.end].to_string(),
+                        alternatives,
+                    });
+                }
+                Piece::Word(t) => {
+                    if t.cjk {
+                        for part in strip_cjk_stopwords(&t.text) {
+                            plan.groups.push(Group {
+                                from: part.clone(),
+                                alternatives: vec![Alt::Words {
+                                    text: part,
+                                    boost: 1.0,
+                                }],
+                            });
+                        }
+                        continue;
+                    }
+                    let word = t.text.as_str();
+                    if is_stopword(word) && !(prefix && is_last) {
+                        plan.ignored.push(word.to_string());
+                        continue;
+                    }
+                    plan.groups.push(Group {
+                        from: text[t.start..t.end].to_string(),
+                        alternatives: self.word_alternatives(word, prefix && is_last),
+                    });
+                }
+            }
+        }
+        plan
+    }
+
+    fn word_alternatives(&self, word: &str, prefix: bool) -> Vec<Alt> {
+        let mut alts = vec![Alt::Words {
+            text: word.to_string(),
+            boost: 1.0,
+        }];
+        if word.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            alts.push(Alt::Option {
+                term: size_term(word),
+            });
+        }
+        if prefix {
+            alts.push(Alt::Prefix {
+                word: word.to_string(),
+            });
+        }
+        if !self.spell.contains(word) && !word.chars().any(|c| c.is_ascii_digit()) {
+            let distance = typo_budget(word) as u8;
+            if distance > 0 {
+                alts.push(Alt::Fuzzy {
+                    word: word.to_string(),
+                    distance,
+                });
+            }
+            for similar in self.spell.sounds_like(word) {
+                alts.push(Alt::SoundsLike {
+                    word: similar.clone(),
+                });
+            }
+        }
+        alts
+    }
+
+    /// Runs a search; returns product rowids with scores, best first.
+    pub fn search(
+        &self,
+        text: &str,
+        prefix: bool,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<(u64, Score)>> {
+        let plan = self.plan(text, prefix);
+        self.search_plan(&plan, filters, limit)
+    }
+
+    pub fn search_plan(
+        &self,
+        plan: &QueryPlan,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<Vec<(u64, Score)>> {
+        let searcher = self.reader.searcher();
+        let filter_clauses = self.filter_clauses(filters);
+        let group_queries: Vec<Box<dyn Query>> =
+            plan.groups.iter().map(|g| self.group_query(g)).collect();
+        let run = |clauses: Vec<(Occur, Box<dyn Query>)>| -> Result<Vec<(Score, DocAddress)>> {
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            let collector =
+                TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
+                    let in_stock = segment
+                        .fast_fields()
+                        .u64("in_stock")
+                        .expect("in_stock is a fast field of every kiosk index")
+                        .first_or_default_col(0);
+                    move |doc, score: Score| {
+                        if in_stock.get_val(doc) > 0 {
+                            score
+                        } else {
+                            score * OUT_OF_STOCK_FACTOR
+                        }
+                    }
+                });
+            searcher
+                .search(&query, &collector)
+                .map_err(Error::index("searching"))
+        };
+        // Every group must match...
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
+            .iter()
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
+        for q in &group_queries {
+            clauses.push((Occur::Must, q.box_clone()));
+        }
+        if group_queries.is_empty() {
+            // Browsing by filters alone: every product scores the same
+            // before the in-stock preference.
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let mut hits = run(clauses)?;
+        // ...unless too few products do; then any group will do, ranked
+        // after the full matches.
+        if hits.len() < limit && group_queries.len() > 1 {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
+                .iter()
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::union(
+                    group_queries.iter().map(|q| q.box_clone()).collect(),
+                )),
+            ));
+            let top = hits.first().map_or(0.0, |h| h.0);
+            for (score, addr) in run(clauses)? {
+                if hits.len() >= limit {
+                    break;
+                }
+                if !hits.iter().any(|(_, a)| *a == addr) {
+                    hits.push((score.min(top * 0.99), addr));
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(hits.len());
+        for (score, addr) in hits {
+            let segment = searcher.segment_reader(addr.segment_ord);
+            let rowid = segment
+                .fast_fields()
+                .u64("rowid")
+                .map_err(Error::index("reading rowids"))?
+                .first_or_default_col(0)
+                .get_val(addr.doc_id);
+            out.push((rowid, score));
+        }
+        Ok(out)
+    }
+
+    fn group_query(&self, group: &Group) -> Box<dyn Query> {
+        let alts: Vec<Box<dyn Query>> = group
+            .alternatives
+            .iter()
+            .filter_map(|a| self.alt_query(a))
+            .collect();
+        Box::new(BooleanQuery::union(alts))
+    }
+
+    fn alt_query(&self, alt: &Alt) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let words_term = |w: &str| Term::from_field_text(f.words, w);
+        Some(match alt {
+            Alt::Words { text, boost } => {
+                let terms = analyzer::terms(&mut self.stemmed.clone(), text);
+                if terms.is_empty() {
+                    return None;
+                }
+                let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+                for (field, weight) in TEXT_WEIGHTS {
+                    let field = field(f);
+                    let q: Box<dyn Query> = if terms.len() == 1 {
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &terms[0]),
+                            IndexRecordOption::WithFreqs,
+                        ))
+                    } else {
+                        Box::new(PhraseQuery::new(
+                            terms
+                                .iter()
+                                .map(|t| Term::from_field_text(field, t))
+                                .collect(),
+                        ))
+                    };
+                    per_field.push(Box::new(BoostQuery::new(q, weight * boost)));
+                }
+                Box::new(BooleanQuery::union(per_field))
+            }
+            Alt::Fuzzy { word, distance } => Box::new(BoostQuery::new(
+                Box::new(FuzzyTermQuery::new(words_term(word), *distance, true)),
+                1.5,
+            )),
+            Alt::Prefix { word } => Box::new(BoostQuery::new(
+                Box::new(FuzzyTermQuery::new_prefix(words_term(word), 0, true)),
+                2.0,
+            )),
+            Alt::SoundsLike { word } => Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    words_term(word),
+                    IndexRecordOption::WithFreqs,
+                )),
+                1.5,
+            )),
+            Alt::Option { term } => Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.opt, term),
+                    IndexRecordOption::Basic,
+                )),
+                1.0,
+            )),
+            Alt::Category { key } => Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.category_key, key),
+                    IndexRecordOption::Basic,
+                )),
+                4.0,
+            )),
+        })
+    }
+
+    fn filter_clauses(&self, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let term = |field: Field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        // A filter decides membership and adds nothing to the score.
+        let filter =
+            |q: Box<dyn Query>| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(q, 0.0)) };
+        if let Some(category) = &filters.category {
+            let key = self
+                .lexicon
+                .lookup(category)
+                .and_then(|c| self.concept_category.get(&c).map(|n| option_key(n)))
+                .unwrap_or_else(|| option_key(category));
+            clauses.push((Occur::Must, filter(term(f.category_key, &key))));
+        }
+        if let Some(brand) = &filters.brand {
+            clauses.push((Occur::Must, filter(term(f.brand_key, &option_key(brand)))));
+        }
+        let size = filters
+            .size
+            .as_deref()
+            .map(|s| self.normalize_option(s, ConceptKind::Size));
+        let color = filters
+            .color
+            .as_deref()
+            .map(|c| self.normalize_option(c, ConceptKind::Color));
+        let option_term = match (&size, &color) {
+            (Some(s), Some(c)) => Some(size_color_term(s, c)),
+            (Some(s), None) => Some(size_term(s)),
+            (None, Some(c)) => Some(color_term(c)),
+            (None, None) => None,
+        };
+        match (option_term, filters.in_stock_only) {
+            (Some(t), true) => clauses.push((Occur::Must, filter(term(f.opt_in, &t)))),
+            (Some(t), false) => {
+                clauses.push((Occur::Must, filter(term(f.opt, &t))));
+                // Products that have the asked-for size/colour in stock
+                // rank above those that only list it.
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term(f.opt_in, &t), 2.0)),
+                ));
+            }
+            (None, true) => clauses.push((Occur::Must, filter(term(f.opt_in, "any")))),
+            (None, false) => {}
+        }
+        if filters.price_min.is_some() || filters.price_max.is_some() {
+            let lower = filters.price_min.map_or(Bound::Unbounded, |m| {
+                Bound::Included(Term::from_field_u64(f.price, m.minor.max(0) as u64))
+            });
+            let upper = filters.price_max.map_or(Bound::Unbounded, |m| {
+                Bound::Included(Term::from_field_u64(f.price, m.minor.max(0) as u64))
+            });
+            clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
+        }
+        clauses
+    }
+
+    /// A size or colour as the shopper said it, as the catalog spells it:
+    /// `zwart` → `black`, `medium` → `m`, `9,5` → `9.5`.
+    pub fn normalize_option(&self, value: &str, kind: ConceptKind) -> String {
+        if let Some(idx) = self.lexicon.lookup(value) {
+            let concept = self.lexicon.concept(idx);
+            if concept.kind == kind {
+                return option_key(match kind {
+                    ConceptKind::Size => &concept.id,
+                    _ => concept.name(self.store_lang),
+                });
+            }
+        }
+        option_key(value)
+    }
+}

@@ -1,0 +1,27 @@
+//! The catalog snapshot: what the kiosk knows about products, stock, the store
+//! and its policies, as one SQLite file and one Tantivy index published
+//! together.
+//!
+//! - [`import`] reads native, Shopify and WooCommerce exports into a new
+//!   snapshot, reporting every row it had to repair or skip.
+//! - [`data_dir`] owns the on-disk layout and the atomic publish: readers see
+//!   the old complete snapshot or the new complete one, never a mix.
+//! - [`snapshot`] opens the live snapshot and implements the core's
+//!   `ProductSearch` and `StockLookup` traits.
+
+pub mod data_dir;
+pub mod error;
+pub mod fts5;
+pub mod generate;
+pub mod import;
+pub mod index;
+pub mod local;
+pub mod quality;
+pub mod schema;
+pub mod snapshot;
+pub mod vocabulary;
+
+pub use data_dir::DataDir;
+pub use error::{Error, Result};
+pub use import::{Format, ImportOptions, ImportSummary, Issue, Progress, Rule};
+pub use snapshot::Snapshot;

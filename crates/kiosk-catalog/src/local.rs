@@ -1,0 +1,158 @@
+//! The kiosk's own records, beside the snapshots in the data dir
+//! (`local.sqlite`): back-in-stock requests made with the shopper's consent,
+//! and anonymous per-turn analytics. A sync never replaces this file; it
+//! exports what is new and marks it exported.
+
+use std::path::{Path, PathBuf};
+
+use kiosk_core::Lang;
+use kiosk_core::assistant::AnalyticsEvent;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    session TEXT NOT NULL,
+    intent TEXT NOT NULL,
+    resolved INTEGER NOT NULL,
+    escalated INTEGER NOT NULL,
+    reason TEXT,
+    language TEXT NOT NULL,
+    latency_ms REAL NOT NULL,
+    text TEXT NOT NULL,
+    lost_demand TEXT NOT NULL,
+    n_products INTEGER NOT NULL,
+    exported INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS waitlist (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    sku TEXT NOT NULL,
+    title TEXT NOT NULL,
+    options TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    language TEXT NOT NULL,
+    consent TEXT NOT NULL,
+    exported INTEGER NOT NULL DEFAULT 0
+);
+";
+
+pub struct LocalStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaitlistEntry {
+    pub at: jiff::Timestamp,
+    pub product_id: String,
+    pub sku: String,
+    pub title: String,
+    pub options: String,
+    pub contact: String,
+    pub language: Lang,
+}
+
+impl LocalStore {
+    pub fn open(data_dir: &Path) -> Result<LocalStore> {
+        std::fs::create_dir_all(data_dir).map_err(Error::io("creating", data_dir))?;
+        let path = data_dir.join("local.sqlite");
+        let conn = Connection::open(&path).map_err(Error::sqlite(format!("opening {}", path.display())))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;")
+            .map_err(Error::sqlite("setting up the local store"))?;
+        conn.execute_batch(SCHEMA).map_err(Error::sqlite("creating the local store"))?;
+        Ok(LocalStore { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records one turn. The event carries no personal data by
+    /// construction (its text is redacted); `session` is a random tag.
+    pub fn record_event(&self, at: jiff::Timestamp, session: &str, e: &AnalyticsEvent) -> Result<()> {
+        let name = |v: &dyn erased::Named| v.name();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (at, session, intent, resolved, escalated, reason, language, latency_ms, text, lost_demand, n_products)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    at.to_string(),
+                    session,
+                    name(&e.intent),
+                    e.resolved,
+                    e.escalated,
+                    e.reason.as_ref().map(|r| name(r)),
+                    e.language.code(),
+                    e.latency_ms,
+                    e.text,
+                    serde_json::to_string(&e.lost_demand).expect("lost demand serializes"),
+                    e.n_products as i64,
+                ])
+            })
+            .map_err(Error::sqlite("recording an analytics event"))?;
+        Ok(())
+    }
+
+    /// Stores a back-in-stock request the shopper agreed to.
+    pub fn add_waitlist(&self, entry: &WaitlistEntry) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO waitlist (at, product_id, sku, title, options, contact, language, consent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'given at the kiosk for this notification only')",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    entry.at.to_string(),
+                    entry.product_id,
+                    entry.sku,
+                    entry.title,
+                    entry.options,
+                    entry.contact,
+                    entry.language.code()
+                ])
+            })
+            .map_err(Error::sqlite("storing a waitlist request"))?;
+        Ok(())
+    }
+
+    pub fn count(&self, table: &str) -> Result<u64> {
+        let sql = match table {
+            "events" => "SELECT COUNT(*) FROM events",
+            "waitlist" => "SELECT COUNT(*) FROM waitlist",
+            other => return Err(Error::Invalid(format!("no local table {other}"))),
+        };
+        self.conn
+            .query_row(sql, [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(Error::sqlite("counting local records"))
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The snake_case name serde gives an enum value.
+mod erased {
+    pub trait Named {
+        fn name(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Named for T {
+        fn name(&self) -> String {
+            match serde_json::to_value(self) {
+                Ok(serde_json::Value::String(s)) => s,
+                Ok(other) => other.to_string(),
+                Err(_) => String::new(),
+            }
+        }
+    }
+}

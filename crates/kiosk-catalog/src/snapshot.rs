@@ -1,0 +1,570 @@
+//! The live snapshot, opened read-only: products and stock from SQLite,
+//! search from Tantivy, store info, FAQ and vocabulary held in memory.
+//! Implements the core's `ProductSearch` and `StockLookup`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use kiosk_core::traits::BackendError;
+use kiosk_core::{
+    Concept, FaqEntry, Lexicon, Location, Money, OrderStatus, Product, ProductHit, ProductRecord, ProductSearch,
+    SearchRequest, SnapshotInfo, StockLookup, StoreInfo, Variant,
+};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+
+use crate::data_dir::DataDir;
+use crate::error::{Error, Result};
+use crate::index::{IndexSearcher, QueryPlan};
+use crate::schema::{self, INDEX_DIR, SNAPSHOT_DB, meta};
+
+/// Read connections kept open; a search borrows a free one.
+const POOL_SIZE: usize = 4;
+
+pub struct Snapshot {
+    path: PathBuf,
+    pool: Vec<Mutex<Connection>>,
+    index: IndexSearcher,
+    info: SnapshotInfo,
+    store: StoreInfo,
+    faq: Vec<FaqEntry>,
+    lexicon: Arc<Lexicon>,
+    categories: Vec<(String, u64)>,
+    locations: HashMap<String, Location>,
+    /// Category → where most of its products are.
+    category_locations: HashMap<String, String>,
+    low_stock_threshold: i64,
+    has_orders: bool,
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    pub path: PathBuf,
+    pub integrity: String,
+    pub n_products: u64,
+    pub n_variants: u64,
+    pub n_indexed: u64,
+    pub ok: bool,
+    pub problems: Vec<String>,
+}
+
+impl Snapshot {
+    /// Opens the data dir's live snapshot.
+    pub fn open(data_dir: &DataDir) -> Result<Snapshot> {
+        // A publish may retire the snapshot between reading the link and
+        // opening its files; then the link has moved on, so follow it again.
+        let mut attempts = 0;
+        loop {
+            let path = data_dir
+                .current()?
+                .ok_or_else(|| Error::NoSnapshot(data_dir.root().to_path_buf()))?;
+            match Snapshot::open_path(&path) {
+                Err(e) if attempts < 3 && data_dir.current()?.as_ref() != Some(&path) => {
+                    attempts += 1;
+                    let _ = e;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Opens a snapshot directory directly.
+    pub fn open_path(path: &Path) -> Result<Snapshot> {
+        let db = path.join(SNAPSHOT_DB);
+        if !db.exists() {
+            return Err(Error::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("{SNAPSHOT_DB} is missing"),
+            });
+        }
+        let mut pool = Vec::with_capacity(POOL_SIZE);
+        for _ in 0..POOL_SIZE {
+            pool.push(Mutex::new(open_read_only(&db)?));
+        }
+        let conn = pool[0].lock().expect("a fresh mutex is not poisoned");
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(Error::sqlite("reading the schema version"))?;
+        if version != schema::SCHEMA_VERSION {
+            return Err(Error::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "schema version {version}, this kiosk reads {}: re-import the catalog",
+                    schema::SCHEMA_VERSION
+                ),
+            });
+        }
+        let meta_map: BTreeMap<String, String> = conn
+            .prepare("SELECT key, value FROM meta")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(Error::sqlite("reading snapshot metadata"))?;
+        let corrupt = |reason: String| Error::Corrupt {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let get = |key: &str| -> Result<&String> {
+            meta_map
+                .get(key)
+                .ok_or_else(|| corrupt(format!("metadata {key} is missing")))
+        };
+        let time = |key: &str| -> Result<jiff::Timestamp> {
+            get(key)?
+                .parse()
+                .map_err(|e| corrupt(format!("metadata {key} is not a time: {e}")))
+        };
+        let number = |key: &str| -> Result<u64> {
+            get(key)?
+                .parse()
+                .map_err(|e| corrupt(format!("metadata {key} is not a number: {e}")))
+        };
+        let info = SnapshotInfo {
+            id: get(meta::SNAPSHOT_ID)?.clone(),
+            source: get(meta::SOURCE)?.clone(),
+            format: get(meta::FORMAT)?.clone(),
+            created_at: time(meta::CREATED_AT)?,
+            stock_as_of: time(meta::STOCK_AS_OF)?,
+            store_id: get(meta::STORE_ID)?.clone(),
+            n_products: number(meta::N_PRODUCTS)?,
+            n_variants: number(meta::N_VARIANTS)?,
+        };
+        let low_stock_threshold = number(meta::LOW_STOCK_THRESHOLD)? as i64;
+        let store_json: String = conn
+            .query_row("SELECT json FROM store WHERE id = 1", [], |r| r.get(0))
+            .map_err(Error::sqlite("reading store info"))?;
+        let store: StoreInfo =
+            serde_json::from_str(&store_json).map_err(|e| corrupt(format!("store info: {e}")))?;
+        let faq: Vec<FaqEntry> = conn
+            .prepare("SELECT json FROM faq ORDER BY rowid")
+            .and_then(|mut s| {
+                s.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(Error::sqlite("reading the FAQ"))?
+            .iter()
+            .map(|j| serde_json::from_str(j).map_err(|e| corrupt(format!("faq: {e}"))))
+            .collect::<Result<_>>()?;
+        let concepts: Vec<Concept> = conn
+            .prepare("SELECT json FROM vocabulary ORDER BY rowid")
+            .and_then(|mut s| {
+                s.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(Error::sqlite("reading the vocabulary"))?
+            .iter()
+            .map(|j| serde_json::from_str(j).map_err(|e| corrupt(format!("vocabulary: {e}"))))
+            .collect::<Result<_>>()?;
+        let categories: Vec<(String, u64)> = conn
+            .prepare(
+                "SELECT category, COUNT(*) FROM products WHERE category IS NOT NULL
+                 GROUP BY category ORDER BY COUNT(*) DESC, category",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+                    .collect()
+            })
+            .map_err(Error::sqlite("reading categories"))?;
+        let locations: HashMap<String, Location> = conn
+            .prepare("SELECT id, zone, aisle, shelf, description FROM locations")
+            .and_then(|mut s| {
+                s.query_map([], |r| {
+                    Ok(Location {
+                        id: r.get(0)?,
+                        zone: r.get(1)?,
+                        aisle: r.get(2)?,
+                        shelf: r.get(3)?,
+                        description: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(Error::sqlite("reading locations"))?
+            .into_iter()
+            .map(|l| (l.id.clone(), l))
+            .collect();
+        let category_locations: HashMap<String, String> = conn
+            .prepare(
+                "SELECT category, location_id FROM products
+                 WHERE category IS NOT NULL AND location_id IS NOT NULL
+                 GROUP BY category, location_id
+                 ORDER BY category, COUNT(*) DESC",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(Error::sqlite("reading category locations"))?
+            .into_iter()
+            .fold(HashMap::new(), |mut map, (category, location)| {
+                map.entry(category).or_insert(location);
+                map
+            });
+        let has_orders: bool = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM orders)", [], |r| r.get(0))
+            .map_err(Error::sqlite("reading orders"))?;
+        drop(conn);
+        let lexicon = Arc::new(Lexicon::new(concepts));
+        let index = IndexSearcher::open(
+            &path.join(INDEX_DIR),
+            store.language,
+            lexicon.clone(),
+            &categories,
+        )?;
+        if index.num_docs() != info.n_products {
+            return Err(corrupt(format!(
+                "the index holds {} products, the database {}",
+                index.num_docs(),
+                info.n_products
+            )));
+        }
+        Ok(Snapshot {
+            path: path.to_path_buf(),
+            pool,
+            index,
+            info,
+            store,
+            faq,
+            lexicon,
+            categories,
+            locations,
+            category_locations,
+            low_stock_threshold,
+            has_orders,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn info(&self) -> &SnapshotInfo {
+        &self.info
+    }
+
+    pub fn store(&self) -> &StoreInfo {
+        &self.store
+    }
+
+    pub fn lexicon(&self) -> &Arc<Lexicon> {
+        &self.lexicon
+    }
+
+    pub fn index(&self) -> &IndexSearcher {
+        &self.index
+    }
+
+    pub fn low_stock_threshold(&self) -> i64 {
+        self.low_stock_threshold
+    }
+
+    pub fn location(&self, id: &str) -> Option<&Location> {
+        self.locations.get(id)
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        for slot in &self.pool {
+            if let Ok(guard) = slot.try_lock() {
+                return guard;
+            }
+        }
+        self.pool[0]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How a query would be read, for `kiosk search --explain`.
+    pub fn plan(&self, request: &SearchRequest) -> QueryPlan {
+        self.index.plan(&request.text, request.prefix)
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
+        let hits = self.index.search(
+            &request.text,
+            request.prefix,
+            &request.filters,
+            request.limit,
+        )?;
+        let conn = self.conn();
+        let mut out = Vec::with_capacity(hits.len());
+        for (rowid, score) in hits {
+            if let Some(record) = self.record_by_rowid(&conn, rowid as i64)? {
+                out.push(ProductHit { record, score });
+            }
+        }
+        Ok(out)
+    }
+
+    fn record_by_rowid(&self, conn: &Connection, rowid: i64) -> Result<Option<ProductRecord>> {
+        let product = conn
+            .prepare_cached(
+                "SELECT rowid, id, title, brand, category, description, tags, price_minor, location_id, image, goes_with
+                 FROM products WHERE rowid = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([rowid], |r| {
+                    let goes_with: String = r.get(10)?;
+                    Ok((Product {
+                        id: r.get(1)?,
+                        title: r.get(2)?,
+                        brand: r.get(3)?,
+                        category: r.get(4)?,
+                        description: r.get(5)?,
+                        tags: r
+                            .get::<_, String>(6)?
+                            .split(';')
+                            .filter(|t| !t.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        price: Money::from_minor(r.get::<_, Option<i64>>(7)?.unwrap_or(0)),
+                        currency: self.store.currency.clone(),
+                        location_id: r.get(8)?,
+                        image: r.get(9)?,
+                    }, goes_with))
+                })
+                .optional()
+            })
+            .map_err(Error::sqlite("reading a product"))?;
+        let Some((product, goes_with)) = product else {
+            return Ok(None);
+        };
+        let bundles: Vec<String> = conn
+            .prepare_cached("SELECT target FROM product_links WHERE product_rowid = ?1 AND kind = 'bundle'")
+            .and_then(|mut s| s.query_map([rowid], |r| r.get(0))?.collect())
+            .map_err(Error::sqlite("reading bundles"))?;
+        let variants: Vec<(Variant, Option<String>)> = conn
+            .prepare_cached(
+                "SELECT sku, options, price_minor, quantity, in_stock, barcode, location_id
+                 FROM variants WHERE product_rowid = ?1 ORDER BY rowid",
+            )
+            .and_then(|mut s| {
+                s.query_map([rowid], |r| {
+                    let options: String = r.get(1)?;
+                    Ok((
+                        Variant {
+                            sku: r.get(0)?,
+                            product_id: product.id.clone(),
+                            options: serde_json::from_str(&options).unwrap_or_default(),
+                            price: Money::from_minor(r.get(2)?),
+                            quantity: r.get(3)?,
+                            in_stock: r.get(4)?,
+                            barcode: r.get(5)?,
+                        },
+                        r.get(6)?,
+                    ))
+                })?
+                .collect()
+            })
+            .map_err(Error::sqlite("reading variants"))?;
+        let location = product
+            .location_id
+            .as_deref()
+            .or_else(|| variants.iter().find_map(|(_, l)| l.as_deref()))
+            .and_then(|id| self.locations.get(id))
+            .cloned();
+        Ok(Some(ProductRecord {
+            product,
+            variants: variants.into_iter().map(|(v, _)| v).collect(),
+            location,
+            goes_with: goes_with.split(';').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            bundles,
+        }))
+    }
+
+    /// A product by id, or by a variant's SKU or barcode.
+    pub fn product(&self, id_or_sku: &str) -> Result<Option<ProductRecord>> {
+        let conn = self.conn();
+        let rowid: Option<i64> = conn
+            .prepare_cached(
+                "SELECT rowid FROM products WHERE id = ?1
+                 UNION ALL SELECT product_rowid FROM variants WHERE sku = ?1
+                 UNION ALL SELECT product_rowid FROM variants WHERE barcode = ?1
+                 LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([id_or_sku], |r| r.get(0)).optional())
+            .map_err(Error::sqlite("looking up a product"))?;
+        match rowid {
+            Some(rowid) => self.record_by_rowid(&conn, rowid),
+            None => Ok(None),
+        }
+    }
+
+    /// Products linked to this one (bundles from grouped products).
+    pub fn links(&self, product_id: &str) -> Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        conn.prepare_cached(
+            "SELECT l.kind, l.target FROM product_links l JOIN products p ON p.rowid = l.product_rowid WHERE p.id = ?1",
+        )
+        .and_then(|mut s| s.query_map([product_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(Error::sqlite("reading product links"))
+    }
+
+    pub fn order(&self, id: &str) -> Result<Option<OrderStatus>> {
+        let conn = self.conn();
+        conn.prepare_cached("SELECT id, status, updated_at, detail FROM orders WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok(OrderStatus {
+                        id: r.get(0)?,
+                        status: r.get(1)?,
+                        updated_at: r.get(2)?,
+                        detail: r.get(3)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(Error::sqlite("reading an order"))
+    }
+
+    /// The issues the import recorded.
+    pub fn import_issues(&self, limit: usize) -> Result<Vec<crate::import::Issue>> {
+        let conn = self.conn();
+        conn.prepare("SELECT file, line, column, field, rule, message FROM import_issues ORDER BY rowid LIMIT ?1")
+            .and_then(|mut s| {
+                s.query_map([limit as i64], |r| {
+                    let rule: String = r.get(4)?;
+                    Ok(crate::import::Issue {
+                        file: r.get(0)?,
+                        line: r.get::<_, i64>(1)? as u64,
+                        column: r.get::<_, Option<i64>>(2)?.map(|c| c as usize),
+                        field: r.get(3)?,
+                        rule: serde_json::from_value(serde_json::Value::String(rule))
+                            .unwrap_or(crate::import::Rule::UnknownColumn),
+                        message: r.get(5)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(Error::sqlite("reading import issues"))
+    }
+
+    /// Checks the snapshot end to end: SQLite integrity, counts against the
+    /// metadata, and the index against the database.
+    pub fn verify(&self) -> Result<Verification> {
+        let conn = self.conn();
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(Error::sqlite("checking integrity"))?;
+        let count = |q: &str| -> Result<u64> {
+            conn.query_row(q, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(Error::sqlite("counting"))
+        };
+        let n_products = count("SELECT COUNT(*) FROM products")?;
+        let n_variants = count("SELECT COUNT(*) FROM variants")?;
+        let orphans = count(
+            "SELECT COUNT(*) FROM variants v WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.rowid = v.product_rowid)",
+        )?;
+        let n_indexed = self.index.num_docs();
+        let mut problems = Vec::new();
+        if integrity != "ok" {
+            problems.push(format!("sqlite integrity check: {integrity}"));
+        }
+        if n_products != self.info.n_products {
+            problems.push(format!(
+                "{n_products} products, metadata says {}",
+                self.info.n_products
+            ));
+        }
+        if n_variants != self.info.n_variants {
+            problems.push(format!(
+                "{n_variants} variants, metadata says {}",
+                self.info.n_variants
+            ));
+        }
+        if n_indexed != n_products {
+            problems.push(format!(
+                "{n_indexed} products indexed, {n_products} in the database"
+            ));
+        }
+        if orphans > 0 {
+            problems.push(format!("{orphans} variants belong to no product"));
+        }
+        Ok(Verification {
+            path: self.path.clone(),
+            integrity,
+            n_products,
+            n_variants,
+            n_indexed,
+            ok: problems.is_empty(),
+            problems,
+        })
+    }
+}
+
+fn open_read_only(db: &Path) -> Result<Connection> {
+    // `immutable`: the file never changes after publish, so SQLite may skip
+    // locking and change detection.
+    let uri = format!("file:{}?immutable=1", db.display());
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(Error::sqlite(format!("opening {}", db.display())))?;
+    Ok(conn)
+}
+
+fn backend(e: Error) -> BackendError {
+    BackendError(Box::new(e))
+}
+
+impl ProductSearch for Snapshot {
+    fn search(
+        &self,
+        request: &SearchRequest,
+    ) -> std::result::Result<Vec<ProductHit>, BackendError> {
+        Snapshot::search(self, request).map_err(backend)
+    }
+}
+
+impl StockLookup for Snapshot {
+    fn product(&self, id_or_sku: &str) -> std::result::Result<Option<ProductRecord>, BackendError> {
+        Snapshot::product(self, id_or_sku).map_err(backend)
+    }
+
+    fn store_info(&self) -> &StoreInfo {
+        &self.store
+    }
+
+    fn faq(&self) -> &[FaqEntry] {
+        &self.faq
+    }
+
+    fn snapshot_info(&self) -> &SnapshotInfo {
+        &self.info
+    }
+
+    fn categories(&self) -> &[(String, u64)] {
+        &self.categories
+    }
+
+    fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    fn category_of_concept(&self, concept: usize) -> Option<&str> {
+        self.index.category_of_concept(concept)
+    }
+
+    fn category_location(&self, category: &str) -> Option<&Location> {
+        let key = kiosk_core::text::option_key(category);
+        self.category_locations
+            .iter()
+            .find(|(c, _)| kiosk_core::text::option_key(c) == key)
+            .and_then(|(_, id)| self.locations.get(id))
+    }
+
+    fn low_stock_threshold(&self) -> i64 {
+        self.low_stock_threshold
+    }
+
+    fn order(&self, id: &str) -> std::result::Result<Option<OrderStatus>, BackendError> {
+        Snapshot::order(self, id).map_err(backend)
+    }
+
+    fn has_orders(&self) -> bool {
+        self.has_orders
+    }
+}

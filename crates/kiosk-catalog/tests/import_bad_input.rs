@@ -1,0 +1,374 @@
+//! Bad input never panics, is reported with file, line and column, and never
+//! replaces the live snapshot when a file is rejected. Each case names the
+//! rule from `catalog/README.md` it checks.
+
+use std::path::{Path, PathBuf};
+
+use kiosk_catalog::import::{self, Limits, NoProgress};
+use kiosk_catalog::{DataDir, Error, ImportOptions, ImportSummary, Rule, Snapshot};
+
+const STORE: &str = r#"
+id = "test-store"
+name = "Test Store"
+language = "en"
+currency = "EUR"
+stock_as_of = "2026-11-22T22:00:00Z"
+"#;
+
+const PRODUCTS: &str = "id,title,brand,category,description,tags,price,location,image,goes_with\n\
+p1,Trail Runner Shoe,Velo,Running Shoes,Grippy,running;trail,99.95,,,\n\
+p2,Wool Socks,Velo,Sports Socks,Warm,socks,9.95,,,\n";
+
+const VARIANTS: &str = "sku,product_id,size,color,price,barcode\n\
+p1-9-blk,p1,9,Black,,4006381333931\n\
+p1-10-blk,p1,10,Black,,\n\
+p2-m,p2,M,Grey,,\n";
+
+const STOCK: &str = "sku,quantity\np1-9-blk,0\np1-10-blk,4\np2-m,12\n";
+
+struct Catalog {
+    dir: tempfile::TempDir,
+}
+
+impl Catalog {
+    fn new() -> Catalog {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let c = Catalog { dir };
+        c.write("store.toml", STORE.as_bytes());
+        c.write("products.csv", PRODUCTS.as_bytes());
+        c.write("variants.csv", VARIANTS.as_bytes());
+        c.write("stock.csv", STOCK.as_bytes());
+        c
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) {
+        std::fs::write(self.dir.path().join(name), bytes).expect("write fixture");
+    }
+}
+
+fn import_to(data: &Path, catalog: &Path) -> Result<ImportSummary, Error> {
+    import::import(
+        &DataDir::new(data),
+        &ImportOptions::new(catalog),
+        &mut NoProgress,
+    )
+}
+
+fn data_dir() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().expect("temp dir");
+    let p = d.path().join("data");
+    (d, p)
+}
+
+fn issues_of(summary: &ImportSummary, rule: Rule) -> Vec<&kiosk_catalog::Issue> {
+    summary.issues.iter().filter(|i| i.rule == rule).collect()
+}
+
+#[test]
+fn a_clean_catalog_imports_without_issues() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    let s = import_to(&data, c.path()).expect("import");
+    assert_eq!((s.n_products, s.n_variants, s.n_in_stock), (2, 3, 2));
+    assert!(s.issues.is_empty(), "{:?}", s.issues);
+    assert_eq!(s.stock_as_of.to_string(), "2026-11-22T22:00:00Z");
+}
+
+#[test]
+fn negative_stock_is_repaired_to_zero() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "stock.csv",
+        b"sku,quantity\np1-9-blk,-3\np1-10-blk,4\np2-m,12\n",
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    let found = issues_of(&s, Rule::NegativeStock);
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].line, found[0].column), (2, Some(2)));
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let p1 = snap.product("p1-9-blk").expect("lookup").expect("found");
+    let v = p1
+        .variants
+        .iter()
+        .find(|v| v.sku == "p1-9-blk")
+        .expect("variant");
+    assert_eq!((v.quantity, v.in_stock), (Some(0), false));
+}
+
+#[test]
+fn a_non_numeric_price_skips_the_row_and_a_decimal_comma_is_read() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "products.csv",
+        "id,title,brand,category,description,tags,price,location,image,goes_with\n\
+         p1,Trail Runner Shoe,Velo,Running Shoes,Grippy,,ninety,,,\n\
+         p2,Wool Socks,Velo,Sports Socks,Warm,,\"9,95\",,,\n"
+            .as_bytes(),
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    let bad = issues_of(&s, Rule::BadPrice);
+    assert_eq!(bad.len(), 1);
+    assert_eq!((bad[0].line, bad[0].column), (2, Some(7)));
+    assert!(bad[0].message.contains("ninety"), "{}", bad[0].message);
+    assert_eq!(issues_of(&s, Rule::PriceRepaired).len(), 1);
+    assert_eq!(s.n_products, 1);
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    assert_eq!(
+        snap.product("p2")
+            .expect("lookup")
+            .expect("found")
+            .product
+            .price
+            .minor,
+        995
+    );
+}
+
+#[test]
+fn a_missing_price_skips_the_product() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "products.csv",
+        "id,title,brand,category,description,tags,price,location,image,goes_with\n\
+         p1,Trail Runner Shoe,Velo,Running Shoes,Grippy,,,,,\n\
+         p2,Wool Socks,Velo,Sports Socks,Warm,,9.95,,,\n"
+            .as_bytes(),
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    assert_eq!(issues_of(&s, Rule::MissingPrice).len(), 1);
+    // p1's two variants name a product that was skipped, and so do their
+    // two stock rows.
+    assert_eq!(issues_of(&s, Rule::UnknownReference).len(), 4);
+    assert_eq!(s.n_products, 1);
+}
+
+#[test]
+fn scientific_barcodes_are_dropped_and_reported() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "variants.csv",
+        b"sku,product_id,size,color,price,barcode\np1-9-blk,p1,9,Black,,3.65275E+11\np1-10-blk,p1,10,Black,,\np2-m,p2,M,Grey,,\n",
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    let found = issues_of(&s, Rule::ScientificBarcode);
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].line, found[0].column), (2, Some(6)));
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let p1 = snap.product("p1").expect("lookup").expect("found");
+    assert!(p1.variants.iter().all(|v| v.barcode.is_none()));
+}
+
+#[test]
+fn duplicate_skus_keep_the_first_row() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "variants.csv",
+        b"sku,product_id,size,color,price,barcode\np1-9-blk,p1,9,Black,,\np1-9-blk,p1,10,Black,,\np2-m,p2,M,Grey,,\n",
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    let found = issues_of(&s, Rule::DuplicateSku);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].line, 3);
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let p1 = snap.product("p1").expect("lookup").expect("found");
+    assert_eq!(p1.variants.len(), 1);
+    assert_eq!(p1.variants[0].options["Size"], "9");
+}
+
+#[test]
+fn a_bom_crlf_and_multiline_cells_are_read_with_true_line_numbers() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(
+        b"id,title,brand,category,description,tags,price,location,image,goes_with\r\n\
+          p1,Trail Runner Shoe,Velo,Running Shoes,\"Grippy.\r\nTwo lines.\r\nThree.\",,99.95,,,\r\n\
+          p2,Wool Socks,Velo,Sports Socks,Warm,,abc,,,\r\n",
+    );
+    c.write("products.csv", &bytes);
+    let s = import_to(&data, c.path()).expect("import");
+    assert_eq!(issues_of(&s, Rule::BomStripped).len(), 1);
+    let bad = issues_of(&s, Rule::BadPrice);
+    // p2 starts on line 5: the description of p1 spans lines 2-4.
+    assert_eq!(bad[0].line, 5);
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let p1 = snap.product("p1").expect("lookup").expect("found");
+    assert_eq!(p1.product.description, "Grippy.\nTwo lines.\nThree.");
+}
+
+#[test]
+fn windows_1252_bytes_are_decoded_and_reported() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    let mut bytes =
+        b"id,title,brand,category,description,tags,price,location,image,goes_with\n".to_vec();
+    bytes.extend_from_slice(b"p1,Caf\xe9 Runner Shoe,Velo,Running Shoes,Grippy,,99.95,,,\n");
+    bytes.extend_from_slice(b"p2,Wool Socks,Velo,Sports Socks,Warm,,9.95,,,\n");
+    c.write("products.csv", &bytes);
+    let s = import_to(&data, c.path()).expect("import");
+    assert_eq!(issues_of(&s, Rule::Encoding).len(), 1);
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    assert_eq!(
+        snap.product("p1")
+            .expect("lookup")
+            .expect("found")
+            .product
+            .title,
+        "Café Runner Shoe"
+    );
+}
+
+#[test]
+fn utf16_files_are_transcoded() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "sku,quantity\r\np1-9-blk,1\r\np1-10-blk,4\r\np2-m,12\r\n".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    c.write("stock.csv", &bytes);
+    let s = import_to(&data, c.path()).expect("import");
+    assert_eq!(issues_of(&s, Rule::Transcoded).len(), 1);
+    assert_eq!(s.n_in_stock, 3);
+}
+
+#[test]
+fn localized_headers_and_semicolons_are_mapped() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "stock.csv",
+        "SKU;Voorraad\np1-9-blk;2\np1-10-blk;4\np2-m;12\n".as_bytes(),
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    assert_eq!(issues_of(&s, Rule::Delimiter).len(), 1);
+    let mapped = issues_of(&s, Rule::LocalizedHeader);
+    assert_eq!(mapped.len(), 1);
+    assert_eq!(mapped[0].column, Some(2));
+    assert_eq!(s.n_in_stock, 3);
+}
+
+#[test]
+fn variants_without_stock_rows_count_as_out_of_stock() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write("stock.csv", b"sku,quantity\np1-10-blk,4\nnope,3\n");
+    let s = import_to(&data, c.path()).expect("import");
+    assert_eq!(issues_of(&s, Rule::NoStockRow).len(), 2);
+    assert_eq!(issues_of(&s, Rule::UnknownReference).len(), 1);
+    assert_eq!(s.n_in_stock, 1);
+}
+
+/// A rejected file names the place and what was expected, and the snapshot
+/// that was live stays live.
+fn assert_rejected_and_old_snapshot_kept(mutate: impl FnOnce(&Catalog), expect_in_message: &str) {
+    let (_d, data) = data_dir();
+    let good = Catalog::new();
+    let first = import_to(&data, good.path()).expect("first import");
+    let bad = Catalog::new();
+    mutate(&bad);
+    let err = import_to(&data, bad.path()).expect_err("the bad catalog must be rejected");
+    let message = err.to_string();
+    assert!(message.contains(expect_in_message), "{message}");
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("old snapshot still opens");
+    assert_eq!(snap.info().id, first.snapshot_id);
+    assert!(snap.verify().expect("verify").ok);
+}
+
+#[test]
+fn a_missing_required_column_rejects_the_file() {
+    assert_rejected_and_old_snapshot_kept(
+        |c| c.write("products.csv", b"id,title,brand\np1,Shoe,Velo\n"),
+        "products.csv:1: missing required column \"price\"",
+    );
+}
+
+#[test]
+fn an_unclosed_quote_rejects_the_file() {
+    assert_rejected_and_old_snapshot_kept(
+        |c| {
+            let mut s = String::from(
+                "id,title,brand,category,description,tags,price,location,image,goes_with\n",
+            );
+            s.push_str("p1,\"Shoe,Velo,Running Shoes,x,,10,,,\n");
+            s.push_str(&"filler line\n".repeat(5));
+            c.write("products.csv", s.as_bytes());
+        },
+        "products.csv:2:2: a quoted field opened here runs over 7 lines",
+    );
+}
+
+#[test]
+fn a_binary_file_rejects_the_import() {
+    assert_rejected_and_old_snapshot_kept(
+        |c| c.write("variants.csv", b"PK\x03\x04\x00\x00\x00binary"),
+        "variants.csv:1: the file holds NUL bytes",
+    );
+}
+
+#[test]
+fn a_bad_store_file_names_line_and_column() {
+    assert_rejected_and_old_snapshot_kept(
+        |c| {
+            c.write(
+                "store.toml",
+                b"id = \"x\"\nname = \"X\"\nlanguage = \"fr\"\n",
+            )
+        },
+        "store.toml:3:",
+    );
+}
+
+#[test]
+fn an_empty_file_rejects_the_import() {
+    assert_rejected_and_old_snapshot_kept(
+        |c| c.write("stock.csv", b""),
+        "stock.csv:1: the file is empty",
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_with_the_limit() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    let mut options = ImportOptions::new(c.path());
+    options.limits = Limits {
+        max_file_bytes: 100,
+        ..Limits::default()
+    };
+    let err = import::import(&DataDir::new(&data), &options, &mut NoProgress).expect_err("refused");
+    let message = err.to_string();
+    assert!(message.contains("the import limit is 100 B"), "{message}");
+    assert!(matches!(err, Error::Limit(_)));
+    assert!(DataDir::new(&data).current().expect("read link").is_none());
+}
+
+#[test]
+fn a_huge_field_from_an_unclosed_quote_is_refused_not_buffered() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    let mut s =
+        String::from("id,title,brand,category,description,tags,price,location,image,goes_with\n");
+    s.push_str("p1,\"Shoe");
+    s.push_str(&"x".repeat(2000));
+    c.write("products.csv", s.as_bytes());
+    let mut options = ImportOptions::new(c.path());
+    options.limits = Limits {
+        max_file_bytes: 1 << 30,
+        max_field_bytes: 1000,
+    };
+    let err = import::import(&DataDir::new(&data), &options, &mut NoProgress).expect_err("refused");
+    assert!(
+        err.to_string().contains("products.csv:2:2: a field of"),
+        "{err}"
+    );
+}

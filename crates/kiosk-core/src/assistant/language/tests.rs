@@ -1,0 +1,46 @@
+use super::*;
+use crate::lexicon::{Concept, ConceptKind};
+
+fn lexicon() -> Lexicon {
+    Lexicon::new(vec![Concept {
+        id: "rain-jackets".into(),
+        kind: ConceptKind::Category,
+        terms: vec![
+            (Lang::En, vec!["rain jacket".into()]),
+            (Lang::Nl, vec!["regenjas".into(), "regenjassen".into()]),
+            (Lang::Id, vec!["jas hujan".into()]),
+            (Lang::Zh, vec!["雨衣".into()]),
+        ],
+    }])
+}
+
+#[test]
+fn word_lists_are_sorted_for_binary_search() {
+    for list in [EN, NL, ID] {
+        assert!(list.windows(2).all(|w| w[0] < w[1]), "{:?}", list.windows(2).find(|w| w[0] >= w[1]));
+    }
+}
+
+fn check(text: &str, expected: Lang) {
+    let (lang, confidence) = detect(text, &lexicon());
+    assert_eq!(lang, expected, "{text:?} (confidence {confidence})");
+}
+
+#[test]
+fn detects_short_shop_questions() {
+    check("do you have these running shoes in size 9?", Lang::En);
+    check("waar liggen de regenjassen?", Lang::Nl);
+    check("ada kaos kaki olahraga?", Lang::Id);
+    check("有沒有黑色的?", Lang::Zh);
+    check("有没有黑色的?", Lang::Zh);
+    check("ketting onder de 20 euro", Lang::Nl);
+    check("ada anting perak?", Lang::Id);
+    check("regenjas", Lang::Nl);
+    check("berapa harganya?", Lang::Id);
+    check("how much is it?", Lang::En);
+}
+
+#[test]
+fn no_evidence_means_no_confidence() {
+    assert_eq!(detect("xyzzy", &lexicon()).1, 0.0);
+}

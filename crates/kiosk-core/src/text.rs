@@ -1,0 +1,397 @@
+//! Text normalization shared by the lexicon, the search index and the
+//! assistant, so a word is folded the same way wherever it is compared.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+mod zh_variants;
+
+/// True for characters written without spaces between words (Han, kana,
+/// Hangul), which are segmented by the lexicon or by bigrams.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF   // kana
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified
+        | 0xF900..=0xFAFF // compatibility ideographs
+        | 0xAC00..=0xD7AF // Hangul
+        | 0x20000..=0x2FA1F)
+}
+
+/// Lowercases, strips diacritics (`é` → `e`), folds full-width forms and maps
+/// Simplified Chinese characters to Traditional.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            out.push(zh_variants::to_traditional(lower));
+        }
+    }
+    // NFKD splits some CJK compatibility forms; recompose what is left.
+    out.nfc().collect()
+}
+
+/// How option values (sizes, colours) compare: folded, with numbers in one
+/// form, so `Black`, `black` and `BLACK` are one colour and `9.0` and `9,0`
+/// are size `9`.
+pub fn option_key(value: &str) -> String {
+    let folded = fold(value.trim());
+    if folded.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && let Ok(v) = folded.replace(',', ".").parse::<f64>()
+    {
+        return format!("{v}");
+    }
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A word or a run of CJK characters, with its byte span in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The folded form (see [`fold`]).
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub cjk: bool,
+}
+
+/// Splits text into folded words and CJK runs. Digits stay inside words, and a
+/// decimal point or comma between digits stays inside the number (`9.5`).
+pub fn tokenize(s: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if is_cjk(c) {
+            let mut j = i;
+            while j < chars.len() && is_cjk(chars[j].1) {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(s.len(), |(b, _)| *b);
+            tokens.push(Token {
+                text: fold(&s[start..end]),
+                start,
+                end,
+                cjk: true,
+            });
+            i = j;
+        } else if c.is_alphanumeric() {
+            let mut j = i;
+            while j < chars.len() {
+                let cj = chars[j].1;
+                let joins_number = matches!(cj, '.' | ',')
+                    && j > i
+                    && chars[j - 1].1.is_ascii_digit()
+                    && chars.get(j + 1).is_some_and(|(_, n)| n.is_ascii_digit());
+                let joins_word = matches!(cj, '\'' | '’' | '-')
+                    && j > i
+                    && chars[j - 1].1.is_alphabetic()
+                    && chars.get(j + 1).is_some_and(|(_, n)| n.is_alphabetic());
+                if (cj.is_alphanumeric() && !is_cjk(cj)) || joins_number || joins_word {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let end = chars.get(j).map_or(s.len(), |(b, _)| *b);
+            let text = fold(&s[start..end]).replace(['’', '\''], "");
+            tokens.push(Token {
+                text,
+                start,
+                end,
+                cjk: false,
+            });
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    tokens
+}
+
+/// Damerau–Levenshtein distance (optimal string alignment), giving up with
+/// `None` as soon as the distance must exceed `max`.
+pub fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut prev2 = vec![0usize; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0usize; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+/// The edit distance a misspelling of a word of this length may have.
+pub fn typo_budget(word: &str) -> usize {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// A rough English-spelling sound key: consonant skeleton with common
+/// spellings of the same sound merged, so `neckless` finds `necklace` and
+/// `jeens` finds `jeans`.
+pub fn sound_key(word: &str) -> String {
+    let w: Vec<char> = word.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    let mut out = String::new();
+    let mut last: Option<char> = None;
+    let mut i = 0;
+    while i < w.len() {
+        let c = w[i];
+        let next = w.get(i + 1).copied();
+        let (code, skip) = match c {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w' => {
+                if i == 0 {
+                    ('a', 0)
+                } else {
+                    last = None;
+                    i += 1;
+                    continue;
+                }
+            }
+            'c' if next == Some('k') => ('k', 1),
+            'c' if matches!(next, Some('e' | 'i' | 'y')) => ('s', 0),
+            'c' | 'q' | 'k' | 'g' => ('k', 0),
+            'p' if next == Some('h') => ('f', 1),
+            'x' => ('s', 0),
+            's' | 'z' => ('s', 0),
+            'b' | 'p' => ('p', 0),
+            'd' | 't' => ('t', 0),
+            'f' | 'v' => ('f', 0),
+            'm' | 'n' => ('n', 0),
+            other => (other, 0),
+        };
+        if last != Some(code) {
+            out.push(code);
+        }
+        last = Some(code);
+        i += 1 + skip;
+    }
+    out
+}
+
+/// Words that carry no product meaning in any of the four languages:
+/// question words, articles, "do you have", "size", currency names.
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// Sorted, for binary search.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "aan",
+    "ada",
+    "adakah",
+    "als",
+    "an",
+    "and",
+    "any",
+    "anything",
+    "apa",
+    "apakah",
+    "are",
+    "at",
+    "available",
+    "bisa",
+    "buy",
+    "can",
+    "cari",
+    "could",
+    "daar",
+    "dan",
+    "dat",
+    "de",
+    "deze",
+    "di",
+    "die",
+    "dit",
+    "do",
+    "does",
+    "een",
+    "en",
+    "er",
+    "eur",
+    "euro",
+    "euros",
+    "find",
+    "for",
+    "from",
+    "get",
+    "got",
+    "graag",
+    "have",
+    "hebben",
+    "hebt",
+    "heeft",
+    "het",
+    "hier",
+    "i",
+    "ik",
+    "in",
+    "ini",
+    "is",
+    "it",
+    "itu",
+    "je",
+    "jij",
+    "jullie",
+    "kan",
+    "ke",
+    "kunnen",
+    "liggen",
+    "ligt",
+    "like",
+    "looking",
+    "maat",
+    "mau",
+    "me",
+    "mencari",
+    "met",
+    "mij",
+    "mijn",
+    "my",
+    "naar",
+    "need",
+    "nog",
+    "nomor",
+    "of",
+    "ok",
+    "on",
+    "ook",
+    "op",
+    "or",
+    "please",
+    "punya",
+    "rp",
+    "rupiah",
+    "saya",
+    "sell",
+    "selling",
+    "show",
+    "size",
+    "sizes",
+    "some",
+    "staan",
+    "staat",
+    "the",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "tolong",
+    "u",
+    "ukuran",
+    "untuk",
+    "van",
+    "voor",
+    "waar",
+    "want",
+    "wat",
+    "we",
+    "welke",
+    "what",
+    "where",
+    "which",
+    "with",
+    "would",
+    "yang",
+    "you",
+    "your",
+    "zijn",
+    "zoek",
+    "zoeken",
+];
+
+/// Phrases that carry no product meaning in Chinese; they are cut out of a
+/// CJK run before it is searched.
+const CJK_STOP: &[&str] = &[
+    "有沒有",
+    "請問",
+    "哪裡",
+    "在哪",
+    "多少錢",
+    "可以",
+    "我想",
+    "我要",
+    "想要",
+    "一下",
+    "這個",
+    "那個",
+    "的",
+    "嗎",
+    "呢",
+    "吧",
+    "我",
+    "要",
+    "找",
+    "買",
+    "有",
+    "沒",
+    "在",
+    "是",
+    "和",
+    "跟",
+    "嗎",
+    "個",
+    "些",
+    "號",
+    "碼",
+];
+
+/// Cuts stop phrases out of a folded CJK run, returning what is left.
+pub fn strip_cjk_stopwords(run: &str) -> Vec<String> {
+    let chars: Vec<char> = run.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut i = 0;
+    'outer: while i < chars.len() {
+        for stop in CJK_STOP {
+            let n = stop.chars().count();
+            if i + n <= chars.len() && chars[i..i + n].iter().copied().eq(stop.chars()) {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                i += n;
+                continue 'outer;
+            }
+        }
+        current.push(chars[i]);
+        i += 1;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

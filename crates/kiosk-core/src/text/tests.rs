@@ -1,0 +1,51 @@
+use super::*;
+
+#[test]
+fn fold_strips_accents_case_and_width() {
+    assert_eq!(fold("Crème BRÛLÉE"), "creme brulee");
+    assert_eq!(fold("ＡＢＣ１"), "abc1");
+    // Simplified input folds to Traditional.
+    assert_eq!(fold("黑色的运动鞋"), "黑色的運動鞋");
+}
+
+#[test]
+fn tokenize_keeps_numbers_and_splits_cjk_runs() {
+    let t: Vec<String> = tokenize("Size 9.5, black—有沒有黑色的? don't")
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert_eq!(t, ["size", "9.5", "black", "有沒有黑色的", "dont"]);
+}
+
+#[test]
+fn edit_distance_is_bounded() {
+    assert_eq!(edit_distance_within("sneekers", "sneakers", 2), Some(1));
+    assert_eq!(edit_distance_within("earings", "earrings", 1), Some(1));
+    assert_eq!(edit_distance_within("jaket", "jacket", 1), Some(1));
+    assert_eq!(edit_distance_within("jaket", "jurk", 1), None);
+    assert_eq!(edit_distance_within("ab", "ba", 1), Some(1));
+    assert_eq!(edit_distance_within("shoe", "boots", 1), None);
+}
+
+#[test]
+fn sound_key_merges_spellings_of_one_sound() {
+    assert_eq!(sound_key("neckless"), sound_key("necklace"));
+    assert_eq!(sound_key("jeens"), sound_key("jeans"));
+    assert_ne!(sound_key("shirt"), sound_key("skirt"));
+}
+
+#[test]
+fn stopwords_are_sorted_and_found() {
+    assert!(
+        STOPWORDS.windows(2).all(|w| w[0] < w[1]),
+        "STOPWORDS must stay sorted"
+    );
+    assert!(is_stopword("waar") && is_stopword("ada") && is_stopword("the"));
+    assert!(!is_stopword("jacket"));
+}
+
+#[test]
+fn cjk_stop_phrases_are_cut_out() {
+    assert_eq!(strip_cjk_stopwords("有沒有耐吉的"), ["耐吉"]);
+    assert!(strip_cjk_stopwords("請問有沒有").is_empty());
+}

@@ -1,0 +1,96 @@
+//! The seams between the dialogue logic and the stores behind it. The catalog
+//! crate implements them over Tantivy and SQLite; tests may implement them
+//! over plain vectors.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FaqEntry, Lang, Lexicon, Location, Money, OrderStatus, ProductRecord, SnapshotInfo, StoreInfo};
+
+/// An error from a store behind a trait (a corrupt index, a failed read).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct BackendError(#[from] pub Box<dyn std::error::Error + Send + Sync>);
+
+impl BackendError {
+    pub fn msg(message: impl Into<String>) -> BackendError {
+        BackendError(message.into().into())
+    }
+}
+
+/// Hard constraints on a search. Text relevance ranks; filters exclude.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    /// A category name as the catalog spells it (compared case-insensitively).
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub size: Option<String>,
+    pub color: Option<String>,
+    pub price_min: Option<Money>,
+    pub price_max: Option<Money>,
+    /// Only products with a variant in stock that matches `size` and `color`.
+    pub in_stock_only: bool,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    pub text: String,
+    /// The shopper's language, when known; otherwise the query is matched
+    /// against every language's vocabulary.
+    pub lang: Option<Lang>,
+    pub filters: Filters,
+    pub limit: usize,
+    /// Treat the last word as an unfinished prefix (type-ahead).
+    pub prefix: bool,
+}
+
+impl SearchRequest {
+    pub fn new(text: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            text: text.into(),
+            lang: None,
+            filters: Filters::default(),
+            limit: 10,
+            prefix: false,
+        }
+    }
+}
+
+/// A product that matched, with its live stock facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductHit {
+    pub record: ProductRecord,
+    pub score: f32,
+}
+
+pub trait ProductSearch {
+    fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>, BackendError>;
+}
+
+pub trait StockLookup {
+    /// A product by id (Shopify handle, WooCommerce SKU, native id) or by any
+    /// of its variants' SKUs or barcodes.
+    fn product(&self, id_or_sku: &str) -> Result<Option<ProductRecord>, BackendError>;
+    fn store_info(&self) -> &StoreInfo;
+    fn faq(&self) -> &[FaqEntry];
+    fn snapshot_info(&self) -> &SnapshotInfo;
+    /// Category names as the catalog spells them, with product counts.
+    fn categories(&self) -> &[(String, u64)];
+    /// The store's multilingual vocabulary.
+    fn lexicon(&self) -> &Lexicon;
+    /// The catalog category a lexicon concept names, if the store has it.
+    fn category_of_concept(&self, concept: usize) -> Option<&str>;
+    /// Where most of a category's products are.
+    fn category_location(&self, category: &str) -> Option<&Location>;
+    /// At or below this many units, stock counts as low.
+    fn low_stock_threshold(&self) -> i64;
+    /// An order from the synced orders export.
+    fn order(&self, id: &str) -> Result<Option<OrderStatus>, BackendError>;
+    /// Whether any orders were synced at all.
+    fn has_orders(&self) -> bool;
+}

@@ -1,0 +1,39 @@
+# Shared by scripts/run-demo and scripts/test: say what is happening, and
+# install what is missing (and only that), so a second run is fast.
+
+set -euo pipefail
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
+note() { printf '    %s\n' "$*" >&2; }
+
+# Debian packages the build and the tests need.
+APT_PACKAGES=(
+  pkg-config  # -sys crates find their libraries
+  gcc g++     # SQLite (bundled) and other C code
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_packages() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    note "all ${#APT_PACKAGES[@]} Debian packages present"
+    return
+  fi
+  note "installing: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null; then
+    echo "cargo is missing: install Rust from https://rustup.rs first" >&2
+    exit 1
+  fi
+  note "$(cargo --version)"
+}

@@ -1,0 +1,246 @@
+//! Command-line flags, parsed once into typed values.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use kiosk_catalog::Format;
+use kiosk_core::Lang;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kiosk",
+    version,
+    about = "Offline in-store shopping assistant",
+    long_about = "Offline in-store shopping assistant.\n\nWith no subcommand, starts the kiosk app on the configured data dir. The subcommands are for staff and scripts.",
+    after_help = "Config: --config PATH, else $KIOSK_CONFIG, else ./kiosk.toml if present. Flags override the file."
+)]
+pub struct Cli {
+    /// The config file (TOML).
+    #[arg(long, global = true, env = "KIOSK_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a new snapshot from a catalog export and publish it atomically.
+    Import(ImportArgs),
+    /// Search the catalog.
+    Search(SearchArgs),
+    /// Show stock for a product, SKU, barcode or search.
+    Stock(StockArgs),
+    /// Ask the assistant one question.
+    Ask(AskArgs),
+    /// Talk to the assistant: a REPL, or JSON lines with --json.
+    Chat(ChatArgs),
+    /// Inspect, verify or roll back the snapshot.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// Measure speed and quality (figures for the release notes).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Check that the kiosk has what it needs: data, models, devices.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DataDirArg {
+    /// The data dir holding the snapshot (default: from the config file).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A native catalog directory, or a Shopify/WooCommerce export CSV (or a
+    /// directory holding one, with optional store.toml).
+    #[arg(long, value_name = "PATH")]
+    pub from: PathBuf,
+    /// The export's format; detected from the files when omitted.
+    #[arg(long, value_parser = clap::value_parser!(Format))]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    /// The time the stock figures describe (RFC 3339); default: from
+    /// store.toml, else the stock file's modification time.
+    #[arg(long, value_name = "TIME")]
+    pub stock_as_of: Option<jiff::Timestamp>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many issues to list in the summary.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub show_issues: usize,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only this category (as the catalog names it, or a word for it in any
+    /// language).
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub brand: Option<String>,
+    #[arg(long)]
+    pub size: Option<String>,
+    /// A colour (any of the four languages).
+    #[arg(long, visible_alias = "color")]
+    pub colour: Option<String>,
+    /// Lowest price, e.g. 10 or 9.95.
+    #[arg(long, value_name = "PRICE")]
+    pub min_price: Option<String>,
+    /// Highest price.
+    #[arg(long, value_name = "PRICE")]
+    pub max_price: Option<String>,
+    /// Only products with the size/colour (or anything) in stock.
+    #[arg(long)]
+    pub in_stock: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Treat the last word as unfinished (type-ahead).
+    #[arg(long)]
+    pub prefix: bool,
+    /// How many products to return.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// The language for location text in the output.
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Show how the query was read.
+    #[arg(long)]
+    pub explain: bool,
+    #[arg(long)]
+    pub json: bool,
+    /// What the shopper typed. Empty with filters browses.
+    #[arg(default_value = "")]
+    pub query: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StockArgs {
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    #[arg(long)]
+    pub size: Option<String>,
+    #[arg(long, visible_alias = "color")]
+    pub colour: Option<String>,
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    #[arg(long)]
+    pub json: bool,
+    /// A product id, SKU or barcode; otherwise searched, and the best match
+    /// shown.
+    pub product_or_query: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    /// The shopper's language; detected from the text when omitted.
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Print the whole reply as JSON (schema: docs/reply-schema.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Do not record the turn in the local analytics store.
+    #[arg(long)]
+    pub no_record: bool,
+    /// What the shopper said.
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    /// The shopper's language for every turn (a JSON line's "lang" wins).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Read one JSON object per line ({"text": "...", "lang": "nl"}, or
+    /// {"reset": true}) and write one JSON reply per line.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long)]
+    pub no_record: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Where the live snapshot came from and how fresh it is.
+    Info {
+        #[command(flatten)]
+        data_dir: DataDirArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the live snapshot's integrity (exit 1 when damaged).
+    Verify {
+        #[command(flatten)]
+        data_dir: DataDirArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the problems the last import repaired or skipped.
+    Issues {
+        #[command(flatten)]
+        data_dir: DataDirArg,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Write a scaled copy of the demo store (100k products, ~1M variants by
+    /// default) for benchmarks.
+    Generate {
+        /// The native catalog to scale up.
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        from: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+    },
+    /// Import time, peak memory and index size for a catalog.
+    Import {
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+        #[command(flatten)]
+        data_dir: DataDirArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Query latency and recall@5 against an SQLite FTS5 baseline.
+    Search {
+        #[command(flatten)]
+        data_dir: DataDirArg,
+        /// Labelled queries (TSV).
+        #[arg(long, default_value = "catalog/queries.tsv", value_name = "FILE")]
+        queries: PathBuf,
+        /// Times each query runs.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,190 @@
+//! `kiosk ask` and `kiosk chat`: the assistant on the command line.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use kiosk_catalog::local::{LocalStore, WaitlistEntry};
+use kiosk_catalog::{DataDir, Snapshot};
+use kiosk_core::Lang;
+use kiosk_core::assistant::{Action, ActionStatus, Assistant, AssistantConfig, Clock, Reply, Session, TurnInput};
+use serde::Deserialize;
+
+use super::ExitCode;
+use crate::cli::{AskArgs, ChatArgs};
+use crate::config::Config;
+use crate::output::print_product;
+
+/// The assistant over the live snapshot, recording turns locally.
+struct Kiosk {
+    snapshot: Snapshot,
+    config: AssistantConfig,
+    local: Option<LocalStore>,
+    session_tag: String,
+}
+
+impl Kiosk {
+    fn open(config: &Config, data_dir: Option<&std::path::PathBuf>, record: bool) -> anyhow::Result<Kiosk> {
+        let dir = config.data_dir(data_dir);
+        let snapshot = Snapshot::open(&DataDir::new(&dir))?;
+        let local = if record { Some(LocalStore::open(&dir)?) } else { None };
+        Ok(Kiosk {
+            snapshot,
+            config: config.assistant(),
+            local,
+            session_tag: new_session_tag(),
+        })
+    }
+
+    fn clock(&self) -> Clock {
+        let now = jiff::Timestamp::now();
+        match jiff::tz::TimeZone::get(&self.snapshot.store().timezone) {
+            Ok(tz) => Clock {
+                now,
+                local: now.to_zoned(tz).datetime(),
+            },
+            Err(_) => Clock::utc(now),
+        }
+    }
+
+    fn turn(&mut self, session: &mut Session, text: &str, lang: Option<Lang>) -> anyhow::Result<Reply> {
+        let assistant = Assistant {
+            search: &self.snapshot,
+            stock: &self.snapshot,
+            config: &self.config,
+        };
+        let clock = self.clock();
+        let input = TurnInput {
+            text: text.to_string(),
+            lang,
+        };
+        let reply = assistant.turn(session, &input, clock)?;
+        if let Some(local) = &self.local {
+            local.record_event(clock.now, &self.session_tag, &reply.analytics)?;
+            for action in &reply.actions {
+                if let Action::JoinWaitlist {
+                    status: ActionStatus::Done,
+                    product_id,
+                    sku,
+                    title,
+                    options,
+                    contact: Some(contact),
+                } = action
+                {
+                    local.add_waitlist(&WaitlistEntry {
+                        at: clock.now,
+                        product_id: product_id.clone(),
+                        sku: sku.clone(),
+                        title: title.clone(),
+                        options: options.clone(),
+                        contact: contact.clone(),
+                        language: reply.language,
+                    })?;
+                }
+            }
+        }
+        Ok(reply)
+    }
+
+    fn reset(&mut self, session: &mut Session) {
+        session.reset();
+        self.session_tag = new_session_tag();
+    }
+}
+
+fn new_session_tag() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+pub fn ask(config: &Config, args: AskArgs) -> anyhow::Result<ExitCode> {
+    let mut kiosk = Kiosk::open(config, args.data_dir.data_dir.as_ref(), !args.no_record)?;
+    let mut session = Session::default();
+    let reply = kiosk.turn(&mut session, &args.text, args.lang)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reply)?);
+    } else {
+        print_reply(&reply);
+    }
+    Ok(ExitCode::Ok)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChatLine {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    lang: Option<Lang>,
+    #[serde(default)]
+    reset: bool,
+}
+
+pub fn chat(config: &Config, args: ChatArgs) -> anyhow::Result<ExitCode> {
+    let mut kiosk = Kiosk::open(config, args.data_dir.data_dir.as_ref(), !args.no_record)?;
+    let mut session = Session::default();
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal() && !args.json;
+    if interactive {
+        println!(
+            "{} — ask anything (\"/reset\" starts over, Ctrl-D quits).",
+            kiosk.snapshot.store().name
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    loop {
+        if interactive {
+            print!("> ");
+            std::io::stdout().flush()?;
+        }
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line)? == 0 {
+            break;
+        }
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if args.json {
+            let parsed: ChatLine = match serde_json::from_str(line) {
+                Ok(p) => p,
+                Err(e) => {
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({"error": format!("expected {{\"text\": \"...\", \"lang\": \"nl\"}}: {e}")})
+                    )?;
+                    continue;
+                }
+            };
+            if parsed.reset {
+                kiosk.reset(&mut session);
+                writeln!(out, "{}", serde_json::json!({"reset": true}))?;
+                continue;
+            }
+            let reply = kiosk.turn(&mut session, &parsed.text, parsed.lang.or(args.lang))?;
+            writeln!(out, "{}", serde_json::to_string(&reply)?)?;
+            out.flush()?;
+        } else {
+            if line == "/reset" {
+                kiosk.reset(&mut session);
+                println!("(new customer: the conversation was forgotten)");
+                continue;
+            }
+            let reply = kiosk.turn(&mut session, line, args.lang)?;
+            print_reply(&reply);
+        }
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn print_reply(reply: &Reply) {
+    println!("{}", reply.answer);
+    for (i, p) in reply.products.iter().enumerate() {
+        print_product(p, Some(i + 1));
+    }
+    if let Some(h) = &reply.handoff {
+        println!("  → staff called: {}", h.wants);
+    }
+    if !reply.quick_replies.is_empty() {
+        let chips: Vec<String> = reply.quick_replies.iter().map(|c| format!("[{}]", c.label)).collect();
+        println!("  {}", chips.join(" "));
+    }
+}

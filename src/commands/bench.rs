@@ -1,0 +1,331 @@
+//! `kiosk bench`: figures for the closing notes, measured in one run, with
+//! the peer measured beside the kiosk on the same data and queries.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use kiosk_catalog::fts5::Fts5Baseline;
+use kiosk_catalog::generate::{GenerateOptions, generate};
+use kiosk_catalog::{DataDir, ImportOptions, quality};
+use serde::Serialize;
+
+use super::{ExitCode, open_snapshot};
+use crate::cli::BenchCommand;
+use crate::config::Config;
+use crate::output::{TerminalProgress, count};
+
+pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BenchCommand::Generate {
+            from,
+            out,
+            products,
+        } => {
+            let started = Instant::now();
+            let summary = generate(&GenerateOptions {
+                from,
+                out,
+                products,
+                variants_per_product: 10,
+                seed: 20261123,
+            })?;
+            println!(
+                "wrote {} products, {} variants ({:.1} MiB) to {} in {:.1} s",
+                count(summary.n_products),
+                count(summary.n_variants),
+                summary.bytes as f64 / (1 << 20) as f64,
+                summary.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::Ok)
+        }
+        BenchCommand::Import {
+            from,
+            data_dir,
+            json,
+        } => bench_import(config, &from, data_dir.data_dir.as_ref(), json),
+        BenchCommand::Search {
+            data_dir,
+            queries,
+            rounds,
+            json,
+        } => bench_search(config, data_dir.data_dir.as_ref(), &queries, rounds, json),
+    }
+}
+
+#[derive(Serialize)]
+struct ImportFigures {
+    source: String,
+    n_products: u64,
+    n_variants: u64,
+    seconds: f64,
+    parse_seconds: f64,
+    index_seconds: f64,
+    peak_rss_mib: f64,
+    sqlite_mib: f64,
+    index_mib: f64,
+}
+
+fn bench_import(
+    config: &Config,
+    from: &Path,
+    data_dir: Option<&std::path::PathBuf>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let dir = DataDir::new(config.data_dir(data_dir));
+    let started = Instant::now();
+    let mut progress = TerminalProgress::new();
+    let summary = kiosk_catalog::import::import(&dir, &ImportOptions::new(from), &mut progress);
+    progress.finish();
+    let summary = summary.with_context(|| format!("importing {}", from.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let figures = ImportFigures {
+        source: from.display().to_string(),
+        n_products: summary.n_products,
+        n_variants: summary.n_variants,
+        seconds,
+        parse_seconds: summary.parse_ms as f64 / 1000.0,
+        index_seconds: summary.index_ms as f64 / 1000.0,
+        peak_rss_mib: peak_rss_mib(),
+        sqlite_mib: file_size(
+            &summary
+                .snapshot_path
+                .join(kiosk_catalog::schema::SNAPSHOT_DB),
+        ) as f64
+            / (1 << 20) as f64,
+        index_mib: dir_size(&summary.snapshot_path.join(kiosk_catalog::schema::INDEX_DIR)) as f64
+            / (1 << 20) as f64,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+    } else {
+        println!(
+            "import: {} products, {} variants in {:.1} s (rows {:.1} s, index {:.1} s); peak RSS {:.0} MiB; sqlite {:.1} MiB, index {:.1} MiB",
+            count(figures.n_products),
+            count(figures.n_variants),
+            figures.seconds,
+            figures.parse_seconds,
+            figures.index_seconds,
+            figures.peak_rss_mib,
+            figures.sqlite_mib,
+            figures.index_mib
+        );
+    }
+    Ok(ExitCode::Ok)
+}
+
+#[derive(Default, Serialize)]
+struct ClassFigures {
+    queries: usize,
+    kiosk_recall_at_5: f64,
+    fts5_recall_at_5: f64,
+    kiosk_p50_ms: f64,
+    kiosk_p99_ms: f64,
+    fts5_p50_ms: f64,
+    fts5_p99_ms: f64,
+    #[serde(skip)]
+    kiosk_times: Vec<Duration>,
+    #[serde(skip)]
+    fts5_times: Vec<Duration>,
+    #[serde(skip)]
+    kiosk_recall_sum: f64,
+    #[serde(skip)]
+    fts5_recall_sum: f64,
+}
+
+#[derive(Serialize)]
+struct SearchFigures {
+    snapshot: String,
+    n_products: u64,
+    n_queries: usize,
+    rounds: usize,
+    classes: BTreeMap<String, ClassFigures>,
+    all: ClassFigures,
+    /// FTS5 p99 latency over the kiosk's (above 1: the kiosk is faster).
+    p99_ratio_fts5_over_kiosk: f64,
+    misses: Vec<Miss>,
+}
+
+#[derive(Serialize)]
+struct Miss {
+    line: u64,
+    class: String,
+    query: String,
+    recall: f64,
+    top: Vec<String>,
+}
+
+fn bench_search(
+    config: &Config,
+    data_dir: Option<&std::path::PathBuf>,
+    queries_path: &Path,
+    rounds: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let snapshot = open_snapshot(config, data_dir)?;
+    let queries = quality::load(queries_path)?;
+    let db = quality::open_db(snapshot.path())?;
+    let work = config.data_dir(data_dir).join("bench");
+    let build_started = Instant::now();
+    let fts = Fts5Baseline::build(snapshot.path(), &work)?;
+    eprintln!(
+        "built the FTS5 baseline in {:.1} s",
+        build_started.elapsed().as_secs_f64()
+    );
+    let mut classes: BTreeMap<String, ClassFigures> = BTreeMap::new();
+    let mut all = ClassFigures::default();
+    let mut misses = Vec::new();
+    for q in &queries {
+        let relevant = quality::relevant_ids(&db, q)?;
+        let request = q.request(5);
+        // Warm both once, then time `rounds` runs each, interleaved.
+        let ours: Vec<String> = snapshot
+            .search(&request)?
+            .into_iter()
+            .map(|h| h.record.product.id)
+            .collect();
+        let theirs = fts.search(&q.query, q.prefix, &q.filters, 5)?;
+        let class = classes.entry(q.class.clone()).or_default();
+        for _ in 0..rounds {
+            let t = Instant::now();
+            std::hint::black_box(snapshot.search(&request)?);
+            let ours_time = t.elapsed();
+            let t = Instant::now();
+            std::hint::black_box(fts.search(&q.query, q.prefix, &q.filters, 5)?);
+            let theirs_time = t.elapsed();
+            for c in [&mut *class, &mut all] {
+                c.kiosk_times.push(ours_time);
+                c.fts5_times.push(theirs_time);
+            }
+        }
+        let r_ours = quality::recall_at(5, &ours, &relevant);
+        let r_theirs = quality::recall_at(5, &theirs, &relevant);
+        for c in [&mut *class, &mut all] {
+            c.queries += 1;
+            c.kiosk_recall_sum += r_ours;
+            c.fts5_recall_sum += r_theirs;
+        }
+        if r_ours < 1.0 {
+            misses.push(Miss {
+                line: q.line,
+                class: q.class.clone(),
+                query: q.query.clone(),
+                recall: r_ours,
+                top: ours,
+            });
+        }
+    }
+    for c in classes.values_mut().chain(std::iter::once(&mut all)) {
+        c.kiosk_recall_at_5 = c.kiosk_recall_sum / c.queries.max(1) as f64;
+        c.fts5_recall_at_5 = c.fts5_recall_sum / c.queries.max(1) as f64;
+        (c.kiosk_p50_ms, c.kiosk_p99_ms) = percentiles(&mut c.kiosk_times);
+        (c.fts5_p50_ms, c.fts5_p99_ms) = percentiles(&mut c.fts5_times);
+    }
+    let figures = SearchFigures {
+        snapshot: snapshot.info().id.clone(),
+        n_products: snapshot.info().n_products,
+        n_queries: queries.len(),
+        rounds,
+        p99_ratio_fts5_over_kiosk: all.fts5_p99_ms / all.kiosk_p99_ms.max(1e-9),
+        classes,
+        all,
+        misses,
+    };
+    let _ = std::fs::remove_file(fts.path());
+    if json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!(
+        "{} queries × {} rounds on {} products (snapshot {})",
+        figures.n_queries,
+        rounds,
+        count(figures.n_products),
+        figures.snapshot
+    );
+    println!(
+        "{:<14} {:>4}  {:>9} {:>9}  {:>8} {:>8}  {:>8} {:>8}",
+        "class", "n", "recall@5", "fts5", "p50 ms", "p99 ms", "fts5 p50", "fts5 p99"
+    );
+    for (name, c) in figures
+        .classes
+        .iter()
+        .chain(std::iter::once((&"all".to_string(), &figures.all)))
+    {
+        println!(
+            "{:<14} {:>4}  {:>9.3} {:>9.3}  {:>8.2} {:>8.2}  {:>8.2} {:>8.2}",
+            name,
+            c.queries,
+            c.kiosk_recall_at_5,
+            c.fts5_recall_at_5,
+            c.kiosk_p50_ms,
+            c.kiosk_p99_ms,
+            c.fts5_p50_ms,
+            c.fts5_p99_ms
+        );
+    }
+    println!(
+        "p99 latency ratio fts5/kiosk: {:.2}",
+        figures.p99_ratio_fts5_over_kiosk
+    );
+    for m in figures.misses.iter().take(15) {
+        println!(
+            "  miss (line {}, {}): {:?} recall {:.2} → {}",
+            m.line,
+            m.class,
+            m.query,
+            m.recall,
+            m.top.join(", ")
+        );
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn percentiles(times: &mut [Duration]) -> (f64, f64) {
+    if times.is_empty() {
+        return (0.0, 0.0);
+    }
+    times.sort();
+    let at = |p: f64| {
+        let idx = ((times.len() as f64 - 1.0) * p).round() as usize;
+        times[idx].as_secs_f64() * 1000.0
+    };
+    (at(0.50), at(0.99))
+}
+
+/// The process's peak resident set (VmHWM), in MiB.
+pub fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        dir_size(&p)
+                    } else {
+                        file_size(&p)
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}

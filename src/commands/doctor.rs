@@ -1,0 +1,67 @@
+//! `kiosk doctor`: what the kiosk has and what it lacks, in one look.
+
+use serde::Serialize;
+
+use super::ExitCode;
+use crate::cli::DoctorArgs;
+use crate::config::Config;
+
+#[derive(Serialize)]
+struct Check {
+    name: &'static str,
+    ok: bool,
+    detail: String,
+}
+
+pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
+    let mut checks = Vec::new();
+    let dir = kiosk_catalog::DataDir::new(config.data_dir(args.data_dir.data_dir.as_ref()));
+    match kiosk_catalog::Snapshot::open(&dir) {
+        Ok(snapshot) => {
+            let info = snapshot.info();
+            let age = info.age_hours(jiff::Timestamp::now());
+            checks.push(Check {
+                name: "snapshot",
+                ok: true,
+                detail: format!(
+                    "{} products, {} variants from {} ({})",
+                    info.n_products, info.n_variants, info.source, info.id
+                ),
+            });
+            checks.push(Check {
+                name: "stock freshness",
+                ok: age <= config.stock.stale_after_hours,
+                detail: format!(
+                    "stock as of {} ({age:.1} h ago; stale after {} h)",
+                    info.stock_as_of, config.stock.stale_after_hours
+                ),
+            });
+        }
+        Err(e) => checks.push(Check {
+            name: "snapshot",
+            ok: false,
+            detail: e.to_string(),
+        }),
+    }
+    let all_ok = checks.iter().all(|c| c.ok);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "ok": all_ok, "checks": checks }))?
+        );
+    } else {
+        for c in &checks {
+            println!(
+                "[{}] {:<16} {}",
+                if c.ok { " ok " } else { "FAIL" },
+                c.name,
+                c.detail
+            );
+        }
+    }
+    Ok(if all_ok {
+        ExitCode::Ok
+    } else {
+        ExitCode::Failure
+    })
+}

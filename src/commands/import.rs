@@ -1,0 +1,62 @@
+//! `kiosk import`: build and publish a snapshot from an export.
+
+use anyhow::Context;
+use kiosk_catalog::import::{self, Limits};
+use kiosk_catalog::{DataDir, ImportOptions};
+
+use super::ExitCode;
+use crate::cli::ImportArgs;
+use crate::config::Config;
+use crate::output::{TerminalProgress, count};
+
+pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let data_dir = DataDir::new(config.data_dir(args.data_dir.data_dir.as_ref()));
+    let mut options = ImportOptions::new(&args.from);
+    options.format = args.format;
+    options.stock_as_of = args.stock_as_of;
+    options.limits = Limits {
+        max_file_bytes: config.import.max_input_mib.saturating_mul(1 << 20),
+        ..Limits::default()
+    };
+    let mut progress = TerminalProgress::new();
+    let result = import::import(&data_dir, &options, &mut progress);
+    progress.finish();
+    let summary = result.with_context(|| {
+        format!(
+            "importing {} (the live snapshot in {} is unchanged)",
+            args.from.display(),
+            data_dir.root().display()
+        )
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!(
+        "imported {} products, {} variants ({} in stock, {} out) from {} [{}] in {:.1} s; snapshot {} is live",
+        count(summary.n_products),
+        count(summary.n_variants),
+        count(summary.n_in_stock),
+        count(summary.n_out_of_stock),
+        summary.source,
+        summary.format.name(),
+        summary.elapsed_ms as f64 / 1000.0,
+        summary.snapshot_id
+    );
+    if !summary.issue_counts.is_empty() {
+        let total: u64 = summary.issue_counts.values().sum();
+        let by_rule: Vec<String> = summary
+            .issue_counts
+            .iter()
+            .map(|(rule, n)| format!("{} {:?} ({:?})", n, rule, rule.action()))
+            .collect();
+        println!("{} issues: {}", count(total), by_rule.join(", "));
+        for issue in summary.issues.iter().take(args.show_issues) {
+            println!("  {issue}");
+        }
+        if summary.issues.len() > args.show_issues {
+            println!("  … see `kiosk snapshot issues` for the rest");
+        }
+    }
+    Ok(ExitCode::Ok)
+}

@@ -1,0 +1,108 @@
+//! `kiosk search`: what a shopper's words find.
+
+use std::time::Instant;
+
+use kiosk_core::view::ProductView;
+use kiosk_core::{Filters, SearchRequest};
+use serde::Serialize;
+
+use super::{ExitCode, open_snapshot, parse_price};
+use crate::cli::{FilterArgs, SearchArgs};
+use crate::config::Config;
+use crate::output::print_product;
+
+#[derive(Serialize)]
+struct SearchOutput<'a> {
+    query: &'a str,
+    filters: &'a Filters,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<kiosk_catalog::index::QueryPlan>,
+    products: Vec<ProductView>,
+    timings_ms: Timings,
+}
+
+#[derive(Serialize)]
+struct Timings {
+    search: f64,
+}
+
+pub fn filters(args: &FilterArgs) -> anyhow::Result<Filters> {
+    Ok(Filters {
+        category: args.category.clone(),
+        brand: args.brand.clone(),
+        size: args.size.clone(),
+        color: args.colour.clone(),
+        price_min: args
+            .min_price
+            .as_deref()
+            .map(|p| parse_price(p, "--min-price"))
+            .transpose()?,
+        price_max: args
+            .max_price
+            .as_deref()
+            .map(|p| parse_price(p, "--max-price"))
+            .transpose()?,
+        in_stock_only: args.in_stock,
+    })
+}
+
+pub fn run(config: &Config, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let snapshot = open_snapshot(config, args.data_dir.data_dir.as_ref())?;
+    let lang = args.lang.unwrap_or(snapshot.store().language);
+    let request = SearchRequest {
+        text: args.query.clone(),
+        lang: args.lang,
+        filters: filters(&args.filters)?,
+        limit: args.limit,
+        prefix: args.prefix,
+    };
+    let started = Instant::now();
+    let hits = snapshot.search(&request)?;
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    let views: Vec<ProductView> = hits
+        .iter()
+        .map(|h| ProductView::new(&h.record, lang, snapshot.low_stock_threshold()))
+        .collect();
+    let plan = args.explain.then(|| snapshot.plan(&request));
+    if args.json {
+        let out = SearchOutput {
+            query: &args.query,
+            filters: &request.filters,
+            plan,
+            products: views,
+            timings_ms: Timings { search: elapsed },
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        if let Some(plan) = &plan {
+            print_plan(plan);
+        }
+        if views.is_empty() {
+            println!("nothing matches {:?}", args.query);
+        }
+        for (i, p) in views.iter().enumerate() {
+            print_product(p, Some(i + 1));
+        }
+        println!("({} results in {elapsed:.1} ms)", views.len());
+    }
+    Ok(if hits.is_empty() {
+        ExitCode::NotFound
+    } else {
+        ExitCode::Ok
+    })
+}
+
+fn print_plan(plan: &kiosk_catalog::index::QueryPlan) {
+    println!("read as:");
+    for g in &plan.groups {
+        let alts: Vec<String> = g
+            .alternatives
+            .iter()
+            .map(|a| serde_json::to_string(a).unwrap_or_default())
+            .collect();
+        println!("  {:?} → {}", g.from, alts.join(" | "));
+    }
+    if !plan.ignored.is_empty() {
+        println!("  ignored: {}", plan.ignored.join(", "));
+    }
+}

@@ -1,0 +1,266 @@
+//! The `kiosk` binary as scripts see it: exit codes, messages on stderr,
+//! JSON on stdout.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const KIOSK: &str = env!("CARGO_BIN_EXE_kiosk");
+
+fn kiosk(args: &[&str]) -> Output {
+    Command::new(KIOSK)
+        .args(args)
+        .env_remove("KIOSK_CONFIG")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run kiosk")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn mini_catalog(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(
+        dir.join("store.toml"),
+        "id = \"mini\"\nname = \"Mini\"\nlanguage = \"en\"\ncurrency = \"EUR\"\nstock_as_of = \"2026-11-22T22:00:00Z\"\n",
+    )
+    .expect("store");
+    std::fs::write(
+        dir.join("locations.csv"),
+        "id,zone,aisle,shelf,description\nFW,Footwear,1,A,\n",
+    )
+    .expect("locations");
+    std::fs::write(
+        dir.join("products.csv"),
+        "id,title,brand,category,description,tags,price,location\n\
+         shoe,Velo Stride Running Shoe,Velo,Running Shoes,Road shoe,running,99.95,FW\n\
+         sock,Velo Run Socks,Velo,Sports Socks,Cushioned,running,9.95,\n",
+    )
+    .expect("products");
+    std::fs::write(
+        dir.join("variants.csv"),
+        "sku,product_id,size,color\nshoe-9-blk,shoe,9,Black\nshoe-10-blk,shoe,10,Black\nsock-m,sock,M,White\n",
+    )
+    .expect("variants");
+    std::fs::write(
+        dir.join("stock.csv"),
+        "sku,quantity\nshoe-9-blk,0\nshoe-10-blk,2\nsock-m,7\n",
+    )
+    .expect("stock");
+}
+
+fn imported() -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let catalog = tmp.path().join("catalog");
+    mini_catalog(&catalog);
+    let data = tmp.path().join("data").display().to_string();
+    let out = kiosk(&[
+        "import",
+        "--from",
+        &catalog.display().to_string(),
+        "--data-dir",
+        &data,
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    (tmp, data)
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["import", "--help"],
+        vec!["search", "--help"],
+        vec!["stock", "--help"],
+        vec!["snapshot", "--help"],
+        vec!["snapshot", "verify", "--help"],
+        vec!["bench", "--help"],
+        vec!["bench", "search", "--help"],
+        vec!["doctor", "--help"],
+    ] {
+        let out = kiosk(&args);
+        assert_eq!(code(&out), 0, "{args:?}");
+        assert!(stdout(&out).contains("Usage: kiosk"), "{args:?}");
+    }
+    assert_eq!(code(&kiosk(&["no-such-command"])), 2);
+}
+
+#[test]
+fn import_off_a_terminal_prints_one_summary_line() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let catalog = tmp.path().join("catalog");
+    mini_catalog(&catalog);
+    let data = tmp.path().join("data").display().to_string();
+    let out = kiosk(&[
+        "import",
+        "--from",
+        &catalog.display().to_string(),
+        "--data-dir",
+        &data,
+    ]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("imported 2 products, 3 variants (2 in stock, 1 out)"),
+        "{text}"
+    );
+    assert!(
+        stderr(&out).is_empty(),
+        "no progress bar off a terminal: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_rejected_import_exits_3_and_names_the_place() {
+    let (tmp, data) = imported();
+    let bad = tmp.path().join("bad");
+    mini_catalog(&bad);
+    std::fs::write(
+        bad.join("stock.csv"),
+        "sku,qty\n\"shoe-9-blk,1\nshoe-10-blk,2\n",
+    )
+    .expect("write");
+    let out = kiosk(&[
+        "import",
+        "--from",
+        &bad.display().to_string(),
+        "--data-dir",
+        &data,
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("stock.csv:2:1: a quoted field opened here"),
+        "{err}"
+    );
+    assert!(err.contains("the live snapshot in"), "{err}");
+    // The snapshot that was live still answers.
+    let out = kiosk(&["stock", "--data-dir", &data, "shoe-10-blk"]);
+    assert_eq!(code(&out), 0);
+}
+
+#[test]
+fn commands_without_a_snapshot_exit_6_and_say_what_to_run() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("empty").display().to_string();
+    let out = kiosk(&["search", "--data-dir", &data, "shoe"]);
+    assert_eq!(code(&out), 6);
+    assert!(
+        stderr(&out).contains("run `kiosk import --from PATH"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_held_lock_exits_5() {
+    let (tmp, data) = imported();
+    let _held = kiosk_catalog::DataDir::new(&data)
+        .begin()
+        .expect("take the lock");
+    let catalog = tmp.path().join("catalog").display().to_string();
+    let out = kiosk(&["import", "--from", &catalog, "--data-dir", &data]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("another import or sync is running"));
+}
+
+#[test]
+fn search_json_has_the_documented_shape() {
+    let (_tmp, data) = imported();
+    let out = kiosk(&["search", "--data-dir", &data, "--json", "runing shoes"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let p = &v["products"][0];
+    assert_eq!(p["id"], "shoe");
+    assert_eq!(p["title"], "Velo Stride Running Shoe");
+    assert_eq!(p["price"], 99.95);
+    assert_eq!(p["currency"], "EUR");
+    assert_eq!(p["in_stock"], true);
+    assert_eq!(p["location"]["text"], "Footwear, aisle 1, shelf A");
+    let variant = &p["variants"][0];
+    assert_eq!(variant["sku"], "shoe-9-blk");
+    assert_eq!(variant["options"]["Size"], "9");
+    assert_eq!(variant["options"]["Color"], "Black");
+    assert_eq!(variant["quantity"], 0);
+    assert_eq!(variant["in_stock"], false);
+    assert!(v["timings_ms"]["search"].is_number());
+}
+
+#[test]
+fn in_stock_filters_apply_to_the_size_asked_for() {
+    let (_tmp, data) = imported();
+    let out = kiosk(&[
+        "search",
+        "--data-dir",
+        &data,
+        "--json",
+        "--size",
+        "9",
+        "--in-stock",
+        "shoe",
+    ]);
+    assert_eq!(code(&out), 4, "size 9 is out of stock: nothing matches");
+    let out = kiosk(&[
+        "search",
+        "--data-dir",
+        &data,
+        "--json",
+        "--size",
+        "10",
+        "--in-stock",
+        "shoe",
+    ]);
+    assert_eq!(code(&out), 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["products"][0]["id"], "shoe");
+}
+
+#[test]
+fn stock_reports_the_size_and_exits_4_when_nothing_matches() {
+    let (_tmp, data) = imported();
+    let out = kiosk(&[
+        "stock",
+        "--data-dir",
+        &data,
+        "--size",
+        "9",
+        "--json",
+        "shoe",
+    ]);
+    assert_eq!(code(&out), 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["matched_by"], "id");
+    assert_eq!(v["matching"][0]["sku"], "shoe-9-blk");
+    assert_eq!(v["matching"][0]["in_stock"], false);
+    assert_eq!(v["snapshot"]["as_of"], "2026-11-22T22:00:00Z");
+    let out = kiosk(&["stock", "--data-dir", &data, "--size", "13", "shoe"]);
+    assert_eq!(code(&out), 4);
+    let out = kiosk(&["stock", "--data-dir", &data, "--json", "kayak"]);
+    assert_eq!(code(&out), 4);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["error"], "not_found");
+}
+
+#[test]
+fn snapshot_info_records_source_creation_and_stock_time() {
+    let (_tmp, data) = imported();
+    let out = kiosk(&["snapshot", "info", "--json", "--data-dir", &data]);
+    assert_eq!(code(&out), 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["source"].as_str().is_some_and(|s| s.ends_with("catalog")));
+    assert_eq!(v["format"], "native");
+    assert_eq!(v["stock_as_of"], "2026-11-22T22:00:00Z");
+    assert!(v["created_at"].as_str().is_some());
+    assert_eq!(v["n_products"], 2);
+}
