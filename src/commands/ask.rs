@@ -5,7 +5,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use kiosk_catalog::local::{LocalStore, WaitlistEntry};
 use kiosk_catalog::{DataDir, Snapshot};
 use kiosk_core::Lang;
-use kiosk_core::assistant::{Action, ActionStatus, Assistant, AssistantConfig, Clock, Reply, Session, TurnInput};
+use kiosk_core::assistant::{
+    Action, ActionStatus, Assistant, AssistantConfig, Clock, Reply, Session, TurnInput,
+};
 use serde::Deserialize;
 
 use super::ExitCode;
@@ -22,10 +24,18 @@ struct Kiosk {
 }
 
 impl Kiosk {
-    fn open(config: &Config, data_dir: Option<&std::path::PathBuf>, record: bool) -> anyhow::Result<Kiosk> {
+    fn open(
+        config: &Config,
+        data_dir: Option<&std::path::PathBuf>,
+        record: bool,
+    ) -> anyhow::Result<Kiosk> {
         let dir = config.data_dir(data_dir);
         let snapshot = Snapshot::open(&DataDir::new(&dir))?;
-        let local = if record { Some(LocalStore::open(&dir)?) } else { None };
+        let local = if record {
+            Some(LocalStore::open(&dir)?)
+        } else {
+            None
+        };
         Ok(Kiosk {
             snapshot,
             config: config.assistant(),
@@ -45,7 +55,12 @@ impl Kiosk {
         }
     }
 
-    fn turn(&mut self, session: &mut Session, text: &str, lang: Option<Lang>) -> anyhow::Result<Reply> {
+    fn turn(
+        &mut self,
+        session: &mut Session,
+        text: &str,
+        lang: Option<Lang>,
+    ) -> anyhow::Result<Reply> {
         let assistant = Assistant {
             search: &self.snapshot,
             stock: &self.snapshot,
@@ -184,7 +199,11 @@ fn print_reply(reply: &Reply) {
         println!("  → staff called: {}", h.wants);
     }
     if !reply.quick_replies.is_empty() {
-        let chips: Vec<String> = reply.quick_replies.iter().map(|c| format!("[{}]", c.label)).collect();
+        let chips: Vec<String> = reply
+            .quick_replies
+            .iter()
+            .map(|c| format!("[{}]", c.label))
+            .collect();
         println!("  {}", chips.join(" "));
     }
 }

@@ -62,10 +62,14 @@ impl LocalStore {
     pub fn open(data_dir: &Path) -> Result<LocalStore> {
         std::fs::create_dir_all(data_dir).map_err(Error::io("creating", data_dir))?;
         let path = data_dir.join("local.sqlite");
-        let conn = Connection::open(&path).map_err(Error::sqlite(format!("opening {}", path.display())))?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;")
-            .map_err(Error::sqlite("setting up the local store"))?;
-        conn.execute_batch(SCHEMA).map_err(Error::sqlite("creating the local store"))?;
+        let conn = Connection::open(&path)
+            .map_err(Error::sqlite(format!("opening {}", path.display())))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;",
+        )
+        .map_err(Error::sqlite("setting up the local store"))?;
+        conn.execute_batch(SCHEMA)
+            .map_err(Error::sqlite("creating the local store"))?;
         Ok(LocalStore { conn, path })
     }
 
@@ -75,7 +79,12 @@ impl LocalStore {
 
     /// Records one turn. The event carries no personal data by
     /// construction (its text is redacted); `session` is a random tag.
-    pub fn record_event(&self, at: jiff::Timestamp, session: &str, e: &AnalyticsEvent) -> Result<()> {
+    pub fn record_event(
+        &self,
+        at: jiff::Timestamp,
+        session: &str,
+        e: &AnalyticsEvent,
+    ) -> Result<()> {
         let name = |v: &dyn erased::Named| v.name();
         self.conn
             .prepare_cached(

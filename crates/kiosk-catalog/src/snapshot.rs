@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use kiosk_core::traits::BackendError;
 use kiosk_core::{
-    Concept, FaqEntry, Lexicon, Location, Money, OrderStatus, Product, ProductHit, ProductRecord, ProductSearch,
-    SearchRequest, SnapshotInfo, StockLookup, StoreInfo, Variant,
+    Concept, FaqEntry, Lexicon, Location, Money, OrderStatus, Product, ProductHit, ProductRecord,
+    ProductSearch, SearchRequest, SnapshotInfo, StockLookup, StoreInfo, Variant,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
@@ -329,7 +329,9 @@ impl Snapshot {
             return Ok(None);
         };
         let bundles: Vec<String> = conn
-            .prepare_cached("SELECT target FROM product_links WHERE product_rowid = ?1 AND kind = 'bundle'")
+            .prepare_cached(
+                "SELECT target FROM product_links WHERE product_rowid = ?1 AND kind = 'bundle'",
+            )
             .and_then(|mut s| s.query_map([rowid], |r| r.get(0))?.collect())
             .map_err(Error::sqlite("reading bundles"))?;
         let variants: Vec<(Variant, Option<String>)> = conn
@@ -366,7 +368,11 @@ impl Snapshot {
             product,
             variants: variants.into_iter().map(|(v, _)| v).collect(),
             location,
-            goes_with: goes_with.split(';').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            goes_with: goes_with
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
             bundles,
         }))
     }

@@ -242,6 +242,11 @@ impl Lexicon {
                 if window.iter().any(|t| t.cjk) {
                     continue;
                 }
+                // A stop word alone ("want", "de") names nothing, even when
+                // another language's plural strips down to it ("wanten").
+                if n == 1 && crate::text::is_stopword(&window[0].text) {
+                    continue;
+                }
                 let entry = self.lookup_window(window);
                 if let Some(entry) = entry {
                     analysis.mentions.push(Mention {
@@ -259,7 +264,12 @@ impl Lexicon {
             if matched {
                 continue;
             }
-            if let Some(entry) = self.fuzzy(&tokens[i].text) {
+            let fuzzy = if crate::text::is_stopword(&tokens[i].text) {
+                None
+            } else {
+                self.fuzzy(&tokens[i].text)
+            };
+            if let Some(entry) = fuzzy {
                 analysis.mentions.push(Mention {
                     concept: entry.concept as usize,
                     langs: entry.langs,

@@ -39,7 +39,9 @@ pub fn fold(s: &str) -> String {
 /// are size `9`.
 pub fn option_key(value: &str) -> String {
     let folded = fold(value.trim());
-    if folded.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    if folded
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
         && let Ok(v) = folded.replace(',', ".").parse::<f64>()
     {
         return format!("{v}");

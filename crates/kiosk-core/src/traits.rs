@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FaqEntry, Lang, Lexicon, Location, Money, OrderStatus, ProductRecord, SnapshotInfo, StoreInfo};
+use crate::{
+    FaqEntry, Lang, Lexicon, Location, Money, OrderStatus, ProductRecord, SnapshotInfo, StoreInfo,
+};
 
 /// An error from a store behind a trait (a corrupt index, a failed read).
 #[derive(Debug, thiserror::Error)]

@@ -165,6 +165,7 @@ impl DocBuilder {
         doc.add_u64(f.rowid, self.rowid);
         doc.add_text(f.title, &self.title);
         doc.add_text(f.words, &self.title);
+        doc.add_text(f.title_words, &self.title);
         if let Some(b) = &self.brand {
             doc.add_text(f.brand, b);
             doc.add_text(f.words, b);

@@ -27,6 +27,8 @@ pub struct Fields {
     /// Unstemmed words of title, brand, category, tags and colours: the
     /// dictionary for typo and prefix matching.
     pub words: Field,
+    /// Unstemmed words of the title alone, so type-ahead prefers titles.
+    pub title_words: Field,
     pub category_key: Field,
     pub brand_key: Field,
     /// `s:<size>`, `c:<colour>`, `sc:<size>|<colour>` for every variant.
@@ -59,6 +61,7 @@ pub fn schema() -> (Schema, Fields) {
         colors: b.add_text_field("colors", text(analyzer::STEMMED, true)),
         description: b.add_text_field("description", text(analyzer::STEMMED, true)),
         words: b.add_text_field("words", text(analyzer::PLAIN, false)),
+        title_words: b.add_text_field("title_words", text(analyzer::PLAIN, false)),
         category_key: b.add_text_field("category_key", STRING),
         brand_key: b.add_text_field("brand_key", STRING),
         opt: b.add_text_field("opt", STRING),
@@ -81,6 +84,7 @@ impl Fields {
             colors: f("colors")?,
             description: f("description")?,
             words: f("words")?,
+            title_words: f("title_words")?,
             category_key: f("category_key")?,
             brand_key: f("brand_key")?,
             opt: f("opt")?,

@@ -153,6 +153,20 @@ impl IndexSearcher {
 
     /// Reads a query into groups of alternatives.
     pub fn plan(&self, text: &str, prefix: bool) -> QueryPlan {
+        // While typing, the last word is unfinished: it is matched as a
+        // prefix on its own, not read against the vocabulary.
+        let (text, unfinished) = match kiosk_core::text::tokenize(text).last() {
+            Some(last)
+                if prefix
+                    && !last.cjk
+                    && last.end == text.trim_end().len()
+                    && last.end == text.len() =>
+            {
+                (&text[..last.start], Some(last.text.clone()))
+            }
+            _ => (text, None),
+        };
+        let prefix = prefix && unfinished.is_none();
         let analysis = self.lexicon.analyze(text);
         let mut plan = QueryPlan::default();
         // Mentions and leftover words in text order.
@@ -187,7 +201,9 @@ impl IndexSearcher {
                     match concept.kind {
                         ConceptKind::Category => {
                             if let Some(name) = self.concept_category.get(&m.concept) {
-                                alternatives.push(Alt::Category { key: option_key(name) });
+                                alternatives.push(Alt::Category {
+                                    key: option_key(name),
+                                });
                             }
                         }
                         ConceptKind::Color => {
@@ -229,6 +245,23 @@ impl IndexSearcher {
                     });
                 }
             }
+        }
+        if let Some(word) = unfinished {
+            let mut alternatives = vec![
+                Alt::Words {
+                    text: word.clone(),
+                    boost: 1.0,
+                },
+                Alt::Prefix { word: word.clone() },
+            ];
+            if !self.spell.has_prefix(&word) {
+                // No word starts so: a typo in what was typed so far.
+                alternatives.extend(self.word_alternatives(&word, false).into_iter().skip(1));
+            }
+            plan.groups.push(Group {
+                from: word,
+                alternatives,
+            });
         }
         plan
     }
@@ -401,10 +434,20 @@ impl IndexSearcher {
                 Box::new(FuzzyTermQuery::new(words_term(word), *distance, true)),
                 1.5,
             )),
-            Alt::Prefix { word } => Box::new(BoostQuery::new(
-                Box::new(FuzzyTermQuery::new_prefix(words_term(word), 0, true)),
-                2.0,
-            )),
+            Alt::Prefix { word } => Box::new(BooleanQuery::union(vec![
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new_prefix(
+                        Term::from_field_text(f.title_words, word),
+                        0,
+                        true,
+                    )),
+                    3.0,
+                )),
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new_prefix(words_term(word), 0, true)),
+                    1.0,
+                )),
+            ])),
             Alt::SoundsLike { word } => Box::new(BoostQuery::new(
                 Box::new(TermQuery::new(
                     words_term(word),

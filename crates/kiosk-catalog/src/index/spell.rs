@@ -12,6 +12,8 @@ use tantivy::schema::Field;
 #[derive(Debug, Default)]
 pub struct SpellIndex {
     doc_freq: HashMap<String, u32>,
+    /// Every word, sorted, for prefix lookups.
+    sorted: Vec<String>,
     by_sound: HashMap<String, Vec<String>>,
 }
 
@@ -40,7 +42,19 @@ impl SpellIndex {
             words.sort_by(|a, b| doc_freq[b].cmp(&doc_freq[a]).then(a.cmp(b)));
             words.truncate(4);
         }
-        Ok(SpellIndex { doc_freq, by_sound })
+        let mut sorted: Vec<String> = doc_freq.keys().cloned().collect();
+        sorted.sort();
+        Ok(SpellIndex {
+            doc_freq,
+            sorted,
+            by_sound,
+        })
+    }
+
+    /// Whether some word in the index starts with `prefix`.
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        let idx = self.sorted.partition_point(|w| w.as_str() < prefix);
+        self.sorted.get(idx).is_some_and(|w| w.starts_with(prefix))
     }
 
     pub fn contains(&self, word: &str) -> bool {

@@ -22,7 +22,10 @@ fn words(text: &str) -> HashSet<String> {
                     out.insert(pair.iter().collect());
                 }
             }
-        } else if !is_stopword(&t.text) && t.text.chars().count() > 2 && !t.text.chars().all(|c| c.is_ascii_digit()) {
+        } else if !is_stopword(&t.text)
+            && t.text.chars().count() > 2
+            && !t.text.chars().all(|c| c.is_ascii_digit())
+        {
             out.insert(light_stem(&t.text));
         }
     }
@@ -31,8 +34,28 @@ fn words(text: &str) -> HashSet<String> {
 
 /// Words too common in shop questions to pick an FAQ entry on their own.
 const WEAK: &[&str] = &[
-    "can", "how", "what", "get", "kan", "hoe", "bisa", "bagaimana", "store", "shop", "winkel", "toko", "kiosk",
-    "here", "hier", "sini", "there", "much", "many", "when", "wanneer", "kapan",
+    "can",
+    "how",
+    "what",
+    "get",
+    "kan",
+    "hoe",
+    "bisa",
+    "bagaimana",
+    "store",
+    "shop",
+    "winkel",
+    "toko",
+    "kiosk",
+    "here",
+    "hier",
+    "sini",
+    "there",
+    "much",
+    "many",
+    "when",
+    "wanneer",
+    "kapan",
 ];
 
 /// The best entry for a question, if it shares enough with one.

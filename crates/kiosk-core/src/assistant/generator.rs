@@ -31,5 +31,10 @@ pub trait Generator: Send + Sync {
 
     /// A short answer in `lang` stating only the sheet's facts; tokens go to
     /// `on_token` as they come. `None` when the model cannot run or gave up.
-    fn phrase(&self, sheet: &FactSheet, lang: Lang, on_token: &mut dyn FnMut(&str)) -> Option<String>;
+    fn phrase(
+        &self,
+        sheet: &FactSheet,
+        lang: Lang,
+        on_token: &mut dyn FnMut(&str),
+    ) -> Option<String>;
 }

@@ -6,25 +6,76 @@ use crate::text::{is_cjk, tokenize};
 use crate::{Lang, Lexicon};
 
 const EN: &[&str] = &[
-    "a", "an", "and", "any", "anything", "are", "buy", "can", "cheaper", "do", "does", "find", "for", "got", "have",
-    "hello", "hi", "how", "i", "in", "is", "it", "looking", "me", "much", "my", "need", "of", "one", "open",
-    "please", "return", "shoes", "show", "size", "thank", "thanks", "that", "the", "there", "these", "this",
-    "those", "want", "what", "where", "which", "with", "you", "your",
+    "a", "an", "and", "any", "anything", "are", "buy", "can", "cheaper", "do", "does", "find",
+    "for", "got", "have", "hello", "hi", "how", "i", "in", "is", "it", "looking", "me", "much",
+    "my", "need", "of", "one", "open", "please", "return", "shoes", "show", "size", "thank",
+    "thanks", "that", "the", "there", "these", "this", "those", "want", "what", "where", "which",
+    "with", "you", "your",
 ];
 
 const NL: &[&str] = &[
-    "bedankt", "boven", "dank", "dat", "de", "deze", "die", "dit", "duur", "een", "er", "goedemorgen", "goedkoper",
-    "graag", "hallo", "heb", "hebben", "hebt", "het", "hoe", "hoeveel", "ik", "je", "jullie", "kan", "kleur",
-    "kost", "kunnen", "liggen", "ligt", "maat", "met", "mijn", "niet", "nog", "onder", "ook", "prijs", "ruilen",
-    "schoenen", "staan", "terugbrengen", "u", "van", "vinden", "voor", "waar", "wat", "welke", "winkel", "zijn",
-    "zoek", "zoeken", "zwart", "zwarte",
+    "bedankt",
+    "boven",
+    "dank",
+    "dat",
+    "de",
+    "deze",
+    "die",
+    "dit",
+    "duur",
+    "een",
+    "er",
+    "goedemorgen",
+    "goedkoper",
+    "graag",
+    "hallo",
+    "heb",
+    "hebben",
+    "hebt",
+    "het",
+    "hoe",
+    "hoeveel",
+    "ik",
+    "je",
+    "jullie",
+    "kan",
+    "kleur",
+    "kost",
+    "kunnen",
+    "liggen",
+    "ligt",
+    "maat",
+    "met",
+    "mijn",
+    "niet",
+    "nog",
+    "onder",
+    "ook",
+    "prijs",
+    "ruilen",
+    "schoenen",
+    "staan",
+    "terugbrengen",
+    "u",
+    "van",
+    "vinden",
+    "voor",
+    "waar",
+    "wat",
+    "welke",
+    "winkel",
+    "zijn",
+    "zoek",
+    "zoeken",
+    "zwart",
+    "zwarte",
 ];
 
 const ID: &[&str] = &[
-    "ada", "aku", "apa", "apakah", "baju", "bayar", "berapa", "bisa", "buka", "cari", "celana", "dan", "dengan",
-    "di", "dimana", "dong", "harga", "harganya", "hitam", "ini", "itu", "jam", "kak", "kaki", "kaos", "kasih",
-    "lebih", "mana", "mau", "murah", "punya", "putih", "saya", "sepatu", "stok", "terima", "tidak", "toko", "tukar",
-    "ukuran", "untuk", "warna", "yang",
+    "ada", "aku", "apa", "apakah", "baju", "bayar", "berapa", "bisa", "buka", "cari", "celana",
+    "dan", "dengan", "di", "dimana", "dong", "harga", "harganya", "hitam", "ini", "itu", "jam",
+    "kak", "kaki", "kaos", "kasih", "lebih", "mana", "mau", "murah", "punya", "putih", "saya",
+    "sepatu", "stok", "terima", "tidak", "toko", "tukar", "ukuran", "untuk", "warna", "yang",
 ];
 
 /// The most likely language, and how sure the guess is (0..1).
@@ -66,10 +117,11 @@ pub fn detect(text: &str, lexicon: &Lexicon) -> (Lang, f32) {
     if total == 0.0 {
         return (Lang::En, 0.0);
     }
-    let (best, score) = scores
-        .iter()
-        .enumerate()
-        .fold((0, f32::MIN), |acc, (i, s)| if *s > acc.1 { (i, *s) } else { acc });
+    let (best, score) =
+        scores.iter().enumerate().fold(
+            (0, f32::MIN),
+            |acc, (i, s)| if *s > acc.1 { (i, *s) } else { acc },
+        );
     let lang = [Lang::En, Lang::Nl, Lang::Id][best];
     (lang, (score / total) * (1.0 - 1.0 / (1.0 + total)))
 }

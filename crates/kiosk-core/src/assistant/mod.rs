@@ -7,6 +7,7 @@
 //! dropped with [`Session::reset`].
 
 pub mod cues;
+pub mod eval;
 mod faq;
 pub mod generator;
 pub mod language;
@@ -22,7 +23,10 @@ use crate::lexicon::ConceptKind;
 use crate::text::option_key;
 use crate::traits::BackendError;
 use crate::view::ProductView;
-use crate::{Filters, Lang, Money, PolicyKind, ProductRecord, ProductSearch, SearchRequest, StockLookup, Variant};
+use crate::{
+    Filters, Lang, Money, PolicyKind, ProductRecord, ProductSearch, SearchRequest, StockLookup,
+    Variant,
+};
 use cues::Cue;
 use phrasebook::{list, say};
 use understand::Reading;
@@ -69,7 +73,13 @@ pub enum EscalationReason {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
-    AddToPickupList { status: ActionStatus, product_id: String, sku: Option<String>, title: String, options: String },
+    AddToPickupList {
+        status: ActionStatus,
+        product_id: String,
+        sku: Option<String>,
+        title: String,
+        options: String,
+    },
     JoinWaitlist {
         status: ActionStatus,
         product_id: String,
@@ -80,8 +90,13 @@ pub enum Action {
         #[serde(skip_serializing_if = "Option::is_none")]
         contact: Option<String>,
     },
-    CallStaff { status: ActionStatus, reason: EscalationReason },
-    EndSession { status: ActionStatus },
+    CallStaff {
+        status: ActionStatus,
+        reason: EscalationReason,
+    },
+    EndSession {
+        status: ActionStatus,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,7 +269,11 @@ pub struct TurnInput {
 #[derive(Debug, Clone, PartialEq)]
 enum Pending {
     /// The shopper asked to be notified; waiting for consent and a contact.
-    WaitlistContact { product_id: String, sku: String, options: String },
+    WaitlistContact {
+        product_id: String,
+        sku: String,
+        options: String,
+    },
     /// Waiting for an order number.
     OrderNumber,
 }
@@ -306,6 +325,10 @@ struct Draft {
     resolved: bool,
     lost_demand: Vec<LostDemand>,
     stock_facts: bool,
+    /// Size and colour carried over from earlier turns, for the reply's
+    /// slots.
+    carried_size: Option<String>,
+    carried_color: Option<usize>,
 }
 
 impl Draft {
@@ -330,7 +353,12 @@ impl Draft {
 
 impl Assistant<'_> {
     /// Answers one turn, updating the session.
-    pub fn turn(&self, session: &mut Session, input: &TurnInput, clock: Clock) -> Result<Reply, BackendError> {
+    pub fn turn(
+        &self,
+        session: &mut Session,
+        input: &TurnInput,
+        clock: Clock,
+    ) -> Result<Reply, BackendError> {
         let started = Instant::now();
         let lexicon = self.stock.lexicon();
         let detected = language::detect(&input.text, lexicon);
@@ -356,6 +384,8 @@ impl Assistant<'_> {
             resolved: true,
             lost_demand: Vec::new(),
             stock_facts: false,
+            carried_size: None,
+            carried_color: None,
         };
         self.respond(session, &reading, &input.text, &mut draft, clock)?;
         let retrieved_at = Instant::now();
@@ -375,7 +405,10 @@ impl Assistant<'_> {
         let info = self.stock.snapshot_info();
         let age_hours = info.age_hours(clock.now);
         let stale = age_hours > self.config.stale_after_hours;
-        if draft.stock_facts && age_hours > self.config.hard_stale_after_hours && draft.escalation.is_none() {
+        if draft.stock_facts
+            && age_hours > self.config.hard_stale_after_hours
+            && draft.escalation.is_none()
+        {
             draft.say("stale_hard", &[]);
             draft.escalate(EscalationReason::StaleStock);
         } else if draft.stock_facts && stale {
@@ -383,7 +416,11 @@ impl Assistant<'_> {
             draft.say("stale_note", &[("as_of", &as_of)]);
         }
         let handoff = draft.escalation.map(|reason| {
-            if !draft.actions.iter().any(|a| matches!(a, Action::CallStaff { .. })) {
+            if !draft
+                .actions
+                .iter()
+                .any(|a| matches!(a, Action::CallStaff { .. }))
+            {
                 draft.actions.push(Action::CallStaff {
                     status: ActionStatus::Done,
                     reason,
@@ -392,12 +429,21 @@ impl Assistant<'_> {
             draft.resolved = false;
             self.handoff(session, &reading, reason)
         });
-        if draft.escalation.is_none() && !draft.chips.iter().any(|c| c.label == say(lang, "chip_call_staff", &[])) {
+        if draft.escalation.is_none()
+            && !draft
+                .chips
+                .iter()
+                .any(|c| c.label == say(lang, "chip_call_staff", &[]))
+        {
             draft.chip("chip_call_staff");
         }
         session.last_intent = Some(draft.intent);
         if !draft.products.is_empty() {
-            session.shown = draft.products.iter().map(|r| r.product.id.clone()).collect();
+            session.shown = draft
+                .products
+                .iter()
+                .map(|r| r.product.id.clone())
+                .collect();
         }
         let threshold = self.stock.low_stock_threshold();
         let products: Vec<ProductView> = draft
@@ -406,7 +452,18 @@ impl Assistant<'_> {
             .take(self.config.max_products)
             .map(|r| ProductView::new(r, lang, threshold))
             .collect();
-        let slots = self.slots(&reading, session, lang);
+        let mut slots = self.slots(&reading, session, lang);
+        if slots.size.is_none() {
+            slots.size = draft.carried_size.clone();
+        }
+        if slots.color.is_none() {
+            slots.color = draft.carried_color.map(|c| {
+                lexicon
+                    .concept(c)
+                    .name(self.stock.store_info().language)
+                    .to_string()
+            });
+        }
         let answer = draft.parts.join(if lang == Lang::Zh { "" } else { " " });
         let finished = Instant::now();
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
@@ -470,10 +527,26 @@ impl Assistant<'_> {
         }
         // Business rules hand over whatever else was asked.
         for (cue, reason, key) in [
-            (Cue::Safety, EscalationReason::SafetyOrMedical, "escalate_safety"),
-            (Cue::Damaged, EscalationReason::DamagedOrFraud, "escalate_damaged"),
-            (Cue::Complaint, EscalationReason::Complaint, "escalate_complaint"),
-            (Cue::Discount, EscalationReason::Discount, "escalate_discount"),
+            (
+                Cue::Safety,
+                EscalationReason::SafetyOrMedical,
+                "escalate_safety",
+            ),
+            (
+                Cue::Damaged,
+                EscalationReason::DamagedOrFraud,
+                "escalate_damaged",
+            ),
+            (
+                Cue::Complaint,
+                EscalationReason::Complaint,
+                "escalate_complaint",
+            ),
+            (
+                Cue::Discount,
+                EscalationReason::Discount,
+                "escalate_discount",
+            ),
         ] {
             if reading.has(cue) {
                 d.intent = Intent::Human;
@@ -501,7 +574,10 @@ impl Assistant<'_> {
                 self.say_price(&record, d);
                 d.products.push(record);
             }
-            if text.to_lowercase().contains("free") || text.contains("免費") || text.to_lowercase().contains("gratis") {
+            if text.to_lowercase().contains("free")
+                || text.contains("免費")
+                || text.to_lowercase().contains("gratis")
+            {
                 d.escalate(EscalationReason::Discount);
                 d.say("staff_called", &[]);
             }
@@ -526,9 +602,10 @@ impl Assistant<'_> {
         if reading.has(Cue::Compare) {
             return self.compare(session, reading, d);
         }
-        let product_words = reading.names_product() || reading.leftover_words > 0;
-        if !product_words && (reading.has(Cue::Hours) || reading.has(Cue::Payment) || reading.has(Cue::Loyalty)) {
-            return self.store_info(reading, d, clock);
+        if !reading.names_product()
+            && (reading.has(Cue::Hours) || reading.has(Cue::Payment) || reading.has(Cue::Loyalty))
+        {
+            return self.store_info(reading, text, d, clock);
         }
         if reading.has(Cue::Recommend) {
             return self.recommend(session, reading, d);
@@ -562,12 +639,16 @@ impl Assistant<'_> {
             return self.answer_faq(entry, d);
         }
         if reading.has(Cue::Hours) || reading.has(Cue::Payment) || reading.has(Cue::Loyalty) {
-            return self.store_info(reading, d, clock);
+            return self.store_info(reading, text, d, clock);
         }
         if reading.leftover_words > 0 {
             return self.availability(session, reading, text, d);
         }
-        for (cue, key) in [(Cue::Thanks, "thanks"), (Cue::Goodbye, "goodbye"), (Cue::Greeting, "greeting")] {
+        for (cue, key) in [
+            (Cue::Thanks, "thanks"),
+            (Cue::Goodbye, "goodbye"),
+            (Cue::Greeting, "greeting"),
+        ] {
             if reading.has(cue) {
                 d.intent = Intent::Greeting;
                 d.confidence = 0.95;
@@ -607,7 +688,11 @@ impl Assistant<'_> {
 
     /// The product a turn speaks of: "the second one", "it", or one the
     /// words name well.
-    fn focus_or_named(&self, session: &mut Session, reading: &Reading) -> Result<Option<ProductRecord>, BackendError> {
+    fn focus_or_named(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+    ) -> Result<Option<ProductRecord>, BackendError> {
         if let Some(record) = self.referenced(session, reading)? {
             return Ok(Some(record));
         }
@@ -622,9 +707,17 @@ impl Assistant<'_> {
     }
 
     /// A product already on screen that the turn points at.
-    fn referenced(&self, session: &mut Session, reading: &Reading) -> Result<Option<ProductRecord>, BackendError> {
+    fn referenced(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+    ) -> Result<Option<ProductRecord>, BackendError> {
         if let Some(n) = reading.ordinal {
-            let id = if n == usize::MAX { session.shown.last() } else { session.shown.get(n) };
+            let id = if n == usize::MAX {
+                session.shown.last()
+            } else {
+                session.shown.get(n)
+            };
             if let Some(id) = id.cloned() {
                 session.focus = Some(id.clone());
                 return self.stock.product(&id);
@@ -673,15 +766,22 @@ impl Assistant<'_> {
         if text.trim().is_empty() && filters.category.is_none() {
             // Only a size or colour: search within what was being talked
             // about.
-            if let Some(focus) = session.focus.as_deref().and_then(|id| self.stock.product(id).ok().flatten()) {
+            if let Some(focus) = session
+                .focus
+                .as_deref()
+                .and_then(|id| self.stock.product(id).ok().flatten())
+            {
                 text = focus.product.category.clone().unwrap_or_default();
             }
         }
         let mut dropped = Vec::new();
-        let relax: [(&'static str, fn(&mut Filters) -> bool); 3] = [
+        type Relax = fn(&mut Filters) -> bool;
+        let relax: [(&'static str, Relax); 3] = [
             ("color", |f| f.color.take().is_some()),
             ("size", |f| f.size.take().is_some()),
-            ("price", |f| f.price_min.take().is_some() | f.price_max.take().is_some()),
+            ("price", |f| {
+                f.price_min.take().is_some() | f.price_max.take().is_some()
+            }),
         ];
         let mut step = 0;
         loop {
@@ -724,15 +824,28 @@ impl Assistant<'_> {
                 .color
                 .map(|c| {
                     let concept = lexicon.concept(c);
-                    concept.terms.iter().flat_map(|(_, ws)| ws.iter().map(|w| option_key(w))).collect()
+                    concept
+                        .terms
+                        .iter()
+                        .flat_map(|(_, ws)| ws.iter().map(|w| option_key(w)))
+                        .collect()
                 })
                 .unwrap_or_default(),
         }
     }
 
-    fn availability(&self, session: &mut Session, reading: &Reading, text: &str, d: &mut Draft) -> Result<(), BackendError> {
+    fn availability(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Availability;
-        if !reading.has(Cue::Availability) && !reading.has_variant_slot() && reading.ordinal.is_none() {
+        if !reading.has(Cue::Availability)
+            && !reading.has_variant_slot()
+            && reading.ordinal.is_none()
+        {
             d.intent = Intent::Search;
         }
         // Carry the size and colour of the conversation into a follow-up.
@@ -741,9 +854,11 @@ impl Assistant<'_> {
         if referenced.is_some() {
             if reading.size.is_none() && reading.color.is_some() {
                 reading.size.clone_from(&session.size);
+                d.carried_size.clone_from(&reading.size);
             }
             if reading.color.is_none() && reading.size.is_some() {
                 reading.color = session.color;
+                d.carried_color = reading.color;
             }
         }
         if reading.size.is_some() {
@@ -777,13 +892,19 @@ impl Assistant<'_> {
         }
         if reading.has_variant_slot() && !dropped.iter().any(|x| *x == "size" || *x == "color") {
             let want = self.variant_query(&reading);
-            let in_stock: Vec<ProductRecord> = records.iter().filter(|r| want.in_stock_in(r)).cloned().collect();
+            let in_stock: Vec<ProductRecord> = records
+                .iter()
+                .filter(|r| want.in_stock_in(r))
+                .cloned()
+                .collect();
             if in_stock.is_empty() {
                 // None has it: explain for the best match, offer others.
                 let top = records[0].clone();
                 return self.stock_answer(session, &reading, top, d);
             }
-            if in_stock.len() == 1 || reading.leftover_words > 0 && self.names_one_product(&reading, &in_stock[0]) {
+            if in_stock.len() == 1
+                || reading.leftover_words > 0 && self.names_one_product(&reading, &in_stock[0])
+            {
                 return self.stock_answer(session, &reading, in_stock[0].clone(), d);
             }
             d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
@@ -797,7 +918,13 @@ impl Assistant<'_> {
         if records.len() == 1 || self.names_one_product(&reading, &records[0]) {
             return self.stock_answer(session, &reading, records[0].clone(), d);
         }
-        d.say("found", &[("n", &records.len().min(self.config.max_products).to_string())]);
+        d.say(
+            "found",
+            &[(
+                "n",
+                &records.len().min(self.config.max_products).to_string(),
+            )],
+        );
         session.focus = Some(records[0].product.id.clone());
         d.products = records;
         d.stock_facts = true;
@@ -815,17 +942,32 @@ impl Assistant<'_> {
             .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
             .map(|t| t.text)
             .collect();
-        let brand = record.product.brand.as_deref().map(crate::text::fold).unwrap_or_default();
+        let brand = record
+            .product
+            .brand
+            .as_deref()
+            .map(crate::text::fold)
+            .unwrap_or_default();
         let model_words = words
             .iter()
-            .filter(|w| title.split(|c: char| !c.is_alphanumeric()).any(|t| t == w.as_str()))
+            .filter(|w| {
+                title
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|t| t == w.as_str())
+            })
             .filter(|w| **w != brand && self.stock.lexicon().lookup(w).is_none())
             .count();
         model_words >= 1
     }
 
     /// What the store has of one product, for the asked-for size/colour.
-    fn stock_answer(&self, session: &mut Session, reading: &Reading, record: ProductRecord, d: &mut Draft) -> Result<(), BackendError> {
+    fn stock_answer(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        record: ProductRecord,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         session.focus = Some(record.product.id.clone());
         d.stock_facts = true;
         d.confidence = d.confidence.max(0.8);
@@ -840,21 +982,51 @@ impl Assistant<'_> {
                 self.offer_similar(&record, None, d)?;
                 d.resolved = true;
             } else {
-                let listed: Vec<String> = in_stock.iter().map(|v| self.options_text(v, lang)).filter(|s| !s.is_empty()).collect();
+                let listed: Vec<String> = in_stock
+                    .iter()
+                    .map(|v| self.options_text(v, lang))
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 let price = self.price_text(&record, lang);
                 if listed.is_empty() {
                     let v = in_stock[0];
                     match v.quantity {
-                        Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say("in_stock_low", &[("title", &title), ("options", &self.options_text(v, lang)), ("qty", &q.to_string()), ("price", &price)]),
-                        _ => d.say("stock_overview", &[("title", &title), ("price", &price), ("list", &say(lang, "word_in_stock_short", &[]))]),
+                        Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say(
+                            "in_stock_low",
+                            &[
+                                ("title", &title),
+                                ("options", &self.options_text(v, lang)),
+                                ("qty", &q.to_string()),
+                                ("price", &price),
+                            ],
+                        ),
+                        _ => d.say(
+                            "stock_overview",
+                            &[
+                                ("title", &title),
+                                ("price", &price),
+                                ("list", &say(lang, "word_in_stock_short", &[])),
+                            ],
+                        ),
                     }
                 } else {
-                    d.say("stock_overview", &[("title", &title), ("price", &price), ("list", &shorten(&listed, lang, 8))]);
+                    d.say(
+                        "stock_overview",
+                        &[
+                            ("title", &title),
+                            ("price", &price),
+                            ("list", &shorten(&listed, lang, 8)),
+                        ],
+                    );
                 }
                 d.chip("chip_where");
                 d.chip("chip_add_pickup");
             }
-            session.checked.push(format!("{title}: {} of {} variants in stock", in_stock.len(), record.variants.len()));
+            session.checked.push(format!(
+                "{title}: {} of {} variants in stock",
+                in_stock.len(),
+                record.variants.len()
+            ));
             d.products.push(record);
             return Ok(());
         }
@@ -862,8 +1034,18 @@ impl Assistant<'_> {
         let asked = self.asked_text(reading, lang);
         if matching.is_empty() {
             let available = self.available_text(&record, &want, lang);
-            d.say("not_made_in", &[("title", &title), ("options", &asked), ("available", &available)]);
-            session.checked.push(format!("{title}: not made in {}", self.asked_text(reading, self.stock.store_info().language)));
+            d.say(
+                "not_made_in",
+                &[
+                    ("title", &title),
+                    ("options", &asked),
+                    ("available", &available),
+                ],
+            );
+            session.checked.push(format!(
+                "{title}: not made in {}",
+                self.asked_text(reading, self.stock.store_info().language)
+            ));
             d.products.push(record.clone());
             self.offer_similar(&record, reading.size.as_deref(), d)?;
             return Ok(());
@@ -872,14 +1054,34 @@ impl Assistant<'_> {
             let options = self.options_text(v, lang);
             let price = Money::display(v.price, &currency, lang);
             match v.quantity {
-                Some(q) if v.is_low(self.stock.low_stock_threshold()) => {
-                    d.say("in_stock_low", &[("title", &title), ("options", &options), ("qty", &q.to_string()), ("price", &price)])
-                }
-                Some(q) => d.say("in_stock", &[("title", &title), ("options", &options), ("qty", &q.to_string()), ("price", &price)]),
-                None => d.say("in_stock_untracked", &[("title", &title), ("options", &options), ("price", &price)]),
+                Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say(
+                    "in_stock_low",
+                    &[
+                        ("title", &title),
+                        ("options", &options),
+                        ("qty", &q.to_string()),
+                        ("price", &price),
+                    ],
+                ),
+                Some(q) => d.say(
+                    "in_stock",
+                    &[
+                        ("title", &title),
+                        ("options", &options),
+                        ("qty", &q.to_string()),
+                        ("price", &price),
+                    ],
+                ),
+                None => d.say(
+                    "in_stock_untracked",
+                    &[("title", &title), ("options", &options), ("price", &price)],
+                ),
             }
             if let Some(loc) = &record.location {
-                d.say("location_product", &[("title", &title), ("location", &loc.describe(lang))]);
+                d.say(
+                    "location_product",
+                    &[("title", &title), ("location", &loc.describe(lang))],
+                );
             }
             d.actions.push(Action::AddToPickupList {
                 status: ActionStatus::Offered,
@@ -919,11 +1121,15 @@ impl Assistant<'_> {
             .map(|o| self.options_text(o, lang))
             .collect();
         if !others.is_empty() {
-            d.say("other_variants_in_stock", &[("list", &shorten(&others, lang, 6))]);
+            d.say(
+                "other_variants_in_stock",
+                &[("list", &shorten(&others, lang, 6))],
+            );
         }
         d.products.push(record.clone());
         self.offer_similar(&record, reading.size.as_deref(), d)?;
-        session.waitlist_candidate = Some((record.product.id.clone(), v.sku.clone(), options.clone()));
+        session.waitlist_candidate =
+            Some((record.product.id.clone(), v.sku.clone(), options.clone()));
         d.actions.push(Action::JoinWaitlist {
             status: ActionStatus::Offered,
             product_id: record.product.id.clone(),
@@ -940,7 +1146,12 @@ impl Assistant<'_> {
 
     /// In-stock products like this one: same category, near the price, in
     /// the size asked for.
-    fn offer_similar(&self, record: &ProductRecord, size: Option<&str>, d: &mut Draft) -> Result<(), BackendError> {
+    fn offer_similar(
+        &self,
+        record: &ProductRecord,
+        size: Option<&str>,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         let Some(category) = record.product.category.clone() else {
             return Ok(());
         };
@@ -991,7 +1202,11 @@ impl Assistant<'_> {
         if let Some(what) = named.first() {
             d.say("none_found_category", &[("what", what)]);
         } else {
-            let query = if reading.search_text.trim().is_empty() { text.trim() } else { reading.search_text.trim() };
+            let query = if reading.search_text.trim().is_empty() {
+                text.trim()
+            } else {
+                reading.search_text.trim()
+            };
             d.say("none_found", &[("query", query)]);
         }
         d.say("try_other_words", &[]);
@@ -1000,7 +1215,12 @@ impl Assistant<'_> {
 
     // ----- price, location, recommendations, comparison ----------------
 
-    fn price(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn price(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Price;
         let Some(record) = self.focus_or_named(session, reading)? else {
             d.confidence = 0.5;
@@ -1014,7 +1234,20 @@ impl Assistant<'_> {
             let want = self.variant_query(reading);
             if let Some(v) = record.variants.iter().find(|v| want.matches(v)) {
                 let price = Money::display(v.price, &record.product.currency, d.lang);
-                d.say("price_one", &[("title", &format!("{} ({})", record.product.title, self.options_text(v, d.lang))), ("price", &price)]);
+                d.say(
+                    "price_one",
+                    &[
+                        (
+                            "title",
+                            &format!(
+                                "{} ({})",
+                                record.product.title,
+                                self.options_text(v, d.lang)
+                            ),
+                        ),
+                        ("price", &price),
+                    ],
+                );
                 d.products.push(record);
                 return Ok(());
             }
@@ -1035,11 +1268,21 @@ impl Assistant<'_> {
         );
         let currency = &record.product.currency;
         if min == max {
-            d.say("price_one", &[("title", &record.product.title), ("price", &min.display(currency, lang))]);
+            d.say(
+                "price_one",
+                &[
+                    ("title", &record.product.title),
+                    ("price", &min.display(currency, lang)),
+                ],
+            );
         } else {
             d.say(
                 "price_range",
-                &[("title", &record.product.title), ("min", &min.display(currency, lang)), ("max", &max.display(currency, lang))],
+                &[
+                    ("title", &record.product.title),
+                    ("min", &min.display(currency, lang)),
+                    ("max", &max.display(currency, lang)),
+                ],
             );
         }
     }
@@ -1048,7 +1291,12 @@ impl Assistant<'_> {
         record.product.price.display(&record.product.currency, lang)
     }
 
-    fn location(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn location(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Location;
         let lang = d.lang;
         // "Where are the rain jackets?": a category, not a product.
@@ -1060,7 +1308,10 @@ impl Assistant<'_> {
                 {
                     d.confidence = 0.95;
                     let what = lexicon.concept(*concept).name(lang).to_string();
-                    d.say("location_category", &[("what", &what), ("location", &loc.describe(lang))]);
+                    d.say(
+                        "location_category",
+                        &[("what", &what), ("location", &loc.describe(lang))],
+                    );
                     let (records, _) = self.find(reading, session, Some(true))?;
                     d.products = records;
                     return Ok(());
@@ -1076,7 +1327,13 @@ impl Assistant<'_> {
         d.confidence = 0.9;
         session.focus = Some(record.product.id.clone());
         match &record.location {
-            Some(loc) => d.say("location_product", &[("title", &record.product.title), ("location", &loc.describe(lang))]),
+            Some(loc) => d.say(
+                "location_product",
+                &[
+                    ("title", &record.product.title),
+                    ("location", &loc.describe(lang)),
+                ],
+            ),
             None => {
                 d.say("location_unknown", &[("title", &record.product.title)]);
                 d.chip("chip_call_staff");
@@ -1086,13 +1343,23 @@ impl Assistant<'_> {
         Ok(())
     }
 
-    fn recommend(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn recommend(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Recommend;
         d.confidence = 0.85;
         let lexicon = self.stock.lexicon();
         // "socks to go with running shoes": the first kind named is wanted,
         // the last is what it goes with.
-        let mut named: Vec<usize> = reading.categories.iter().chain(&reading.product_types).copied().collect();
+        let mut named: Vec<usize> = reading
+            .categories
+            .iter()
+            .chain(&reading.product_types)
+            .copied()
+            .collect();
         let text_lower = crate::text::fold(&reading.search_text);
         named.sort_by_key(|c| {
             lexicon
@@ -1106,16 +1373,24 @@ impl Assistant<'_> {
         });
         let (wanted, context_concept) = match named.as_slice() {
             [a, .., b] => (Some(*a), Some(*b)),
-            [one] if session.focus.is_some() && !understand::refers_back(reading) => (Some(*one), None),
+            [one] if session.focus.is_some() && !understand::refers_back(reading) => {
+                (Some(*one), None)
+            }
             [one] => (None, Some(*one)),
             [] => (None, None),
         };
         let context: Option<ProductRecord> = match context_concept {
             Some(c) => {
-                let mut r = Reading::default();
-                r.categories = if lexicon.concept(c).kind == ConceptKind::Category { vec![c] } else { vec![] };
-                r.product_types = if lexicon.concept(c).kind == ConceptKind::Category { vec![] } else { vec![c] };
-                r.search_text = lexicon.concept(c).name(self.stock.store_info().language).to_string();
+                let is_category = lexicon.concept(c).kind == ConceptKind::Category;
+                let r = Reading {
+                    categories: if is_category { vec![c] } else { vec![] },
+                    product_types: if is_category { vec![] } else { vec![c] },
+                    search_text: lexicon
+                        .concept(c)
+                        .name(self.stock.store_info().language)
+                        .to_string(),
+                    ..Reading::default()
+                };
                 self.find(&r, session, None)?.0.into_iter().next()
             }
             None => match session.focus.clone() {
@@ -1137,16 +1412,29 @@ impl Assistant<'_> {
             return Ok(());
         };
         let wanted_words: Vec<String> = wanted
-            .map(|w| lexicon.concept(w).terms.iter().flat_map(|(_, ws)| ws.iter().map(|x| crate::text::fold(x))).collect())
+            .map(|w| {
+                lexicon
+                    .concept(w)
+                    .terms
+                    .iter()
+                    .flat_map(|(_, ws)| ws.iter().map(|x| crate::text::fold(x)))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut picks: Vec<ProductRecord> = Vec::new();
         for category in &context.goes_with {
             let folded = crate::text::fold(category);
             let fits = wanted_words.is_empty()
-                || wanted_words
-                    .iter()
-                    .any(|w| folded.contains(w.as_str()) || crate::lexicon::light_stem(&folded).contains(&crate::lexicon::light_stem(w)))
-                || wanted.is_some_and(|c| self.stock.category_of_concept(c).is_some_and(|cat| crate::text::fold(cat) == folded));
+                || wanted_words.iter().any(|w| {
+                    folded.contains(w.as_str())
+                        || crate::lexicon::light_stem(&folded)
+                            .contains(&crate::lexicon::light_stem(w))
+                })
+                || wanted.is_some_and(|c| {
+                    self.stock
+                        .category_of_concept(c)
+                        .is_some_and(|cat| crate::text::fold(cat) == folded)
+                });
             if !fits {
                 continue;
             }
@@ -1167,8 +1455,13 @@ impl Assistant<'_> {
             && let Some(w) = wanted
         {
             // The store names no match: in-stock products of the kind asked.
-            let mut r = Reading::default();
-            r.search_text = lexicon.concept(w).name(self.stock.store_info().language).to_string();
+            let r = Reading {
+                search_text: lexicon
+                    .concept(w)
+                    .name(self.stock.store_info().language)
+                    .to_string(),
+                ..Reading::default()
+            };
             picks = self.find(&r, session, Some(true))?.0;
         }
         session.focus = Some(context.product.id.clone());
@@ -1179,14 +1472,22 @@ impl Assistant<'_> {
         }
         d.say("recommend_for", &[("title", &context.product.title)]);
         for b in &context.bundles {
-            d.say("bundle", &[("title", &context.product.title), ("bundle", b)]);
+            d.say(
+                "bundle",
+                &[("title", &context.product.title), ("bundle", b)],
+            );
         }
         d.products = picks;
         d.chip("chip_add_pickup");
         Ok(())
     }
 
-    fn cheaper(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn cheaper(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Search;
         let lang = d.lang;
         let base = match self.referenced(session, reading)? {
@@ -1199,9 +1500,17 @@ impl Assistant<'_> {
         let (mut r, price, what) = match &base {
             Some(record) => {
                 let mut r = reading.clone();
-                r.search_text = record.product.category.clone().unwrap_or_else(|| record.product.title.clone());
+                r.search_text = record
+                    .product
+                    .category
+                    .clone()
+                    .unwrap_or_else(|| record.product.title.clone());
                 r.price_max = Some(Money::from_minor(record.product.price.minor - 1));
-                let what = record.product.category.clone().unwrap_or_else(|| record.product.title.clone());
+                let what = record
+                    .product
+                    .category
+                    .clone()
+                    .unwrap_or_else(|| record.product.title.clone());
                 (r, record.product.price, what)
             }
             None => {
@@ -1228,24 +1537,47 @@ impl Assistant<'_> {
             return Ok(());
         }
         records.sort_by_key(|x| std::cmp::Reverse(x.product.price));
-        d.say("cheaper_found", &[("price", &price.display(&self.stock.store_info().currency, lang))]);
+        d.say(
+            "cheaper_found",
+            &[(
+                "price",
+                &price.display(&self.stock.store_info().currency, lang),
+            )],
+        );
         session.focus = Some(records[0].product.id.clone());
         d.products = records;
         d.stock_facts = true;
         Ok(())
     }
 
-    fn compare(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn compare(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Compare;
         let lang = d.lang;
         let ids: Vec<String> = if reading.ordinals.len() >= 2 {
             reading
                 .ordinals
                 .iter()
-                .filter_map(|n| if *n == usize::MAX { session.shown.last() } else { session.shown.get(*n) }.cloned())
+                .filter_map(|n| {
+                    if *n == usize::MAX {
+                        session.shown.last()
+                    } else {
+                        session.shown.get(*n)
+                    }
+                    .cloned()
+                })
                 .collect()
         } else if reading.names_product() || reading.leftover_words > 0 {
-            self.find(reading, session, None)?.0.iter().take(2).map(|r| r.product.id.clone()).collect()
+            self.find(reading, session, None)?
+                .0
+                .iter()
+                .take(2)
+                .map(|r| r.product.id.clone())
+                .collect()
         } else {
             session.shown.iter().take(2).cloned().collect()
         };
@@ -1258,7 +1590,9 @@ impl Assistant<'_> {
         d.confidence = 0.85;
         d.say("compare_intro", &[]);
         for id in ids.iter().take(2) {
-            let Some(record) = self.stock.product(id)? else { continue };
+            let Some(record) = self.stock.product(id)? else {
+                continue;
+            };
             let in_stock: Vec<String> = record
                 .variants
                 .iter()
@@ -1270,20 +1604,36 @@ impl Assistant<'_> {
                 if in_stock.is_empty() {
                     say(lang, "word_in_stock_short", &[])
                 } else {
-                    format!("{}: {}", say(lang, "word_in_stock_short", &[]), shorten(&in_stock, lang, 5))
+                    format!(
+                        "{}: {}",
+                        say(lang, "word_in_stock_short", &[]),
+                        shorten(&in_stock, lang, 5)
+                    )
                 }
             } else {
                 say(lang, "word_out_of_stock_short", &[])
             };
             let price = self.price_text(&record, lang);
-            d.say("compare_line", &[("title", &record.product.title), ("price", &price), ("stock", &stock)]);
+            d.say(
+                "compare_line",
+                &[
+                    ("title", &record.product.title),
+                    ("price", &price),
+                    ("stock", &stock),
+                ],
+            );
             d.products.push(record);
         }
         d.stock_facts = true;
         Ok(())
     }
 
-    fn pickup(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn pickup(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Availability;
         let Some(record) = self.focus_or_named(session, reading)? else {
             d.confidence = 0.5;
@@ -1302,14 +1652,20 @@ impl Assistant<'_> {
         let variant = if record.variants.len() == 1 {
             record.variants.first()
         } else if want.size.is_some() || !want.colors.is_empty() {
-            record.variants.iter().find(|v| want.matches(v) && v.in_stock)
+            record
+                .variants
+                .iter()
+                .find(|v| want.matches(v) && v.in_stock)
         } else {
             None
         };
         match variant {
             Some(v) => {
                 let options = self.options_text(v, d.lang);
-                d.say("pickup_added", &[("title", &record.product.title), ("options", &options)]);
+                d.say(
+                    "pickup_added",
+                    &[("title", &record.product.title), ("options", &options)],
+                );
                 d.actions.push(Action::AddToPickupList {
                     status: ActionStatus::Done,
                     product_id: record.product.id.clone(),
@@ -1326,7 +1682,12 @@ impl Assistant<'_> {
 
     // ----- waitlist ----------------------------------------------------
 
-    fn waitlist(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn waitlist(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::Waitlist;
         d.confidence = 0.9;
         let referenced = self.referenced(session, reading)?;
@@ -1337,8 +1698,17 @@ impl Assistant<'_> {
                 record
                     .variants
                     .iter()
-                    .find(|v| !v.in_stock && (want.matches(v) || want.size.is_none() && want.colors.is_empty()))
-                    .map(|v| (record.product.id.clone(), v.sku.clone(), self.options_text(v, d.lang)))
+                    .find(|v| {
+                        !v.in_stock
+                            && (want.matches(v) || want.size.is_none() && want.colors.is_empty())
+                    })
+                    .map(|v| {
+                        (
+                            record.product.id.clone(),
+                            v.sku.clone(),
+                            self.options_text(v, d.lang),
+                        )
+                    })
             }
             (None, None) => None,
         };
@@ -1347,24 +1717,56 @@ impl Assistant<'_> {
             d.resolved = false;
             return Ok(());
         };
-        let title = self.stock.product(&product_id)?.map(|r| r.product.title).unwrap_or_default();
-        d.say("waitlist_ask_contact", &[("title", &title), ("options", &options)]);
+        let title = self
+            .stock
+            .product(&product_id)?
+            .map(|r| r.product.title)
+            .unwrap_or_default();
+        d.say(
+            "waitlist_ask_contact",
+            &[("title", &title), ("options", &options)],
+        );
         d.chip("chip_no");
-        session.pending = Some(Pending::WaitlistContact { product_id, sku, options });
+        session.pending = Some(Pending::WaitlistContact {
+            product_id,
+            sku,
+            options,
+        });
         Ok(())
     }
 
     /// Handles the answer to a question the last turn asked. Returns false
     /// when the turn is about something else.
-    fn continue_pending(&self, session: &mut Session, reading: &Reading, d: &mut Draft, pending: Pending) -> Result<bool, BackendError> {
+    fn continue_pending(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+        pending: Pending,
+    ) -> Result<bool, BackendError> {
         match pending {
-            Pending::WaitlistContact { product_id, sku, options } => {
+            Pending::WaitlistContact {
+                product_id,
+                sku,
+                options,
+            } => {
                 if let Some(contact) = &reading.contact {
-                    let title = self.stock.product(&product_id)?.map(|r| r.product.title).unwrap_or_default();
+                    let title = self
+                        .stock
+                        .product(&product_id)?
+                        .map(|r| r.product.title)
+                        .unwrap_or_default();
                     d.intent = Intent::Waitlist;
                     d.confidence = 0.95;
                     let masked = redact::mask_contact(contact);
-                    d.say("waitlist_joined", &[("contact", &masked), ("title", &title), ("options", &options)]);
+                    d.say(
+                        "waitlist_joined",
+                        &[
+                            ("contact", &masked),
+                            ("title", &title),
+                            ("options", &options),
+                        ],
+                    );
                     d.actions.push(Action::JoinWaitlist {
                         status: ActionStatus::Done,
                         product_id,
@@ -1387,7 +1789,11 @@ impl Assistant<'_> {
                     d.confidence = 0.9;
                     d.say("waitlist_bad_contact", &[]);
                     d.chip("chip_no");
-                    session.pending = Some(Pending::WaitlistContact { product_id, sku, options });
+                    session.pending = Some(Pending::WaitlistContact {
+                        product_id,
+                        sku,
+                        options,
+                    });
                     return Ok(true);
                 }
                 Ok(false)
@@ -1404,7 +1810,13 @@ impl Assistant<'_> {
 
     // ----- store information ---------------------------------------------
 
-    fn store_info(&self, reading: &Reading, d: &mut Draft, clock: Clock) -> Result<(), BackendError> {
+    fn store_info(
+        &self,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+        clock: Clock,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::StoreInfo;
         d.confidence = 0.9;
         let store = self.stock.store_info();
@@ -1414,15 +1826,38 @@ impl Assistant<'_> {
                 d.say("hours_unknown", &[]);
                 d.resolved = false;
             } else {
-                let today = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][clock.local.weekday().to_monday_zero_offset() as usize];
-                let date = clock.local.date().to_string();
-                let entry = store.hours.iter().find(|h| h.day == date).or_else(|| store.hours.iter().find(|h| h.day == today));
-                match entry {
-                    Some(h) => match (&h.open, &h.close) {
-                        (Some(o), Some(c)) => d.say("hours_today", &[("open", o), ("close", c)]),
-                        _ => d.say("hours_today_closed", &[]),
-                    },
-                    None => {}
+                const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+                let today_idx = clock.local.weekday().to_monday_zero_offset() as usize;
+                let asked = understand::weekday(text, today_idx);
+                match asked {
+                    Some(day) if day != today_idx => {
+                        let name = say(lang, &format!("dayname_{}", DAYS[day]), &[]);
+                        match store.hours.iter().find(|h| h.day == DAYS[day]) {
+                            Some(h) => match (&h.open, &h.close) {
+                                (Some(o), Some(c)) => {
+                                    d.say("hours_day", &[("day", &name), ("open", o), ("close", c)])
+                                }
+                                _ => d.say("hours_day_closed", &[("day", &name)]),
+                            },
+                            None => d.say("hours_unknown", &[]),
+                        }
+                    }
+                    _ => {
+                        let date = clock.local.date().to_string();
+                        let entry = store
+                            .hours
+                            .iter()
+                            .find(|h| h.day == date)
+                            .or_else(|| store.hours.iter().find(|h| h.day == DAYS[today_idx]));
+                        if let Some(h) = entry {
+                            match (&h.open, &h.close) {
+                                (Some(o), Some(c)) => {
+                                    d.say("hours_today", &[("open", o), ("close", c)])
+                                }
+                                _ => d.say("hours_today_closed", &[]),
+                            }
+                        }
+                    }
                 }
                 let week: Vec<String> = store
                     .hours
@@ -1436,10 +1871,19 @@ impl Assistant<'_> {
                         }
                     })
                     .collect();
-                d.say("hours_week", &[("list", &week.join(", "))]);
+                d.say(
+                    "hours_week",
+                    &[(
+                        "list",
+                        &week.join(if lang == Lang::Zh { "、" } else { ", " }),
+                    )],
+                );
             }
         }
-        for (cue, kind) in [(Cue::Payment, PolicyKind::Payment), (Cue::Loyalty, PolicyKind::Loyalty)] {
+        for (cue, kind) in [
+            (Cue::Payment, PolicyKind::Payment),
+            (Cue::Loyalty, PolicyKind::Loyalty),
+        ] {
             if reading.has(cue) {
                 match store.policy(kind) {
                     Some(p) => d.parts.push(p.text.get(lang).to_string()),
@@ -1458,8 +1902,15 @@ impl Assistant<'_> {
         d.confidence = 0.9;
         let store = self.stock.store_info();
         let lang = d.lang;
-        let kind = if reading.has(Cue::Exchange) && !reading.has(Cue::Returns) { PolicyKind::Exchanges } else { PolicyKind::Returns };
-        let Some(policy) = store.policy(kind).or_else(|| store.policy(PolicyKind::Returns)) else {
+        let kind = if reading.has(Cue::Exchange) && !reading.has(Cue::Returns) {
+            PolicyKind::Exchanges
+        } else {
+            PolicyKind::Returns
+        };
+        let Some(policy) = store
+            .policy(kind)
+            .or_else(|| store.policy(PolicyKind::Returns))
+        else {
             d.say("policy_unknown", &[]);
             d.chip("chip_call_staff");
             d.resolved = false;
@@ -1485,7 +1936,12 @@ impl Assistant<'_> {
         Ok(())
     }
 
-    fn order_status(&self, session: &mut Session, reading: &Reading, d: &mut Draft) -> Result<(), BackendError> {
+    fn order_status(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         d.intent = Intent::OrderStatus;
         d.confidence = 0.9;
         let Some(id) = reading.order_id.as_deref() else {
@@ -1503,8 +1959,18 @@ impl Assistant<'_> {
         }
         match self.stock.order(id)? {
             Some(order) => match &order.updated_at {
-                Some(updated) => d.say("order_status", &[("order", &order.id), ("status", &order.status), ("updated", updated)]),
-                None => d.say("order_status_no_date", &[("order", &order.id), ("status", &order.status)]),
+                Some(updated) => d.say(
+                    "order_status",
+                    &[
+                        ("order", &order.id),
+                        ("status", &order.status),
+                        ("updated", updated),
+                    ],
+                ),
+                None => d.say(
+                    "order_status_no_date",
+                    &[("order", &order.id), ("status", &order.status)],
+                ),
             },
             None => {
                 d.say("order_not_found", &[("order", id)]);
@@ -1542,7 +2008,9 @@ impl Assistant<'_> {
     fn color_name(&self, color: &str, lang: Lang) -> String {
         let lexicon = self.stock.lexicon();
         match lexicon.lookup(color) {
-            Some(idx) if lexicon.concept(idx).kind == ConceptKind::Color => lexicon.concept(idx).name(lang).to_string(),
+            Some(idx) if lexicon.concept(idx).kind == ConceptKind::Color => {
+                lexicon.concept(idx).name(lang).to_string()
+            }
             _ => color.to_string(),
         }
     }
@@ -1571,9 +2039,17 @@ impl Assistant<'_> {
     /// The sizes (or colours) a product does come in.
     fn available_text(&self, record: &ProductRecord, want: &VariantQuery, lang: Lang) -> String {
         let values: Vec<String> = if want.size.is_some() {
-            record.option_values("Size").iter().map(|s| s.to_string()).collect()
+            record
+                .option_values("Size")
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
         } else {
-            record.option_values("Color").iter().map(|c| self.color_name(c, lang)).collect()
+            record
+                .option_values("Color")
+                .iter()
+                .map(|c| self.color_name(c, lang))
+                .collect()
         };
         shorten(&values, lang, 12)
     }
@@ -1602,21 +2078,38 @@ impl Assistant<'_> {
             }
         }
         let joined = parts.join(", ");
-        if lang == Lang::Zh { joined } else { format!("“{joined}”") }
+        if lang == Lang::Zh {
+            joined
+        } else {
+            format!("“{joined}”")
+        }
     }
 
     fn slots(&self, reading: &Reading, session: &Session, lang: Lang) -> Slots {
         let lexicon = self.stock.lexicon();
         let name = |c: &usize| lexicon.concept(*c).name(lang).to_string();
         Slots {
-            category: reading
-                .categories
+            category: reading.categories.first().and_then(|c| {
+                self.stock
+                    .category_of_concept(*c)
+                    .map(str::to_string)
+                    .or_else(|| Some(name(c)))
+            }),
+            product_type: reading
+                .product_types
                 .first()
-                .and_then(|c| self.stock.category_of_concept(*c).map(str::to_string).or_else(|| Some(name(c)))),
-            product_type: reading.product_types.first().map(|c| lexicon.concept(*c).id.clone()),
+                .map(|c| lexicon.concept(*c).id.clone()),
             size: reading.size.clone(),
-            color: reading.color.map(|c| lexicon.concept(c).name(self.stock.store_info().language).to_string()),
-            material: reading.materials.first().map(|c| lexicon.concept(*c).id.clone()),
+            color: reading.color.map(|c| {
+                lexicon
+                    .concept(c)
+                    .name(self.stock.store_info().language)
+                    .to_string()
+            }),
+            material: reading
+                .materials
+                .first()
+                .map(|c| lexicon.concept(*c).id.clone()),
             price_min: reading.price_min.map(Money::as_f64),
             price_max: reading.price_max.map(Money::as_f64),
             order_id: reading.order_id.clone(),
@@ -1632,7 +2125,10 @@ impl Assistant<'_> {
             wants.push(lexicon.concept(*c).name(store_lang).to_string());
         }
         let size = reading.size.clone().or_else(|| session.size.clone());
-        let color = reading.color.or(session.color).map(|c| lexicon.concept(c).name(store_lang).to_string());
+        let color = reading
+            .color
+            .or(session.color)
+            .map(|c| lexicon.concept(c).name(store_lang).to_string());
         if let Some(s) = &size {
             wants.push(format!("size {s}"));
         }
@@ -1644,7 +2140,9 @@ impl Assistant<'_> {
             EscalationReason::LowConfidence => "the kiosk did not understand twice",
             EscalationReason::Discount => "asks about a discount or price match",
             EscalationReason::Complaint => "has a complaint",
-            EscalationReason::DamagedOrFraud => "reports a damaged item, fraud or a payment problem",
+            EscalationReason::DamagedOrFraud => {
+                "reports a damaged item, fraud or a payment problem"
+            }
             EscalationReason::SafetyOrMedical => "has a health or safety question",
             EscalationReason::StaleStock => "needs a stock check (kiosk stock data is old)",
         };
@@ -1675,8 +2173,22 @@ impl Assistant<'_> {
             reason,
             wants: summary,
             products,
-            checked: session.checked.iter().rev().take(6).rev().cloned().collect(),
-            last_messages: session.messages.iter().rev().take(3).rev().cloned().collect(),
+            checked: session
+                .checked
+                .iter()
+                .rev()
+                .take(6)
+                .rev()
+                .cloned()
+                .collect(),
+            last_messages: session
+                .messages
+                .iter()
+                .rev()
+                .take(3)
+                .rev()
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -1701,7 +2213,8 @@ impl VariantQuery {
         if self.colors.is_empty() {
             return true;
         }
-        v.color().is_some_and(|c| self.colors.contains(&option_key(c)))
+        v.color()
+            .is_some_and(|c| self.colors.contains(&option_key(c)))
     }
 
     fn matches(&self, v: &Variant) -> bool {
@@ -1732,8 +2245,10 @@ fn shorten(items: &[String], lang: Lang, max: usize) -> String {
 /// "22 Nov 22:00" in the store's local time (the caller's clock carries the
 /// offset between UTC and local time).
 fn format_as_of(as_of: jiff::Timestamp, clock: Clock) -> String {
-    let offset_secs = clock.local.to_zoned(jiff::tz::TimeZone::UTC).map_or(0, |z| z.timestamp().as_second() - clock.now.as_second());
+    let offset_secs = clock
+        .local
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map_or(0, |z| z.timestamp().as_second() - clock.now.as_second());
     let local = jiff::Timestamp::from_second(as_of.as_second() + offset_secs).unwrap_or(as_of);
     local.strftime("%Y-%m-%d %H:%M").to_string()
 }
-

@@ -20,7 +20,9 @@ pub(crate) fn parse(source: &str) -> Result<Table, String> {
     let raw: toml::Table = toml::from_str(source).map_err(|e| e.to_string())?;
     let mut out = Table::new();
     for (key, value) in raw {
-        let entry = value.as_table().ok_or_else(|| format!("[{key}] is not a table"))?;
+        let entry = value
+            .as_table()
+            .ok_or_else(|| format!("[{key}] is not a table"))?;
         let text = |lang: Lang| -> Result<String, String> {
             entry
                 .get(lang.code())
@@ -32,7 +34,10 @@ pub(crate) fn parse(source: &str) -> Result<Table, String> {
         // A missing translation falls back to English rather than failing
         // at run time; the test suite requires all four.
         let pick = |lang| text(lang).unwrap_or_else(|_| en.clone());
-        out.insert(key.clone(), [en.clone(), pick(Lang::Nl), pick(Lang::Id), pick(Lang::Zh)]);
+        out.insert(
+            key.clone(),
+            [en.clone(), pick(Lang::Nl), pick(Lang::Id), pick(Lang::Zh)],
+        );
     }
     Ok(out)
 }
@@ -73,7 +78,12 @@ pub fn list(lang: Lang, items: &[String]) -> String {
             let (last, rest) = items.split_last().expect("not empty");
             match lang {
                 Lang::Zh => format!("{}和{}", rest.join("、"), last),
-                _ => format!("{} {} {}", rest.join(", "), say(lang, "word_and", &[]), last),
+                _ => format!(
+                    "{} {} {}",
+                    rest.join(", "),
+                    say(lang, "word_and", &[]),
+                    last
+                ),
             }
         }
     }

@@ -10,11 +10,17 @@ pub fn redact(text: &str) -> String {
         if looks_like_email(trimmed) {
             out.push("[email]".to_string());
         } else if trimmed.chars().filter(char::is_ascii_digit).count() >= 6
-            && trimmed.chars().all(|c| c.is_ascii_digit() || "+-().".contains(c))
+            && trimmed
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-().".contains(c))
         {
             out.push("[phone]".to_string());
         } else {
-            out.push(word.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect());
+            out.push(
+                word.chars()
+                    .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                    .collect(),
+            );
         }
     }
     // A phone number written with spaces ("+31 6 1234 5678") survives the
@@ -32,7 +38,9 @@ fn looks_like_email(s: &str) -> bool {
 
 fn collapse_digit_groups(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').collect();
-    let is_group = |w: &str| !w.is_empty() && w.chars().all(|c| c == '#' || "+-().".contains(c)) && w.contains('#');
+    let is_group = |w: &str| {
+        !w.is_empty() && w.chars().all(|c| c == '#' || "+-().".contains(c)) && w.contains('#')
+    };
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < words.len() {

@@ -49,24 +49,76 @@ impl Reading {
     }
 }
 
-const SIZE_WORDS: &[&str] = &["size", "sizes", "maat", "maten", "ukuran", "nomor", "no", "nr", "sz"];
-const LETTER_SIZES: &[&str] = &["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl"];
+const SIZE_WORDS: &[&str] = &[
+    "size", "sizes", "maat", "maten", "ukuran", "nomor", "no", "nr", "sz",
+];
+const LETTER_SIZES: &[&str] = &[
+    "xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl",
+];
 const MAX_WORDS: &[&[&str]] = &[
-    &["under"], &["below"], &["less", "than"], &["cheaper", "than"], &["max"], &["maximum"], &["up", "to"],
-    &["no", "more", "than"], &["within"], &["onder"], &["minder", "dan"], &["goedkoper", "dan"], &["maximaal"],
-    &["tot"], &["niet", "meer", "dan"], &["beneden"], &["di", "bawah"], &["dibawah"], &["kurang", "dari"],
-    &["maksimal"], &["sampai"], &["tidak", "lebih", "dari"], &["budget"],
+    &["under"],
+    &["below"],
+    &["less", "than"],
+    &["cheaper", "than"],
+    &["max"],
+    &["maximum"],
+    &["up", "to"],
+    &["no", "more", "than"],
+    &["within"],
+    &["onder"],
+    &["minder", "dan"],
+    &["goedkoper", "dan"],
+    &["maximaal"],
+    &["tot"],
+    &["niet", "meer", "dan"],
+    &["beneden"],
+    &["di", "bawah"],
+    &["dibawah"],
+    &["kurang", "dari"],
+    &["maksimal"],
+    &["sampai"],
+    &["tidak", "lebih", "dari"],
+    &["budget"],
 ];
 const MIN_WORDS: &[&[&str]] = &[
-    &["over"], &["above"], &["more", "than"], &["at", "least"], &["boven"], &["meer", "dan"], &["minstens"],
-    &["vanaf"], &["di", "atas"], &["diatas"], &["lebih", "dari"], &["minimal"],
+    &["over"],
+    &["above"],
+    &["more", "than"],
+    &["at", "least"],
+    &["boven"],
+    &["meer", "dan"],
+    &["minstens"],
+    &["vanaf"],
+    &["di", "atas"],
+    &["diatas"],
+    &["lebih", "dari"],
+    &["minimal"],
 ];
-const CURRENCY_WORDS: &[&str] = &["eur", "euro", "euros", "de", "rp", "rupiah", "dollar", "dollars", "usd"];
+const CURRENCY_WORDS: &[&str] = &[
+    "eur", "euro", "euros", "de", "rp", "rupiah", "dollar", "dollars", "usd",
+];
 const ORDINALS: &[(&str, usize)] = &[
-    ("first", 0), ("second", 1), ("third", 2), ("fourth", 3), ("fifth", 4), ("1st", 0), ("2nd", 1), ("3rd", 2),
-    ("eerste", 0), ("tweede", 1), ("derde", 2), ("vierde", 3), ("vijfde", 4),
-    ("pertama", 0), ("kedua", 1), ("ketiga", 2), ("keempat", 3), ("kelima", 4),
-    ("last", usize::MAX), ("laatste", usize::MAX), ("terakhir", usize::MAX),
+    ("first", 0),
+    ("second", 1),
+    ("third", 2),
+    ("fourth", 3),
+    ("fifth", 4),
+    ("1st", 0),
+    ("2nd", 1),
+    ("3rd", 2),
+    ("eerste", 0),
+    ("tweede", 1),
+    ("derde", 2),
+    ("vierde", 3),
+    ("vijfde", 4),
+    ("pertama", 0),
+    ("kedua", 1),
+    ("ketiga", 2),
+    ("keempat", 3),
+    ("kelima", 4),
+    ("last", usize::MAX),
+    ("laatste", usize::MAX),
+    ("terakhir", usize::MAX),
 ];
 
 pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
@@ -112,7 +164,10 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
         if overlaps(&consumed, t.start, t.end) {
             continue;
         }
-        let in_mention = analysis.mentions.iter().any(|m| t.start >= m.start && t.end <= m.end);
+        let in_mention = analysis
+            .mentions
+            .iter()
+            .any(|m| t.start >= m.start && t.end <= m.end);
         if !in_mention {
             let content = if t.cjk {
                 !crate::text::strip_cjk_stopwords(&t.text).is_empty()
@@ -151,10 +206,19 @@ fn number(word: &str) -> Option<f64> {
 }
 
 fn matches_at(tokens: &[Token], i: usize, phrase: &[&str]) -> bool {
-    i + phrase.len() <= tokens.len() && tokens[i..i + phrase.len()].iter().zip(phrase).all(|(t, w)| t.text == *w)
+    i + phrase.len() <= tokens.len()
+        && tokens[i..i + phrase.len()]
+            .iter()
+            .zip(phrase)
+            .all(|(t, w)| t.text == *w)
 }
 
-fn read_prices(text: &str, tokens: &[Token], reading: &mut Reading, consumed: &mut Vec<(usize, usize)>) {
+fn read_prices(
+    text: &str,
+    tokens: &[Token],
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
     // "under 20 euro", "onder de 20 euro", "di bawah 20 ribu"...
     let mut i = 0;
     while i < tokens.len() {
@@ -212,8 +276,17 @@ fn read_prices(text: &str, tokens: &[Token], reading: &mut Reading, consumed: &m
                 // Without a direction word, an amount is a ceiling.
                 let money = Money::from_minor((value * 100.0).round() as i64);
                 reading.price_max.get_or_insert(money);
-                let end = if next_is_currency { tokens[i + 1].end } else { tokens[i].end };
-                consumed.push((tokens[i].start.saturating_sub(if before.ends_with('€') { 3 } else { 0 }), end));
+                let end = if next_is_currency {
+                    tokens[i + 1].end
+                } else {
+                    tokens[i].end
+                };
+                consumed.push((
+                    tokens[i]
+                        .start
+                        .saturating_sub(if before.ends_with('€') { 3 } else { 0 }),
+                    end,
+                ));
             }
         }
         i += 1;
@@ -257,14 +330,23 @@ fn read_prices(text: &str, tokens: &[Token], reading: &mut Reading, consumed: &m
                 reading.price_min = Some(money);
             }
             // Blank the amount so it is not read as a size.
-            for t in tokens.iter().filter(|t| t.text == digits || t.text.contains(&digits)) {
+            for t in tokens
+                .iter()
+                .filter(|t| t.text == digits || t.text.contains(&digits))
+            {
                 consumed.push((t.start, t.end));
             }
         }
     }
 }
 
-fn read_sizes(text: &str, tokens: &[Token], lexicon: &Lexicon, reading: &mut Reading, consumed: &mut Vec<(usize, usize)>) {
+fn read_sizes(
+    text: &str,
+    tokens: &[Token],
+    lexicon: &Lexicon,
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
     for (i, t) in tokens.iter().enumerate() {
         if overlaps(consumed, t.start, t.end) {
             continue;
@@ -305,7 +387,9 @@ fn read_sizes(text: &str, tokens: &[Token], lexicon: &Lexicon, reading: &mut Rea
         }
         if let Some(next) = tokens.get(i + 1)
             && next.cjk
-            && (next.text.starts_with('號') || next.text.starts_with('碼') || next.text.starts_with('码'))
+            && (next.text.starts_with('號')
+                || next.text.starts_with('碼')
+                || next.text.starts_with('码'))
         {
             if let Some(v) = number(&t.text) {
                 reading.size.get_or_insert(size_number(v));
@@ -358,11 +442,15 @@ fn size_number(v: f64) -> String {
 }
 
 fn chinese_digit(c: char) -> Option<u32> {
-    "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32).or(match c {
-        '兩' => Some(2),
-        '十' => Some(10),
-        _ => None,
-    })
+    "零一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .map(|p| p as u32)
+        .or(match c {
+            '兩' => Some(2),
+            '十' => Some(10),
+            _ => None,
+        })
 }
 
 /// 九 → 9, 十 → 10, 十二 → 12, 二十 → 20, 四十二 → 42.
@@ -377,7 +465,12 @@ fn chinese_number(chars: &[char]) -> Option<u32> {
     }
 }
 
-fn read_ordinal(text: &str, tokens: &[Token], reading: &mut Reading, consumed: &mut Vec<(usize, usize)>) {
+fn read_ordinal(
+    text: &str,
+    tokens: &[Token],
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
     for t in tokens {
         if let Some((_, n)) = ORDINALS.iter().find(|(w, _)| *w == t.text) {
             reading.ordinals.push(*n);
@@ -403,9 +496,15 @@ fn read_ordinal(text: &str, tokens: &[Token], reading: &mut Reading, consumed: &
     reading.ordinal = reading.ordinals.first().copied();
 }
 
-fn read_order_and_contact(text: &str, tokens: &[Token], reading: &mut Reading, consumed: &mut Vec<(usize, usize)>) {
+fn read_order_and_contact(
+    text: &str,
+    tokens: &[Token],
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
     for word in text.split_whitespace() {
-        let w = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '.' && c != '+');
+        let w =
+            word.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '.' && c != '+');
         if let Some((local, domain)) = w.split_once('@')
             && !local.is_empty()
             && domain.contains('.')
@@ -442,8 +541,17 @@ fn read_order_and_contact(text: &str, tokens: &[Token], reading: &mut Reading, c
     // order cue, or standing alone.
     for t in tokens {
         let digits = t.text.chars().filter(char::is_ascii_digit).count();
-        if digits >= 4 && t.text.len() <= 14 && t.text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            if reading.contact.as_deref().is_some_and(|c| c.contains(&t.text)) {
+        if digits >= 4
+            && t.text.len() <= 14
+            && t.text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            if reading
+                .contact
+                .as_deref()
+                .is_some_and(|c| c.contains(&t.text))
+            {
                 continue;
             }
             reading.order_id = Some(text[t.start..t.end].to_string());
@@ -451,6 +559,60 @@ fn read_order_and_contact(text: &str, tokens: &[Token], reading: &mut Reading, c
             break;
         }
     }
+}
+
+/// The weekday a text names (0 = Monday), "today" and "tomorrow" included.
+pub fn weekday(text: &str, today: usize) -> Option<usize> {
+    const NAMES: &[(&str, usize)] = &[
+        ("monday", 0),
+        ("tuesday", 1),
+        ("wednesday", 2),
+        ("thursday", 3),
+        ("friday", 4),
+        ("saturday", 5),
+        ("sunday", 6),
+        ("maandag", 0),
+        ("dinsdag", 1),
+        ("woensdag", 2),
+        ("donderdag", 3),
+        ("vrijdag", 4),
+        ("zaterdag", 5),
+        ("zondag", 6),
+        ("senin", 0),
+        ("selasa", 1),
+        ("rabu", 2),
+        ("kamis", 3),
+        ("jumat", 4),
+        ("sabtu", 5),
+        ("minggu", 6),
+    ];
+    let folded = fold(text);
+    for t in tokenize(text) {
+        if let Some((_, d)) = NAMES.iter().find(|(n, _)| *n == t.text) {
+            return Some(*d);
+        }
+        match t.text.as_str() {
+            "today" | "vandaag" => return Some(today),
+            "tomorrow" | "morgen" | "besok" => return Some((today + 1) % 7),
+            _ => {}
+        }
+    }
+    if folded.contains("hari ini") || folded.contains("今天") {
+        return Some(today);
+    }
+    if folded.contains("明天") {
+        return Some((today + 1) % 7);
+    }
+    for prefix in ["星期", "週", "禮拜"] {
+        if let Some(pos) = folded.find(prefix) {
+            let next = folded[pos + prefix.len()..].chars().next()?;
+            return "一二三四五六日天"
+                .chars()
+                .position(|c| c == next)
+                .map(|p| p.min(6));
+        }
+    }
+    None
 }
 
 /// Whether a turn speaks of a product already on screen ("it", "that one").

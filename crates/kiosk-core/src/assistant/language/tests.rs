@@ -17,7 +17,11 @@ fn lexicon() -> Lexicon {
 #[test]
 fn word_lists_are_sorted_for_binary_search() {
     for list in [EN, NL, ID] {
-        assert!(list.windows(2).all(|w| w[0] < w[1]), "{:?}", list.windows(2).find(|w| w[0] >= w[1]));
+        assert!(
+            list.windows(2).all(|w| w[0] < w[1]),
+            "{:?}",
+            list.windows(2).find(|w| w[0] >= w[1])
+        );
     }
 }
 

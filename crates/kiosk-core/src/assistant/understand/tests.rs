@@ -5,25 +5,68 @@ fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
     Concept {
         id: id.into(),
         kind,
-        terms: terms.iter().map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect())).collect(),
+        terms: terms
+            .iter()
+            .map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect()))
+            .collect(),
     }
 }
 
 fn lexicon() -> Lexicon {
     Lexicon::new(vec![
-        concept("running-shoes", ConceptKind::Category, &[(Lang::En, &["running shoes", "running shoe"]), (Lang::Nl, &["hardloopschoenen"]), (Lang::Zh, &["跑鞋"])]),
-        concept("necklaces", ConceptKind::Category, &[(Lang::En, &["necklaces", "necklace"]), (Lang::Nl, &["ketting", "kettingen"]), (Lang::Id, &["kalung"])]),
-        concept("earrings", ConceptKind::Category, &[(Lang::En, &["earrings"]), (Lang::Id, &["anting"])]),
-        concept("black", ConceptKind::Color, &[(Lang::En, &["black"]), (Lang::Nl, &["zwart", "zwarte"]), (Lang::Id, &["hitam"]), (Lang::Zh, &["黑色", "黑"])]),
-        concept("M", ConceptKind::Size, &[(Lang::En, &["medium"]), (Lang::Nl, &["medium"])]),
-        concept("silver", ConceptKind::Material, &[(Lang::En, &["silver"]), (Lang::Id, &["perak"])]),
+        concept(
+            "running-shoes",
+            ConceptKind::Category,
+            &[
+                (Lang::En, &["running shoes", "running shoe"]),
+                (Lang::Nl, &["hardloopschoenen"]),
+                (Lang::Zh, &["跑鞋"]),
+            ],
+        ),
+        concept(
+            "necklaces",
+            ConceptKind::Category,
+            &[
+                (Lang::En, &["necklaces", "necklace"]),
+                (Lang::Nl, &["ketting", "kettingen"]),
+                (Lang::Id, &["kalung"]),
+            ],
+        ),
+        concept(
+            "earrings",
+            ConceptKind::Category,
+            &[(Lang::En, &["earrings"]), (Lang::Id, &["anting"])],
+        ),
+        concept(
+            "black",
+            ConceptKind::Color,
+            &[
+                (Lang::En, &["black"]),
+                (Lang::Nl, &["zwart", "zwarte"]),
+                (Lang::Id, &["hitam"]),
+                (Lang::Zh, &["黑色", "黑"]),
+            ],
+        ),
+        concept(
+            "M",
+            ConceptKind::Size,
+            &[(Lang::En, &["medium"]), (Lang::Nl, &["medium"])],
+        ),
+        concept(
+            "silver",
+            ConceptKind::Material,
+            &[(Lang::En, &["silver"]), (Lang::Id, &["perak"])],
+        ),
     ])
 }
 
 #[test]
 fn reads_size_colour_and_category() {
     let lex = lexicon();
-    let r = read("do you have these running shoes in size 9.5 in black?", &lex);
+    let r = read(
+        "do you have these running shoes in size 9.5 in black?",
+        &lex,
+    );
     assert_eq!(r.size.as_deref(), Some("9.5"));
     assert_eq!(r.color.map(|c| lex.concept(c).id.as_str()), Some("black"));
     assert_eq!(r.categories.len(), 1);
@@ -64,7 +107,10 @@ fn reads_price_ceilings_and_floors() {
         assert_eq!(r.size, None, "the amount in {text:?} is not a size");
     }
     let r = read("between 20 and 50 euro", &lex);
-    assert_eq!((r.price_min.map(|m| m.minor), r.price_max.map(|m| m.minor)), (Some(2000), Some(5000)));
+    assert_eq!(
+        (r.price_min.map(|m| m.minor), r.price_max.map(|m| m.minor)),
+        (Some(2000), Some(5000))
+    );
 }
 
 #[test]
@@ -73,10 +119,22 @@ fn reads_ordinals_orders_and_contacts() {
     assert_eq!(read("the second one", &lex).ordinal, Some(1));
     assert_eq!(read("de laatste", &lex).ordinal, Some(usize::MAX));
     assert_eq!(read("第三個", &lex).ordinal, Some(2));
-    assert_eq!(read("compare the first and the third", &lex).ordinals, vec![0, 2]);
-    assert_eq!(read("where is my order 10234?", &lex).order_id.as_deref(), Some("10234"));
-    assert_eq!(read("jan@example.nl", &lex).contact.as_deref(), Some("jan@example.nl"));
-    assert_eq!(read("+31 6 1234 5678", &lex).contact.as_deref(), Some("+31 6 1234 5678"));
+    assert_eq!(
+        read("compare the first and the third", &lex).ordinals,
+        vec![0, 2]
+    );
+    assert_eq!(
+        read("where is my order 10234?", &lex).order_id.as_deref(),
+        Some("10234")
+    );
+    assert_eq!(
+        read("jan@example.nl", &lex).contact.as_deref(),
+        Some("jan@example.nl")
+    );
+    assert_eq!(
+        read("+31 6 1234 5678", &lex).contact.as_deref(),
+        Some("+31 6 1234 5678")
+    );
 }
 
 #[test]
@@ -85,7 +143,10 @@ fn search_text_keeps_product_words_only() {
     let r = read("waar liggen de zwarte hardloopschoenen in maat 9?", &lex);
     assert!(r.has(Cue::Location));
     assert_eq!(r.search_text, "zwarte hardloopschoenen");
-    assert_eq!(r.leftover_words, 0, "everything left is stop words or concepts");
+    assert_eq!(
+        r.leftover_words, 0,
+        "everything left is stop words or concepts"
+    );
     let r = read("ada anting perak?", &lex);
     assert_eq!(r.categories.len(), 1);
     assert_eq!(r.materials.len(), 1);
