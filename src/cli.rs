@@ -222,6 +222,20 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The assistant's accuracy per language and its latency, over the
+    /// scripted dialogues.
+    Assistant {
+        #[command(flatten)]
+        data_dir: DataDirArg,
+        /// A dialogue file or a folder of them.
+        #[arg(long, default_value = "tests/assistant", value_name = "PATH")]
+        dialogues: PathBuf,
+        /// Times the whole set runs (for latency percentiles).
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]

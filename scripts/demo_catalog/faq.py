@@ -133,7 +133,7 @@ FAQ = [
     },
     {
         "key": "toilets",
-        "tags": ["toilet", "restroom", "bathroom", "baby changing"],
+        "tags": ["toilet", "restroom", "bathroom", "baby changing", "wc", "toiletten", "kamar kecil", "洗手間"],
         "en": ("Are there customer toilets?",
                "Yes, free customer toilets are on the first floor next to the fitting rooms, including an "
                "accessible toilet with a baby changing table."),
@@ -221,19 +221,20 @@ FAQ = [
         "key": "back-in-stock",
         "tags": ["back in stock", "notification", "sold out", "delivery"],
         "en": ("Can the kiosk tell me when an item is back in stock?",
-               "No, the kiosk cannot send back-in-stock notifications. Ask a member of staff: they can tell you "
-               "when the next delivery is expected. New stock usually arrives on Tuesdays and Fridays."),
+               "Yes. When a size or colour is sold out, tap \u201cNotify me\u201d and type your e-mail address or "
+               "phone number. The store contacts you once when it is back, and uses your details for nothing "
+               "else. New stock usually arrives on Tuesdays and Fridays."),
         "nl": ("Kan de kiosk me laten weten wanneer iets weer op voorraad is?",
-               "Nee, de kiosk kan geen meldingen sturen als iets weer op voorraad is. Vraag het aan een "
-               "medewerker: die kan je vertellen wanneer de volgende levering verwacht wordt. Nieuwe voorraad "
-               "komt meestal op dinsdag en vrijdag binnen."),
+               "Ja. Is een maat of kleur uitverkocht, tik dan op \u201eLaat het me weten\u201d en typ je e-mailadres "
+               "of telefoonnummer. De winkel neemt \u00e9\u00e9n keer contact op zodra het er weer is en gebruikt je "
+               "gegevens nergens anders voor. Nieuwe voorraad komt meestal op dinsdag en vrijdag binnen."),
         "id": ("Apakah kios bisa memberi tahu saat barang tersedia kembali?",
-               "Tidak, kios tidak dapat mengirim pemberitahuan stok kembali. Tanyakan kepada staf: mereka dapat "
-               "memberi tahu kapan pengiriman berikutnya diperkirakan tiba. Stok baru biasanya datang setiap "
-               "Selasa dan Jumat."),
+               "Bisa. Jika ukuran atau warna habis, ketuk \u201cKabari saya\u201d lalu ketik alamat email atau nomor "
+               "telepon Anda. Toko akan menghubungi Anda satu kali saat barang tersedia lagi dan tidak memakai "
+               "data Anda untuk hal lain. Stok baru biasanya datang setiap Selasa dan Jumat."),
         "zh": ("自助服務機可以在商品補貨時通知我嗎？",
-               "無法，自助服務機不能發送補貨通知。請詢問店員，他們可以告訴您下一批貨預計何時到貨。新貨通常"
-               "在每週二和週五到店。"),
+               "可以。若尺寸或顏色已售完，請點選「到貨通知」並輸入您的電子郵件或電話號碼。商品到貨時本店會"
+               "通知您一次，您的資料不會用於其他用途。新貨通常在每週二和週五到店。"),
     },
     {
         "key": "accessibility",

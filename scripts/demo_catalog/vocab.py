@@ -226,7 +226,7 @@ COLOR_TERMS = {
     "Gold": ("gold|golden|gold-coloured|gold colored", "goud|goudkleurig|goudkleurige|gouden", "emas|warna emas", "金色"),
     "Rose Gold": ("rose gold|rose-gold|rosegold", "ros\u00e9goud|ros\u00e9 goud|rosegoud", "rose gold|emas mawar", "玫瑰金"),
     "Multicolour": ("multicolour|multicolor|multicoloured|multicolored|multi-coloured", "meerkleurig|veelkleurig|meerkleurige", "warna-warni|multiwarna", "多色|彩色"),
-    "Khaki": ("khaki", "khaki|kakikleurig", "khaki|warna khaki", "卡其色|卡其"),
+    "Khaki": ("khaki", "khaki|kaki|kakikleurig", "khaki|warna khaki", "卡其色|卡其"),
     "Burgundy": ("burgundy|wine red|maroon|bordeaux", "bordeauxrood|wijnrood|bordeauxrode", "merah marun|marun", "酒紅色|勃艮第紅"),
 }
 

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::ExitCode;
 use crate::cli::{AskArgs, ChatArgs};
 use crate::config::Config;
-use crate::output::print_product;
 
 /// The assistant over the live snapshot, recording turns locally.
 struct Kiosk {
@@ -193,7 +192,22 @@ pub fn chat(config: &Config, args: ChatArgs) -> anyhow::Result<ExitCode> {
 fn print_reply(reply: &Reply) {
     println!("{}", reply.answer);
     for (i, p) in reply.products.iter().enumerate() {
-        print_product(p, Some(i + 1));
+        let stock = if p.in_stock {
+            "in stock"
+        } else {
+            "out of stock"
+        };
+        let place = p
+            .location
+            .as_ref()
+            .map(|l| format!(" — {}", l.text))
+            .unwrap_or_default();
+        println!(
+            "  {}. {}  {}  [{stock}]{place}",
+            i + 1,
+            p.title,
+            crate::output::money(p.price, &p.currency)
+        );
     }
     if let Some(h) = &reply.handoff {
         println!("  → staff called: {}", h.wants);

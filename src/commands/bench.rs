@@ -46,6 +46,12 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             data_dir,
             json,
         } => bench_import(config, &from, data_dir.data_dir.as_ref(), json),
+        BenchCommand::Assistant {
+            data_dir,
+            dialogues,
+            rounds,
+            json,
+        } => bench_assistant(config, data_dir.data_dir.as_ref(), &dialogues, rounds, json),
         BenchCommand::Search {
             data_dir,
             queries,
@@ -279,6 +285,136 @@ fn bench_search(
             m.recall,
             m.top.join(", ")
         );
+    }
+    Ok(ExitCode::Ok)
+}
+
+#[derive(Serialize)]
+struct AssistantFigures {
+    turns: usize,
+    rounds: usize,
+    accuracy: f64,
+    by_language: BTreeMap<String, LanguageFigures>,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    failures: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct LanguageFigures {
+    passed: usize,
+    total: usize,
+    accuracy: f64,
+}
+
+fn bench_assistant(
+    config: &Config,
+    data_dir: Option<&std::path::PathBuf>,
+    dialogues_path: &Path,
+    rounds: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use kiosk_core::assistant::eval;
+    use kiosk_core::assistant::{Assistant, Clock};
+    let snapshot = open_snapshot(config, data_dir)?;
+    let files: Vec<std::path::PathBuf> = if dialogues_path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(dialogues_path)
+            .with_context(|| format!("reading {}", dialogues_path.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![dialogues_path.to_path_buf()]
+    };
+    let mut dialogues = Vec::new();
+    for f in &files {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        dialogues.extend(eval::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?);
+    }
+    let assistant_config = config.assistant();
+    let assistant = Assistant {
+        search: &snapshot,
+        stock: &snapshot,
+        config: &assistant_config,
+    };
+    // The store's clock a little after the stock was counted, so freshness
+    // does not change the answers being measured.
+    let now = snapshot.info().stock_as_of + jiff::SignedDuration::from_hours(13);
+    let clock = match jiff::tz::TimeZone::get(&snapshot.store().timezone) {
+        Ok(tz) => Clock {
+            now,
+            local: now.to_zoned(tz).datetime(),
+        },
+        Err(_) => Clock::utc(now),
+    };
+    let first = eval::run(&assistant, &dialogues, clock);
+    let mut times: Vec<Duration> = first.turns.iter().map(|t| t.latency).collect();
+    for _ in 1..rounds {
+        times.extend(
+            eval::run(&assistant, &dialogues, clock)
+                .turns
+                .iter()
+                .map(|t| t.latency),
+        );
+    }
+    let (p50, p99) = percentiles(&mut times);
+    let by_language = first
+        .by_language()
+        .into_iter()
+        .map(|(lang, (passed, total))| {
+            (
+                lang.code().to_string(),
+                LanguageFigures {
+                    passed,
+                    total,
+                    accuracy: passed as f64 / total.max(1) as f64,
+                },
+            )
+        })
+        .collect();
+    let figures = AssistantFigures {
+        turns: first.turns.len(),
+        rounds,
+        accuracy: first.accuracy(),
+        by_language,
+        p50_ms: p50,
+        p99_ms: p99,
+        max_ms: times.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        failures: first
+            .turns
+            .iter()
+            .filter(|t| !t.passed)
+            .map(|t| format!("[{}] {:?}: {}", t.dialogue, t.say, t.failures.join("; ")))
+            .collect(),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!(
+        "{} turns × {} rounds: accuracy {:.1}%; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        figures.turns,
+        rounds,
+        figures.accuracy * 100.0,
+        figures.p50_ms,
+        figures.p99_ms,
+        figures.max_ms
+    );
+    for (lang, f) in &figures.by_language {
+        println!(
+            "  {lang}: {}/{} ({:.1}%)",
+            f.passed,
+            f.total,
+            f.accuracy * 100.0
+        );
+    }
+    for f in &figures.failures {
+        println!("  FAIL {f}");
     }
     Ok(ExitCode::Ok)
 }

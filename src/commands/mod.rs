@@ -51,11 +51,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         None => {
-            println!("The touchscreen app is not built yet. Until it is, try:");
-            println!("  kiosk search \"running shoes\"        # search the demo store");
-            println!("  kiosk stock --size 9 \"running shoe\"  # stock for a size");
-            println!("  kiosk --help                          # every command");
-            Ok(ExitCode::Ok)
+            // Until the touchscreen app exists, the best front end is the
+            // conversation in the terminal.
+            eprintln!(
+                "(the touchscreen app is not built yet: starting `kiosk chat`; `kiosk --help` lists every command)"
+            );
+            ask::chat(
+                &config,
+                crate::cli::ChatArgs {
+                    data_dir: crate::cli::DataDirArg { data_dir: None },
+                    lang: None,
+                    json: false,
+                    no_record: false,
+                },
+            )
         }
         Some(Command::Import(args)) => import::run(&config, args),
         Some(Command::Search(args)) => search::run(&config, args),

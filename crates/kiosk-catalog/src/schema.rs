@@ -67,6 +67,8 @@ CREATE TABLE import_issues (
 );
 ";
 
+/// Built once the rows are in (faster than maintaining them row by row),
+/// before the queries that join variants to products.
 pub const POST_LOAD: &str = "
 CREATE INDEX variants_by_product ON variants(product_rowid);
 CREATE INDEX variants_by_barcode ON variants(barcode) WHERE barcode IS NOT NULL;

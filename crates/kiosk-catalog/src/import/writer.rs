@@ -269,6 +269,8 @@ impl Writer {
     pub fn finish_rows(&mut self, issues: &mut Issues) -> Result<Counts> {
         let c = &self.conn;
         let sql = |context: &'static str| Error::sqlite(context);
+        c.execute_batch(schema::POST_LOAD)
+            .map_err(sql("building lookup indexes"))?;
         // Products that ended up with no variant get a default one, so every
         // product has a SKU the kiosk can show stock for.
         let lonely: Vec<(i64, String, i64)> = c
@@ -344,8 +346,6 @@ impl Writer {
             [],
         )
         .map_err(sql("dropping products without variants"))?;
-        c.execute_batch(schema::POST_LOAD)
-            .map_err(sql("building lookup indexes"))?;
         c.execute(
             "UPDATE products SET price_minor = (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_rowid = products.rowid)",
             [],

@@ -50,8 +50,8 @@ pub enum Alt {
     /// Catalog words, stemmed, anywhere in the text fields (phrase when
     /// several).
     Words { text: String, boost: f32 },
-    /// An index word within `distance` edits.
-    Fuzzy { word: String, distance: u8 },
+    /// An index word a few edits from the shopper's (a typo).
+    Fuzzy { word: String },
     /// Index words starting with this (type-ahead).
     Prefix { word: String },
     /// An index word that sounds like the shopper's.
@@ -282,17 +282,16 @@ impl IndexSearcher {
             });
         }
         if !self.spell.contains(word) && !word.chars().any(|c| c.is_ascii_digit()) {
-            let distance = typo_budget(word) as u8;
-            if distance > 0 {
-                alts.push(Alt::Fuzzy {
-                    word: word.to_string(),
-                    distance,
-                });
+            for near in self.spell.near(word, typo_budget(word)) {
+                alts.push(Alt::Fuzzy { word: near });
             }
             for similar in self.spell.sounds_like(word) {
-                alts.push(Alt::SoundsLike {
-                    word: similar.clone(),
-                });
+                if !alts
+                    .iter()
+                    .any(|a| matches!(a, Alt::Fuzzy { word } if *word == similar))
+                {
+                    alts.push(Alt::SoundsLike { word: similar });
+                }
             }
         }
         alts
@@ -430,8 +429,11 @@ impl IndexSearcher {
                 }
                 Box::new(BooleanQuery::union(per_field))
             }
-            Alt::Fuzzy { word, distance } => Box::new(BoostQuery::new(
-                Box::new(FuzzyTermQuery::new(words_term(word), *distance, true)),
+            Alt::Fuzzy { word } => Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    words_term(word),
+                    IndexRecordOption::WithFreqs,
+                )),
                 1.5,
             )),
             Alt::Prefix { word } => Box::new(BooleanQuery::union(vec![

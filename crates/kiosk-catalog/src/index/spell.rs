@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use kiosk_core::text::sound_key;
+use kiosk_core::text::{edit_distance_within, sound_key};
 use tantivy::Searcher;
 use tantivy::schema::Field;
 
@@ -14,6 +14,8 @@ pub struct SpellIndex {
     doc_freq: HashMap<String, u32>,
     /// Every word, sorted, for prefix lookups.
     sorted: Vec<String>,
+    /// Alphabetic words by first letter, for typo lookups.
+    by_initial: HashMap<char, Vec<String>>,
     by_sound: HashMap<String, Vec<String>>,
 }
 
@@ -44,11 +46,45 @@ impl SpellIndex {
         }
         let mut sorted: Vec<String> = doc_freq.keys().cloned().collect();
         sorted.sort();
+        let mut by_initial: HashMap<char, Vec<String>> = HashMap::new();
+        for word in &sorted {
+            if word.chars().count() >= 3
+                && word.chars().all(char::is_alphabetic)
+                && let Some(c) = word.chars().next()
+            {
+                by_initial.entry(c).or_default().push(word.clone());
+            }
+        }
         Ok(SpellIndex {
             doc_freq,
             sorted,
+            by_initial,
             by_sound,
         })
+    }
+
+    /// Index words within `max` edits of `word` (transpositions count one)
+    /// that start with the same letter, closest and most common first.
+    /// Typos rarely hit the first letter, and requiring it keeps nonsense
+    /// from matching something by chance.
+    pub fn near(&self, word: &str, max: usize) -> Vec<String> {
+        let Some(initial) = word.chars().next() else {
+            return Vec::new();
+        };
+        let Some(candidates) = self.by_initial.get(&initial) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(usize, u32, &String)> = candidates
+            .iter()
+            .filter_map(|c| edit_distance_within(word, c, max).map(|d| (d, self.doc_freq[c], c)))
+            .filter(|(d, _, _)| *d > 0)
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        found
+            .into_iter()
+            .take(5)
+            .map(|(_, _, w)| w.clone())
+            .collect()
     }
 
     /// Whether some word in the index starts with `prefix`.
@@ -63,12 +99,22 @@ impl SpellIndex {
 
     /// Words in the index that sound like `word`, most common first. Only
     /// for alphabetic words long enough for the key to mean something.
-    pub fn sounds_like(&self, word: &str) -> &[String] {
+    pub fn sounds_like(&self, word: &str) -> Vec<String> {
         if word.len() < 5 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
-            return &[];
+            return Vec::new();
         }
+        // Same sound, same first letter, and not too far in spelling: the
+        // sound key alone lets nonsense find something.
         self.by_sound
             .get(&sound_key(word))
-            .map_or(&[], Vec::as_slice)
+            .map(|words| {
+                words
+                    .iter()
+                    .filter(|w| w.chars().next() == word.chars().next())
+                    .filter(|w| edit_distance_within(word, w, 3).is_some())
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }

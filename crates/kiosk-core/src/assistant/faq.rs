@@ -23,13 +23,29 @@ fn words(text: &str) -> HashSet<String> {
                 }
             }
         } else if !is_stopword(&t.text)
-            && t.text.chars().count() > 2
+            && t.text.chars().count() >= 2
             && !t.text.chars().all(|c| c.is_ascii_digit())
         {
-            out.insert(light_stem(&t.text));
+            out.insert(faq_stem(&t.text));
         }
     }
     out
+}
+
+/// `light_stem`, and "-ing" off longer words ("wrapping" → "wrap").
+fn faq_stem(word: &str) -> String {
+    let stem = light_stem(word);
+    match stem.strip_suffix("ing") {
+        Some(base) if base.len() >= 4 => {
+            let b = base.as_bytes();
+            if b[b.len() - 1] == b[b.len() - 2] {
+                base[..base.len() - 1].to_string()
+            } else {
+                base.to_string()
+            }
+        }
+        _ => stem,
+    }
 }
 
 /// Words too common in shop questions to pick an FAQ entry on their own.
@@ -58,13 +74,14 @@ const WEAK: &[&str] = &[
     "kapan",
 ];
 
-/// The best entry for a question, if it shares enough with one.
-pub fn best<'a>(faq: &'a [FaqEntry], question: &str, lang: Lang) -> Option<&'a FaqEntry> {
+/// The best entry for a question, if it shares enough with one, and how
+/// many content words it shares (2 or more is a square match).
+pub fn best<'a>(faq: &'a [FaqEntry], question: &str, lang: Lang) -> Option<(&'a FaqEntry, usize)> {
     let asked = words(question);
     if asked.is_empty() {
         return None;
     }
-    let mut best: Option<(f32, &FaqEntry)> = None;
+    let mut best: Option<(f32, usize, &FaqEntry)> = None;
     for entry in faq {
         let mut known: HashSet<String> = HashSet::new();
         for l in [lang, Lang::En] {
@@ -76,15 +93,22 @@ pub fn best<'a>(faq: &'a [FaqEntry], question: &str, lang: Lang) -> Option<&'a F
             known.extend(words(tag));
         }
         let mut score = 0.0;
+        let mut strong = 0;
         for w in &asked {
             if known.contains(w) {
-                score += if WEAK.contains(&w.as_str()) { 0.2 } else { 1.0 };
+                if WEAK.contains(&w.as_str()) {
+                    score += 0.2;
+                } else {
+                    score += 1.0;
+                    strong += 1;
+                }
             }
         }
         let score = score / (asked.len() as f32).sqrt();
         if score > best.map_or(0.0, |b| b.0) {
-            best = Some((score, entry));
+            best = Some((score, strong, entry));
         }
     }
-    best.filter(|(score, _)| *score >= 0.7).map(|(_, e)| e)
+    best.filter(|(score, _, _)| *score >= 0.7)
+        .map(|(_, strong, e)| (e, strong))
 }

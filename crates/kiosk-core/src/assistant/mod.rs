@@ -276,6 +276,8 @@ enum Pending {
     },
     /// Waiting for an order number.
     OrderNumber,
+    /// The kiosk offered to call staff; "yes" calls them.
+    StaffOffer,
 }
 
 /// One shopper's conversation. Lives in memory only; [`Session::reset`]
@@ -292,6 +294,10 @@ pub struct Session {
     pub color: Option<usize>,
     /// The variant last found out of stock, for "notify me".
     waitlist_candidate: Option<(String, String, String)>,
+    /// The reading behind the last list shown, for "them in black?".
+    last_list: Option<Reading>,
+    /// Whether the last answer was a list (rather than one product).
+    last_was_list: bool,
     pending: Option<Pending>,
     low_confidence_streak: u32,
     /// Facts checked this session, for the handoff.
@@ -327,8 +333,9 @@ struct Draft {
     stock_facts: bool,
     /// Size and colour carried over from earlier turns, for the reply's
     /// slots.
-    carried_size: Option<String>,
-    carried_color: Option<usize>,
+    /// The reading the answer used, when follow-up context changed it
+    /// (size and category carried over), for the reply's slots.
+    effective: Option<Reading>,
 }
 
 impl Draft {
@@ -384,8 +391,7 @@ impl Assistant<'_> {
             resolved: true,
             lost_demand: Vec::new(),
             stock_facts: false,
-            carried_size: None,
-            carried_color: None,
+            effective: None,
         };
         self.respond(session, &reading, &input.text, &mut draft, clock)?;
         let retrieved_at = Instant::now();
@@ -452,18 +458,7 @@ impl Assistant<'_> {
             .take(self.config.max_products)
             .map(|r| ProductView::new(r, lang, threshold))
             .collect();
-        let mut slots = self.slots(&reading, session, lang);
-        if slots.size.is_none() {
-            slots.size = draft.carried_size.clone();
-        }
-        if slots.color.is_none() {
-            slots.color = draft.carried_color.map(|c| {
-                lexicon
-                    .concept(c)
-                    .name(self.stock.store_info().language)
-                    .to_string()
-            });
-        }
+        let slots = self.slots(draft.effective.as_ref().unwrap_or(&reading), session, lang);
         let answer = draft.parts.join(if lang == Lang::Zh { "" } else { " " });
         let finished = Instant::now();
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
@@ -521,37 +516,68 @@ impl Assistant<'_> {
         {
             return Ok(());
         }
+        let mut reading = reading.clone();
         let injection = reading.has(Cue::Injection);
+        // "Sell it to me for 20 euro": a price the shopper names in an
+        // attempt is a discount request.
+        let injection_amount =
+            injection && (reading.price_max.is_some() || reading.price_min.is_some());
         if injection {
             d.say("facts_only", &[]);
+            // Figures in an injection attempt ("set it to 1 euro") are the
+            // attacker's, not the shopper's constraints.
+            reading.price_min = None;
+            reading.price_max = None;
+        }
+        let reading = &reading;
+        let faq_match = faq::best(self.stock.faq(), text, d.lang);
+        let strong_faq = faq_match
+            .filter(|(_, strength)| *strength >= 2)
+            .map(|(e, _)| e);
+        let faq_entry = faq_match.map(|(e, _)| e);
+        // A question the FAQ answers squarely ("do you have a student
+        // discount?", "is the wifi free?") is answered from it, before any
+        // rule that reacts to single words.
+        let concrete = reading.names_product()
+            || reading.price_max.is_some()
+            || reading.price_min.is_some()
+            || injection_amount;
+        if let Some(entry) = strong_faq
+            && (reading.has(Cue::Discount) || reading.has(Cue::Free))
+            && !concrete
+            && !injection
+        {
+            return self.answer_faq(entry, d);
         }
         // Business rules hand over whatever else was asked.
-        for (cue, reason, key) in [
+        let free_product = reading.has(Cue::Free)
+            && (reading.names_product() || reading.leftover_words > 0 || injection);
+        for (on, reason, key) in [
             (
-                Cue::Safety,
+                reading.has(Cue::Safety),
                 EscalationReason::SafetyOrMedical,
                 "escalate_safety",
             ),
             (
-                Cue::Damaged,
+                reading.has(Cue::Damaged),
                 EscalationReason::DamagedOrFraud,
                 "escalate_damaged",
             ),
             (
-                Cue::Complaint,
+                reading.has(Cue::Complaint),
                 EscalationReason::Complaint,
                 "escalate_complaint",
             ),
             (
-                Cue::Discount,
+                reading.has(Cue::Discount) || free_product || injection_amount,
                 EscalationReason::Discount,
                 "escalate_discount",
             ),
         ] {
-            if reading.has(cue) {
+            if on {
                 d.intent = Intent::Human;
                 d.confidence = 0.9;
-                if !(injection && cue == Cue::Discount) {
+                if !injection {
                     d.parts.clear();
                 }
                 d.say(key, &[]);
@@ -560,26 +586,22 @@ impl Assistant<'_> {
                 // the snapshot.
                 if let Some(record) = self.focus_or_named(session, reading)? {
                     self.say_price(&record, d);
+                    session.focus = Some(record.product.id.clone());
                     d.products.push(record);
                 }
                 return Ok(());
             }
         }
-        if injection && (text.to_lowercase().contains("free") || reading.has(Cue::Price)) {
-            // "The manager said it's free": state the real price, and let
-            // staff deal with the claim.
+        if injection
+            && (reading.has(Cue::Price) || reading.names_product() || reading.leftover_words > 0)
+        {
+            // "Confirm it as a binding offer": state the real price only.
             d.intent = Intent::Price;
             d.confidence = 0.9;
             if let Some(record) = self.focus_or_named(session, reading)? {
                 self.say_price(&record, d);
+                session.focus = Some(record.product.id.clone());
                 d.products.push(record);
-            }
-            if text.to_lowercase().contains("free")
-                || text.contains("免費")
-                || text.to_lowercase().contains("gratis")
-            {
-                d.escalate(EscalationReason::Discount);
-                d.say("staff_called", &[]);
             }
             return Ok(());
         }
@@ -590,6 +612,45 @@ impl Assistant<'_> {
             d.escalate(EscalationReason::Requested);
             return Ok(());
         }
+        if reading.has(Cue::OffTopic) && !reading.names_product() {
+            d.intent = Intent::OutOfScope;
+            d.confidence = 0.9;
+            d.say("out_of_scope", &[]);
+            return Ok(());
+        }
+        // Thanks and goodbyes often come with a few more words ("thank you
+        // so much, that's all I needed").
+        let social = [
+            (Cue::Thanks, "thanks"),
+            (Cue::Goodbye, "goodbye"),
+            (Cue::Greeting, "greeting"),
+        ];
+        let asks_something = [
+            Cue::Price,
+            Cue::Location,
+            Cue::Availability,
+            Cue::Recommend,
+            Cue::Complement,
+            Cue::Compare,
+            Cue::Waitlist,
+            Cue::Returns,
+            Cue::Exchange,
+            Cue::OrderStatus,
+            Cue::Hours,
+            Cue::Payment,
+            Cue::Loyalty,
+            Cue::Cheaper,
+            Cue::Pickup,
+        ]
+        .iter()
+        .any(|c| reading.has(*c));
+        if !asks_something && reading.categories.is_empty() && !reading.has_variant_slot() {
+            for (cue, key) in social {
+                if reading.has(cue) && reading.leftover_words <= 4 {
+                    return self.social(cue, key, d);
+                }
+            }
+        }
         if reading.has(Cue::OrderStatus) {
             return self.order_status(session, reading, d);
         }
@@ -599,13 +660,29 @@ impl Assistant<'_> {
         if reading.has(Cue::Returns) || reading.has(Cue::Exchange) {
             return self.returns(reading, d);
         }
-        if reading.has(Cue::Compare) {
-            return self.compare(session, reading, d);
+        if reading.has(Cue::Complement) {
+            return self.complement(session, reading, d);
+        }
+        if reading.has(Cue::Compare) && !reading.has(Cue::Cheaper) {
+            return self.compare(session, reading, text, d);
+        }
+        let weekday = understand::weekday(text, 0).is_some();
+        let hours_follow_up = weekday && session.last_intent == Some(Intent::StoreInfo);
+        // "Do you sell gift cards?" is the gift card FAQ, not the payment
+        // policy.
+        if reading.has(Cue::Payment)
+            && !reading.has(Cue::Hours)
+            && let Some(entry) = strong_faq
+        {
+            return self.answer_faq(entry, d);
         }
         if !reading.names_product()
-            && (reading.has(Cue::Hours) || reading.has(Cue::Payment) || reading.has(Cue::Loyalty))
+            && (reading.has(Cue::Hours)
+                || reading.has(Cue::Payment)
+                || reading.has(Cue::Loyalty)
+                || hours_follow_up)
         {
-            return self.store_info(reading, text, d, clock);
+            return self.store_info(reading, text, hours_follow_up, d, clock);
         }
         if reading.has(Cue::Recommend) {
             return self.recommend(session, reading, d);
@@ -616,49 +693,49 @@ impl Assistant<'_> {
         if reading.has(Cue::Pickup) {
             return self.pickup(session, reading, d);
         }
-        if reading.has(Cue::Price) {
+        // "How much are the necklaces under 20 euro" is a search with a
+        // ceiling; "how much is it" asks a price.
+        if reading.has(Cue::Price) && reading.price_max.is_none() && reading.price_min.is_none() {
             return self.price(session, reading, d);
         }
         if reading.has(Cue::Location) {
             // "Where are the toilets?" is for the FAQ, not the catalog.
             if !reading.names_product()
-                && session.focus.is_none()
-                && let Some(entry) = faq::best(self.stock.faq(), text, d.lang)
+                && reading.ordinal.is_none()
+                && reading.leftover_words > 0
+                && !understand::refers_back(reading)
+                && let Some(entry) = faq_entry
             {
                 return self.answer_faq(entry, d);
             }
             return self.location(session, reading, d);
         }
-        if reading.has(Cue::Availability) || reading.has_variant_slot() || reading.names_product() {
-            return self.availability(session, reading, text, d);
-        }
-        if reading.ordinal.is_some() {
-            return self.availability(session, reading, text, d);
-        }
-        if let Some(entry) = faq::best(self.stock.faq(), text, d.lang) {
+        // A question with no product concept may still name a product
+        // ("show me the Velora Stride 3"): the FAQ answers it only when it
+        // matches squarely, or when no product shares its words.
+        if !reading.names_product()
+            && !reading.has_variant_slot()
+            && reading.ordinal.is_none()
+            && let Some((entry, strength)) = faq_match
+            && (strength >= 2 || !self.words_find_a_product(reading, session)?)
+        {
             return self.answer_faq(entry, d);
         }
-        if reading.has(Cue::Hours) || reading.has(Cue::Payment) || reading.has(Cue::Loyalty) {
-            return self.store_info(reading, text, d, clock);
-        }
-        if reading.leftover_words > 0 {
+        if reading.has(Cue::Availability)
+            || reading.has_variant_slot()
+            || reading.names_product()
+            || reading.ordinal.is_some()
+            || reading.leftover_words > 0
+            || reading.price_max.is_some()
+        {
             return self.availability(session, reading, text, d);
         }
-        for (cue, key) in [
-            (Cue::Thanks, "thanks"),
-            (Cue::Goodbye, "goodbye"),
-            (Cue::Greeting, "greeting"),
-        ] {
+        if reading.has(Cue::Hours) || reading.has(Cue::Payment) || reading.has(Cue::Loyalty) {
+            return self.store_info(reading, text, false, d, clock);
+        }
+        for (cue, key) in social {
             if reading.has(cue) {
-                d.intent = Intent::Greeting;
-                d.confidence = 0.95;
-                d.say(key, &[]);
-                if cue == Cue::Goodbye {
-                    d.actions.push(Action::EndSession {
-                        status: ActionStatus::Offered,
-                    });
-                }
-                return Ok(());
+                return self.social(cue, key, d);
             }
         }
         if reading.has(Cue::Help) {
@@ -684,6 +761,18 @@ impl Assistant<'_> {
         Ok(())
     }
 
+    fn social(&self, cue: Cue, key: &str, d: &mut Draft) -> Result<(), BackendError> {
+        d.intent = Intent::Greeting;
+        d.confidence = 0.95;
+        d.say(key, &[]);
+        if cue == Cue::Goodbye {
+            d.actions.push(Action::EndSession {
+                status: ActionStatus::Offered,
+            });
+        }
+        Ok(())
+    }
+
     // ----- products ---------------------------------------------------
 
     /// The product a turn speaks of: "the second one", "it", or one the
@@ -698,12 +787,36 @@ impl Assistant<'_> {
         }
         if reading.names_product() || reading.leftover_words > 0 {
             let (found, _) = self.find(reading, session, None)?;
-            return Ok(found.into_iter().next());
+            return Ok(self.best_named(reading, found));
         }
         match &session.focus {
             Some(id) => self.stock.product(id),
             None => Ok(None),
         }
+    }
+
+    /// Among search results, the one whose title holds most of the turn's
+    /// own words ("the Polaris Tundra donsjas" among down jackets), else the
+    /// first.
+    fn best_named(&self, reading: &Reading, found: Vec<ProductRecord>) -> Option<ProductRecord> {
+        let words: Vec<String> = crate::text::tokenize(&reading.search_text)
+            .into_iter()
+            .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
+            .map(|t| t.text)
+            .collect();
+        let score = |r: &ProductRecord| {
+            let title: Vec<String> = crate::text::tokenize(&r.product.title)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            words.iter().filter(|w| title.contains(w)).count()
+        };
+        let best = found
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, r)| (score(r), std::cmp::Reverse(*i)));
+        let idx = best.map_or(0, |(i, _)| i);
+        found.into_iter().nth(idx)
     }
 
     /// A product already on screen that the turn points at.
@@ -744,12 +857,27 @@ impl Assistant<'_> {
         session: &Session,
         in_stock_only: Option<bool>,
     ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        self.find_in(reading, session, in_stock_only, None)
+    }
+
+    /// `find`, within a category the caller names (e.g. the category of the
+    /// product being talked about).
+    fn find_in(
+        &self,
+        reading: &Reading,
+        session: &Session,
+        in_stock_only: Option<bool>,
+        category: Option<&str>,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
         let lexicon = self.stock.lexicon();
         let store_lang = self.stock.store_info().language;
-        let category = match reading.categories.as_slice() {
-            [one] => self.stock.category_of_concept(*one).map(str::to_string),
-            _ => None,
-        };
+        let category =
+            category
+                .map(str::to_string)
+                .or_else(|| match reading.categories.as_slice() {
+                    [one] => self.stock.category_of_concept(*one).map(str::to_string),
+                    _ => None,
+                });
         let color = reading
             .color
             .map(|c| lexicon.concept(c).name(store_lang).to_string());
@@ -816,6 +944,60 @@ impl Assistant<'_> {
         }
     }
 
+    /// Like `find`, and also the most relevant product before products with
+    /// the asked-for variant in stock were moved up.
+    fn find_ranked(
+        &self,
+        reading: &Reading,
+        session: &Session,
+        in_stock_only: Option<bool>,
+    ) -> Result<Ranked, BackendError> {
+        let named = if reading.has_variant_slot() && reading.leftover_words > 0 {
+            let mut plain = reading.clone();
+            plain.size = None;
+            plain.color = None;
+            self.best_named(reading, self.find(&plain, session, in_stock_only)?.0)
+        } else {
+            None
+        };
+        let (records, dropped) = self.find(reading, session, in_stock_only)?;
+        let named = named.or_else(|| self.best_named(reading, records.clone()));
+        Ok((records, dropped, named))
+    }
+
+    /// Whether the turn's own words find a product that contains them.
+    fn words_find_a_product(
+        &self,
+        reading: &Reading,
+        session: &Session,
+    ) -> Result<bool, BackendError> {
+        if reading.leftover_words == 0 {
+            return Ok(false);
+        }
+        let (found, _) = self.find(reading, session, None)?;
+        Ok(found.first().is_some_and(|r| self.shares_words(reading, r)))
+    }
+
+    /// Whether a product's own words contain any of the turn's content
+    /// words (as opposed to a match only through a typo).
+    fn shares_words(&self, reading: &Reading, record: &ProductRecord) -> bool {
+        let text = crate::text::fold(&format!(
+            "{} {} {} {}",
+            record.product.title,
+            record.product.brand.as_deref().unwrap_or(""),
+            record.product.category.as_deref().unwrap_or(""),
+            record.product.tags.join(" ")
+        ));
+        let own: Vec<String> = crate::text::tokenize(&text)
+            .into_iter()
+            .map(|t| crate::lexicon::light_stem(&t.text))
+            .collect();
+        crate::text::tokenize(&reading.search_text)
+            .into_iter()
+            .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
+            .any(|t| own.contains(&crate::lexicon::light_stem(&t.text)))
+    }
+
     fn variant_query(&self, reading: &Reading) -> VariantQuery {
         let lexicon = self.stock.lexicon();
         VariantQuery {
@@ -850,17 +1032,45 @@ impl Assistant<'_> {
         }
         // Carry the size and colour of the conversation into a follow-up.
         let mut reading = reading.clone();
-        let referenced = self.referenced(session, &reading)?;
+        // "Do you have them in black?", "and size 10?" after a list: the
+        // same search, narrowed.
+        let only_slots = !reading.names_product()
+            && reading.leftover_words == 0
+            && (reading.has_variant_slot() || reading.price_max.is_some());
+        let list_follow_up = session.last_was_list
+            && reading.ordinal.is_none()
+            && !reading.names_product()
+            && ((reading.has(Cue::RefersToList) && reading.leftover_words == 0)
+                || (only_slots && !reading.has(Cue::RefersBack)));
+        if list_follow_up && let Some(last) = session.last_list.clone() {
+            let mut merged = last;
+            merged.cues = reading.cues.clone();
+            if reading.size.is_some() {
+                merged.size.clone_from(&reading.size);
+            }
+            if reading.color.is_some() {
+                merged.color = reading.color;
+            }
+            if reading.price_max.is_some() {
+                merged.price_max = reading.price_max;
+            }
+            reading = merged;
+            d.intent = Intent::Availability;
+        }
+        let referenced = if list_follow_up {
+            None
+        } else {
+            self.referenced(session, &reading)?
+        };
         if referenced.is_some() {
             if reading.size.is_none() && reading.color.is_some() {
                 reading.size.clone_from(&session.size);
-                d.carried_size.clone_from(&reading.size);
             }
             if reading.color.is_none() && reading.size.is_some() {
                 reading.color = session.color;
-                d.carried_color = reading.color;
             }
         }
+        d.effective = Some(reading.clone());
         if reading.size.is_some() {
             session.size.clone_from(&reading.size);
         }
@@ -873,11 +1083,17 @@ impl Assistant<'_> {
             self.stock_answer(session, &reading, record, d)?;
             return Ok(());
         }
-        let (records, dropped) = self.find(&reading, session, None)?;
+        let (records, dropped, named) = self.find_ranked(&reading, session, None)?;
         d.confidence = if reading.names_product() {
             0.85
+        } else if records
+            .first()
+            .is_some_and(|r| self.shares_words(&reading, r))
+        {
+            0.7
         } else if !records.is_empty() {
-            0.6
+            // Found only through typo or sound-alike matching.
+            0.5
         } else {
             0.3
         };
@@ -889,6 +1105,14 @@ impl Assistant<'_> {
         if !dropped.is_empty() {
             let constraint = self.constraint_text(&reading, d.lang, &dropped);
             d.say("closest_instead", &[("constraint", &constraint)]);
+        }
+        // A product named by its model ("the Velora Stride 3") is answered
+        // about, whatever its stock.
+        if let Some(named) = &named
+            && reading.leftover_words > 0
+            && self.names_one_product(&reading, named)
+        {
+            return self.stock_answer(session, &reading, named.clone(), d);
         }
         if reading.has_variant_slot() && !dropped.iter().any(|x| *x == "size" || *x == "color") {
             let want = self.variant_query(&reading);
@@ -902,20 +1126,20 @@ impl Assistant<'_> {
                 let top = records[0].clone();
                 return self.stock_answer(session, &reading, top, d);
             }
-            if in_stock.len() == 1
-                || reading.leftover_words > 0 && self.names_one_product(&reading, &in_stock[0])
-            {
+            if in_stock.len() == 1 {
                 return self.stock_answer(session, &reading, in_stock[0].clone(), d);
             }
             d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
             session.focus = Some(in_stock[0].product.id.clone());
+            session.last_list = Some(reading.clone());
+            session.last_was_list = true;
             d.products = in_stock;
             d.stock_facts = true;
             d.chip("chip_where");
             d.chip("chip_cheaper");
             return Ok(());
         }
-        if records.len() == 1 || self.names_one_product(&reading, &records[0]) {
+        if records.len() == 1 {
             return self.stock_answer(session, &reading, records[0].clone(), d);
         }
         d.say(
@@ -926,6 +1150,8 @@ impl Assistant<'_> {
             )],
         );
         session.focus = Some(records[0].product.id.clone());
+        session.last_list = Some(reading.clone());
+        session.last_was_list = true;
         d.products = records;
         d.stock_facts = true;
         d.chip("chip_where");
@@ -968,9 +1194,9 @@ impl Assistant<'_> {
         record: ProductRecord,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
+        session.last_was_list = false;
         session.focus = Some(record.product.id.clone());
         d.stock_facts = true;
-        d.confidence = d.confidence.max(0.8);
         let lang = d.lang;
         let title = record.product.title.clone();
         let want = self.variant_query(reading);
@@ -1343,7 +1569,54 @@ impl Assistant<'_> {
         Ok(())
     }
 
+    /// "Which running shoes would you recommend in size 8?": in-stock
+    /// products of the kind named, honouring size, colour and price.
     fn recommend(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.intent = Intent::Recommend;
+        if !reading.names_product() && reading.leftover_words == 0 {
+            // "What do you recommend?" about what is on screen.
+            if session.focus.is_some() {
+                return self.complement(session, reading, d);
+            }
+            d.confidence = 0.5;
+            d.resolved = false;
+            d.say("which_product", &[]);
+            return Ok(());
+        }
+        d.confidence = 0.85;
+        let (records, dropped) = self.find(reading, session, Some(true))?;
+        if records.is_empty() {
+            d.resolved = false;
+            self.nothing_found(reading, &reading.search_text, d);
+            return Ok(());
+        }
+        if !dropped.is_empty() {
+            let constraint = self.constraint_text(reading, d.lang, &dropped);
+            d.say("closest_instead", &[("constraint", &constraint)]);
+        } else {
+            d.say("recommend_general", &[]);
+        }
+        if reading.size.is_some() {
+            session.size.clone_from(&reading.size);
+        }
+        session.focus = Some(records[0].product.id.clone());
+        session.last_list = Some(reading.clone());
+        session.last_was_list = true;
+        d.products = records;
+        d.stock_facts = true;
+        d.chip("chip_where");
+        d.chip("chip_goes_with");
+        Ok(())
+    }
+
+    /// "Socks to go with these running shoes": what the catalog says goes
+    /// with a product, in stock.
+    fn complement(
         &self,
         session: &mut Session,
         reading: &Reading,
@@ -1371,32 +1644,67 @@ impl Assistant<'_> {
                 .min()
                 .unwrap_or(usize::MAX)
         });
-        let (wanted, context_concept) = match named.as_slice() {
-            [a, .., b] => (Some(*a), Some(*b)),
-            [one] if session.focus.is_some() && !understand::refers_back(reading) => {
-                (Some(*one), None)
-            }
-            [one] => (None, Some(*one)),
-            [] => (None, None),
+        let context_of = |c: usize| -> Result<Option<ProductRecord>, BackendError> {
+            let is_category = lexicon.concept(c).kind == ConceptKind::Category;
+            let r = Reading {
+                categories: if is_category { vec![c] } else { vec![] },
+                product_types: if is_category { vec![] } else { vec![c] },
+                search_text: lexicon
+                    .concept(c)
+                    .name(self.stock.store_info().language)
+                    .to_string(),
+                ..Reading::default()
+            };
+            Ok(self.find(&r, session, None)?.0.into_iter().next())
         };
-        let context: Option<ProductRecord> = match context_concept {
-            Some(c) => {
-                let is_category = lexicon.concept(c).kind == ConceptKind::Category;
-                let r = Reading {
-                    categories: if is_category { vec![c] } else { vec![] },
-                    product_types: if is_category { vec![] } else { vec![c] },
-                    search_text: lexicon
-                        .concept(c)
-                        .name(self.stock.store_info().language)
-                        .to_string(),
-                    ..Reading::default()
-                };
-                self.find(&r, session, None)?.0.into_iter().next()
+        // Which of two kinds is the one the shopper has? The one whose
+        // products the catalog pairs with the other ("running shoes" go
+        // with "sports socks"), whatever the word order.
+        let goes_with_concept = |context: &ProductRecord, wanted: usize| {
+            let words: Vec<String> = lexicon
+                .concept(wanted)
+                .terms
+                .iter()
+                .flat_map(|(_, ws)| {
+                    ws.iter()
+                        .map(|x| crate::lexicon::light_stem(&crate::text::fold(x)))
+                })
+                .collect();
+            context.goes_with.iter().any(|g| {
+                let g = crate::lexicon::light_stem(&crate::text::fold(g));
+                words.iter().any(|w| g.contains(w.as_str()))
+            })
+        };
+        let (wanted, context) = match named.as_slice() {
+            [a, .., b] => {
+                let (a, b) = (*a, *b);
+                let ctx_b = context_of(b)?;
+                if ctx_b.as_ref().is_some_and(|c| goes_with_concept(c, a)) {
+                    (Some(a), ctx_b)
+                } else {
+                    let ctx_a = context_of(a)?;
+                    if ctx_a.as_ref().is_some_and(|c| goes_with_concept(c, b)) {
+                        (Some(b), ctx_a)
+                    } else {
+                        (Some(a), ctx_b)
+                    }
+                }
             }
-            None => match session.focus.clone() {
-                Some(id) => self.stock.product(&id)?,
-                None => None,
-            },
+            [one] if session.focus.is_some() && !understand::refers_back(reading) => {
+                let focus = match session.focus.clone() {
+                    Some(id) => self.stock.product(&id)?,
+                    None => None,
+                };
+                (Some(*one), focus)
+            }
+            [one] => (None, context_of(*one)?),
+            [] => (
+                None,
+                match session.focus.clone() {
+                    Some(id) => self.stock.product(&id)?,
+                    None => None,
+                },
+            ),
         };
         let Some(context) = context else {
             // Nothing to go with: popular in-stock picks of what was named.
@@ -1497,21 +1805,20 @@ impl Assistant<'_> {
                 _ => None,
             },
         };
-        let (mut r, price, what) = match &base {
+        let mut r = reading.clone();
+        if r.size.is_none() {
+            r.size.clone_from(&session.size);
+        }
+        let (category, price, what) = match &base {
             Some(record) => {
-                let mut r = reading.clone();
-                r.search_text = record
-                    .product
-                    .category
-                    .clone()
-                    .unwrap_or_else(|| record.product.title.clone());
-                r.price_max = Some(Money::from_minor(record.product.price.minor - 1));
+                // Cheaper than this, of the same kind.
+                r.search_text.clear();
                 let what = record
                     .product
                     .category
                     .clone()
                     .unwrap_or_else(|| record.product.title.clone());
-                (r, record.product.price, what)
+                (record.product.category.clone(), record.product.price, what)
             }
             None => {
                 let (records, _) = self.find(reading, session, None)?;
@@ -1521,16 +1828,12 @@ impl Assistant<'_> {
                     d.resolved = false;
                     return Ok(());
                 };
-                let mut r = reading.clone();
-                r.price_max = Some(Money::from_minor(cheapest.minor - 1));
-                (r, cheapest, reading.search_text.clone())
+                (None, cheapest, reading.search_text.clone())
             }
         };
+        r.price_max = Some(Money::from_minor(price.minor - 1));
         d.confidence = 0.85;
-        if r.size.is_none() {
-            r.size.clone_from(&session.size);
-        }
-        let (mut records, dropped) = self.find(&r, session, Some(true))?;
+        let (mut records, dropped) = self.find_in(&r, session, Some(true), category.as_deref())?;
         records.retain(|x| x.product.price < price);
         if records.is_empty() || dropped.contains(&"price") {
             d.say("cheaper_none", &[("what", &what.to_lowercase())]);
@@ -1554,6 +1857,7 @@ impl Assistant<'_> {
         &self,
         session: &mut Session,
         reading: &Reading,
+        text: &str,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
         d.intent = Intent::Compare;
@@ -1572,12 +1876,30 @@ impl Assistant<'_> {
                 })
                 .collect()
         } else if reading.names_product() || reading.leftover_words > 0 {
-            self.find(reading, session, None)?
-                .0
-                .iter()
-                .take(2)
-                .map(|r| r.product.id.clone())
-                .collect()
+            // "the Aerion Surge and the Velora Vantage": each side on its own.
+            let mut ids = Vec::new();
+            for part in split_pair(text) {
+                let part_reading = understand::read(&part, self.stock.lexicon());
+                if let Some(r) = self
+                    .find(&part_reading, session, None)?
+                    .0
+                    .into_iter()
+                    .next()
+                    && !ids.contains(&r.product.id)
+                {
+                    ids.push(r.product.id);
+                }
+            }
+            if ids.len() < 2 {
+                ids = self
+                    .find(reading, session, None)?
+                    .0
+                    .iter()
+                    .take(2)
+                    .map(|r| r.product.id.clone())
+                    .collect();
+            }
+            ids
         } else {
             session.shown.iter().take(2).cloned().collect()
         };
@@ -1805,6 +2127,22 @@ impl Assistant<'_> {
                 }
                 Ok(false)
             }
+            Pending::StaffOffer => {
+                if reading.has(Cue::Affirm) && !reading.names_product() && !reading.has(Cue::Deny) {
+                    d.intent = Intent::Human;
+                    d.confidence = 0.95;
+                    d.say("staff_called", &[]);
+                    d.escalate(EscalationReason::Requested);
+                    return Ok(true);
+                }
+                if reading.has(Cue::Deny) && !reading.names_product() {
+                    d.intent = Intent::Greeting;
+                    d.confidence = 0.9;
+                    d.say("waitlist_declined", &[]);
+                    return Ok(true);
+                }
+                Ok(false)
+            }
         }
     }
 
@@ -1814,6 +2152,7 @@ impl Assistant<'_> {
         &self,
         reading: &Reading,
         text: &str,
+        hours_follow_up: bool,
         d: &mut Draft,
         clock: Clock,
     ) -> Result<(), BackendError> {
@@ -1821,7 +2160,7 @@ impl Assistant<'_> {
         d.confidence = 0.9;
         let store = self.stock.store_info();
         let lang = d.lang;
-        if reading.has(Cue::Hours) {
+        if reading.has(Cue::Hours) || hours_follow_up {
             if store.hours.is_empty() {
                 d.say("hours_unknown", &[]);
                 d.resolved = false;
@@ -1944,19 +2283,20 @@ impl Assistant<'_> {
     ) -> Result<(), BackendError> {
         d.intent = Intent::OrderStatus;
         d.confidence = 0.9;
+        if !self.stock.has_orders() {
+            // Nothing to look in, whatever the number: say so, and offer a
+            // person who can.
+            d.say("order_no_data", &[]);
+            self.offer_staff(session, d);
+            d.resolved = false;
+            return Ok(());
+        }
         let Some(id) = reading.order_id.as_deref() else {
             d.say("order_need_number", &[]);
             session.pending = Some(Pending::OrderNumber);
             return Ok(());
         };
         let id = id.trim_start_matches('#');
-        if !self.stock.has_orders() {
-            d.say("order_no_data", &[]);
-            d.say("staff_offer", &[]);
-            d.chip("chip_call_staff");
-            d.resolved = false;
-            return Ok(());
-        }
         match self.stock.order(id)? {
             Some(order) => match &order.updated_at {
                 Some(updated) => d.say(
@@ -1974,12 +2314,22 @@ impl Assistant<'_> {
             },
             None => {
                 d.say("order_not_found", &[("order", id)]);
-                d.say("staff_offer", &[]);
-                d.chip("chip_call_staff");
+                self.offer_staff(session, d);
                 d.resolved = false;
             }
         }
         Ok(())
+    }
+
+    /// "Shall I call a staff member?", with the button, waiting for a yes.
+    fn offer_staff(&self, session: &mut Session, d: &mut Draft) {
+        d.say("staff_offer", &[]);
+        d.chip("chip_call_staff");
+        d.actions.push(Action::CallStaff {
+            status: ActionStatus::Offered,
+            reason: EscalationReason::Requested,
+        });
+        session.pending = Some(Pending::StaffOffer);
     }
 
     // ----- wording helpers -------------------------------------------------
@@ -2193,6 +2543,10 @@ impl Assistant<'_> {
     }
 }
 
+/// Search results, the constraints dropped to get them, and the product the
+/// words name (if any).
+type Ranked = (Vec<ProductRecord>, Vec<&'static str>, Option<ProductRecord>);
+
 /// A size and/or colour to look for among variants.
 struct VariantQuery {
     size: Option<String>,
@@ -2224,6 +2578,20 @@ impl VariantQuery {
     fn in_stock_in(&self, r: &ProductRecord) -> bool {
         r.variants.iter().any(|v| v.in_stock && self.matches(v))
     }
+}
+
+/// The two sides of "A and B", "A vs B", "A of B", "A和B".
+fn split_pair(text: &str) -> Vec<String> {
+    let folded = crate::text::fold(text);
+    for sep in [
+        " and ", " vs ", " versus ", " or ", " en ", " of ", " dan ", " atau ", "和", "跟", "與",
+        "还是", "還是",
+    ] {
+        if let Some((a, b)) = folded.split_once(sep) {
+            return vec![a.to_string(), b.to_string()];
+        }
+    }
+    Vec::new()
 }
 
 /// The first `max` items as a list, with "…" when cut.

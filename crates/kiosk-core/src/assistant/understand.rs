@@ -131,9 +131,9 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
     let mut consumed: Vec<(usize, usize)> = reading.cues.iter().map(|f| (f.start, f.end)).collect();
 
     read_prices(text, &tokens, &mut reading, &mut consumed);
+    read_order_and_contact(text, &tokens, &mut reading, &mut consumed);
     read_sizes(text, &tokens, lexicon, &mut reading, &mut consumed);
     read_ordinal(text, &tokens, &mut reading, &mut consumed);
-    read_order_and_contact(text, &tokens, &mut reading, &mut consumed);
 
     let analysis = lexicon.analyze(text);
     for m in &analysis.mentions {
@@ -160,33 +160,72 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
     // What is left for the catalog search.
     let mut search = String::new();
     let mut leftover = 0;
+    let mentioned: Vec<(usize, usize)> =
+        analysis.mentions.iter().map(|m| (m.start, m.end)).collect();
+    let push = |search: &mut String, piece: &str| {
+        if !search.is_empty() {
+            search.push(' ');
+        }
+        search.push_str(piece);
+    };
     for t in &tokens {
+        if t.cjk {
+            // Chinese runs hold cues, concepts and stop words side by side:
+            // keep the stretches no cue claimed; count what no concept
+            // explains either.
+            for (start, end) in free_stretches(text, t.start, t.end, &consumed) {
+                push(&mut search, &text[start..end]);
+                for (s2, e2) in free_stretches(text, start, end, &mentioned) {
+                    leftover +=
+                        crate::text::strip_cjk_stopwords(&crate::text::fold(&text[s2..e2])).len();
+                }
+            }
+            continue;
+        }
         if overlaps(&consumed, t.start, t.end) {
             continue;
         }
-        let in_mention = analysis
-            .mentions
-            .iter()
-            .any(|m| t.start >= m.start && t.end <= m.end);
+        let in_mention = mentioned.iter().any(|(s, e)| t.start >= *s && t.end <= *e);
         if !in_mention {
-            let content = if t.cjk {
-                !crate::text::strip_cjk_stopwords(&t.text).is_empty()
-            } else {
-                !crate::text::is_stopword(&t.text) && !t.text.chars().all(|c| c.is_ascii_digit())
-            };
+            let content =
+                !crate::text::is_stopword(&t.text) && !t.text.chars().all(|c| c.is_ascii_digit());
             if !content {
                 continue;
             }
             leftover += 1;
         }
-        if !search.is_empty() {
-            search.push(' ');
-        }
-        search.push_str(&text[t.start..t.end]);
+        push(&mut search, &text[t.start..t.end]);
     }
     reading.search_text = search;
     reading.leftover_words = leftover;
     reading
+}
+
+/// The parts of `text[start..end]` outside every span, by characters.
+fn free_stretches(
+    text: &str,
+    start: usize,
+    end: usize,
+    spans: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from: Option<usize> = None;
+    for (off, ch) in text[start..end].char_indices() {
+        let b = start + off;
+        let taken = overlaps(spans, b, b + ch.len_utf8());
+        match (taken, from) {
+            (false, None) => from = Some(b),
+            (true, Some(f)) => {
+                out.push((f, b));
+                from = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(f) = from {
+        out.push((f, end));
+    }
+    out
 }
 
 fn push_unique(list: &mut Vec<usize>, item: usize) {
@@ -418,17 +457,28 @@ fn read_sizes(
             }
         }
     }
-    // A bare small number ("and 10?", "in 9") is a size when nothing else
-    // claimed it.
+    // A bare small number is a size after "in", "and", "een"... ("in 9",
+    // "and 10?") or when it is all there is; after a name it is part of the
+    // name ("Glide 5", "Stride 3").
     if reading.size.is_none() {
-        for t in tokens {
-            if overlaps(consumed, t.start, t.end) {
+        let content = tokens
+            .iter()
+            .filter(|t| !overlaps(consumed, t.start, t.end))
+            .filter(|t| t.cjk || !crate::text::is_stopword(&t.text))
+            .count();
+        for (i, t) in tokens.iter().enumerate() {
+            if overlaps(consumed, t.start, t.end) || t.cjk {
                 continue;
             }
-            if let Some(v) = number(&t.text)
-                && (1.0..=60.0).contains(&v)
-                && t.text.len() <= 4
-            {
+            let Some(v) = number(&t.text) else { continue };
+            if !(1.0..=60.0).contains(&v) || t.text.len() > 4 {
+                continue;
+            }
+            let after_size_word = i > 0 && SIZE_PRECEDERS.contains(&tokens[i - 1].text.as_str());
+            let after_cjk = i > 0
+                && tokens[i - 1].cjk
+                && (tokens[i - 1].text.ends_with('那') || tokens[i - 1].text.ends_with('要'));
+            if after_size_word || after_cjk || content == 1 {
                 reading.size = Some(size_number(v));
                 consumed.push((t.start, t.end));
                 break;
@@ -436,6 +486,11 @@ fn read_sizes(
         }
     }
 }
+
+/// Words after which a bare number is a size: "in 9", "and 10", "een 42".
+const SIZE_PRECEDERS: &[&str] = &[
+    "in", "a", "an", "and", "or", "een", "en", "of", "op", "dan", "atau", "kalau", "yang", "the",
+];
 
 fn size_number(v: f64) -> String {
     format!("{v}")
@@ -629,10 +684,13 @@ pub fn choose_language(
     if let Some(h) = hint {
         return h;
     }
-    match (detected, session_lang) {
-        ((lang, conf), _) if conf >= 0.35 => lang,
-        ((_, _), Some(s)) => s,
-        ((lang, _), None) => lang,
+    let (lang, confidence) = detected;
+    match session_lang {
+        // A conversation keeps its language unless the words clearly
+        // switch ("ok", "9?" and product names say nothing).
+        Some(s) if s != lang && confidence < 0.6 => s,
+        Some(s) if confidence < 0.35 => s,
+        _ => lang,
     }
 }
 

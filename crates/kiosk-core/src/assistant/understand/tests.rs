@@ -71,7 +71,7 @@ fn reads_size_colour_and_category() {
     assert_eq!(r.color.map(|c| lex.concept(c).id.as_str()), Some("black"));
     assert_eq!(r.categories.len(), 1);
     assert!(r.has(Cue::Availability));
-    assert!(r.has(Cue::RefersBack));
+    assert!(r.has(Cue::RefersToList));
 }
 
 #[test]
