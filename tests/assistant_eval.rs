@@ -51,19 +51,18 @@ fn load(path: &Path) -> Vec<Dialogue> {
     eval::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+fn dialogues(files: &[&str]) -> Vec<Dialogue> {
+    files
+        .iter()
+        .flat_map(|f| load(&root().join("tests/assistant").join(f)))
+        .collect()
+}
+
 fn run(files: &[&str]) -> Report {
     let snap = demo();
     let config = AssistantConfig::default();
-    let assistant = Assistant {
-        search: snap,
-        stock: snap,
-        config: &config,
-    };
-    let dialogues: Vec<Dialogue> = files
-        .iter()
-        .flat_map(|f| load(&root().join("tests/assistant").join(f)))
-        .collect();
-    eval::run(&assistant, &dialogues, clock(snap))
+    let assistant = Assistant::new(snap, snap, &config);
+    eval::run(&assistant, &dialogues(files), clock(snap))
 }
 
 fn print(report: &Report) {
@@ -83,14 +82,22 @@ fn print(report: &Report) {
     }
 }
 
+/// The tuning set, and the set written later without seeing it (first
+/// measured blind at 89.4%, see the closing notes; now a regression set).
+const DIALOGUES: [&str; 8] = [
+    "dialogues_en.toml",
+    "dialogues_nl.toml",
+    "dialogues_id.toml",
+    "dialogues_zh.toml",
+    "heldout/heldout_en.toml",
+    "heldout/heldout_nl.toml",
+    "heldout/heldout_id.toml",
+    "heldout/heldout_zh.toml",
+];
+
 #[test]
 fn scripted_dialogues_in_four_languages() {
-    let report = run(&[
-        "dialogues_en.toml",
-        "dialogues_nl.toml",
-        "dialogues_id.toml",
-        "dialogues_zh.toml",
-    ]);
+    let report = run(&DIALOGUES);
     print(&report);
     assert!(report.turns.len() >= 200, "{} turns", report.turns.len());
     for (lang, (passed, total)) in report.by_language() {

@@ -34,11 +34,7 @@ fn snapshot(name: &str) -> (tempfile::TempDir, Snapshot) {
 fn check(file: &str, cases: &[(&str, Option<Lang>, &str)]) {
     let (_dir, snap) = snapshot(file);
     let config = AssistantConfig::default();
-    let assistant = Assistant {
-        search: &snap,
-        stock: &snap,
-        config: &config,
-    };
+    let assistant = Assistant::new(&snap, &snap, &config);
     let clock = Clock::utc(snap.info().stock_as_of);
     let mut failures = Vec::new();
     for (text, lang, expected) in cases {

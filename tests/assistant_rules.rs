@@ -35,11 +35,7 @@ fn at_hours(hours: i64) -> Clock {
 fn ask(session: &mut Session, text: &str, lang: Option<Lang>, clock: Clock) -> Reply {
     let config = AssistantConfig::default();
     let snap = demo();
-    let assistant = Assistant {
-        search: snap,
-        stock: snap,
-        config: &config,
-    };
+    let assistant = Assistant::new(snap, snap, &config);
     assistant
         .turn(
             session,

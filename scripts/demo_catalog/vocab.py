@@ -268,4 +268,6 @@ ATTRIBUTE_TERMS = [
     ("sports", "sports|sport|sporty|athletic", "sport|sportief|sportieve|sporten", "olahraga", "運動"),
     ("summer", "summer|summery", "zomer|zomers|zomerse", "musim panas", "夏天|夏季"),
     ("winter", "winter|wintry|cold weather", "winter|winterse|koud weer", "musim dingin|cuaca dingin", "冬天|冬季"),
+    ("yoga", "yoga|pilates", "yoga|pilates", "yoga|pilates", "瑜伽|瑜珈|皮拉提斯"),
+    ("gym", "gym|workout|training|fitness", "sportschool|workout|training|fitness", "gym|latihan|fitness", "健身|重訓"),
 ]

@@ -60,11 +60,7 @@ impl Kiosk {
         text: &str,
         lang: Option<Lang>,
     ) -> anyhow::Result<Reply> {
-        let assistant = Assistant {
-            search: &self.snapshot,
-            stock: &self.snapshot,
-            config: &self.config,
-        };
+        let assistant = Assistant::new(&self.snapshot, &self.snapshot, &self.config);
         let clock = self.clock();
         let input = TurnInput {
             text: text.to_string(),

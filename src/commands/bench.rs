@@ -337,11 +337,7 @@ fn bench_assistant(
         dialogues.extend(eval::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?);
     }
     let assistant_config = config.assistant();
-    let assistant = Assistant {
-        search: &snapshot,
-        stock: &snapshot,
-        config: &assistant_config,
-    };
+    let assistant = Assistant::new(&snapshot, &snapshot, &assistant_config);
     // The store's clock a little after the stock was counted, so freshness
     // does not change the answers being measured.
     let now = snapshot.info().stock_as_of + jiff::SignedDuration::from_hours(13);

@@ -34,6 +34,7 @@ pub struct Snapshot {
     locations: HashMap<String, Location>,
     /// Category → where most of its products are.
     category_locations: HashMap<String, String>,
+    brands: Vec<String>,
     low_stock_threshold: i64,
     has_orders: bool,
 }
@@ -200,6 +201,10 @@ impl Snapshot {
                 map.entry(category).or_insert(location);
                 map
             });
+        let brands: Vec<String> = conn
+            .prepare("SELECT DISTINCT brand FROM products WHERE brand IS NOT NULL ORDER BY brand")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(Error::sqlite("reading brands"))?;
         let has_orders: bool = conn
             .query_row("SELECT EXISTS (SELECT 1 FROM orders)", [], |r| r.get(0))
             .map_err(Error::sqlite("reading orders"))?;
@@ -229,6 +234,7 @@ impl Snapshot {
             categories,
             locations,
             category_locations,
+            brands,
             low_stock_threshold,
             has_orders,
         })
@@ -572,5 +578,9 @@ impl StockLookup for Snapshot {
 
     fn has_orders(&self) -> bool {
         self.has_orders
+    }
+
+    fn brands(&self) -> &[String] {
+        &self.brands
     }
 }

@@ -21,4 +21,6 @@ pub use model::{
     ProductRecord, SnapshotInfo, StoreInfo, Variant,
 };
 pub use money::Money;
-pub use traits::{Filters, ProductHit, ProductSearch, SearchRequest, StockLookup};
+pub use traits::{
+    Filters, ProductHit, ProductSearch, SearchRequest, StockLookup, Transcriber, Transcript,
+};

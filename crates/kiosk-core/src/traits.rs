@@ -95,4 +95,32 @@ pub trait StockLookup {
     fn order(&self, id: &str) -> Result<Option<OrderStatus>, BackendError>;
     /// Whether any orders were synced at all.
     fn has_orders(&self) -> bool;
+    /// The catalog's brand names (for the grounding verifier).
+    fn brands(&self) -> &[String];
+}
+
+/// What speech recognition heard.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    /// The words, or empty when nothing was said (silence, noise).
+    pub text: String,
+    /// The language heard (or the one asked for); `None` when the model
+    /// detected one the kiosk does not speak.
+    pub lang: Option<Lang>,
+    /// The model's own language code (`en`, `nl`, `zh`, ...).
+    pub lang_code: String,
+    /// Seconds of audio.
+    pub audio_seconds: f64,
+    /// Milliseconds from the end of the audio to the text.
+    pub elapsed_ms: f64,
+}
+
+/// Speech to text, on 16 kHz mono audio.
+pub trait Transcriber: Send + Sync {
+    /// `lang` is the shopper's choice in the UI; `None` detects it.
+    fn transcribe(
+        &self,
+        pcm_16k_mono: &[f32],
+        lang: Option<Lang>,
+    ) -> Result<Transcript, BackendError>;
 }

@@ -127,6 +127,16 @@ pub fn parse(text: &str) -> Result<Vec<Dialogue>, String> {
 
 /// Runs every dialogue from a fresh session.
 pub fn run(assistant: &Assistant<'_>, dialogues: &[Dialogue], clock: Clock) -> Report {
+    run_inspecting(assistant, dialogues, clock, &mut |_, _| {})
+}
+
+/// `run`, showing every reply to `inspect` as well.
+pub fn run_inspecting(
+    assistant: &Assistant<'_>,
+    dialogues: &[Dialogue],
+    clock: Clock,
+    inspect: &mut dyn FnMut(&Expect, &Reply),
+) -> Report {
     let mut report = Report::default();
     for d in dialogues {
         let mut session = Session::default();
@@ -139,7 +149,10 @@ pub fn run(assistant: &Assistant<'_>, dialogues: &[Dialogue], clock: Clock) -> R
             let result = assistant.turn(&mut session, &input, clock);
             let latency = started.elapsed();
             let failures = match &result {
-                Ok(reply) => check(e, reply),
+                Ok(reply) => {
+                    inspect(e, reply);
+                    check(e, reply)
+                }
                 Err(err) => vec![format!("error: {err}")],
             };
             report.turns.push(TurnResult {

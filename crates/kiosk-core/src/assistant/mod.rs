@@ -14,6 +14,7 @@ pub mod language;
 pub mod phrasebook;
 pub mod redact;
 pub mod understand;
+pub mod verifier;
 
 use std::time::Instant;
 
@@ -217,6 +218,12 @@ pub struct Reply {
     pub snapshot: SnapshotAge,
     pub timings_ms: Timings,
     pub analytics: AnalyticsEvent,
+    /// Set when a model phrased (or tried to phrase) the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phrasing: Option<Phrasing>,
+    /// Set when the rules were unsure and the model chose the meaning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_choice: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -229,6 +236,10 @@ pub struct AssistantConfig {
     pub low_confidence: f32,
     /// Product cards per answer.
     pub max_products: usize,
+    /// Let the model phrase answers (when one is loaded).
+    pub phrase_with_model: bool,
+    /// Let the model choose a meaning when the rules are unsure.
+    pub understand_with_model: bool,
 }
 
 impl Default for AssistantConfig {
@@ -238,6 +249,8 @@ impl Default for AssistantConfig {
             hard_stale_after_hours: 96.0,
             low_confidence: 0.4,
             max_products: 5,
+            phrase_with_model: true,
+            understand_with_model: true,
         }
     }
 }
@@ -316,6 +329,36 @@ pub struct Assistant<'a> {
     pub search: &'a dyn ProductSearch,
     pub stock: &'a dyn StockLookup,
     pub config: &'a AssistantConfig,
+    /// The language model, when one is loaded: it reads what the rules
+    /// could not, and phrases answers (checked by the verifier).
+    pub generator: Option<&'a dyn generator::Generator>,
+}
+
+impl<'a> Assistant<'a> {
+    /// The assistant without a language model: rules and templates only.
+    pub fn new(
+        search: &'a dyn ProductSearch,
+        stock: &'a dyn StockLookup,
+        config: &'a AssistantConfig,
+    ) -> Assistant<'a> {
+        Assistant {
+            search,
+            stock,
+            config,
+            generator: None,
+        }
+    }
+}
+
+/// What became of the model's phrasing of a turn.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phrasing {
+    /// The model's answer was shown.
+    pub used: bool,
+    /// Why it was not (empty when used).
+    pub violations: Vec<verifier::Violation>,
+    /// The model's text, kept for the log even when rejected.
+    pub generated: Option<String>,
 }
 
 /// The answer being built for one turn.
@@ -366,6 +409,19 @@ impl Assistant<'_> {
         input: &TurnInput,
         clock: Clock,
     ) -> Result<Reply, BackendError> {
+        self.turn_streaming(session, input, clock, &mut |_| {})
+    }
+
+    /// Answers one turn; a model's phrasing streams to `on_token` as it is
+    /// written (the final `answer` is what to show: the model's text if it
+    /// passed the verifier, else the template).
+    pub fn turn_streaming(
+        &self,
+        session: &mut Session,
+        input: &TurnInput,
+        clock: Clock,
+        on_token: &mut dyn FnMut(&str),
+    ) -> Result<Reply, BackendError> {
         let started = Instant::now();
         let lexicon = self.stock.lexicon();
         let detected = language::detect(&input.text, lexicon);
@@ -394,6 +450,35 @@ impl Assistant<'_> {
             effective: None,
         };
         self.respond(session, &reading, &input.text, &mut draft, clock)?;
+        // The rules are unsure: let the model choose among the meanings the
+        // kiosk knows, then answer by rules again.
+        let mut model_choice = None;
+        if draft.confidence < self.config.low_confidence
+            && self.config.understand_with_model
+            && let Some(generator) = self.generator
+            && let Some(intent) = self.choose_intent(generator, &input.text, lang)
+        {
+            model_choice = Some(format!("{intent:?}"));
+            let mut retry = Draft {
+                lang,
+                intent: Intent::OutOfScope,
+                confidence: 0.0,
+                parts: Vec::new(),
+                products: Vec::new(),
+                chips: Vec::new(),
+                actions: Vec::new(),
+                escalation: None,
+                resolved: true,
+                lost_demand: Vec::new(),
+                stock_facts: false,
+                effective: None,
+            };
+            self.respond_as(intent, session, &reading, &input.text, &mut retry, clock)?;
+            if !retry.parts.is_empty() {
+                retry.confidence = retry.confidence.max(self.config.low_confidence);
+                draft = retry;
+            }
+        }
         let retrieved_at = Instant::now();
 
         // Two turns in a row not understood: a person helps better.
@@ -459,7 +544,8 @@ impl Assistant<'_> {
             .map(|r| ProductView::new(r, lang, threshold))
             .collect();
         let slots = self.slots(draft.effective.as_ref().unwrap_or(&reading), session, lang);
-        let answer = draft.parts.join(if lang == Lang::Zh { "" } else { " " });
+        let template = draft.parts.join(if lang == Lang::Zh { "" } else { " " });
+        let (answer, phrasing) = self.phrase(&template, &products, lang, on_token);
         let finished = Instant::now();
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
         let timings = Timings {
@@ -499,6 +585,8 @@ impl Assistant<'_> {
             },
             timings_ms: timings,
             analytics,
+            phrasing,
+            model_choice,
         })
     }
 
@@ -1412,7 +1500,16 @@ impl Assistant<'_> {
         let constraint = size
             .map(|s| say(d.lang, "word_in_size", &[("size", s)]))
             .unwrap_or_default();
-        d.say("similar_in_stock", &[("constraint", &constraint)]);
+        // Name them, so the sentence stands on its own when read aloud.
+        let names: Vec<String> = similar
+            .iter()
+            .map(|r| format!("{} ({})", r.product.title, self.price_text(r, d.lang)))
+            .collect();
+        d.parts.push(format!(
+            "{} {}.",
+            say(d.lang, "similar_in_stock", &[("constraint", &constraint)]),
+            list(d.lang, &names)
+        ));
         d.products.extend(similar);
         Ok(())
     }
@@ -1578,7 +1675,11 @@ impl Assistant<'_> {
         d: &mut Draft,
     ) -> Result<(), BackendError> {
         d.intent = Intent::Recommend;
-        if !reading.names_product() && reading.leftover_words == 0 {
+        let describes = reading.names_product()
+            || reading.leftover_words > 0
+            || !reading.attributes.is_empty()
+            || !reading.materials.is_empty();
+        if !describes {
             // "What do you recommend?" about what is on screen.
             if session.focus.is_some() {
                 return self.complement(session, reading, d);
@@ -1798,6 +1899,23 @@ impl Assistant<'_> {
     ) -> Result<(), BackendError> {
         d.intent = Intent::Search;
         let lang = d.lang;
+        // "The cheaper one" after a comparison: the cheaper of the two.
+        if !reading.names_product()
+            && reading.leftover_words == 0
+            && session.shown.len() >= 2
+            && session.last_intent == Some(Intent::Compare)
+        {
+            let mut shown = Vec::new();
+            for id in session.shown.iter().take(2) {
+                if let Some(r) = self.stock.product(id)? {
+                    shown.push(r);
+                }
+            }
+            if let Some(cheapest) = shown.into_iter().min_by_key(|r| r.product.price) {
+                d.confidence = 0.85;
+                return self.stock_answer(session, reading, cheapest, d);
+            }
+        }
         let base = match self.referenced(session, reading)? {
             Some(r) => Some(r),
             None => match &session.focus {
@@ -1889,6 +2007,10 @@ impl Assistant<'_> {
                 {
                     ids.push(r.product.id);
                 }
+            }
+            if ids.len() < 2 && session.shown.len() >= 2 && !reading.names_product() {
+                // "Compare these two": what is on screen.
+                ids = session.shown.iter().take(2).cloned().collect();
             }
             if ids.len() < 2 {
                 ids = self
@@ -2015,8 +2137,21 @@ impl Assistant<'_> {
         let referenced = self.referenced(session, reading)?;
         let candidate = match (session.waitlist_candidate.clone(), referenced) {
             (Some(c), None) => Some(c),
+            // "Notify me" about the variant just found out of stock.
+            (Some(c), Some(record)) if c.0 == record.product.id && !reading.has_variant_slot() => {
+                Some(c)
+            }
             (_, Some(record)) => {
-                let want = self.variant_query(reading);
+                // The size and colour of the conversation, unless the turn
+                // names others.
+                let mut r = reading.clone();
+                if r.size.is_none() {
+                    r.size.clone_from(&session.size);
+                }
+                if r.color.is_none() {
+                    r.color = session.color;
+                }
+                let want = self.variant_query(&r);
                 record
                     .variants
                     .iter()
@@ -2467,6 +2602,127 @@ impl Assistant<'_> {
         }
     }
 
+    /// The model's reading of an unclear turn, among the intents the rules
+    /// can answer; `None` unless it is fairly sure.
+    fn choose_intent(
+        &self,
+        generator: &dyn generator::Generator,
+        text: &str,
+        lang: Lang,
+    ) -> Option<Intent> {
+        const OPTIONS: [(&str, Intent); 9] = [
+            (
+                "looking for a product or asking if it is in stock",
+                Intent::Availability,
+            ),
+            ("asking the price of a product", Intent::Price),
+            ("asking where something is in the store", Intent::Location),
+            (
+                "asking about opening hours, payment or the loyalty card",
+                Intent::StoreInfo,
+            ),
+            (
+                "asking how to return or exchange something",
+                Intent::Returns,
+            ),
+            ("asking about an online order", Intent::OrderStatus),
+            ("wanting to talk to a member of staff", Intent::Human),
+            ("saying hello, thanks or goodbye", Intent::Greeting),
+            (
+                "something a shop kiosk cannot help with",
+                Intent::OutOfScope,
+            ),
+        ];
+        let labels: Vec<&str> = OPTIONS.iter().map(|(l, _)| *l).collect();
+        let (idx, p) = generator.choose(&generator::Choice {
+            text,
+            lang,
+            options: &labels,
+        })?;
+        (p >= 0.5)
+            .then(|| OPTIONS.get(idx).map(|(_, i)| *i))
+            .flatten()
+    }
+
+    /// Answers a turn as if its intent were `intent` (the model's choice).
+    fn respond_as(
+        &self,
+        intent: Intent,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+        clock: Clock,
+    ) -> Result<(), BackendError> {
+        match intent {
+            Intent::Price => self.price(session, reading, d),
+            Intent::Location => self.location(session, reading, d),
+            Intent::StoreInfo => self.store_info(reading, text, true, d, clock),
+            Intent::Returns => self.returns(reading, d),
+            Intent::OrderStatus => self.order_status(session, reading, d),
+            Intent::Human => {
+                d.intent = Intent::Human;
+                d.say("staff_called", &[]);
+                d.escalate(EscalationReason::Requested);
+                Ok(())
+            }
+            Intent::Greeting => self.social(Cue::Greeting, "greeting", d),
+            Intent::OutOfScope => {
+                d.intent = Intent::OutOfScope;
+                d.say("out_of_scope", &[]);
+                Ok(())
+            }
+            _ => self.availability(session, reading, text, d),
+        }
+    }
+
+    /// The model's phrasing of the template answer, if it passes the
+    /// verifier; else the template.
+    fn phrase(
+        &self,
+        template: &str,
+        products: &[ProductView],
+        lang: Lang,
+        on_token: &mut dyn FnMut(&str),
+    ) -> (String, Option<Phrasing>) {
+        let Some(generator) = self.generator.filter(|_| self.config.phrase_with_model) else {
+            return (template.to_string(), None);
+        };
+        if template.trim().is_empty() {
+            return (template.to_string(), None);
+        }
+        let sheet = fact_sheet(template, products);
+        let Some(generated) = generator.phrase(&sheet, lang, on_token) else {
+            return (template.to_string(), None);
+        };
+        let violations = verifier::verify(
+            &generated,
+            &sheet,
+            self.stock.lexicon(),
+            self.stock.brands(),
+            lang,
+        );
+        if violations.is_empty() {
+            (
+                generated.clone(),
+                Some(Phrasing {
+                    used: true,
+                    violations,
+                    generated: Some(generated),
+                }),
+            )
+        } else {
+            (
+                template.to_string(),
+                Some(Phrasing {
+                    used: false,
+                    violations,
+                    generated: Some(generated),
+                }),
+            )
+        }
+    }
+
     fn handoff(&self, session: &Session, reading: &Reading, reason: EscalationReason) -> Handoff {
         let store_lang = self.stock.store_info().language;
         let lexicon = self.stock.lexicon();
@@ -2540,6 +2796,42 @@ impl Assistant<'_> {
                 .cloned()
                 .collect(),
         }
+    }
+}
+
+/// The facts a model may state when phrasing: the template answer, and the
+/// shown products' cards.
+pub fn fact_sheet(template: &str, products: &[ProductView]) -> generator::FactSheet {
+    let facts = products
+        .iter()
+        .map(|p| {
+            let variants: Vec<String> = p
+                .variants
+                .iter()
+                .map(|v| {
+                    let options: Vec<String> =
+                        v.options.iter().map(|(k, x)| format!("{k} {x}")).collect();
+                    let stock = match (v.in_stock, v.quantity) {
+                        (true, Some(q)) => format!("{q} in stock"),
+                        (true, None) => "in stock".to_string(),
+                        (false, _) => "out of stock".to_string(),
+                    };
+                    format!("{}: {stock}", options.join(", "))
+                })
+                .collect();
+            format!(
+                "{} | {} {:.2} | {} | {}",
+                p.title,
+                p.currency,
+                p.price,
+                p.location.as_ref().map_or("", |l| l.text.as_str()),
+                variants.join("; ")
+            )
+        })
+        .collect();
+    generator::FactSheet {
+        template: template.to_string(),
+        facts,
     }
 }
 

@@ -1,0 +1,338 @@
+//! The grounding verifier: a generated answer may only say what the fact
+//! sheet says. Every number (prices, sizes, quantities, days), every colour,
+//! every brand or product name and every promise-like word (free, discount,
+//! guarantee, reserved, refund, in/out of stock) in the answer must be backed
+//! by the sheet. Anything else rejects the answer, and the kiosk shows its
+//! template answer instead.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::generator::FactSheet;
+use crate::lexicon::ConceptKind;
+use crate::text::{fold, tokenize};
+use crate::{Lang, Lexicon};
+
+/// Why an answer was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "what", rename_all = "snake_case")]
+pub enum Violation {
+    /// A number the sheet does not contain.
+    Number(String),
+    /// A colour the sheet does not mention.
+    Color(String),
+    /// A brand or product name the sheet does not mention.
+    Name(String),
+    /// A claim (free, discount, guarantee, reservation, refund, stock) the
+    /// sheet does not make.
+    Claim(String),
+    /// Empty, or far longer than an answer should be.
+    Shape(String),
+}
+
+/// Claims a model must not invent, as (concept, words in any language).
+const CLAIMS: &[(&str, &[&str])] = &[
+    ("free", &["free", "gratis", "cuma-cuma", "免費", "免费"]),
+    (
+        "discount",
+        &[
+            "discount",
+            "korting",
+            "diskon",
+            "potongan",
+            "折扣",
+            "打折",
+            "優惠",
+            "% off",
+            "sale",
+            "uitverkoop",
+            "promo",
+        ],
+    ),
+    (
+        "guarantee",
+        &[
+            "guarantee",
+            "guaranteed",
+            "garantie",
+            "gegarandeerd",
+            "garansi",
+            "dijamin",
+            "保證",
+            "warranty",
+        ],
+    ),
+    ("binding", &["binding", "bindend", "mengikat", "約束"]),
+    (
+        "reserve",
+        &[
+            "reserve",
+            "reserved",
+            "reservation",
+            "hold it",
+            "gereserveerd",
+            "reserveren",
+            "apart gelegd",
+            "dipesan",
+            "disimpan",
+            "保留",
+            "預訂",
+        ],
+    ),
+    (
+        "refund",
+        &[
+            "refund",
+            "money back",
+            "terugbetaling",
+            "geld terug",
+            "pengembalian dana",
+            "uang kembali",
+            "退款",
+            "退錢",
+        ],
+    ),
+    (
+        "out_of_stock",
+        &[
+            "out of stock",
+            "sold out",
+            "uitverkocht",
+            "niet op voorraad",
+            "habis",
+            "stok kosong",
+            "缺貨",
+            "售完",
+            "沒貨",
+        ],
+    ),
+    (
+        "in_stock",
+        &[
+            "in stock",
+            "op voorraad",
+            "tersedia",
+            "ada stok",
+            "有貨",
+            "有現貨",
+            "現貨",
+        ],
+    ),
+    (
+        "delivery",
+        &[
+            "deliver",
+            "delivery",
+            "shipping",
+            "bezorgen",
+            "levering",
+            "verzending",
+            "kirim",
+            "pengiriman",
+            "配送",
+            "寄送",
+        ],
+    ),
+];
+
+/// Checks `answer` against `sheet`. `names` are the catalog's brands (and
+/// any other proper names the kiosk knows), so a name the sheet lacks is
+/// caught even when the model spells it right.
+pub fn verify(
+    answer: &str,
+    sheet: &FactSheet,
+    lexicon: &Lexicon,
+    names: &[String],
+    _lang: Lang,
+) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    let sheet_text = format!("{}\n{}", sheet.template, sheet.facts.join("\n"));
+    let trimmed = answer.trim();
+    if trimmed.is_empty() {
+        violations.push(Violation::Shape("empty".into()));
+        return violations;
+    }
+    let limit = sheet_text.chars().count().max(200) * 2;
+    if trimmed.chars().count() > limit {
+        violations.push(Violation::Shape(format!(
+            "{} characters",
+            trimmed.chars().count()
+        )));
+    }
+
+    let allowed: Vec<f64> = numbers(&sheet_text);
+    for (raw, value) in numbers_with_text(trimmed) {
+        if !allowed.iter().any(|a| (a - value).abs() < 0.005) {
+            violations.push(Violation::Number(raw));
+        }
+    }
+
+    let sheet_concepts: BTreeSet<usize> = concepts(lexicon, &sheet_text, ConceptKind::Color);
+    for c in concepts(lexicon, trimmed, ConceptKind::Color) {
+        if !sheet_concepts.contains(&c) {
+            violations.push(Violation::Color(lexicon.concept(c).id.clone()));
+        }
+    }
+
+    let sheet_folded = fold(&sheet_text);
+    let answer_folded = fold(trimmed);
+    let sheet_words = words(&sheet_folded);
+    let answer_words = words(&answer_folded);
+    for name in names {
+        let key = fold(name);
+        if key.chars().count() < 3 {
+            continue;
+        }
+        let in_answer = contains_phrase(&answer_folded, &answer_words, &key);
+        if in_answer && !contains_phrase(&sheet_folded, &sheet_words, &key) {
+            violations.push(Violation::Name(name.clone()));
+        }
+    }
+
+    for (claim, phrases) in CLAIMS {
+        let said =
+            |text: &str, ws: &[String]| phrases.iter().any(|p| contains_phrase(text, ws, &fold(p)));
+        if said(&answer_folded, &answer_words) && !said(&sheet_folded, &sheet_words) {
+            violations.push(Violation::Claim((*claim).to_string()));
+        }
+    }
+    violations
+}
+
+fn words(folded: &str) -> Vec<String> {
+    tokenize(folded).into_iter().map(|t| t.text).collect()
+}
+
+/// Whole-word containment for Latin phrases, substring for CJK ones.
+fn contains_phrase(text: &str, text_words: &[String], phrase: &str) -> bool {
+    if phrase.chars().any(crate::text::is_cjk) || phrase.contains('%') {
+        return text.contains(phrase);
+    }
+    let p: Vec<String> = tokenize(phrase).into_iter().map(|t| t.text).collect();
+    if p.is_empty() || p.len() > text_words.len() {
+        return false;
+    }
+    text_words.windows(p.len()).any(|w| w == p.as_slice())
+}
+
+fn concepts(lexicon: &Lexicon, text: &str, kind: ConceptKind) -> BTreeSet<usize> {
+    lexicon
+        .analyze(text)
+        .mentions
+        .into_iter()
+        .filter(|m| m.exact && lexicon.concept(m.concept).kind == kind)
+        .map(|m| m.concept)
+        .collect()
+}
+
+fn numbers(text: &str) -> Vec<f64> {
+    numbers_with_text(text)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// Every number in a text, with its spelling: `12`, `12.50`, `12,50`,
+/// `1.299,00`, and Chinese numerals before 號/天/件 (`九號`).
+fn numbers_with_text(text: &str) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || (matches!(chars[i], '.' | ',')
+                        && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+            {
+                i += 1;
+            }
+            let raw: String = chars[start..i].iter().collect();
+            if let Some(v) = parse_number(&raw) {
+                out.push((raw, v));
+            }
+            continue;
+        }
+        if let Some(d) = chinese_digit(chars[i]) {
+            let start = i;
+            let mut j = i;
+            while j < chars.len() && chinese_digit(chars[j]).is_some() {
+                j += 1;
+            }
+            if chars
+                .get(j)
+                .is_some_and(|c| matches!(c, '號' | '天' | '件' | '雙' | '元' | '歐'))
+            {
+                let raw: String = chars[start..j].iter().collect();
+                let digits: Vec<u32> = chars[start..j]
+                    .iter()
+                    .filter_map(|c| chinese_digit(*c))
+                    .collect();
+                let value = match digits.as_slice() {
+                    [d] => Some(*d),
+                    [10, e] => Some(10 + e),
+                    [a, 10] => Some(a * 10),
+                    [a, 10, e] => Some(a * 10 + e),
+                    _ => None,
+                };
+                if let Some(v) = value {
+                    out.push((raw, f64::from(v)));
+                }
+            }
+            let _ = d;
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn chinese_digit(c: char) -> Option<u32> {
+    match c {
+        '一' => Some(1),
+        '二' | '兩' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        '十' => Some(10),
+        _ => None,
+    }
+}
+
+/// `12,50` and `12.50` are the same amount; `1.299,00` and `1,299.00` too.
+fn parse_number(raw: &str) -> Option<f64> {
+    let dots = raw.matches('.').count();
+    let commas = raw.matches(',').count();
+    let normalized = match (dots, commas) {
+        (0, 0) => raw.to_string(),
+        (1, 0) => raw.to_string(),
+        (0, 1) => {
+            let frac = raw.rsplit(',').next().unwrap_or("");
+            if frac.len() == 3 {
+                raw.replace(',', "")
+            } else {
+                raw.replace(',', ".")
+            }
+        }
+        _ => {
+            let last_dot = raw.rfind('.');
+            let last_comma = raw.rfind(',');
+            if last_comma > last_dot {
+                raw.replace('.', "").replace(',', ".")
+            } else {
+                raw.replace(',', "")
+            }
+        }
+    };
+    normalized.parse().ok()
+}
+
+#[cfg(test)]
+mod tests;
