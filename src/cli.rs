@@ -19,6 +19,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "KIOSK_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Start the app full screen (kiosk mode).
+    #[arg(long)]
+    pub fullscreen: bool,
+
+    /// The data dir the app answers from (default: from the config file).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -43,6 +51,36 @@ pub enum Command {
     Bench(BenchCommand),
     /// Check that the kiosk has what it needs: data, models, devices.
     Doctor(DoctorArgs),
+    /// Set the staff panel's PIN (stored as a slow hash).
+    #[command(subcommand)]
+    StaffPin(StaffPinCommand),
+    /// Render every screen in every language to PNG files (no display
+    /// needed).
+    Screenshots(ScreenshotArgs),
+    /// Transcribe a WAV file (any rate, channels, bit depth).
+    Transcribe(crate::commands::speech::TranscribeArgs),
+    /// Record one utterance from the microphone and transcribe it.
+    Listen(crate::commands::speech::ListenArgs),
+    /// Prepare model files.
+    #[command(subcommand)]
+    Models(crate::commands::speech::ModelsCommand),
+    /// Generate one answer with the local LLM, streamed (for trying prompts).
+    Generate(crate::commands::llm::GenerateArgs),
+    /// Write a key pair for signing bundles (back office).
+    Keygen(crate::commands::sync::KeygenArgs),
+    /// Build or check a signed snapshot bundle (back office).
+    #[command(subcommand)]
+    Bundle(crate::commands::sync::BundleCommand),
+    /// Sync from a stick, a folder or the store server; roll back; watch.
+    Sync(crate::commands::sync::SyncArgs),
+    /// Serve bundles over HTTP and take uploads: a laptop as store server.
+    ServeBundles(crate::commands::sync::ServeBundlesArgs),
+    /// Serve the staff console: calls appear live on staff phones (LAN).
+    StaffConsole(crate::commands::staff::StaffConsoleArgs),
+    /// Call a staff member to this kiosk and follow the call.
+    CallStaff(crate::commands::staff::CallStaffArgs),
+    /// What the kiosk did for the store: containment, escalations, CSAT…
+    Analytics(crate::commands::staff::AnalyticsArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -233,9 +271,20 @@ pub enum BenchCommand {
         /// Times the whole set runs (for latency percentiles).
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+        /// With the configured language model loaded: it reads what the
+        /// rules could not and phrases answers; reports how many phrasings
+        /// the verifier let through, per language.
+        #[arg(long)]
+        with_model: bool,
         #[arg(long)]
         json: bool,
     },
+    /// Speech recognition speed and accuracy per recording and model,
+    /// optionally beside faster-whisper.
+    Asr(crate::commands::speech::BenchAsrArgs),
+    /// The local LLM's load time, prompt and generation speed, time to
+    /// first token and memory, optionally beside llama.cpp's llama-bench.
+    Llm(crate::commands::llm::BenchLlmArgs),
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]
@@ -257,4 +306,28 @@ pub struct DoctorArgs {
     pub data_dir: DataDirArg,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffPinCommand {
+    /// Set the PIN: 4 to 12 digits, read from stdin (or --pin).
+    Set {
+        #[command(flatten)]
+        data_dir: DataDirArg,
+        #[arg(long)]
+        pin: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    /// Where to write the PNG files.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1280)]
+    pub width: u32,
+    #[arg(long, default_value_t = 800)]
+    pub height: u32,
 }

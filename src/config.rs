@@ -14,6 +14,121 @@ pub struct Config {
     pub import: ImportConfig,
     pub stock: StockConfig,
     pub assistant: AssistantSection,
+    pub llm: LlmSection,
+    pub speech: SpeechSection,
+    pub app: AppSection,
+    pub sync: SyncSection,
+    pub kiosk: KioskSection,
+    pub staff: StaffSection,
+}
+
+/// `[llm]`: the local language model that phrases answers and reads what
+/// the rules could not. Without it the assistant answers from templates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LlmSection {
+    /// Load a model at all.
+    pub enabled: bool,
+    /// "gemma" (multilingual) or "smollm2" (smaller, English only).
+    pub model: kiosk_llm::ModelKind,
+    /// The folder holding manifest.toml and hub/ (relative to this file).
+    pub models_dir: PathBuf,
+    /// CPU threads for the model.
+    pub threads: usize,
+    /// Tokens the model's memory holds (prompt prefix, turn and answer).
+    pub context_length: usize,
+    /// Longest phrased answer, in tokens.
+    pub max_new_tokens: usize,
+    /// Wall time for one phrased answer; past it the template answer is used.
+    pub time_budget_ms: u64,
+    /// Wall time for one understanding choice.
+    pub choose_budget_ms: u64,
+}
+
+impl Default for LlmSection {
+    fn default() -> LlmSection {
+        LlmSection {
+            enabled: true,
+            model: kiosk_llm::ModelKind::Gemma,
+            models_dir: PathBuf::from("models"),
+            threads: 2,
+            context_length: 2048,
+            max_new_tokens: 80,
+            time_budget_ms: 4000,
+            choose_budget_ms: 2000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpeechSection {
+    /// Speech input in the app (false: the microphone button is off).
+    pub enabled: bool,
+    /// The folder holding manifest.toml and hub/ (relative to this file).
+    pub models_dir: PathBuf,
+    /// The Whisper model: "base" (multilingual) or "tiny.en".
+    pub model: kiosk_speech::ModelKind,
+    /// CPU threads for whisper.cpp.
+    pub threads: usize,
+    /// Trailing silence that ends an utterance.
+    pub end_silence_ms: u32,
+    /// The longest utterance.
+    pub max_seconds: f32,
+    /// Stop listening when nobody has started speaking by then.
+    pub no_speech_timeout_ms: u32,
+    /// Demos and tests: play this WAV file, in real time, in place of the
+    /// microphone.
+    pub input_wav: Option<PathBuf>,
+}
+
+impl Default for SpeechSection {
+    fn default() -> SpeechSection {
+        SpeechSection {
+            enabled: true,
+            models_dir: PathBuf::from("models"),
+            model: kiosk_speech::ModelKind::Base,
+            threads: 2,
+            end_silence_ms: 700,
+            max_seconds: 15.0,
+            no_speech_timeout_ms: 6000,
+            input_wav: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppSection {
+    /// Full screen, no frame (on the kiosk); a window otherwise.
+    pub fullscreen: bool,
+    /// Idle time before "Are you still there?".
+    pub idle_seconds: u64,
+    /// The countdown before the conversation is wiped.
+    pub countdown_seconds: u64,
+    /// The staff PIN's hash (Argon2id); relative to the data dir.
+    pub staff_pin_file: PathBuf,
+}
+
+impl Default for AppSection {
+    fn default() -> AppSection {
+        AppSection {
+            fullscreen: false,
+            idle_seconds: 60,
+            countdown_seconds: 10,
+            staff_pin_file: PathBuf::from("staff-pin"),
+        }
+    }
+}
+
+impl AppSection {
+    pub fn staff_pin_file(&self, data_dir: &std::path::Path) -> PathBuf {
+        if self.staff_pin_file.is_absolute() {
+            self.staff_pin_file.clone()
+        } else {
+            data_dir.join(&self.staff_pin_file)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -27,6 +142,9 @@ pub struct AssistantSection {
     /// Let the language model phrase answers (each is checked against the
     /// facts; a failed check shows the template answer).
     pub phrase_with_model: bool,
+    /// The languages the model phrases in ("en", "nl", "id", "zh"); answers
+    /// in the others keep the templates.
+    pub phrase_languages: Vec<kiosk_core::Lang>,
     /// Let the language model choose a meaning when the rules are unsure.
     pub understand_with_model: bool,
 }
@@ -37,6 +155,7 @@ impl Default for AssistantSection {
             low_confidence: 0.4,
             max_products: 5,
             phrase_with_model: true,
+            phrase_languages: kiosk_core::Lang::ALL.to_vec(),
             understand_with_model: true,
         }
     }
@@ -65,6 +184,12 @@ impl Default for Config {
             import: ImportConfig::default(),
             stock: StockConfig::default(),
             assistant: AssistantSection::default(),
+            llm: LlmSection::default(),
+            speech: SpeechSection::default(),
+            app: AppSection::default(),
+            sync: SyncSection::default(),
+            kiosk: KioskSection::default(),
+            staff: StaffSection::default(),
         }
     }
 }
@@ -109,6 +234,20 @@ impl Config {
         {
             config.data_dir = dir.join(&config.data_dir);
         }
+        if config.llm.models_dir.is_relative()
+            && let Some(dir) = path.parent()
+        {
+            config.llm.models_dir = dir.join(&config.llm.models_dir);
+        }
+        if config.speech.models_dir.is_relative()
+            && let Some(dir) = path.parent()
+        {
+            config.speech.models_dir = dir.join(&config.speech.models_dir);
+        }
+        if let Some(dir) = path.parent() {
+            config.sync.resolve_paths(dir);
+            config.staff.resolve_paths(dir);
+        }
         Ok(config)
     }
 
@@ -119,11 +258,188 @@ impl Config {
             low_confidence: self.assistant.low_confidence,
             max_products: self.assistant.max_products,
             phrase_with_model: self.assistant.phrase_with_model,
+            phrase_languages: self.assistant.phrase_languages.clone(),
             understand_with_model: self.assistant.understand_with_model,
         }
     }
 
     pub fn data_dir(&self, flag: Option<&PathBuf>) -> PathBuf {
         flag.cloned().unwrap_or_else(|| self.data_dir.clone())
+    }
+}
+
+/// `[sync]`: where bundles come from, whom to trust, when to pull, what to
+/// upload (README, "Nightly sync").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncSection {
+    /// Public keys whose bundles are accepted: minisign's base64 line
+    /// ("RWQ…") or a path to a .pub file (relative to this file).
+    pub trusted_keys: Vec<String>,
+    /// The store this kiosk serves; bundles for another are refused. Unset:
+    /// the store of the bundles accepted so far (or of the live snapshot).
+    pub store_id: Option<String>,
+    /// Sticks mounted under this folder are checked for bundles.
+    pub usb_root: Option<PathBuf>,
+    /// The store server's bundle, e.g. "http://store-server/kiosk.kbundle".
+    pub server_url: Option<String>,
+    /// Local time of the nightly pull from server_url ("03:00"; "" for none).
+    pub nightly_at: Option<String>,
+    /// The nightly pull starts at a random moment up to this much later.
+    pub jitter_minutes: u32,
+    /// A failed nightly pull is tried again after this long.
+    pub retry_minutes: u32,
+    /// How often `kiosk sync --watch` and the app look for sticks.
+    pub poll_seconds: u64,
+    pub connect_timeout_seconds: f64,
+    /// The longest wait for any one read from the server.
+    pub read_timeout_seconds: f64,
+    /// Tries per pull or upload (1 = no retry).
+    pub attempts: u32,
+    /// The wait before the second try; it doubles for each later one.
+    pub retry_backoff_seconds: f64,
+    /// Upload anonymous analytics (per-turn events, session feedback) on
+    /// each sync.
+    pub upload_analytics: bool,
+    /// Upload back-in-stock requests (with the shopper's contact) on each
+    /// sync.
+    pub upload_waitlist: bool,
+    /// Where HTTP uploads go; default: /uploads/ on the bundle's server.
+    pub upload_url: Option<String>,
+}
+
+impl Default for SyncSection {
+    fn default() -> SyncSection {
+        SyncSection {
+            trusted_keys: Vec::new(),
+            store_id: None,
+            usb_root: None,
+            server_url: None,
+            nightly_at: Some("03:00".into()),
+            jitter_minutes: 30,
+            retry_minutes: 30,
+            poll_seconds: 5,
+            connect_timeout_seconds: 10.0,
+            read_timeout_seconds: 30.0,
+            attempts: 3,
+            retry_backoff_seconds: 2.0,
+            upload_analytics: false,
+            upload_waitlist: false,
+            upload_url: None,
+        }
+    }
+}
+
+impl SyncSection {
+    /// Makes the USB root and key file paths relative to the config file.
+    fn resolve_paths(&mut self, dir: &Path) {
+        if let Some(root) = self.usb_root.as_mut()
+            && root.is_relative()
+        {
+            *root = dir.join(&*root);
+        }
+        for key in &mut self.trusted_keys {
+            let path = Path::new(key.as_str());
+            if key.ends_with(".pub") && path.is_relative() {
+                *key = dir.join(path).display().to_string();
+            }
+        }
+    }
+}
+
+/// `[kiosk]`: this kiosk, as staff see it with every call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KioskSection {
+    /// Unique in the store; default: the name in lowercase with dashes.
+    pub id: Option<String>,
+    pub name: String,
+    /// Where it stands, in words staff know ("Entrance, by the fitting
+    /// rooms").
+    pub location: String,
+}
+
+impl Default for KioskSection {
+    fn default() -> KioskSection {
+        KioskSection {
+            id: None,
+            name: "Kiosk".into(),
+            location: String::new(),
+        }
+    }
+}
+
+/// `[staff]`: staff calls over the LAN (docs/staff-console.md), for the
+/// kiosk (`console_url`, the key, retries) and for `kiosk staff-console`
+/// (`listen`, `console_db`, sessions).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StaffSection {
+    /// The staff console, "http://HOST:PORT"; unset: calls wait in the
+    /// outbox.
+    pub console_url: Option<String>,
+    /// A file holding the shared store key on its first line (relative to
+    /// this file).
+    pub key_file: Option<PathBuf>,
+    /// The store key itself; prefer key_file.
+    pub key: Option<String>,
+    /// The wait after a failed delivery; it doubles up to retry_max_seconds.
+    pub retry_initial_seconds: f64,
+    pub retry_max_seconds: f64,
+    /// Bounds each request to the console.
+    pub request_timeout_seconds: f64,
+    /// How long one wait for news of a call may hang at the console.
+    pub watch_wait_seconds: u64,
+    /// Send today's figures to the console this often (0: never).
+    pub analytics_every_seconds: u64,
+    /// A call the console could not be reached for within this long is
+    /// dropped (the shopper has gone).
+    pub call_expiry_hours: f64,
+    /// `kiosk staff-console`: the address to listen on.
+    pub listen: String,
+    /// `kiosk staff-console`: its database (relative to this file);
+    /// default: staff-console.sqlite in the data dir.
+    pub console_db: Option<PathBuf>,
+    /// Signed requests whose clock differs more are refused.
+    pub max_clock_skew_seconds: u64,
+    /// How long a staff phone stays signed in.
+    pub session_days: u64,
+    /// Resolved calls are forgotten after this.
+    pub keep_closed_days: u64,
+}
+
+impl Default for StaffSection {
+    fn default() -> StaffSection {
+        StaffSection {
+            console_url: None,
+            key_file: None,
+            key: None,
+            retry_initial_seconds: 0.5,
+            retry_max_seconds: 30.0,
+            request_timeout_seconds: 5.0,
+            watch_wait_seconds: 20,
+            analytics_every_seconds: 300,
+            call_expiry_hours: 12.0,
+            listen: "0.0.0.0:8770".into(),
+            console_db: None,
+            max_clock_skew_seconds: 300,
+            session_days: 30,
+            keep_closed_days: 30,
+        }
+    }
+}
+
+impl StaffSection {
+    /// Makes the key file and console database relative to the config
+    /// file.
+    fn resolve_paths(&mut self, dir: &Path) {
+        for path in [self.key_file.as_mut(), self.console_db.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if path.is_relative() {
+                *path = dir.join(&*path);
+            }
+        }
     }
 }

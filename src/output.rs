@@ -9,6 +9,7 @@ use kiosk_core::view::ProductView;
 
 /// Progress on stderr: a bar on a terminal, nothing otherwise (the command
 /// prints one summary line when done).
+#[derive(Default)]
 pub struct TerminalProgress {
     bar: Option<ProgressBar>,
 }

@@ -50,14 +50,24 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             data_dir,
             dialogues,
             rounds,
+            with_model,
             json,
-        } => bench_assistant(config, data_dir.data_dir.as_ref(), &dialogues, rounds, json),
+        } => bench_assistant(
+            config,
+            data_dir.data_dir.as_ref(),
+            &dialogues,
+            rounds,
+            with_model,
+            json,
+        ),
         BenchCommand::Search {
             data_dir,
             queries,
             rounds,
             json,
         } => bench_search(config, data_dir.data_dir.as_ref(), &queries, rounds, json),
+        BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
+        BenchCommand::Llm(args) => super::llm::bench(config, args),
     }
 }
 
@@ -299,6 +309,30 @@ struct AssistantFigures {
     p99_ms: f64,
     max_ms: f64,
     failures: Vec<String>,
+    /// With `--with-model`: what the model did, per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<ModelFigures>,
+}
+
+/// What the language model contributed over one pass of the set.
+#[derive(Serialize, Default)]
+struct ModelFigures {
+    model: String,
+    /// Turns whose intent the model chose (the rules were unsure).
+    chosen: usize,
+    /// Per language: phrasings written, shown, rejected by the verifier.
+    phrasing: std::collections::BTreeMap<String, PhrasingFigures>,
+    /// Why phrasings were rejected, by kind.
+    violations: std::collections::BTreeMap<String, usize>,
+    /// Rejected phrasings, for reading.
+    rejected_examples: Vec<String>,
+}
+
+#[derive(Serialize, Default)]
+struct PhrasingFigures {
+    written: usize,
+    shown: usize,
+    rejected: usize,
 }
 
 #[derive(Serialize)]
@@ -313,6 +347,7 @@ fn bench_assistant(
     data_dir: Option<&std::path::PathBuf>,
     dialogues_path: &Path,
     rounds: usize,
+    with_model: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     use kiosk_core::assistant::eval;
@@ -337,7 +372,18 @@ fn bench_assistant(
         dialogues.extend(eval::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?);
     }
     let assistant_config = config.assistant();
-    let assistant = Assistant::new(&snapshot, &snapshot, &assistant_config);
+    let generator = if with_model {
+        Some(
+            super::llm::load_generator(config)
+                .map_err(|e| anyhow::anyhow!("the language model: {e}"))?,
+        )
+    } else {
+        None
+    };
+    let mut assistant = Assistant::new(&snapshot, &snapshot, &assistant_config);
+    assistant.generator = generator
+        .as_ref()
+        .map(|g| g as &dyn kiosk_core::assistant::generator::Generator);
     // The store's clock a little after the stock was counted, so freshness
     // does not change the answers being measured.
     let now = snapshot.info().stock_as_of + jiff::SignedDuration::from_hours(13);
@@ -348,7 +394,41 @@ fn bench_assistant(
         },
         Err(_) => Clock::utc(now),
     };
-    let first = eval::run(&assistant, &dialogues, clock);
+    let mut model = with_model.then(|| ModelFigures {
+        model: config.llm.model.to_string(),
+        ..ModelFigures::default()
+    });
+    let first = eval::run_inspecting(&assistant, &dialogues, clock, &mut |_, reply| {
+        let Some(m) = model.as_mut() else { return };
+        if reply.model_choice.is_some() {
+            m.chosen += 1;
+        }
+        if let Some(p) = &reply.phrasing {
+            let f = m
+                .phrasing
+                .entry(reply.language.code().to_string())
+                .or_default();
+            f.written += 1;
+            if p.used {
+                f.shown += 1;
+            } else {
+                f.rejected += 1;
+                for v in &p.violations {
+                    let kind = format!("{v:?}");
+                    let kind = kind.split('(').next().unwrap_or_default().to_string();
+                    *m.violations.entry(kind).or_default() += 1;
+                }
+                if m.rejected_examples.len() < 12 {
+                    m.rejected_examples.push(format!(
+                        "[{}] {:?} → {:?}",
+                        reply.language.code(),
+                        p.generated.as_deref().unwrap_or_default(),
+                        p.violations
+                    ));
+                }
+            }
+        }
+    });
     let mut times: Vec<Duration> = first.turns.iter().map(|t| t.latency).collect();
     for _ in 1..rounds {
         times.extend(
@@ -387,6 +467,7 @@ fn bench_assistant(
             .filter(|t| !t.passed)
             .map(|t| format!("[{}] {:?}: {}", t.dialogue, t.say, t.failures.join("; ")))
             .collect(),
+        model,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&figures)?);
@@ -411,6 +492,21 @@ fn bench_assistant(
     }
     for f in &figures.failures {
         println!("  FAIL {f}");
+    }
+    if let Some(m) = &figures.model {
+        println!("model {}: chose the intent of {} turns", m.model, m.chosen);
+        for (lang, p) in &m.phrasing {
+            println!(
+                "  phrased {lang}: {} written, {} shown, {} rejected by the verifier",
+                p.written, p.shown, p.rejected
+            );
+        }
+        for (kind, n) in &m.violations {
+            println!("  rejected for {kind}: {n}");
+        }
+        for e in &m.rejected_examples {
+            println!("  REJECTED {e}");
+        }
     }
     Ok(ExitCode::Ok)
 }

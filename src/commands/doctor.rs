@@ -43,6 +43,13 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
             detail: e.to_string(),
         }),
     }
+    for c in super::llm::doctor_checks(config) {
+        checks.push(Check {
+            name: c.name,
+            ok: c.ok,
+            detail: c.detail,
+        });
+    }
     let all_ok = checks.iter().all(|c| c.ok);
     if args.json {
         println!(

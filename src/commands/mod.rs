@@ -1,13 +1,18 @@
 //! One function per subcommand. Each returns the exit code it wants; errors
 //! go back to `main`, which maps them with [`exit_code_for`].
 
+mod app_commands;
 mod ask;
 mod bench;
 mod doctor;
 mod import;
+pub mod llm;
 mod search;
 mod snapshot;
+pub mod speech;
+pub mod staff;
 mod stock;
+pub mod sync;
 
 use kiosk_catalog::Error as CatalogError;
 
@@ -37,6 +42,9 @@ impl From<ExitCode> for std::process::ExitCode {
 }
 
 pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
+    if let Some(e) = err.downcast_ref::<kiosk_sync::Error>() {
+        return sync::exit_code(e);
+    }
     match err.downcast_ref::<CatalogError>() {
         Some(CatalogError::Input { .. } | CatalogError::Limit(_) | CatalogError::Invalid(_)) => {
             ExitCode::Rejected
@@ -50,22 +58,7 @@ pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
-        None => {
-            // Until the touchscreen app exists, the best front end is the
-            // conversation in the terminal.
-            eprintln!(
-                "(the touchscreen app is not built yet: starting `kiosk chat`; `kiosk --help` lists every command)"
-            );
-            ask::chat(
-                &config,
-                crate::cli::ChatArgs {
-                    data_dir: crate::cli::DataDirArg { data_dir: None },
-                    lang: None,
-                    json: false,
-                    no_record: false,
-                },
-            )
-        }
+        None => start_app(&config, cli.fullscreen, cli.data_dir.as_ref()),
         Some(Command::Import(args)) => import::run(&config, args),
         Some(Command::Search(args)) => search::run(&config, args),
         Some(Command::Stock(args)) => stock::run(&config, args),
@@ -74,7 +67,53 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Snapshot(cmd)) => snapshot::run(&config, cmd),
         Some(Command::Bench(cmd)) => bench::run(&config, cmd),
         Some(Command::Doctor(args)) => doctor::run(&config, args),
+        Some(Command::StaffPin(cmd)) => app_commands::staff_pin(&config, cmd),
+        Some(Command::Screenshots(args)) => app_commands::screenshots(&config, args),
+        Some(Command::Transcribe(args)) => speech::transcribe(&config, args),
+        Some(Command::Listen(args)) => speech::listen(&config, args),
+        Some(Command::Models(speech::ModelsCommand::Fetch(args))) => llm::fetch(&config, args),
+        Some(Command::Models(cmd)) => speech::models(&config, cmd),
+        Some(Command::Generate(args)) => llm::generate(&config, args),
+        Some(Command::Keygen(args)) => sync::keygen(args),
+        Some(Command::Bundle(cmd)) => sync::bundle(&config, cmd),
+        Some(Command::Sync(args)) => sync::run(&config, args),
+        Some(Command::ServeBundles(args)) => sync::serve(args),
+        Some(Command::StaffConsole(args)) => staff::staff_console(&config, args),
+        Some(Command::CallStaff(args)) => staff::call_staff(&config, args),
+        Some(Command::Analytics(args)) => staff::analytics(&config, args),
     }
+}
+
+/// The touchscreen app; without a display, the terminal conversation.
+fn start_app(
+    config: &Config,
+    fullscreen: bool,
+    data_dir: Option<&std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let options = crate::app::AppOptions {
+        data_dir: config.data_dir(data_dir),
+        fullscreen: fullscreen || config.app.fullscreen,
+    };
+    let has_display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if !has_display {
+        eprintln!(
+            "kiosk: no display (DISPLAY is not set): starting the conversation in the terminal instead"
+        );
+        return ask::chat(
+            config,
+            crate::cli::ChatArgs {
+                data_dir: crate::cli::DataDirArg {
+                    data_dir: Some(options.data_dir),
+                },
+                lang: None,
+                json: false,
+                no_record: false,
+            },
+        );
+    }
+    crate::app::run(config, options)?;
+    Ok(ExitCode::Ok)
 }
 
 /// Opens the live snapshot of the configured (or flagged) data dir.

@@ -15,6 +15,7 @@ pub mod fts5;
 pub mod generate;
 pub mod import;
 pub mod index;
+pub mod live;
 pub mod local;
 pub mod quality;
 pub mod schema;

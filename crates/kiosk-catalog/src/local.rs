@@ -1,6 +1,7 @@
 //! The kiosk's own records, beside the snapshots in the data dir
 //! (`local.sqlite`): back-in-stock requests made with the shopper's consent,
-//! and anonymous per-turn analytics. A sync never replaces this file; it
+//! anonymous per-turn analytics, and the end-of-session thumbs up or down
+//! (`feedback`, for the CSAT figure). A sync never replaces this file; it
 //! exports what is new and marks it exported.
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,13 @@ CREATE TABLE IF NOT EXISTS waitlist (
     contact TEXT NOT NULL,
     language TEXT NOT NULL,
     consent TEXT NOT NULL,
+    exported INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    session TEXT NOT NULL,
+    up INTEGER NOT NULL,
     exported INTEGER NOT NULL DEFAULT 0
 );
 ";
@@ -132,10 +140,23 @@ impl LocalStore {
         Ok(())
     }
 
+    /// Records the thumbs up or down a shopper gave at the end of a session
+    /// (`session` is the same random tag as the session's events).
+    pub fn record_feedback(&self, at: jiff::Timestamp, session: &str, up: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO feedback (at, session, up) VALUES (?1, ?2, ?3)",
+                params![at.to_string(), session, up],
+            )
+            .map_err(Error::sqlite("recording feedback"))?;
+        Ok(())
+    }
+
     pub fn count(&self, table: &str) -> Result<u64> {
         let sql = match table {
             "events" => "SELECT COUNT(*) FROM events",
             "waitlist" => "SELECT COUNT(*) FROM waitlist",
+            "feedback" => "SELECT COUNT(*) FROM feedback",
             other => return Err(Error::Invalid(format!("no local table {other}"))),
         };
         self.conn

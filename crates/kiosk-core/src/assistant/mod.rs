@@ -238,6 +238,8 @@ pub struct AssistantConfig {
     pub max_products: usize,
     /// Let the model phrase answers (when one is loaded).
     pub phrase_with_model: bool,
+    /// The languages the model phrases; the others keep the templates.
+    pub phrase_languages: Vec<Lang>,
     /// Let the model choose a meaning when the rules are unsure.
     pub understand_with_model: bool,
 }
@@ -250,6 +252,7 @@ impl Default for AssistantConfig {
             low_confidence: 0.4,
             max_products: 5,
             phrase_with_model: true,
+            phrase_languages: Lang::ALL.to_vec(),
             understand_with_model: true,
         }
     }
@@ -402,6 +405,33 @@ impl Draft {
 }
 
 impl Assistant<'_> {
+    /// The shopper tapped a product (a card's "notify me", say): it becomes
+    /// the product in focus, and `sku`, when it names one of its variants
+    /// that is out of stock, the variant a "notify me" turn is about.
+    pub fn pick(
+        &self,
+        session: &mut Session,
+        product_id: &str,
+        sku: Option<&str>,
+    ) -> Result<(), BackendError> {
+        let Some(record) = self.stock.product(product_id)? else {
+            return Ok(());
+        };
+        session.focus = Some(record.product.id.clone());
+        session.last_was_list = false;
+        let lang = session.lang.unwrap_or(self.stock.store_info().language);
+        session.waitlist_candidate = sku
+            .and_then(|sku| record.variants.iter().find(|v| v.sku == sku && !v.in_stock))
+            .map(|v| {
+                (
+                    record.product.id.clone(),
+                    v.sku.clone(),
+                    self.options_text(v, lang),
+                )
+            });
+        Ok(())
+    }
+
     /// Answers one turn, updating the session.
     pub fn turn(
         &self,
@@ -1428,18 +1458,7 @@ impl Assistant<'_> {
             "{title} ({}): out of stock",
             self.options_text(v, self.stock.store_info().language)
         ));
-        let others: Vec<String> = record
-            .variants
-            .iter()
-            .filter(|o| o.in_stock && (want.size_matches(o) || want.color_matches(o)))
-            .map(|o| self.options_text(o, lang))
-            .collect();
-        if !others.is_empty() {
-            d.say(
-                "other_variants_in_stock",
-                &[("list", &shorten(&others, lang, 6))],
-            );
-        }
+        self.say_other_variants(&record, v, &want, d);
         d.products.push(record.clone());
         self.offer_similar(&record, reading.size.as_deref(), d)?;
         session.waitlist_candidate =
@@ -1456,6 +1475,85 @@ impl Assistant<'_> {
         d.chip("chip_notify");
         d.chip("chip_other_sizes");
         Ok(())
+    }
+
+    /// After "X in size 9, black is out of stock": what the same product
+    /// has in stock instead, grouped the way the shopper asked — the sizes
+    /// in the colour asked for, the colours in the size asked for, else the
+    /// other sizes or colours at all.
+    fn say_other_variants(
+        &self,
+        record: &ProductRecord,
+        missing: &Variant,
+        want: &VariantQuery,
+        d: &mut Draft,
+    ) {
+        let lang = d.lang;
+        let in_stock: Vec<&Variant> = record.variants.iter().filter(|o| o.in_stock).collect();
+        let distinct = |values: Vec<String>| {
+            let mut seen = Vec::new();
+            for v in values {
+                if !seen.contains(&v) {
+                    seen.push(v);
+                }
+            }
+            seen
+        };
+        let sizes_of = |pick: &dyn Fn(&Variant) -> bool| {
+            distinct(
+                in_stock
+                    .iter()
+                    .filter(|o| pick(o))
+                    .filter_map(|o| o.size().map(str::to_string))
+                    .collect(),
+            )
+        };
+        let colours_of = |pick: &dyn Fn(&Variant) -> bool| {
+            distinct(
+                in_stock
+                    .iter()
+                    .filter(|o| pick(o))
+                    .filter_map(|o| o.color().map(|c| self.color_name(c, lang)))
+                    .collect(),
+            )
+        };
+        let size_asked = want.size.is_some();
+        let colour_asked = !want.colors.is_empty();
+        let mut said = false;
+        if let (true, Some(colour)) = (colour_asked, missing.color()) {
+            let sizes = sizes_of(&|o: &Variant| o.color() == Some(colour));
+            if !sizes.is_empty() {
+                d.say(
+                    "other_sizes_in_colour",
+                    &[
+                        ("colour", &self.color_name(colour, lang)),
+                        ("list", &shorten(&sizes, lang, 10)),
+                    ],
+                );
+                said = true;
+            }
+        }
+        if let (true, Some(size)) = (size_asked, missing.size()) {
+            let colours = colours_of(&|o: &Variant| o.size() == Some(size));
+            if !colours.is_empty() {
+                d.say(
+                    "other_colours_in_size",
+                    &[("size", size), ("list", &shorten(&colours, lang, 8))],
+                );
+                said = true;
+            }
+        }
+        if said {
+            return;
+        }
+        let (key, values) = if size_asked {
+            ("other_sizes_in_stock", sizes_of(&|_| true))
+        } else {
+            ("other_colours_in_stock", colours_of(&|_| true))
+        };
+        if !values.is_empty() {
+            d.say(key, &[("list", &shorten(&values, lang, 10))]);
+        }
     }
 
     /// In-stock products like this one: same category, near the price, in
@@ -1491,8 +1589,25 @@ impl Assistant<'_> {
             .map(|h| h.record)
             .filter(|r| r.product.id != record.product.id)
             .collect();
-        // Nearest price first.
-        similar.sort_by_key(|r| (r.product.price.minor - price).abs());
+        // Most alike by name first ("Men's Running Shoe" for a men's running
+        // shoe), then nearest in price.
+        let words = |title: &str| -> Vec<String> {
+            crate::text::tokenize(title)
+                .into_iter()
+                .map(|t| t.text)
+                .collect()
+        };
+        let own = words(&record.product.title);
+        similar.sort_by_key(|r| {
+            let shared = words(&r.product.title)
+                .iter()
+                .filter(|w| own.contains(w))
+                .count();
+            (
+                std::cmp::Reverse(shared),
+                (r.product.price.minor - price).abs(),
+            )
+        });
         similar.truncate(3);
         if similar.is_empty() {
             return Ok(());
@@ -1505,11 +1620,11 @@ impl Assistant<'_> {
             .iter()
             .map(|r| format!("{} ({})", r.product.title, self.price_text(r, d.lang)))
             .collect();
-        d.parts.push(format!(
-            "{} {}.",
-            say(d.lang, "similar_in_stock", &[("constraint", &constraint)]),
-            list(d.lang, &names)
-        ));
+        let lead = say(d.lang, "similar_in_stock", &[("constraint", &constraint)]);
+        d.parts.push(match d.lang {
+            Lang::Zh => format!("{lead}{}。", list(d.lang, &names)),
+            _ => format!("{lead} {}.", list(d.lang, &names)),
+        });
         d.products.extend(similar);
         Ok(())
     }
@@ -2523,6 +2638,51 @@ impl Assistant<'_> {
 
     /// The sizes (or colours) a product does come in.
     fn available_text(&self, record: &ProductRecord, want: &VariantQuery, lang: Lang) -> String {
+        // Size and colour asked, and the size exists: the colours made in
+        // that size; the colour exists: the sizes made in that colour.
+        if let Some(size) = &want.size
+            && !want.colors.is_empty()
+        {
+            let collect = |pick: &dyn Fn(&Variant) -> Option<String>| {
+                let mut values: Vec<String> = Vec::new();
+                for v in &record.variants {
+                    if let Some(x) = pick(v)
+                        && !values.contains(&x)
+                    {
+                        values.push(x);
+                    }
+                }
+                values
+            };
+            let in_size: Vec<String> = collect(&|v: &Variant| {
+                want.size_matches(v)
+                    .then(|| v.color().map(|c| self.color_name(c, lang)))
+                    .flatten()
+            });
+            if !in_size.is_empty() {
+                let size_text = format!("{} {}", say(lang, "word_size", &[]), size);
+                return format!("{size_text}: {}", shorten(&in_size, lang, 12));
+            }
+            let in_colour: Vec<String> = collect(&|v: &Variant| {
+                want.color_matches(v)
+                    .then(|| v.size().map(str::to_string))
+                    .flatten()
+            });
+            if let (false, Some(colour)) = (
+                in_colour.is_empty(),
+                record
+                    .variants
+                    .iter()
+                    .find(|v| want.color_matches(v))
+                    .and_then(Variant::color),
+            ) {
+                return format!(
+                    "{}: {}",
+                    self.color_name(colour, lang),
+                    shorten(&in_colour, lang, 12)
+                );
+            }
+        }
         let values: Vec<String> = if want.size.is_some() {
             record
                 .option_values("Size")
@@ -2685,14 +2845,44 @@ impl Assistant<'_> {
         lang: Lang,
         on_token: &mut dyn FnMut(&str),
     ) -> (String, Option<Phrasing>) {
-        let Some(generator) = self.generator.filter(|_| self.config.phrase_with_model) else {
+        let Some(generator) = self.generator.filter(|_| {
+            self.config.phrase_with_model && self.config.phrase_languages.contains(&lang)
+        }) else {
             return (template.to_string(), None);
         };
         if template.trim().is_empty() {
             return (template.to_string(), None);
         }
         let sheet = fact_sheet(template, products);
-        let Some(generated) = generator.phrase(&sheet, lang, on_token) else {
+        // Stream only what has been checked: text is held back until a
+        // sentence ends, and the sentences so far are verified before they
+        // are shown. After a violation nothing more is shown (the template
+        // replaces the answer).
+        let lexicon = self.stock.lexicon();
+        let brands = self.stock.brands();
+        let mut written = String::new();
+        let mut shown = 0;
+        let mut clean = true;
+        let mut gate = |token: &str| {
+            written.push_str(token);
+            if !clean {
+                return;
+            }
+            let Some(end) = written.rfind(['.', '!', '?', '。', '！', '？', '\n']) else {
+                return;
+            };
+            let end = end + written[end..].chars().next().map_or(1, char::len_utf8);
+            if end <= shown {
+                return;
+            }
+            if verifier::verify(&written[..end], &sheet, lexicon, brands, lang).is_empty() {
+                on_token(&written[shown..end]);
+                shown = end;
+            } else {
+                clean = false;
+            }
+        };
+        let Some(generated) = generator.phrase(&sheet, lang, &mut gate) else {
             return (template.to_string(), None);
         };
         let violations = verifier::verify(

@@ -1,0 +1,29 @@
+//! Speech input for the kiosk: what a shopper says becomes text, on the box,
+//! with no network.
+//!
+//! - [`convert`] turns the CTranslate2 (faster-whisper) Whisper models we can
+//!   get from the package registries into whisper.cpp's ggml format.
+//! - [`engine`] runs those models through whisper-rs and implements
+//!   [`kiosk_core::Transcriber`], dropping what Whisper makes up on silence.
+//! - [`audio`] reads WAV files of any format and resamples to 16 kHz mono.
+//! - [`capture`] records from the microphone (or a WAV standing in for it)
+//!   through one pipeline, and [`endpoint`] decides when an utterance ends.
+//! - [`models`] finds model files in the hf-hub cache layout, offline.
+//! - [`wer`] scores transcripts (word and character error rates); [`peer`]
+//!   holds the faster-whisper script `kiosk bench asr` measures against.
+
+pub mod audio;
+pub mod capture;
+pub mod convert;
+pub mod endpoint;
+pub mod engine;
+mod error;
+pub mod filter;
+pub mod models;
+pub mod peer;
+pub mod wer;
+
+pub use capture::{CaptureError, CaptureOptions, EndReason, Recording, Utterance};
+pub use engine::{EngineOptions, Transcription, WhisperEngine};
+pub use error::{Error, Result};
+pub use models::{Hub, ModelKind};

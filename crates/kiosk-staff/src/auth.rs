@@ -1,0 +1,257 @@
+//! Authentication of every staff-console API request with the store's
+//! shared key, without ever sending the key.
+//!
+//! A request carries `Authorization: Kiosk-HMAC-SHA256 ts=…,nonce=…,sig=…`
+//! where `sig` is the hex HMAC-SHA256, under the store key, of
+//!
+//! ```text
+//! METHOD \n PATH?QUERY \n TS \n NONCE \n hex(SHA-256(body))
+//! ```
+//!
+//! `ts` is Unix seconds; the console refuses a signature older or newer than
+//! its skew limit (offline kiosks' clocks drift, so the refusal tells the
+//! console's time and the client corrects once), and a nonce it has already
+//! seen in that window (a replay). The staff page computes the same HMAC in
+//! its own JavaScript (`console/page.js`: WebCrypto only exists on HTTPS
+//! pages, and a store LAN is plain HTTP) to sign its login, then uses the
+//! session cookie the console issues.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The `Authorization` scheme name.
+pub const SCHEME: &str = "Kiosk-HMAC-SHA256";
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The store's shared secret. Its `Debug` form never shows it.
+#[derive(Clone)]
+pub struct StoreKey(Vec<u8>);
+
+impl StoreKey {
+    /// Keys shorter than this are refused: staff type it once per device,
+    /// so it can afford to be long.
+    pub const MIN_CHARS: usize = 16;
+
+    /// A key from its text (surrounding whitespace ignored).
+    pub fn new(text: &str) -> Result<StoreKey> {
+        let text = text.trim();
+        if text.chars().count() < StoreKey::MIN_CHARS {
+            return Err(Error::Key(format!(
+                "the store key must be at least {} characters (it has {})",
+                StoreKey::MIN_CHARS,
+                text.chars().count()
+            )));
+        }
+        Ok(StoreKey(text.as_bytes().to_vec()))
+    }
+
+    /// Reads the key from a file holding it on its first line.
+    pub fn from_file(path: &Path) -> Result<StoreKey> {
+        let text = std::fs::read_to_string(path).map_err(Error::io("reading store key", path))?;
+        let first = text.lines().next().unwrap_or_default();
+        StoreKey::new(first).map_err(|e| Error::Key(format!("{}: {e}", path.display())))
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        HmacSha256::new_from_slice(&self.0).expect("HMAC accepts keys of any length")
+    }
+}
+
+impl std::fmt::Debug for StoreKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreKey(<hidden>)")
+    }
+}
+
+/// The text that is signed for one request.
+pub fn canonical(method: &str, path: &str, ts: i64, nonce: &str, body: &[u8]) -> String {
+    format!(
+        "{}\n{}\n{}\n{}\n{}",
+        method.to_ascii_uppercase(),
+        path,
+        ts,
+        nonce,
+        hex(&Sha256::digest(body))
+    )
+}
+
+/// The hex signature of one request.
+pub fn sign(key: &StoreKey, method: &str, path: &str, ts: i64, nonce: &str, body: &[u8]) -> String {
+    let mut mac = key.mac();
+    mac.update(canonical(method, path, ts, nonce, body).as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
+/// A complete `Authorization` header value for a request made at `ts`
+/// (Unix seconds), with a fresh random nonce.
+pub fn authorization(key: &StoreKey, method: &str, path: &str, body: &[u8], ts: i64) -> String {
+    let nonce = hex(&rand::random::<[u8; 16]>());
+    let sig = sign(key, method, path, ts, &nonce, body);
+    format!("{SCHEME} ts={ts},nonce={nonce},sig={sig}")
+}
+
+/// Why a request was not let in. The console answers each with 401.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No `Authorization` header and no session cookie.
+    Missing,
+    /// A header that does not follow the scheme.
+    Malformed(&'static str),
+    /// The signature does not match: a different store key, or a request
+    /// changed on the way.
+    BadSignature,
+    /// The timestamp is outside the allowed skew; `now` is the console's
+    /// time, so an honest client can correct its clock offset.
+    Stale { now: i64 },
+    /// The nonce was already used within the window.
+    Replayed,
+    /// The session cookie is unknown or expired.
+    BadSession,
+}
+
+impl Refusal {
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::Missing => {
+                format!("authentication required: sign the request ({SCHEME}) or sign in")
+            }
+            Refusal::Malformed(what) => format!("malformed authorization: {what}"),
+            Refusal::BadSignature => {
+                "the signature does not match: check the store key".to_string()
+            }
+            Refusal::Stale { .. } => {
+                "the request's time is too far from the console's clock".to_string()
+            }
+            Refusal::Replayed => "this request was already received (replay)".to_string(),
+            Refusal::BadSession => "the session has expired: sign in again".to_string(),
+        }
+    }
+}
+
+/// The parts of an `Authorization` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHeader {
+    pub ts: i64,
+    pub nonce: String,
+    pub sig: String,
+}
+
+impl SignedHeader {
+    pub fn parse(value: &str) -> Result<SignedHeader, Refusal> {
+        let rest = value
+            .trim()
+            .strip_prefix(SCHEME)
+            .ok_or(Refusal::Malformed("unknown scheme"))?;
+        let (mut ts, mut nonce, mut sig) = (None, None, None);
+        for part in rest.split(',') {
+            let (name, val) = part
+                .trim()
+                .split_once('=')
+                .ok_or(Refusal::Malformed("expected name=value pairs"))?;
+            match name.trim() {
+                "ts" => ts = val.trim().parse::<i64>().ok(),
+                "nonce" => nonce = Some(val.trim().to_string()),
+                "sig" => sig = Some(val.trim().to_ascii_lowercase()),
+                _ => return Err(Refusal::Malformed("unknown field")),
+            }
+        }
+        let ts = ts.ok_or(Refusal::Malformed("missing or bad ts"))?;
+        let nonce = nonce.ok_or(Refusal::Malformed("missing nonce"))?;
+        let sig = sig.ok_or(Refusal::Malformed("missing sig"))?;
+        if !(16..=64).contains(&nonce.len()) || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Refusal::Malformed("nonce must be 16 to 64 hex digits"));
+        }
+        if sig.len() != 64 || !sig.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Refusal::Malformed("sig must be 64 hex digits"));
+        }
+        Ok(SignedHeader { ts, nonce, sig })
+    }
+}
+
+/// Checks signed requests: signature, time window, and replays.
+pub struct Verifier {
+    key: StoreKey,
+    max_skew_secs: i64,
+    /// Nonces seen, with their timestamps, pruned once outside the window.
+    seen: Mutex<HashMap<String, i64>>,
+}
+
+impl Verifier {
+    pub fn new(key: StoreKey, max_skew_secs: u64) -> Verifier {
+        Verifier {
+            key,
+            max_skew_secs: i64::try_from(max_skew_secs).unwrap_or(i64::MAX / 4),
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Verifies one request against its `Authorization` header at time
+    /// `now` (Unix seconds).
+    pub fn verify(
+        &self,
+        header: Option<&str>,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        now: i64,
+    ) -> Result<(), Refusal> {
+        let header = SignedHeader::parse(header.ok_or(Refusal::Missing)?)?;
+        let expected = decode_hex(&header.sig).ok_or(Refusal::Malformed("sig is not hex"))?;
+        let mut mac = self.key.mac();
+        mac.update(canonical(method, path, header.ts, &header.nonce, body).as_bytes());
+        mac.verify_slice(&expected)
+            .map_err(|_| Refusal::BadSignature)?;
+        if (now - header.ts).abs() > self.max_skew_secs {
+            return Err(Refusal::Stale { now });
+        }
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() >= 4096 {
+            let horizon = now - 2 * self.max_skew_secs;
+            seen.retain(|_, ts| *ts >= horizon);
+        }
+        if seen.insert(header.nonce, header.ts).is_some() {
+            return Err(Refusal::Replayed);
+        }
+        Ok(())
+    }
+
+    pub fn key(&self) -> &StoreKey {
+        &self.key
+    }
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The hex SHA-256 of a text (session tokens are stored this way).
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,134 @@
+//! Signing and verification: a known answer (computed with Python's hmac),
+//! and every way a request is refused.
+
+use super::*;
+
+const KEY: &str = "store-key-for-tests-0123";
+const NOW: i64 = 1_700_000_000;
+
+fn key() -> StoreKey {
+    StoreKey::new(KEY).expect("test key is long enough")
+}
+
+fn verifier() -> Verifier {
+    Verifier::new(key(), 300)
+}
+
+#[test]
+fn known_answer() {
+    let sig = sign(
+        &key(),
+        "post",
+        "/api/session",
+        NOW,
+        "00112233445566778899aabbccddeeff",
+        br#"{"staff":"Anna"}"#,
+    );
+    assert_eq!(
+        sig,
+        "70dee140fa2cdc76207b5e9c8131d0319991327544c93680625ad86fb832f8ab"
+    );
+}
+
+#[test]
+fn signed_request_passes() {
+    let header = authorization(&key(), "POST", "/api/calls", b"{}", NOW);
+    assert!(header.starts_with("Kiosk-HMAC-SHA256 ts=1700000000,nonce="));
+    verifier()
+        .verify(Some(&header), "POST", "/api/calls", b"{}", NOW + 10)
+        .expect("valid signature");
+}
+
+#[test]
+fn refusals() {
+    let v = verifier();
+    let header = authorization(&key(), "POST", "/api/calls", b"{}", NOW);
+    let other_key = StoreKey::new("another-store-key-9999").expect("long enough");
+    let foreign = authorization(&other_key, "POST", "/api/calls", b"{}", NOW);
+    let check = |header: Option<&str>, method: &str, path: &str, body: &[u8], now: i64| {
+        v.verify(header, method, path, body, now).err()
+    };
+    assert_eq!(
+        check(None, "POST", "/api/calls", b"{}", NOW),
+        Some(Refusal::Missing)
+    );
+    assert_eq!(
+        check(Some("Bearer abc"), "POST", "/api/calls", b"{}", NOW),
+        Some(Refusal::Malformed("unknown scheme"))
+    );
+    assert_eq!(
+        check(Some(&foreign), "POST", "/api/calls", b"{}", NOW),
+        Some(Refusal::BadSignature)
+    );
+    assert_eq!(
+        check(Some(&header), "POST", "/api/calls", b"{ }", NOW),
+        Some(Refusal::BadSignature),
+        "a changed body"
+    );
+    assert_eq!(
+        check(Some(&header), "POST", "/api/calls/x/state", b"{}", NOW),
+        Some(Refusal::BadSignature),
+        "another path"
+    );
+    assert_eq!(
+        check(Some(&header), "GET", "/api/calls", b"{}", NOW),
+        Some(Refusal::BadSignature),
+        "another method"
+    );
+    assert_eq!(
+        check(Some(&header), "POST", "/api/calls", b"{}", NOW + 301),
+        Some(Refusal::Stale { now: NOW + 301 })
+    );
+    assert_eq!(check(Some(&header), "POST", "/api/calls", b"{}", NOW), None);
+    assert_eq!(
+        check(Some(&header), "POST", "/api/calls", b"{}", NOW),
+        Some(Refusal::Replayed)
+    );
+}
+
+#[test]
+fn malformed_headers() {
+    let v = verifier();
+    for header in [
+        "Kiosk-HMAC-SHA256",
+        "Kiosk-HMAC-SHA256 ts=1,nonce=00112233445566778899aabbccddeeff",
+        "Kiosk-HMAC-SHA256 ts=x,nonce=00112233445566778899aabbccddeeff,sig=00",
+        "Kiosk-HMAC-SHA256 ts=1,nonce=short,sig=00",
+        "Kiosk-HMAC-SHA256 ts=1,nonce=00112233445566778899aabbccddeeff,sig=zz",
+    ] {
+        assert!(
+            matches!(
+                v.verify(Some(header), "GET", "/", b"", NOW),
+                Err(Refusal::Malformed(_))
+            ),
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn short_keys_are_refused_and_never_shown() {
+    assert!(StoreKey::new("short").is_err());
+    assert!(StoreKey::new("   too short   ").is_err());
+    assert_eq!(format!("{:?}", key()), "StoreKey(<hidden>)");
+}
+
+#[test]
+fn key_file_first_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.key");
+    std::fs::write(&path, format!("{KEY}\n# comment\n")).expect("write");
+    let from_file = StoreKey::from_file(&path).expect("read");
+    let header = authorization(&from_file, "GET", "/api/calls", b"", NOW);
+    verifier()
+        .verify(Some(&header), "GET", "/api/calls", b"", NOW)
+        .expect("same key");
+}
+
+#[test]
+fn hex_round_trip() {
+    assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
+    assert_eq!(decode_hex("000f10ff"), Some(vec![0, 15, 16, 255]));
+    assert_eq!(decode_hex("0"), None);
+    assert_eq!(decode_hex("zz"), None);
+}

@@ -1,0 +1,292 @@
+//! The kiosk's link against a real console on loopback: a call delivered
+//! and followed to the handback, the console down and back, calls saved by
+//! an earlier run, withdrawal, a replaced console database, a wrong key and
+//! a drifted clock. Waits poll with a deadline; nothing asserts a time.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use super::*;
+use crate::console::tests::handoff;
+use crate::console::{Console, ConsoleConfig};
+
+const KEY: &str = "store-key-for-tests-0123";
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn key() -> StoreKey {
+    StoreKey::new(KEY).expect("test key")
+}
+
+fn console_at(listen: &str, db: &Path) -> Console {
+    Console::start(ConsoleConfig::new(listen, db, key())).expect("console starts")
+}
+
+fn link_config(url: &str) -> LinkConfig {
+    let mut config = LinkConfig::new(url, key(), KioskInfo::new(None, "Kiosk 1", "Entrance"));
+    config.retry_initial = Duration::from_millis(50);
+    config.retry_max = Duration::from_millis(300);
+    config.request_timeout = Duration::from_secs(2);
+    config.watch_wait = Duration::from_secs(5);
+    config
+}
+
+/// A loopback port nobody listens on (yet).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The next event about each of `calls` (in any order), within the
+/// deadline.
+fn next_each(rx: &Receiver<CallEvent>, calls: &[CallId]) -> Vec<CallStatus> {
+    let until = Instant::now() + DEADLINE;
+    let mut seen: Vec<Option<CallStatus>> = vec![None; calls.len()];
+    while seen.iter().any(Option::is_none) {
+        let left = until.saturating_duration_since(Instant::now());
+        let event = rx
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no news of every call within {DEADLINE:?}: {seen:?}"));
+        if let Some(i) = calls.iter().position(|c| c == &event.call)
+            && seen[i].is_none()
+        {
+            seen[i] = Some(event.status);
+        }
+    }
+    seen.into_iter().flatten().collect()
+}
+
+/// The next event about `call`, within the deadline.
+fn next(rx: &Receiver<CallEvent>, call: &CallId) -> CallStatus {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(event) if &event.call == call => return event.status,
+            Ok(_) => continue,
+            Err(_) => panic!("no event for call {call} within {DEADLINE:?}"),
+        }
+    }
+}
+
+fn console_client(console: &Console) -> ConsoleClient {
+    ConsoleClient::new(&console.url(), key(), Duration::from_secs(5)).expect("client")
+}
+
+#[test]
+fn a_call_is_delivered_followed_and_handed_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = console_at("127.0.0.1:0", &dir.path().join("console.sqlite"));
+    let link = StaffLink::start(link_config(&console.url()), dir.path()).expect("link");
+    let rx = link.events();
+    let id = link.call(&handoff("running shoes, size 9")).expect("call");
+    assert_eq!(next(&rx, &id), CallStatus::Delivered);
+
+    let staff = console_client(&console);
+    let at_console = staff.call(&id).expect("the console has it");
+    assert_eq!(at_console.kiosk.location, "Entrance");
+    staff
+        .set_state(&id, CallState::OnTheWay, Some("Anna"))
+        .expect("on the way");
+    let status = next(&rx, &id);
+    assert_eq!(status, CallStatus::OnTheWay { by: "Anna".into() });
+    assert_eq!(status.message(Lang::Nl), "Anna is onderweg.");
+    staff
+        .set_state(&id, CallState::Resolved, Some("Anna"))
+        .expect("resolved");
+    let status = next(&rx, &id);
+    assert_eq!(status, CallStatus::Resolved { by: "Anna".into() });
+    assert_eq!(
+        status.message(Lang::En),
+        "Thank you! Is there anything else I can help you with?"
+    );
+    assert_eq!(
+        link.status(&id).expect("status"),
+        Some(CallStatus::Resolved { by: "Anna".into() })
+    );
+    assert_eq!(link.queued().expect("queued"), 0);
+}
+
+#[test]
+fn the_console_is_down_then_comes_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let link =
+        StaffLink::start(link_config(&format!("http://{listen}")), dir.path()).expect("link");
+    let rx = link.events();
+    let ids: Vec<CallId> = (0..3)
+        .map(|i| link.call(&handoff(&format!("call {i}"))).expect("call"))
+        .collect();
+    for status in next_each(&rx, &ids) {
+        match status {
+            CallStatus::Queued { error } => assert!(error.contains("unreachable"), "{error}"),
+            other => panic!("expected queued, got {other:?}"),
+        }
+    }
+    assert_eq!(link.queued().expect("queued"), 3);
+    assert_eq!(
+        CallStatus::Queued {
+            error: String::new()
+        }
+        .message(Lang::En),
+        "I can't reach the staff right now. Please ask at the counter; staff will be notified as soon as the connection returns."
+    );
+
+    let console = console_at(&listen, &dir.path().join("console.sqlite"));
+    assert_eq!(next_each(&rx, &ids), vec![CallStatus::Delivered; 3]);
+    let calls = console_client(&console).calls(true).expect("list");
+    assert_eq!(calls.len(), 3, "each call delivered once");
+    assert_eq!(link.queued().expect("queued"), 0);
+}
+
+#[test]
+fn calls_saved_by_an_earlier_run_are_delivered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let url = format!("http://{listen}");
+    let link = StaffLink::start(link_config(&url), dir.path()).expect("link");
+    let rx = link.events();
+    let id = link.call(&handoff("saved")).expect("call");
+    assert!(matches!(next(&rx, &id), CallStatus::Queued { .. }));
+    link.shutdown();
+
+    let console = console_at(&listen, &dir.path().join("console.sqlite"));
+    let link = StaffLink::start(link_config(&url), dir.path()).expect("link again");
+    let rx = link.events();
+    assert_eq!(next(&rx, &id), CallStatus::Delivered);
+    assert_eq!(
+        console_client(&console).calls(false).expect("list").len(),
+        1
+    );
+}
+
+#[test]
+fn a_call_can_be_withdrawn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let link =
+        StaffLink::start(link_config(&format!("http://{listen}")), dir.path()).expect("link");
+    let rx = link.events();
+    // Withdrawn while queued: never sent.
+    let queued = link.call(&handoff("never mind")).expect("call");
+    assert!(matches!(next(&rx, &queued), CallStatus::Queued { .. }));
+    link.cancel(&queued).expect("cancel");
+    assert_eq!(next(&rx, &queued), CallStatus::Cancelled);
+
+    let console = console_at(&listen, &dir.path().join("console.sqlite"));
+    let sent = link.call(&handoff("help")).expect("call");
+    assert_eq!(next(&rx, &sent), CallStatus::Delivered);
+    link.cancel(&sent).expect("cancel");
+    assert_eq!(next(&rx, &sent), CallStatus::Cancelled);
+    let calls = console_client(&console).calls(true).expect("list");
+    assert_eq!(calls.len(), 1, "the queued call never reached the console");
+    assert_eq!(calls[0].state, CallState::Cancelled);
+}
+
+#[test]
+fn a_replaced_console_database_gets_open_calls_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let console = console_at(&listen, &dir.path().join("first.sqlite"));
+    let link =
+        StaffLink::start(link_config(&format!("http://{listen}")), dir.path()).expect("link");
+    let rx = link.events();
+    let id = link.call(&handoff("still waiting")).expect("call");
+    assert_eq!(next(&rx, &id), CallStatus::Delivered);
+    console.stop();
+
+    let console = console_at(&listen, &dir.path().join("second.sqlite"));
+    assert_eq!(next(&rx, &id), CallStatus::Delivered);
+    let calls = console_client(&console).calls(false).expect("list");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].id, id);
+}
+
+#[test]
+fn a_wrong_key_keeps_the_call_queued() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = console_at("127.0.0.1:0", &dir.path().join("console.sqlite"));
+    let mut config = link_config(&console.url());
+    config.key = StoreKey::new("some-other-store-key").expect("key");
+    let link = StaffLink::start(config, dir.path()).expect("link");
+    let rx = link.events();
+    let id = link.call(&handoff("help")).expect("call");
+    match next(&rx, &id) {
+        CallStatus::Queued { error } => assert!(error.contains("refused"), "{error}"),
+        other => panic!("expected queued, got {other:?}"),
+    }
+    assert!(
+        console_client(&console)
+            .calls(true)
+            .expect("list")
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_drifted_clock_is_corrected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = console_at("127.0.0.1:0", &dir.path().join("console.sqlite"));
+    let client = console_client(&console);
+    client.set_clock_offset(-3600);
+    assert!(client.calls(false).expect("corrected").is_empty());
+}
+
+#[test]
+fn events_before_anyone_listens_are_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = console_at("127.0.0.1:0", &dir.path().join("console.sqlite"));
+    let link = StaffLink::start(link_config(&console.url()), dir.path()).expect("link");
+    let id = link.call(&handoff("early")).expect("call");
+    let until = Instant::now() + DEADLINE;
+    while link.status(&id).expect("status") != Some(CallStatus::Delivered) {
+        assert!(Instant::now() < until, "not delivered in time");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let rx = link.events();
+    assert_eq!(next(&rx, &id), CallStatus::Delivered);
+}
+
+#[test]
+fn backoff_doubles_up_to_the_cap() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = link_config("http://127.0.0.1:9");
+    config.retry_initial = Duration::from_millis(100);
+    config.retry_max = Duration::from_millis(1000);
+    let link = StaffLink::start(config, dir.path()).expect("link");
+    let check = |attempts: u32, base_ms: f64| {
+        let ms = link.shared.backoff(attempts).as_secs_f64() * 1000.0;
+        assert!(
+            (base_ms * 0.8 - 1.0..=base_ms * 1.2 + 1.0).contains(&ms),
+            "attempt {attempts}: {ms} ms"
+        );
+    };
+    check(1, 100.0);
+    check(2, 200.0);
+    check(4, 800.0);
+    check(5, 1000.0);
+    check(40, 1000.0);
+}
+
+#[test]
+fn a_call_never_delivered_expires() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut config = link_config(&format!("http://{listen}"));
+    config.expire_after = Duration::from_millis(300);
+    let link = StaffLink::start(config, dir.path()).expect("link");
+    let rx = link.events();
+    let id = link.call(&handoff("long ago")).expect("call");
+    assert!(matches!(next(&rx, &id), CallStatus::Queued { .. }));
+    match next(&rx, &id) {
+        CallStatus::Failed { error } => assert!(error.contains("expired"), "{error}"),
+        other => panic!("expected failed, got {other:?}"),
+    }
+    let console = console_at(&listen, &dir.path().join("console.sqlite"));
+    let fresh = link.call(&handoff("now")).expect("call");
+    assert_eq!(next(&rx, &fresh), CallStatus::Delivered);
+    assert_eq!(console_client(&console).calls(true).expect("list").len(), 1);
+}

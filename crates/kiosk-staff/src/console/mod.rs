@@ -1,0 +1,185 @@
+//! The staff console: a small synchronous HTTP server on the store's LAN
+//! (`kiosk staff-console --listen ADDR`). Kiosks deliver calls and follow
+//! them; staff phones and tablets open the page, sign in once with the
+//! store key, see open calls live (server-sent events) and tap "On my way"
+//! and "Resolved". Calls, sessions and analytics live in one SQLite file,
+//! so a restart loses nothing open.
+//!
+//! One thread accepts requests and hands each to a thread of its own
+//! (capped), because two kinds of request hang by design: kiosks' watches
+//! (long polls) and staff pages' event streams. The API is described in
+//! `docs/staff-console.md`.
+
+mod hub;
+mod routes;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::auth::{StoreKey, Verifier};
+use crate::error::{Error, Result};
+use hub::Hub;
+
+/// Requests handled at once; beyond this the console answers 503.
+const MAX_ACTIVE: usize = 512;
+
+#[derive(Debug, Clone)]
+pub struct ConsoleConfig {
+    /// `HOST:PORT`; port 0 picks a free one (see [`Console::addr`]).
+    pub listen: String,
+    /// The SQLite file of calls, sessions and analytics.
+    pub db: PathBuf,
+    pub key: StoreKey,
+    /// Signed requests whose time differs more than this are refused.
+    pub max_clock_skew_secs: u64,
+    /// How long a staff device stays signed in.
+    pub session_days: u64,
+    /// Resolved and cancelled calls are forgotten after this.
+    pub keep_closed_days: u64,
+}
+
+impl ConsoleConfig {
+    pub fn new(listen: impl Into<String>, db: impl Into<PathBuf>, key: StoreKey) -> ConsoleConfig {
+        ConsoleConfig {
+            listen: listen.into(),
+            db: db.into(),
+            key,
+            max_clock_skew_secs: 300,
+            session_days: 30,
+            keep_closed_days: 30,
+        }
+    }
+}
+
+/// State shared by every request thread.
+pub(crate) struct Shared {
+    hub: Hub,
+    verifier: Verifier,
+    session_secs: i64,
+}
+
+/// A running console. Dropping it stops it.
+pub struct Console {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl Console {
+    /// Opens the database and starts listening.
+    pub fn start(config: ConsoleConfig) -> Result<Console> {
+        let hub = Hub::open(&config.db, config.keep_closed_days)?;
+        let server =
+            tiny_http::Server::http(config.listen.as_str()).map_err(|e| Error::Listen {
+                addr: config.listen.clone(),
+                message: e.to_string(),
+            })?;
+        let addr = server.server_addr().to_ip().ok_or_else(|| Error::Listen {
+            addr: config.listen.clone(),
+            message: "not an IP address".to_string(),
+        })?;
+        let shared = Arc::new(Shared {
+            hub,
+            verifier: Verifier::new(config.key, config.max_clock_skew_secs),
+            session_secs: 86_400 * i64::try_from(config.session_days).unwrap_or(365),
+        });
+        let accept_shared = Arc::clone(&shared);
+        let accept = std::thread::Builder::new()
+            .name("console-accept".into())
+            .spawn(move || accept_loop(server, accept_shared))
+            .map_err(|e| Error::Listen {
+                addr: config.listen.clone(),
+                message: format!("starting the accept thread: {e}"),
+            })?;
+        Ok(Console {
+            addr,
+            shared,
+            accept: Some(accept),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, for kiosks and tests.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves until the process ends.
+    pub fn wait(mut self) {
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+
+    /// Stops listening, wakes every waiting request and ends every stream.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.shared.hub.stop();
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn accept_loop(server: tiny_http::Server, shared: Arc<Shared>) {
+    let active = Arc::new(AtomicUsize::new(0));
+    while !shared.hub.stopping() {
+        let request = match server.recv_timeout(Duration::from_millis(250)) {
+            Ok(Some(request)) => request,
+            Ok(None) => continue,
+            Err(_) => {
+                // An accept error (out of file descriptors...): the
+                // listener stays; try again shortly.
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        if active.load(Ordering::Relaxed) >= MAX_ACTIVE {
+            let _ = request.respond(routes::busy());
+            continue;
+        }
+        active.fetch_add(1, Ordering::Relaxed);
+        let guard = ActiveGuard(Arc::clone(&active));
+        let shared = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("console-request".into())
+            .spawn(move || {
+                let _guard = guard;
+                routes::handle(&shared, request);
+            });
+        if spawned.is_err() {
+            // The request was dropped with the closure; tiny_http answers
+            // it with a 500. Give the machine a moment.
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+struct ActiveGuard(Arc<AtomicUsize>);
+
+impl Drop for ActiveGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

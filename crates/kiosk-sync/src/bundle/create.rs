@@ -1,0 +1,411 @@
+//! `kiosk bundle create`: hash the export, write and sign the manifest, and
+//! write the bundle to a temporary name renamed into place, so a static
+//! server never hands out half a bundle.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use kiosk_catalog::{Format, Progress};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{CHUNK, MANIFEST, SIGNATURE, hex};
+use crate::error::{Error, Result};
+use crate::keys;
+use crate::manifest::{BUNDLE_FORMAT, FileEntry, Manifest, PAYLOAD_DIR};
+
+/// The files of a native catalog, in bundle order (catalog/README.md).
+const NATIVE_FILES: [&str; 8] = [
+    "store.toml",
+    "products.csv",
+    "variants.csv",
+    "stock.csv",
+    "locations.csv",
+    "faq.csv",
+    "vocabulary.csv",
+    "orders.csv",
+];
+
+#[derive(Debug, Clone)]
+pub struct CreateOptions {
+    /// A native catalog folder, or a folder holding one Shopify or
+    /// WooCommerce export (plus optional store.toml and locations.csv).
+    pub from: PathBuf,
+    /// The minisign secret key.
+    pub key: PathBuf,
+    pub out: PathBuf,
+    /// Default: store.toml's `id`.
+    pub store_id: Option<String>,
+    /// Default: the creation time as `YYYYMMDDhhmmss`.
+    pub version: Option<u64>,
+    /// How long the bundle may be applied after `now`.
+    pub valid_for: jiff::SignedDuration,
+    /// Overrides `valid_for`.
+    pub expires: Option<jiff::Timestamp>,
+    /// Default: store.toml's `stock_as_of`, else the stock file's
+    /// modification time.
+    pub stock_as_of: Option<jiff::Timestamp>,
+    /// Default: detected from the files.
+    pub format: Option<Format>,
+    /// The creation time recorded (normally now).
+    pub now: jiff::Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub path: PathBuf,
+    pub manifest: Manifest,
+    pub bytes: u64,
+    pub key_id: String,
+    /// Files in the folder that are not part of the export.
+    pub skipped: Vec<String>,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Deserialize)]
+struct StoreHead {
+    id: Option<String>,
+    stock_as_of: Option<jiff::Timestamp>,
+}
+
+pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Created> {
+    let started = Instant::now();
+    let key = keys::load_secret_key(&options.key)?;
+    let dir = &options.from;
+    if !dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} is not a folder: expected a native catalog, or a folder holding one Shopify or WooCommerce export",
+            dir.display()
+        )));
+    }
+    let format = match options.format {
+        Some(f) => f,
+        None if dir.join("products.csv").exists() => Format::Native,
+        None => {
+            refuse_orders(dir)?;
+            kiosk_catalog::import::detect_format(dir)?
+        }
+    };
+    if format != Format::Native {
+        refuse_orders(dir)?;
+    }
+    let (files, skipped) = payload_files(dir, format)?;
+    let store = read_store_head(dir)?;
+    let store_id = match (&options.store_id, store.as_ref().and_then(|s| s.id.clone())) {
+        (Some(flag), Some(file)) if *flag != file => {
+            return Err(Error::Invalid(format!(
+                "--store-id {flag} but {} says id = {file:?}",
+                dir.join("store.toml").display()
+            )));
+        }
+        (Some(flag), _) => flag.clone(),
+        (None, Some(file)) => file,
+        (None, None) => {
+            return Err(Error::Invalid(format!(
+                "no store id: pass --store-id, or put a store.toml with id = \"…\" in {}",
+                dir.display()
+            )));
+        }
+    };
+    let stock_file = if format == Format::Native {
+        dir.join("stock.csv")
+    } else {
+        files
+            .iter()
+            .find(|(name, _)| name.ends_with(".csv") && name != "locations.csv")
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| dir.to_path_buf())
+    };
+    let stock_as_of = options
+        .stock_as_of
+        .or(store.and_then(|s| s.stock_as_of))
+        .or_else(|| mtime(&stock_file))
+        .unwrap_or(options.now);
+    let version = match options.version {
+        Some(v) => v,
+        None => options
+            .now
+            .strftime("%Y%m%d%H%M%S")
+            .to_string()
+            .parse()
+            .map_err(|e| Error::Invalid(format!("making a version from the time: {e}")))?,
+    };
+    let expires = match options.expires {
+        Some(t) => t,
+        None => options
+            .now
+            .checked_add(options.valid_for)
+            .map_err(|e| Error::Invalid(format!("expiry {} after now: {e}", options.valid_for)))?,
+    };
+
+    let total: u64 = files
+        .iter()
+        .map(|(_, p)| fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    progress.phase("hashing", total);
+    let mut entries = Vec::with_capacity(files.len());
+    let mut done = 0;
+    for (name, path) in &files {
+        let file = File::open(path).map_err(Error::io("opening", path))?;
+        let (size, sha256) = hash_stream(file, path, &mut |n| {
+            done += n;
+            progress.set(done);
+        })?;
+        entries.push(FileEntry {
+            path: format!("{PAYLOAD_DIR}/{name}"),
+            size,
+            sha256,
+        });
+    }
+    let manifest = Manifest {
+        bundle_format: BUNDLE_FORMAT,
+        store_id: store_id.clone(),
+        version,
+        created: options.now,
+        stock_as_of,
+        expires,
+        catalog_format: format.name().to_string(),
+        files: entries,
+    };
+    let manifest_text = manifest
+        .to_toml()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let signature = minisign::sign(
+        Some(&key.public),
+        &key.secret,
+        std::io::Cursor::new(manifest_text.as_bytes()),
+        Some(&format!("kiosk bundle {store_id} v{version}")),
+        Some("signature of a kiosk bundle manifest"),
+    )
+    .map_err(|e| Error::Key(format!("signing the manifest: {e}")))?
+    .into_string();
+
+    progress.phase("writing", total);
+    if let Some(parent) = options.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(Error::io("creating", parent))?;
+    }
+    let tmp = partial_path(&options.out);
+    let result = write_tar(
+        &tmp,
+        &manifest,
+        &manifest_text,
+        &signature,
+        &files,
+        progress,
+    )
+    .and_then(|()| {
+        fs::rename(&tmp, &options.out).map_err(Error::io("moving the bundle to", &options.out))
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    if let Some(parent) = options.out.parent() {
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        File::open(parent)
+            .and_then(|d| d.sync_all())
+            .map_err(Error::io("syncing", parent))?;
+    }
+    let bytes = fs::metadata(&options.out)
+        .map_err(Error::io("reading", &options.out))?
+        .len();
+    Ok(Created {
+        path: options.out.clone(),
+        manifest,
+        bytes,
+        key_id: key.key_id,
+        skipped,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// The importer reads orders.csv only beside a native catalog.
+fn refuse_orders(dir: &Path) -> Result<()> {
+    if dir.join("orders.csv").exists() {
+        return Err(Error::Invalid(format!(
+            "{}: orders are read only with a native catalog (catalog/README.md); convert the export to the native format or leave orders.csv out",
+            dir.join("orders.csv").display()
+        )));
+    }
+    Ok(())
+}
+
+/// The export's files as (name, path).
+type Files = Vec<(String, PathBuf)>;
+
+/// The export's files, and the names of the others.
+fn payload_files(dir: &Path, format: Format) -> Result<(Files, Vec<String>)> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map_err(Error::io("reading", dir))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    let wanted = |name: &str| match format {
+        Format::Native => NATIVE_FILES.contains(&name),
+        Format::Shopify | Format::Woocommerce => {
+            name == "store.toml" || name.to_ascii_lowercase().ends_with(".csv")
+        }
+    };
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for name in names {
+        if wanted(&name) && crate::manifest::is_payload_path(&format!("{PAYLOAD_DIR}/{name}")) {
+            files.push((name.clone(), dir.join(&name)));
+        } else {
+            skipped.push(name);
+        }
+    }
+    if format == Format::Native {
+        files.sort_by_key(|(name, _)| NATIVE_FILES.iter().position(|n| n == name));
+        for required in ["store.toml", "products.csv", "variants.csv", "stock.csv"] {
+            if !files.iter().any(|(n, _)| n == required) {
+                return Err(Error::Invalid(format!(
+                    "{} is missing: a native catalog needs store.toml, products.csv, variants.csv and stock.csv",
+                    dir.join(required).display()
+                )));
+            }
+        }
+    }
+    if files.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{} holds no export files",
+            dir.display()
+        )));
+    }
+    Ok((files, skipped))
+}
+
+fn read_store_head(dir: &Path) -> Result<Option<StoreHead>> {
+    let path = dir.join("store.toml");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(&path).map_err(Error::io("reading", &path))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    toml::from_str(text)
+        .map(Some)
+        .map_err(|e| Error::Invalid(format!("{}: {}", path.display(), e.message())))
+}
+
+fn mtime(path: &Path) -> Option<jiff::Timestamp> {
+    let modified = fs::metadata(path).ok()?.modified().ok()?;
+    jiff::Timestamp::try_from(modified).ok()
+}
+
+/// `DIR/.NAME.partial` beside `out`.
+fn partial_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle".into());
+    out.with_file_name(format!(".{name}.partial"))
+}
+
+fn hash_stream(
+    mut reader: impl Read,
+    path: &Path,
+    on_bytes: &mut dyn FnMut(u64),
+) -> Result<(u64, String)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io("reading", path)(e)),
+        };
+        hasher.update(&buf[..n]);
+        size += n as u64;
+        on_bytes(n as u64);
+    }
+    Ok((size, hex(&hasher.finalize())))
+}
+
+/// Reads through to a hasher on the way into the tar.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+}
+
+fn write_tar(
+    tmp: &Path,
+    manifest: &Manifest,
+    manifest_text: &str,
+    signature: &str,
+    files: &[(String, PathBuf)],
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let file = File::create(tmp).map_err(Error::io("creating", tmp))?;
+    let mut builder = tar::Builder::new(BufWriter::with_capacity(1 << 20, file));
+    let mtime = manifest.created.as_second().max(0) as u64;
+    let append = |builder: &mut tar::Builder<BufWriter<File>>,
+                  name: &str,
+                  size: u64,
+                  data: &mut dyn Read|
+     -> Result<()> {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_size(size);
+        header.set_mode(0o644);
+        header.set_mtime(mtime);
+        builder
+            .append_data(&mut header, name, data)
+            .map_err(Error::io("writing", tmp))
+    };
+    append(
+        &mut builder,
+        MANIFEST,
+        manifest_text.len() as u64,
+        &mut manifest_text.as_bytes(),
+    )?;
+    append(
+        &mut builder,
+        SIGNATURE,
+        signature.len() as u64,
+        &mut signature.as_bytes(),
+    )?;
+    let mut done = 0;
+    for (entry, (_, path)) in manifest.files.iter().zip(files) {
+        let file = File::open(path).map_err(Error::io("opening", path))?;
+        let mut reader = Hashing {
+            inner: file.take(entry.size),
+            hasher: Sha256::new(),
+            size: 0,
+        };
+        append(&mut builder, &entry.path, entry.size, &mut reader)?;
+        if reader.size != entry.size || hex(&reader.hasher.finalize()) != entry.sha256 {
+            return Err(Error::Invalid(format!(
+                "{} changed while the bundle was being made: run bundle create again",
+                path.display()
+            )));
+        }
+        done += entry.size;
+        progress.set(done);
+    }
+    let writer = builder.into_inner().map_err(Error::io("writing", tmp))?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| Error::io("writing", tmp)(e.into_error()))?;
+    file.sync_all().map_err(Error::io("syncing", tmp))
+}

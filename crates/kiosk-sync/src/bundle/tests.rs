@@ -1,0 +1,394 @@
+use std::io::{self, Read};
+use std::path::Path;
+
+use kiosk_catalog::import::NoProgress;
+
+use super::*;
+use crate::error::{Error, Rejection};
+use crate::keys::TrustedKeys;
+use crate::testkit;
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    keys: testkit::Keys,
+    bundle: std::path::PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().to_path_buf();
+    testkit::write_catalog(&dir.join("cat"), 20, "store-a", "a");
+    let keys = testkit::keys(&dir, "office.key");
+    let bundle = testkit::bundle(&dir.join("cat"), &keys.secret, &dir.join("b.kbundle"), 5);
+    Fixture {
+        _tmp: tmp,
+        dir,
+        keys,
+        bundle,
+    }
+}
+
+fn policy(trusted: &TrustedKeys) -> Policy<'_> {
+    Policy {
+        trusted,
+        expected_store: Some("store-a"),
+        installed_version: Some(4),
+        now: jiff::Timestamp::now(),
+    }
+}
+
+fn open_bytes(bytes: &[u8], policy: &Policy<'_>, dest: &Path) -> crate::Result<Opened> {
+    open(
+        bytes,
+        "test",
+        false,
+        policy,
+        dest,
+        "copying",
+        &mut NoProgress,
+    )
+}
+
+fn rejection(result: crate::Result<Opened>) -> Rejection {
+    match result {
+        Err(Error::Rejected(r)) => r,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_bundle_round_trips_into_a_copy_of_the_export() {
+    let f = fixture();
+    let dest = f.dir.join("in");
+    let opened = open_bytes(
+        &std::fs::read(&f.bundle).expect("read"),
+        &policy(&f.keys.trusted),
+        &dest,
+    )
+    .expect("opens");
+    let Opened::Extracted(verified) = opened else {
+        panic!("expected the payload");
+    };
+    assert_eq!(verified.manifest.version, 5);
+    assert_eq!(verified.manifest.store_id, "store-a");
+    for name in ["store.toml", "products.csv", "variants.csv", "stock.csv"] {
+        assert_eq!(
+            std::fs::read(dest.join("catalog").join(name)).expect("copied"),
+            std::fs::read(f.dir.join("cat").join(name)).expect("original"),
+            "{name}"
+        );
+    }
+    let listed = verify_file(&f.bundle, &f.keys.trusted, &mut NoProgress).expect("verifies");
+    assert_eq!(listed.manifest_sha256, verified.manifest_sha256);
+}
+
+#[test]
+fn a_tampered_payload_byte_is_caught_by_its_hash() {
+    let f = fixture();
+    let mut bytes = std::fs::read(&f.bundle).expect("read");
+    let at = bytes
+        .windows(13)
+        .position(|w| w == b"Trail Runner ")
+        .expect("payload text");
+    bytes[at] ^= 0x20;
+    let r = rejection(open_bytes(
+        &bytes,
+        &policy(&f.keys.trusted),
+        &f.dir.join("in"),
+    ));
+    assert!(
+        matches!(&r, Rejection::Tampered { file, .. } if file == "catalog/products.csv"),
+        "{r}"
+    );
+}
+
+#[test]
+fn a_tampered_manifest_fails_the_signature() {
+    let f = fixture();
+    let mut bytes = std::fs::read(&f.bundle).expect("read");
+    let at = bytes
+        .windows(11)
+        .position(|w| w == b"version = 5")
+        .expect("manifest text");
+    bytes[at + 10] = b'9';
+    let r = rejection(open_bytes(
+        &bytes,
+        &policy(&f.keys.trusted),
+        &f.dir.join("in"),
+    ));
+    assert!(matches!(r, Rejection::BadSignature { .. }), "{r}");
+    assert!(r.to_string().contains("altered"), "{r}");
+}
+
+#[test]
+fn a_bundle_signed_with_another_key_names_both_keys() {
+    let f = fixture();
+    let other = testkit::keys(&f.dir, "other.key");
+    let r = rejection(open_bytes(
+        &std::fs::read(&f.bundle).expect("read"),
+        &policy(&other.trusted),
+        &f.dir.join("in"),
+    ));
+    let Rejection::UntrustedKey { key_id, trusted } = &r else {
+        panic!("expected an untrusted key, got {r}");
+    };
+    assert_eq!(trusted, &other.trusted.ids());
+    assert_ne!(Some(key_id), trusted.first());
+    let no_keys = TrustedKeys::default();
+    let r = rejection(open_bytes(
+        &std::fs::read(&f.bundle).expect("read"),
+        &policy(&no_keys),
+        &f.dir.join("in"),
+    ));
+    assert_eq!(r, Rejection::NoTrustedKeys);
+}
+
+#[test]
+fn policy_refuses_other_stores_older_versions_and_expired_bundles() {
+    let f = fixture();
+    let bytes = std::fs::read(&f.bundle).expect("read");
+    let dest = f.dir.join("in");
+    let trusted = &f.keys.trusted;
+
+    let other_store = Policy {
+        expected_store: Some("store-b"),
+        ..policy(trusted)
+    };
+    let r = rejection(open_bytes(&bytes, &other_store, &dest));
+    assert!(r.to_string().contains("\"store-a\""), "{r}");
+    assert!(r.to_string().contains("\"store-b\""), "{r}");
+
+    let newer_installed = Policy {
+        installed_version: Some(6),
+        ..policy(trusted)
+    };
+    let r = rejection(open_bytes(&bytes, &newer_installed, &dest));
+    assert_eq!(
+        r,
+        Rejection::Older {
+            version: 5,
+            installed: 6
+        }
+    );
+
+    let later = Policy {
+        now: jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48),
+        ..policy(trusted)
+    };
+    let r = rejection(open_bytes(&bytes, &later, &dest));
+    assert!(matches!(r, Rejection::Expired { .. }), "{r}");
+
+    let same = Policy {
+        installed_version: Some(5),
+        ..policy(trusted)
+    };
+    let opened = open_bytes(&bytes, &same, &dest).expect("up to date");
+    assert!(matches!(opened, Opened::UpToDate(_)));
+    assert!(!dest.exists(), "an installed version is not copied again");
+}
+
+#[test]
+fn every_truncation_is_refused_and_none_panics() {
+    let f = fixture();
+    let bytes = std::fs::read(&f.bundle).expect("read");
+    // The payload ends before the last file's padding and the tar trailer
+    // (two zero blocks); a cut after it loses nothing the manifest lists.
+    let stock = std::fs::read(f.dir.join("cat/stock.csv")).expect("stock");
+    let payload_end = bytes
+        .windows(stock.len())
+        .rposition(|w| w == stock.as_slice())
+        .expect("stock.csv in the bundle")
+        + stock.len();
+    let step = (bytes.len() / 97).max(1);
+    let mut refused = 0;
+    for cut in (0..bytes.len()).step_by(step) {
+        let dest = f.dir.join(format!("in-{cut}"));
+        match open_bytes(&bytes[..cut], &policy(&f.keys.trusted), &dest) {
+            Err(Error::Rejected(
+                Rejection::Truncated(_) | Rejection::NotABundle(_) | Rejection::Unsigned,
+            )) if cut < payload_end => refused += 1,
+            Ok(Opened::Extracted(_)) if cut >= payload_end => {}
+            other => panic!("cut at {cut} (payload ends at {payload_end}): {other:?}"),
+        }
+    }
+    assert!(refused > 80, "{refused}");
+}
+
+#[test]
+fn garbage_and_empty_files_are_not_bundles() {
+    let f = fixture();
+    let garbage: Vec<u8> = (0..10_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    for bytes in [&garbage[..], &[][..], b"hello, this is not a tar file"] {
+        let r = rejection(open_bytes(
+            bytes,
+            &policy(&f.keys.trusted),
+            &f.dir.join("in"),
+        ));
+        assert!(
+            matches!(r, Rejection::NotABundle(_) | Rejection::Truncated(_)),
+            "{r}"
+        );
+    }
+}
+
+/// Rewrites the bundle's entries through `edit`, keeping signed headers.
+fn rebuild(bundle: &Path, edit: impl Fn(&str, Vec<u8>) -> Vec<(String, Vec<u8>)>) -> Vec<u8> {
+    let mut archive = tar::Archive::new(std::fs::File::open(bundle).expect("open"));
+    let mut out = tar::Builder::new(Vec::new());
+    for entry in archive.entries().expect("entries") {
+        let mut entry = entry.expect("entry");
+        let name = entry.path().expect("path").display().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("read");
+        for (name, data) in edit(&name, data) {
+            // Raw name bytes: the tar crate's own setters refuse `..`.
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            let raw = &mut header.as_old_mut().name;
+            raw.fill(0);
+            raw[..name.len()].copy_from_slice(name.as_bytes());
+            header.set_cksum();
+            out.append(&header, data.as_slice()).expect("append");
+        }
+    }
+    out.into_inner().expect("finish")
+}
+
+#[test]
+fn an_unsigned_bundle_is_refused() {
+    let f = fixture();
+    let bytes = rebuild(&f.bundle, |name, data| {
+        if name == SIGNATURE {
+            vec![]
+        } else {
+            vec![(name.to_string(), data)]
+        }
+    });
+    let r = rejection(open_bytes(
+        &bytes,
+        &policy(&f.keys.trusted),
+        &f.dir.join("in"),
+    ));
+    assert_eq!(r, Rejection::Unsigned);
+}
+
+#[test]
+fn files_the_manifest_does_not_list_are_refused_and_never_written() {
+    let f = fixture();
+    for sneaky in [
+        "catalog/extra.csv",
+        "../escape.csv",
+        "catalog/../../escape.csv",
+    ] {
+        let bytes = rebuild(&f.bundle, |name, data| {
+            let mut out = vec![(name.to_string(), data)];
+            if name == SIGNATURE {
+                out.push((sneaky.to_string(), b"x,y\n".to_vec()));
+            }
+            out
+        });
+        let dest = f.dir.join("in").join("deep");
+        let r = rejection(open_bytes(&bytes, &policy(&f.keys.trusted), &dest));
+        assert!(matches!(r, Rejection::UnexpectedFile(_)), "{sneaky}: {r}");
+        assert!(!f.dir.join("escape.csv").exists());
+        assert!(!f.dir.join("in").join("escape.csv").exists());
+    }
+}
+
+#[test]
+fn a_payload_file_of_the_wrong_size_is_refused_before_it_is_read() {
+    let f = fixture();
+    let bytes = rebuild(&f.bundle, |name, mut data| {
+        if name == "catalog/stock.csv" {
+            data.extend_from_slice(b"extra-sku,9\n");
+        }
+        vec![(name.to_string(), data)]
+    });
+    let r = rejection(open_bytes(
+        &bytes,
+        &policy(&f.keys.trusted),
+        &f.dir.join("in"),
+    ));
+    assert!(
+        matches!(&r, Rejection::SizeMismatch { file, .. } if file == "catalog/stock.csv"),
+        "{r}"
+    );
+}
+
+/// A source that fails after `ok` bytes, like a stick pulled mid-copy.
+struct Pulled<'a> {
+    data: &'a [u8],
+    ok: usize,
+}
+
+impl Read for Pulled<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.ok == 0 {
+            return Err(io::Error::from_raw_os_error(5)); // EIO
+        }
+        let n = buf.len().min(self.ok).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.ok -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_source_error_mid_copy_is_a_source_failure_not_a_rejection() {
+    let f = fixture();
+    let bytes = std::fs::read(&f.bundle).expect("read");
+    for ok in [0, 700, 5_000, bytes.len() / 2] {
+        let result = open(
+            Pulled { data: &bytes, ok },
+            "/media/usb/b.kbundle",
+            false,
+            &policy(&f.keys.trusted),
+            &f.dir.join(format!("in-{ok}")),
+            "copying",
+            &mut NoProgress,
+        );
+        match result {
+            Err(Error::Source {
+                location, message, ..
+            }) => {
+                assert_eq!(location, "/media/usb/b.kbundle");
+                assert!(message.contains("os error 5"), "{message}");
+            }
+            other => panic!("after {ok} bytes: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn create_refuses_orders_beside_a_shopify_export_and_a_missing_store_id() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let keys = testkit::keys(tmp.path(), "k");
+    let shop = tmp.path().join("shop");
+    std::fs::create_dir_all(&shop).expect("mkdir");
+    std::fs::write(
+        shop.join("products_export.csv"),
+        "Handle,Title,Option1 Name,Option1 Value,Variant Price\nx,X,Size,M,10\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("s.kbundle");
+    let err = create(
+        &testkit::options(&shop, &keys.secret, &out, 1),
+        &mut NoProgress,
+    )
+    .expect_err("no store id");
+    assert!(err.to_string().contains("--store-id"), "{err}");
+
+    let mut options = testkit::options(&shop, &keys.secret, &out, 1);
+    options.store_id = Some("shop-7".into());
+    let created = create(&options, &mut NoProgress).expect("shopify bundle");
+    assert_eq!(created.manifest.catalog_format, "shopify");
+    assert_eq!(created.manifest.files.len(), 1);
+
+    std::fs::write(shop.join("orders.csv"), "order_id,status\n1,shipped\n").expect("write");
+    let err = create(&options, &mut NoProgress).expect_err("orders refused");
+    assert!(err.to_string().contains("orders"), "{err}");
+}

@@ -1,0 +1,190 @@
+//! The HTTP client for LAN pulls and uploads: synchronous (ureq), with a
+//! connect timeout, a per-read timeout (a server that stops sending mid-body
+//! is given up on, however large the bundle), and a retry schedule with
+//! exponential backoff and jitter. Without the `tls` feature only `http://`
+//! is spoken: bundles are signed, so the network cannot forge one.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::state::Validators;
+
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub connect_timeout: Duration,
+    /// The longest wait for any one read (headers or body).
+    pub read_timeout: Duration,
+    /// Tries per sync (1 = no retry).
+    pub attempts: u32,
+    /// The wait before the second try; it doubles for each later one.
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for HttpOptions {
+    fn default() -> HttpOptions {
+        HttpOptions {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            attempts: 3,
+            backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+impl HttpOptions {
+    /// The wait before try number `attempt + 1` (0-based `attempt` failed):
+    /// `backoff * 2^attempt`, capped, plus up to a quarter more at random
+    /// so kiosks that failed together do not retry together.
+    pub fn backoff_after(&self, attempt: u32) -> Duration {
+        let base = self
+            .backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_backoff);
+        let jitter = base.mul_f64(rand::random::<f64>() * 0.25);
+        base + jitter
+    }
+}
+
+pub struct Client {
+    agent: ureq::Agent,
+    pub options: HttpOptions,
+}
+
+/// A GET's answer.
+pub enum Fetched {
+    /// 304: the bundle is the one the kiosk already has.
+    NotModified,
+    Body {
+        reader: Box<dyn Read + Send>,
+        length: Option<u64>,
+        validators: Validators,
+    },
+}
+
+impl Client {
+    pub fn new(options: HttpOptions) -> Client {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(options.connect_timeout))
+            .timeout_per_read(Some(options.read_timeout))
+            .timeout_per_write(Some(options.read_timeout))
+            .timeout_recv_response(Some(options.read_timeout))
+            .user_agent(concat!("kiosk/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Client {
+            agent: ureq::Agent::new_with_config(config),
+            options,
+        }
+    }
+
+    /// GETs `url`, conditionally when validators are given. A 5xx or 429
+    /// is a retryable source error; any other non-2xx is not.
+    pub fn get(&self, url: &str, validators: Option<&Validators>) -> Result<Fetched> {
+        let mut request = self.agent.get(url);
+        if let Some(v) = validators {
+            if let Some(etag) = &v.etag {
+                request = request.header("If-None-Match", etag);
+            }
+            if let Some(since) = &v.last_modified {
+                request = request.header("If-Modified-Since", since);
+            }
+        }
+        let response = request.call().map_err(|e| transfer(url, e))?;
+        let status = response.status().as_u16();
+        if status == 304 {
+            return Ok(Fetched::NotModified);
+        }
+        if !(200..300).contains(&status) {
+            return Err(status_error(url, status));
+        }
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let validators = Validators {
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+        };
+        let length = header("content-length").and_then(|l| l.parse().ok());
+        let reader = response.into_body().into_reader();
+        Ok(Fetched::Body {
+            reader: Box::new(reader),
+            length,
+            validators,
+        })
+    }
+
+    /// POSTs `body` and returns the status and the start of the answer.
+    pub fn post(&self, url: &str, content_type: &str, body: &[u8]) -> Result<(u16, String)> {
+        let response = self
+            .agent
+            .post(url)
+            .header("Content-Type", content_type)
+            .send(body)
+            .map_err(|e| transfer(url, e))?;
+        let status = response.status().as_u16();
+        let mut text = String::new();
+        let _ = response
+            .into_body()
+            .into_reader()
+            .take(4096)
+            .read_to_string(&mut text);
+        Ok((status, text))
+    }
+}
+
+fn status_error(url: &str, status: u16) -> Error {
+    let (message, retryable) = match status {
+        404 => ("404 not found: no bundle at this URL".to_string(), false),
+        429 => ("429 too many requests".to_string(), true),
+        500..=599 => (format!("server error {status}"), true),
+        _ => (format!("HTTP status {status}"), false),
+    };
+    Error::Source {
+        location: url.to_string(),
+        message,
+        retryable,
+    }
+}
+
+fn transfer(url: &str, e: ureq::Error) -> Error {
+    use ureq::Error as E;
+    let retryable = matches!(
+        e,
+        E::Io(_)
+            | E::Timeout(_)
+            | E::HostNotFound
+            | E::ConnectionFailed
+            | E::Protocol(_)
+            | E::BodyStalled
+    );
+    let message = match &e {
+        E::Timeout(t) => format!("timed out ({t})"),
+        E::ConnectionFailed => "connection failed (is the store server up?)".to_string(),
+        E::TlsRequired | E::Tls(_) => format!(
+            "{e}: https needs kiosk built with kiosk-sync's `tls` feature; plain http is enough on the store LAN because bundles are signed"
+        ),
+        other => other.to_string(),
+    };
+    Error::Source {
+        location: url.to_string(),
+        message,
+        retryable,
+    }
+}
+
+/// Where uploads go for a bundle URL: `scheme://host[:port]/uploads/`.
+pub fn upload_base(bundle_url: &str) -> Option<String> {
+    let (scheme, rest) = bundle_url.split_once("://")?;
+    let authority = rest.split('/').next().filter(|a| !a.is_empty())?;
+    Some(format!("{scheme}://{authority}/uploads/"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,171 @@
+//! `manifest.toml`: what a bundle holds and for whom, signed as a whole.
+//!
+//! ```toml
+//! bundle_format = 1
+//! store_id = "stride-rotterdam"
+//! version = 20261123020000        # only goes up; default: the creation time
+//! created = "2026-11-23T02:00:00Z"
+//! stock_as_of = "2026-11-23T01:55:00Z"
+//! expires = "2026-11-30T02:00:00Z"
+//! catalog_format = "native"        # native | shopify | woocommerce
+//!
+//! [[files]]
+//! path = "catalog/products.csv"
+//! size = 123456
+//! sha256 = "…64 hex digits…"
+//! ```
+//!
+//! The manifest is parsed only after its signature checked out, and the
+//! payload is trusted only as far as it matches the manifest's sizes and
+//! hashes. Paths are `catalog/NAME` with a plain file name, so nothing in a
+//! bundle can name a file outside the folder it is copied to.
+
+use std::collections::BTreeSet;
+
+use kiosk_catalog::Format;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Rejection;
+
+/// The bundle layout this kiosk reads.
+pub const BUNDLE_FORMAT: u32 = 1;
+/// The folder inside a bundle that holds the export.
+pub const PAYLOAD_DIR: &str = "catalog";
+/// More files than any export has; a bound on what a manifest may list.
+pub const MAX_FILES: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub bundle_format: u32,
+    pub store_id: String,
+    pub version: u64,
+    pub created: jiff::Timestamp,
+    pub stock_as_of: jiff::Timestamp,
+    pub expires: jiff::Timestamp,
+    pub catalog_format: String,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub size: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+}
+
+impl Manifest {
+    pub fn to_toml(&self) -> Result<String, Rejection> {
+        self.validate()?;
+        toml::to_string(self).map_err(|e| Rejection::BadManifest(e.to_string()))
+    }
+
+    /// Parses and checks a manifest whose signature was verified.
+    pub fn parse(text: &str) -> Result<Manifest, Rejection> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+            Rejection::BadManifest(format!("{}: {}", crate::bundle::MANIFEST, e.message()))
+        })?;
+        manifest.validate()?;
+        Ok(manifest)
+    }
+
+    /// The rules every manifest keeps; `bundle create` checks them too.
+    pub fn validate(&self) -> Result<(), Rejection> {
+        let bad = |m: String| Err(Rejection::BadManifest(m));
+        if self.bundle_format != BUNDLE_FORMAT {
+            return bad(format!(
+                "bundle_format {}, this kiosk reads format {BUNDLE_FORMAT}",
+                self.bundle_format
+            ));
+        }
+        if !is_plain_id(&self.store_id) {
+            return bad(format!(
+                "store_id {:?}: expected letters, digits, '-', '_' or '.'",
+                self.store_id
+            ));
+        }
+        if self.version == 0 || i64::try_from(self.version).is_err() {
+            return bad(format!(
+                "version {}: expected 1 to {} (a TOML integer)",
+                self.version,
+                i64::MAX
+            ));
+        }
+        if self.catalog_format.parse::<Format>().is_err() {
+            return bad(format!(
+                "catalog_format {:?}: expected native, shopify or woocommerce",
+                self.catalog_format
+            ));
+        }
+        if self.expires <= self.created {
+            return bad(format!(
+                "expires {} is not after created {}",
+                self.expires, self.created
+            ));
+        }
+        if self.files.is_empty() || self.files.len() > MAX_FILES {
+            return bad(format!(
+                "{} files listed: expected 1 to {MAX_FILES}",
+                self.files.len()
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for file in &self.files {
+            if !is_payload_path(&file.path) {
+                return bad(format!(
+                    "file path {:?}: expected {PAYLOAD_DIR}/NAME with a plain file name",
+                    file.path
+                ));
+            }
+            if !seen.insert(file.path.as_str()) {
+                return bad(format!("{} is listed twice", file.path));
+            }
+            if file.sha256.len() != 64
+                || !file
+                    .sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                return bad(format!(
+                    "{}: sha256 {:?} is not 64 lowercase hex digits",
+                    file.path, file.sha256
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn format(&self) -> Format {
+        self.catalog_format.parse().unwrap_or(Format::Native)
+    }
+
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+
+    pub fn file(&self, path: &str) -> Option<&FileEntry> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+/// `catalog/NAME`, NAME made of letters, digits, `.`, `-`, `_`, not starting
+/// with a dot.
+pub fn is_payload_path(path: &str) -> bool {
+    let Some(name) = path
+        .strip_prefix(PAYLOAD_DIR)
+        .and_then(|p| p.strip_prefix('/'))
+    else {
+        return false;
+    };
+    !name.is_empty() && name.len() <= 100 && !name.starts_with('.') && is_plain_id(name)
+}
+
+fn is_plain_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,79 @@
+use super::*;
+
+fn sample() -> Manifest {
+    Manifest {
+        bundle_format: BUNDLE_FORMAT,
+        store_id: "stride-rotterdam".into(),
+        version: 20261123020000,
+        created: "2026-11-23T02:00:00Z".parse().expect("time"),
+        stock_as_of: "2026-11-23T01:55:00Z".parse().expect("time"),
+        expires: "2026-11-30T02:00:00Z".parse().expect("time"),
+        catalog_format: "native".into(),
+        files: vec![FileEntry {
+            path: "catalog/products.csv".into(),
+            size: 10,
+            sha256: "0".repeat(64),
+        }],
+    }
+}
+
+#[test]
+fn a_manifest_round_trips_through_toml() {
+    let m = sample();
+    let text = m.to_toml().expect("encodes");
+    assert!(text.contains("store_id = \"stride-rotterdam\""), "{text}");
+    assert_eq!(Manifest::parse(&text).expect("parses"), m);
+}
+
+/// One broken manifest and a word its rejection must contain.
+fn check(change: impl FnOnce(&mut Manifest), expected: &str) {
+    let mut m = sample();
+    change(&mut m);
+    let err = m.validate().expect_err(expected).to_string();
+    assert!(
+        err.contains(expected),
+        "{err:?} should mention {expected:?}"
+    );
+}
+
+#[test]
+fn invalid_manifests_are_refused_naming_the_field() {
+    check(|m| m.bundle_format = 2, "bundle_format 2");
+    check(|m| m.store_id = "a store".into(), "store_id");
+    check(|m| m.store_id = String::new(), "store_id");
+    check(|m| m.version = 0, "version 0");
+    check(|m| m.version = u64::MAX, "version");
+    check(|m| m.catalog_format = "excel".into(), "catalog_format");
+    check(|m| m.expires = m.created, "expires");
+    check(|m| m.files.clear(), "0 files");
+    check(|m| m.files[0].sha256 = "ABC".into(), "sha256");
+    check(|m| m.files[0].sha256 = "A".repeat(64), "sha256");
+    check(
+        |m| {
+            let f = m.files[0].clone();
+            m.files.push(f);
+        },
+        "listed twice",
+    );
+    for path in [
+        "../etc/passwd",
+        "/etc/passwd",
+        "catalog/../x.csv",
+        "catalog/.hidden",
+        "catalog/sub/x.csv",
+        "catalog/",
+        "other/products.csv",
+        "products.csv",
+        "catalog/pro ducts.csv",
+    ] {
+        check(|m| m.files[0].path = path.into(), "file path");
+    }
+}
+
+#[test]
+fn toml_that_is_not_a_manifest_is_refused() {
+    let err = Manifest::parse("store_id = 3")
+        .expect_err("refused")
+        .to_string();
+    assert!(err.contains("manifest.toml"), "{err}");
+}

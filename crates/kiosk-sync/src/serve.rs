@@ -1,0 +1,387 @@
+//! `kiosk serve-bundles DIR`: a laptop as the store server. Any static
+//! HTTP server works for pulls; this one adds the upload endpoint.
+//!
+//! - `GET`/`HEAD /NAME` serves a file of DIR (subfolders allowed, no `..`,
+//!   no hidden names, nothing under `uploads/`), with `ETag` and
+//!   `Last-Modified`, answering `If-None-Match`/`If-Modified-Since` with 304.
+//! - `GET /` lists the bundles.
+//! - `POST /uploads/ID` stores the body as `DIR/uploads/ID.json` unless
+//!   that upload id was stored before (then 200 with `"duplicate": true`):
+//!   a kiosk re-sending a batch whose confirmation it lost adds nothing.
+//!   Uploads are never served back: they hold shoppers' contacts.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use crate::error::{Error, Result};
+
+/// Served uploads live here, under the served folder.
+pub const UPLOADS: &str = "uploads";
+/// The largest upload accepted.
+pub const MAX_UPLOAD_BYTES: u64 = 64 << 20;
+
+pub struct BundleServer {
+    server: Arc<Server>,
+    dir: PathBuf,
+    addr: SocketAddr,
+}
+
+/// A server running on background threads (tests, the app).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    server: Arc<Server>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl RunningServer {
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for _ in &self.threads {
+            self.server.unblock();
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl BundleServer {
+    /// Binds `addr` (`0.0.0.0:8080`; port 0 picks a free one) to serve
+    /// `dir`.
+    pub fn bind(dir: &Path, addr: &str) -> Result<BundleServer> {
+        if !dir.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{} is not a folder: expected the folder holding the bundles",
+                dir.display()
+            )));
+        }
+        let server =
+            Server::http(addr).map_err(|e| Error::Invalid(format!("listening on {addr}: {e}")))?;
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| Error::Invalid(format!("{addr} is not an IP address")))?;
+        Ok(BundleServer {
+            server: Arc::new(server),
+            dir: dir.to_path_buf(),
+            addr,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves on `workers` threads until `stop` is set; `log` gets one line
+    /// per request.
+    pub fn run(&self, workers: usize, stop: &AtomicBool, log: &(dyn Fn(String) + Sync)) {
+        std::thread::scope(|scope| {
+            for _ in 0..workers.max(1) {
+                scope.spawn(|| {
+                    while !stop.load(Ordering::SeqCst) {
+                        match self.server.recv_timeout(Duration::from_millis(200)) {
+                            Ok(Some(request)) => log(handle(&self.dir, request)),
+                            Ok(None) => {}
+                            // An accept error (e.g. out of file handles):
+                            // keep serving after a pause.
+                            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /// Serves on background threads until the handle is stopped or
+    /// dropped.
+    pub fn spawn(self, workers: usize) -> RunningServer {
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        for _ in 0..workers.max(1) {
+            let (server, dir, stop) = (self.server.clone(), self.dir.clone(), stop.clone());
+            threads.push(std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match server.recv() {
+                        Ok(request) => {
+                            handle(&dir, request);
+                        }
+                        // Unblocked by `stop`, or an accept error.
+                        Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                    }
+                }
+            }));
+        }
+        RunningServer {
+            addr: self.addr,
+            stop,
+            server: self.server,
+            threads,
+        }
+    }
+}
+
+/// Answers one request; returns a log line.
+fn handle(dir: &Path, mut request: Request) -> String {
+    let method = request.method().clone();
+    let url = request.url().to_string();
+    let path = url.split('?').next().unwrap_or("").to_string();
+    let (status, note, response) = match (&method, path.as_str()) {
+        (Method::Get | Method::Head, "/") => (200, String::new(), index(dir)),
+        (Method::Get | Method::Head, _) => serve_file(dir, &path, &request),
+        (Method::Post, p) if p.starts_with("/uploads/") => {
+            let id = p.trim_start_matches("/uploads/").to_string();
+            store_upload(dir, &id, &mut request)
+        }
+        _ => (
+            405,
+            String::new(),
+            text(405, "expected GET or HEAD of a file, or POST /uploads/ID\n"),
+        ),
+    };
+    let _ = request.respond(response);
+    format!("{method} {url} {status}{note}")
+}
+
+type Answer = (u16, String, tiny_http::ResponseBox);
+
+fn text(status: u16, body: &str) -> tiny_http::ResponseBox {
+    Response::from_string(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .boxed()
+}
+
+fn json(status: u16, body: serde_json::Value) -> tiny_http::ResponseBox {
+    Response::from_string(body.to_string())
+        .with_status_code(status)
+        .with_header(header("Content-Type", "application/json"))
+        .boxed()
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values here are ASCII")
+}
+
+fn index(dir: &Path) -> tiny_http::ResponseBox {
+    let mut body = String::from("kiosk bundles:\n");
+    for bundle in crate::source::find_bundles(dir, 2) {
+        if let Ok(rel) = bundle.strip_prefix(dir) {
+            body.push_str(&format!("/{}\n", rel.display()));
+        }
+    }
+    text(200, &body)
+}
+
+/// A file under `dir` named by a URL path, if it is one we serve.
+fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(url_path.trim_start_matches('/'))?;
+    let rel = Path::new(&decoded);
+    let mut parts = Vec::new();
+    for component in rel.components() {
+        match component {
+            Component::Normal(part) => {
+                let part = part.to_str()?;
+                if part.starts_with('.') {
+                    return None;
+                }
+                parts.push(part);
+            }
+            _ => return None,
+        }
+    }
+    if parts.is_empty() || parts[0] == UPLOADS {
+        return None;
+    }
+    let path = dir.join(parts.join("/"));
+    path.is_file().then_some(path)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn serve_file(dir: &Path, url_path: &str, request: &Request) -> Answer {
+    let Some(path) = resolve(dir, url_path) else {
+        return (404, String::new(), text(404, "no such bundle\n"));
+    };
+    let Ok(file) = File::open(&path) else {
+        return (404, String::new(), text(404, "no such bundle\n"));
+    };
+    let Ok(meta) = file.metadata() else {
+        return (500, String::new(), text(500, "cannot read the file\n"));
+    };
+    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    let nanos = modified
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let etag = format!("\"{:x}-{:x}\"", meta.len(), nanos);
+    let last_modified = httpdate::fmt_http_date(modified);
+    let request_header = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_string())
+    };
+    let not_modified = match request_header("If-None-Match") {
+        Some(tags) => tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"),
+        None => request_header("If-Modified-Since")
+            .and_then(|since| httpdate::parse_http_date(&since).ok())
+            .is_some_and(|since| {
+                modified
+                    .duration_since(since)
+                    .map_or(true, |d| d.as_secs() == 0)
+            }),
+    };
+    if not_modified {
+        let response = Response::empty(304)
+            .with_header(header("ETag", &etag))
+            .with_header(header("Last-Modified", &last_modified))
+            .boxed();
+        return (304, String::new(), response);
+    }
+    let response = Response::from_file(file)
+        .with_header(header("Content-Type", "application/octet-stream"))
+        .with_header(header("ETag", &etag))
+        .with_header(header("Last-Modified", &last_modified))
+        .boxed();
+    (200, format!(" {} bytes", meta.len()), response)
+}
+
+fn valid_upload_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Stores an upload under its id, once: the first copy wins, a repeat is
+/// acknowledged as a duplicate.
+fn store_upload(dir: &Path, id: &str, request: &mut Request) -> Answer {
+    if !valid_upload_id(id) {
+        return (
+            400,
+            String::new(),
+            text(
+                400,
+                "expected /uploads/ID with letters, digits, '-', '_', '.'\n",
+            ),
+        );
+    }
+    let uploads = dir.join(UPLOADS);
+    if fs::create_dir_all(&uploads).is_err() {
+        return (
+            500,
+            String::new(),
+            text(500, "cannot create the uploads folder\n"),
+        );
+    }
+    let path = uploads.join(format!("{id}.json"));
+    if path.exists() {
+        return (
+            200,
+            " duplicate".into(),
+            json(
+                200,
+                serde_json::json!({"stored": false, "duplicate": true, "upload_id": id}),
+            ),
+        );
+    }
+    let mut body = Vec::new();
+    match request
+        .as_reader()
+        .take(MAX_UPLOAD_BYTES + 1)
+        .read_to_end(&mut body)
+    {
+        Ok(n) if n as u64 > MAX_UPLOAD_BYTES => {
+            return (
+                413,
+                String::new(),
+                text(
+                    413,
+                    &format!("uploads are limited to {MAX_UPLOAD_BYTES} bytes\n"),
+                ),
+            );
+        }
+        Ok(_) => {}
+        Err(_) => return (400, String::new(), text(400, "the upload broke off\n")),
+    }
+    if serde_json::from_slice::<serde_json::Value>(&body).is_err() {
+        return (400, String::new(), text(400, "expected a JSON body\n"));
+    }
+    let tmp = uploads.join(format!(".{id}.{:08x}.tmp", rand::random::<u32>()));
+    let written = File::create(&tmp).and_then(|mut f| {
+        f.write_all(&body)?;
+        f.sync_all()
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+        return (500, String::new(), text(500, "cannot store the upload\n"));
+    }
+    // A hard link never replaces an existing file: of two racing copies of
+    // one upload, exactly one is stored.
+    let linked = fs::hard_link(&tmp, &path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            let _ = File::open(&uploads).and_then(|d| d.sync_all());
+            (
+                201,
+                format!(" stored {} bytes", body.len()),
+                json(201, serde_json::json!({"stored": true, "upload_id": id})),
+            )
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => (
+            200,
+            " duplicate".into(),
+            json(
+                200,
+                serde_json::json!({"stored": false, "duplicate": true, "upload_id": id}),
+            ),
+        ),
+        Err(_) => (500, String::new(), text(500, "cannot store the upload\n")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

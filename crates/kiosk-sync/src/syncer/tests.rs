@@ -1,0 +1,251 @@
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use kiosk_catalog::import::NoProgress;
+
+use super::*;
+use crate::serve::BundleServer;
+use crate::testkit;
+
+struct World {
+    tmp: tempfile::TempDir,
+    keys: testkit::Keys,
+}
+
+impl World {
+    fn new() -> World {
+        let tmp = tempfile::tempdir().expect("tmp");
+        testkit::write_catalog(&tmp.path().join("a"), 12, "store-a", "a");
+        testkit::write_catalog(&tmp.path().join("b"), 15, "store-a", "b");
+        testkit::write_catalog(&tmp.path().join("other"), 5, "store-z", "z");
+        let keys = testkit::keys(tmp.path(), "office.key");
+        World { tmp, keys }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    /// A bundle of catalog `cat` (a, b or other) as `out`.
+    fn bundle(&self, cat: &str, version: u64, out: &str) -> PathBuf {
+        testkit::bundle(&self.path(cat), &self.keys.secret, &self.path(out), version)
+    }
+
+    fn syncer(&self) -> Syncer {
+        Syncer::new(
+            DataDir::new(self.path("data")),
+            SyncSettings {
+                trusted_keys: self.keys.trusted.clone(),
+                expected_store: None,
+                http: HttpOptions {
+                    connect_timeout: Duration::from_secs(2),
+                    read_timeout: Duration::from_secs(2),
+                    attempts: 3,
+                    backoff: Duration::from_millis(10),
+                    max_backoff: Duration::from_millis(50),
+                },
+                limits: Limits::default(),
+                upload: None,
+            },
+        )
+    }
+
+    fn n_products(&self) -> Option<u64> {
+        kiosk_catalog::Snapshot::open(&DataDir::new(self.path("data")))
+            .ok()
+            .map(|s| s.info().n_products)
+    }
+}
+
+fn pull(syncer: &Syncer, source: &Source) -> Result<PullReport> {
+    syncer.pull(source, &mut NoProgress)
+}
+
+#[test]
+fn a_bundle_is_applied_once_and_older_ones_are_refused() {
+    let w = World::new();
+    let syncer = w.syncer();
+    let v2 = w.bundle("a", 2, "v2.kbundle");
+    let report = pull(&syncer, &Source::File(v2.clone())).expect("applied");
+    assert_eq!(report.outcome, Outcome::Applied);
+    assert_eq!(w.n_products(), Some(12));
+    let record = report.bundle.expect("record");
+    let snapshot = kiosk_catalog::Snapshot::open(syncer.data_dir()).expect("live");
+    assert_eq!(
+        snapshot.info().source,
+        record.label,
+        "the bundle is named in the snapshot"
+    );
+
+    let again = pull(&syncer, &Source::File(v2)).expect("up to date");
+    assert_eq!(again.outcome, Outcome::UpToDate);
+
+    let v1 = w.bundle("b", 1, "v1.kbundle");
+    let err = pull(&syncer, &Source::File(v1)).expect_err("older");
+    assert!(
+        matches!(
+            err,
+            Error::Rejected(Rejection::Older {
+                version: 1,
+                installed: 2
+            })
+        ),
+        "{err}"
+    );
+    assert_eq!(w.n_products(), Some(12), "the current snapshot stays live");
+
+    let status = syncer.status().expect("status");
+    assert_eq!(status.highest_version, Some(2));
+    assert_eq!(
+        status.last_attempt.as_ref().map(|a| a.outcome),
+        Some(Outcome::Rejected)
+    );
+    assert!(
+        !w.path("data").join(INCOMING).exists(),
+        "incoming is cleared"
+    );
+}
+
+#[test]
+fn after_a_first_bundle_other_stores_are_refused() {
+    let w = World::new();
+    let syncer = w.syncer();
+    pull(&syncer, &Source::File(w.bundle("a", 1, "a.kbundle"))).expect("first");
+    let err =
+        pull(&syncer, &Source::File(w.bundle("other", 2, "z.kbundle"))).expect_err("other store");
+    assert!(err.to_string().contains("store-z"), "{err}");
+    assert_eq!(w.n_products(), Some(12));
+}
+
+#[test]
+fn from_a_folder_the_newest_acceptable_bundle_wins() {
+    let w = World::new();
+    let syncer = w.syncer();
+    pull(&syncer, &Source::File(w.bundle("a", 1, "first.kbundle"))).expect("first");
+    w.bundle("b", 3, "stick/good.kbundle");
+    w.bundle("a", 2, "stick/older-but-new.kbundle");
+    w.bundle("other", 9, "stick/kiosk/foreign.kbundle");
+    let stranger = testkit::keys(&w.path(""), "stranger.key");
+    testkit::bundle(
+        &w.path("a"),
+        &stranger.secret,
+        &w.path("stick/forged.kbundle"),
+        50,
+    );
+    let report = pull(&syncer, &Source::Folder(w.path("stick"))).expect("applied");
+    assert_eq!(report.bundle.map(|b| b.version), Some(3));
+    assert_eq!(w.n_products(), Some(15));
+
+    fs::remove_file(w.path("stick/good.kbundle")).expect("rm");
+    let err = pull(&syncer, &Source::Folder(w.path("stick"))).expect_err("nothing acceptable");
+    let message = err.to_string();
+    for name in ["older-but-new.kbundle", "foreign.kbundle", "forged.kbundle"] {
+        assert!(message.contains(name), "{message}");
+    }
+    let err = pull(&syncer, &Source::Folder(w.path("a"))).expect_err("no bundles");
+    assert!(matches!(err, Error::NoBundle(_)), "{err}");
+}
+
+#[test]
+fn rollback_swaps_back_and_the_rolled_back_version_stays_refused() {
+    let w = World::new();
+    let syncer = w.syncer();
+    pull(&syncer, &Source::File(w.bundle("a", 1, "v1.kbundle"))).expect("v1");
+    let v2 = w.bundle("b", 2, "v2.kbundle");
+    pull(&syncer, &Source::File(v2.clone())).expect("v2");
+    assert_eq!(w.n_products(), Some(15));
+    let report = syncer.rollback().expect("rollback");
+    assert_eq!(report.current.map(|b| b.version), Some(1));
+    assert_eq!(report.highest_version, Some(2));
+    assert_eq!(w.n_products(), Some(12));
+    let again = pull(&syncer, &Source::File(v2)).expect("not re-applied");
+    assert_eq!(again.outcome, Outcome::UpToDate);
+    assert_eq!(w.n_products(), Some(12));
+    pull(&syncer, &Source::File(w.bundle("b", 3, "v3.kbundle"))).expect("v3");
+    assert_eq!(w.n_products(), Some(15));
+    let status = syncer.status().expect("status");
+    assert_eq!(status.current.map(|b| b.version), Some(3));
+    assert_eq!(status.previous.map(|b| b.version), Some(1));
+}
+
+#[test]
+fn a_second_sync_waits_for_the_first() {
+    let w = World::new();
+    let syncer = w.syncer();
+    let _held = syncer.lock().expect("lock");
+    let err = pull(&syncer, &Source::File(w.bundle("a", 1, "v1.kbundle"))).expect_err("busy");
+    assert!(err.is_busy(), "{err}");
+}
+
+#[test]
+fn over_http_a_pull_is_conditional_and_sees_new_bundles() {
+    let w = World::new();
+    let syncer = w.syncer();
+    fs::create_dir_all(w.path("served")).expect("mkdir");
+    w.bundle("a", 1, "served/store.kbundle");
+    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0")
+        .expect("bind")
+        .spawn(2);
+    let source = Source::Http(format!("{}store.kbundle", server.url()));
+    let first = pull(&syncer, &source).expect("applied");
+    assert_eq!(first.outcome, Outcome::Applied);
+    let second = pull(&syncer, &source).expect("304");
+    assert_eq!(second.outcome, Outcome::NotModified);
+    std::thread::sleep(Duration::from_millis(20));
+    w.bundle("b", 2, "served/store.kbundle");
+    let third = pull(&syncer, &source).expect("applied");
+    assert_eq!(third.outcome, Outcome::Applied);
+    assert_eq!(w.n_products(), Some(15));
+}
+
+#[test]
+fn a_dropped_download_is_retried_and_then_applied() {
+    let w = World::new();
+    let syncer = w.syncer();
+    let bytes = fs::read(w.bundle("a", 1, "b.kbundle")).expect("read");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/b.kbundle", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for (i, stream) in listener.incoming().take(2).enumerate() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+                bytes.len()
+            );
+            // The first connection drops half way.
+            let n = if i == 0 { bytes.len() / 2 } else { bytes.len() };
+            let _ = s.write_all(&bytes[..n]);
+        }
+    });
+    let report = pull(&syncer, &Source::Http(url)).expect("applied on the second try");
+    assert_eq!(report.attempts, 2);
+    assert_eq!(w.n_products(), Some(12));
+}
+
+#[test]
+fn a_crash_between_publish_and_state_write_is_reconciled() {
+    let w = World::new();
+    let syncer = w.syncer();
+    pull(&syncer, &Source::File(w.bundle("a", 1, "v1.kbundle"))).expect("v1");
+    let before = SyncState::load(&w.path("data")).expect("state");
+    pull(&syncer, &Source::File(w.bundle("b", 2, "v2.kbundle"))).expect("v2");
+    // Put back the state as it was with v2 pending, as if killed after the
+    // publish.
+    let after = SyncState::load(&w.path("data")).expect("state");
+    let mut pending = after.current.clone().expect("current");
+    pending.snapshot_id = None;
+    let crashed = SyncState {
+        pending: Some(pending),
+        ..before
+    };
+    crashed.save(&w.path("data")).expect("save");
+    let status = syncer.status().expect("status");
+    assert_eq!(status.highest_version, Some(2));
+    assert_eq!(status.current.map(|b| b.version), Some(2));
+    let again = pull(&syncer, &Source::File(w.path("v2.kbundle"))).expect("up to date");
+    assert_eq!(again.outcome, Outcome::UpToDate);
+}

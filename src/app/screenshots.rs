@@ -1,0 +1,280 @@
+//! Every screen in every language, rendered with Slint's software renderer
+//! into PNG files, with no display: for the docs and for the screenshot
+//! tests. The conversation shows real answers from the snapshot.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use anyhow::Context;
+use kiosk_catalog::{DataDir, Snapshot};
+use kiosk_core::assistant::{Assistant, Clock, Session, TurnInput};
+use kiosk_core::{Lang, StockLookup};
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, ModelRc, PhysicalSize, SharedString, VecModel};
+
+use super::controller::{pickup_code, to_ui_card};
+use super::convert::cards;
+use super::ui;
+use crate::config::Config;
+
+struct Headless {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for Headless {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+/// The screens, in the order they are rendered.
+pub const SCREENS: [&str; 9] = [
+    "attract",
+    "conversation",
+    "keyboard",
+    "detail",
+    "pickup",
+    "handoff",
+    "countdown",
+    "staff-locked",
+    "staff",
+];
+
+/// An RGB image.
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+/// Installs the software-rendering platform (once per process).
+pub fn headless(width: u32, height: u32) -> anyhow::Result<Rc<MinimalSoftwareWindow>> {
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(Headless {
+        window: window.clone(),
+    }))
+    .map_err(|e| anyhow::anyhow!("setting up the software renderer: {e}"))?;
+    window.set_size(PhysicalSize::new(width, height));
+    Ok(window)
+}
+
+pub fn render(window: &MinimalSoftwareWindow, width: u32, height: u32) -> Image {
+    slint::platform::update_timers_and_animations();
+    let mut buffer = vec![slint::Rgb8Pixel::default(); (width * height) as usize];
+    window.request_redraw();
+    window.draw_if_needed(|renderer| {
+        renderer.render(&mut buffer, width as usize);
+    });
+    let rgb = buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+    Image { width, height, rgb }
+}
+
+pub fn write_png(image: &Image, path: &Path) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), image.width, image.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().context("writing a PNG header")?;
+    writer
+        .write_image_data(&image.rgb)
+        .context("writing PNG data")?;
+    Ok(())
+}
+
+fn s(text: impl AsRef<str>) -> SharedString {
+    SharedString::from(text.as_ref())
+}
+
+/// A sample question per language, answered by the real assistant.
+fn sample_question(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "do you have the Velora Stride 3 in size 9 in black?",
+        Lang::Nl => "hebben jullie de Velora Stride 3 in maat 9 in het zwart?",
+        Lang::Id => "ada Velora Stride 3 ukuran 9 warna hitam?",
+        Lang::Zh => "Velora Stride 3 有沒有9號黑色的？",
+    }
+}
+
+/// Sets up `app` to show `screen` in `lang`, with real data.
+pub fn show(
+    app: &ui::App,
+    screen: &str,
+    lang: Lang,
+    snapshot: &Snapshot,
+    config: &Config,
+) -> anyhow::Result<()> {
+    let code = if lang == Lang::En { "" } else { lang.code() };
+    let _ = slint::select_bundled_translation(code);
+    let state = app.global::<ui::AppState>();
+    state.set_lang(s(lang.code()));
+    state.set_store_name(s(&snapshot.store().name));
+    state.set_countdown_visible(false);
+    state.set_stale(screen == "conversation");
+    state.set_stale_text(s(kiosk_core::assistant::phrasebook::say(
+        lang,
+        "stale_note",
+        &[("as_of", "2026-11-22 23:00")],
+    )));
+    app.global::<ui::KeyboardAdapter>().set_visible(false);
+    app.global::<ui::DetailAdapter>().set_visible(false);
+    let call = app.global::<ui::StaffCallAdapter>();
+    call.set_handoff_visible(false);
+    call.set_state(ui::CallState::None);
+    let panel = app.global::<ui::StaffPanelAdapter>();
+    panel.set_unlocked(false);
+
+    // A real answer for the conversation screens.
+    let assistant_config = config.assistant();
+    let assistant = Assistant::new(snapshot, snapshot, &assistant_config);
+    let clock =
+        Clock::utc(snapshot.snapshot_info().stock_as_of + jiff::SignedDuration::from_hours(2));
+    let mut session = Session::default();
+    let question = sample_question(lang);
+    let reply = assistant
+        .turn(
+            &mut session,
+            &TurnInput {
+                text: question.into(),
+                lang: Some(lang),
+            },
+            clock,
+        )
+        .map_err(|e| anyhow::anyhow!("answering the sample question: {e}"))?;
+    let card_data = cards(&reply, snapshot.lexicon());
+    let ui_cards: Vec<ui::ProductCard> = card_data.iter().map(to_ui_card).collect();
+    let chips: Vec<ui::QuickReply> = reply
+        .quick_replies
+        .iter()
+        .map(|q| ui::QuickReply {
+            label: s(&q.label),
+            text: s(&q.text),
+        })
+        .collect();
+    let messages = vec![
+        ui::Message {
+            from_shopper: true,
+            text: s(question),
+            ..Default::default()
+        },
+        ui::Message {
+            from_shopper: false,
+            text: s(&reply.answer),
+            products: ModelRc::new(VecModel::from(ui_cards.clone())),
+            chips: ModelRc::new(VecModel::from(chips)),
+            streaming: false,
+        },
+    ];
+    app.global::<ui::ChatAdapter>()
+        .set_messages(ModelRc::new(VecModel::from(messages)));
+
+    let page = match screen {
+        "attract" => ui::Page::Attract,
+        "pickup" => ui::Page::Pickup,
+        "staff" | "staff-locked" => ui::Page::Staff,
+        _ => ui::Page::Conversation,
+    };
+    state.set_page(page);
+    match screen {
+        "keyboard" => {
+            app.global::<ui::ChatAdapter>()
+                .set_draft(s("zwarte hardloopschoenen"));
+            app.global::<ui::KeyboardAdapter>().set_visible(true);
+        }
+        "detail" => {
+            if let Some(card) = ui_cards.first() {
+                let detail = app.global::<ui::DetailAdapter>();
+                detail.set_product(card.clone());
+                detail.set_visible(true);
+            }
+        }
+        "pickup" => {
+            let items: Vec<ui::PickupItem> = card_data
+                .iter()
+                .take(2)
+                .map(|c| ui::PickupItem {
+                    title: s(&c.title),
+                    options: s(c.variants.first().map_or("", |v| v.label.as_str())),
+                    location: s(&c.location),
+                })
+                .collect();
+            let pickup = app.global::<ui::PickupAdapter>();
+            pickup.set_items(ModelRc::new(VecModel::from(items)));
+            pickup.set_code(s(pickup_code(
+                card_data.iter().take(2).map(|c| c.id.as_str()),
+            )));
+        }
+        "handoff" => {
+            call.set_state(ui::CallState::OnTheWay);
+            call.set_status_text(s(kiosk_core::assistant::phrasebook::say(
+                lang,
+                "staff_called",
+                &[],
+            )));
+            call.set_summary(s(
+                "Shopper asked for a staff member; looking for: running shoes, size 9, black",
+            ));
+            call.set_handoff_visible(true);
+        }
+        "countdown" => {
+            state.set_countdown(7);
+            state.set_countdown_visible(true);
+        }
+        "staff" => {
+            panel.set_unlocked(true);
+            let info = snapshot.snapshot_info();
+            panel.set_snapshot_text(s(format!(
+                "Catalog: {} products, {} variants — stock as of {}",
+                info.n_products, info.n_variants, info.stock_as_of
+            )));
+            panel.set_sync_text(s("Last sync: demo catalog imported"));
+            panel.set_model_text(s("Language model: not loaded (answers use templates)"));
+            let stats = vec![
+                ui::Stat {
+                    label: s("Questions"),
+                    value: s("128"),
+                    fraction: -1.0,
+                },
+                ui::Stat {
+                    label: s("Answered without staff"),
+                    value: s("91%"),
+                    fraction: 0.91,
+                },
+                ui::Stat {
+                    label: s("Handed to staff"),
+                    value: s("9%"),
+                    fraction: 0.09,
+                },
+            ];
+            panel.set_stats(ModelRc::new(VecModel::from(stats)));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+pub fn render_all(
+    config: &Config,
+    data_dir: &Path,
+    out: &Path,
+    width: u32,
+    height: u32,
+) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let snapshot = Snapshot::open(&DataDir::new(data_dir))?;
+    let window = headless(width, height)?;
+    let app = ui::App::new()?;
+    app.show()?;
+    let mut files = Vec::new();
+    for lang in Lang::ALL {
+        for screen in SCREENS {
+            show(&app, screen, lang, &snapshot, config)?;
+            let image = render(&window, width, height);
+            let path = out.join(format!("{screen}-{}.png", lang.code()));
+            write_png(&image, &path)?;
+            files.push(path);
+        }
+    }
+    Ok(files)
+}

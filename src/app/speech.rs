@@ -1,0 +1,265 @@
+//! The microphone and Whisper, off the UI thread: a tap starts listening,
+//! the level is posted while the shopper speaks, and the transcript comes
+//! back as the shopper's turn. The audio lives in memory only and is
+//! dropped as soon as it is transcribed, or at once on a wipe.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use kiosk_core::Lang;
+use kiosk_speech::capture::probe_microphone;
+use kiosk_speech::{CaptureError, Recording, WhisperEngine};
+
+use super::events::{Event, post};
+use crate::config::Config;
+
+/// What the microphone button shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MicPhase {
+    Idle,
+    Listening,
+    Processing,
+    Unavailable,
+}
+
+/// The line under the microphone button (translated in the UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MicNote {
+    None,
+    Loading,
+    NoModel,
+    NoMicrophone,
+    Disconnected,
+    NothingHeard,
+    NotUnderstood,
+    Failed,
+}
+
+pub enum SpeechRequest {
+    /// Start listening; `lang` is the shopper's chosen language (Whisper
+    /// detects it when `None`).
+    Start {
+        lang: Option<Lang>,
+    },
+    /// The shopper tapped again: stop and transcribe what was said.
+    Stop,
+    /// A wipe: stop and throw the audio away.
+    Cancel,
+    Shutdown,
+}
+
+pub struct SpeechWorker {
+    tx: Sender<SpeechRequest>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl SpeechWorker {
+    pub fn spawn(config: &Config) -> SpeechWorker {
+        let (tx, rx) = channel();
+        let config = config.clone();
+        let handle = std::thread::Builder::new()
+            .name("speech".into())
+            .spawn(move || run(&config, &rx))
+            .ok();
+        SpeechWorker { tx, handle }
+    }
+
+    pub fn send(&self, request: SpeechRequest) {
+        let _ = self.tx.send(request);
+    }
+
+    pub fn shutdown(mut self) {
+        let _ = self.tx.send(SpeechRequest::Shutdown);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn mic(phase: MicPhase, note: MicNote) {
+    post(Event::Mic { phase, note });
+}
+
+/// How often a missing microphone is looked for again.
+const PROBE_EVERY: Duration = Duration::from_secs(5);
+
+fn run(config: &Config, rx: &Receiver<SpeechRequest>) {
+    mic(MicPhase::Unavailable, MicNote::Loading);
+    let engine = match crate::commands::speech::load_configured(config) {
+        Ok((kind, engine)) => {
+            let _ = engine.warm_up();
+            post(Event::Status(format!("Speech recognition ready ({kind})")));
+            engine
+        }
+        Err(e) => {
+            post(Event::Status(format!("Speech input unavailable: {e:#}")));
+            mic(MicPhase::Unavailable, MicNote::NoModel);
+            // Nothing to do without a model; wait for the end.
+            while let Ok(request) = rx.recv() {
+                if matches!(request, SpeechRequest::Shutdown) {
+                    break;
+                }
+            }
+            return;
+        }
+    };
+    let options = crate::commands::speech::capture_options(config);
+    let input_wav = config.speech.input_wav.clone();
+    let mut have_mic = input_wav.is_some() || probe_microphone().is_ok();
+    mic(
+        if have_mic {
+            MicPhase::Idle
+        } else {
+            MicPhase::Unavailable
+        },
+        if have_mic {
+            MicNote::None
+        } else {
+            MicNote::NoMicrophone
+        },
+    );
+    loop {
+        let request = if have_mic {
+            match rx.recv() {
+                Ok(r) => r,
+                Err(_) => return,
+            }
+        } else {
+            // Look for a microphone now and then (one may be plugged in).
+            match rx.recv_timeout(PROBE_EVERY) {
+                Ok(r) => r,
+                Err(RecvTimeoutError::Timeout) => {
+                    if probe_microphone().is_ok() {
+                        have_mic = true;
+                        mic(MicPhase::Idle, MicNote::None);
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        match request {
+            SpeechRequest::Shutdown => return,
+            SpeechRequest::Stop | SpeechRequest::Cancel => {}
+            SpeechRequest::Start { lang } => {
+                let recording = match &input_wav {
+                    Some(path) => Recording::wav(path, true, options.clone()),
+                    None => Recording::microphone(options.clone()),
+                };
+                match listen(&engine, recording, lang, rx) {
+                    Listened::Shutdown => return,
+                    Listened::NoMicrophone => {
+                        have_mic = false;
+                        mic(MicPhase::Unavailable, MicNote::NoMicrophone);
+                    }
+                    Listened::Done => {}
+                }
+            }
+        }
+    }
+}
+
+enum Listened {
+    Done,
+    NoMicrophone,
+    Shutdown,
+}
+
+/// One push-to-talk turn: record until the end-pointer, a tap or the cap,
+/// then transcribe and post the text.
+fn listen(
+    engine: &WhisperEngine,
+    recording: Recording,
+    lang: Option<Lang>,
+    rx: &Receiver<SpeechRequest>,
+) -> Listened {
+    mic(MicPhase::Listening, MicNote::None);
+    let mut cancelled = false;
+    let mut shutdown = false;
+    let mut last_level = -1.0f32;
+    while !recording.is_finished() {
+        let level = (recording.meter() * 20.0).round() / 20.0;
+        if level != last_level {
+            post(Event::MicLevel(level));
+            last_level = level;
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(SpeechRequest::Stop) => recording.stop(),
+            Ok(SpeechRequest::Cancel) => {
+                cancelled = true;
+                recording.stop();
+            }
+            Ok(SpeechRequest::Shutdown) | Err(RecvTimeoutError::Disconnected) => {
+                shutdown = true;
+                recording.stop();
+            }
+            Ok(SpeechRequest::Start { .. }) | Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
+    post(Event::MicLevel(0.0));
+    let utterance = recording.wait();
+    if shutdown {
+        return Listened::Shutdown;
+    }
+    if cancelled {
+        drop(utterance);
+        mic(MicPhase::Idle, MicNote::None);
+        return Listened::Done;
+    }
+    let utterance = match utterance {
+        Ok(u) => u,
+        Err(CaptureError::NoMicrophone(why)) => {
+            post(Event::Status(format!("Microphone unavailable: {why}")));
+            return Listened::NoMicrophone;
+        }
+        Err(e) => {
+            post(Event::Status(format!("Recording failed: {e}")));
+            mic(MicPhase::Idle, MicNote::Failed);
+            return Listened::Done;
+        }
+    };
+    let unplugged = utterance.device_error.is_some();
+    if !utterance.heard_speech || utterance.samples.is_empty() {
+        if unplugged {
+            return Listened::NoMicrophone;
+        }
+        mic(MicPhase::Idle, MicNote::NothingHeard);
+        return Listened::Done;
+    }
+    mic(MicPhase::Processing, MicNote::None);
+    let result = engine.transcribe(&utterance.samples, lang.map(Lang::code));
+    // The audio is gone once it is text.
+    drop(utterance);
+    let note = if unplugged {
+        MicNote::Disconnected
+    } else {
+        MicNote::None
+    };
+    match result {
+        Ok(t) if !t.text.trim().is_empty() => {
+            post(Event::Transcript {
+                text: t.text.trim().to_string(),
+                lang: t.lang,
+            });
+            mic(
+                if unplugged {
+                    MicPhase::Unavailable
+                } else {
+                    MicPhase::Idle
+                },
+                note,
+            );
+        }
+        Ok(_) => mic(MicPhase::Idle, MicNote::NotUnderstood),
+        Err(e) => {
+            post(Event::Status(format!("Speech recognition failed: {e}")));
+            mic(MicPhase::Idle, MicNote::Failed);
+        }
+    }
+    if unplugged {
+        Listened::NoMicrophone
+    } else {
+        Listened::Done
+    }
+}

@@ -1,0 +1,543 @@
+//! The assistant worker: owns the live snapshot, the shopper's session and
+//! the local store, and answers turns off the UI thread. Replies and streamed
+//! tokens go back as events.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use kiosk_catalog::DataDir;
+use kiosk_catalog::live::LiveSnapshot;
+use kiosk_catalog::local::{LocalStore, WaitlistEntry};
+use kiosk_core::assistant::{
+    Action, ActionStatus, Assistant, AssistantConfig, Clock, Session, TurnInput,
+};
+use kiosk_core::{Lang, StockLookup};
+use kiosk_staff::{Analytics, CallEvent, CallId, CallStatus, LinkConfig, StaffLink};
+use kiosk_sync::Syncer;
+use kiosk_sync::agent::{AgentEvent, Schedule};
+
+use super::events::{Event, post};
+
+pub enum Request {
+    Ask {
+        turn: u64,
+        text: String,
+        lang: Option<Lang>,
+    },
+    /// A new customer: forget the session.
+    Reset,
+    Detail {
+        id: String,
+        lang: Lang,
+    },
+    /// The shopper tapped a product card's button: make it the subject of
+    /// the next turn.
+    Pick {
+        product_id: String,
+        sku: String,
+    },
+    StaffInfo,
+    /// Staff asked for a sync from the panel.
+    SyncNow,
+    /// A sync switched snapshots: tell the UI how fresh the data is now.
+    Freshness,
+    /// A change to a staff call, from the link's event thread.
+    Call(CallEvent),
+    /// The shopper's thumbs up or down at the end of a session.
+    Feedback {
+        up: bool,
+    },
+    Shutdown,
+}
+
+/// Where a staff call stands, as the shopper sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallPhase {
+    /// Saved; being sent.
+    Calling,
+    /// Saved, but the console cannot be reached; the link keeps trying.
+    Queued,
+    /// The console has it.
+    Delivered,
+    OnTheWay,
+    Resolved,
+    /// No call can be made (no console set up, or it refused the call).
+    Unavailable,
+}
+
+/// The kiosk's links to the store: the staff console and the sync agent,
+/// each present only when configured.
+#[derive(Default)]
+pub struct Links {
+    pub staff: Option<LinkConfig>,
+    pub sync: Option<(Syncer, Schedule, Duration)>,
+}
+
+/// What the staff panel shows.
+#[derive(Debug, Clone, Default)]
+pub struct StaffInfo {
+    pub snapshot: String,
+    pub staff_link: String,
+    pub model: String,
+    pub stats: Vec<(String, String, f32)>,
+}
+
+pub struct Worker {
+    tx: Sender<Request>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    pub fn spawn(data_dir: PathBuf, config: AssistantConfig, links: Links) -> Worker {
+        let (tx, rx) = channel();
+        let own = tx.clone();
+        let handle = std::thread::Builder::new()
+            .name("assistant".into())
+            .spawn(move || run(data_dir, config, links, own, rx))
+            .ok();
+        Worker { tx, handle }
+    }
+
+    pub fn send(&self, request: Request) {
+        let _ = self.tx.send(request);
+    }
+
+    pub fn shutdown(mut self) {
+        let _ = self.tx.send(Request::Shutdown);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn clock_for(timezone: &str) -> Clock {
+    let now = jiff::Timestamp::now();
+    match jiff::tz::TimeZone::get(timezone) {
+        Ok(tz) => Clock {
+            now,
+            local: now.to_zoned(tz).datetime(),
+        },
+        Err(_) => Clock::utc(now),
+    }
+}
+
+fn session_tag() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+fn run(
+    data_dir: PathBuf,
+    config: AssistantConfig,
+    links: Links,
+    own: Sender<Request>,
+    rx: Receiver<Request>,
+) {
+    let live = match LiveSnapshot::open(DataDir::new(&data_dir)) {
+        Ok(live) => Some(Arc::new(live)),
+        Err(e) => {
+            post(Event::Status(format!("No catalog: {e}")));
+            None
+        }
+    };
+    let local = LocalStore::open(&data_dir).ok();
+    let mut session = Session::default();
+    let mut tag = session_tag();
+    if let Some(live) = &live {
+        post_freshness(live, &config);
+    }
+    let agent = links.sync.and_then(|(syncer, schedule, poll)| {
+        kiosk_sync::agent::spawn(syncer, schedule, live.clone(), poll, on_sync_event).ok()
+    });
+    let link = links
+        .staff
+        .and_then(|cfg| match StaffLink::start(cfg, &data_dir) {
+            Ok(link) => Some(link),
+            Err(e) => {
+                post(Event::Status(format!("Staff console: {e}")));
+                None
+            }
+        });
+    if let Some(link) = &link {
+        let events = link.events();
+        let _ = std::thread::Builder::new()
+            .name("staff-events".into())
+            .spawn(move || {
+                for event in events {
+                    if own.send(Request::Call(event)).is_err() {
+                        break;
+                    }
+                }
+            });
+    }
+    // The call of the shopper in front of the kiosk, while it is open.
+    let mut open_call: Option<CallId> = None;
+    while let Ok(request) = rx.recv() {
+        match request {
+            Request::Shutdown => break,
+            Request::Reset => {
+                // The shopper left: a call still open is withdrawn.
+                if let (Some(link), Some(id)) = (&link, open_call.take()) {
+                    let _ = link.cancel(&id);
+                }
+                session.reset();
+                tag = session_tag();
+            }
+            Request::Ask { turn, text, lang } => {
+                let Some(live) = &live else {
+                    post(Event::TurnFailed {
+                        turn,
+                        message: "The catalog is not available. Please ask a member of staff."
+                            .into(),
+                    });
+                    continue;
+                };
+                // Pick up a snapshot a sync published since the last turn.
+                if let Ok(true) = live.refresh() {
+                    post(Event::Status("Switched to the newly synced catalog".into()));
+                }
+                let snapshot = live.get();
+                let assistant = Assistant::new(&*snapshot, &*snapshot, &config);
+                let clock = clock_for(&snapshot.store().timezone);
+                let input = TurnInput { text, lang };
+                let result = assistant.turn_streaming(&mut session, &input, clock, &mut |token| {
+                    post(Event::Token {
+                        turn,
+                        text: token.to_string(),
+                    });
+                });
+                match result {
+                    Ok(reply) => {
+                        if let Some(local) = &local {
+                            record(local, clock, &tag, &reply);
+                        }
+                        let cards = super::convert::cards(&reply, snapshot.lexicon());
+                        let handoff = reply.handoff.clone();
+                        let language = reply.language;
+                        post(Event::Reply {
+                            turn,
+                            reply: Box::new(reply),
+                            cards,
+                        });
+                        if let Some(handoff) = handoff {
+                            open_call = place_call(link.as_ref(), &handoff, language, open_call);
+                        }
+                        post_freshness(live, &config);
+                    }
+                    Err(e) => post(Event::TurnFailed {
+                        turn,
+                        message: format!("Sorry, something went wrong reading the catalog ({e})."),
+                    }),
+                }
+            }
+            Request::Pick { product_id, sku } => {
+                if let Some(live) = &live {
+                    let snapshot = live.get();
+                    let assistant = Assistant::new(&*snapshot, &*snapshot, &config);
+                    let _ = assistant.pick(
+                        &mut session,
+                        &product_id,
+                        Some(sku.as_str()).filter(|s| !s.is_empty()),
+                    );
+                }
+            }
+            Request::Detail { id, lang } => {
+                let card = live.as_ref().and_then(|l| {
+                    let snapshot = l.get();
+                    let record = snapshot.product(&id).ok().flatten()?;
+                    let view = kiosk_core::view::ProductView::new(
+                        &record,
+                        lang,
+                        snapshot.low_stock_threshold(),
+                    );
+                    Some(super::convert::card(
+                        &view,
+                        lang,
+                        snapshot.lexicon(),
+                        None,
+                        None,
+                        &[],
+                    ))
+                });
+                post(Event::Detail(Box::new(card)));
+            }
+            Request::StaffInfo => {
+                let info = staff_info(live.as_deref(), local.as_ref(), link.as_ref());
+                post(Event::StaffInfo(Box::new(info)));
+            }
+            Request::SyncNow => match &agent {
+                Some(agent) => agent.sync_now(),
+                None => post(Event::Sync {
+                    text: "Sync is not set up on this kiosk ([sync] in kiosk.toml).".into(),
+                    switched: false,
+                }),
+            },
+            Request::Call(event) => {
+                if open_call.as_ref() != Some(&event.call) {
+                    continue;
+                }
+                let phase = match &event.status {
+                    CallStatus::Queued { .. } => CallPhase::Queued,
+                    CallStatus::Delivered => CallPhase::Delivered,
+                    CallStatus::OnTheWay { .. } => CallPhase::OnTheWay,
+                    CallStatus::Resolved { .. } => CallPhase::Resolved,
+                    CallStatus::Cancelled | CallStatus::Failed { .. } => CallPhase::Unavailable,
+                };
+                if event.status.is_final() {
+                    open_call = None;
+                }
+                post(Event::Call {
+                    phase,
+                    message: event.message(),
+                });
+            }
+            Request::Freshness => {
+                if let Some(live) = &live {
+                    let _ = live.refresh();
+                    post_freshness(live, &config);
+                }
+            }
+            Request::Feedback { up } => {
+                if let Some(local) = &local {
+                    let _ = local.record_feedback(jiff::Timestamp::now(), &tag, up);
+                }
+            }
+        }
+    }
+    drop(agent);
+    if let Some(link) = link {
+        link.shutdown();
+    }
+}
+
+fn on_sync_event(event: AgentEvent) {
+    let (text, switched) = match event {
+        AgentEvent::Started(task) => (format!("Syncing from {}…", task.source.describe()), false),
+        AgentEvent::Finished {
+            outcome,
+            summary,
+            switched,
+            ..
+        } => {
+            let text = format!(
+                "Last sync ({}): {} — {summary}",
+                jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M"),
+                outcome.name()
+            );
+            (text, switched)
+        }
+        AgentEvent::NothingToSync => (
+            "Nothing to sync from: no sync server set up and no USB stick found.".into(),
+            false,
+        ),
+    };
+    post(Event::Sync { text, switched });
+}
+
+/// Sends the handoff to staff. Returns the call now open (a call still open
+/// is kept: staff already have the shopper).
+fn place_call(
+    link: Option<&StaffLink>,
+    handoff: &kiosk_core::assistant::Handoff,
+    lang: Lang,
+    open: Option<CallId>,
+) -> Option<CallId> {
+    if open.is_some() {
+        return open;
+    }
+    let Some(link) = link else {
+        post(Event::Call {
+            phase: CallPhase::Unavailable,
+            message: kiosk_staff::messages::failed(lang).to_string(),
+        });
+        return None;
+    };
+    match link.call(handoff) {
+        Ok(id) => {
+            post(Event::Call {
+                phase: CallPhase::Calling,
+                message: String::new(),
+            });
+            Some(id)
+        }
+        Err(e) => {
+            post(Event::Status(format!("Staff call not saved: {e}")));
+            post(Event::Call {
+                phase: CallPhase::Unavailable,
+                message: kiosk_staff::messages::failed(lang).to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// The turn's anonymous event, and a waitlist request the shopper
+/// consented to.
+fn record(local: &LocalStore, clock: Clock, tag: &str, reply: &kiosk_core::assistant::Reply) {
+    let _ = local.record_event(clock.now, tag, &reply.analytics);
+    for action in &reply.actions {
+        if let Action::JoinWaitlist {
+            status: ActionStatus::Done,
+            product_id,
+            sku,
+            title,
+            options,
+            contact: Some(contact),
+        } = action
+        {
+            let _ = local.add_waitlist(&WaitlistEntry {
+                at: clock.now,
+                product_id: product_id.clone(),
+                sku: sku.clone(),
+                title: title.clone(),
+                options: options.clone(),
+                contact: contact.clone(),
+                language: reply.language,
+            });
+        }
+    }
+}
+
+fn post_freshness(live: &LiveSnapshot, config: &AssistantConfig) {
+    let snapshot = live.get();
+    let info = snapshot.snapshot_info();
+    let age = info.age_hours(jiff::Timestamp::now());
+    let as_of = match jiff::tz::TimeZone::get(&snapshot.store().timezone) {
+        Ok(tz) => info
+            .stock_as_of
+            .to_zoned(tz)
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => info.stock_as_of.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+    };
+    post(Event::Freshness {
+        stale: age > config.stale_after_hours,
+        as_of,
+    });
+}
+
+fn staff_info(
+    live: Option<&LiveSnapshot>,
+    local: Option<&LocalStore>,
+    link: Option<&StaffLink>,
+) -> StaffInfo {
+    let mut info = StaffInfo::default();
+    match live {
+        Some(live) => {
+            let snapshot = live.get();
+            let s = snapshot.snapshot_info();
+            let age = s.age_hours(jiff::Timestamp::now());
+            info.snapshot = format!(
+                "Catalog: {} products, {} variants from {} — stock as of {} ({age:.1} h ago)",
+                s.n_products, s.n_variants, s.source, s.stock_as_of
+            );
+        }
+        None => info.snapshot = "Catalog: none (import or sync one)".into(),
+    }
+    if let Some(link) = link {
+        let queued = link.queued().unwrap_or(0);
+        info.staff_link = format!(
+            "Staff console: {}{}",
+            link.config().console_url,
+            if queued > 0 {
+                format!(" — {queued} call(s) waiting for the connection")
+            } else {
+                String::new()
+            }
+        );
+    } else {
+        info.staff_link = "Staff console: not set up ([staff] console_url)".into();
+    }
+    info.model = "Language model: not loaded (answers use templates)".into();
+    if let Some(local) = local {
+        info.stats = today_stats(local);
+    }
+    info
+}
+
+/// Today's figures from the local store, as (label, value, bar 0..1 or -1).
+fn today_stats(local: &LocalStore) -> Vec<(String, String, f32)> {
+    let Ok(f) = Analytics::today(local) else {
+        return Vec::new();
+    };
+    let pct = |rate: Option<f64>| rate.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0));
+    let bar = |rate: Option<f64>| rate.map_or(0.0, |r| r as f32);
+    let ms = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0} ms"));
+    let mut stats = vec![
+        ("Shoppers".to_string(), f.sessions.to_string(), -1.0),
+        ("Questions".to_string(), f.turns.to_string(), -1.0),
+        (
+            "Answered without staff".to_string(),
+            pct(f.containment_rate),
+            bar(f.containment_rate),
+        ),
+        (
+            "Handed to staff".to_string(),
+            pct(f.escalation_rate),
+            bar(f.escalation_rate),
+        ),
+        (
+            "Response time p50 / p95".to_string(),
+            format!("{} / {}", ms(f.latency.p50_ms), ms(f.latency.p95_ms)),
+            -1.0,
+        ),
+        (
+            "Thumbs up".to_string(),
+            format!(
+                "{} ({} up, {} down)",
+                pct(f.csat.rate),
+                f.csat.up,
+                f.csat.down
+            ),
+            bar(f.csat.rate),
+        ),
+    ];
+    let total: u64 = f.languages.iter().map(|c| c.count).sum();
+    for c in &f.languages {
+        let name = c
+            .item
+            .parse::<Lang>()
+            .map_or(c.item.clone(), |l| l.native_name().to_string());
+        let share = if total > 0 {
+            c.count as f32 / total as f32
+        } else {
+            0.0
+        };
+        stats.push((format!("Language: {name}"), c.count.to_string(), share));
+    }
+    for c in &f.escalation_reasons {
+        stats.push((
+            format!("Handed to staff: {}", c.item.replace('_', " ")),
+            c.count.to_string(),
+            -1.0,
+        ));
+    }
+    for c in f.top_searches.iter().take(5) {
+        stats.push((format!("Asked for: {}", c.item), c.count.to_string(), -1.0));
+    }
+    for d in f.lost_demand.iter().take(5) {
+        let options: Vec<&str> = [d.size.as_deref(), d.color.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        stats.push((
+            format!(
+                "Out of stock, asked for: {} {}",
+                d.product_id,
+                options.join(" ")
+            ),
+            d.count.to_string(),
+            -1.0,
+        ));
+    }
+    for c in f.unanswered.iter().take(5) {
+        stats.push((
+            format!("Not answered: {}", c.item),
+            c.count.to_string(),
+            -1.0,
+        ));
+    }
+    stats
+}

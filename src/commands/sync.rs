@@ -1,0 +1,664 @@
+//! `kiosk keygen`, `kiosk bundle create|verify`, `kiosk sync` and
+//! `kiosk serve-bundles`: nightly sync from the back office to the kiosk.
+//! The work is in `kiosk-sync`; this file turns flags and kiosk.toml's
+//! `[sync]` into its settings and prints what happened.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::Context;
+use kiosk_catalog::DataDir;
+use kiosk_catalog::import::Limits;
+use kiosk_sync::agent::{AgentEvent, Control, Schedule, SyncAgent};
+use kiosk_sync::http::HttpOptions;
+use kiosk_sync::keys::{self, TrustedKeys};
+use kiosk_sync::serve::BundleServer;
+use kiosk_sync::source::scan_mounts;
+use kiosk_sync::state::Outcome;
+use kiosk_sync::syncer::{PullReport, SyncReport, UploadSettings};
+use kiosk_sync::upload::Kind;
+use kiosk_sync::{Error as SyncError, Source, SyncSettings, Syncer};
+use serde_json::json;
+
+use super::ExitCode;
+use super::bench::peak_rss_mib;
+use crate::cli::DataDirArg;
+use crate::config::Config;
+use crate::output::{TerminalProgress, count};
+
+#[derive(Debug, clap::Args)]
+pub struct KeygenArgs {
+    /// Where to write the secret key; the public key goes to PATH.pub.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Replace existing key files.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BundleCommand {
+    /// Build and sign a bundle from an export folder.
+    Create(BundleCreateArgs),
+    /// Check a bundle's signature and every file's hash.
+    Verify(BundleVerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BundleCreateArgs {
+    /// A native catalog folder, or a folder holding one Shopify or
+    /// WooCommerce export (with optional store.toml and locations.csv).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The minisign secret key (`kiosk keygen`).
+    #[arg(long, value_name = "PATH")]
+    pub key: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The store the bundle is for (default: store.toml's id).
+    #[arg(long)]
+    pub store_id: Option<String>,
+    /// The bundle's version; each must be higher than the last (default:
+    /// the time as YYYYMMDDhhmmss).
+    #[arg(long)]
+    pub version: Option<u64>,
+    /// Kiosks refuse the bundle this many hours after it was made.
+    #[arg(long, default_value_t = 168, value_name = "HOURS")]
+    pub valid_hours: u32,
+    /// The exact expiry (RFC 3339); overrides --valid-hours.
+    #[arg(long, value_name = "TIME")]
+    pub expires: Option<jiff::Timestamp>,
+    /// When the stock was counted (default: store.toml, else the stock
+    /// file's modification time).
+    #[arg(long, value_name = "TIME")]
+    pub stock_as_of: Option<jiff::Timestamp>,
+    /// The export's format; detected when omitted.
+    #[arg(long, value_parser = clap::value_parser!(kiosk_catalog::Format))]
+    pub format: Option<kiosk_catalog::Format>,
+    /// The creation time to record (RFC 3339; default: now), e.g. when
+    /// re-signing an old export.
+    #[arg(long, value_name = "TIME")]
+    pub created: Option<jiff::Timestamp>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BundleVerifyArgs {
+    /// A public key to check against (base64 line or .pub file); default:
+    /// kiosk.toml's [sync] trusted_keys. Repeatable.
+    #[arg(long = "trust", value_name = "KEY")]
+    pub trust: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+    pub bundle: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
+    /// A bundle file, a folder or USB mount, or http://server/NAME.kbundle
+    /// (default: [sync] server_url, else a stick under [sync] usb_root).
+    #[arg(long, value_name = "SRC")]
+    pub from: Option<String>,
+    /// Also trust this public key (base64 line or .pub file). Repeatable.
+    #[arg(long = "trust", value_name = "KEY")]
+    pub trust: Vec<String>,
+    /// Make the previous snapshot live again (one step; again to undo).
+    #[arg(long, conflicts_with_all = ["from", "watch", "status"])]
+    pub rollback: bool,
+    /// Keep running: the nightly pull, sticks mounted under [sync] usb_root
+    /// (or --from FOLDER), and a sync for each line on stdin.
+    #[arg(long, conflicts_with = "status")]
+    pub watch: bool,
+    /// Show the live bundle, its freshness, the last sync and what waits
+    /// to be uploaded.
+    #[arg(long)]
+    pub status: bool,
+    /// Do not upload this time, even when [sync] enables it.
+    #[arg(long)]
+    pub no_upload: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeBundlesArgs {
+    /// The folder holding the bundles; uploads are stored in DIR/uploads/.
+    pub dir: PathBuf,
+    /// The address to listen on.
+    #[arg(long, default_value = "0.0.0.0:8080", value_name = "ADDR")]
+    pub listen: String,
+    /// Do not log each request.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The exit code for a sync error (README, "Exit codes").
+pub fn exit_code(err: &SyncError) -> ExitCode {
+    match err {
+        e if e.is_rejection() => ExitCode::Rejected,
+        e if e.is_busy() => ExitCode::Busy,
+        SyncError::NoBundle(_) => ExitCode::NotFound,
+        SyncError::Catalog(kiosk_catalog::Error::NoSnapshot(_)) => ExitCode::NoSnapshot,
+        _ => ExitCode::Failure,
+    }
+}
+
+/// One line of `kiosk doctor`.
+pub struct DoctorCheck {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// Sync's lines for `kiosk doctor`: the trusted keys, and the last sync
+/// with the live bundle's freshness.
+pub fn doctor_checks(config: &Config, data_dir: &std::path::Path) -> Vec<DoctorCheck> {
+    let mut checks = Vec::new();
+    let keys = trusted_keys(config, &[]);
+    checks.push(match &keys {
+        Ok(keys) if keys.is_empty() => DoctorCheck {
+            name: "sync keys",
+            ok: false,
+            detail: "no [sync] trusted_keys: every bundle will be refused".into(),
+        },
+        Ok(keys) => DoctorCheck {
+            name: "sync keys",
+            ok: true,
+            detail: format!("trusts {}", keys.ids().join(", ")),
+        },
+        Err(e) => DoctorCheck {
+            name: "sync keys",
+            ok: false,
+            detail: format!("{e:#}"),
+        },
+    });
+    let syncer = match settings(config, &[], true) {
+        Ok(settings) => Syncer::new(DataDir::new(data_dir), settings),
+        Err(_) => return checks,
+    };
+    checks.push(match syncer.status() {
+        Ok(status) => DoctorCheck {
+            name: "sync",
+            ok: !status.expired
+                && status
+                    .last_attempt
+                    .as_ref()
+                    .is_none_or(|a| a.outcome.is_success()),
+            detail: status.summary(),
+        },
+        Err(e) => DoctorCheck {
+            name: "sync",
+            ok: false,
+            detail: e.to_string(),
+        },
+    });
+    checks
+}
+
+pub fn keygen(args: KeygenArgs) -> anyhow::Result<ExitCode> {
+    let key = keys::generate(&args.out, args.force)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&key)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!(
+        "secret key  {} (keep it on the back office machine only)",
+        key.secret_path.display()
+    );
+    println!("public key  {}", key.public_path.display());
+    println!("key id      {}", key.key_id);
+    println!("trust it on each kiosk, in kiosk.toml:");
+    println!("  [sync]");
+    println!("  trusted_keys = [\"{}\"]", key.public_key);
+    Ok(ExitCode::Ok)
+}
+
+pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BundleCommand::Create(args) => {
+            let options = kiosk_sync::bundle::CreateOptions {
+                from: args.from.clone(),
+                key: args.key,
+                out: args.out,
+                store_id: args.store_id,
+                version: args.version,
+                valid_for: jiff::SignedDuration::from_hours(i64::from(args.valid_hours)),
+                expires: args.expires,
+                stock_as_of: args.stock_as_of,
+                format: args.format,
+                now: args.created.unwrap_or_else(jiff::Timestamp::now),
+            };
+            let mut progress = TerminalProgress::new();
+            let result = kiosk_sync::bundle::create(&options, &mut progress);
+            progress.finish();
+            let created = result.with_context(|| format!("bundling {}", args.from.display()))?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&created)?);
+                return Ok(ExitCode::Ok);
+            }
+            let m = &created.manifest;
+            println!(
+                "bundle {} written: store {} version {}, {} files, {} bytes, signed with key {} in {:.1} s",
+                created.path.display(),
+                m.store_id,
+                m.version,
+                m.files.len(),
+                count(created.bytes),
+                created.key_id,
+                created.elapsed_ms as f64 / 1000.0
+            );
+            println!(
+                "stock as of {}; expires {}; format {}",
+                m.stock_as_of, m.expires, m.catalog_format
+            );
+            if !created.skipped.is_empty() {
+                println!("not bundled: {}", created.skipped.join(", "));
+            }
+            Ok(ExitCode::Ok)
+        }
+        BundleCommand::Verify(args) => {
+            let trusted = trusted_keys(config, &args.trust)?;
+            let mut progress = TerminalProgress::new();
+            let result = kiosk_sync::bundle::verify_file(&args.bundle, &trusted, &mut progress);
+            progress.finish();
+            let verified = result.with_context(|| format!("checking {}", args.bundle.display()))?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&verified)?);
+            } else {
+                let m = &verified.manifest;
+                println!(
+                    "ok: signed by {}, store {} version {}, {} files match the manifest; expires {}",
+                    verified.key_id,
+                    m.store_id,
+                    m.version,
+                    m.files.len(),
+                    m.expires
+                );
+            }
+            Ok(ExitCode::Ok)
+        }
+    }
+}
+
+fn trusted_keys(config: &Config, extra: &[String]) -> anyhow::Result<TrustedKeys> {
+    let entries = config
+        .sync
+        .trusted_keys
+        .iter()
+        .map(|k| (k.as_str(), "kiosk.toml [sync] trusted_keys"))
+        .chain(extra.iter().map(|k| (k.as_str(), "--trust")));
+    Ok(TrustedKeys::parse(entries)?)
+}
+
+fn seconds(value: f64, key: &str) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .with_context(|| format!("[sync] {key} = {value}: expected a number of seconds"))
+}
+
+fn settings(config: &Config, trust: &[String], no_upload: bool) -> anyhow::Result<SyncSettings> {
+    let sync = &config.sync;
+    let mut kinds = Vec::new();
+    if sync.upload_analytics {
+        kinds.extend([Kind::Analytics, Kind::Feedback]);
+    }
+    if sync.upload_waitlist {
+        kinds.push(Kind::Waitlist);
+    }
+    Ok(SyncSettings {
+        trusted_keys: trusted_keys(config, trust)?,
+        expected_store: sync.store_id.clone(),
+        http: HttpOptions {
+            connect_timeout: seconds(sync.connect_timeout_seconds, "connect_timeout_seconds")?,
+            read_timeout: seconds(sync.read_timeout_seconds, "read_timeout_seconds")?,
+            attempts: sync.attempts.max(1),
+            backoff: seconds(sync.retry_backoff_seconds, "retry_backoff_seconds")?,
+            max_backoff: Duration::from_secs(60),
+        },
+        limits: Limits {
+            max_file_bytes: config.import.max_input_mib.saturating_mul(1 << 20),
+            ..Limits::default()
+        },
+        upload: (!no_upload && !kinds.is_empty()).then(|| UploadSettings {
+            kinds,
+            url: sync.upload_url.clone(),
+            // Uploads name the kiosk as staff calls do ([kiosk]).
+            kiosk_id: Some(
+                config
+                    .kiosk
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| config.kiosk.name.to_lowercase().replace(' ', "-")),
+            ),
+            batch_rows: 5_000,
+        }),
+    })
+}
+
+pub fn run(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let data_dir = DataDir::new(config.data_dir(args.data_dir.data_dir.as_ref()));
+    let syncer = Syncer::new(data_dir, settings(config, &args.trust, args.no_upload)?);
+    if args.status {
+        return status(&syncer, args.json);
+    }
+    if args.rollback {
+        return rollback(&syncer, args.json);
+    }
+    if args.watch {
+        return watch(config, &syncer, args.from.as_deref());
+    }
+    let source = match &args.from {
+        Some(from) => Source::parse(from),
+        None => default_source(config)?,
+    };
+    let mut progress = TerminalProgress::new();
+    let report = syncer.sync(&source, &mut progress);
+    progress.finish();
+    let report = report?;
+    let code = match &report.pull {
+        Ok(_) => ExitCode::Ok,
+        Err(e) => exit_code(e),
+    };
+    let upload_failed = matches!(report.upload, Some(Err(_)));
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
+        return Ok(if code == ExitCode::Ok && upload_failed {
+            ExitCode::Failure
+        } else {
+            code
+        });
+    }
+    print_upload(&report);
+    match report.pull {
+        Ok(pull) => {
+            print_pull(&pull);
+            Ok(if upload_failed {
+                ExitCode::Failure
+            } else {
+                ExitCode::Ok
+            })
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!(
+            "syncing from {} (the live snapshot is unchanged)",
+            source.describe()
+        ))),
+    }
+}
+
+/// Without --from: the store server, else the first stick with a bundle.
+fn default_source(config: &Config) -> anyhow::Result<Source> {
+    if let Some(url) = &config.sync.server_url {
+        return Ok(Source::Http(url.clone()));
+    }
+    if let Some(root) = &config.sync.usb_root
+        && let Some(mounted) = scan_mounts(root).into_iter().next()
+    {
+        return Ok(Source::Folder(mounted.folder));
+    }
+    Err(SyncError::NoBundle(
+        "nothing to sync from: pass --from (a bundle, a folder or an http:// URL), or set [sync] server_url or usb_root in kiosk.toml".into(),
+    )
+    .into())
+}
+
+fn print_pull(pull: &PullReport) {
+    match (&pull.outcome, &pull.bundle, &pull.import) {
+        (Outcome::Applied, Some(b), Some(import)) => {
+            println!(
+                "applied bundle {} v{} from {}: {} products, {} variants, stock as of {}",
+                b.store_id,
+                b.version,
+                pull.source,
+                count(import.n_products),
+                count(import.n_variants),
+                b.stock_as_of
+            );
+            println!(
+                "snapshot {} is live (copy and verify {:.1} s, import {:.1} s, {} bytes); `kiosk sync --rollback` returns to the previous one",
+                import.snapshot_id,
+                pull.copy_ms as f64 / 1000.0,
+                pull.import_ms as f64 / 1000.0,
+                count(pull.bytes)
+            );
+        }
+        (Outcome::UpToDate, Some(b), _) => println!(
+            "up to date: {} holds version {}, which this kiosk already has",
+            pull.source, b.version
+        ),
+        (Outcome::NotModified, _, _) => {
+            println!(
+                "up to date: {} has not changed since the last sync",
+                pull.source
+            )
+        }
+        (outcome, _, _) => println!("{}: {}", outcome.name(), pull.source),
+    }
+}
+
+fn print_upload(report: &SyncReport) {
+    match &report.upload {
+        None => {}
+        Some(Ok(u)) if u.n_rows == 0 => println!("upload: nothing new for {}", u.destination),
+        Some(Ok(u)) => println!(
+            "upload: {} rows in {} batches to {}",
+            count(u.n_rows),
+            u.batches.len(),
+            u.destination
+        ),
+        Some(Err(e)) => eprintln!("kiosk: warning: {e}; the rows stay queued for the next sync"),
+    }
+}
+
+fn report_json(report: &SyncReport) -> serde_json::Value {
+    let error = |e: &SyncError| json!({"error": e.to_string(), "rejected": e.is_rejection()});
+    json!({
+        "outcome": report.outcome(),
+        "pull": match &report.pull {
+            Ok(pull) => serde_json::to_value(pull).unwrap_or_default(),
+            Err(e) => error(e),
+        },
+        "upload": match &report.upload {
+            None => serde_json::Value::Null,
+            Some(Ok(u)) => serde_json::to_value(u).unwrap_or_default(),
+            Some(Err(e)) => error(e),
+        },
+        "peak_rss_mib": (peak_rss_mib() * 10.0).round() / 10.0,
+    })
+}
+
+fn status(syncer: &Syncer, as_json: bool) -> anyhow::Result<ExitCode> {
+    let status = syncer.status()?;
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!("{}", status.summary());
+    if let Some(b) = &status.current {
+        println!(
+            "live bundle  {} v{} from {}, created {}, stock as of {}, expires {}{}",
+            b.store_id,
+            b.version,
+            b.source,
+            b.created,
+            b.stock_as_of,
+            b.expires,
+            if status.expired { " (EXPIRED)" } else { "" }
+        );
+    }
+    if let Some(b) = &status.previous {
+        println!(
+            "previous     {} v{} (kiosk sync --rollback)",
+            b.store_id, b.version
+        );
+    }
+    if let Some(v) = status.highest_version {
+        println!("accepts      versions above {v}");
+    }
+    if let Some(a) = &status.last_attempt {
+        println!("last attempt {} {}: {}", a.at, a.outcome.name(), a.message);
+    }
+    if let Some(a) = &status.last_success {
+        println!("last success {} from {}", a.at, a.source);
+    }
+    for (kind, n) in &status.pending_uploads {
+        println!("to upload    {} {}", count(*n), kind.name());
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn rollback(syncer: &Syncer, as_json: bool) -> anyhow::Result<ExitCode> {
+    let report = syncer.rollback().context("rolling back")?;
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::Ok);
+    }
+    match &report.current {
+        Some(b) => println!(
+            "rolled back: bundle {} v{} is live again ({})",
+            b.store_id,
+            b.version,
+            report.snapshot_path.display()
+        ),
+        None => println!(
+            "rolled back: {} is live again",
+            report.snapshot_path.display()
+        ),
+    }
+    if let Some(v) = report.highest_version {
+        println!(
+            "bundles up to version {v} will not be applied again; run --rollback again to undo"
+        );
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// The schedule from `[sync]`, with `--from` standing in for the server
+/// (an `http://` URL) or the stick root (a folder).
+fn schedule(config: &Config, from: Option<&str>) -> anyhow::Result<Schedule> {
+    let sync = &config.sync;
+    let (mut server, mut usb_root) = (sync.server_url.clone(), sync.usb_root.clone());
+    match from.map(Source::parse) {
+        Some(Source::Http(url)) => server = Some(url),
+        Some(Source::Folder(dir)) => usb_root = Some(dir),
+        Some(Source::File(path)) => {
+            anyhow::bail!(
+                "--watch --from {}: expected an http:// URL or a folder to watch for sticks",
+                path.display()
+            )
+        }
+        None => {}
+    }
+    let nightly_at = match sync.nightly_at.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(text.parse::<jiff::civil::Time>().with_context(|| {
+            format!("[sync] nightly_at = {text:?}: expected a local time like \"03:00\"")
+        })?),
+        None => None,
+    };
+    Ok(Schedule {
+        nightly_at,
+        jitter: jiff::SignedDuration::from_mins(i64::from(sync.jitter_minutes)),
+        retry_after: jiff::SignedDuration::from_mins(i64::from(sync.retry_minutes.max(1))),
+        time_zone: jiff::tz::TimeZone::system(),
+        server,
+        usb_root,
+    })
+}
+
+/// What the app's background agent runs with: the syncer, the schedule and
+/// how often it looks for a stick, all from `[sync]`.
+pub fn agent_parts(
+    config: &Config,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<(Syncer, Schedule, Duration)> {
+    let syncer = Syncer::new(DataDir::new(data_dir), settings(config, &[], false)?);
+    let poll = Duration::from_secs(config.sync.poll_seconds.max(1));
+    Ok((syncer, schedule(config, None)?, poll))
+}
+
+/// `kiosk sync --watch`: the agent in the foreground. A line on stdin asks
+/// for a sync now.
+fn watch(config: &Config, syncer: &Syncer, from: Option<&str>) -> anyhow::Result<ExitCode> {
+    let sync = &config.sync;
+    let schedule = schedule(config, from)?;
+    let mut agent = SyncAgent::new(schedule.clone(), jiff::Timestamp::now(), rand::random());
+    println!(
+        "watching {}: nightly pull {}, sticks under {}; a line on stdin syncs now, Ctrl-C stops",
+        syncer.data_dir().root().display(),
+        match (&schedule.server, agent.next_nightly()) {
+            (Some(url), Some(at)) => format!("from {url} next at {at}"),
+            (Some(url), None) => format!("from {url} off (no [sync] nightly_at)"),
+            (None, _) => "off (no [sync] server_url)".into(),
+        },
+        schedule
+            .usb_root
+            .as_ref()
+            .map_or("nowhere (no [sync] usb_root)".into(), |r: &PathBuf| r
+                .display()
+                .to_string()),
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdin_tx = tx.clone();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
+            line.clear();
+            if stdin_tx.send(Control::SyncNow).is_err() {
+                break;
+            }
+        }
+    });
+    let poll = Duration::from_secs(sync.poll_seconds.max(1));
+    let stamp = || {
+        jiff::Timestamp::now()
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    kiosk_sync::agent::run(
+        syncer,
+        &mut agent,
+        None,
+        &rx,
+        poll,
+        &mut |event| match event {
+            AgentEvent::Started(task) => println!(
+                "{} sync started ({:?}) from {}",
+                stamp(),
+                task.reason,
+                task.source.describe()
+            ),
+            AgentEvent::Finished {
+                outcome, summary, ..
+            } => println!("{} sync {}: {summary}", stamp(), outcome.name()),
+            AgentEvent::NothingToSync => println!(
+                "{} nothing to sync from: no [sync] server_url and no stick",
+                stamp()
+            ),
+        },
+    );
+    drop(tx);
+    Ok(ExitCode::Ok)
+}
+
+pub fn serve(args: ServeBundlesArgs) -> anyhow::Result<ExitCode> {
+    let server = BundleServer::bind(&args.dir, &args.listen)?;
+    // The first line says where: scripts and tests read the port from it.
+    println!(
+        "serving {} on http://{}/ (uploads go to {}); Ctrl-C stops",
+        args.dir.display(),
+        server.addr(),
+        args.dir.join(kiosk_sync::serve::UPLOADS).display()
+    );
+    let quiet = args.quiet;
+    let stop = AtomicBool::new(false);
+    server.run(4, &stop, &|line| {
+        if !quiet {
+            eprintln!("{line}");
+        }
+    });
+    Ok(ExitCode::Ok)
+}

@@ -1,0 +1,293 @@
+//! Issue 7: LAN pulls from `kiosk serve-bundles` (conditional, so an
+//! unchanged bundle is not downloaded again), servers that hang, drop the
+//! connection or serve garbage (each a clear failure, the snapshot stays
+//! live), and uploads retried after a failure without duplicates.
+
+mod sync_support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sync_support::{World, stderr, stdout};
+
+/// A child process killed when dropped, so a failing test leaves no
+/// server behind.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// `kiosk serve-bundles DIR` on a free loopback port; returns the child
+/// and its base URL (read from its first line).
+fn serve(world: &World, dir: &str) -> (Killed, String) {
+    std::fs::create_dir_all(world.path(dir)).expect("mkdir");
+    let mut child = world
+        .command(&["serve-bundles", dir, "--listen", "127.0.0.1:0", "--quiet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve-bundles");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the address")
+        .to_string();
+    (Killed(child), url)
+}
+
+/// A loopback server handing up to `n` connections to `serve`.
+fn raw_server(n: usize, serve: impl Fn(usize, TcpStream) + Send + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for (i, stream) in listener.incoming().take(n).enumerate() {
+            if let Ok(stream) = stream {
+                serve(i, stream);
+            }
+        }
+    });
+    format!("http://{addr}/store.kbundle")
+}
+
+fn read_head(stream: &mut TcpStream) -> String {
+    let mut buf = vec![0u8; 8192];
+    let n = stream.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[test]
+fn a_pull_from_serve_bundles_is_applied_then_not_downloaded_again() {
+    let world = World::new(30, 40);
+    let (_server, url) = serve(&world, "served");
+    world.bundle("a", 1, "served/store.kbundle", &[]);
+    let bundle_url = format!("{url}store.kbundle");
+    let out = world.sync(&bundle_url);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(world.live().map(|l| l.1), Some(30));
+    let out = world.sync(&bundle_url);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("has not changed"), "{}", stdout(&out));
+    std::thread::sleep(Duration::from_millis(20));
+    world.bundle("b", 2, "served/store.kbundle", &[]);
+    let out = world.kiosk(&["sync", "--from", &bundle_url, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["outcome"], "applied");
+    assert_eq!(world.live().map(|l| l.1), Some(40));
+}
+
+#[test]
+fn servers_that_hang_drop_or_serve_garbage_leave_the_snapshot_live() {
+    let world = World::new(30, 300);
+    world.bundle("a", 1, "v1.kbundle", &[]);
+    assert!(world.sync("v1.kbundle").status.success());
+    let before = world.live().expect("live");
+    let bundle = std::fs::read(world.bundle("b", 2, "v2.kbundle", &[])).expect("read");
+
+    // Hangs after the request (twice: the first try and the retry).
+    let hang = raw_server(2, |_, mut s| {
+        read_head(&mut s);
+        std::thread::sleep(Duration::from_secs(3));
+    });
+    // Sends half the bundle, then drops the connection.
+    let half = bundle.clone();
+    let drop = raw_server(2, move |_, mut s| {
+        read_head(&mut s);
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+            half.len()
+        );
+        let _ = s.write_all(&half[..half.len() / 2]);
+    });
+    // Answers with bytes that are not HTTP.
+    let garbage = raw_server(2, |_, mut s| {
+        read_head(&mut s);
+        let _ = s.write_all(b"\x16\x03\x01 this is not http at all\r\n\r\n");
+    });
+    // Valid HTTP, but the body is not a bundle.
+    let not_bundle = raw_server(1, |_, mut s| {
+        read_head(&mut s);
+        let body = "<html>captive portal</html>".repeat(100);
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    for (url, code, expected) in [
+        (&hang, 1, "timed out"),
+        (&drop, 1, "reading http://"),
+        (&garbage, 1, "reading http://"),
+        (&not_bundle, 3, "not a kiosk bundle"),
+    ] {
+        let out = world.sync(url);
+        assert_eq!(out.status.code(), Some(code), "{url}: {}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{url}: {}", stderr(&out));
+        assert!(stderr(&out).contains("the live snapshot is unchanged"));
+        assert_eq!(world.live().expect("live"), before, "{url}");
+    }
+}
+
+/// Stores uploads by id (a repeat is not stored again) and loses the
+/// confirmation of the first one (answers 500 after storing it).
+fn flaky_upload_server(stored: Arc<Mutex<Vec<(String, String)>>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for (i, stream) in listener.incoming().take(20).enumerate() {
+            let Ok(mut s) = stream else { continue };
+            let mut got = Vec::new();
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = s.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&got).into_owned();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length: usize = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().to_string())
+                        })
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    if got.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let text = String::from_utf8_lossy(&got).into_owned();
+            let id = text
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.strip_prefix("/uploads/"))
+                .unwrap_or("")
+                .to_string();
+            let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+            {
+                let mut stored = stored.lock().expect("lock");
+                if !stored.iter().any(|(s, _)| *s == id) {
+                    stored.push((id, body));
+                }
+            }
+            let status = if i == 0 { "500 Lost" } else { "201 Created" };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+            );
+        }
+    });
+    format!("http://{addr}/uploads/")
+}
+
+#[test]
+fn an_upload_retried_after_a_failure_is_not_duplicated() {
+    let world = World::new(30, 40);
+    let (_server, url) = serve(&world, "served");
+    world.bundle("a", 1, "served/store.kbundle", &[]);
+    let bundle_url = format!("{url}store.kbundle");
+    assert!(world.sync(&bundle_url).status.success());
+    let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
+    for i in 0..7 {
+        local
+            .add_waitlist(&kiosk_catalog::local::WaitlistEntry {
+                at: jiff::Timestamp::now(),
+                product_id: format!("a{i}"),
+                sku: format!("a{i}-9-Black"),
+                title: format!("Trail Runner {i} Shoe"),
+                options: "9 / Black".into(),
+                contact: format!("shopper{i}@example.com"),
+                language: kiosk_core::Lang::En,
+            })
+            .expect("waitlist");
+    }
+    drop(local);
+
+    // The upload endpoint loses its first confirmation, and only one try
+    // per sync is allowed: the first sync's upload fails.
+    let stored = Arc::new(Mutex::new(Vec::new()));
+    let upload_url = flaky_upload_server(stored.clone());
+    world.config(&format!(
+        "upload_waitlist = true\nupload_url = \"{upload_url}\"\nattempts = 1"
+    ));
+    let out = world.sync(&bundle_url);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("stay queued"), "{}", stderr(&out));
+    let out = world.kiosk(&["sync", "--status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        status["pending_uploads"]
+            .as_array()
+            .expect("pending")
+            .iter()
+            .any(|p| p[0] == "waitlist" && p[1] == 7),
+        "{status}"
+    );
+
+    // The next sync sends the same batch again; the server keeps one copy.
+    let out = world.sync(&bundle_url);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("upload: 7 rows"), "{}", stdout(&out));
+    let out = world.sync(&bundle_url);
+    assert!(
+        stdout(&out).contains("upload: nothing new"),
+        "{}",
+        stdout(&out)
+    );
+    {
+        let stored = stored.lock().expect("lock");
+        assert_eq!(stored.len(), 1, "one batch, stored once");
+        let doc: serde_json::Value = serde_json::from_str(&stored[0].1).expect("json");
+        assert_eq!(doc["rows"].as_array().map(Vec::len), Some(7));
+        assert_eq!(doc["kind"], "waitlist");
+    }
+
+    // To serve-bundles' own endpoint (the default upload URL), new rows go
+    // once as well.
+    world.config("upload_waitlist = true");
+    let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
+    local
+        .add_waitlist(&kiosk_catalog::local::WaitlistEntry {
+            at: jiff::Timestamp::now(),
+            product_id: "a1".into(),
+            sku: "a1-8-Blue".into(),
+            title: "Trail Runner 1 Shoe".into(),
+            options: "8 / Blue".into(),
+            contact: "late@example.com".into(),
+            language: kiosk_core::Lang::Nl,
+        })
+        .expect("waitlist");
+    drop(local);
+    assert!(world.sync(&bundle_url).status.success());
+    assert!(world.sync(&bundle_url).status.success());
+    let uploads: Vec<_> = std::fs::read_dir(world.path("served/uploads"))
+        .expect("uploads")
+        .flatten()
+        .collect();
+    assert_eq!(uploads.len(), 1);
+    let not_served = world.sync(&format!(
+        "{url}uploads/{}",
+        uploads[0].file_name().to_string_lossy()
+    ));
+    assert_eq!(
+        not_served.status.code(),
+        Some(1),
+        "uploads are never served back"
+    );
+}
