@@ -192,6 +192,11 @@ pub struct AskArgs {
     /// Do not record the turn in the local analytics store.
     #[arg(long)]
     pub no_record: bool,
+    /// Let the configured language model ([llm] in kiosk.toml) help
+    /// understand and phrase, as the app does (loading it takes seconds);
+    /// without it the answers come from rules and templates only.
+    #[arg(long)]
+    pub model: bool,
     /// What the shopper said.
     pub text: String,
 }
@@ -207,8 +212,14 @@ pub struct ChatArgs {
     /// {"reset": true}) and write one JSON reply per line.
     #[arg(long)]
     pub json: bool,
+    /// Do not record the turns in the local analytics store.
     #[arg(long)]
     pub no_record: bool,
+    /// Let the configured language model ([llm] in kiosk.toml) help
+    /// understand and phrase, as the app does (loading it takes seconds);
+    /// without it the answers come from rules and templates only.
+    #[arg(long)]
+    pub model: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -143,8 +143,10 @@ pub struct AssistantSection {
     /// facts; a failed check shows the template answer).
     pub phrase_with_model: bool,
     /// The languages the model phrases in ("en", "nl", "id", "zh"); answers
-    /// in the others keep the templates.
-    pub phrase_languages: Vec<kiosk_core::Lang>,
+    /// in the others keep the templates. Unset: the languages the
+    /// configured model was measured to phrase acceptably in
+    /// (`kiosk bench assistant --with-model`; see README).
+    pub phrase_languages: Option<Vec<kiosk_core::Lang>>,
     /// Let the language model choose a meaning when the rules are unsure.
     pub understand_with_model: bool,
 }
@@ -155,7 +157,7 @@ impl Default for AssistantSection {
             low_confidence: 0.4,
             max_products: 5,
             phrase_with_model: true,
-            phrase_languages: kiosk_core::Lang::ALL.to_vec(),
+            phrase_languages: None,
             understand_with_model: true,
         }
     }
@@ -258,7 +260,11 @@ impl Config {
             low_confidence: self.assistant.low_confidence,
             max_products: self.assistant.max_products,
             phrase_with_model: self.assistant.phrase_with_model,
-            phrase_languages: self.assistant.phrase_languages.clone(),
+            phrase_languages: self
+                .assistant
+                .phrase_languages
+                .clone()
+                .unwrap_or_else(|| default_phrase_languages(self.llm.model)),
             understand_with_model: self.assistant.understand_with_model,
         }
     }
@@ -441,5 +447,17 @@ impl StaffSection {
                 *path = dir.join(&*path);
             }
         }
+    }
+}
+
+/// Where each model's phrasing passed the grounding checks often enough to
+/// be worth its time, measured with `kiosk bench assistant --with-model`
+/// (README, "The language model"). The Gemma 3 270M file shipped on PyPI
+/// writes like a base model (no chat template; answers in the wrong
+/// language, trailing fragments), so it only helps understand.
+fn default_phrase_languages(model: kiosk_llm::ModelKind) -> Vec<kiosk_core::Lang> {
+    match model {
+        kiosk_llm::ModelKind::Gemma => Vec::new(),
+        kiosk_llm::ModelKind::Smollm2 => vec![kiosk_core::Lang::En],
     }
 }

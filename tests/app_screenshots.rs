@@ -49,7 +49,8 @@ fn every_screen_renders_in_every_language() {
     let mut problems = Vec::new();
     for lang in Lang::ALL {
         for screen in SCREENS {
-            screenshots::show(&app, screen, lang, &snapshot, &config).expect("set up the screen");
+            screenshots::show(&app, screen, lang, &snapshot, &config, &[])
+                .expect("set up the screen");
             let image = screenshots::render(&window, W, H);
             let path = out.join(format!("{screen}-{}.png", lang.code()));
             screenshots::write_png(&image, &path).expect("write png");

@@ -2,6 +2,7 @@
 //! turns every [`Event`] into model updates and requests.
 
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kiosk_core::Lang;
@@ -11,6 +12,7 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use super::AppOptions;
 use super::convert::CardData;
 use super::events::{Event, post};
+use super::model::ModelSlot;
 use super::pin::{PinCheck, PinGuard};
 use super::speak::Speaker;
 use super::speech::{MicNote, MicPhase, SpeechRequest, SpeechWorker};
@@ -34,6 +36,7 @@ pub struct Controller {
     lang: Lang,
     worker: Option<Worker>,
     speech: Option<SpeechWorker>,
+    model: Arc<ModelSlot>,
     /// The shopper picked a language (rather than the kiosk guessing it).
     lang_chosen: bool,
     turn: u64,
@@ -46,6 +49,8 @@ pub struct Controller {
     countdown: Duration,
     /// The sync agent's last report, for the staff panel.
     last_sync: String,
+    /// This kiosk's name and place, as staff see them with a call.
+    kiosk: (String, String),
     _ticker: slint::Timer,
 }
 
@@ -125,11 +130,9 @@ impl Controller {
             post(Event::Tick)
         });
 
-        let worker = Worker::spawn(
-            options.data_dir.clone(),
-            config.assistant(),
-            links(config, options, window),
-        );
+        let model = ModelSlot::load_in_background(config);
+        let links = links(config, options, window, model.clone());
+        let worker = Worker::spawn(options.data_dir.clone(), config.assistant(), links);
         let mut controller = Controller {
             window: window.clone_strong(),
             messages,
@@ -138,6 +141,7 @@ impl Controller {
             lang: Lang::En,
             worker: Some(worker),
             speech,
+            model,
             lang_chosen: false,
             turn: 0,
             streaming: None,
@@ -148,9 +152,18 @@ impl Controller {
             idle: Duration::from_secs(config.app.idle_seconds),
             countdown: Duration::from_secs(config.app.countdown_seconds),
             last_sync: "Last sync: none since the kiosk started".into(),
+            kiosk: (config.kiosk.name.clone(), config.kiosk.location.clone()),
             _ticker: ticker,
         };
         controller.set_language(Lang::En);
+        let app = window.global::<ui::AppState>();
+        let problems = app.get_status_text();
+        let model = controller.model.status();
+        controller.status(&if problems.is_empty() {
+            model
+        } else {
+            format!("{problems}; {model}")
+        });
         Ok(controller)
     }
 
@@ -382,6 +395,9 @@ impl Controller {
         self.touch();
         self.set_page(ui::Page::Conversation);
         self.speaker.stop();
+        // A model still writing the last answer stops; the worker falls
+        // back to that turn's template and moves on to this one.
+        self.model.cancel();
         self.turn += 1;
         self.messages.push(ui::Message {
             from_shopper: true,
@@ -471,7 +487,11 @@ impl Controller {
         if let Some(handoff) = &reply.handoff {
             // The worker sends the call; its states follow as events.
             let call = self.window.global::<ui::StaffCallAdapter>();
-            call.set_summary(s(&handoff.wants));
+            call.set_summary(s(super::convert::handoff_summary(
+                handoff,
+                &self.kiosk.0,
+                &self.kiosk.1,
+            )));
             if matches!(
                 call.get_state(),
                 ui::CallState::None | ui::CallState::Resolved | ui::CallState::Unavailable
@@ -547,9 +567,7 @@ impl Controller {
             PinCheck::LockedOut { seconds } => {
                 panel.set_locked_out(true);
                 panel.set_message(s(format!("Too many wrong tries: locked for {seconds} s.")));
-                slint::Timer::single_shot(Duration::from_secs(seconds), || {
-                    post(Event::LockStaff)
-                });
+                slint::Timer::single_shot(Duration::from_secs(seconds), || post(Event::LockStaff));
             }
             PinCheck::NotSet => {
                 panel.set_message(s(
@@ -615,6 +633,7 @@ impl Controller {
         self.show_pickup();
         self.streaming = None;
         self.turn += 1;
+        self.model.cancel();
         self.send(Request::Reset);
         if let Some(speech) = &self.speech {
             speech.send(SpeechRequest::Cancel);
@@ -742,7 +761,7 @@ fn quick_picks(lang: Lang) -> Vec<ui::QuickReply> {
 /// The staff console and sync agent the worker runs, from the config. A
 /// link that is set up but broken (a missing key file, say) is reported in
 /// the status line; the kiosk runs on without it.
-fn links(config: &Config, options: &AppOptions, window: &ui::App) -> Links {
+fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<ModelSlot>) -> Links {
     let mut problems = Vec::new();
     let staff = if config.staff.console_url.is_some() {
         match crate::commands::staff::link_config(config, None, None) {
@@ -767,5 +786,5 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App) -> Links {
             .global::<ui::AppState>()
             .set_status_text(s(problems.join("; ")));
     }
-    Links { staff, sync }
+    Links { staff, sync, model }
 }

@@ -170,3 +170,27 @@ fn label(v: &VariantView, lang: Lang, lexicon: &Lexicon) -> String {
         parts.join(" · ")
     }
 }
+
+/// The handoff as staff receive it (their console shows the same fields),
+/// for the shopper's handoff screen.
+pub fn handoff_summary(h: &kiosk_core::assistant::Handoff, kiosk: &str, location: &str) -> String {
+    let mut lines = vec![
+        format!("{} · {kiosk}, {location}", h.language.native_name()),
+        h.wants.clone(),
+    ];
+    for p in &h.products {
+        let options: Vec<&str> = [p.size.as_deref(), p.color.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if options.is_empty() {
+            lines.push(format!("• {}", p.title));
+        } else {
+            lines.push(format!("• {} ({})", p.title, options.join(", ")));
+        }
+    }
+    if !h.checked.is_empty() {
+        lines.push(format!("Checked: {}", h.checked.join("; ")));
+    }
+    lines.join("\n")
+}

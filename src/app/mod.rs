@@ -9,6 +9,7 @@
 mod controller;
 mod convert;
 pub mod events;
+mod model;
 mod pin;
 pub mod screenshots;
 mod speak;
@@ -38,10 +39,19 @@ pub struct AppOptions {
 
 /// Opens the window and runs until it is closed (or staff exit kiosk mode).
 pub fn run(config: &Config, options: AppOptions) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let window = ui::App::new()?;
     window.set_kiosk_mode(options.fullscreen);
     let controller = Controller::start(&window, config, &options)?;
     events::install(controller);
+    // The first turn of the event loop: the window is up and takes taps
+    // (models may still be loading; the status line says so).
+    slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+        eprintln!(
+            "kiosk: window up and interactive after {} ms",
+            started.elapsed().as_millis()
+        );
+    });
     window.run()?;
     events::shutdown();
     Ok(())

@@ -104,6 +104,7 @@ pub fn show(
     lang: Lang,
     snapshot: &Snapshot,
     config: &Config,
+    stats: &[(String, String, f32)],
 ) -> anyhow::Result<()> {
     let code = if lang == Lang::En { "" } else { lang.code() };
     let _ = slint::select_bundled_translation(code);
@@ -178,8 +179,12 @@ pub fn show(
     state.set_page(page);
     match screen {
         "keyboard" => {
-            app.global::<ui::ChatAdapter>()
-                .set_draft(s("zwarte hardloopschoenen"));
+            app.global::<ui::ChatAdapter>().set_draft(s(match lang {
+                Lang::En => "black running shoes",
+                Lang::Nl => "zwarte hardloopschoenen",
+                Lang::Id => "sepatu lari hitam",
+                Lang::Zh => "黑色跑鞋",
+            }));
             app.global::<ui::KeyboardAdapter>().set_visible(true);
         }
         "detail" => {
@@ -212,9 +217,21 @@ pub fn show(
                 "staff_called",
                 &[],
             )));
-            call.set_summary(s(
-                "Shopper asked for a staff member; looking for: running shoes, size 9, black",
-            ));
+            // The real handoff of a call after the sample question.
+            let call_turn = TurnInput {
+                text: kiosk_core::assistant::phrasebook::say(lang, "chip_call_staff", &[]),
+                lang: Some(lang),
+            };
+            let handoff = assistant
+                .turn(&mut session, &call_turn, clock)
+                .map_err(|e| anyhow::anyhow!("calling staff: {e}"))?
+                .handoff
+                .ok_or_else(|| anyhow::anyhow!("the call-staff chip gave no handoff"))?;
+            call.set_summary(s(super::convert::handoff_summary(
+                &handoff,
+                &config.kiosk.name,
+                &config.kiosk.location,
+            )));
             call.set_handoff_visible(true);
         }
         "countdown" => {
@@ -229,24 +246,17 @@ pub fn show(
                 info.n_products, info.n_variants, info.stock_as_of
             )));
             panel.set_sync_text(s("Last sync: demo catalog imported"));
-            panel.set_model_text(s("Language model: not loaded (answers use templates)"));
-            let stats = vec![
-                ui::Stat {
-                    label: s("Questions"),
-                    value: s("128"),
-                    fraction: -1.0,
-                },
-                ui::Stat {
-                    label: s("Answered without staff"),
-                    value: s("91%"),
-                    fraction: 0.91,
-                },
-                ui::Stat {
-                    label: s("Handed to staff"),
-                    value: s("9%"),
-                    fraction: 0.09,
-                },
-            ];
+            panel.set_model_text(s(format!("Language model: {} ready", config.llm.model)));
+            // Today's figures from the data dir's own records (none on a
+            // fresh demo store).
+            let stats: Vec<ui::Stat> = stats
+                .iter()
+                .map(|(label, value, fraction)| ui::Stat {
+                    label: s(label),
+                    value: s(value),
+                    fraction: *fraction,
+                })
+                .collect();
             panel.set_stats(ModelRc::new(VecModel::from(stats)));
         }
         _ => {}
@@ -266,10 +276,11 @@ pub fn render_all(
     let window = headless(width, height)?;
     let app = ui::App::new()?;
     app.show()?;
+    let stats = super::worker::today_figures(data_dir);
     let mut files = Vec::new();
     for lang in Lang::ALL {
         for screen in SCREENS {
-            show(&app, screen, lang, &snapshot, config)?;
+            show(&app, screen, lang, &snapshot, config, &stats)?;
             let image = render(&window, width, height);
             let path = out.join(format!("{screen}-{}.png", lang.code()));
             write_png(&image, &path)?;

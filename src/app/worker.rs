@@ -11,6 +11,7 @@ use std::time::Duration;
 use kiosk_catalog::DataDir;
 use kiosk_catalog::live::LiveSnapshot;
 use kiosk_catalog::local::{LocalStore, WaitlistEntry};
+use kiosk_core::assistant::generator::Generator;
 use kiosk_core::assistant::{
     Action, ActionStatus, Assistant, AssistantConfig, Clock, Session, TurnInput,
 };
@@ -20,6 +21,7 @@ use kiosk_sync::Syncer;
 use kiosk_sync::agent::{AgentEvent, Schedule};
 
 use super::events::{Event, post};
+use super::model::ModelSlot;
 
 pub enum Request {
     Ask {
@@ -74,6 +76,8 @@ pub enum CallPhase {
 pub struct Links {
     pub staff: Option<LinkConfig>,
     pub sync: Option<(Syncer, Schedule, Duration)>,
+    /// The language model, once loaded (it may never be).
+    pub model: Arc<ModelSlot>,
 }
 
 /// What the staff panel shows.
@@ -172,6 +176,7 @@ fn run(
                 }
             });
     }
+    let model = links.model;
     // The call of the shopper in front of the kiosk, while it is open.
     let mut open_call: Option<CallId> = None;
     while let Ok(request) = rx.recv() {
@@ -183,6 +188,7 @@ fn run(
                     let _ = link.cancel(&id);
                 }
                 session.reset();
+                model.forget();
                 tag = session_tag();
             }
             Request::Ask { turn, text, lang } => {
@@ -199,7 +205,8 @@ fn run(
                     post(Event::Status("Switched to the newly synced catalog".into()));
                 }
                 let snapshot = live.get();
-                let assistant = Assistant::new(&*snapshot, &*snapshot, &config);
+                let mut assistant = Assistant::new(&*snapshot, &*snapshot, &config);
+                assistant.generator = model.generator().map(|g| g as &dyn Generator);
                 let clock = clock_for(&snapshot.store().timezone);
                 let input = TurnInput { text, lang };
                 let result = assistant.turn_streaming(&mut session, &input, clock, &mut |token| {
@@ -264,7 +271,8 @@ fn run(
                 post(Event::Detail(Box::new(card)));
             }
             Request::StaffInfo => {
-                let info = staff_info(live.as_deref(), local.as_ref(), link.as_ref());
+                let mut info = staff_info(live.as_deref(), local.as_ref(), link.as_ref());
+                info.model = model.status();
                 post(Event::StaffInfo(Box::new(info)));
             }
             Request::SyncNow => match &agent {
@@ -450,7 +458,6 @@ fn staff_info(
     } else {
         info.staff_link = "Staff console: not set up ([staff] console_url)".into();
     }
-    info.model = "Language model: not loaded (answers use templates)".into();
     if let Some(local) = local {
         info.stats = today_stats(local);
     }
@@ -458,6 +465,12 @@ fn staff_info(
 }
 
 /// Today's figures from the local store, as (label, value, bar 0..1 or -1).
+pub fn today_figures(data_dir: &std::path::Path) -> Vec<(String, String, f32)> {
+    LocalStore::open(data_dir)
+        .map(|local| today_stats(&local))
+        .unwrap_or_default()
+}
+
 fn today_stats(local: &LocalStore) -> Vec<(String, String, f32)> {
     let Ok(f) = Analytics::today(local) else {
         return Vec::new();

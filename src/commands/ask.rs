@@ -20,6 +20,8 @@ struct Kiosk {
     config: AssistantConfig,
     local: Option<LocalStore>,
     session_tag: String,
+    /// The language model, with `--model`.
+    generator: Option<kiosk_llm::generator::LlmGenerator>,
 }
 
 impl Kiosk {
@@ -27,6 +29,7 @@ impl Kiosk {
         config: &Config,
         data_dir: Option<&std::path::PathBuf>,
         record: bool,
+        with_model: bool,
     ) -> anyhow::Result<Kiosk> {
         let dir = config.data_dir(data_dir);
         let snapshot = Snapshot::open(&DataDir::new(&dir))?;
@@ -40,6 +43,7 @@ impl Kiosk {
             config: config.assistant(),
             local,
             session_tag: new_session_tag(),
+            generator: with_model.then(|| load_model(config)).flatten(),
         })
     }
 
@@ -60,7 +64,11 @@ impl Kiosk {
         text: &str,
         lang: Option<Lang>,
     ) -> anyhow::Result<Reply> {
-        let assistant = Assistant::new(&self.snapshot, &self.snapshot, &self.config);
+        let mut assistant = Assistant::new(&self.snapshot, &self.snapshot, &self.config);
+        assistant.generator = self
+            .generator
+            .as_ref()
+            .map(|g| g as &dyn kiosk_core::assistant::generator::Generator);
         let clock = self.clock();
         let input = TurnInput {
             text: text.to_string(),
@@ -96,7 +104,22 @@ impl Kiosk {
 
     fn reset(&mut self, session: &mut Session) {
         session.reset();
+        if let Some(g) = &self.generator {
+            g.forget();
+        }
         self.session_tag = new_session_tag();
+    }
+}
+
+/// The configured model, or `None` with the reason on stderr (the answers
+/// then come from the templates, as on a kiosk without a model).
+fn load_model(config: &Config) -> Option<kiosk_llm::generator::LlmGenerator> {
+    match super::llm::load_generator(config) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!("no language model ({e}): answering from templates");
+            None
+        }
     }
 }
 
@@ -105,7 +128,12 @@ fn new_session_tag() -> String {
 }
 
 pub fn ask(config: &Config, args: AskArgs) -> anyhow::Result<ExitCode> {
-    let mut kiosk = Kiosk::open(config, args.data_dir.data_dir.as_ref(), !args.no_record)?;
+    let mut kiosk = Kiosk::open(
+        config,
+        args.data_dir.data_dir.as_ref(),
+        !args.no_record,
+        args.model,
+    )?;
     let mut session = Session::default();
     let reply = kiosk.turn(&mut session, &args.text, args.lang)?;
     if args.json {
@@ -128,7 +156,12 @@ struct ChatLine {
 }
 
 pub fn chat(config: &Config, args: ChatArgs) -> anyhow::Result<ExitCode> {
-    let mut kiosk = Kiosk::open(config, args.data_dir.data_dir.as_ref(), !args.no_record)?;
+    let mut kiosk = Kiosk::open(
+        config,
+        args.data_dir.data_dir.as_ref(),
+        !args.no_record,
+        args.model,
+    )?;
     let mut session = Session::default();
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal() && !args.json;

@@ -371,7 +371,12 @@ fn bench_assistant(
             std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
         dialogues.extend(eval::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?);
     }
-    let assistant_config = config.assistant();
+    let mut assistant_config = config.assistant();
+    if with_model && config.assistant.phrase_languages.is_none() {
+        // Measure phrasing in every language: these figures are what the
+        // per-model default of [assistant] phrase_languages rests on.
+        assistant_config.phrase_languages = kiosk_core::Lang::ALL.to_vec();
+    }
     let generator = if with_model {
         Some(
             super::llm::load_generator(config)

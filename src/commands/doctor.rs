@@ -6,12 +6,15 @@ use super::ExitCode;
 use crate::cli::DoctorArgs;
 use crate::config::Config;
 
-#[derive(Serialize)]
-struct Check {
-    name: &'static str,
-    ok: bool,
-    detail: String,
+/// One line of `kiosk doctor`.
+#[derive(Debug, Serialize)]
+pub struct DoctorCheck {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
 }
+
+type Check = DoctorCheck;
 
 pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
     let mut checks = Vec::new();
@@ -43,13 +46,10 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
             detail: e.to_string(),
         }),
     }
-    for c in super::llm::doctor_checks(config) {
-        checks.push(Check {
-            name: c.name,
-            ok: c.ok,
-            detail: c.detail,
-        });
-    }
+    checks.extend(super::llm::doctor_checks(config));
+    checks.extend(super::speech::doctor_checks(config));
+    checks.extend(super::sync::doctor_checks(config, dir.root()));
+    checks.extend(super::staff::doctor_checks(config));
     let all_ok = checks.iter().all(|c| c.ok);
     if args.json {
         println!(

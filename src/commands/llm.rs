@@ -16,6 +16,7 @@ use kiosk_llm::generator::{GeneratorSettings, LlmGenerator};
 use kiosk_llm::models::ModelsDir;
 
 use super::ExitCode;
+use super::doctor::DoctorCheck;
 use crate::config::Config;
 
 #[derive(Debug, Args)]
@@ -364,13 +365,6 @@ pub fn generator_settings(config: &Config) -> GeneratorSettings {
         phrase_budget: Duration::from_millis(config.llm.time_budget_ms),
         choose_budget: Duration::from_millis(config.llm.choose_budget_ms),
     }
-}
-
-/// One line of `kiosk doctor`.
-pub struct DoctorCheck {
-    pub name: &'static str,
-    pub ok: bool,
-    pub detail: String,
 }
 
 /// The model checks of `kiosk doctor`: the file (size and sha256 against

@@ -109,6 +109,7 @@ fn start_app(
                 lang: None,
                 json: false,
                 no_record: false,
+                model: config.llm.enabled,
             },
         );
     }

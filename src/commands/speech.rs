@@ -178,6 +178,55 @@ pub fn load_configured(config: &Config) -> anyhow::Result<(ModelKind, WhisperEng
     load_engine(config, &ModelArgs::default())
 }
 
+/// Speech's lines for `kiosk doctor`: the Whisper model file, and whether
+/// a microphone opens (without one the kiosk takes typed questions only).
+pub fn doctor_checks(config: &Config) -> Vec<super::doctor::DoctorCheck> {
+    use super::doctor::DoctorCheck;
+    if !config.speech.enabled {
+        return vec![DoctorCheck {
+            name: "speech",
+            ok: true,
+            detail: "turned off ([speech] enabled = false): typed questions only".into(),
+        }];
+    }
+    let kind = config.speech.model;
+    let model = match model_path(config, &ModelArgs::default(), kind) {
+        Ok(path) => DoctorCheck {
+            name: "speech model",
+            ok: true,
+            detail: format!("{kind}: {}", path.display()),
+        },
+        Err(e) => DoctorCheck {
+            name: "speech model",
+            ok: false,
+            detail: format!(
+                "{e:#}; run `kiosk models convert-whisper` (the mic button stays off until then)"
+            ),
+        },
+    };
+    let mic = match (
+        &config.speech.input_wav,
+        kiosk_speech::capture::probe_microphone(),
+    ) {
+        (Some(wav), _) => DoctorCheck {
+            name: "microphone",
+            ok: wav.is_file(),
+            detail: format!("replaced by {} ([speech] input_wav)", wav.display()),
+        },
+        (None, Ok(name)) => DoctorCheck {
+            name: "microphone",
+            ok: true,
+            detail: name,
+        },
+        (None, Err(e)) => DoctorCheck {
+            name: "microphone",
+            ok: false,
+            detail: format!("{e}; shoppers can still type"),
+        },
+    };
+    vec![model, mic]
+}
+
 /// Push-to-talk settings from `[speech]`; nothing is written to disk.
 pub fn capture_options(config: &Config) -> CaptureOptions {
     CaptureOptions {

@@ -162,6 +162,29 @@ pub fn link_config(
     Ok(link)
 }
 
+/// The staff link's line for `kiosk doctor`.
+pub fn doctor_checks(config: &Config) -> Vec<super::doctor::DoctorCheck> {
+    use super::doctor::DoctorCheck;
+    let check = match (&config.staff.console_url, link_config(config, None, None)) {
+        (None, _) => DoctorCheck {
+            name: "staff console",
+            ok: true,
+            detail: "not set up ([staff] console_url): \"Call staff\" asks shoppers to go to the counter".into(),
+        },
+        (Some(url), Ok(_)) => DoctorCheck {
+            name: "staff console",
+            ok: true,
+            detail: format!("calls go to {url}"),
+        },
+        (Some(_), Err(e)) => DoctorCheck {
+            name: "staff console",
+            ok: false,
+            detail: format!("{e:#}"),
+        },
+    };
+    vec![check]
+}
+
 pub fn staff_console(config: &Config, args: StaffConsoleArgs) -> anyhow::Result<ExitCode> {
     let key = store_key(config, args.key_file.as_deref())?;
     let db = args

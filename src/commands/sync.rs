@@ -23,6 +23,7 @@ use serde_json::json;
 
 use super::ExitCode;
 use super::bench::peak_rss_mib;
+use super::doctor::DoctorCheck;
 use crate::cli::DataDirArg;
 use crate::config::Config;
 use crate::output::{TerminalProgress, count};
@@ -147,13 +148,6 @@ pub fn exit_code(err: &SyncError) -> ExitCode {
         SyncError::Catalog(kiosk_catalog::Error::NoSnapshot(_)) => ExitCode::NoSnapshot,
         _ => ExitCode::Failure,
     }
-}
-
-/// One line of `kiosk doctor`.
-pub struct DoctorCheck {
-    pub name: &'static str,
-    pub ok: bool,
-    pub detail: String,
 }
 
 /// Sync's lines for `kiosk doctor`: the trusted keys, and the last sync

@@ -201,6 +201,14 @@ impl Engine {
         Ok(n)
     }
 
+    /// Zeroes the working KV cache and the last logits: what the last turn
+    /// left there is gone (the prefix snapshots hold only the fixed
+    /// prompts).
+    pub fn forget_turn(&mut self) {
+        self.cache.wipe();
+        self.logits.fill(0.0);
+    }
+
     /// The tokens of a named prefix.
     pub fn prefix_tokens(&self, name: &str) -> Option<&[u32]> {
         self.prefixes.get(name).map(|p| p.tokens.as_slice())

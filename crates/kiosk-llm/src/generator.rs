@@ -213,6 +213,16 @@ impl LlmGenerator {
             .cancel();
     }
 
+    /// Stops the call in progress and wipes what the shopper's turns left
+    /// in the model's working memory (the session ended).
+    pub fn forget(&self) {
+        self.cancel();
+        self.engine
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .forget_turn();
+    }
+
     fn fresh_token(&self) -> CancelToken {
         let token = CancelToken::new();
         *self.current.lock().unwrap_or_else(PoisonError::into_inner) = token.clone();

@@ -2885,7 +2885,11 @@ impl Assistant<'_> {
         let Some(generated) = generator.phrase(&sheet, lang, &mut gate) else {
             return (template.to_string(), None);
         };
-        let violations = verifier::verify(
+        // Text after the last full stop is an unfinished sentence (the
+        // token budget ran out, or the model trailed off): it is dropped,
+        // as it was never shown.
+        let generated = complete_sentences(&generated).to_string();
+        let violations = verifier::verify_complete(
             &generated,
             &sheet,
             self.stock.lexicon(),
@@ -2991,6 +2995,23 @@ impl Assistant<'_> {
 
 /// The facts a model may state when phrasing: the template answer, and the
 /// shown products' cards.
+/// `text` up to its last sentence end, or all of it when it has none.
+fn complete_sentences(text: &str) -> &str {
+    let text = text.trim();
+    match text.rfind(['.', '!', '?', '。', '！', '？']) {
+        Some(end) => {
+            let end = end + text[end..].chars().next().map_or(1, char::len_utf8);
+            // A decimal point is not a sentence end ("EUR 24.95").
+            if text[end..].starts_with(|c: char| c.is_ascii_digit()) {
+                text
+            } else {
+                &text[..end]
+            }
+        }
+        None => text,
+    }
+}
+
 pub fn fact_sheet(template: &str, products: &[ProductView]) -> generator::FactSheet {
     let facts = products
         .iter()

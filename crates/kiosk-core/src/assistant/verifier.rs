@@ -29,6 +29,11 @@ pub enum Violation {
     Claim(String),
     /// Empty, or far longer than an answer should be.
     Shape(String),
+    /// A number of the template answer (a price, a size, an aisle, an
+    /// hour) that the answer left out: rephrasing may not drop a fact.
+    Missing(String),
+    /// Written in another language than the shopper's.
+    Language(String),
 }
 
 /// Claims a model must not invent, as (concept, words in any language).
@@ -144,7 +149,7 @@ pub fn verify(
     sheet: &FactSheet,
     lexicon: &Lexicon,
     names: &[String],
-    _lang: Lang,
+    lang: Lang,
 ) -> Vec<Violation> {
     let mut violations = Vec::new();
     let sheet_text = format!("{}\n{}", sheet.template, sheet.facts.join("\n"));
@@ -190,14 +195,111 @@ pub fn verify(
         }
     }
 
+    let sheet_sentences = sentences(&sheet_folded);
+    let answer_sentences = sentences(&answer_folded);
     for (claim, phrases) in CLAIMS {
-        let said =
-            |text: &str, ws: &[String]| phrases.iter().any(|p| contains_phrase(text, ws, &fold(p)));
-        if said(&answer_folded, &answer_words) && !said(&sheet_folded, &sheet_words) {
+        let says = |sentence: &(String, Vec<String>)| {
+            phrases
+                .iter()
+                .any(|p| contains_phrase(&sentence.0, &sentence.1, &fold(p)))
+        };
+        let in_sheet: Vec<_> = sheet_sentences.iter().filter(|x| says(x)).collect();
+        let in_answer: Vec<_> = answer_sentences.iter().filter(|x| says(x)).collect();
+        if in_answer.is_empty() {
+            continue;
+        }
+        if in_sheet.is_empty() {
             violations.push(Violation::Claim((*claim).to_string()));
+            continue;
+        }
+        // The sheet only ever denies it ("I can't give discounts"): the
+        // answer may only deny it too, not turn it into a promise.
+        if in_sheet.iter().all(|x| negated(x)) && in_answer.iter().any(|x| !negated(x)) {
+            violations.push(Violation::Claim(format!("{claim} (the sheet denies it)")));
+        }
+    }
+    if let Some(v) = wrong_language(trimmed, &sheet_words, lexicon, lang) {
+        violations.push(v);
+    }
+    violations
+}
+
+/// [`verify`] for a finished answer: also every number of the template must
+/// still be there (a rephrasing that drops the price or the aisle is not an
+/// answer). Streamed sentences are checked with [`verify`] alone, since the
+/// rest of the answer is still to come.
+pub fn verify_complete(
+    answer: &str,
+    sheet: &FactSheet,
+    lexicon: &Lexicon,
+    names: &[String],
+    lang: Lang,
+) -> Vec<Violation> {
+    let mut violations = verify(answer, sheet, lexicon, names, lang);
+    let said = numbers(answer);
+    for (raw, value) in numbers_with_text(&sheet.template) {
+        if !said.iter().any(|a| (a - value).abs() < 0.005) {
+            violations.push(Violation::Missing(raw));
         }
     }
     violations
+}
+
+/// Han characters in a Latin-script answer (or none in a Chinese one), or
+/// the words the answer adds to the sheet's clearly in another of the
+/// kiosk's languages.
+fn wrong_language(
+    answer: &str,
+    sheet_words: &[String],
+    lexicon: &Lexicon,
+    lang: Lang,
+) -> Option<Violation> {
+    let han = answer.chars().any(crate::text::is_cjk);
+    if lang == Lang::Zh {
+        return (!han).then(|| Violation::Language("no Chinese".into()));
+    }
+    if han {
+        return Some(Violation::Language("Chinese".into()));
+    }
+    let added: Vec<String> = words(&fold(answer))
+        .into_iter()
+        .filter(|w| !sheet_words.contains(w))
+        .collect();
+    if added.len() < 3 {
+        return None;
+    }
+    let (detected, confidence) = super::language::detect(&added.join(" "), lexicon);
+    (detected != lang && confidence >= 0.4)
+        .then(|| Violation::Language(detected.code().to_string()))
+}
+
+/// Negations in the kiosk's languages, folded.
+const NEGATIONS: &[&str] = &[
+    "not", "no", "cannot", "can't", "cant", "unable", "don't", "dont", "won't", "never", "niet",
+    "geen", "nooit", "tidak", "tak", "bukan", "belum", "不", "沒", "没", "無法", "无法", "未",
+];
+
+fn negated(sentence: &(String, Vec<String>)) -> bool {
+    if sentence.0.contains("n't") || sentence.0.contains("n\u{2019}t") {
+        return true;
+    }
+    NEGATIONS.iter().any(|n| {
+        if n.chars().any(crate::text::is_cjk) {
+            sentence.0.contains(n)
+        } else {
+            sentence.1.iter().any(|w| w == n)
+        }
+    })
+}
+
+/// A folded text's sentences, each with its words.
+fn sentences(folded: &str) -> Vec<(String, Vec<String>)> {
+    folded
+        .split(['.', '!', '?', '。', '！', '？', '\n', ';'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(|x| (x.to_string(), words(x)))
+        .collect()
 }
 
 fn words(folded: &str) -> Vec<String> {

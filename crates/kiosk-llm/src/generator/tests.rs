@@ -56,53 +56,6 @@ fn sheet(lang: Lang) -> FactSheet {
     }
 }
 
-/// Prints answers and choices for a look by eye:
-/// `cargo test --release -p kiosk-llm -- --ignored print_sample_answers --nocapture`.
-#[test]
-#[ignore]
-fn print_sample_answers() {
-    for kind in ModelKind::ALL {
-        let g = generator(kind);
-        for lang in Lang::ALL {
-            let s = sheet(lang);
-            let out = g.phrase_generation(&s, lang, &mut |_| {}).expect("runs");
-            let v = verify(
-                &out.text,
-                &s,
-                &Lexicon::new(vec![]),
-                &["Velora".to_string()],
-                lang,
-            );
-            eprintln!(
-                "{kind} {lang}: {:?} {:?} ttft {:?} violations {v:?}",
-                out.text, out.stop, out.time_to_first_token
-            );
-        }
-        let options = [
-            "looking for a product or asking if it is in stock",
-            "asking the price of a product",
-            "asking where something is in the store",
-            "asking about opening hours, payment or the loyalty card",
-            "wanting to talk to a member of staff",
-            "something a shop kiosk cannot help with",
-        ];
-        for text in [
-            "wat kost dit?",
-            "where can I find the socks",
-            "jam berapa tutup?",
-            "我想找店員",
-            "can you sing a song",
-        ] {
-            let p = g.option_probabilities(&Choice {
-                text,
-                lang: Lang::En,
-                options: &options,
-            });
-            eprintln!("{kind} {text:?}: {p:?}");
-        }
-    }
-}
-
 const INTENTS: [&str; 6] = [
     "looking for a product or asking if it is in stock",
     "asking the price of a product",

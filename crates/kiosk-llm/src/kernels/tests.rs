@@ -175,36 +175,3 @@ fn split_covers_every_row_once() {
     }
 }
 
-/// Kernel speed on this machine:
-/// `cargo test --release -p kiosk-llm -- --ignored kernel_speed --nocapture`.
-#[test]
-#[ignore]
-fn kernel_speed() {
-    for (format, rows, cols, n) in [
-        (Format::Q8_0, 262_144, 640, 1),
-        (Format::Q5_0, 2048, 640, 1),
-        (Format::Q4_1, 640, 2048, 1),
-        (Format::Q5_0, 2048, 640, 64),
-        (Format::Q8_0, 2048, 640, 64),
-        (Format::Q4_0, 2048, 640, 64),
-    ] {
-        let m = matrix(format, rows, cols, 2);
-        let mut acts = QActs::default();
-        acts.quantize(&values(n * cols, 3), n, cols);
-        let mut out = vec![0.0f32; n * rows];
-        let reps = if rows > 100_000 { 5 } else { 50 };
-        let t = std::time::Instant::now();
-        for _ in 0..reps {
-            // SAFETY: out holds n × rows.
-            unsafe { matmul(&m, &acts, OutPtr(out.as_mut_ptr()), rows, 0..rows) };
-        }
-        let secs = t.elapsed().as_secs_f64() / reps as f64;
-        let bytes = m.data.len() as f64;
-        let gops = 2.0 * rows as f64 * cols as f64 * n as f64 / secs / 1e9;
-        eprintln!(
-            "{format:?} {rows}x{cols} n={n}: {:.3} ms, {:.1} GB/s weights, {gops:.1} GOP/s",
-            secs * 1e3,
-            bytes / secs / 1e9
-        );
-    }
-}

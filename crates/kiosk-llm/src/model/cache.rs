@@ -79,6 +79,16 @@ impl KvCache {
         self.n_past = self.n_past.min(n);
     }
 
+    /// Zeroes every position, so nothing of a shopper's turn stays in
+    /// memory after the session is wiped.
+    pub fn wipe(&mut self) {
+        for l in &mut self.layers {
+            l.k.fill(0.0);
+            l.v.fill(0.0);
+        }
+        self.n_past = 0;
+    }
+
     /// The first `n_past` positions, if every layer still holds them.
     pub fn snapshot(&self) -> Option<KvSnapshot> {
         let n = self.n_past;

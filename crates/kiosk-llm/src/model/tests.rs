@@ -203,6 +203,36 @@ fn snapshot_and_restore_give_the_same_continuation() {
 }
 
 #[test]
+fn a_wiped_cache_holds_nothing_and_the_prefix_still_restores() {
+    let mut model = load(ModelKind::Smollm2, 2);
+    let toks = tokens(50, model.config.vocab);
+    let mut cache = model.new_cache();
+    let mut logits = Vec::new();
+    model
+        .forward(&mut cache, &toks[..20], Logits::None, &mut logits)
+        .expect("runs");
+    let prefix = cache.snapshot().expect("fits");
+    model
+        .forward(&mut cache, &toks[20..], Logits::Last, &mut logits)
+        .expect("runs");
+    let first = logits.clone();
+    assert!(cache.layers.iter().any(|l| l.k.iter().any(|&x| x != 0.0)));
+    cache.wipe();
+    assert_eq!(cache.n_past, 0);
+    assert!(
+        cache
+            .layers
+            .iter()
+            .all(|l| l.k.iter().chain(&l.v).all(|&x| x == 0.0))
+    );
+    cache.restore(&prefix);
+    model
+        .forward(&mut cache, &toks[20..], Logits::Last, &mut logits)
+        .expect("runs");
+    assert_eq!(logits, first);
+}
+
+#[test]
 fn context_overflow_and_bad_tokens_are_errors() {
     let mut model = Model::load(&model_path(ModelKind::Smollm2), 64, 1).expect("loads");
     let mut cache = model.new_cache();

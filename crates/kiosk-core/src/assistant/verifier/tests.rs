@@ -183,3 +183,86 @@ fn number_spellings_compare_as_amounts() {
     assert_eq!(parse_number("1,299.00"), Some(1299.0));
     assert_eq!(parse_number("1,299"), Some(1299.0));
 }
+
+#[test]
+fn a_finished_answer_keeps_every_number_of_the_template() {
+    let complete = |answer: &str| verify_complete(answer, &sheet(), &lexicon(), &names(), Lang::En);
+    // Seen with a real model: a line that states nothing passes the fact
+    // checks but is not an answer.
+    assert_eq!(
+        complete("Language: English"),
+        vec![
+            Violation::Missing("3".into()),
+            Violation::Missing("9".into()),
+            Violation::Missing("9".into()),
+        ]
+    );
+    assert_eq!(
+        complete(
+            "Sorry, the Velora Stride 3 in black, size 9 is out of stock; grey in 9 is in stock."
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn an_answer_in_another_language_is_rejected() {
+    // Han characters in an English answer (seen: Gemma answering in Chinese).
+    assert_eq!(
+        check("Velora Stride 3 售價 EUR 144.95。", Lang::En),
+        vec![Violation::Language("Chinese".into())]
+    );
+    // No Han characters in a Chinese answer.
+    assert_eq!(
+        check(
+            "Velora Stride 3 is out of stock in size 9, black.",
+            Lang::Zh
+        ),
+        vec![Violation::Language("no Chinese".into())]
+    );
+    // Dutch words added to an English sheet, for an Indonesian shopper.
+    assert_eq!(
+        check(
+            "Sorry, de Velora Stride 3 is in maat 9 niet meer te krijgen, wel in het grijs.",
+            Lang::Id
+        ),
+        vec![Violation::Language("nl".into())]
+    );
+    // The same answer for a Dutch shopper is fine.
+    assert_eq!(
+        check(
+            "Sorry, de Velora Stride 3 is in maat 9 niet meer te krijgen, wel in het grijs.",
+            Lang::Nl
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn a_denial_in_the_sheet_cannot_become_a_promise() {
+    // Seen with a real model: the template's "I can't change prices or give
+    // discounts" came back as "I have changed the price or given a discount".
+    let sheet = FactSheet {
+        template: "Saya hanya bisa memberi harga dan aturan dari sistem toko, dan saya tidak bisa mengubah harga atau memberi diskon.".into(),
+        facts: vec!["Velora Stride 3 Men's Running Shoe | € 144,95".into()],
+    };
+    let v = verify(
+        "Saya sudah mengubah harga atau memberi diskon.",
+        &sheet,
+        &lexicon(),
+        &names(),
+        Lang::Id,
+    );
+    assert_eq!(
+        v,
+        vec![Violation::Claim("discount (the sheet denies it)".into())]
+    );
+    let v = verify(
+        "Maaf, saya tidak bisa memberi diskon atau mengubah harga.",
+        &sheet,
+        &lexicon(),
+        &names(),
+        Lang::Id,
+    );
+    assert_eq!(v, vec![]);
+}
