@@ -174,4 +174,3 @@ fn split_covers_every_row_once() {
         }
     }
 }
-
