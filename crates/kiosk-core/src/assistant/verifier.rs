@@ -125,6 +125,35 @@ const CLAIMS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "offer",
+        &[
+            "make an offer",
+            "special offer",
+            "aanbieding",
+            "penawaran",
+            "tawaran",
+            "特價",
+            "特价",
+        ],
+    ),
+    (
+        "price_change",
+        &[
+            "change the price",
+            "change prices",
+            "price change",
+            "lower the price",
+            "prijs aanpassen",
+            "prijzen aanpassen",
+            "prijs veranderen",
+            "mengubah harga",
+            "ubah harga",
+            "改價",
+            "更改價格",
+            "改价",
+        ],
+    ),
+    (
         "delivery",
         &[
             "deliver",
@@ -242,7 +271,41 @@ pub fn verify_complete(
             violations.push(Violation::Missing(raw));
         }
     }
+    // A rephrasing keeps most of what the template says; a line that
+    // shares little of it ("Language: English") says something else.
+    let template_words = content_words(&fold(&sheet.template));
+    if template_words.len() >= 3 {
+        let answer_words = content_words(&fold(answer));
+        let kept = template_words
+            .iter()
+            .filter(|w| answer_words.contains(*w))
+            .count();
+        if kept * 3 < template_words.len() {
+            violations.push(Violation::Missing(format!(
+                "{kept} of the template's {} words",
+                template_words.len()
+            )));
+        }
+    }
     violations
+}
+
+/// The words that carry a text's content: Latin words of four letters or
+/// more, and each Han character.
+fn content_words(folded: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for w in words(folded) {
+        if w.chars().any(crate::text::is_cjk) {
+            out.extend(
+                w.chars()
+                    .filter(|c| crate::text::is_cjk(*c))
+                    .map(String::from),
+            );
+        } else if w.chars().count() >= 4 {
+            out.insert(w);
+        }
+    }
+    out
 }
 
 /// Han characters in a Latin-script answer (or none in a Chinese one), or

@@ -195,6 +195,7 @@ fn a_finished_answer_keeps_every_number_of_the_template() {
             Violation::Missing("3".into()),
             Violation::Missing("9".into()),
             Violation::Missing("9".into()),
+            Violation::Missing("0 of the template's 9 words".into()),
         ]
     );
     assert_eq!(
@@ -255,7 +256,10 @@ fn a_denial_in_the_sheet_cannot_become_a_promise() {
     );
     assert_eq!(
         v,
-        vec![Violation::Claim("discount (the sheet denies it)".into())]
+        vec![
+            Violation::Claim("discount (the sheet denies it)".into()),
+            Violation::Claim("price_change (the sheet denies it)".into()),
+        ]
     );
     let v = verify(
         "Maaf, saya tidak bisa memberi diskon atau mengubah harga.",
@@ -265,4 +269,42 @@ fn a_denial_in_the_sheet_cannot_become_a_promise() {
         Lang::Id,
     );
     assert_eq!(v, vec![]);
+}
+
+#[test]
+fn a_line_that_says_something_else_is_not_a_rephrasing() {
+    // Seen with a real model on a policy answer with no numbers in it.
+    let sheet = FactSheet {
+        template: "We accept cash, Maestro, Visa, Mastercard and American Express at the tills on the ground floor.".into(),
+        facts: vec![],
+    };
+    let complete = |answer: &str| verify_complete(answer, &sheet, &lexicon(), &names(), Lang::En);
+    assert!(matches!(
+        complete("Language: English").as_slice(),
+        [Violation::Missing(_)]
+    ));
+    assert_eq!(
+        complete(
+            "Yes: cash, Maestro, Visa, Mastercard or American Express, at the tills downstairs."
+        ),
+        vec![]
+    );
+    // "I can't change prices" must not come back as an invitation.
+    let sheet = FactSheet {
+        template: "I can only give the prices in the store's system; I can't change prices or give discounts.".into(),
+        facts: vec![],
+    };
+    assert_eq!(
+        verify(
+            "You can change the price or make an offer.",
+            &sheet,
+            &lexicon(),
+            &names(),
+            Lang::En
+        ),
+        vec![
+            Violation::Claim("offer".into()),
+            Violation::Claim("price_change (the sheet denies it)".into()),
+        ]
+    );
 }
