@@ -5,41 +5,19 @@
 //! with the conversation kept. With the console down the kiosk says so and
 //! the call arrives, once, when it is back.
 
+mod app_support;
 mod staff_support;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use i_slint_backend_testing::ElementHandle;
+use app_support::{click, demo_data, pump_until, start_app};
+use kiosk::app::events;
 use kiosk::app::ui::{App, AppState, CallState, ChatAdapter, StaffCallAdapter};
-use kiosk::app::{AppOptions, Controller, events};
 use kiosk::config::Config;
-use kiosk_catalog::import::{self, NoProgress};
-use kiosk_catalog::{DataDir, ImportOptions};
 use kiosk_core::Lang;
 use kiosk_staff::CallState as ConsoleState;
 use slint::{ComponentHandle, Model};
 use staff_support::{ConsoleProcess, free_port, write_key};
-
-fn pump_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        slint::Timer::single_shot(Duration::from_millis(20), || {
-            let _ = slint::quit_event_loop();
-        });
-        slint::run_event_loop().expect("the event loop runs");
-        if done() {
-            return true;
-        }
-    }
-    done()
-}
-
-fn click(app: &App, label: &str) {
-    let found: Vec<ElementHandle> = ElementHandle::find_by_accessible_label(app, label).collect();
-    assert!(!found.is_empty(), "no control labelled {label:?}");
-    found[0].invoke_accessible_default_action();
-}
 
 fn call_state(app: &App) -> CallState {
     app.global::<StaffCallAdapter>().get_state()
@@ -57,10 +35,7 @@ fn texts(app: &App) -> Vec<String> {
 fn a_call_from_the_window_reaches_the_console_and_comes_back() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     let tmp = tempfile::tempdir().expect("temp dir");
-    let data = tmp.path().join("data");
-    let mut options = ImportOptions::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog"));
-    options.stock_as_of = Some(jiff::Timestamp::now());
-    import::import(&DataDir::new(&data), &options, &mut NoProgress).expect("import demo");
+    let data = demo_data(tmp.path());
 
     let key_file = write_key(tmp.path());
     let port = free_port();
@@ -80,18 +55,7 @@ fn a_call_from_the_window_reaches_the_console_and_comes_back() {
     config.staff.retry_max_seconds = 0.5;
     config.staff.watch_wait_seconds = 5;
     config.staff.analytics_every_seconds = 0;
-    let app = App::new().expect("the window is created");
-    let controller = Controller::start(
-        &app,
-        &config,
-        &AppOptions {
-            data_dir: data.clone(),
-            fullscreen: false,
-        },
-    )
-    .expect("the controller starts");
-    events::install(controller);
-    app.show().expect("shown");
+    let app = start_app(&config, &data);
 
     // A Dutch shopper asks about a shoe, then calls staff.
     click(&app, "Nederlands");

@@ -3,43 +3,16 @@
 //! into, and what is shown checked. One scripted run per process (the
 //! testing backend and the app's controller are per process).
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+mod app_support;
 
-use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
+use std::time::Duration;
+
+use app_support::{click, demo_data, has_label, pump_until, start_app};
+use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+use kiosk::app::events;
 use kiosk::app::ui::{App, AppState, ChatAdapter, Page, PickupAdapter, StaffPanelAdapter};
-use kiosk::app::{AppOptions, Controller, events};
 use kiosk::config::Config;
-use kiosk_catalog::import::{self, NoProgress};
-use kiosk_catalog::{DataDir, ImportOptions};
 use slint::{ComponentHandle, Model};
-
-/// Runs the event loop until `done` holds or `limit` passes.
-fn pump_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        slint::Timer::single_shot(Duration::from_millis(30), || {
-            let _ = slint::quit_event_loop();
-        });
-        slint::run_event_loop().expect("the event loop runs");
-        if done() {
-            return true;
-        }
-    }
-    done()
-}
-
-fn click(app: &App, label: &str) {
-    let found: Vec<ElementHandle> = ElementHandle::find_by_accessible_label(app, label).collect();
-    assert!(!found.is_empty(), "no control labelled {label:?}");
-    found[0].invoke_accessible_default_action();
-}
-
-fn has_label(app: &App, label: &str) -> bool {
-    ElementHandle::find_by_accessible_label(app, label)
-        .next()
-        .is_some()
-}
 
 fn last_answer(app: &App) -> Option<(String, usize)> {
     let messages = app.global::<ChatAdapter>().get_messages();
@@ -52,29 +25,12 @@ fn last_answer(app: &App) -> Option<(String, usize)> {
 fn a_shopper_asks_buys_calls_and_walks_away() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     let tmp = tempfile::tempdir().expect("temp dir");
-    let data = tmp.path().join("data");
-    let catalog = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog");
-    let mut options = ImportOptions::new(&catalog);
-    // Fresh stock, so answers carry no staleness note.
-    options.stock_as_of = Some(jiff::Timestamp::now());
-    import::import(&DataDir::new(&data), &options, &mut NoProgress).expect("import demo");
-
+    let data = demo_data(tmp.path());
     let mut config = Config::default();
     config.app.idle_seconds = 2;
     config.app.countdown_seconds = 2;
     kiosk::app::set_staff_pin(&config.app.staff_pin_file(&data), "2468").expect("set pin");
-    let app = App::new().expect("the window is created");
-    let controller = Controller::start(
-        &app,
-        &config,
-        &AppOptions {
-            data_dir: data.clone(),
-            fullscreen: false,
-        },
-    )
-    .expect("the controller starts");
-    events::install(controller);
-    app.show().expect("shown");
+    let app = start_app(&config, &data);
 
     // The attract screen says what to do in four languages.
     assert_eq!(app.global::<AppState>().get_page(), Page::Attract);

@@ -4,20 +4,16 @@
 //! background noise gives no turn; the real language model loads in the
 //! background while the window already answers, and its status shows.
 
+mod app_support;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use i_slint_backend_testing::ElementHandle;
+use app_support::{click, demo_data, pump_until, repo, start_app};
+use kiosk::app::events;
 use kiosk::app::ui::{App, AppState, ChatAdapter, MicAdapter, MicNote, MicState};
-use kiosk::app::{AppOptions, Controller, events};
 use kiosk::config::Config;
-use kiosk_catalog::import::{self, NoProgress};
-use kiosk_catalog::{DataDir, ImportOptions};
 use slint::{ComponentHandle, Model};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn recording(name: &str) -> PathBuf {
     let dir = std::env::var_os("KIOSK_SHARED_DATA")
@@ -30,26 +26,6 @@ fn recording(name: &str) -> PathBuf {
         path.display()
     );
     path
-}
-
-fn pump_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        slint::Timer::single_shot(Duration::from_millis(30), || {
-            let _ = slint::quit_event_loop();
-        });
-        slint::run_event_loop().expect("the event loop runs");
-        if done() {
-            return true;
-        }
-    }
-    done()
-}
-
-fn click(app: &App, label: &str) {
-    let found: Vec<ElementHandle> = ElementHandle::find_by_accessible_label(app, label).collect();
-    assert!(!found.is_empty(), "no control labelled {label:?}");
-    found[0].invoke_accessible_default_action();
 }
 
 /// The conversation as (from the shopper, text, still streaming).
@@ -76,10 +52,7 @@ fn play(wav: &Path, into: &Path) {
 fn a_spoken_question_is_heard_answered_and_noise_is_ignored() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     let tmp = tempfile::tempdir().expect("temp dir");
-    let data = tmp.path().join("data");
-    let mut options = ImportOptions::new(repo().join("catalog"));
-    options.stock_as_of = Some(jiff::Timestamp::now());
-    import::import(&DataDir::new(&data), &options, &mut NoProgress).expect("import demo");
+    let data = demo_data(tmp.path());
 
     let mic_input = tmp.path().join("mic.wav");
     play(
@@ -95,18 +68,7 @@ fn a_spoken_question_is_heard_answered_and_noise_is_ignored() {
     config.llm.model = kiosk_llm::ModelKind::Smollm2;
     config.assistant.phrase_languages = Some(vec![kiosk_core::Lang::En]);
     let started = Instant::now();
-    let app = App::new().expect("the window is created");
-    let controller = Controller::start(
-        &app,
-        &config,
-        &AppOptions {
-            data_dir: data.clone(),
-            fullscreen: false,
-        },
-    )
-    .expect("the controller starts");
-    events::install(controller);
-    app.show().expect("shown");
+    let app = start_app(&config, &data);
     let interactive = started.elapsed();
     assert!(
         app.global::<AppState>()

@@ -1,7 +1,9 @@
 //! Helpers for the crate's unit tests: small native catalogs, key pairs and
 //! bundles in temp dirs.
 
-use std::io::Write;
+#[path = "testkit_catalog.rs"]
+mod catalog;
+
 use std::path::{Path, PathBuf};
 
 use kiosk_catalog::import::NoProgress;
@@ -9,39 +11,7 @@ use kiosk_catalog::import::NoProgress;
 use crate::bundle::{self, CreateOptions};
 use crate::keys::{self, TrustedKeys};
 
-/// A native catalog of `n` products (ids `TAG0…`), 4 variants each.
-pub fn write_catalog(dir: &Path, n: usize, store_id: &str, tag: &str) {
-    std::fs::create_dir_all(dir).expect("mkdir");
-    std::fs::write(
-        dir.join("store.toml"),
-        format!(
-            "id = \"{store_id}\"\nname = \"Test Store\"\nlanguage = \"en\"\ncurrency = \"EUR\"\n"
-        ),
-    )
-    .expect("store");
-    let mut products = std::fs::File::create(dir.join("products.csv")).expect("products");
-    let mut variants = std::fs::File::create(dir.join("variants.csv")).expect("variants");
-    let mut stock = std::fs::File::create(dir.join("stock.csv")).expect("stock");
-    writeln!(products, "id,title,brand,category,description,tags,price").expect("write");
-    writeln!(variants, "sku,product_id,size,color").expect("write");
-    writeln!(stock, "sku,quantity").expect("write");
-    for i in 0..n {
-        writeln!(
-            products,
-            "{tag}{i},Trail Runner {i} Shoe,Brand{},Running Shoes,A shoe for trails number {i},running;trail,{}.95",
-            i % 7,
-            50 + i % 40
-        )
-        .expect("write");
-        for size in ["8", "9"] {
-            for color in ["Black", "Blue"] {
-                writeln!(variants, "{tag}{i}-{size}-{color},{tag}{i},{size},{color}")
-                    .expect("write");
-                writeln!(stock, "{tag}{i}-{size}-{color},{}", i % 4).expect("write");
-            }
-        }
-    }
-}
+pub use catalog::write_catalog;
 
 pub struct Keys {
     pub secret: PathBuf,
