@@ -1,27 +1,21 @@
 //! Compiles the Slint UI (ui/app.slint) with its bundled translations and
-//! the CJK font, which comes from Debian's fonts-droid-fallback (installed
-//! by the set-up scripts) or from $KIOSK_CJK_FONT_DIR.
+//! the fonts and icons it embeds, all from `assets/` (each with its
+//! licence there), so the window draws the same on every machine whatever
+//! fonts the system has.
 
 use std::path::PathBuf;
 
 fn main() {
-    let font_dir = std::env::var("KIOSK_CJK_FONT_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("/usr/share/fonts/truetype/droid"));
-    let font = font_dir.join("DroidSansFallbackFull.ttf");
-    if !font.exists() {
-        panic!(
-            "the CJK font {} is missing: install Debian's fonts-droid-fallback (./scripts/run-demo does), \
-             or point KIOSK_CJK_FONT_DIR at a folder holding DroidSansFallbackFull.ttf",
-            font.display()
-        );
-    }
-    println!("cargo:rerun-if-env-changed=KIOSK_CJK_FONT_DIR");
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let fonts = root.join("assets").join("fonts");
+    let icons = root.join("assets").join("icons");
     println!("cargo:rerun-if-changed=ui");
+    println!("cargo:rerun-if-changed=assets");
     let config = slint_build::CompilerConfiguration::new()
         .with_bundled_translations("ui/translations")
         .with_default_translation_context(slint_build::DefaultTranslationContext::None)
-        .with_include_paths(vec![font_dir])
+        .with_include_paths(vec![fonts, icons])
         // Element ids and accessible labels stay queryable by the UI tests.
         .with_debug_info(true);
     if let Err(e) = slint_build::compile_with_config("ui/app.slint", config) {

@@ -11,7 +11,9 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 note() { printf '    %s\n' "$*" >&2; }
 
-# Debian packages the build and the tests need.
+# Debian packages the build, the kiosk and the tests need. The test
+# `tests/system_packages.rs` fails when the code names a system file or
+# program whose package is not here.
 APT_PACKAGES=(
   pkg-config        # -sys crates find their libraries
   gcc g++           # SQLite (bundled) and other C code
@@ -19,6 +21,12 @@ APT_PACKAGES=(
   cmake libclang-dev   # whisper.cpp (whisper-rs-sys: CMake build, bindgen)
   libasound2-dev       # the microphone (cpal on ALSA)
   chromium chromium-driver  # the staff console's browser test (headless)
+  fonts-dejavu-core    # fontconfig's fallback for characters outside the fonts the UI embeds (assets/fonts)
+  libfontconfig1-dev libfreetype-dev  # Slint's system-font lookup (fontconfig, freetype)
+  libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2  # winit on X11
+  espeak-ng            # read-aloud (src/app/speak.rs)
+  curl                 # `kiosk models fetch --hub`, where a network exists (crates/kiosk-llm)
+  xvfb xdotool xauth   # the window tests under a virtual X server, tapped at screen coordinates
 )
 
 as_root() {

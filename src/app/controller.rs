@@ -93,6 +93,7 @@ impl Controller {
         app.on_new_customer(|| post(Event::NewCustomer));
         app.on_still_here(|| post(Event::StillHere));
         app.on_start(|| post(Event::Start));
+        app.on_typed(|text| post(Event::Typed(text.into())));
         app.on_open_staff(|| post(Event::OpenStaff));
         app.on_read_aloud_changed(|on| post(Event::ReadAloud(on)));
 
@@ -188,6 +189,19 @@ impl Controller {
             Event::Send(text) => self.ask(text),
             Event::Start => {
                 self.touch();
+                self.set_page(ui::Page::Conversation);
+            }
+            Event::Typed(text) => {
+                self.touch();
+                // Keys typed before the conversation shows (a fast typist)
+                // arrive here too: each one extends the draft.
+                if let Some(typed) = typed_text(&text) {
+                    let chat = self.window.global::<ui::ChatAdapter>();
+                    let draft = chat.get_draft();
+                    if !(draft.is_empty() && typed.trim().is_empty()) {
+                        chat.set_draft(s(format!("{draft}{typed}")));
+                    }
+                }
                 self.set_page(ui::Page::Conversation);
             }
             Event::SelectLanguage(lang) => {
@@ -787,4 +801,15 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<Mod
             .set_status_text(s(problems.join("; ")));
     }
     Links { staff, sync, model }
+}
+
+/// The text a key adds to a question: printable characters only. Slint
+/// gives control keys (Return, Backspace, Escape, arrows, function keys)
+/// as control characters or in the private use area U+F700..U+F8FF.
+pub fn typed_text(key: &str) -> Option<&str> {
+    let printable = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| !c.is_control() && !('\u{f700}'..='\u{f8ff}').contains(&c));
+    printable.then_some(key)
 }

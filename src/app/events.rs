@@ -14,6 +14,9 @@ pub enum Event {
     // Taps and typing.
     Send(String),
     Start,
+    /// A key typed on a physical keyboard on the attract screen (the
+    /// key's text, which for control keys is not printable).
+    Typed(String),
     SelectLanguage(Lang),
     Touched,
     NewCustomer,

@@ -83,6 +83,38 @@ pub fn write_png(image: &Image, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Reads an 8-bit RGB or RGBA PNG (as `write_png` writes them) into RGB.
+pub fn read_png(path: &Path) -> anyhow::Result<Image> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .with_context(|| format!("reading the PNG header of {}", path.display()))?;
+    let size = reader
+        .output_buffer_size()
+        .with_context(|| format!("{} is too large", path.display()))?;
+    let mut buffer = vec![0; size];
+    let info = reader
+        .next_frame(&mut buffer)
+        .with_context(|| format!("decoding {}", path.display()))?;
+    let channels = match (info.color_type, info.bit_depth) {
+        (png::ColorType::Rgb, png::BitDepth::Eight) => 3,
+        (png::ColorType::Rgba, png::BitDepth::Eight) => 4,
+        other => anyhow::bail!(
+            "{}: expected an 8-bit RGB PNG, found {other:?}",
+            path.display()
+        ),
+    };
+    let rgb = buffer[..info.buffer_size()]
+        .chunks(channels)
+        .flat_map(|px| [px[0], px[1], px[2]])
+        .collect();
+    Ok(Image {
+        width: info.width,
+        height: info.height,
+        rgb,
+    })
+}
+
 fn s(text: impl AsRef<str>) -> SharedString {
     SharedString::from(text.as_ref())
 }
@@ -119,6 +151,7 @@ pub fn show(
         &[("as_of", "2026-11-22 23:00")],
     )));
     app.global::<ui::KeyboardAdapter>().set_visible(false);
+    app.global::<ui::ChatAdapter>().set_draft(s(""));
     app.global::<ui::DetailAdapter>().set_visible(false);
     let call = app.global::<ui::StaffCallAdapter>();
     call.set_handoff_visible(false);
