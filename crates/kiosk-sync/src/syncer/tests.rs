@@ -413,3 +413,37 @@ fn over_plain_http_contacts_are_never_uploaded() {
             || names_in(&w.path("served").join("uploads")).is_empty()
     );
 }
+
+#[test]
+fn a_bundle_whose_first_header_claims_a_4_gb_long_name_is_rejected_quickly() {
+    // Issue 15: an unsigned bundle could exhaust memory before its
+    // signature was checked.
+    let w = World::new();
+    let syncer = w.uploading_syncer();
+    w.add_waitlist_row();
+    let mut header = tar::Header::new_gnu();
+    let raw = &mut header.as_old_mut().name;
+    raw.fill(0);
+    raw[..13].copy_from_slice(b"././@LongLink");
+    header.set_size(4 << 30);
+    header.set_entry_type(tar::EntryType::GNULongName);
+    header.set_cksum();
+    let stick = w.path("stick");
+    fs::create_dir_all(&stick).expect("mkdir");
+    fs::write(stick.join("x.kbundle"), header.as_bytes()).expect("write");
+
+    let started = std::time::Instant::now();
+    for source in [
+        Source::Folder(stick.clone()),
+        Source::File(stick.join("x.kbundle")),
+    ] {
+        let report = syncer.sync(&source, &mut NoProgress).expect("sync runs");
+        let err = report.pull.as_ref().expect_err("refused");
+        assert!(err.is_rejection(), "input rejected (exit 3): {err}");
+        assert!(err.to_string().contains("GNU long-name"), "{err}");
+        assert!(matches!(report.upload, Some(Err(Error::Upload { .. }))));
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(names_in(&stick), ["x.kbundle"]);
+    assert_eq!(w.unexported(), 1);
+}
