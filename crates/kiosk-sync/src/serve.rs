@@ -9,6 +9,10 @@
 //!   that upload id was stored before (then 200 with `"duplicate": true`):
 //!   a kiosk re-sending a batch whose confirmation it lost adds nothing.
 //!   Uploads are never served back: they hold shoppers' contacts.
+//! - Uploads are not authenticated, so they are bounded: each body, the
+//!   number of uploads stored and their total size ([`UploadLimits`]). A
+//!   full folder answers 507 and the kiosks keep their rows queued; nothing
+//!   anyone on the LAN sends can fill the laptop's disk.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -25,13 +29,36 @@ use crate::error::{Error, Result};
 
 /// Served uploads live here, under the served folder.
 pub const UPLOADS: &str = "uploads";
-/// The largest upload accepted.
-pub const MAX_UPLOAD_BYTES: u64 = 64 << 20;
+/// The largest upload accepted (a batch of 5 000 rows is a few MiB).
+pub const MAX_UPLOAD_BYTES: u64 = 16 << 20;
+
+/// Bounds on what unauthenticated uploads may store.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    /// The largest body.
+    pub max_bytes: u64,
+    /// How many uploads `uploads/` may hold.
+    pub max_files: usize,
+    /// How many bytes `uploads/` may hold. Concurrent uploads may pass it
+    /// by at most one body per worker thread.
+    pub max_total_bytes: u64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> UploadLimits {
+        UploadLimits {
+            max_bytes: MAX_UPLOAD_BYTES,
+            max_files: 10_000,
+            max_total_bytes: 1 << 30,
+        }
+    }
+}
 
 pub struct BundleServer {
     server: Arc<Server>,
     dir: PathBuf,
     addr: SocketAddr,
+    limits: UploadLimits,
 }
 
 /// A server running on background threads (tests, the app).
@@ -88,7 +115,14 @@ impl BundleServer {
             server: Arc::new(server),
             dir: dir.to_path_buf(),
             addr,
+            limits: UploadLimits::default(),
         })
+    }
+
+    /// Other bounds on uploads than the defaults.
+    pub fn with_upload_limits(mut self, limits: UploadLimits) -> BundleServer {
+        self.limits = limits;
+        self
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -103,7 +137,7 @@ impl BundleServer {
                 scope.spawn(|| {
                     while !stop.load(Ordering::SeqCst) {
                         match self.server.recv_timeout(Duration::from_millis(200)) {
-                            Ok(Some(request)) => log(handle(&self.dir, request)),
+                            Ok(Some(request)) => log(handle(&self.dir, &self.limits, request)),
                             Ok(None) => {}
                             // An accept error (e.g. out of file handles):
                             // keep serving after a pause.
@@ -122,11 +156,12 @@ impl BundleServer {
         let mut threads = Vec::new();
         for _ in 0..workers.max(1) {
             let (server, dir, stop) = (self.server.clone(), self.dir.clone(), stop.clone());
+            let limits = self.limits;
             threads.push(std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match server.recv() {
                         Ok(request) => {
-                            handle(&dir, request);
+                            handle(&dir, &limits, request);
                         }
                         // Unblocked by `stop`, or an accept error.
                         Err(_) => std::thread::sleep(Duration::from_millis(10)),
@@ -144,7 +179,7 @@ impl BundleServer {
 }
 
 /// Answers one request; returns a log line.
-fn handle(dir: &Path, mut request: Request) -> String {
+fn handle(dir: &Path, limits: &UploadLimits, mut request: Request) -> String {
     let method = request.method().clone();
     let url = request.url().to_string();
     let path = url.split('?').next().unwrap_or("").to_string();
@@ -153,7 +188,7 @@ fn handle(dir: &Path, mut request: Request) -> String {
         (Method::Get | Method::Head, _) => serve_file(dir, &path, &request),
         (Method::Post, p) if p.starts_with("/uploads/") => {
             let id = p.trim_start_matches("/uploads/").to_string();
-            store_upload(dir, &id, &mut request)
+            store_upload(dir, &id, limits, &mut request)
         }
         _ => (
             405,
@@ -297,7 +332,7 @@ fn valid_upload_id(id: &str) -> bool {
 
 /// Stores an upload under its id, once: the first copy wins, a repeat is
 /// acknowledged as a duplicate.
-fn store_upload(dir: &Path, id: &str, request: &mut Request) -> Answer {
+fn store_upload(dir: &Path, id: &str, limits: &UploadLimits, request: &mut Request) -> Answer {
     if !valid_upload_id(id) {
         return (
             400,
@@ -327,24 +362,32 @@ fn store_upload(dir: &Path, id: &str, request: &mut Request) -> Answer {
             ),
         );
     }
+    let max_bytes = limits.max_bytes;
+    if request.body_length().is_some_and(|n| n as u64 > max_bytes) {
+        return too_large(max_bytes);
+    }
+    let (n_stored, stored_bytes) = stored(&uploads);
+    if n_stored >= limits.max_files {
+        return full(&format!("it holds {n_stored} uploads"));
+    }
+    if stored_bytes >= limits.max_total_bytes {
+        return full(&format!("it holds {stored_bytes} bytes"));
+    }
     let mut body = Vec::new();
     match request
         .as_reader()
-        .take(MAX_UPLOAD_BYTES + 1)
+        .take(max_bytes + 1)
         .read_to_end(&mut body)
     {
-        Ok(n) if n as u64 > MAX_UPLOAD_BYTES => {
-            return (
-                413,
-                String::new(),
-                text(
-                    413,
-                    &format!("uploads are limited to {MAX_UPLOAD_BYTES} bytes\n"),
-                ),
-            );
-        }
+        Ok(n) if n as u64 > max_bytes => return too_large(max_bytes),
         Ok(_) => {}
         Err(_) => return (400, String::new(), text(400, "the upload broke off\n")),
+    }
+    if stored_bytes + body.len() as u64 > limits.max_total_bytes {
+        return full(&format!(
+            "it holds {stored_bytes} bytes and this upload is {}",
+            body.len()
+        ));
     }
     if serde_json::from_slice::<serde_json::Value>(&body).is_err() {
         return (400, String::new(), text(400, "expected a JSON body\n"));
@@ -381,6 +424,39 @@ fn store_upload(dir: &Path, id: &str, request: &mut Request) -> Answer {
         ),
         Err(_) => (500, String::new(), text(500, "cannot store the upload\n")),
     }
+}
+
+fn too_large(max_bytes: u64) -> Answer {
+    (
+        413,
+        String::new(),
+        text(413, &format!("uploads are limited to {max_bytes} bytes\n")),
+    )
+}
+
+/// The uploads folder is full: 507, and the kiosk keeps its rows queued.
+fn full(why: &str) -> Answer {
+    (
+        507,
+        format!(" refused: uploads folder full, {why}"),
+        text(
+            507,
+            &format!("the uploads folder is full ({why}); collect the uploads, then retry\n"),
+        ),
+    )
+}
+
+/// How many uploads `uploads` holds and their total size (temp files
+/// included: they are bodies being written).
+fn stored(uploads: &Path) -> (usize, u64) {
+    let Ok(entries) = fs::read_dir(uploads) else {
+        return (0, 0);
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .fold((0, 0), |(n, bytes), m| (n + 1, bytes + m.len()))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! One sync: pull a bundle from a source, verify it, import it, record it;
-//! then upload what the kiosk collected.
+//! then upload what the kiosk collected, but only to a source that proved
+//! itself in that same sync (see [`Syncer::sync`]).
 //!
 //! ```text
 //! source ──stream──► verify signature ─► check store/version/expiry
@@ -105,13 +106,22 @@ impl SyncReport {
         };
         match &self.upload {
             None => pull,
-            Some(Ok(u)) if u.n_rows == 0 => format!("{pull}; nothing to upload"),
-            Some(Ok(u)) => format!(
-                "{pull}; uploaded {} rows in {} batches to {}",
-                u.n_rows,
-                u.batches.len(),
-                u.destination
-            ),
+            Some(Ok(u)) => {
+                let sent = if u.n_rows == 0 {
+                    format!("{pull}; nothing to upload")
+                } else {
+                    format!(
+                        "{pull}; uploaded {} rows in {} batches to {}",
+                        u.n_rows,
+                        u.batches.len(),
+                        u.destination
+                    )
+                };
+                match &u.held_back {
+                    Some(note) => format!("{sent}; {note}"),
+                    None => sent,
+                }
+            }
             Some(Err(e)) => format!("{pull}; {e} (kept for the next sync)"),
         }
     }
@@ -248,6 +258,14 @@ impl Syncer {
 
     /// Pulls from `source` and, when enabled, uploads to it. Fails as a
     /// whole only when another sync holds the data dir.
+    ///
+    /// The upload goes only to a source that proved itself in this same
+    /// sync: a bundle from it verified under a trusted key and is not
+    /// expired. Anyone can put a `*.kbundle` on a stick or answer on the
+    /// store LAN; the shoppers' contacts must not go to them. Waitlist
+    /// requests never go over HTTP: there is no TLS with an authenticated
+    /// server yet, and on plain HTTP the contacts would cross the network
+    /// in clear.
     pub fn sync(&self, source: &Source, progress: &mut dyn Progress) -> Result<SyncReport> {
         let _lock = self.lock()?;
         let pull = self.pull_locked(source, progress);
@@ -256,7 +274,7 @@ impl Syncer {
             .upload
             .as_ref()
             .filter(|u| !u.kinds.is_empty())
-            .map(|settings| self.upload_locked(source, settings));
+            .map(|settings| self.upload_locked(source, &pull, settings));
         Ok(SyncReport { pull, upload })
     }
 
@@ -558,7 +576,12 @@ impl Syncer {
         }
     }
 
-    fn upload_locked(&self, source: &Source, settings: &UploadSettings) -> Result<UploadReport> {
+    fn upload_locked(
+        &self,
+        source: &Source,
+        pull: &Result<PullReport>,
+        settings: &UploadSettings,
+    ) -> Result<UploadReport> {
         let destination = match source {
             Source::File(path) => Destination::Folder(
                 path.parent()
@@ -577,9 +600,26 @@ impl Syncer {
                     })?,
             ),
         };
+        let refused = |message: String| Error::Upload {
+            destination: destination.describe(),
+            message,
+        };
+        proven(source, &destination, pull, jiff::Timestamp::now())
+            .map_err(|why| refused(format!("not sent: {why}")))?;
+        let mut kinds = settings.kinds.clone();
+        let mut held_back = None;
+        if let Destination::Http(url) = &destination
+            && kinds.contains(&Kind::Waitlist)
+        {
+            kinds.retain(|k| *k != Kind::Waitlist);
+            held_back = Some(contacts_not_over_http(url));
+        }
+        if kinds.is_empty() {
+            return Err(refused(held_back.unwrap_or_default()));
+        }
         let state = SyncState::load(self.root())?;
         let options = UploadOptions {
-            kinds: settings.kinds.clone(),
+            kinds,
             batch_rows: settings.batch_rows,
             store_id: state
                 .store_id
@@ -596,6 +636,10 @@ impl Syncer {
             match upload::upload(self.root(), &destination, &options, &self.client) {
                 Err(Error::Upload { .. }) if attempt < tries => {
                     std::thread::sleep(self.settings.http.backoff_after(attempt - 1));
+                }
+                Ok(mut report) => {
+                    report.held_back = held_back;
+                    return Ok(report);
                 }
                 other => return other,
             }
@@ -667,6 +711,67 @@ impl Syncer {
             pending_uploads,
             sync_running,
         })
+    }
+}
+
+/// Whether `destination` proved itself in this sync: the pull from it
+/// verified a bundle under a trusted key (applied, or the version already
+/// live), and that bundle has not expired. Over HTTP the upload must also
+/// go to the server the bundle came from. `Err` says why not.
+fn proven(
+    source: &Source,
+    destination: &Destination,
+    pull: &Result<PullReport>,
+    now: jiff::Timestamp,
+) -> std::result::Result<(), String> {
+    let from = source.describe();
+    let report = match pull {
+        Ok(report) => report,
+        Err(_) => {
+            return Err(format!(
+                "no bundle from {from} verified under a trusted key in this sync"
+            ));
+        }
+    };
+    match (report.outcome, &report.bundle) {
+        (Outcome::Applied | Outcome::UpToDate, Some(bundle)) if bundle.expires > now => {}
+        (Outcome::Applied | Outcome::UpToDate, Some(bundle)) => {
+            return Err(format!(
+                "the bundle from {from} expired at {}",
+                bundle.expires
+            ));
+        }
+        (Outcome::NotModified, _) => {
+            return Err(format!(
+                "{from} answered \"not modified\", so no bundle from it was verified in this sync"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "no bundle from {from} verified under a trusted key in this sync"
+            ));
+        }
+    }
+    if let (Source::Http(bundle_url), Destination::Http(upload_url)) = (source, destination)
+        && crate::http::upload_base(bundle_url) != crate::http::upload_base(upload_url)
+    {
+        return Err(format!(
+            "{upload_url} is not on the server whose bundle verified ({bundle_url})"
+        ));
+    }
+    Ok(())
+}
+
+/// Why waitlist requests are held back from an HTTP destination.
+fn contacts_not_over_http(url: &str) -> String {
+    if url.to_ascii_lowercase().starts_with("http://") {
+        format!(
+            "waitlist requests not sent to {url}: over plain HTTP the shoppers' contacts would cross the network in clear; they go on a stick whose bundle verifies"
+        )
+    } else {
+        format!(
+            "waitlist requests not sent to {url}: the server is not authenticated with a store secret; they go on a stick whose bundle verifies"
+        )
     }
 }
 

@@ -107,6 +107,9 @@ pub struct UploadReport {
     pub destination: String,
     pub batches: Vec<BatchReport>,
     pub n_rows: u64,
+    /// What was kept back from this destination, and why (the waitlist
+    /// over HTTP); those rows stay queued.
+    pub held_back: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +161,7 @@ pub fn upload(
         destination: destination.describe(),
         batches: Vec::new(),
         n_rows: 0,
+        held_back: None,
     };
     for &kind in &options.kinds {
         while let Some(batch) = next_batch(conn, kind, &kiosk_id, options.batch_rows)? {
@@ -377,18 +381,27 @@ fn ensure_slash(base: &str) -> String {
 
 /// Writes `FOLDER/kiosk-uploads/ID.json` by renaming a synced temp file
 /// into place, then syncs the folder: confirmed once this returns.
+///
+/// The upload folder must be a real folder on the stick: a symbolic link
+/// (which could point anywhere on the kiosk, or at another mount) is
+/// refused, and the temp file is made with `create_new`, which does not
+/// follow a link either.
 fn write_folder(folder: &Path, upload_id: &str, body: &[u8]) -> Result<()> {
-    let upload_err = |e: Error| Error::Upload {
-        destination: folder.join(crate::source::UPLOAD_DIR).display().to_string(),
-        message: e.to_string(),
-    };
     let dir = folder.join(crate::source::UPLOAD_DIR);
-    fs::create_dir_all(&dir)
-        .map_err(Error::io("creating", &dir))
-        .map_err(upload_err)?;
+    let upload_err = |message: String| Error::Upload {
+        destination: dir.display().to_string(),
+        message,
+    };
+    upload_dir(&dir).map_err(upload_err)?;
     let tmp = dir.join(format!(".{upload_id}.json.tmp"));
     let path = dir.join(format!("{upload_id}.json"));
-    let written = File::create(&tmp)
+    // A temp file left by a sync that broke off (a link is removed, not
+    // followed).
+    let _ = fs::remove_file(&tmp);
+    let written = File::options()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
         .and_then(|mut f| {
             f.write_all(body)?;
             f.sync_all()
@@ -397,9 +410,36 @@ fn write_folder(folder: &Path, upload_id: &str, body: &[u8]) -> Result<()> {
         .and_then(|()| File::open(&dir)?.sync_all());
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
-        return Err(upload_err(Error::io("writing", &path)(e)));
+        return Err(upload_err(Error::io("writing", &path)(e).to_string()));
     }
     Ok(())
+}
+
+/// Makes sure `dir` is a folder of its own, not a link: creates it if
+/// missing (its parent, the stick, must exist).
+fn upload_dir(dir: &Path) -> std::result::Result<(), String> {
+    let check = |meta: fs::Metadata| {
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            Err(format!(
+                "{} is a symbolic link; uploads never follow one",
+                dir.display()
+            ))
+        } else if !kind.is_dir() {
+            Err(format!("{} is not a folder", dir.display()))
+        } else {
+            Ok(())
+        }
+    };
+    match fs::symlink_metadata(dir) {
+        Ok(meta) => check(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir(dir).map_err(|e| Error::io("creating", dir)(e).to_string())?;
+            // Made by us a moment ago; checked again in case it was swapped.
+            check(fs::symlink_metadata(dir).map_err(|e| Error::io("reading", dir)(e).to_string())?)
+        }
+        Err(e) => Err(Error::io("reading", dir)(e).to_string()),
+    }
 }
 
 fn confirm(conn: &Connection, kind: Kind, batch: &Batch, destination: &str) -> Result<()> {

@@ -20,9 +20,11 @@
 //! `minisign -S -s KEY -m manifest.toml && tar cf X.kbundle manifest.toml manifest.toml.minisig catalog/…`.
 
 mod create;
+mod guard;
 mod read;
 
 pub use create::{CreateOptions, Created, create};
+pub use guard::MAX_EXTENSION_BYTES;
 pub use read::{Decision, Opened, Policy, Verified, check_policy, open, peek, verify_file};
 
 use sha2::{Digest, Sha256};

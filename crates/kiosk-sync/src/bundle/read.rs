@@ -7,6 +7,10 @@
 //! connection) is an [`Error::Source`]; running out of bytes early is a
 //! truncated bundle; anything else the tar reader objects to is not a
 //! bundle at all.
+//!
+//! Every bundle is read here (`open`, `peek`, `verify_file`), and always
+//! through [`HeaderGuard`], which bounds the tar records the tar crate
+//! would otherwise read whole into memory before the signature is checked.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -20,6 +24,7 @@ use minisign::SignatureBox;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::guard::{HeaderGuard, Refusal};
 use super::{CHUNK, MANIFEST, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE, hex, sha256_hex};
 use crate::error::{Error, Rejection, Result};
 use crate::keys::TrustedKeys;
@@ -192,12 +197,16 @@ impl<R: Read> Read for Tap<R> {
 /// source.
 struct Classifier {
     state: Rc<RefCell<TapState>>,
+    refusal: Refusal,
     location: String,
     retryable: bool,
 }
 
 impl Classifier {
     fn error(&self, err: &io::Error, context: &str) -> Error {
+        if let Some(reason) = self.refusal.borrow().as_ref() {
+            return Rejection::NotABundle(format!("{context}: {reason}")).into();
+        }
         let state = self.state.borrow();
         if let Some(failure) = &state.failure {
             Error::Source {
@@ -213,7 +222,7 @@ impl Classifier {
     }
 }
 
-type Entries<'a, R> = tar::Entries<'a, Tap<R>>;
+type Entries<'a, R> = tar::Entries<'a, HeaderGuard<Tap<R>>>;
 
 /// One pass over the bundle: the signed header, then (when the policy
 /// says apply, or there is no policy) the payload, copied to `dest` or
@@ -231,15 +240,20 @@ fn read_bundle<R: Read>(
         return Err(Rejection::NoTrustedKeys.into());
     }
     let state = Rc::new(RefCell::new(TapState::default()));
+    let refusal = Refusal::default();
     let classifier = Classifier {
         state: state.clone(),
+        refusal: refusal.clone(),
         location: location.to_string(),
         retryable,
     };
-    let mut archive = tar::Archive::new(Tap {
-        inner: reader,
-        state,
-    });
+    let mut archive = tar::Archive::new(HeaderGuard::new(
+        Tap {
+            inner: reader,
+            state,
+        },
+        refusal,
+    ));
     let mut entries = archive
         .entries()
         .map_err(|e| classifier.error(&e, "reading the first entry"))?;

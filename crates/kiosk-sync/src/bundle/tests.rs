@@ -392,3 +392,147 @@ fn create_refuses_orders_beside_a_shopify_export_and_a_missing_store_id() {
     let err = create(&options, &mut NoProgress).expect_err("orders refused");
     assert!(err.to_string().contains("orders"), "{err}");
 }
+
+/// A tar header of `kind` declaring `size` bytes, named as GNU tar names
+/// its long-name records.
+fn extension_header(kind: u8, size: u64) -> Vec<u8> {
+    let mut header = tar::Header::new_gnu();
+    let raw = &mut header.as_old_mut().name;
+    raw.fill(0);
+    raw[..13].copy_from_slice(b"././@LongLink");
+    header.set_size(size);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::new(kind));
+    header.set_cksum();
+    header.as_bytes().to_vec()
+}
+
+/// A ustar pax header (`x`) holding `records`, padded to whole blocks.
+fn pax_entry(records: &[(&str, &str)]) -> Vec<u8> {
+    let mut data = Vec::new();
+    for (key, value) in records {
+        let body = format!(" {key}={value}\n");
+        let mut len = body.len() + 1;
+        while format!("{len}").len() + body.len() != len {
+            len += 1;
+        }
+        data.extend_from_slice(format!("{len}{body}").as_bytes());
+    }
+    let mut header = tar::Header::new_ustar();
+    header.set_path("PaxHeaders/manifest.toml").expect("path");
+    header.set_size(data.len() as u64);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::XHeader);
+    header.set_cksum();
+    let mut out = header.as_bytes().to_vec();
+    out.extend_from_slice(&data);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+    out
+}
+
+/// Counts the bytes the bundle reader takes from its source.
+struct Counting<R> {
+    inner: R,
+    n: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n.set(self.n.get() + n as u64);
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_long_name_record_claiming_4_gb_is_refused_before_it_is_read() {
+    // Issue 15: an unsigned bundle could exhaust memory before its
+    // signature was checked (the tar crate reads long names whole).
+    let f = fixture();
+    let claimed = 4u64 << 30;
+    let header = extension_header(b'L', claimed);
+    // 64 MiB of name follows; the reader must stop at the header.
+    let n = std::rc::Rc::new(std::cell::Cell::new(0));
+    let source = Counting {
+        inner: io::Cursor::new(header.clone()).chain(io::repeat(b'a').take(64 << 20)),
+        n: n.clone(),
+    };
+    let started = std::time::Instant::now();
+    let result = open(
+        source,
+        "test",
+        false,
+        &policy(&f.keys.trusted),
+        &f.dir.join("in"),
+        "copying",
+        &mut NoProgress,
+    );
+    let r = rejection(result);
+    assert!(
+        matches!(&r, Rejection::NotABundle(m) if m.contains("GNU long-name") && m.contains(&claimed.to_string())),
+        "{r}"
+    );
+    assert!(n.get() < 1 << 20, "read {} bytes of the source", n.get());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(!f.dir.join("in").exists(), "nothing written");
+
+    // The same file on a stick: `peek` (choosing among a stick's bundles)
+    // and `verify_file` (`kiosk bundle verify`) go through the same bound.
+    let path = f.dir.join("long.kbundle");
+    std::fs::write(&path, &header).expect("write");
+    for result in [
+        peek(&path, &f.keys.trusted),
+        verify_file(&path, &f.keys.trusted, &mut NoProgress),
+    ] {
+        match result {
+            Err(Error::Rejected(Rejection::NotABundle(m))) => {
+                assert!(m.contains("GNU long-name"), "{m}")
+            }
+            other => panic!("expected a rejection, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn extension_records_are_bounded_and_none_can_move_a_header() {
+    // Issue 15: long-name, long-link and pax records are bounded before
+    // the tar crate reads them; a pax size or a sparse entry, which would
+    // move where the next header starts, is refused.
+    let f = fixture();
+    let bundle = std::fs::read(&f.bundle).expect("read");
+    let check = |prefix: Vec<u8>, expected: &str| {
+        let mut bytes = prefix;
+        bytes.extend_from_slice(&bundle);
+        bytes.extend(std::iter::repeat_n(b'a', 1 << 20));
+        let r = rejection(open_bytes(
+            &bytes,
+            &policy(&f.keys.trusted),
+            &f.dir.join("in"),
+        ));
+        assert!(
+            matches!(&r, Rejection::NotABundle(m) if m.contains(expected)),
+            "{expected}: {r}"
+        );
+    };
+    let over = MAX_EXTENSION_BYTES + 1;
+    check(extension_header(b'K', 1 << 30), "GNU long-link");
+    check(extension_header(b'x', over), "a tar pax record");
+    check(extension_header(b'g', over), "pax global");
+    check(extension_header(b'L', u64::MAX), "GNU long-name");
+    check(pax_entry(&[("size", "10")]), "sets an entry's size");
+    check(
+        pax_entry(&[("mtime", "1"), ("size", "99999999999")]),
+        "sets an entry's size",
+    );
+    check(extension_header(b'S', 0), "GNU sparse");
+}
+
+#[test]
+fn small_pax_records_pass_and_the_bundle_still_opens() {
+    // Issue 15: the bound refuses only oversized records, not pax itself.
+    let f = fixture();
+    let mut bytes = pax_entry(&[("mtime", "1700000000.5"), ("comment", "made by hand")]);
+    bytes.extend_from_slice(&std::fs::read(&f.bundle).expect("read"));
+    let opened = open_bytes(&bytes, &policy(&f.keys.trusted), &f.dir.join("in")).expect("opens");
+    assert!(matches!(opened, Opened::Extracted(_)));
+}

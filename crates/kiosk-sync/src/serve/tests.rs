@@ -122,3 +122,56 @@ fn an_upload_is_stored_once_whatever_the_retries() {
         .expect("post");
     assert_eq!(status, 400);
 }
+
+#[test]
+fn unauthenticated_uploads_are_bounded_in_size_count_and_total_bytes() {
+    // Issue 15: serve-bundles stored uploads of 64 MiB each under any
+    // number of ids, so anyone on the LAN could fill the disk.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let body = |n: usize| format!("{{\"pad\": \"{}\"}}", "x".repeat(n - 11)).into_bytes();
+    let post = |running: &RunningServer, id: &str, bytes: &[u8]| {
+        client()
+            .post(
+                &format!("{}uploads/{id}", running.url()),
+                "application/json",
+                bytes,
+            )
+            .expect("post")
+    };
+    let limits = UploadLimits {
+        max_bytes: 100,
+        max_files: 2,
+        max_total_bytes: 150,
+    };
+    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0")
+        .expect("bind")
+        .with_upload_limits(limits)
+        .spawn(1);
+    assert_eq!(post(&running, "a", &body(60)).0, 201);
+    assert_eq!(post(&running, "b", &body(101)).0, 413, "one body too big");
+    assert_eq!(post(&running, "b", &body(60)).0, 201);
+    let (status, answer) = post(&running, "c", &body(20));
+    assert_eq!(status, 507, "two uploads is the count allowed: {answer}");
+    assert!(answer.contains("full"), "{answer}");
+    let (status, answer) = post(&running, "a", &body(60));
+    assert_eq!(status, 200, "a resent batch is still confirmed: {answer}");
+    running.stop();
+
+    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0")
+        .expect("bind")
+        .with_upload_limits(UploadLimits {
+            max_files: 100,
+            ..limits
+        })
+        .spawn(1);
+    assert_eq!(
+        post(&running, "d", &body(60)).0,
+        507,
+        "120 stored + 60 is over the 150 bytes allowed"
+    );
+    assert_eq!(post(&running, "d", &body(20)).0, 201);
+    let stored = fs::read_dir(tmp.path().join(UPLOADS))
+        .expect("uploads")
+        .count();
+    assert_eq!(stored, 3);
+}

@@ -6,6 +6,7 @@ use kiosk_catalog::import::NoProgress;
 
 use super::*;
 use crate::serve::BundleServer;
+use crate::source::UPLOAD_DIR;
 use crate::testkit;
 
 struct World {
@@ -248,4 +249,201 @@ fn a_crash_between_publish_and_state_write_is_reconciled() {
     assert_eq!(status.current.map(|b| b.version), Some(2));
     let again = pull(&syncer, &Source::File(w.path("v2.kbundle"))).expect("up to date");
     assert_eq!(again.outcome, Outcome::UpToDate);
+}
+
+impl World {
+    /// A syncer that uploads the waitlist.
+    fn uploading_syncer(&self) -> Syncer {
+        let mut syncer = self.syncer();
+        syncer.settings.upload = Some(UploadSettings {
+            kinds: vec![Kind::Waitlist],
+            url: None,
+            kiosk_id: Some("kiosk-1".into()),
+            batch_rows: 100,
+        });
+        syncer
+    }
+
+    /// One back-in-stock request with a shopper's contact.
+    fn add_waitlist_row(&self) {
+        let store = kiosk_catalog::local::LocalStore::open(&self.path("data")).expect("local");
+        store
+            .connection()
+            .execute(
+                "INSERT INTO waitlist (at, product_id, sku, title, options, contact, language, consent)
+                 VALUES ('2026-11-23T10:00:00Z', 'a1', 'a1-9-Black', 'Shoe', '9', 'x@example.com', 'en', 'yes')",
+                [],
+            )
+            .expect("insert");
+    }
+
+    fn unexported(&self) -> i64 {
+        kiosk_catalog::local::LocalStore::open(&self.path("data"))
+            .expect("local")
+            .connection()
+            .query_row(
+                "SELECT COUNT(*) FROM waitlist WHERE exported = 0",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count")
+    }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_stick_with_a_junk_bundle_gets_no_contacts() {
+    // Issue 15: shopper contacts went to any stick holding a *.kbundle,
+    // even when its bundle was rejected.
+    let w = World::new();
+    let syncer = w.uploading_syncer();
+    w.add_waitlist_row();
+    let stick = w.path("stick");
+    fs::create_dir_all(&stick).expect("mkdir");
+    fs::write(stick.join("x.kbundle"), b"junk").expect("write");
+
+    let report = syncer
+        .sync(&Source::Folder(stick.clone()), &mut NoProgress)
+        .expect("sync runs");
+    let err = report.pull.as_ref().expect_err("junk is refused");
+    assert!(err.is_rejection(), "input rejected (exit 3): {err}");
+    assert_eq!(report.outcome(), Outcome::Rejected);
+    match &report.upload {
+        Some(Err(Error::Upload { message, .. })) => {
+            assert!(message.contains("not sent"), "{message}")
+        }
+        other => panic!("the upload must be refused, got {:?}", other.is_some()),
+    }
+    assert_eq!(names_in(&stick), ["x.kbundle"], "nothing is written there");
+    assert_eq!(w.unexported(), 1, "the row stays queued");
+    assert!(report.summary().contains("kept for the next sync"));
+}
+
+#[test]
+fn a_stick_with_a_good_signed_bundle_still_gets_the_upload() {
+    // Issue 15: uploads go to a stick whose bundle verified in this sync.
+    let w = World::new();
+    let syncer = w.uploading_syncer();
+    w.add_waitlist_row();
+    w.bundle("a", 1, "stick/v1.kbundle");
+    let report = syncer
+        .sync(&Source::Folder(w.path("stick")), &mut NoProgress)
+        .expect("sync runs");
+    assert_eq!(report.outcome(), Outcome::Applied);
+    let upload = report
+        .upload
+        .expect("enabled")
+        .expect("sent to the proven stick");
+    assert_eq!(upload.n_rows, 1);
+    assert_eq!(w.unexported(), 0);
+    assert_eq!(names_in(&w.path("stick").join(UPLOAD_DIR)).len(), 1);
+
+    // The same stick again: the version is already live, but the bundle
+    // verified again in this sync, so new rows go too.
+    w.add_waitlist_row();
+    let again = syncer
+        .sync(&Source::Folder(w.path("stick")), &mut NoProgress)
+        .expect("sync runs");
+    assert_eq!(again.outcome(), Outcome::UpToDate);
+    assert_eq!(again.upload.expect("enabled").expect("sent").n_rows, 1);
+    assert_eq!(w.unexported(), 0);
+}
+
+#[test]
+fn a_kiosk_uploads_symlink_on_a_proven_stick_is_refused() {
+    // Issue 15: the upload followed a kiosk-uploads symlink off the stick.
+    let w = World::new();
+    let syncer = w.uploading_syncer();
+    w.add_waitlist_row();
+    w.bundle("a", 1, "stick/v1.kbundle");
+    let elsewhere = w.path("elsewhere");
+    fs::create_dir_all(&elsewhere).expect("mkdir");
+    std::os::unix::fs::symlink(&elsewhere, w.path("stick").join(UPLOAD_DIR)).expect("symlink");
+    let report = syncer
+        .sync(&Source::Folder(w.path("stick")), &mut NoProgress)
+        .expect("sync runs");
+    assert_eq!(report.outcome(), Outcome::Applied);
+    match report.upload {
+        Some(Err(Error::Upload { message, .. })) => {
+            assert!(message.contains("symbolic link"), "{message}")
+        }
+        other => panic!("the link must be refused, got {:?}", other.is_some()),
+    }
+    assert!(
+        names_in(&elsewhere).is_empty(),
+        "nothing written through the link"
+    );
+    assert_eq!(w.unexported(), 1);
+}
+
+#[test]
+fn over_plain_http_contacts_are_never_uploaded() {
+    // Issue 15: over plain HTTP the contacts travelled in clear to an
+    // unauthenticated server.
+    let w = World::new();
+    let syncer = w.uploading_syncer();
+    w.add_waitlist_row();
+    fs::create_dir_all(w.path("served")).expect("mkdir");
+    w.bundle("a", 1, "served/store.kbundle");
+    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0")
+        .expect("bind")
+        .spawn(1);
+    let source = Source::Http(format!("{}store.kbundle", server.url()));
+    let report = syncer.sync(&source, &mut NoProgress).expect("sync runs");
+    assert_eq!(report.outcome(), Outcome::Applied, "the pull itself works");
+    match &report.upload {
+        Some(Err(Error::Upload { message, .. })) => {
+            assert!(message.contains("plain HTTP"), "{message}")
+        }
+        other => panic!("contacts must stay, got {:?}", other.is_some()),
+    }
+    assert!(report.summary().contains("plain HTTP"));
+    assert_eq!(w.unexported(), 1);
+    assert!(
+        !w.path("served").join("uploads").exists()
+            || names_in(&w.path("served").join("uploads")).is_empty()
+    );
+}
+
+#[test]
+fn a_bundle_whose_first_header_claims_a_4_gb_long_name_is_rejected_quickly() {
+    // Issue 15: an unsigned bundle could exhaust memory before its
+    // signature was checked.
+    let w = World::new();
+    let syncer = w.uploading_syncer();
+    w.add_waitlist_row();
+    let mut header = tar::Header::new_gnu();
+    let raw = &mut header.as_old_mut().name;
+    raw.fill(0);
+    raw[..13].copy_from_slice(b"././@LongLink");
+    header.set_size(4 << 30);
+    header.set_entry_type(tar::EntryType::GNULongName);
+    header.set_cksum();
+    let stick = w.path("stick");
+    fs::create_dir_all(&stick).expect("mkdir");
+    fs::write(stick.join("x.kbundle"), header.as_bytes()).expect("write");
+
+    let started = std::time::Instant::now();
+    for source in [
+        Source::Folder(stick.clone()),
+        Source::File(stick.join("x.kbundle")),
+    ] {
+        let report = syncer.sync(&source, &mut NoProgress).expect("sync runs");
+        let err = report.pull.as_ref().expect_err("refused");
+        assert!(err.is_rejection(), "input rejected (exit 3): {err}");
+        assert!(err.to_string().contains("GNU long-name"), "{err}");
+        assert!(matches!(report.upload, Some(Err(Error::Upload { .. }))));
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(names_in(&stick), ["x.kbundle"]);
+    assert_eq!(w.unexported(), 1);
 }

@@ -207,3 +207,21 @@ fn a_lost_confirmation_over_http_stores_the_batch_once() {
     assert_eq!(stored.len(), 1, "one batch id, stored once: {stored:?}");
     assert_eq!(stored[0].1, 3);
 }
+
+#[test]
+fn an_upload_folder_that_is_a_symlink_is_refused() {
+    // Issue 15: the upload followed a kiosk-uploads symlink on the stick.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let data = tmp.path().join("data");
+    add_waitlist(&data, 2);
+    let stick = tmp.path().join("stick");
+    let target = tmp.path().join("target");
+    fs::create_dir_all(&stick).expect("mkdir");
+    fs::create_dir_all(&target).expect("mkdir");
+    std::os::unix::fs::symlink(&target, stick.join(crate::source::UPLOAD_DIR)).expect("link");
+    let err =
+        upload(&data, &Destination::Folder(stick), &options(), &client()).expect_err("refused");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(fs::read_dir(&target).expect("dir").count(), 0);
+    assert_eq!(unexported(&data), 2);
+}
