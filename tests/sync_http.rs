@@ -7,6 +7,7 @@ mod sync_support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -140,13 +141,16 @@ fn servers_that_hang_drop_or_serve_garbage_leave_the_snapshot_live() {
     }
 }
 
-/// Stores uploads by id (a repeat is not stored again) and loses the
-/// confirmation of the first one (answers 500 after storing it).
-fn flaky_upload_server(stored: Arc<Mutex<Vec<(String, String)>>>) -> String {
+/// A store server: serves the bundle file at `/store.kbundle` (uploads go
+/// only to the server whose bundle verified), stores uploads by id (a
+/// repeat is not stored again) and loses the confirmation of the first one
+/// (answers 500 after storing it). Returns its base URL.
+fn flaky_upload_server(stored: Arc<Mutex<Vec<(String, String)>>>, bundle: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {
-        for (i, stream) in listener.incoming().take(20).enumerate() {
+        let mut n_uploads = 0;
+        for stream in listener.incoming().take(40) {
             let Ok(mut s) = stream else { continue };
             let mut got = Vec::new();
             let mut buf = vec![0u8; 1 << 16];
@@ -173,6 +177,16 @@ fn flaky_upload_server(stored: Arc<Mutex<Vec<(String, String)>>>) -> String {
                 }
             }
             let text = String::from_utf8_lossy(&got).into_owned();
+            if text.starts_with("GET /store.kbundle ") {
+                let body = std::fs::read(&bundle).expect("the bundle");
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(&body);
+                continue;
+            }
             let id = text
                 .split_whitespace()
                 .nth(1)
@@ -186,14 +200,19 @@ fn flaky_upload_server(stored: Arc<Mutex<Vec<(String, String)>>>) -> String {
                     stored.push((id, body));
                 }
             }
-            let status = if i == 0 { "500 Lost" } else { "201 Created" };
+            let status = if n_uploads == 0 {
+                "500 Lost"
+            } else {
+                "201 Created"
+            };
+            n_uploads += 1;
             let _ = write!(
                 s,
                 "HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
             );
         }
     });
-    format!("http://{addr}/uploads/")
+    format!("http://{addr}")
 }
 
 #[test]
@@ -203,30 +222,30 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     world.bundle("a", 1, "served/store.kbundle", &[]);
     let bundle_url = format!("{url}store.kbundle");
     assert!(world.sync(&bundle_url).status.success());
+    // Issue 15: uploads go only to a server whose bundle verified in the
+    // same sync, so the store publishes a new version before each sync
+    // here (a "not modified" answer proves nothing).
+    // Anonymous rows (thumbs up or down at the end of a session): over
+    // plain HTTP only these go, never the shoppers' contacts.
     let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
     for i in 0..7 {
         local
-            .add_waitlist(&kiosk_catalog::local::WaitlistEntry {
-                at: jiff::Timestamp::now(),
-                product_id: format!("a{i}"),
-                sku: format!("a{i}-9-Black"),
-                title: format!("Trail Runner {i} Shoe"),
-                options: "9 / Black".into(),
-                contact: format!("shopper{i}@example.com"),
-                language: kiosk_core::Lang::En,
-            })
-            .expect("waitlist");
+            .record_feedback(jiff::Timestamp::now(), &format!("session{i}"), i % 2 == 0)
+            .expect("feedback");
     }
     drop(local);
 
     // The upload endpoint loses its first confirmation, and only one try
     // per sync is allowed: the first sync's upload fails.
     let stored = Arc::new(Mutex::new(Vec::new()));
-    let upload_url = flaky_upload_server(stored.clone());
+    let store_server = flaky_upload_server(stored.clone(), world.path("served/store.kbundle"));
+    let upload_url = format!("{store_server}/uploads/");
+    let store_bundle_url = format!("{store_server}/store.kbundle");
     world.config(&format!(
-        "upload_waitlist = true\nupload_url = \"{upload_url}\"\nattempts = 1"
+        "upload_analytics = true\nupload_url = \"{upload_url}\"\nattempts = 1"
     ));
-    let out = world.sync(&bundle_url);
+    world.bundle("a", 2, "served/store.kbundle", &[]);
+    let out = world.sync(&store_bundle_url);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("stay queued"), "{}", stderr(&out));
     let out = world.kiosk(&["sync", "--status", "--json"]);
@@ -236,15 +255,17 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
             .as_array()
             .expect("pending")
             .iter()
-            .any(|p| p[0] == "waitlist" && p[1] == 7),
+            .any(|p| p[0] == "feedback" && p[1] == 7),
         "{status}"
     );
 
     // The next sync sends the same batch again; the server keeps one copy.
-    let out = world.sync(&bundle_url);
+    world.bundle("a", 3, "served/store.kbundle", &[]);
+    let out = world.sync(&store_bundle_url);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("upload: 7 rows"), "{}", stdout(&out));
-    let out = world.sync(&bundle_url);
+    world.bundle("a", 4, "served/store.kbundle", &[]);
+    let out = world.sync(&store_bundle_url);
     assert!(
         stdout(&out).contains("upload: nothing new"),
         "{}",
@@ -255,12 +276,14 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
         assert_eq!(stored.len(), 1, "one batch, stored once");
         let doc: serde_json::Value = serde_json::from_str(&stored[0].1).expect("json");
         assert_eq!(doc["rows"].as_array().map(Vec::len), Some(7));
-        assert_eq!(doc["kind"], "waitlist");
+        assert_eq!(doc["kind"], "feedback");
     }
 
-    // To serve-bundles' own endpoint (the default upload URL), new rows go
-    // once as well.
-    world.config("upload_waitlist = true");
+    // Issue 15: a shopper's contact never crosses the LAN in clear. With
+    // waitlist uploads on, the request stays queued on the kiosk and the
+    // sync says why; to serve-bundles' own endpoint (the default upload
+    // URL) the anonymous rows still go, once.
+    world.config("upload_waitlist = true\nupload_analytics = true");
     let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
     local
         .add_waitlist(&kiosk_catalog::local::WaitlistEntry {
@@ -273,9 +296,30 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
             language: kiosk_core::Lang::Nl,
         })
         .expect("waitlist");
+    local
+        .record_feedback(jiff::Timestamp::now(), "late", true)
+        .expect("feedback");
     drop(local);
-    assert!(world.sync(&bundle_url).status.success());
-    assert!(world.sync(&bundle_url).status.success());
+    world.bundle("a", 5, "served/store.kbundle", &[]);
+    let out = world.sync(&bundle_url);
+    assert!(
+        stderr(&out).contains("plain HTTP") || stdout(&out).contains("plain HTTP"),
+        "the sync says why the contact stayed: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    world.bundle("a", 6, "served/store.kbundle", &[]);
+    world.sync(&bundle_url);
+    let out = world.kiosk(&["sync", "--status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        status["pending_uploads"]
+            .as_array()
+            .expect("pending")
+            .iter()
+            .any(|p| p[0] == "waitlist" && p[1] == 1),
+        "the contact stays queued: {status}"
+    );
     let uploads: Vec<_> = std::fs::read_dir(world.path("served/uploads"))
         .expect("uploads")
         .flatten()

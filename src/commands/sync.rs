@@ -446,6 +446,12 @@ fn print_upload(report: &SyncReport) {
         ),
         Some(Err(e)) => eprintln!("kiosk: warning: {e}; the rows stay queued for the next sync"),
     }
+    // Rows kept back on purpose (shoppers' contacts over plain HTTP).
+    if let Some(Ok(u)) = &report.upload
+        && let Some(note) = &u.held_back
+    {
+        eprintln!("kiosk: note: {note}");
+    }
 }
 
 fn report_json(report: &SyncReport) -> serde_json::Value {
