@@ -26,9 +26,9 @@ use slint::ComponentHandle;
 const W: u32 = 1280;
 const H: u32 = 800;
 /// A channel may differ by this much before the pixel counts as changed.
-const CHANNEL_TOLERANCE: u8 = 40;
+const CHANNEL_TOLERANCE: u8 = 8;
 /// At most this share of a screen's pixels may change.
-const MAX_CHANGED: f64 = 0.002;
+const MAX_CHANGED: f64 = 0.001;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -199,7 +199,7 @@ fn the_comparison_catches_a_moved_control_and_tolerates_a_shade() {
     let mut shaded = Image {
         width: w,
         height: h,
-        rgb: reference.rgb.iter().map(|c| c.saturating_add(12)).collect(),
+        rgb: reference.rgb.iter().map(|c| c.saturating_add(6)).collect(),
     };
     assert_eq!(compare(&shaded, &reference).0, 0);
     draw_box(&mut shaded, 26, 20);

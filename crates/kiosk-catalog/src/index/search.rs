@@ -388,6 +388,20 @@ impl IndexSearcher {
                 .get_val(addr.doc_id);
             out.push((rowid, score));
         }
+        // Equal scores come back in the index's segment order, which
+        // depends on how the import's threads wrote it: within each run of
+        // equal scores, order by rowid, so the same question on the same
+        // catalog always lists the same products in the same order.
+        let mut start = 0;
+        while start < out.len() {
+            let end = start
+                + out[start..]
+                    .iter()
+                    .take_while(|(_, score)| *score == out[start].1)
+                    .count();
+            out[start..end].sort_by_key(|(rowid, _)| *rowid);
+            start = end;
+        }
         Ok(out)
     }
 

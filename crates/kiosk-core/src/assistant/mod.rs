@@ -1579,7 +1579,10 @@ impl Assistant<'_> {
                 in_stock_only: true,
                 ..Filters::default()
             },
-            limit: 8,
+            // With no text every candidate scores alike and the index's
+            // order is arbitrary (it depends on how the import threads
+            // wrote it): take enough to rank them here.
+            limit: 64,
             prefix: false,
         };
         let mut similar: Vec<ProductRecord> = self
@@ -1606,6 +1609,7 @@ impl Assistant<'_> {
             (
                 std::cmp::Reverse(shared),
                 (r.product.price.minor - price).abs(),
+                r.product.id.clone(),
             )
         });
         similar.truncate(3);
