@@ -26,7 +26,9 @@ APT_PACKAGES=(
   libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxi6 libxrandr2  # winit on X11
   espeak-ng            # read-aloud (src/app/speak.rs)
   curl                 # `kiosk models fetch --hub`, where a network exists (crates/kiosk-llm)
-  xvfb xdotool xauth   # the window tests under a virtual X server, tapped at screen coordinates
+  xvfb xauth x11-apps  # tests/app_x11.rs: the real window on a virtual X server, read back with xwd
+  xdotool              # ... tapped at screen coordinates and typed into
+  matchbox-window-manager  # ... under the kiosk window manager that gives the window the keyboard
 )
 
 as_root() {
