@@ -148,6 +148,15 @@ fn a_shopper_asks_buys_calls_and_walks_away() {
     assert!(pump_until(Duration::from_secs(5), || app
         .global::<StaffPanelAdapter>()
         .get_unlocked()));
+    // Issue 15: staff who walk away leave the panel locked. After the idle
+    // time the panel locks itself and the attract screen returns.
+    assert!(
+        pump_until(Duration::from_secs(8), || !app
+            .global::<StaffPanelAdapter>()
+            .get_unlocked()
+            && app.global::<AppState>().get_page() == Page::Attract),
+        "the unlocked staff panel locks itself after the idle time"
+    );
     app.global::<AppState>().set_page(Page::Conversation);
 
     // Walking away: the countdown, then everything is wiped.

@@ -308,16 +308,20 @@ impl Controller {
                     .set_handoff_visible(false);
             }
             Event::OpenStaff => {
+                // Every visit asks for the PIN: the panel never stays
+                // unlocked behind the attract screen.
+                self.lock_staff();
+                self.touch();
                 self.set_page(ui::Page::Staff);
                 self.send(Request::StaffInfo);
             }
-            Event::SubmitPin(pin) => self.submit_pin(&pin),
-            Event::LockStaff => {
-                let panel = self.window.global::<ui::StaffPanelAdapter>();
-                panel.set_unlocked(false);
-                panel.set_message(s(""));
+            Event::SubmitPin(pin) => {
+                self.touch();
+                self.submit_pin(&pin);
             }
+            Event::LockStaff => self.lock_staff(),
             Event::SyncNow => {
+                self.touch();
                 if self.window.global::<ui::StaffPanelAdapter>().get_unlocked() {
                     self.send(Request::SyncNow);
                 }
@@ -677,12 +681,31 @@ impl Controller {
         self.last_touch = Instant::now();
     }
 
+    /// Locks the panel; the pad takes keys again (a lockout still in
+    /// force answers the next PIN with its time left).
+    fn lock_staff(&self) {
+        let panel = self.window.global::<ui::StaffPanelAdapter>();
+        panel.set_unlocked(false);
+        panel.set_locked_out(false);
+        panel.set_message(s(""));
+    }
+
     fn tick(&mut self) {
         let page = self.window.global::<ui::AppState>().get_page();
-        if page == ui::Page::Attract || page == ui::Page::Staff {
+        let now = Instant::now();
+        if page == ui::Page::Staff {
+            // Staff who walk away leave the panel locked and the attract
+            // screen showing, after the same idle time as a shopper.
+            if now.duration_since(self.last_touch) >= self.idle {
+                self.lock_staff();
+                self.set_page(ui::Page::Attract);
+                self.last_touch = now;
+            }
             return;
         }
-        let now = Instant::now();
+        if page == ui::Page::Attract {
+            return;
+        }
         match self.countdown_started {
             None if now.duration_since(self.last_touch) >= self.idle => {
                 self.countdown_started = Some(now);

@@ -174,8 +174,13 @@ fn label(v: &VariantView, lang: Lang, lexicon: &Lexicon) -> String {
 /// The handoff as staff receive it (their console shows the same fields),
 /// for the shopper's handoff screen.
 pub fn handoff_summary(h: &kiosk_core::assistant::Handoff, kiosk: &str, location: &str) -> String {
+    let place = [kiosk, location]
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut lines = vec![
-        format!("{} · {kiosk}, {location}", h.language.native_name()),
+        format!("{} · {place}", h.language.native_name()),
         h.wants.clone(),
     ];
     for p in &h.products {

