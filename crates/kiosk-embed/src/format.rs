@@ -117,18 +117,20 @@ fn read_config(reader: &mut Reader) -> Result<Config> {
     let layer_norm_eps = reader.f32("the LayerNorm epsilon")?;
     let block = reader.i32("the quantisation block size")?;
     if !(layer_norm_eps.is_finite() && layer_norm_eps > 0.0) {
-        return Err(reader.error(format!("LayerNorm epsilon {layer_norm_eps} is not positive")));
+        return Err(reader.error(format!(
+            "LayerNorm epsilon {layer_norm_eps} is not positive"
+        )));
     }
     if usize::try_from(block).ok() != Some(BLOCK) {
         return Err(reader.error(format!("quantisation block size {block}, expected {BLOCK}")));
     }
-    if hidden % n_heads != 0 {
+    if !hidden.is_multiple_of(n_heads) {
         return Err(reader.error(format!(
             "hidden size {hidden} is not a multiple of the head count {n_heads}"
         )));
     }
     for (what, size) in [("hidden size", hidden), ("feed-forward size", ff)] {
-        if size % BLOCK != 0 {
+        if !size.is_multiple_of(BLOCK) {
             return Err(reader.error(format!("{what} {size} is not a multiple of {BLOCK}")));
         }
     }
@@ -229,8 +231,9 @@ fn read_normalization(
             let code = reader
                 .u32("a replacement code point")
                 .map_err(|_| in_table(format!("entry {i} runs past the table's end")))?;
-            let c = char::from_u32(code)
-                .ok_or_else(|| in_table(format!("entry {i} maps to invalid code point {code:#x}")))?;
+            let c = char::from_u32(code).ok_or_else(|| {
+                in_table(format!("entry {i} maps to invalid code point {code:#x}"))
+            })?;
             replacement.push(c);
         }
         let c = char::from_u32(code)
@@ -279,7 +282,7 @@ fn read_directory<'a>(reader: &mut Reader<'a>) -> Result<Directory<'a>> {
         let n_bytes = reader.u64("a tensor's byte length")?;
         let expected_bytes = match kind {
             TYPE_F32 => n_elements * 4,
-            TYPE_Q4_0 if n_elements % BLOCK == 0 => n_elements / BLOCK * BLOCK_BYTES,
+            TYPE_Q4_0 if n_elements.is_multiple_of(BLOCK) => n_elements / BLOCK * BLOCK_BYTES,
             TYPE_Q4_0 => {
                 return Err(reader.error(format!(
                     "tensor {name}: {n_elements} Q4_0 weights is not a whole number of blocks"
@@ -412,7 +415,10 @@ impl<'a> Reader<'a> {
     }
 
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(n).filter(|end| *end <= self.bytes.len());
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|end| *end <= self.bytes.len());
         let Some(end) = end else {
             return Err(self.error(format!(
                 "truncated: {what} needs {n} bytes at offset {} but the file has {} bytes",

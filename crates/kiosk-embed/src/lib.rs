@@ -142,7 +142,8 @@ fn normalize(v: &mut [f32]) {
 /// vectors (every [`Embedder::embed`] result) it is their dot product.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     let dot: f32 = a.iter().zip(b).map(|(a, b)| a * b).sum();
-    let norms = a.iter().map(|x| x * x).sum::<f32>().sqrt() * b.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let norms =
+        a.iter().map(|x| x * x).sum::<f32>().sqrt() * b.iter().map(|x| x * x).sum::<f32>().sqrt();
     if norms > 0.0 { dot / norms } else { 0.0 }
 }
 

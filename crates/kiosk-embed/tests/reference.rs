@@ -103,7 +103,11 @@ fn long_text_is_embedded_in_windows() {
     let embedder = common::embedder();
     let text = "Cordless drill with two batteries, a charger and a case. ".repeat(60);
     let ids = embedder.token_ids(TextKind::Passage, &text);
-    assert!(ids.len() > embedder.max_content_tokens() + 2, "{} tokens", ids.len());
+    assert!(
+        ids.len() > embedder.max_content_tokens() + 2,
+        "{} tokens",
+        ids.len()
+    );
     let long = embedder.embed(TextKind::Passage, &text);
     let norm: f32 = long.iter().map(|x| x * x).sum::<f32>().sqrt();
     assert!((norm - 1.0).abs() < 1e-4, "norm {norm}");

@@ -50,7 +50,11 @@ fn passage_of(embedder: &Embedder, n_tokens: usize) -> String {
                  around the house and garden";
     let mut text = String::new();
     for word in words.split(' ') {
-        let longer = if text.is_empty() { word.to_string() } else { format!("{text} {word}") };
+        let longer = if text.is_empty() {
+            word.to_string()
+        } else {
+            format!("{text} {word}")
+        };
         if embedder.token_ids(TextKind::Passage, &longer).len() > n_tokens {
             break;
         }

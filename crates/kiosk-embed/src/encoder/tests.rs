@@ -1,7 +1,11 @@
 use super::*;
 
 fn check_erf(x: f64, expected: f64) {
-    assert!((erf(x) - expected).abs() < 2e-7, "erf({x}) = {}, expected {expected}", erf(x));
+    assert!(
+        (erf(x) - expected).abs() < 2e-7,
+        "erf({x}) = {}, expected {expected}",
+        erf(x)
+    );
 }
 
 #[test]

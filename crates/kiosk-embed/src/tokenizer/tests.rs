@@ -2,7 +2,9 @@ use super::*;
 
 /// A toy vocabulary: the four specials, `▁`, `▁a`, `b`, `▁ab`, `c`.
 fn toy() -> Tokenizer {
-    let pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁", "▁a", "b", "▁ab", "c", ""];
+    let pieces = [
+        "<s>", "<pad>", "</s>", "<unk>", "▁", "▁a", "b", "▁ab", "c", "",
+    ];
     let scores = [0.0, 0.0, 0.0, 0.0, -2.0, -1.0, -1.0, -1.5, -3.0, -1.0];
     Tokenizer::new(Vocab {
         pieces: pieces.iter().map(|p| Box::from(p.as_bytes())).collect(),
@@ -53,5 +55,8 @@ fn uncovered_characters_are_unknown() {
 #[test]
 fn specials_are_exposed() {
     let tokenizer = toy();
-    assert_eq!((tokenizer.bos(), tokenizer.eos(), tokenizer.unk()), (0, 2, 3));
+    assert_eq!(
+        (tokenizer.bos(), tokenizer.eos(), tokenizer.unk()),
+        (0, 2, 3)
+    );
 }

