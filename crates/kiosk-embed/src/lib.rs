@@ -49,7 +49,6 @@ impl TextKind {
 }
 
 /// A loaded model: turns a text into a unit-length vector.
-#[derive(Debug)]
 pub struct Embedder {
     config: Config,
     tokenizer: Tokenizer,
@@ -129,6 +128,14 @@ impl Embedder {
         prefixed.push_str(kind.prefix());
         prefixed.push_str(text);
         self.tokenizer.encode(&prefixed)
+    }
+}
+
+impl std::fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embedder")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
