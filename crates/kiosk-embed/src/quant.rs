@@ -65,11 +65,11 @@ impl Q4Matrix {
         let first = row * blocks_per_row;
         let scales = &self.scales[first..first + blocks_per_row];
         let quants = &self.quants[first..first + blocks_per_row];
-        for ((scale, nibbles), out) in scales.iter().zip(quants).zip(out.chunks_exact_mut(BLOCK)) {
-            let (low, high) = out.split_at_mut(BLOCK / 2);
+        let (out, _) = out.as_chunks_mut::<BLOCK>();
+        for ((scale, nibbles), out) in scales.iter().zip(quants).zip(out) {
             for j in 0..BLOCK / 2 {
-                low[j] = (f32::from(nibbles[j] & 0x0f) - 8.0) * scale;
-                high[j] = (f32::from(nibbles[j] >> 4) - 8.0) * scale;
+                out[j] = (f32::from(nibbles[j] & 0x0f) - 8.0) * scale;
+                out[j + BLOCK / 2] = (f32::from(nibbles[j] >> 4) - 8.0) * scale;
             }
         }
     }
