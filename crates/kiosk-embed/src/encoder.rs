@@ -66,82 +66,93 @@ impl Encoder {
         Encoder { config, weights }
     }
 
-    /// The mean over all tokens of the last hidden states for one input
-    /// (BOS and EOS included), not normalised. `ids` must be non-empty, no
-    /// longer than the position table, and every id below the vocabulary
-    /// size; the tokenizer's output framed by the caller always is.
-    pub(crate) fn mean_pooled(&self, ids: &[u32]) -> Vec<f32> {
+    /// For each input, the mean over its tokens of the last hidden states
+    /// (BOS and EOS included), not normalised.
+    ///
+    /// All inputs run through each matrix together, so a batch of short
+    /// texts costs little more than one; attention stays within each input.
+    /// Every input must be non-empty, no longer than the position table,
+    /// with every id below the vocabulary size; the tokenizer's output
+    /// framed by the caller always is.
+    pub(crate) fn mean_pooled(&self, inputs: &[&[u32]]) -> Vec<Vec<f32>> {
         let h = self.config.hidden;
-        let n_tokens = ids.len();
-        debug_assert!(n_tokens > 0 && n_tokens <= self.config.max_positions);
+        let eps = self.config.layer_norm_eps;
+        let n_tokens: usize = inputs.iter().map(|ids| ids.len()).sum();
         let w = &self.weights;
 
         // Word + position + token type 0, then LayerNorm.
         let mut x = vec![0f32; n_tokens * h];
-        for (t, (row, &id)) in x.chunks_exact_mut(h).zip(ids).enumerate() {
-            w.word.dequantize_row(id as usize, row);
-            let position = &w.position[t * h..(t + 1) * h];
-            for ((value, p), ty) in row.iter_mut().zip(position).zip(&w.token_type[..h]) {
-                *value += p + ty;
+        let mut rows = x.chunks_exact_mut(h);
+        for ids in inputs {
+            debug_assert!(!ids.is_empty() && ids.len() <= self.config.max_positions);
+            // `ids` first: zip must not pull a row it will not use.
+            for (t, (&id, row)) in ids.iter().zip(&mut rows).enumerate() {
+                w.word.dequantize_row(id as usize, row);
+                let position = &w.position[t * h..(t + 1) * h];
+                for ((value, p), ty) in row.iter_mut().zip(position).zip(&w.token_type[..h]) {
+                    *value += p + ty;
+                }
             }
         }
-        layer_norm(&mut x, None, &w.norm, self.config.layer_norm_eps);
+        layer_norm(&mut x, None, &w.norm, eps);
 
         for layer in &w.layers {
-            let attention = self.attention(layer, &x, n_tokens);
+            let attention = self.attention(layer, &x, inputs);
             let projected = layer.attention_out.apply(&attention, n_tokens);
-            layer_norm(
-                &mut x,
-                Some(&projected),
-                &layer.attention_norm,
-                self.config.layer_norm_eps,
-            );
+            layer_norm(&mut x, Some(&projected), &layer.attention_norm, eps);
             let mut inner = layer.ff_in.apply(&x, n_tokens);
             inner.iter_mut().for_each(|v| *v = gelu(*v));
             let out = layer.ff_out.apply(&inner, n_tokens);
-            layer_norm(
-                &mut x,
-                Some(&out),
-                &layer.output_norm,
-                self.config.layer_norm_eps,
-            );
+            layer_norm(&mut x, Some(&out), &layer.output_norm, eps);
         }
 
-        let mut pooled = vec![0f32; h];
-        for row in x.chunks_exact(h) {
-            pooled.iter_mut().zip(row).for_each(|(p, v)| *p += v);
-        }
-        let scale = 1.0 / n_tokens as f32;
-        pooled.iter_mut().for_each(|p| *p *= scale);
-        pooled
+        let mut rows = x.chunks_exact(h);
+        inputs
+            .iter()
+            .map(|ids| {
+                let mut pooled = vec![0f32; h];
+                for row in (&mut rows).take(ids.len()) {
+                    pooled.iter_mut().zip(row).for_each(|(p, v)| *p += v);
+                }
+                let scale = 1.0 / ids.len() as f32;
+                pooled.iter_mut().for_each(|p| *p *= scale);
+                pooled
+            })
+            .collect()
     }
 
     /// Multi-head scaled dot-product attention of every token over every
     /// token of the same input; returns the heads' outputs side by side.
-    fn attention(&self, layer: &Layer, x: &[f32], n_tokens: usize) -> Vec<f32> {
+    fn attention(&self, layer: &Layer, x: &[f32], inputs: &[&[u32]]) -> Vec<f32> {
         let h = self.config.hidden;
         let head_dim = h / self.config.n_heads;
+        let n_tokens = x.len() / h;
         let q = layer.query.apply(x, n_tokens);
         let k = layer.key.apply(x, n_tokens);
         let v = layer.value.apply(x, n_tokens);
         let scale = 1.0 / (head_dim as f32).sqrt();
         let mut out = vec![0f32; n_tokens * h];
-        let mut weights = vec![0f32; n_tokens];
-        for head in 0..self.config.n_heads {
-            let cols = head * head_dim..(head + 1) * head_dim;
-            for t in 0..n_tokens {
-                let q_row = &q[t * h..][cols.clone()];
-                for (s, weight) in weights.iter_mut().enumerate() {
-                    *weight = dot(q_row, &k[s * h..][cols.clone()]) * scale;
-                }
-                softmax(&mut weights);
-                let out_row = &mut out[t * h..][cols.clone()];
-                for (s, weight) in weights.iter().enumerate() {
-                    let v_row = &v[s * h..][cols.clone()];
-                    out_row
-                        .iter_mut()
-                        .zip(v_row)
-                        .for_each(|(o, v)| *o = weight.mul_add(*v, *o));
+        let mut first = 0;
+        for ids in inputs {
+            let tokens = first..first + ids.len();
+            first = tokens.end;
+            let mut weights = vec![0f32; ids.len()];
+            for head in 0..self.config.n_heads {
+                let cols = head * head_dim..(head + 1) * head_dim;
+                for t in tokens.clone() {
+                    let q_row = &q[t * h..][cols.clone()];
+                    for (s, weight) in tokens.clone().zip(weights.iter_mut()) {
+                        *weight = dot(q_row, &k[s * h..][cols.clone()]) * scale;
+                    }
+                    softmax(&mut weights);
+                    let out_row = &mut out[t * h..][cols.clone()];
+                    for (s, weight) in tokens.clone().zip(&weights) {
+                        let v_row = &v[s * h..][cols.clone()];
+                        out_row
+                            .iter_mut()
+                            .zip(v_row)
+                            .for_each(|(o, v)| *o = weight.mul_add(*v, *o));
+                    }
                 }
             }
         }

@@ -28,6 +28,10 @@ pub use error::{Error, ErrorKind, Result};
 pub use format::Config;
 pub use tokenizer::Tokenizer;
 
+/// The most tokens run through the encoder at once; bounds the activations
+/// a batch holds (about 20 MB at this size).
+const BATCH_TOKENS: usize = 2048;
+
 /// Which side of a search a text is on; e5 was trained with a prefix for
 /// each and needs it to embed well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,23 +108,51 @@ impl Embedder {
     /// windows' mean-pooled vectors are averaged weighted by their token
     /// counts, which is close to mean pooling over the whole text.
     pub fn embed(&self, kind: TextKind, text: &str) -> Vec<f32> {
-        let content = self.content_ids(kind, text);
+        self.embed_batch(kind, &[text])
+            .pop()
+            .expect("one embedding per text")
+    }
+
+    /// The embeddings of several texts of one kind, as [`embed`](Self::embed)
+    /// gives them, computed together: the weights are dequantised once per
+    /// batch rather than once per text, which helps when indexing many
+    /// short texts (product lines).
+    pub fn embed_batch(&self, kind: TextKind, texts: &[&str]) -> Vec<Vec<f32>> {
         let window = self.max_content_tokens();
-        let mut sum = vec![0f32; self.dim()];
-        let mut ids = Vec::with_capacity(window + 2);
-        for chunk in content.chunks(window) {
-            ids.clear();
-            ids.push(self.tokenizer.bos());
-            ids.extend_from_slice(chunk);
-            ids.push(self.tokenizer.eos());
-            let pooled = self.encoder.mean_pooled(&ids);
-            let weight = chunk.len() as f32;
-            sum.iter_mut()
-                .zip(&pooled)
-                .for_each(|(s, p)| *s += weight * p);
+        // Every window of every text as (text index, framed ids).
+        let mut inputs: Vec<(usize, Vec<u32>)> = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            for chunk in self.content_ids(kind, text).chunks(window) {
+                let mut ids = Vec::with_capacity(chunk.len() + 2);
+                ids.push(self.tokenizer.bos());
+                ids.extend_from_slice(chunk);
+                ids.push(self.tokenizer.eos());
+                inputs.push((i, ids));
+            }
         }
-        normalize(&mut sum);
-        sum
+        let mut sums = vec![vec![0f32; self.dim()]; texts.len()];
+        let mut start = 0;
+        while start < inputs.len() {
+            // As many whole inputs as fit the batch budget, at least one.
+            let mut end = start + 1;
+            let mut n_tokens = inputs[start].1.len();
+            while end < inputs.len() && n_tokens + inputs[end].1.len() <= BATCH_TOKENS {
+                n_tokens += inputs[end].1.len();
+                end += 1;
+            }
+            let batch: Vec<&[u32]> = inputs[start..end].iter().map(|(_, ids)| &ids[..]).collect();
+            let pooled = self.encoder.mean_pooled(&batch);
+            for ((i, ids), pooled) in inputs[start..end].iter().zip(pooled) {
+                let weight = (ids.len() - 2) as f32;
+                sums[*i]
+                    .iter_mut()
+                    .zip(&pooled)
+                    .for_each(|(s, p)| *s += weight * p);
+            }
+            start = end;
+        }
+        sums.iter_mut().for_each(|sum| normalize(sum));
+        sums
     }
 
     fn content_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {

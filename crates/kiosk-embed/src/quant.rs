@@ -14,10 +14,11 @@ pub(crate) const BLOCK: usize = 32;
 /// Bytes per Q4_0 block in the file: an f16 scale and 16 bytes of nibbles.
 pub(crate) const BLOCK_BYTES: usize = 18;
 
-/// Output rows one parallel task computes; small enough to share the rows
-/// of a 384-row product between two cores, big enough to keep the task
+/// Output rows one parallel task computes: their dequantised weights (at
+/// most 16 × 1536 f32, 96 KiB) stay in L2, there are enough tasks to share
+/// a 384-row product between cores, and few enough to keep the task
 /// overhead out of the profile.
-const ROWS_PER_TASK: usize = 32;
+const ROWS_PER_TASK: usize = 16;
 
 /// A `rows × cols` matrix of Q4_0 weights, row-major.
 #[derive(Debug)]
@@ -81,28 +82,36 @@ impl Q4Matrix {
         debug_assert_eq!(x.len(), n_tokens * cols);
         debug_assert_eq!(y.len(), n_tokens * rows);
         debug_assert_eq!(bias.len(), rows);
-        // Each task fills a run of output rows for every token (`y`
-        // transposed), so a dequantised weight row is reused n_tokens times
-        // while it sits in L1.
+        // Each task dequantises a run of weight rows once and fills those
+        // rows of `y` transposed for every token: a pair of activation rows
+        // sits in L1 while the run's weights stream from L2.
         let mut y_transposed = vec![0f32; rows * n_tokens];
         y_transposed
             .par_chunks_mut(ROWS_PER_TASK * n_tokens)
             .enumerate()
             .for_each(|(task, out)| {
-                let mut weights = vec![0f32; cols];
-                for (i, out_row) in out.chunks_exact_mut(n_tokens).enumerate() {
-                    let row = task * ROWS_PER_TASK + i;
-                    self.dequantize_row(row, &mut weights);
-                    let mut x_pairs = x.chunks_exact(2 * cols);
-                    let mut outs = out_row.chunks_exact_mut(2);
-                    for (pair, x_pair) in (&mut outs).zip(&mut x_pairs) {
-                        let (x0, x1) = x_pair.split_at(cols);
-                        let (d0, d1) = dot2(&weights, x0, x1);
-                        pair[0] = bias[row] + d0;
-                        pair[1] = bias[row] + d1;
+                let first_row = task * ROWS_PER_TASK;
+                let n_rows = out.len() / n_tokens;
+                let bias = &bias[first_row..first_row + n_rows];
+                let mut weights = vec![0f32; n_rows * cols];
+                for (r, buffer) in weights.chunks_exact_mut(cols).enumerate() {
+                    self.dequantize_row(first_row + r, buffer);
+                }
+                let mut x_pairs = x.chunks_exact(2 * cols);
+                let mut t = 0;
+                for x_pair in &mut x_pairs {
+                    let (x0, x1) = x_pair.split_at(cols);
+                    for (r, w) in weights.chunks_exact(cols).enumerate() {
+                        let (d0, d1) = dot2(w, x0, x1);
+                        out[r * n_tokens + t] = bias[r] + d0;
+                        out[r * n_tokens + t + 1] = bias[r] + d1;
                     }
-                    if let ([out], x_row) = (outs.into_remainder(), x_pairs.remainder()) {
-                        *out = bias[row] + dot(&weights, x_row);
+                    t += 2;
+                }
+                let x_last = x_pairs.remainder();
+                if !x_last.is_empty() {
+                    for (r, w) in weights.chunks_exact(cols).enumerate() {
+                        out[r * n_tokens + t] = bias[r] + dot(w, x_last);
                     }
                 }
             });

@@ -130,3 +130,27 @@ fn long_text_is_embedded_in_windows_like_the_reference() {
         "cosine {similarity} with the reference"
     );
 }
+
+#[test]
+fn a_batch_embeds_each_text_as_alone() {
+    let embedder = common::embedder();
+    let fixture = fixture();
+    let long = fixture.long_text.unit.repeat(fixture.long_text.repeat);
+    for kind in [TextKind::Query, TextKind::Passage] {
+        let mut texts: Vec<&str> = fixture
+            .texts
+            .iter()
+            .filter(|case| case.kind() == kind)
+            .map(|case| case.text.as_str())
+            .collect();
+        texts.push(long.trim_end());
+        let batch = embedder.embed_batch(kind, &texts);
+        assert_eq!(batch.len(), texts.len());
+        for (text, batched) in texts.iter().zip(&batch) {
+            let alone = embedder.embed(kind, text);
+            let similarity = cosine(&alone, batched);
+            assert!(similarity > 0.99999, "{text:?}: cosine {similarity}");
+        }
+    }
+    assert!(embedder.embed_batch(TextKind::Query, &[]).is_empty());
+}

@@ -1,6 +1,7 @@
 //! Issue 14: how fast the embedder runs here, printed and never asserted
 //! (see it with `--nocapture`): load time, the time for one short query,
-//! and tokens per second for a 64-token passage.
+//! tokens per second for a 64-token passage, and product lines per second
+//! when embedded in batches.
 
 mod common;
 
@@ -29,6 +30,30 @@ fn report_speed() {
         "passage ({n_passage} tokens): {:.1} ms per embedding, {:.0} tokens/s",
         per_passage * 1e3,
         n_passage as f64 / per_passage
+    );
+
+    let lines = [
+        "Cordless drill 18V with two batteries and charger",
+        "Screwdriver set, 6 pieces, magnetic tips",
+        "White wall paint, matt, 2.5 litres",
+        "Men's running shoes, lightweight",
+        "Waterproof rain jacket with hood",
+        "Anti-dandruff shampoo 400 ml",
+        "Soft teddy bear, 30 cm",
+        "Jasmine rice, 5 kg bag",
+        "Football shirt, home kit",
+        "Sport socks, 3 pairs",
+    ];
+    let lines: Vec<&str> = lines.iter().cycle().take(80).copied().collect();
+    embedder.embed_batch(TextKind::Passage, &lines[..10]);
+    let start = Instant::now();
+    std::hint::black_box(embedder.embed_batch(TextKind::Passage, &lines));
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "batch of {} product lines: {:.1} ms per line, {:.0} lines/s",
+        lines.len(),
+        seconds * 1e3 / lines.len() as f64,
+        lines.len() as f64 / seconds
     );
 }
 
