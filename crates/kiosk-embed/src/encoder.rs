@@ -2,8 +2,9 @@
 //! weights: embeddings, then post-LayerNorm transformer layers of
 //! self-attention and a GELU feed-forward block, then mean pooling.
 //!
-//! All tokens of one input run through each matrix together, so every
-//! weight row is dequantised once per layer and reused for every token.
+//! All tokens of a batch of inputs run through each matrix together, so
+//! every weight row is dequantised once per layer and reused for every
+//! token; only attention looks at one input at a time.
 
 use crate::format::Config;
 use crate::quant::{Q4Matrix, dot};

@@ -29,7 +29,8 @@ pub use format::Config;
 pub use tokenizer::Tokenizer;
 
 /// The most tokens run through the encoder at once; bounds the activations
-/// a batch holds (about 20 MB at this size).
+/// a batch holds (some 40 MB at this size, most of it the feed-forward
+/// layer's).
 const BATCH_TOKENS: usize = 2048;
 
 /// Which side of a search a text is on; e5 was trained with a prefix for
