@@ -102,8 +102,20 @@ pub fn body_sha256(body: &[u8]) -> String {
 
 /// The hex signature of one request.
 pub fn sign(key: &StoreKey, method: &str, path: &str, ts: i64, nonce: &str, body: &[u8]) -> String {
+    sign_digest(key, method, path, ts, nonce, &body_sha256(body))
+}
+
+/// The hex signature of one request, given its body's hex SHA-256.
+pub fn sign_digest(
+    key: &StoreKey,
+    method: &str,
+    path: &str,
+    ts: i64,
+    nonce: &str,
+    digest: &str,
+) -> String {
     let mut mac = key.mac();
-    mac.update(canonical(method, path, ts, nonce, body).as_bytes());
+    mac.update(canonical_for_digest(method, path, ts, nonce, digest).as_bytes());
     hex(&mac.finalize().into_bytes())
 }
 

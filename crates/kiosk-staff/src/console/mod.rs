@@ -127,6 +127,7 @@ impl Console {
     fn shutdown(&mut self) {
         self.shared.hub.stop();
         if let Some(accept) = self.accept.take() {
+            server::wake(self.addr);
             let _ = accept.join();
         }
     }

@@ -8,7 +8,7 @@
 //! stalled connections cannot keep a kiosk's call out.
 
 use std::collections::BTreeMap;
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -20,8 +20,6 @@ use super::routes;
 pub(crate) const MAX_READING: usize = 128;
 /// Open connections, counting long polls and event streams.
 pub(crate) const MAX_CONNECTIONS: usize = 512;
-/// How often the accept loop looks for a stop when nobody connects.
-const IDLE_POLL: Duration = Duration::from_millis(10);
 
 #[derive(Default)]
 struct Slots {
@@ -59,17 +57,15 @@ impl Drop for SlotGuard {
     }
 }
 
-/// Accepts until the hub stops.
+/// Accepts until the hub stops; [`wake`] unblocks it after the stop.
 pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let slots = SharedSlots::default();
-    if listener.set_nonblocking(true).is_err() {
-        return;
-    }
     while !shared.hub.stopping() {
         match listener.accept() {
-            Ok((stream, _)) => admit(stream, &slots, &shared),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                std::thread::sleep(IDLE_POLL);
+            Ok((stream, _)) => {
+                if !shared.hub.stopping() {
+                    admit(stream, &slots, &shared);
+                }
             }
             // An accept error (out of file descriptors...): the listener
             // stays; try again shortly.
@@ -78,17 +74,30 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// Connects once to the console's own address so a blocked accept returns
+/// and sees the stop.
+pub(crate) fn wake(addr: SocketAddr) {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+}
+
 fn admit(stream: TcpStream, slots: &SharedSlots, shared: &Arc<Shared>) {
     if stream.set_nonblocking(false).is_err() {
         return;
     }
     let id = {
         let mut slots = lock(slots);
-        if slots.reading.len() >= MAX_READING || slots.open >= MAX_CONNECTIONS {
-            if let Some((_, oldest)) = slots.reading.pop_first() {
-                // Its thread sees the read fail and ends, freeing the slot.
-                let _ = oldest.shutdown(Shutdown::Both);
-            }
+        if (slots.reading.len() >= MAX_READING || slots.open >= MAX_CONNECTIONS)
+            && let Some((_, oldest)) = slots.reading.pop_first()
+        {
+            // Its thread sees the read fail and ends, freeing the slot.
+            let _ = oldest.shutdown(Shutdown::Both);
         }
         // Dropped connections' threads are still winding down; past twice
         // the cap (all of it long polls and streams), answer busy.
