@@ -39,6 +39,9 @@ pub struct ConsoleConfig {
     pub session_days: u64,
     /// Resolved and cancelled calls are forgotten after this.
     pub keep_closed_days: u64,
+    /// A call still open (or on the way) this long after it arrived is
+    /// closed as cancelled: the shopper has long gone, and its words go.
+    pub max_open_hours: u64,
 }
 
 impl ConsoleConfig {
@@ -50,6 +53,7 @@ impl ConsoleConfig {
             max_clock_skew_secs: 300,
             session_days: 30,
             keep_closed_days: 30,
+            max_open_hours: 12,
         }
     }
 }
@@ -71,7 +75,7 @@ pub struct Console {
 impl Console {
     /// Opens the database and starts listening.
     pub fn start(config: ConsoleConfig) -> Result<Console> {
-        let hub = Hub::open(&config.db, config.keep_closed_days)?;
+        let hub = Hub::open(&config.db, config.keep_closed_days, config.max_open_hours)?;
         let listener = TcpListener::bind(config.listen.as_str()).map_err(|e| Error::Listen {
             addr: config.listen.clone(),
             message: e.to_string(),

@@ -739,3 +739,51 @@ fn a_trickled_request_is_cut_at_the_deadline() {
     assert!(cut, "still connected after {:?}", opened.elapsed());
     assert!(opened.elapsed() >= super::http::READ_DEADLINE - Duration::from_millis(500));
 }
+
+#[test]
+fn calls_left_open_too_long_are_closed_without_the_shoppers_words() {
+    // Issue 15: the console never pruned open calls, so a call nobody
+    // closed kept the shopper's words on the console for ever.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("console.sqlite");
+    let hub = super::hub::Hub::open(&db, 30, 12).expect("hub");
+    let now = jiff::Timestamp::now();
+    let ago = |hours: i64| {
+        now.checked_sub(jiff::SignedDuration::from_hours(hours))
+            .expect("in range")
+    };
+    let old_open = new_call("old and open");
+    let old_on_the_way = new_call("old and on the way");
+    let recent = new_call("recent");
+    hub.deliver(old_open.clone(), ago(13)).expect("deliver");
+    hub.deliver(old_on_the_way.clone(), ago(14))
+        .expect("deliver");
+    hub.set_state(&old_on_the_way.id, CallState::OnTheWay, "Anna", ago(13))
+        .expect("on the way");
+    hub.deliver(recent.clone(), ago(1)).expect("deliver");
+    let before = hub.list(false).iter().map(|c| c.version).max().unwrap_or(0);
+    hub.prune(now).expect("prune");
+    for id in [&old_open.id, &old_on_the_way.id] {
+        let call = hub.get(id).expect("kept, closed");
+        assert_eq!(call.state, CallState::Cancelled);
+        assert_eq!(
+            call.closed.as_ref().map(|s| s.by.as_str()),
+            Some(super::hub::EXPIRED_BY)
+        );
+        assert!(call.handoff.last_messages.is_empty());
+        assert!(call.version > before, "kiosks' watches see the change");
+    }
+    let open = hub.list(false);
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, recent.id);
+    assert!(!open[0].handoff.last_messages.is_empty());
+    // The closing is stored: a restart keeps it.
+    hub.stop();
+    drop(hub);
+    let hub = super::hub::Hub::open(&db, 30, 12).expect("hub again");
+    assert_eq!(
+        hub.get(&old_open.id).map(|c| c.state),
+        Some(CallState::Cancelled)
+    );
+    assert_eq!(hub.list(false).len(), 1);
+}
