@@ -80,6 +80,7 @@ impl Console {
             addr: config.listen.clone(),
             message: e.to_string(),
         })?;
+        server::widen_backlog(&listener);
         let addr = listener.local_addr().map_err(|e| Error::Listen {
             addr: config.listen.clone(),
             message: e.to_string(),

@@ -57,6 +57,28 @@ impl Drop for SlotGuard {
     }
 }
 
+/// Connections the kernel may hold for the console before it accepts them.
+/// A burst of connections (a flood, or every kiosk after an outage) beyond
+/// the queue makes the kernel drop SYNs, and a dropped SYN costs the
+/// client a full second before it retries.
+const LISTEN_BACKLOG: i32 = 1024;
+
+/// Widens the listen queue of a bound listener (on Linux, calling `listen`
+/// again on a listening socket resizes its queue; the kernel caps it at
+/// `net.core.somaxconn`). On failure the queue stays as it was.
+pub(crate) fn widen_backlog(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: `listen` takes a socket descriptor and an integer and
+        // touches no memory of ours; the descriptor is the listener's own,
+        // open for as long as `listener` is borrowed here.
+        let _ = unsafe { libc::listen(listener.as_raw_fd(), LISTEN_BACKLOG) };
+    }
+    #[cfg(not(unix))]
+    let _ = listener;
+}
+
 /// Accepts until the hub stops; [`wake`] unblocks it after the stop.
 pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     let slots = SharedSlots::default();
