@@ -348,6 +348,7 @@ impl Hub {
                 .cloned()
                 .collect();
             stale.sort_by_key(|c| c.version);
+            let closed_any = !stale.is_empty();
             for mut record in stale {
                 record.state = CallState::Cancelled;
                 record.closed = Some(Stamp {
@@ -359,7 +360,9 @@ impl Hub {
                 inner.store.put_call(&record)?;
                 inner.commit(&record);
             }
-            self.changed.notify_all();
+            if closed_any {
+                self.changed.notify_all();
+            }
         }
         let Ok(horizon) = now.checked_sub(self.keep_closed) else {
             return Ok(());
