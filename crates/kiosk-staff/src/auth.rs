@@ -15,6 +15,11 @@
 //! its own JavaScript (`console/page.js`: WebCrypto only exists on HTTPS
 //! pages, and a store LAN is plain HTTP) to sign its login, then uses the
 //! session cookie the console issues.
+//!
+//! A request with a body may also carry `X-Kiosk-Content-SHA256: <hex>`, the
+//! digest it signed. The console then checks the signature against that
+//! digest before it reads a byte of the body, and the body against the
+//! digest afterwards, so a stranger without the key never gets a body read.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,6 +32,9 @@ use crate::error::{Error, Result};
 
 /// The `Authorization` scheme name.
 pub const SCHEME: &str = "Kiosk-HMAC-SHA256";
+
+/// The header naming the hex SHA-256 of the body a request signed.
+pub const CONTENT_SHA256: &str = "X-Kiosk-Content-SHA256";
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -72,20 +80,42 @@ impl std::fmt::Debug for StoreKey {
 
 /// The text that is signed for one request.
 pub fn canonical(method: &str, path: &str, ts: i64, nonce: &str, body: &[u8]) -> String {
+    canonical_for_digest(method, path, ts, nonce, &body_sha256(body))
+}
+
+/// The signed text, given the body's hex SHA-256 rather than the body.
+fn canonical_for_digest(method: &str, path: &str, ts: i64, nonce: &str, digest: &str) -> String {
     format!(
         "{}\n{}\n{}\n{}\n{}",
         method.to_ascii_uppercase(),
         path,
         ts,
         nonce,
-        hex(&Sha256::digest(body))
+        digest
     )
+}
+
+/// The hex SHA-256 of a body, as signed and as sent in [`CONTENT_SHA256`].
+pub fn body_sha256(body: &[u8]) -> String {
+    hex(&Sha256::digest(body))
 }
 
 /// The hex signature of one request.
 pub fn sign(key: &StoreKey, method: &str, path: &str, ts: i64, nonce: &str, body: &[u8]) -> String {
+    sign_digest(key, method, path, ts, nonce, &body_sha256(body))
+}
+
+/// The hex signature of one request, given its body's hex SHA-256.
+pub fn sign_digest(
+    key: &StoreKey,
+    method: &str,
+    path: &str,
+    ts: i64,
+    nonce: &str,
+    digest: &str,
+) -> String {
     let mut mac = key.mac();
-    mac.update(canonical(method, path, ts, nonce, body).as_bytes());
+    mac.update(canonical_for_digest(method, path, ts, nonce, digest).as_bytes());
     hex(&mac.finalize().into_bytes())
 }
 
@@ -202,22 +232,57 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<(), Refusal> {
+        self.verify_digest(header, method, path, &body_sha256(body), now)
+    }
+
+    /// Verifies one request given the hex SHA-256 of its body, so the
+    /// console can check a signature before reading the body (the caller
+    /// then checks the body against `digest`).
+    pub fn verify_digest(
+        &self,
+        header: Option<&str>,
+        method: &str,
+        path: &str,
+        digest: &str,
+        now: i64,
+    ) -> Result<(), Refusal> {
         let header = SignedHeader::parse(header.ok_or(Refusal::Missing)?)?;
         let expected = decode_hex(&header.sig).ok_or(Refusal::Malformed("sig is not hex"))?;
         let mut mac = self.key.mac();
-        mac.update(canonical(method, path, header.ts, &header.nonce, body).as_bytes());
+        mac.update(canonical_for_digest(method, path, header.ts, &header.nonce, digest).as_bytes());
         mac.verify_slice(&expected)
             .map_err(|_| Refusal::BadSignature)?;
-        if (now - header.ts).abs() > self.max_skew_secs {
-            return Err(Refusal::Stale { now });
-        }
+        self.check_fresh(&header, now)?;
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         if seen.len() >= 4096 {
-            let horizon = now - 2 * self.max_skew_secs;
+            let horizon = now.saturating_sub(self.max_skew_secs.saturating_mul(2));
             seen.retain(|_, ts| *ts >= horizon);
         }
         if seen.insert(header.nonce, header.ts).is_some() {
             return Err(Refusal::Replayed);
+        }
+        Ok(())
+    }
+
+    /// What can be checked of a signed request before its body is read
+    /// when it does not name its body's digest: the header is well formed,
+    /// its time is within the window and its nonce is unused. The signature
+    /// itself waits for the body ([`Verifier::verify`]).
+    pub fn precheck(&self, header: &str, now: i64) -> Result<(), Refusal> {
+        let header = SignedHeader::parse(header)?;
+        self.check_fresh(&header, now)?;
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.contains_key(&header.nonce) {
+            return Err(Refusal::Replayed);
+        }
+        Ok(())
+    }
+
+    /// The time window, without arithmetic that a hostile `ts` (such as
+    /// `i64::MIN`) could overflow.
+    fn check_fresh(&self, header: &SignedHeader, now: i64) -> Result<(), Refusal> {
+        if now.abs_diff(header.ts) > self.max_skew_secs.unsigned_abs() {
+            return Err(Refusal::Stale { now });
         }
         Ok(())
     }

@@ -60,6 +60,9 @@ pub struct LinkConfig {
     /// A call not delivered by then is dropped as failed: the shopper has
     /// long gone.
     pub expire_after: Duration,
+    /// What the shopper said is dropped from a call this long after it
+    /// failed or expired (closed calls drop it at once).
+    pub forget_words_after: Duration,
 }
 
 impl LinkConfig {
@@ -74,6 +77,7 @@ impl LinkConfig {
             watch_wait: Duration::from_secs(20),
             analytics_every: None,
             expire_after: Duration::from_secs(12 * 3600),
+            forget_words_after: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -177,6 +181,8 @@ struct Wake {
 const BACKLOG: usize = 1000;
 /// Calls sent per delivery round.
 const BATCH: usize = 50;
+/// How often ended calls are checked for words to forget.
+const FORGET_EVERY: Duration = Duration::from_secs(600);
 
 impl StaffLink {
     /// Opens the outbox in `data_dir/local.sqlite` and starts delivering
@@ -406,12 +412,17 @@ fn now_ms() -> i64 {
 
 fn deliver_loop(shared: Arc<Shared>) {
     let mut next_analytics = Instant::now();
+    let mut next_forget = Instant::now();
     loop {
         if shared.stopping() {
             return;
         }
         deliver_due(&shared);
         send_cancels(&shared);
+        if Instant::now() >= next_forget {
+            forget_words(&shared);
+            next_forget = Instant::now() + FORGET_EVERY;
+        }
         if let Some(every) = shared.config.analytics_every
             && Instant::now() >= next_analytics
         {
@@ -437,6 +448,17 @@ fn deliver_loop(shared: Arc<Shared>) {
             return;
         }
     }
+}
+
+/// Drops the shopper's words from calls that ended long enough ago.
+fn forget_words(shared: &Shared) {
+    let keep = jiff::SignedDuration::try_from(shared.config.forget_words_after)
+        .unwrap_or(jiff::SignedDuration::MAX);
+    let cutoff = jiff::Timestamp::now()
+        .checked_sub(keep)
+        .unwrap_or(jiff::Timestamp::MIN);
+    // A failure here is retried on the next round; delivery goes on.
+    let _ = shared.outbox().forget_words(cutoff);
 }
 
 /// One round: every due call, in order. When the console cannot be

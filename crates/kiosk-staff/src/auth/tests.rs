@@ -132,3 +132,65 @@ fn hex_round_trip() {
     assert_eq!(decode_hex("0"), None);
     assert_eq!(decode_hex("zz"), None);
 }
+
+#[test]
+fn hostile_timestamps_are_stale_without_overflow() {
+    // Issue 15: `(now - ts).abs()` overflowed (a panic in debug builds, a
+    // wrapped "fresh" time in release) for timestamps such as i64::MIN.
+    let v = verifier();
+    for (ts, now) in [
+        (i64::MIN, NOW),
+        (i64::MAX, NOW),
+        (i64::MIN, i64::MAX),
+        (i64::MAX, i64::MIN),
+        (i64::MIN + 1, -1),
+        (NOW, i64::MIN),
+    ] {
+        let header = authorization(&key(), "GET", "/api/calls", b"", ts);
+        assert_eq!(
+            v.verify(Some(&header), "GET", "/api/calls", b"", now),
+            Err(Refusal::Stale { now }),
+            "ts {ts} at {now}"
+        );
+        assert_eq!(v.precheck(&header, now), Err(Refusal::Stale { now }));
+    }
+    // A skew limit as large as configurable still compares safely.
+    let wide = Verifier::new(key(), u64::MAX);
+    let header = authorization(&key(), "GET", "/api/calls", b"", i64::MIN);
+    wide.verify(Some(&header), "GET", "/api/calls", b"", i64::MAX)
+        .expect_err("i64::MIN is still outside a window of i64::MAX / 4");
+}
+
+#[test]
+fn a_named_digest_is_verified_before_the_body() {
+    // Issue 15: the console authenticates before reading a body; the
+    // signature is checked against the digest the request names.
+    let v = verifier();
+    let body = br#"{"staff":"Anna"}"#;
+    let header = authorization(&key(), "POST", "/api/session", body, NOW);
+    v.verify_digest(
+        Some(&header),
+        "POST",
+        "/api/session",
+        &body_sha256(body),
+        NOW,
+    )
+    .expect("the signed digest passes");
+    let header = authorization(&key(), "POST", "/api/session", body, NOW);
+    assert_eq!(
+        v.verify_digest(
+            Some(&header),
+            "POST",
+            "/api/session",
+            &body_sha256(b"{}"),
+            NOW
+        ),
+        Err(Refusal::BadSignature)
+    );
+    // The precheck refuses a used nonce and passes a fresh one.
+    let header = authorization(&key(), "GET", "/api/calls", b"", NOW);
+    v.precheck(&header, NOW).expect("fresh");
+    v.verify(Some(&header), "GET", "/api/calls", b"", NOW)
+        .expect("valid");
+    assert_eq!(v.precheck(&header, NOW), Err(Refusal::Replayed));
+}

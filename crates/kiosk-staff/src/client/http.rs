@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::auth::{StoreKey, authorization};
+use crate::auth::{CONTENT_SHA256, StoreKey, authorization, body_sha256};
 use crate::call::{
     AnalyticsPush, CallId, CallRecord, CallState, Delivered, KioskFigures, NewCall, StateChange,
     WatchReply, WatchRequest,
@@ -160,8 +160,10 @@ impl ConsoleClient {
                     now: Some(now),
                 }) = serde_json::from_slice::<Stale>(&reply)
                 {
-                    self.clock_offset
-                        .store(now - jiff::Timestamp::now().as_second(), Ordering::Relaxed);
+                    self.clock_offset.store(
+                        now.saturating_sub(jiff::Timestamp::now().as_second()),
+                        Ordering::Relaxed,
+                    );
                     corrected = true;
                     continue;
                 }
@@ -177,7 +179,9 @@ impl ConsoleClient {
         body: &[u8],
         timeout: Duration,
     ) -> Result<(u16, Vec<u8>)> {
-        let ts = jiff::Timestamp::now().as_second() + self.clock_offset.load(Ordering::Relaxed);
+        let ts = jiff::Timestamp::now()
+            .as_second()
+            .saturating_add(self.clock_offset.load(Ordering::Relaxed));
         let auth = authorization(&self.key, method, path, body, ts);
         let url = format!("{}{path}", self.base);
         let unreachable = |e: ureq::Error| Error::Unreachable {
@@ -200,6 +204,7 @@ impl ConsoleClient {
                 .build()
                 .header("Authorization", &auth)
                 .header("Content-Type", "application/json")
+                .header(CONTENT_SHA256, body_sha256(body))
                 .send(body)
         };
         let mut response = response.map_err(unreachable)?;

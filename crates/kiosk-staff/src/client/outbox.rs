@@ -259,8 +259,42 @@ impl Outbox {
         Ok(news)
     }
 
-    /// Drops what the shopper said from a closed call.
-    fn scrub(&self, id: &CallId) -> Result<()> {
+    /// Drops what the shopper said from every call that ended (failed,
+    /// expired, cancelled or resolved) before `cutoff`; returns how many
+    /// calls still held their words. Closed calls lose them at once; failed
+    /// and expired ones keep them a while for the store to follow up.
+    pub fn forget_words(&self, cutoff: jiff::Timestamp) -> Result<usize> {
+        let ended: Vec<(String, Option<String>)> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT id, status_at FROM staff_calls
+                     WHERE status IN ('failed', 'cancelled', 'resolved')",
+                )
+                .map_err(Error::sqlite("reading ended staff calls"))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(Error::sqlite("reading ended staff calls"))?;
+            rows.collect::<std::result::Result<_, _>>()
+                .map_err(Error::sqlite("reading ended staff calls"))?
+        };
+        let mut forgotten = 0;
+        for (id, at) in ended {
+            // A missing or unreadable time counts as old: words are never
+            // kept for lack of a date.
+            let old = at
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                .is_none_or(|t| t < cutoff);
+            if old && self.scrub(&CallId::parse(&id)?)? {
+                forgotten += 1;
+            }
+        }
+        Ok(forgotten)
+    }
+
+    /// Drops what the shopper said from a call; returns whether it held
+    /// any words.
+    fn scrub(&self, id: &CallId) -> Result<bool> {
         let json: Option<String> = self
             .conn
             .query_row(
@@ -272,6 +306,7 @@ impl Outbox {
             .map_err(Error::sqlite("reading a staff call"))?;
         if let Some(json) = json
             && let Ok(mut call) = serde_json::from_str::<NewCall>(&json)
+            && !call.handoff.last_messages.is_empty()
         {
             call.handoff.last_messages.clear();
             let json = serde_json::to_string(&call).map_err(Error::json("saving a staff call"))?;
@@ -281,8 +316,9 @@ impl Outbox {
                     params![id.as_str(), json],
                 )
                 .map_err(Error::sqlite("updating a staff call"))?;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Calls at the console that are not closed yet: the ones to follow.

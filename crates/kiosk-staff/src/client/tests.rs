@@ -290,3 +290,68 @@ fn a_call_never_delivered_expires() {
     assert_eq!(next(&rx, &fresh), CallStatus::Delivered);
     assert_eq!(console_client(&console).calls(true).expect("list").len(), 1);
 }
+
+#[test]
+fn failed_calls_forget_the_shoppers_words_after_the_retention() {
+    // Issue 15: the outbox kept the last messages of calls that failed or
+    // expired for ever; they are dropped once `forget_words_after` passes.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = outbox::Outbox::open(&dir.path().join("local.sqlite")).expect("outbox");
+    let now = jiff::Timestamp::now();
+    let call = |words: &str| crate::call::NewCall {
+        id: CallId::random(),
+        kiosk: KioskInfo::new(None, "Kiosk 1", "Entrance"),
+        created_at: now,
+        handoff: handoff(words),
+    };
+    let old_failed = call("old failed");
+    let new_failed = call("new failed");
+    let queued = call("still queued");
+    for c in [&old_failed, &new_failed, &queued] {
+        outbox.add(c).expect("add");
+    }
+    outbox.failed(&old_failed.id, "expired").expect("fail");
+    outbox.failed(&new_failed.id, "expired").expect("fail");
+    let two_days_ago = now
+        .checked_sub(jiff::SignedDuration::from_hours(48))
+        .expect("in range");
+    outbox
+        .connection()
+        .execute(
+            "UPDATE staff_calls SET status_at = ?2 WHERE id = ?1",
+            rusqlite::params![old_failed.id.as_str(), two_days_ago.to_string()],
+        )
+        .expect("age the call");
+    let words = |id: &CallId| -> Vec<String> {
+        let json: String = outbox
+            .connection()
+            .query_row(
+                "SELECT call FROM staff_calls WHERE id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .expect("row");
+        serde_json::from_str::<crate::call::NewCall>(&json)
+            .expect("json")
+            .handoff
+            .last_messages
+    };
+    let cutoff = now
+        .checked_sub(jiff::SignedDuration::from_hours(24))
+        .expect("in range");
+    assert_eq!(outbox.forget_words(cutoff).expect("forget"), 1);
+    assert!(words(&old_failed.id).is_empty(), "old failed call scrubbed");
+    assert!(!words(&new_failed.id).is_empty(), "recent failure kept");
+    assert!(!words(&queued.id).is_empty(), "queued call untouched");
+    // Nothing left to forget: a second pass changes nothing.
+    assert_eq!(outbox.forget_words(cutoff).expect("forget"), 0);
+    // With no retention at all, every ended call is scrubbed.
+    assert_eq!(
+        outbox
+            .forget_words(now + jiff::SignedDuration::from_secs(1))
+            .expect("forget"),
+        1
+    );
+    assert!(words(&new_failed.id).is_empty());
+    assert!(!words(&queued.id).is_empty());
+}

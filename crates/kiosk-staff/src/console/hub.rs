@@ -24,12 +24,17 @@ use crate::error::{Error, Result};
 pub(crate) const MAX_WAIT: Duration = Duration::from_secs(30);
 /// Closed calls the staff page lists under "Recently closed".
 const RECENT_CLOSED: usize = 20;
+/// How often old calls and sessions are looked for.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+/// Who closed a call that stayed open too long.
+pub(crate) const EXPIRED_BY: &str = "console (expired)";
 
 pub(crate) struct Hub {
     inner: Mutex<Inner>,
     changed: Condvar,
     stopping: AtomicBool,
     keep_closed: jiff::SignedDuration,
+    max_open: jiff::SignedDuration,
 }
 
 struct Inner {
@@ -63,7 +68,7 @@ struct Snapshot<'a> {
 }
 
 impl Hub {
-    pub fn open(db: &Path, keep_closed_days: u64) -> Result<Hub> {
+    pub fn open(db: &Path, keep_closed_days: u64, max_open_hours: u64) -> Result<Hub> {
         let store = Store::open(db)?;
         let mut calls = HashMap::new();
         let mut version = 0;
@@ -92,7 +97,10 @@ impl Hub {
             changed: Condvar::new(),
             stopping: AtomicBool::new(false),
             keep_closed: jiff::SignedDuration::from_hours(
-                24 * i64::try_from(keep_closed_days).unwrap_or(36_500),
+                24 * i64::try_from(keep_closed_days.min(36_500)).unwrap_or(36_500),
+            ),
+            max_open: jiff::SignedDuration::from_hours(
+                i64::try_from(max_open_hours.min(24 * 36_500)).unwrap_or(24 * 36_500),
             ),
         };
         hub.prune(jiff::Timestamp::now())?;
@@ -106,13 +114,7 @@ impl Hub {
     /// Stores a call delivered by a kiosk; a known id returns the call as it
     /// is (the kiosk retried after a lost reply).
     pub fn deliver(&self, new: NewCall, now: jiff::Timestamp) -> Result<Delivered> {
-        if self
-            .lock()
-            .last_prune
-            .is_none_or(|t| t.elapsed() > Duration::from_secs(3600))
-        {
-            self.prune(now)?;
-        }
+        self.prune_if_due(now)?;
         let mut inner = self.lock();
         if let Some(existing) = inner.calls.get(&new.id) {
             return Ok(Delivered {
@@ -186,6 +188,8 @@ impl Hub {
 
     /// Open calls (oldest first), or every call kept with `all`.
     pub fn list(&self, all: bool) -> Vec<CallRecord> {
+        // A failed prune is tried again next time; the list still answers.
+        let _ = self.prune_if_due(jiff::Timestamp::now());
         let inner = self.lock();
         let mut calls: Vec<CallRecord> = inner
             .calls
@@ -239,6 +243,7 @@ impl Hub {
 
     /// A new staff page's stream: the snapshot first, then every change.
     pub fn subscribe(&self) -> Receiver<String> {
+        let _ = self.prune_if_due(jiff::Timestamp::now());
         let (tx, rx) = channel();
         let mut inner = self.lock();
         let mut open: Vec<&CallRecord> = inner
@@ -316,12 +321,49 @@ impl Hub {
         self.stopping.load(Ordering::Relaxed)
     }
 
-    /// Forgets expired sessions, and closed calls older than the keep
-    /// period (but never the newest call, which holds the change counter).
-    fn prune(&self, now: jiff::Timestamp) -> Result<()> {
+    fn prune_if_due(&self, now: jiff::Timestamp) -> Result<()> {
+        if self
+            .lock()
+            .last_prune
+            .is_none_or(|t| t.elapsed() > PRUNE_EVERY)
+        {
+            self.prune(now)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets expired sessions; closes (as cancelled) calls open longer
+    /// than the limit, which wakes their kiosks and drops their words; and
+    /// forgets closed calls older than the keep period (but never the
+    /// newest call, which holds the change counter).
+    pub(crate) fn prune(&self, now: jiff::Timestamp) -> Result<()> {
         let mut inner = self.lock();
         inner.last_prune = Some(Instant::now());
         inner.store.purge_sessions(now.as_second())?;
+        if let Ok(open_horizon) = now.checked_sub(self.max_open) {
+            let mut stale: Vec<CallRecord> = inner
+                .calls
+                .values()
+                .filter(|c| !c.state.is_closed() && c.received_at < open_horizon)
+                .cloned()
+                .collect();
+            stale.sort_by_key(|c| c.version);
+            let closed_any = !stale.is_empty();
+            for mut record in stale {
+                record.state = CallState::Cancelled;
+                record.closed = Some(Stamp {
+                    by: EXPIRED_BY.to_string(),
+                    at: now,
+                });
+                record.handoff.last_messages.clear();
+                record.version = inner.version + 1;
+                inner.store.put_call(&record)?;
+                inner.commit(&record);
+            }
+            if closed_any {
+                self.changed.notify_all();
+            }
+        }
         let Ok(horizon) = now.checked_sub(self.keep_closed) else {
             return Ok(());
         };

@@ -5,28 +5,26 @@
 //! and "Resolved". Calls, sessions and analytics live in one SQLite file,
 //! so a restart loses nothing open.
 //!
-//! One thread accepts requests and hands each to a thread of its own
-//! (capped), because two kinds of request hang by design: kiosks' watches
-//! (long polls) and staff pages' event streams. The API is described in
-//! `docs/staff-console.md`.
+//! One thread accepts connections and hands each to a thread of its own
+//! (capped, see `server.rs`), because two kinds of request hang by design:
+//! kiosks' watches (long polls) and staff pages' event streams. The HTTP is
+//! the console's own (`http.rs`), so every limit on what a stranger can
+//! send is enforced here. The API is described in `docs/staff-console.md`.
 
+mod http;
 mod hub;
 mod routes;
+mod server;
 mod store;
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use crate::auth::{StoreKey, Verifier};
 use crate::error::{Error, Result};
 use hub::Hub;
-
-/// Requests handled at once; beyond this the console answers 503.
-const MAX_ACTIVE: usize = 512;
 
 #[derive(Debug, Clone)]
 pub struct ConsoleConfig {
@@ -41,6 +39,9 @@ pub struct ConsoleConfig {
     pub session_days: u64,
     /// Resolved and cancelled calls are forgotten after this.
     pub keep_closed_days: u64,
+    /// A call still open (or on the way) this long after it arrived is
+    /// closed as cancelled: the shopper has long gone, and its words go.
+    pub max_open_hours: u64,
 }
 
 impl ConsoleConfig {
@@ -52,6 +53,7 @@ impl ConsoleConfig {
             max_clock_skew_secs: 300,
             session_days: 30,
             keep_closed_days: 30,
+            max_open_hours: 12,
         }
     }
 }
@@ -73,25 +75,27 @@ pub struct Console {
 impl Console {
     /// Opens the database and starts listening.
     pub fn start(config: ConsoleConfig) -> Result<Console> {
-        let hub = Hub::open(&config.db, config.keep_closed_days)?;
-        let server =
-            tiny_http::Server::http(config.listen.as_str()).map_err(|e| Error::Listen {
-                addr: config.listen.clone(),
-                message: e.to_string(),
-            })?;
-        let addr = server.server_addr().to_ip().ok_or_else(|| Error::Listen {
+        let hub = Hub::open(&config.db, config.keep_closed_days, config.max_open_hours)?;
+        let listener = TcpListener::bind(config.listen.as_str()).map_err(|e| Error::Listen {
             addr: config.listen.clone(),
-            message: "not an IP address".to_string(),
+            message: e.to_string(),
+        })?;
+        server::widen_backlog(&listener);
+        let addr = listener.local_addr().map_err(|e| Error::Listen {
+            addr: config.listen.clone(),
+            message: e.to_string(),
         })?;
         let shared = Arc::new(Shared {
             hub,
             verifier: Verifier::new(config.key, config.max_clock_skew_secs),
-            session_secs: 86_400 * i64::try_from(config.session_days).unwrap_or(365),
+            session_secs: i64::try_from(config.session_days)
+                .unwrap_or(i64::MAX)
+                .saturating_mul(86_400),
         });
         let accept_shared = Arc::clone(&shared);
         let accept = std::thread::Builder::new()
             .name("console-accept".into())
-            .spawn(move || accept_loop(server, accept_shared))
+            .spawn(move || server::accept_loop(listener, accept_shared))
             .map_err(|e| Error::Listen {
                 addr: config.listen.clone(),
                 message: format!("starting the accept thread: {e}"),
@@ -128,6 +132,7 @@ impl Console {
     fn shutdown(&mut self) {
         self.shared.hub.stop();
         if let Some(accept) = self.accept.take() {
+            server::wake(self.addr);
             let _ = accept.join();
         }
     }
@@ -136,48 +141,6 @@ impl Console {
 impl Drop for Console {
     fn drop(&mut self) {
         self.shutdown();
-    }
-}
-
-fn accept_loop(server: tiny_http::Server, shared: Arc<Shared>) {
-    let active = Arc::new(AtomicUsize::new(0));
-    while !shared.hub.stopping() {
-        let request = match server.recv_timeout(Duration::from_millis(250)) {
-            Ok(Some(request)) => request,
-            Ok(None) => continue,
-            Err(_) => {
-                // An accept error (out of file descriptors...): the
-                // listener stays; try again shortly.
-                std::thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-        };
-        if active.load(Ordering::Relaxed) >= MAX_ACTIVE {
-            let _ = request.respond(routes::busy());
-            continue;
-        }
-        active.fetch_add(1, Ordering::Relaxed);
-        let guard = ActiveGuard(Arc::clone(&active));
-        let shared = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new()
-            .name("console-request".into())
-            .spawn(move || {
-                let _guard = guard;
-                routes::handle(&shared, request);
-            });
-        if spawned.is_err() {
-            // The request was dropped with the closure; tiny_http answers
-            // it with a 500. Give the machine a moment.
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-struct ActiveGuard(Arc<AtomicUsize>);
-
-impl Drop for ActiveGuard {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -106,7 +106,8 @@ async function signedFetch(key, method, path, body) {
   for (let attempt = 0; attempt < 2; attempt++) {
     const ts = Math.floor(Date.now() / 1000) + state.clockOffset;
     const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)));
-    const canonical = [method, path, ts, nonce, toHex(sha256(utf8.encode(text)))].join('\n');
+    const digest = toHex(sha256(utf8.encode(text)));
+    const canonical = [method, path, ts, nonce, digest].join('\n');
     const sig = toHex(hmacSha256(utf8.encode(key), utf8.encode(canonical)));
     const res = await fetch(path, {
       method,
@@ -114,6 +115,8 @@ async function signedFetch(key, method, path, body) {
       headers: {
         Authorization: `Kiosk-HMAC-SHA256 ts=${ts},nonce=${nonce},sig=${sig}`,
         'Content-Type': 'application/json',
+        // Lets the console check the signature before reading the body.
+        'X-Kiosk-Content-SHA256': digest,
       },
       body: text || undefined,
     });

@@ -2,17 +2,18 @@
 //! authentication) and the API under `/api/`, where every request is
 //! authenticated — signed with the store key (kiosks, scripts, the page's
 //! sign-in) or carrying the session cookie the sign-in set (the page).
+//! A request is authenticated before its body is read.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tiny_http::{Header, Request, Response};
 
 use super::Shared;
+use super::http::{Conn, Reply, Request};
 use super::hub::StateError;
-use crate::auth::{Refusal, sha256_hex};
+use crate::auth::{CONTENT_SHA256, Refusal, body_sha256, sha256_hex};
 use crate::call::{AnalyticsPush, CallId, NewCall, StateChange, WatchRequest};
 
 const PAGE_HTML: &str = include_str!("page.html");
@@ -28,8 +29,6 @@ const CSRF_HEADER: &str = "X-Kiosk-Console";
 /// Staff names are shown on kiosks; keep them short.
 const MAX_NAME: usize = 40;
 
-type Reply = Response<std::io::Cursor<Vec<u8>>>;
-
 /// Who is asking.
 enum Caller {
     /// A request signed with the store key (a kiosk, a script, the page's
@@ -39,48 +38,75 @@ enum Caller {
     Staff { name: String, token: String },
 }
 
-pub(crate) fn handle(shared: &Shared, request: Request) {
-    let method = request.method().as_str().to_ascii_uppercase();
-    let url = request.url().to_string();
+/// What is left to check of a signed request once its body is read.
+enum BodyCheck {
+    /// Nothing: a session, or a signature over an empty body.
+    None,
+    /// The body must hash to the digest the signature covered.
+    Digest(String),
+    /// The signature itself (a client that did not name its digest).
+    Signature(String),
+}
+
+pub(crate) fn handle(shared: &Shared, conn: Conn, request: Request) {
+    let method = request.method.clone();
+    let url = request.target.clone();
     let path = url.split('?').next().unwrap_or_default().to_string();
     let reply = match (method.as_str(), path.as_str()) {
         ("GET", "/") | ("GET", "/index.html") => page(PAGE_HTML, "text/html; charset=utf-8"),
         ("GET", "/console.js") => page(PAGE_JS, "text/javascript; charset=utf-8"),
         ("GET", "/console.css") => page(PAGE_CSS, "text/css; charset=utf-8"),
-        (_, p) if p.starts_with("/api/") => return api(shared, request, &method, &url, &path),
+        (_, p) if p.starts_with("/api/") => {
+            return api(shared, conn, request, &method, &url, &path);
+        }
         _ => error(404, "not found"),
     };
-    let _ = request.respond(reply);
+    respond(conn, &request, reply);
 }
 
-fn api(shared: &Shared, mut request: Request, method: &str, url: &str, path: &str) {
-    let mut body = Vec::new();
-    let read = request
-        .as_reader()
-        .take(MAX_BODY + 1)
-        .read_to_end(&mut body);
-    if read.is_err() {
-        let _ = request.respond(error(400, "could not read the request body"));
-        return;
-    }
-    if body.len() as u64 > MAX_BODY {
-        let _ = request.respond(error(413, "request body too large"));
-        return;
-    }
-    let now = jiff::Timestamp::now();
-    let caller = match authenticate(shared, &request, method, url, &body, now) {
-        Ok(caller) => caller,
-        Err(refusal) => {
-            let _ = request.respond(refused(&refusal));
-            return;
-        }
+/// Sends a reply; a body the route never read is left unread.
+fn respond(mut conn: Conn, request: &Request, reply: Reply) {
+    conn.expect_body(request.body_length().unwrap_or(1));
+    conn.respond(reply);
+}
+
+fn api(shared: &Shared, mut conn: Conn, request: Request, method: &str, url: &str, path: &str) {
+    let length = match request.body_length() {
+        Ok(length) => length,
+        Err(reply) => return respond(conn, &request, reply),
     };
+    let now = jiff::Timestamp::now();
+    let (caller, check) = match authenticate(shared, &request, method, url, length, now) {
+        Ok(found) => found,
+        Err(refusal) => return respond(conn, &request, refused(&refusal)),
+    };
+    if length > MAX_BODY {
+        return respond(conn, &request, error(413, "request body too large"));
+    }
     if matches!(caller, Caller::Staff { .. })
         && method != "GET"
-        && header(&request, CSRF_HEADER).is_none()
+        && request.header(CSRF_HEADER).is_none()
     {
-        let _ = request.respond(error(403, "missing X-Kiosk-Console header"));
-        return;
+        return respond(conn, &request, error(403, "missing X-Kiosk-Console header"));
+    }
+    conn.expect_body(length);
+    conn.continue_if_expected(&request);
+    let body = match conn.read_body(length) {
+        Ok(body) => body,
+        Err(reply) => return conn.respond(reply),
+    };
+    let checked = match check {
+        BodyCheck::None => Ok(()),
+        BodyCheck::Digest(digest) if body_sha256(&body) == digest => Ok(()),
+        BodyCheck::Digest(_) => Err(Refusal::BadSignature),
+        BodyCheck::Signature(header) => {
+            shared
+                .verifier
+                .verify(Some(&header), method, url, &body, now.as_second())
+        }
+    };
+    if let Err(refusal) = checked {
+        return conn.respond(refused(&refusal));
     }
     let segments: Vec<&str> = path
         .trim_start_matches("/api/")
@@ -88,7 +114,7 @@ fn api(shared: &Shared, mut request: Request, method: &str, url: &str, path: &st
         .filter(|s| !s.is_empty())
         .collect();
     let reply = match (method, segments.as_slice()) {
-        ("GET", ["events"]) => return events(shared, request),
+        ("GET", ["events"]) => return events(shared, conn),
         ("GET", ["session"]) => json(
             200,
             &serde_json::json!({
@@ -132,28 +158,48 @@ fn api(shared: &Shared, mut request: Request, method: &str, url: &str, path: &st
         },
         _ => error(404, "no such API route"),
     };
-    let _ = request.respond(reply);
+    conn.respond(reply);
 }
 
+/// Authenticates from the head alone. A signed request whose body is empty,
+/// or which names its body's digest, has its signature checked here; one
+/// that does not name it is checked as far as possible (well formed,
+/// fresh, not a replay) and its signature once the capped body is read.
 fn authenticate(
     shared: &Shared,
     request: &Request,
     method: &str,
     url: &str,
-    body: &[u8],
+    length: u64,
     now: jiff::Timestamp,
-) -> Result<Caller, Refusal> {
-    if let Some(value) = header(request, "Authorization") {
+) -> Result<(Caller, BodyCheck), Refusal> {
+    if let Some(value) = request.header("Authorization") {
+        let named = request.header(CONTENT_SHA256).map(str::to_ascii_lowercase);
+        let digest = match named {
+            Some(digest) => {
+                if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(Refusal::Malformed(
+                        "the content digest must be 64 hex digits",
+                    ));
+                }
+                digest
+            }
+            None if length == 0 => body_sha256(b""),
+            None => {
+                shared.verifier.precheck(value, now.as_second())?;
+                return Ok((Caller::Signed, BodyCheck::Signature(value.to_string())));
+            }
+        };
         shared
             .verifier
-            .verify(Some(&value), method, url, body, now.as_second())?;
-        return Ok(Caller::Signed);
+            .verify_digest(Some(value), method, url, &digest, now.as_second())?;
+        return Ok((Caller::Signed, BodyCheck::Digest(digest)));
     }
     let Some(token) = cookie(request, COOKIE) else {
         return Err(Refusal::Missing);
     };
     match shared.hub.session(&sha256_hex(&token), now.as_second()) {
-        Ok(Some(name)) => Ok(Caller::Staff { name, token }),
+        Ok(Some(name)) => Ok((Caller::Staff { name, token }, BodyCheck::None)),
         _ => Err(Refusal::BadSession),
     }
 }
@@ -174,20 +220,20 @@ fn sign_in(shared: &Shared, caller: &Caller, body: &[u8], now: jiff::Timestamp) 
         return error(400, "enter your name");
     }
     let token = crate::auth::hex(&rand::random::<[u8; 32]>());
-    let expires = now.as_second() + shared.session_secs;
+    let expires = now.as_second().saturating_add(shared.session_secs);
     if let Err(e) = shared
         .hub
         .add_session(&sha256_hex(&token), &name, now, expires)
     {
         return error(500, &e.to_string());
     }
-    json(200, &serde_json::json!({ "staff": name })).with_header(hdr(
+    json(200, &serde_json::json!({ "staff": name })).with_header(
         "Set-Cookie",
         &format!(
             "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
             shared.session_secs
         ),
-    ))
+    )
 }
 
 fn sign_out(shared: &Shared, caller: &Caller, now: jiff::Timestamp) -> Reply {
@@ -196,10 +242,10 @@ fn sign_out(shared: &Shared, caller: &Caller, now: jiff::Timestamp) -> Reply {
     {
         return error(500, &e.to_string());
     }
-    json(200, &serde_json::json!({ "staff": null })).with_header(hdr(
+    json(200, &serde_json::json!({ "staff": null })).with_header(
         "Set-Cookie",
         &format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    ))
+    )
 }
 
 fn set_state(
@@ -236,11 +282,11 @@ fn set_state(
     }
 }
 
-/// A staff page's live stream: written by hand, since tiny_http buffers
-/// chunked bodies and each event must leave at once.
-fn events(shared: &Shared, request: Request) {
+/// A staff page's live stream: written piece by piece, since each event
+/// must leave at once.
+fn events(shared: &Shared, mut conn: Conn) {
     let rx = shared.hub.subscribe();
-    let mut out = request.into_writer();
+    let out = conn.stream();
     let head = "HTTP/1.1 200 OK\r\n\
                 Content-Type: text/event-stream; charset=utf-8\r\n\
                 Cache-Control: no-store\r\n\
@@ -276,7 +322,7 @@ fn events(shared: &Shared, request: Request) {
 }
 
 pub(crate) fn busy() -> Reply {
-    error(503, "the console is busy; try again").with_header(hdr("Retry-After", "1"))
+    error(503, "the console is busy; try again").with_header("Retry-After", "1")
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
@@ -293,49 +339,35 @@ fn clean_name(name: &str) -> String {
         .collect()
 }
 
-fn header(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str().to_string())
-}
-
 fn cookie(request: &Request, name: &str) -> Option<String> {
-    let cookies = header(request, "Cookie")?;
+    let cookies = request.header("Cookie")?;
     cookies.split(';').find_map(|pair| {
         let (k, v) = pair.trim().split_once('=')?;
         (k == name && !v.is_empty()).then(|| v.to_string())
     })
 }
 
-fn hdr(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values here are ASCII without newlines")
-}
-
 fn with_common_headers(reply: Reply) -> Reply {
     reply
-        .with_header(hdr("Cache-Control", "no-store"))
-        .with_header(hdr("X-Content-Type-Options", "nosniff"))
-        .with_header(hdr("Referrer-Policy", "no-referrer"))
-        .with_header(hdr("X-Frame-Options", "DENY"))
+        .with_header("Cache-Control", "no-store")
+        .with_header("X-Content-Type-Options", "nosniff")
+        .with_header("Referrer-Policy", "no-referrer")
+        .with_header("X-Frame-Options", "DENY")
 }
 
 fn page(text: &'static str, content_type: &str) -> Reply {
-    with_common_headers(Response::from_string(text))
-        .with_header(hdr("Content-Type", content_type))
-        .with_header(hdr(
+    with_common_headers(Reply::new(200, text.as_bytes().to_vec()))
+        .with_header("Content-Type", content_type)
+        .with_header(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-        ))
+        )
 }
 
 fn json<T: Serialize>(status: u16, value: &T) -> Reply {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
-    with_common_headers(Response::from_data(body))
-        .with_status_code(status)
-        .with_header(hdr("Content-Type", "application/json; charset=utf-8"))
+    with_common_headers(Reply::new(status, body))
+        .with_header("Content-Type", "application/json; charset=utf-8")
 }
 
 fn error(status: u16, message: &str) -> Reply {
@@ -348,5 +380,5 @@ fn refused(refusal: &Refusal) -> Reply {
         body["stale"] = true.into();
         body["now"] = (*now).into();
     }
-    json(401, &body).with_header(hdr("WWW-Authenticate", crate::auth::SCHEME))
+    json(401, &body).with_header("WWW-Authenticate", crate::auth::SCHEME)
 }

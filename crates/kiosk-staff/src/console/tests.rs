@@ -2,9 +2,9 @@
 //! delivery, the state machine, kiosks' watches, staff sessions and their
 //! event stream, analytics, and a restart that keeps open calls.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kiosk_core::Lang;
 use kiosk_core::assistant::{EscalationReason, Handoff, HandoffProduct};
@@ -448,4 +448,339 @@ fn bad_requests() {
     assert_eq!(status, 413);
     let (status, _, _) = raw(&console, "GET", "/nothing-here", &[], "");
     assert_eq!(status, 404);
+}
+
+/// The status code of the reply on `stream`, if one arrives in `within`.
+fn status_of(stream: &mut TcpStream, within: Duration) -> Option<u16> {
+    stream.set_read_timeout(Some(within)).expect("timeout");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n") && head.len() < 256 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+}
+
+/// This process's resident memory, in KiB (Linux).
+fn vm_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .expect("/proc/self/status")
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a VmRSS line")
+}
+
+#[test]
+fn stalled_connections_do_not_keep_kiosks_out() {
+    // Issue 15: a connection that sent headers and stalled held a thread
+    // with no deadline, so enough of them took the console down from the
+    // LAN without a key. 600 stall here (all on loopback, in at most 20 s)
+    // while kiosks' calls, safety ones among them, must still get through.
+    const STALLERS: usize = 600;
+    const FIRST_WAVE: usize = 400;
+    const CALLS: usize = 30;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = start(&dir.path().join("console.sqlite"));
+    let addr = console.addr();
+    let open_stallers = move |count: usize| {
+        let until = Instant::now() + Duration::from_secs(20);
+        let mut held = Vec::new();
+        for _ in 0..count {
+            if Instant::now() > until {
+                break;
+            }
+            let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
+                continue;
+            };
+            let _ = stream
+                .write_all(b"POST /api/calls HTTP/1.1\r\nHost: test\r\nContent-Length: 4096\r\n");
+            held.push(stream);
+        }
+        held
+    };
+    let first = open_stallers(FIRST_WAVE);
+    assert_eq!(first.len(), FIRST_WAVE, "every staller connected");
+    // The rest keep arriving while the kiosks call.
+    let second = std::thread::spawn(move || open_stallers(STALLERS - FIRST_WAVE));
+
+    let kiosk = client(&console);
+    let mut worst = Duration::ZERO;
+    let load = Instant::now();
+    let mut ids = Vec::new();
+    for i in 0..CALLS {
+        let mut call = new_call(&format!("call {i} during the flood"));
+        if i % 3 == 0 {
+            call.handoff.reason = EscalationReason::SafetyOrMedical;
+        }
+        let asked = Instant::now();
+        let delivered = kiosk.deliver(&call).expect("a kiosk's call gets through");
+        worst = worst.max(asked.elapsed());
+        assert!(delivered.created);
+        ids.push(call.id);
+    }
+    let rate = CALLS as f64 / load.elapsed().as_secs_f64();
+    let second = second.join().expect("staller thread");
+    // A kiosk's watch answers too.
+    let asked = Instant::now();
+    let watch = kiosk
+        .watch(&WatchRequest {
+            kiosk: "kiosk-1".into(),
+            ids: ids.clone(),
+            since: 0,
+            wait_ms: 1_000,
+        })
+        .expect("a watch gets through");
+    worst = worst.max(asked.elapsed());
+    assert_eq!(watch.calls.len(), CALLS);
+    eprintln!(
+        "{} stalled connections: {CALLS} kiosk calls, slowest {} ms, {rate:.0} calls/s",
+        first.len() + second.len(),
+        worst.as_millis()
+    );
+    assert!(
+        worst < Duration::from_secs(1),
+        "a kiosk waited {} ms",
+        worst.as_millis()
+    );
+    assert_eq!(kiosk.calls(false).expect("list").len(), CALLS);
+    drop((first, second));
+}
+
+#[test]
+fn an_endless_line_is_cut_off_and_memory_stays_bounded() {
+    // Issue 15: header lines had no length limit, so one connection sending
+    // bytes without a newline grew the console's memory without bound.
+    const SEND: usize = 50 * 1024 * 1024;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = start(&dir.path().join("console.sqlite"));
+    let before = vm_rss_kib();
+    let mut most_sent = 0;
+    for start_of_request in [&b"GET / HTTP/1.1\r\nX-Endless: "[..], &b""[..]] {
+        let mut stream = TcpStream::connect(console.addr()).expect("connect");
+        stream
+            .set_write_timeout(Some(Duration::from_millis(500)))
+            .expect("timeout");
+        stream.write_all(start_of_request).expect("send");
+        let chunk = vec![b'a'; 64 * 1024];
+        let until = Instant::now() + Duration::from_secs(20);
+        let mut sent = 0;
+        let mut cut = false;
+        while sent < SEND && Instant::now() < until {
+            match stream.write(&chunk) {
+                Ok(n) => sent += n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => {
+                    cut = true;
+                    break;
+                }
+            }
+        }
+        most_sent = most_sent.max(sent);
+        assert!(cut, "the console kept reading: {sent} bytes sent");
+        assert!(sent < SEND, "{sent} bytes sent");
+    }
+    let after = vm_rss_kib();
+    eprintln!(
+        "endless lines: dropped after at most {} KiB sent; VmRSS {} -> {} KiB",
+        most_sent / 1024,
+        before,
+        after
+    );
+    assert!(
+        after < before + 64 * 1024,
+        "VmRSS grew from {before} to {after} KiB"
+    );
+    // The console still answers.
+    assert_eq!(raw(&console, "GET", "/", &[], "").0, 200);
+}
+
+#[test]
+fn a_huge_body_is_refused_before_it_is_read() {
+    // Issue 15: the console read the body (up to its cap, with no deadline)
+    // before it checked who was sending it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = start(&dir.path().join("console.sqlite"));
+    let huge: u64 = 1 << 40;
+    let digest = "ab".repeat(32);
+    let signed_digest = {
+        let ts = jiff::Timestamp::now().as_second();
+        let nonce = "0123456789abcdef0123456789abcdef";
+        let sig = crate::auth::sign_digest(&key(), "POST", "/api/calls", ts, nonce, &digest);
+        format!("Kiosk-HMAC-SHA256 ts={ts},nonce={nonce},sig={sig}")
+    };
+    let forged = crate::auth::authorization(
+        &StoreKey::new("not-the-store-key-at-all").expect("key"),
+        "POST",
+        "/api/calls",
+        b"",
+        jiff::Timestamp::now().as_second(),
+    );
+    let legacy = signed_header("POST", "/api/calls", "x");
+    for (headers, expected) in [
+        (vec![], 401),
+        (vec![("Cookie", "kiosk_staff=0123456789abcdef")], 401),
+        (
+            vec![
+                ("Authorization", forged.as_str()),
+                ("X-Kiosk-Content-SHA256", &digest),
+            ],
+            401,
+        ),
+        // Without a named digest a forged signature cannot be told before
+        // the body; the length alone refuses it.
+        (vec![("Authorization", forged.as_str())], 413),
+        // With the key, the length is refused before any byte is read.
+        (
+            vec![
+                ("Authorization", signed_digest.as_str()),
+                ("X-Kiosk-Content-SHA256", &digest),
+            ],
+            413,
+        ),
+        (vec![("Authorization", legacy.as_str())], 413),
+    ] {
+        let mut stream = TcpStream::connect(console.addr()).expect("connect");
+        let mut head =
+            format!("POST /api/calls HTTP/1.1\r\nHost: test\r\nContent-Length: {huge}\r\n");
+        for (name, value) in &headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("send");
+        let asked = Instant::now();
+        // Answered well before the read deadline: nobody waited for a body.
+        let status = status_of(&mut stream, Duration::from_secs(3));
+        assert_eq!(status, Some(expected), "{headers:?}");
+        assert!(asked.elapsed() < super::http::READ_DEADLINE);
+    }
+    assert!(client(&console).calls(true).expect("list").is_empty());
+}
+
+#[test]
+fn heads_over_the_limits_are_refused() {
+    // Issue 15: request and header lines are bounded, and so is their count.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = start(&dir.path().join("console.sqlite"));
+    let check = |head: String, expected: Option<u16>| {
+        let mut stream = TcpStream::connect(console.addr()).expect("connect");
+        stream.write_all(head.as_bytes()).expect("send");
+        assert_eq!(
+            status_of(&mut stream, Duration::from_secs(3)),
+            expected,
+            "{}",
+            head.chars().take(60).collect::<String>()
+        );
+    };
+    let line = "a".repeat(super::http::MAX_LINE + 1);
+    check(format!("GET /{line} HTTP/1.1\r\n\r\n"), Some(431));
+    check(
+        format!("GET / HTTP/1.1\r\nX-Long: {line}\r\n\r\n"),
+        Some(431),
+    );
+    let many: String = (0..=super::http::MAX_HEADERS)
+        .map(|i| format!("X-H{i}: 1\r\n"))
+        .collect();
+    check(format!("GET / HTTP/1.1\r\n{many}\r\n"), Some(431));
+    let enough: String = (0..super::http::MAX_HEADERS - 1)
+        .map(|i| format!("X-H{i}: 1\r\n"))
+        .collect();
+    check(format!("GET / HTTP/1.1\r\n{enough}\r\n"), Some(200));
+    check("NOT HTTP\r\n\r\n".to_string(), Some(400));
+    check(
+        "POST /api/calls HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".to_string(),
+        Some(411),
+    );
+}
+
+#[test]
+fn a_trickled_request_is_cut_at_the_deadline() {
+    // Issue 15: a client sending its head a byte at a time held its
+    // connection for as long as it liked.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = start(&dir.path().join("console.sqlite"));
+    let mut stream = TcpStream::connect(console.addr()).expect("connect");
+    let opened = Instant::now();
+    let head = b"GET / HTTP/1.1\r\nX-Slow: ";
+    stream.write_all(head).expect("send");
+    let mut cut = false;
+    while opened.elapsed() < super::http::READ_DEADLINE + Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(200));
+        if stream.write_all(b"a").is_err() {
+            cut = true;
+            break;
+        }
+        stream
+            .set_read_timeout(Some(Duration::from_millis(1)))
+            .expect("timeout");
+        let mut byte = [0u8; 1];
+        if let Ok(n) = stream.read(&mut byte) {
+            // The 408 (or the close) arrived.
+            cut = true;
+            if n == 1 {
+                assert_eq!(byte[0], b'H');
+            }
+            break;
+        }
+    }
+    assert!(cut, "still connected after {:?}", opened.elapsed());
+    assert!(opened.elapsed() >= super::http::READ_DEADLINE - Duration::from_millis(500));
+}
+
+#[test]
+fn calls_left_open_too_long_are_closed_without_the_shoppers_words() {
+    // Issue 15: the console never pruned open calls, so a call nobody
+    // closed kept the shopper's words on the console for ever.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("console.sqlite");
+    let hub = super::hub::Hub::open(&db, 30, 12).expect("hub");
+    let now = jiff::Timestamp::now();
+    let ago = |hours: i64| {
+        now.checked_sub(jiff::SignedDuration::from_hours(hours))
+            .expect("in range")
+    };
+    let old_open = new_call("old and open");
+    let old_on_the_way = new_call("old and on the way");
+    let recent = new_call("recent");
+    hub.deliver(old_open.clone(), ago(13)).expect("deliver");
+    hub.deliver(old_on_the_way.clone(), ago(14))
+        .expect("deliver");
+    hub.set_state(&old_on_the_way.id, CallState::OnTheWay, "Anna", ago(13))
+        .expect("on the way");
+    hub.deliver(recent.clone(), ago(1)).expect("deliver");
+    let before = hub.list(false).iter().map(|c| c.version).max().unwrap_or(0);
+    hub.prune(now).expect("prune");
+    for id in [&old_open.id, &old_on_the_way.id] {
+        let call = hub.get(id).expect("kept, closed");
+        assert_eq!(call.state, CallState::Cancelled);
+        assert_eq!(
+            call.closed.as_ref().map(|s| s.by.as_str()),
+            Some(super::hub::EXPIRED_BY)
+        );
+        assert!(call.handoff.last_messages.is_empty());
+        assert!(call.version > before, "kiosks' watches see the change");
+    }
+    let open = hub.list(false);
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, recent.id);
+    assert!(!open[0].handoff.last_messages.is_empty());
+    // The closing is stored: a restart keeps it.
+    hub.stop();
+    drop(hub);
+    let hub = super::hub::Hub::open(&db, 30, 12).expect("hub again");
+    assert_eq!(
+        hub.get(&old_open.id).map(|c| c.state),
+        Some(CallState::Cancelled)
+    );
+    assert_eq!(hub.list(false).len(), 1);
 }

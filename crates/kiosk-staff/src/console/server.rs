@@ -1,0 +1,167 @@
+//! Accepting connections without letting anyone on the LAN take the console
+//! down. Each connection gets a thread (kiosks' watches and staff pages'
+//! streams hang by design), but at most [`MAX_READING`] of them may still be
+//! sending their request and at most [`MAX_CONNECTIONS`] may be open: a new
+//! connection beyond either drops the oldest one still sending its request.
+//! A client that connects and stalls therefore holds a slot for at most
+//! the read deadline, and only until newer clients need it, so a burst of
+//! stalled connections cannot keep a kiosk's call out.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::Shared;
+use super::http::Conn;
+use super::routes;
+
+/// Connections still sending their request.
+pub(crate) const MAX_READING: usize = 128;
+/// Open connections, counting long polls and event streams.
+pub(crate) const MAX_CONNECTIONS: usize = 512;
+
+#[derive(Default)]
+struct Slots {
+    next_id: u64,
+    /// Connections still sending their request, oldest first (ids grow),
+    /// with a handle to drop them.
+    reading: BTreeMap<u64, TcpStream>,
+    open: usize,
+}
+
+type SharedSlots = Arc<Mutex<Slots>>;
+
+fn lock(slots: &SharedSlots) -> MutexGuard<'_, Slots> {
+    slots.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Frees a connection's slot when its thread ends (or never starts).
+struct SlotGuard {
+    slots: SharedSlots,
+    id: u64,
+}
+
+impl SlotGuard {
+    /// The request is in: the connection no longer counts as sending.
+    fn done_reading(&self) {
+        lock(&self.slots).reading.remove(&self.id);
+    }
+}
+
+impl Drop for SlotGuard {
+    fn drop(&mut self) {
+        let mut slots = lock(&self.slots);
+        slots.reading.remove(&self.id);
+        slots.open = slots.open.saturating_sub(1);
+    }
+}
+
+/// Connections the kernel may hold for the console before it accepts them.
+/// A burst of connections (a flood, or every kiosk after an outage) beyond
+/// the queue makes the kernel drop SYNs, and a dropped SYN costs the
+/// client a full second before it retries.
+const LISTEN_BACKLOG: i32 = 1024;
+
+/// Widens the listen queue of a bound listener (on Linux, calling `listen`
+/// again on a listening socket resizes its queue; the kernel caps it at
+/// `net.core.somaxconn`). On failure the queue stays as it was.
+pub(crate) fn widen_backlog(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: `listen` takes a socket descriptor and an integer and
+        // touches no memory of ours; the descriptor is the listener's own,
+        // open for as long as `listener` is borrowed here.
+        let _ = unsafe { libc::listen(listener.as_raw_fd(), LISTEN_BACKLOG) };
+    }
+    #[cfg(not(unix))]
+    let _ = listener;
+}
+
+/// Accepts until the hub stops; [`wake`] unblocks it after the stop.
+pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let slots = SharedSlots::default();
+    while !shared.hub.stopping() {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                if !shared.hub.stopping() {
+                    admit(stream, &slots, &shared);
+                }
+            }
+            // An accept error (out of file descriptors...): the listener
+            // stays; try again shortly.
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+/// Connects once to the console's own address so a blocked accept returns
+/// and sees the stop.
+pub(crate) fn wake(addr: SocketAddr) {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+}
+
+fn admit(stream: TcpStream, slots: &SharedSlots, shared: &Arc<Shared>) {
+    if stream.set_nonblocking(false).is_err() {
+        return;
+    }
+    let id = {
+        let mut slots = lock(slots);
+        if (slots.reading.len() >= MAX_READING || slots.open >= MAX_CONNECTIONS)
+            && let Some((_, oldest)) = slots.reading.pop_first()
+        {
+            // Its thread sees the read fail and ends, freeing the slot.
+            let _ = oldest.shutdown(Shutdown::Both);
+        }
+        // Dropped connections' threads are still winding down; past twice
+        // the cap (all of it long polls and streams), answer busy.
+        if slots.open >= 2 * MAX_CONNECTIONS {
+            drop(slots);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            Conn::new(stream).respond(routes::busy());
+            return;
+        }
+        let id = slots.next_id;
+        slots.next_id += 1;
+        if let Ok(handle) = stream.try_clone() {
+            slots.reading.insert(id, handle);
+        }
+        slots.open += 1;
+        id
+    };
+    let guard = SlotGuard {
+        slots: Arc::clone(slots),
+        id,
+    };
+    let shared = Arc::clone(shared);
+    let spawned = std::thread::Builder::new()
+        .name("console-conn".into())
+        .spawn(move || serve(&shared, stream, guard));
+    if spawned.is_err() {
+        // The closure, and with it the stream and the slot, were dropped.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn serve(shared: &Shared, stream: TcpStream, guard: SlotGuard) {
+    let mut conn = Conn::new(stream);
+    let request = conn.read_head();
+    guard.done_reading();
+    match request {
+        Ok(request) => routes::handle(shared, conn, request),
+        Err(e) => {
+            if let Some(reply) = e.reply() {
+                conn.expect_body(1);
+                conn.respond(reply);
+            }
+        }
+    }
+}
