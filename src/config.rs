@@ -412,6 +412,12 @@ pub struct StaffSection {
     pub session_days: u64,
     /// Resolved calls are forgotten after this.
     pub keep_closed_days: u64,
+    /// `kiosk staff-console`: calls still open after this are closed as
+    /// cancelled, without the shopper's words.
+    pub max_open_hours: u64,
+    /// The kiosk forgets the shopper's words of a call that failed,
+    /// expired or ended after this.
+    pub forget_words_after_hours: f64,
 }
 
 impl Default for StaffSection {
@@ -431,6 +437,8 @@ impl Default for StaffSection {
             max_clock_skew_seconds: 300,
             session_days: 30,
             keep_closed_days: 30,
+            max_open_hours: 12,
+            forget_words_after_hours: 24.0,
         }
     }
 }

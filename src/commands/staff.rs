@@ -159,6 +159,10 @@ pub fn link_config(
     link.analytics_every = (staff.analytics_every_seconds > 0)
         .then(|| Duration::from_secs(staff.analytics_every_seconds));
     link.expire_after = secs(staff.call_expiry_hours * 3600.0, "call_expiry_hours")?;
+    link.forget_words_after = secs(
+        staff.forget_words_after_hours * 3600.0,
+        "forget_words_after_hours",
+    )?;
     Ok(link)
 }
 
@@ -200,6 +204,7 @@ pub fn staff_console(config: &Config, args: StaffConsoleArgs) -> anyhow::Result<
     settings.max_clock_skew_secs = config.staff.max_clock_skew_seconds;
     settings.session_days = config.staff.session_days;
     settings.keep_closed_days = config.staff.keep_closed_days;
+    settings.max_open_hours = config.staff.max_open_hours;
     let console = Console::start(settings)
         .with_context(|| format!("starting the staff console ({})", db.display()))?;
     println!("staff console listening on {}", console.url());
