@@ -2,6 +2,9 @@
 //! barcodes, option names. Each applies the documented [`Rule`] and records an
 //! [`Issue`] when it had to.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use kiosk_core::Money;
 
 use super::csv_input::Row;
@@ -100,24 +103,98 @@ pub fn barcode(row: &Row<'_>, column: &str, issues: &mut Issues) -> Option<Strin
     None
 }
 
-/// Canonical option names: `Colour`/`color`/`Kleur`/`Warna`/`顏色` → `Color`,
-/// `Maat`/`Ukuran`/`尺寸` → `Size`. Others keep their spelling.
+/// Option names read as the colour, folded (lowercase, no accents, Chinese
+/// in traditional characters): en, nl, id, zh, es, de, fr, pt, it.
+const COLOR_NAMES: &[&str] = &[
+    "color", "colour", "colors", "colours", "kleur", "kleuren", "warna", "顏色", "颜色", "色",
+    "farbe", "farben", "couleur", "couleurs", "coloris", "cor", "cores", "colore", "colori",
+    "colores",
+];
+
+/// Option names read as the size, folded: en, nl, id, zh, es, de, fr, pt, it,
+/// with shoe sizes (`Schoenmaat`, `Pointure`, `Numero`).
+const SIZE_NAMES: &[&str] = &[
+    "size",
+    "sizes",
+    "shoe size",
+    "shoe sizes",
+    "clothing size",
+    "maat",
+    "maten",
+    "schoenmaat",
+    "kledingmaat",
+    "ukuran",
+    "ukuran sepatu",
+    "尺寸",
+    "尺碼",
+    "尺码",
+    "鞋碼",
+    "鞋码",
+    "talla",
+    "tallas",
+    "talla de zapato",
+    "große",
+    "grosse",
+    "groesse",
+    "grose",
+    "größe",
+    "schuhgroße",
+    "schuhgrosse",
+    "taille",
+    "tailles",
+    "pointure",
+    "tamanho",
+    "tamanhos",
+    "tamano",
+    "tamanos",
+    "taglia",
+    "taglie",
+    "numero",
+    "numeracao",
+];
+
+/// Option names read as the material, folded.
+const MATERIAL_NAMES: &[&str] = &[
+    "material",
+    "materials",
+    "materiaal",
+    "bahan",
+    "材質",
+    "stoff",
+    "matiere",
+    "materiale",
+];
+
+/// Every known option name, folded once, to its canonical name.
+static KNOWN_NAMES: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    let mut known = HashMap::new();
+    for (names, canonical) in [
+        (MATERIAL_NAMES, "Material"),
+        (SIZE_NAMES, "Size"),
+        (COLOR_NAMES, "Color"),
+    ] {
+        for name in names {
+            known.insert(kiosk_core::text::fold(name), canonical);
+        }
+    }
+    known
+});
+
+/// Canonical option names: a colour name in any export language
+/// (`Colour`, `Kleur`, `Farbe`, `顏色`, …) becomes `Color`, a size name
+/// (`Maat`, `Talla`, `Größe`, `尺寸`, …) `Size`, a material name `Material`.
+/// Case, accents and surrounding spaces or a trailing `:` do not matter.
+/// Other names keep their spelling, capitalized; the importer may still read
+/// them as size or colour from their values (`options.rs`).
 pub fn option_name(raw: &str) -> String {
-    let key = kiosk_core::text::fold(raw.trim());
-    match key.as_str() {
-        "color" | "colour" | "colors" | "colours" | "kleur" | "warna" | "顏色" | "颜色"
-        | "farbe" | "couleur" => "Color".to_string(),
-        "size" | "sizes" | "maat" | "ukuran" | "尺寸" | "尺碼" | "grosse" | "taille" => {
-            "Size".to_string()
-        }
-        "material" | "materiaal" | "bahan" | "材質" => "Material".to_string(),
-        _ => {
-            let mut c = raw.trim().chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect(),
-                None => String::new(),
-            }
-        }
+    let trimmed = raw.trim().trim_end_matches(':').trim();
+    if let Some(name) = KNOWN_NAMES.get(&kiosk_core::text::fold(trimmed)) {
+        return (*name).to_string();
+    }
+    let mut c = trimmed.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
