@@ -11,6 +11,7 @@
 mod csv_input;
 mod fields;
 mod native;
+mod options;
 mod shopify;
 mod store_file;
 mod woocommerce;
@@ -128,6 +129,9 @@ pub enum Rule {
     NoVariants,
     /// Repair: store info was missing or incomplete; defaults were used.
     StoreDefaults,
+    /// Note: how an export option was read: as the size or the colour by its
+    /// name or from its values, or kept as it is.
+    OptionName,
 }
 
 impl Rule {
@@ -136,7 +140,7 @@ impl Rule {
         match self {
             BadPrice | MissingPrice | DuplicateSku | DuplicateProduct | MissingField
             | UnknownReference | Inactive | NotInStore => Action::SkipRow,
-            Delimiter | UnknownColumn | RowWidth | Grouped => Action::Note,
+            Delimiter | UnknownColumn | RowWidth | Grouped | OptionName => Action::Note,
             _ => Action::Repair,
         }
     }
@@ -285,6 +289,8 @@ pub(crate) struct Parsed {
     pub low_stock_threshold: i64,
     pub stock_as_of: Option<jiff::Timestamp>,
     pub vocabulary: Vec<kiosk_core::Concept>,
+    /// Option names as the export spelled them, for [`options::learn`].
+    pub option_names: options::OptionNames,
 }
 
 /// Decides the format of a source from its files and header row.
@@ -363,7 +369,7 @@ pub fn import(
     let staging = data_dir.begin()?;
     let mut writer = Writer::create(&staging.db_path())?;
     let mut issues = Issues::default();
-    let parsed = match format {
+    let mut parsed = match format {
         Format::Native => native::read(
             &options.source,
             options.limits,
@@ -393,6 +399,14 @@ pub fn import(
         .or(parsed.stock_as_of)
         .or_else(|| file_mtime(&options.source))
         .unwrap_or_else(jiff::Timestamp::now);
+    // Options the export names in a way the importer does not know are
+    // decided from their values across the catalog.
+    options::learn(
+        &mut writer,
+        std::mem::take(&mut parsed.option_names),
+        &parsed.vocabulary,
+        &mut issues,
+    )?;
     writer.set_store(&parsed.store)?;
     writer.set_vocabulary(&parsed.vocabulary)?;
     let counts = writer.finish_rows(&mut issues)?;

@@ -165,6 +165,7 @@ pub(crate) fn read(
             .stock_as_of
             .or_else(|| super::file_mtime(&dir.join("stock.csv"))),
         vocabulary,
+        option_names: Default::default(),
     })
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::csv_input::{Column, CsvFile, Limits, Row};
 use super::fields::{self, Skipped};
+use super::options::OptionNames;
 use super::{Issues, Parsed, ProductRow, Progress, Rule, VariantRow, Writer, store_file};
 use crate::error::Result;
 
@@ -65,6 +66,7 @@ pub(crate) fn read(
     let store = store_file::read_or_default(dir.as_deref(), &source_name, issues)?;
     progress.phase("products", file.total_bytes());
     let mut current: Option<Current> = None;
+    let mut option_names = OptionNames::default();
     let mut n = 0u64;
     while let Some(row) = file.next_row(issues)? {
         n += 1;
@@ -81,7 +83,13 @@ pub(crate) fn read(
         };
         let is_new = current.as_ref().is_none_or(|c| c.handle != handle);
         if is_new {
-            current = Some(start_product(&row, &handle, writer, issues)?);
+            current = Some(start_product(
+                &row,
+                &handle,
+                writer,
+                issues,
+                &mut option_names,
+            )?);
         }
         let cur = current.as_mut().expect("set above");
         let Some(rowid) = cur.rowid else {
@@ -166,6 +174,7 @@ pub(crate) fn read(
         low_stock_threshold: store.low_stock_threshold,
         stock_as_of: store.stock_as_of,
         vocabulary,
+        option_names,
     })
 }
 
@@ -174,12 +183,18 @@ fn start_product(
     handle: &str,
     writer: &mut Writer,
     issues: &mut Issues,
+    names: &mut OptionNames,
 ) -> Result<Current> {
-    let option_names = [
-        row.string("Option1 Name").map(|n| fields::option_name(&n)),
-        row.string("Option2 Name").map(|n| fields::option_name(&n)),
-        row.string("Option3 Name").map(|n| fields::option_name(&n)),
-    ];
+    let mut option_names = [None, None, None];
+    for (slot, column) in
+        option_names
+            .iter_mut()
+            .zip(["Option1 Name", "Option2 Name", "Option3 Name"])
+    {
+        *slot = row
+            .string(column)
+            .map(|raw| names.canonical(row, column, &raw));
+    }
     let mut current = Current {
         handle: handle.to_string(),
         rowid: None,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::csv_input::{Column, CsvFile, Limits, Row};
 use super::fields::{self, Skipped};
+use super::options::OptionNames;
 use super::{Issue, Issues, Parsed, ProductRow, Progress, Rule, VariantRow, Writer, store_file};
 use crate::error::{Error, Result};
 
@@ -64,6 +65,7 @@ pub(crate) fn read(
         .map_err(Error::sqlite("preparing the WooCommerce import"))?;
     progress.phase("products", file.total_bytes());
     let mut groups: Vec<(String, Vec<String>, u64)> = Vec::new();
+    let mut option_names = OptionNames::default();
     let mut n = 0u64;
     while let Some(row) = file.next_row(issues)? {
         n += 1;
@@ -94,7 +96,7 @@ pub(crate) fn read(
             continue;
         }
         if kinds.contains(&"variation") {
-            read_variation(&row, writer, issues, &source_name)?;
+            read_variation(&row, writer, issues, &source_name, &mut option_names)?;
             continue;
         }
         if kinds.contains(&"grouped") {
@@ -115,7 +117,13 @@ pub(crate) fn read(
             ));
             continue;
         }
-        read_product(&row, kinds.contains(&"variable"), writer, issues)?;
+        read_product(
+            &row,
+            kinds.contains(&"variable"),
+            writer,
+            issues,
+            &mut option_names,
+        )?;
     }
     progress.set(file.total_bytes());
     resolve_pending(writer, issues)?;
@@ -139,6 +147,7 @@ pub(crate) fn read(
         low_stock_threshold: store.low_stock_threshold,
         stock_as_of: store.stock_as_of,
         vocabulary: crate::vocabulary::default_concepts(),
+        option_names,
     })
 }
 
@@ -152,6 +161,7 @@ fn read_product(
     variable: bool,
     writer: &mut Writer,
     issues: &mut Issues,
+    names: &mut OptionNames,
 ) -> Result<()> {
     let Some(id) = product_id(row) else {
         issues.push(row.issue(
@@ -232,7 +242,7 @@ fn read_product(
         // A simple product is its own single variant.
         let variant = VariantRow {
             sku: id.clone(),
-            options: attributes(row, false),
+            options: attributes(row, false, names),
             price,
             barcode: None,
             quantity: fields::quantity(row, "Stock", issues),
@@ -250,6 +260,7 @@ fn read_variation(
     writer: &mut Writer,
     issues: &mut Issues,
     file: &str,
+    names: &mut OptionNames,
 ) -> Result<()> {
     let Some(parent) = row.string("Parent") else {
         issues.push(row.issue(
@@ -262,7 +273,7 @@ fn read_variation(
     let Ok(price) = price(row, issues) else {
         return Ok(());
     };
-    let options = attributes(row, true);
+    let options = attributes(row, true, names);
     let sku = row.string("SKU").unwrap_or_else(|| {
         let base = row
             .string("ID")
@@ -406,11 +417,12 @@ fn available(row: &Row<'_>) -> bool {
 /// Attribute columns as variant options. A variation's attribute holds one
 /// value; a simple product's single-valued attribute is an option too, while
 /// a list (`Blue, Green, Red`) describes the range, not this item.
-fn attributes(row: &Row<'_>, variation: bool) -> BTreeMap<String, String> {
+fn attributes(row: &Row<'_>, variation: bool, names: &mut OptionNames) -> BTreeMap<String, String> {
     let mut options = BTreeMap::new();
     for i in 1..=3 {
+        let name_column = format!("Attribute {i} name");
         let (Some(name), Some(value)) = (
-            row.string(&format!("Attribute {i} name")),
+            row.string(&name_column),
             row.string(&format!("Attribute {i} value(s)")),
         ) else {
             continue;
@@ -418,7 +430,7 @@ fn attributes(row: &Row<'_>, variation: bool) -> BTreeMap<String, String> {
         if !variation && value.contains(',') {
             continue;
         }
-        let name = fields::option_name(&name);
+        let name = names.canonical(row, &name_column, &name);
         let value = if name == "Size" {
             super::native::normalize_size(&value)
         } else {

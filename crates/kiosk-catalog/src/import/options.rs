@@ -1,0 +1,594 @@
+//! Which export option is the size and which the colour, in any language.
+//!
+//! Shopify and WooCommerce exports name their options freely: `Talla`,
+//! `Größe`, `尺码`, or a store's own `Variante`. The kiosk only filters and
+//! answers on `Size` and `Color`, so an option it does not recognise loses its
+//! sizes. Known names in the supported export languages are mapped by
+//! [`super::fields::option_name`]; an option whose name is still unknown after
+//! the rows are loaded is decided from its values across the whole catalog
+//! (most look like sizes, or most are colour words). Every decision is
+//! recorded as a [`Rule::OptionName`] note, so staff can see why an option was
+//! read as it was.
+
+use std::collections::{BTreeMap, HashSet};
+
+use kiosk_core::{Concept, ConceptKind};
+use rusqlite::params;
+
+use super::csv_input::Row;
+use super::{Issue, Issues, Rule, Writer};
+use crate::error::{Error, Result};
+
+/// The canonical name of the size option.
+pub const SIZE: &str = "Size";
+/// The canonical name of the colour option.
+pub const COLOR: &str = "Color";
+
+/// Option names as the export spelled them, with where each was first seen.
+#[derive(Debug, Default)]
+pub struct OptionNames {
+    /// Spelling as written (trimmed) → canonical name and a note to fill in.
+    seen: BTreeMap<String, (String, Issue)>,
+}
+
+impl OptionNames {
+    /// The canonical name of an option named `raw` in `column` of `row`,
+    /// remembering the spelling for the import report.
+    pub fn canonical(&mut self, row: &Row<'_>, column: &str, raw: &str) -> String {
+        let name = super::fields::option_name(raw);
+        let spelled = raw.trim().to_string();
+        self.seen.entry(spelled).or_insert_with(|| {
+            (
+                name.clone(),
+                row.issue(column, Rule::OptionName, String::new()),
+            )
+        });
+        name
+    }
+}
+
+/// What an unknown option turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Size,
+    Color,
+    Neither,
+}
+
+/// Decides options whose names were not recognised from their values, moves
+/// the ones that are sizes or colours to `Size`/`Color`, and records a note
+/// per option name saying which rule decided it.
+pub fn learn(
+    writer: &mut Writer,
+    names: OptionNames,
+    vocabulary: &[Concept],
+    issues: &mut Issues,
+) -> Result<()> {
+    if names.seen.is_empty() {
+        return Ok(());
+    }
+    let colours = ColourWords::new(vocabulary);
+    let mut decided: BTreeMap<String, Kind> = BTreeMap::new();
+    for (spelled, (name, mut note)) in names.seen {
+        let message = if name == SIZE || name == COLOR {
+            let what = if name == SIZE { "size" } else { "colour" };
+            format!("option {spelled:?} is read as the {what}: named")
+        } else if name == "Material" {
+            continue;
+        } else {
+            let values = distinct_values(writer, &name)?;
+            if values.is_empty() {
+                continue;
+            }
+            let n = values.len();
+            let n_sizes = values.iter().filter(|v| looks_like_size(v)).count();
+            let n_colours = values.iter().filter(|v| colours.contains(v)).count();
+            let kind = if 2 * n_sizes > n && n_sizes >= n_colours {
+                Kind::Size
+            } else if 2 * n_colours > n {
+                Kind::Color
+            } else {
+                Kind::Neither
+            };
+            decided.insert(name.clone(), kind);
+            match kind {
+                Kind::Size => format!(
+                    "option {spelled:?} is read as the size: values look like sizes: {n_sizes} of {n}"
+                ),
+                Kind::Color => format!(
+                    "option {spelled:?} is read as the colour: values look like colours: {n_colours} of {n}"
+                ),
+                Kind::Neither => format!(
+                    "option {spelled:?} is kept as it is, neither size nor colour: values look like sizes: {n_sizes} of {n}, like colours: {n_colours} of {n}"
+                ),
+            }
+        };
+        note.message = message;
+        issues.push(note);
+    }
+    let moves: BTreeMap<String, &'static str> = decided
+        .into_iter()
+        .filter_map(|(name, kind)| match kind {
+            Kind::Size => Some((name, SIZE)),
+            Kind::Color => Some((name, COLOR)),
+            Kind::Neither => None,
+        })
+        .collect();
+    if !moves.is_empty() {
+        move_options(writer, &moves)?;
+    }
+    Ok(())
+}
+
+/// The distinct values of option `name` across all variants.
+fn distinct_values(writer: &Writer, name: &str) -> Result<Vec<String>> {
+    writer
+        .connection()
+        .prepare(
+            "SELECT DISTINCT o.value FROM variants v, json_each(v.options) o
+             WHERE o.key = ?1 AND o.type = 'text'",
+        )
+        .and_then(|mut s| s.query_map([name], |r| r.get(0))?.collect())
+        .map_err(Error::sqlite("reading option values"))
+}
+
+/// Renames learned options to `Size`/`Color` and fills the variants' size and
+/// colour. A variant that already has a named size (or colour) keeps it, and
+/// the learned option stays beside it under its own name.
+fn move_options(writer: &mut Writer, moves: &BTreeMap<String, &'static str>) -> Result<()> {
+    // In batches by rowid, so memory stays bounded whatever the export's size.
+    const BATCH: i64 = 4096;
+    let conn = writer.connection();
+    let mut read = conn
+        .prepare(
+            "SELECT rowid, options FROM variants WHERE rowid > ?1 AND options <> '{}'
+             ORDER BY rowid LIMIT ?2",
+        )
+        .map_err(Error::sqlite("preparing the option read"))?;
+    let mut update = conn
+        .prepare("UPDATE variants SET options = ?2, size = ?3, color = ?4 WHERE rowid = ?1")
+        .map_err(Error::sqlite("preparing the option update"))?;
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<(i64, String)> = read
+            .query_map(params![after, BATCH], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(Error::sqlite("reading variant options"))?;
+        let Some(&(last, _)) = rows.last() else {
+            return Ok(());
+        };
+        after = last;
+        for (rowid, json) in rows {
+            let Ok(mut options) = serde_json::from_str::<BTreeMap<String, String>>(&json) else {
+                continue;
+            };
+            if !rename(&mut options, moves) {
+                continue;
+            }
+            let json = serde_json::to_string(&options).expect("a map of strings serializes");
+            update
+                .execute(params![rowid, json, options.get(SIZE), options.get(COLOR)])
+                .map_err(Error::sqlite("updating variant options"))?;
+        }
+    }
+}
+
+/// Moves learned options of one variant to `Size`/`Color`; `true` if any
+/// moved.
+fn rename(options: &mut BTreeMap<String, String>, moves: &BTreeMap<String, &'static str>) -> bool {
+    let mut changed = false;
+    for (from, to) in moves {
+        if options.contains_key(*to) {
+            continue;
+        }
+        if let Some(value) = options.remove(from) {
+            let value = if *to == SIZE {
+                super::native::normalize_size(&value)
+            } else {
+                value
+            };
+            options.insert((*to).to_string(), value);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// Lettered sizes and "one size" in the supported export languages, folded.
+const SIZE_WORDS: &[&str] = &[
+    "xxxs",
+    "xxs",
+    "xs",
+    "s",
+    "m",
+    "l",
+    "xl",
+    "xxl",
+    "xxxl",
+    "xxxxl",
+    "xxxxxl",
+    "small",
+    "medium",
+    "large",
+    "x-small",
+    "x-large",
+    "xx-large",
+    "xxx-large",
+    "extra small",
+    "extra large",
+    "one size",
+    "onesize",
+    "one-size",
+    "os",
+    "free size",
+    "taglia unica",
+    "talla unica",
+    "taille unique",
+    "tamanho unico",
+    "einheitsgroße",
+    "einheitsgrosse",
+    "een maat",
+    "één maat",
+    "ukuran bebas",
+    "均碼",
+    "均码",
+    "free",
+    "klein",
+    "groot",
+    "petit",
+    "grand",
+    "moyen",
+    "pequeno",
+    "mediano",
+    "grande",
+    "kecil",
+    "sedang",
+    "besar",
+    "小",
+    "中",
+    "大",
+    "小號",
+    "中號",
+    "大號",
+    "加大",
+];
+
+/// Prefixes and suffixes that say which size system a number is in.
+const SIZE_SYSTEMS: &[&str] = &["eu", "us", "uk", "fr", "it", "de", "nl", "cn", "jp", "br"];
+
+/// Whether a value reads as a size: `XS`…`XXXL`, `3XL`, `EU 42`, `US 9`,
+/// shoe and clothing numbers (1–16 and 20–60, with halves), `One size`, and
+/// pairs of those (`S/M`, `38-40`, `32/34`).
+pub fn looks_like_size(value: &str) -> bool {
+    let folded = kiosk_core::text::fold(value.trim());
+    if one_size(&folded) {
+        return true;
+    }
+    let parts: Vec<&str> = folded
+        .split(['/', '|'])
+        .flat_map(|p| {
+            if p.contains(['-', '–']) && !SIZE_WORDS.contains(&p.trim()) {
+                p.split(['-', '–']).collect::<Vec<_>>()
+            } else {
+                vec![p]
+            }
+        })
+        .map(str::trim)
+        .collect();
+    !parts.is_empty() && parts.iter().all(|p| one_size(p))
+}
+
+fn one_size(part: &str) -> bool {
+    let part = part.trim();
+    if part.is_empty() {
+        return false;
+    }
+    if SIZE_WORDS.contains(&part) {
+        return true;
+    }
+    // 2XL, 3XL, 4XS
+    if let Some(rest) = part.strip_suffix("xl").or_else(|| part.strip_suffix("xs"))
+        && let Ok(n) = rest.parse::<u8>()
+        && (2..=6).contains(&n)
+    {
+        return true;
+    }
+    let mut number = part;
+    for system in SIZE_SYSTEMS {
+        if let Some(rest) = number.strip_prefix(system) {
+            number = rest.trim_start_matches([' ', ':', '.']);
+            break;
+        }
+        if let Some(rest) = number.strip_suffix(system) {
+            number = rest.trim_end();
+            break;
+        }
+    }
+    size_number(number)
+}
+
+/// 1–16 or 20–60, whole or with a half (`9.5`, `9,5`, `9½`).
+fn size_number(s: &str) -> bool {
+    let s = s.trim().replace(',', ".").replace('½', ".5");
+    let s = s
+        .strip_suffix(" 1/2")
+        .map_or(s.clone(), |w| format!("{w}.5"));
+    let Ok(v) = s.parse::<f64>() else {
+        return false;
+    };
+    let whole_or_half = (v * 2.0).fract() == 0.0;
+    whole_or_half && ((1.0..=16.0).contains(&v) || (20.0..=60.0).contains(&v))
+}
+
+/// Colour words in the export languages beyond the catalog vocabulary, folded.
+const COLOUR_WORDS: &[&str] = &[
+    // en
+    "black",
+    "white",
+    "grey",
+    "gray",
+    "blue",
+    "red",
+    "green",
+    "yellow",
+    "orange",
+    "pink",
+    "purple",
+    "brown",
+    "beige",
+    "navy",
+    "silver",
+    "gold",
+    "cream",
+    "ivory",
+    "khaki",
+    "olive",
+    "burgundy",
+    "maroon",
+    "teal",
+    "turquoise",
+    "violet",
+    "lilac",
+    "lavender",
+    "charcoal",
+    "tan",
+    "camel",
+    "coral",
+    "mint",
+    "nude",
+    "rose",
+    "ecru",
+    "taupe",
+    "indigo",
+    "aqua",
+    "cyan",
+    "magenta",
+    "fuchsia",
+    "multicolor",
+    "multicolour",
+    "natural",
+    "sand",
+    "stone",
+    // nl
+    "zwart",
+    "wit",
+    "grijs",
+    "blauw",
+    "rood",
+    "groen",
+    "geel",
+    "oranje",
+    "roze",
+    "paars",
+    "bruin",
+    "zilver",
+    "goud",
+    "zwarte",
+    "witte",
+    "grijze",
+    "blauwe",
+    "rode",
+    "groene",
+    "gele",
+    "paarse",
+    "bruine",
+    // id
+    "hitam",
+    "putih",
+    "abu-abu",
+    "abu",
+    "merah",
+    "hijau",
+    "biru",
+    "kuning",
+    "oranye",
+    "ungu",
+    "coklat",
+    "cokelat",
+    "krem",
+    "perak",
+    "emas",
+    // zh (folded to traditional characters)
+    "黑色",
+    "白色",
+    "灰色",
+    "藍色",
+    "紅色",
+    "綠色",
+    "黃色",
+    "橙色",
+    "粉色",
+    "紫色",
+    "棕色",
+    "米色",
+    "金色",
+    "銀色",
+    "黑",
+    "白",
+    "灰",
+    "藍",
+    "紅",
+    "綠",
+    "黃",
+    "紫",
+    // es
+    "negro",
+    "negra",
+    "blanco",
+    "blanca",
+    "gris",
+    "azul",
+    "rojo",
+    "roja",
+    "verde",
+    "amarillo",
+    "amarilla",
+    "naranja",
+    "rosa",
+    "morado",
+    "morada",
+    "marron",
+    "plateado",
+    "dorado",
+    "celeste",
+    "violeta",
+    "burdeos",
+    "crema",
+    "marino",
+    // de
+    "schwarz",
+    "weiß",
+    "weiss",
+    "grau",
+    "blau",
+    "rot",
+    "grun",
+    "gruen",
+    "gelb",
+    "lila",
+    "violett",
+    "braun",
+    "silber",
+    "turkis",
+    "tuerkis",
+    "creme",
+    "marine",
+    "dunkelblau",
+    "hellblau",
+    "dunkelgrun",
+    "hellgrau",
+    "dunkelgrau",
+    // fr
+    "noir",
+    "noire",
+    "blanc",
+    "blanche",
+    "bleu",
+    "bleue",
+    "rouge",
+    "vert",
+    "verte",
+    "jaune",
+    "marron",
+    "brun",
+    "argent",
+    "or",
+    "dore",
+    "bordeaux",
+    "kaki",
+    // pt
+    "preto",
+    "preta",
+    "branco",
+    "branca",
+    "cinza",
+    "cinzento",
+    "vermelho",
+    "vermelha",
+    "amarelo",
+    "amarela",
+    "laranja",
+    "roxo",
+    "roxa",
+    "marrom",
+    "castanho",
+    "bege",
+    "prata",
+    "dourado",
+    // it
+    "nero",
+    "nera",
+    "bianco",
+    "bianca",
+    "grigio",
+    "grigia",
+    "blu",
+    "azzurro",
+    "azzurra",
+    "rosso",
+    "rossa",
+    "giallo",
+    "gialla",
+    "arancione",
+    "marrone",
+    "argento",
+    "oro",
+    "dorato",
+    "panna",
+];
+
+/// Words that only shade a colour: "Light Blue", "Azul claro", "深藍".
+const SHADES: &[&str] = &[
+    "light", "dark", "bright", "pale", "deep", "licht", "donker", "muda", "tua", "claro", "clara",
+    "oscuro", "oscura", "hell", "dunkel", "clair", "claire", "fonce", "foncee", "escuro", "escura",
+    "chiaro", "chiara", "scuro", "scura", "淺", "深", "and", "en", "y", "und", "et", "e", "dan",
+];
+
+/// The colour words an import knows: the built-in list plus the catalog
+/// vocabulary's `color` concepts in every language.
+struct ColourWords {
+    words: HashSet<String>,
+    shades: HashSet<String>,
+}
+
+impl ColourWords {
+    fn new(vocabulary: &[Concept]) -> ColourWords {
+        let mut words: HashSet<String> = COLOUR_WORDS
+            .iter()
+            .map(|w| kiosk_core::text::fold(w))
+            .collect();
+        for concept in vocabulary.iter().filter(|c| c.kind == ConceptKind::Color) {
+            for (_, terms) in &concept.terms {
+                words.extend(terms.iter().map(|t| kiosk_core::text::fold(t.trim())));
+            }
+        }
+        let shades = SHADES.iter().map(|w| kiosk_core::text::fold(w)).collect();
+        ColourWords { words, shades }
+    }
+
+    /// Whether a value is a colour: a colour word or phrase, or words that are
+    /// all colours or shades (`Black/White`, `Azul claro`), at least one a
+    /// colour.
+    fn contains(&self, value: &str) -> bool {
+        let folded = kiosk_core::text::fold(value.trim());
+        if self.words.contains(&folded) {
+            return true;
+        }
+        if let Some(rest) = ["淺", "深"].iter().find_map(|s| folded.strip_prefix(s))
+            && self.words.contains(rest)
+        {
+            return true;
+        }
+        let tokens: Vec<&str> = folded
+            .split(|c: char| c.is_whitespace() || matches!(c, '/' | '-' | '&' | '+' | ',' | '|'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        tokens.iter().any(|t| self.words.contains(*t))
+            && tokens
+                .iter()
+                .all(|t| self.words.contains(*t) || self.shades.contains(*t))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,125 @@
+use super::*;
+
+fn check_size(value: &str, expected: bool) {
+    assert_eq!(looks_like_size(value), expected, "size {value:?}");
+}
+
+fn check_colour(value: &str, expected: bool) {
+    let words = ColourWords::new(&crate::vocabulary::default_concepts());
+    assert_eq!(words.contains(value), expected, "colour {value:?}");
+}
+
+fn check_name(raw: &str, expected: &str) {
+    assert_eq!(
+        super::super::fields::option_name(raw),
+        expected,
+        "name {raw:?}"
+    );
+}
+
+// Issue 13: option names in every export language are read as size and colour.
+#[test]
+fn size_and_colour_names_in_export_languages() {
+    for raw in [
+        "Size",
+        "size ",
+        "Sizes",
+        "Shoe size",
+        "Maat",
+        "Maten",
+        "Schoenmaat",
+        "Ukuran",
+        "尺寸",
+        "尺碼",
+        "尺码",
+        "Talla",
+        "Tallas",
+        "Größe",
+        "Groesse",
+        "GROSSE",
+        "Taille",
+        "Pointure",
+        "Tamanho",
+        "Tamaño",
+        "Taglia",
+        "Taglie",
+        "Numero",
+        "Número",
+    ] {
+        check_name(raw, "Size");
+    }
+    for raw in [
+        "Color", "Colour", "Colors", "Kleur", "Kleuren", "Warna", "顏色", "颜色", "Farbe",
+        "Farben", "Couleur", "Coloris", "Cor", "Cores", "Colore", "Colori", "Colores", " COLOUR ",
+    ] {
+        check_name(raw, "Color");
+    }
+    check_name("Finish", "Finish");
+    check_name("variante", "Variante");
+}
+
+// Issue 13: values decide an option whose name is unknown.
+#[test]
+fn values_that_look_like_sizes() {
+    for v in [
+        "XS",
+        "s",
+        "M",
+        "XXL",
+        "3XL",
+        "4xl",
+        "42",
+        "9.5",
+        "9,5",
+        "EU 42",
+        "US 9",
+        "uk8",
+        "One size",
+        "Onesize",
+        "Taglia unica",
+        "Talla única",
+        "S/M",
+        "38-40",
+        "32/34",
+        "Large",
+        "x-large",
+    ] {
+        check_size(v, true);
+    }
+    for v in [
+        "Matte", "Gloss", "Black", "18", "100", "9.3", "Cotton", "", "Yes",
+    ] {
+        check_size(v, false);
+    }
+}
+
+// Issue 13: colour words of every export language count as colours.
+#[test]
+fn values_that_look_like_colours() {
+    for v in [
+        "Black",
+        "Zwart",
+        "Hitam",
+        "黑色",
+        "黑色 ",
+        "Negro",
+        "Schwarz",
+        "Noir",
+        "Preto",
+        "Nero",
+        "Weiß",
+        "Rose Gold",
+        "Light Blue",
+        "Azul claro",
+        "Black/White",
+        "bianco e nero",
+        "深藍色",
+        "Navy",
+        "grün",
+    ] {
+        check_colour(v, true);
+    }
+    for v in ["Matte", "Gloss", "M", "Cotton", "Classic", "Yes", "Light"] {
+        check_colour(v, false);
+    }
+}

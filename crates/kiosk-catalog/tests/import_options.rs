@@ -1,0 +1,136 @@
+//! Option names in any export language: which option is the size and which
+//! the colour, by name or learned from the values, and the note each decision
+//! leaves in the import report.
+
+use std::path::Path;
+
+use kiosk_catalog::import::{self, NoProgress};
+use kiosk_catalog::{DataDir, ImportOptions, ImportSummary, Rule, Snapshot};
+
+const SHOPIFY: &str = "Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+camiseta,Camiseta básica,Talla,S,Color,Negro,cam-s-neg,19.95,3,active\n\
+camiseta,,,M,,Negro,cam-m-neg,19.95,2,\n\
+camiseta,,,\"9,5\",,Blanco,cam-95-bla,19.95,0,\n\
+hoodie,Hoodie,Variante,S,,,hood-s,39.00,1,active\n\
+hoodie,,,M,,,hood-m,39.00,1,\n\
+hoodie,,,L,,,hood-l,39.00,1,\n\
+hoodie,,,XL,,,hood-xl,39.00,1,\n\
+poster,Poster,Finish,Matte,,,poster-matte,9.00,5,active\n\
+poster,,,Gloss,,,poster-gloss,9.00,5,\n\
+sneaker,Sneaker,Tono,Schwarz,,,snk-schwarz,79.00,4,active\n\
+sneaker,,,Weiß,,,snk-weiss,79.00,4,\n";
+
+const WOOCOMMERCE: &str = "ID,Type,SKU,Name,Published,In stock?,Stock,Regular price,Parent,Attribute 1 name,Attribute 1 value(s),Attribute 2 name,Attribute 2 value(s)\n\
+10,variable,jacke,Regenjacke,1,1,,,,Größe,\"S, M\",Farbe,\"Schwarz, Rot\"\n\
+11,variation,jacke-s-schwarz,Regenjacke S,1,1,3,89.00,id:10,Größe,S,Farbe,Schwarz\n\
+12,variation,jacke-m-rot,Regenjacke M,1,1,2,89.00,id:10,Größe,M,Farbe,Rot\n";
+
+fn import(dir: &Path, file: &str, csv: &str) -> (ImportSummary, Snapshot) {
+    let source = dir.join(file);
+    std::fs::write(&source, csv).expect("write export");
+    let data = DataDir::new(dir.join("data"));
+    let summary =
+        import::import(&data, &ImportOptions::new(&source), &mut NoProgress).expect("import");
+    let snapshot = Snapshot::open(&data).expect("open");
+    (summary, snapshot)
+}
+
+/// The size and colour columns of a variant, as the index and filters see
+/// them.
+fn size_and_colour(summary: &ImportSummary, sku: &str) -> (Option<String>, Option<String>) {
+    let db =
+        rusqlite::Connection::open(summary.snapshot_path.join("snapshot.sqlite")).expect("open db");
+    db.query_row(
+        "SELECT size, color FROM variants WHERE sku = ?1",
+        [sku],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .expect("variant")
+}
+
+fn notes(summary: &ImportSummary) -> Vec<&str> {
+    summary
+        .issues
+        .iter()
+        .filter(|i| i.rule == Rule::OptionName)
+        .map(|i| i.message.as_str())
+        .collect()
+}
+
+fn pair(size: &str, colour: &str) -> (Option<String>, Option<String>) {
+    (
+        (!size.is_empty()).then(|| size.to_string()),
+        (!colour.is_empty()).then(|| colour.to_string()),
+    )
+}
+
+// Issue 13: "Talla" and "Color" in a Spanish Shopify export are the size and
+// the colour; unknown names are decided from their values.
+#[test]
+fn shopify_options_by_name_and_by_values() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, snap) = import(dir.path(), "products_export.csv", SHOPIFY);
+    assert_eq!(size_and_colour(&s, "cam-s-neg"), pair("S", "Negro"));
+    assert_eq!(size_and_colour(&s, "cam-95-bla"), pair("9.5", "Blanco"));
+    assert_eq!(size_and_colour(&s, "hood-xl"), pair("XL", ""));
+    assert_eq!(size_and_colour(&s, "poster-matte"), pair("", ""));
+    assert_eq!(size_and_colour(&s, "snk-weiss"), pair("", "Weiß"));
+    let camiseta = snap.product("camiseta").expect("lookup").expect("found");
+    assert_eq!(camiseta.option_values("Size"), ["S", "M", "9.5"]);
+    let hoodie = snap.product("hoodie").expect("lookup").expect("found");
+    assert_eq!(hoodie.option_values("Size"), ["S", "M", "L", "XL"]);
+    assert!(!hoodie.variants[0].options.contains_key("Variante"));
+    let poster = snap.product("poster").expect("lookup").expect("found");
+    assert_eq!(poster.option_values("Finish"), ["Matte", "Gloss"]);
+
+    let notes = notes(&s);
+    assert!(
+        notes.contains(&"option \"Talla\" is read as the size: named"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"option \"Color\" is read as the colour: named"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"option \"Variante\" is read as the size: values look like sizes: 4 of 4"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"option \"Tono\" is read as the colour: values look like colours: 2 of 2"),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("option \"Finish\" is kept as it is")),
+        "{notes:?}"
+    );
+    // The notes stay in the snapshot for `kiosk snapshot issues`.
+    let kept = snap.import_issues(1000).expect("issues");
+    assert_eq!(
+        kept.iter().filter(|i| i.rule == Rule::OptionName).count(),
+        notes.len()
+    );
+}
+
+// Issue 13: a German WooCommerce export's "Größe" and "Farbe" are the size and
+// the colour.
+#[test]
+fn woocommerce_german_attribute_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, snap) = import(dir.path(), "wc-product-export.csv", WOOCOMMERCE);
+    assert_eq!(size_and_colour(&s, "jacke-s-schwarz"), pair("S", "Schwarz"));
+    assert_eq!(size_and_colour(&s, "jacke-m-rot"), pair("M", "Rot"));
+    let jacke = snap.product("jacke").expect("lookup").expect("found");
+    assert_eq!(jacke.option_values("Size"), ["S", "M"]);
+    let notes = notes(&s);
+    assert!(
+        notes.contains(&"option \"Größe\" is read as the size: named"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"option \"Farbe\" is read as the colour: named"),
+        "{notes:?}"
+    );
+}
