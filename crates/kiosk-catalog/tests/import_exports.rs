@@ -126,3 +126,34 @@ fn woocommerce_variable_products_get_their_variations() {
     );
     assert_eq!(top_id(&snap, "sunglasses"), "woo-sunglasses");
 }
+
+// Issue 13: on the real exports every size and colour the export names is
+// still read, and each option name leaves one note saying how it was read.
+#[test]
+fn real_exports_keep_their_sizes_and_colours_and_note_each_option() {
+    for (name, sizes, colours, notes) in [
+        ("shopify_apparel.csv", 3, 0, 1),
+        ("shopify_home-and-garden.csv", 2, 0, 1),
+        (
+            "shopify_product_template_excel-mangled_kcohen.csv",
+            12,
+            12,
+            2,
+        ),
+        ("woocommerce_sample_products_reconstructed.csv", 0, 16, 2),
+    ] {
+        let (_d, s, _snap) = import(name);
+        let db =
+            rusqlite::Connection::open(s.snapshot_path.join("snapshot.sqlite")).expect("open db");
+        let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).expect("count") };
+        assert_eq!(
+            (
+                count("SELECT COUNT(*) FROM variants WHERE size IS NOT NULL"),
+                count("SELECT COUNT(*) FROM variants WHERE color IS NOT NULL"),
+                s.issue_counts.get(&Rule::OptionName).copied().unwrap_or(0),
+            ),
+            (sizes, colours, notes),
+            "{name}"
+        );
+    }
+}
