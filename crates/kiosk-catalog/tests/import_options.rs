@@ -6,6 +6,7 @@ use std::path::Path;
 
 use kiosk_catalog::import::{self, NoProgress};
 use kiosk_catalog::{DataDir, ImportOptions, ImportSummary, Rule, Snapshot};
+use kiosk_core::SearchRequest;
 
 const SHOPIFY: &str = "Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
 camiseta,Camiseta básica,Talla,S,Color,Negro,cam-s-neg,19.95,3,active\n\
@@ -80,6 +81,17 @@ fn shopify_options_by_name_and_by_values() {
     let hoodie = snap.product("hoodie").expect("lookup").expect("found");
     assert_eq!(hoodie.option_values("Size"), ["S", "M", "L", "XL"]);
     assert!(!hoodie.variants[0].options.contains_key("Variante"));
+    // The learned sizes are filters like any other.
+    let mut in_xl = SearchRequest::new("hoodie");
+    in_xl.filters.size = Some("XL".into());
+    let hits = snap.search(&in_xl).expect("search");
+    assert_eq!(
+        hits.first().map(|h| h.record.product.id.as_str()),
+        Some("hoodie")
+    );
+    let mut in_xxs = SearchRequest::new("hoodie");
+    in_xxs.filters.size = Some("XXS".into());
+    assert!(snap.search(&in_xxs).expect("search").is_empty());
     let poster = snap.product("poster").expect("lookup").expect("found");
     assert_eq!(poster.option_values("Finish"), ["Matte", "Gloss"]);
 

@@ -123,3 +123,25 @@ fn values_that_look_like_colours() {
         check_colour(v, false);
     }
 }
+
+// Issue 13: a variant that has a size by name keeps it; the learned option
+// stays beside it under its own name.
+#[test]
+fn a_named_size_wins_over_a_learned_one() {
+    let moves: BTreeMap<String, &'static str> =
+        [("Variante".to_string(), SIZE), ("Tono".to_string(), COLOR)].into();
+    let mut options: BTreeMap<String, String> = [
+        ("Size".to_string(), "M".to_string()),
+        ("Variante".to_string(), "XL".to_string()),
+        ("Tono".to_string(), "Rojo".to_string()),
+    ]
+    .into();
+    assert!(rename(&mut options, &moves));
+    assert_eq!(options.get("Size").map(String::as_str), Some("M"));
+    assert_eq!(options.get("Variante").map(String::as_str), Some("XL"));
+    assert_eq!(options.get("Color").map(String::as_str), Some("Rojo"));
+    assert!(!options.contains_key("Tono"));
+    let mut sized: BTreeMap<String, String> = [("Variante".to_string(), "9,5".to_string())].into();
+    assert!(rename(&mut sized, &moves));
+    assert_eq!(sized.get("Size").map(String::as_str), Some("9.5"));
+}
