@@ -385,8 +385,12 @@ struct Draft {
 }
 
 impl Draft {
+    /// Adds a sentence; a phrase refused for an empty value (see
+    /// `phrasebook::render`) adds nothing rather than "It comes in .".
     fn say(&mut self, key: &str, args: &[(&str, &str)]) {
-        self.parts.push(say(self.lang, key, args));
+        if let Ok(text) = phrasebook::render(self.lang, key, args) {
+            self.parts.push(text);
+        }
     }
 
     fn chip(&mut self, key: &str) {

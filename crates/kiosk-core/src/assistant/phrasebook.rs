@@ -51,17 +51,86 @@ fn index(lang: Lang) -> usize {
     }
 }
 
-/// The template for `key` in `lang`, with `{name}` placeholders filled.
-pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let Some(entry) = table().get(key) else {
-        debug_assert!(false, "phrase {key} is missing from phrases.toml");
-        return String::new();
-    };
-    let mut text = entry[index(lang)].clone();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), value);
+/// Why a phrase was not rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhraseError {
+    /// No such key in `phrases.toml`.
+    #[error("phrase {key} is missing from phrases.toml")]
+    UnknownKey { key: String },
+    /// A placeholder's value is empty and the phrase has no `<key>_none`
+    /// form without it.
+    #[error("phrase {key} would say an empty {{{slot}}}")]
+    EmptySlot { key: String, slot: String },
+    /// A placeholder was given no value.
+    #[error("phrase {key} has no value for {{{slot}}}")]
+    Unfilled { key: String, slot: String },
+}
+
+/// The placeholders of a template, in order: `{title}` gives `title`.
+pub(crate) fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        out.push(&rest[open + 1..open + len]);
+        rest = &rest[open + len + 1..];
     }
-    text
+    out
+}
+
+/// The template for `key` in `lang`, with every `{name}` placeholder filled.
+///
+/// A sentence is never rendered with an empty value ("It comes in ."): when a
+/// placeholder's value is blank, the `<key>_none` form (the same sentence
+/// without it) is rendered instead, and without one the phrase is refused.
+pub fn render(lang: Lang, key: &str, args: &[(&str, &str)]) -> Result<String, PhraseError> {
+    let entry = table().get(key).ok_or_else(|| PhraseError::UnknownKey {
+        key: key.to_string(),
+    })?;
+    let template = &entry[index(lang)];
+    let slots = placeholders(template);
+    let value = |slot: &str| {
+        args.iter()
+            .find(|(name, _)| *name == slot)
+            .map(|(_, value)| *value)
+    };
+    if let Some(empty) = slots
+        .iter()
+        .find(|slot| value(slot).is_some_and(|v| v.trim().is_empty()))
+    {
+        let none_key = format!("{key}_none");
+        if table().contains_key(&none_key) {
+            return render(lang, &none_key, args).map_err(|e| match e {
+                PhraseError::EmptySlot { slot, .. } => PhraseError::EmptySlot {
+                    key: key.to_string(),
+                    slot,
+                },
+                other => other,
+            });
+        }
+        return Err(PhraseError::EmptySlot {
+            key: key.to_string(),
+            slot: (*empty).to_string(),
+        });
+    }
+    let mut text = template.clone();
+    for slot in slots {
+        let value = value(slot).ok_or_else(|| PhraseError::Unfilled {
+            key: key.to_string(),
+            slot: slot.to_string(),
+        })?;
+        text = text.replace(&format!("{{{slot}}}"), value);
+    }
+    Ok(text)
+}
+
+/// [`render`], or an empty string for a refused phrase: callers building a
+/// sentence from pieces pass it on, and the phrase that uses the piece then
+/// takes its `_none` form or is refused in turn.
+pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    render(lang, key, args).unwrap_or_default()
 }
 
 /// All keys, for tests.

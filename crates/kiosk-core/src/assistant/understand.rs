@@ -50,7 +50,7 @@ impl Reading {
 }
 
 const SIZE_WORDS: &[&str] = &[
-    "size", "sizes", "maat", "maten", "ukuran", "nomor", "no", "nr", "sz",
+    "size", "sizes", "maat", "maten", "ukuran", "nomor", "no", "nr", "sz", "talla", "tallas",
 ];
 const LETTER_SIZES: &[&str] = &[
     "xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl",
@@ -95,7 +95,8 @@ const MIN_WORDS: &[&[&str]] = &[
     &["minimal"],
 ];
 const CURRENCY_WORDS: &[&str] = &[
-    "eur", "euro", "euros", "de", "rp", "rupiah", "dollar", "dollars", "usd",
+    "eur", "euro", "euros", "de", "rp", "rupiah", "idr", "dollar", "dollars", "usd", "nt", "ntd",
+    "twd",
 ];
 const ORDINALS: &[(&str, usize)] = &[
     ("first", 0),
@@ -252,13 +253,84 @@ fn matches_at(tokens: &[Token], i: usize, phrase: &[&str]) -> bool {
             .all(|(t, w)| t.text == *w)
 }
 
+/// Words that scale the amount before them: "300 ribu", "2 juta", "50 k".
+const MULTIPLIER_WORDS: &[(&str, f64)] = &[
+    ("k", 1e3),
+    ("rb", 1e3),
+    ("ribu", 1e3),
+    ("thousand", 1e3),
+    ("duizend", 1e3),
+    ("jt", 1e6),
+    ("juta", 1e6),
+];
+
+/// An amount as shoppers write it, in major units: `30`, `19.95`, `12,50`,
+/// `300.000` and `1,000` (thousands separators), `300k`, `50rb`, `rp300`.
+fn amount_word(word: &str) -> Option<f64> {
+    let word = word.strip_prefix("rp").unwrap_or(word);
+    for (suffix, factor) in MULTIPLIER_WORDS {
+        if let Some(head) = word.strip_suffix(suffix)
+            && head.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return amount_word(head).map(|v| v * factor);
+        }
+    }
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // `300.000`, `1,250,000`: groups of three after the first are
+    // thousands, not decimals.
+    let groups: Vec<&str> = word.split(['.', ',']).collect();
+    let sep_count = word.matches(['.', ',']).count();
+    let one_kind = !(word.contains('.') && word.contains(','));
+    if sep_count >= 1
+        && one_kind
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+    {
+        return groups.concat().parse::<f64>().ok();
+    }
+    number(word)
+}
+
+/// The amount that starts at token `j`, with a multiplier word after it
+/// ("300 ribu"), and the index of the last token it used.
+fn amount_at(tokens: &[Token], j: usize) -> Option<(f64, usize)> {
+    let value = amount_word(&tokens.get(j)?.text)?;
+    if let Some(next) = tokens.get(j + 1)
+        && let Some((_, factor)) = MULTIPLIER_WORDS.iter().find(|(w, _)| *w == next.text)
+    {
+        return Some((value * factor, j + 1));
+    }
+    Some((value, j))
+}
+
+/// Whether a bare amount at token `j` names a price by its form alone:
+/// "300k", "50rb", "Rp300", or a multiplier word after it.
+fn amount_has_unit(tokens: &[Token], j: usize, last: usize) -> bool {
+    let word = tokens[j].text.as_str();
+    last > j
+        || word.starts_with("rp")
+        || MULTIPLIER_WORDS
+            .iter()
+            .any(|(suffix, _)| word.len() > suffix.len() && word.ends_with(suffix))
+}
+
+/// Major units to `Money`. Every store currency (EUR, USD, IDR, TWD) is
+/// kept in hundredths, as `Money::parse_decimal` and `Money::display` do.
+fn major_to_money(value: f64) -> Option<Money> {
+    let minor = (value * 100.0).round();
+    (minor.is_finite() && (0.0..9.0e15).contains(&minor)).then(|| Money::from_minor(minor as i64))
+}
+
 fn read_prices(
     text: &str,
     tokens: &[Token],
     reading: &mut Reading,
     consumed: &mut Vec<(usize, usize)>,
 ) {
-    // "under 20 euro", "onder de 20 euro", "di bawah 20 ribu"...
+    // "under 20 euro", "onder de 20 euro", "di bawah Rp 300 ribu"...
     let mut i = 0;
     while i < tokens.len() {
         let mut hit = None;
@@ -273,21 +345,22 @@ fn read_prices(
             while j < tokens.len() && CURRENCY_WORDS.contains(&tokens[j].text.as_str()) {
                 j += 1;
             }
-            if let Some(value) = tokens.get(j).and_then(|t| number(&t.text)) {
-                let mut end = tokens[j].end;
-                if let Some(next) = tokens.get(j + 1)
+            if let Some((value, last)) = amount_at(tokens, j)
+                && let Some(money) = major_to_money(value)
+            {
+                let mut end = tokens[last].end;
+                if let Some(next) = tokens.get(last + 1)
                     && CURRENCY_WORDS.contains(&next.text.as_str())
                 {
                     end = next.end;
                 }
-                let money = Money::from_minor((value * 100.0).round() as i64);
                 if is_max {
                     reading.price_max = Some(money);
                 } else {
                     reading.price_min = Some(money);
                 }
                 consumed.push((tokens[i].start, end));
-                i = j + 1;
+                i = last + 1;
                 continue;
             }
         }
@@ -304,78 +377,143 @@ fn read_prices(
             i += 4;
             continue;
         }
-        // A bare amount with a currency: "20 euro", "€20" (the € is not a
-        // token, so look at the text before the number).
-        if let Some(value) = number(&tokens[i].text) {
+        // A bare amount with a currency: "20 euro", "€20", "$30", "Rp 300
+        // ribu", "300k" (symbols are not tokens, so look at the text before
+        // the number).
+        if let Some((value, last)) = amount_at(tokens, i) {
             let before = text[..tokens[i].start].trim_end();
+            let symbol = ['€', '$'].into_iter().find(|c| before.ends_with(*c));
+            let after_rp = i > 0 && tokens[i - 1].text == "rp" && tokens[i - 1].end >= before.len();
             let next_is_currency = tokens
-                .get(i + 1)
-                .is_some_and(|n| ["eur", "euro", "euros"].contains(&n.text.as_str()));
-            if before.ends_with('€') || next_is_currency {
+                .get(last + 1)
+                .is_some_and(|n| ["eur", "euro", "euros", "rupiah"].contains(&n.text.as_str()));
+            if (symbol.is_some()
+                || after_rp
+                || next_is_currency
+                || amount_has_unit(tokens, i, last))
+                && let Some(money) = major_to_money(value)
+            {
                 // Without a direction word, an amount is a ceiling.
-                let money = Money::from_minor((value * 100.0).round() as i64);
                 reading.price_max.get_or_insert(money);
                 let end = if next_is_currency {
-                    tokens[i + 1].end
+                    tokens[last + 1].end
                 } else {
-                    tokens[i].end
+                    tokens[last].end
                 };
-                consumed.push((
-                    tokens[i]
-                        .start
-                        .saturating_sub(if before.ends_with('€') { 3 } else { 0 }),
-                    end,
-                ));
+                let start = match symbol {
+                    Some(c) => before.len() - c.len_utf8(),
+                    None if after_rp => tokens[i - 1].start,
+                    None => tokens[i].start,
+                };
+                consumed.push((start, end));
+                i = last + 1;
+                continue;
             }
         }
         i += 1;
     }
-    // Chinese: "20歐元以下", "低於20歐", "50元以上".
-    let folded = fold(text);
-    for (marker, is_max, after) in [
+    read_chinese_prices(text, tokens, reading, consumed);
+}
+
+/// Chinese: "20歐元以下", "1000以下", "低於 NT$500", "不超過50", "50元以上",
+/// "1萬以下".
+fn read_chinese_prices(
+    text: &str,
+    tokens: &[Token],
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
+    // Longer markers first, so "不超過" is not also read as "超過".
+    const MARKERS: &[(&str, bool, bool)] = &[
+        ("不超過", true, true),
         ("以下", true, false),
         ("以內", true, false),
+        ("以内", true, false),
         ("以上", false, false),
         ("低於", true, true),
+        ("低于", true, true),
         ("少於", true, true),
+        ("少于", true, true),
         ("不到", true, true),
-        ("不超過", true, true),
         ("超過", false, true),
         ("高於", false, true),
-    ] {
-        let Some(pos) = folded.find(marker) else {
+        ("高于", false, true),
+    ];
+    const UNITS: &[char] = &[
+        '元', '塊', '歐', '美', '臺', '台', '幣', '币', '圓', '$', '€',
+    ];
+    let folded: Vec<char> = fold(text).chars().collect();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for (marker, is_max, after) in MARKERS {
+        let marker: Vec<char> = marker.chars().collect();
+        let Some(pos) = (0..folded.len().saturating_sub(marker.len() - 1))
+            .find(|&p| folded[p..p + marker.len()] == marker[..])
+        else {
             continue;
         };
-        let digits: String = if after {
-            folded[pos + marker.len()..]
-                .chars()
-                .skip_while(|c| c.is_whitespace())
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect()
-        } else {
-            let before: String = folded[..pos]
-                .chars()
-                .rev()
-                .skip_while(|c| !c.is_ascii_digit())
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
+        let end = pos + marker.len();
+        if overlaps(&taken, pos, end) {
+            continue;
+        }
+        taken.push((pos, end));
+        let is_multiplier = |c: char| matches!(c, '萬' | '万' | '千' | 'k');
+        let (digits, factor): (String, f64) = if *after {
+            let mut k = end;
+            // Skip spaces and a currency: "低於 NT$500", "不超過€50".
+            while k < folded.len()
+                && (folded[k].is_whitespace()
+                    || UNITS.contains(&folded[k])
+                    || folded[k].is_ascii_alphabetic())
+            {
+                k += 1;
+            }
+            let digits: String = folded[k..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
                 .collect();
-            before.chars().rev().collect()
+            let rest = folded.get(k + digits.chars().count()).copied();
+            (digits, multiplier(rest.filter(|c| is_multiplier(*c))))
+        } else {
+            let mut k = pos;
+            while k > 0 && (folded[k - 1].is_whitespace() || UNITS.contains(&folded[k - 1])) {
+                k -= 1;
+            }
+            let mut factor = 1.0;
+            if k > 0 && is_multiplier(folded[k - 1]) {
+                factor = multiplier(Some(folded[k - 1]));
+                k -= 1;
+            }
+            let mut start = k;
+            while start > 0
+                && (folded[start - 1].is_ascii_digit() || matches!(folded[start - 1], '.' | ','))
+            {
+                start -= 1;
+            }
+            (folded[start..k].iter().collect(), factor)
         };
-        if let Some(value) = number(&digits) {
-            let money = Money::from_minor((value * 100.0).round() as i64);
-            if is_max {
+        let digits = digits.trim_end_matches(['.', ',']).to_string();
+        if let Some(money) = amount_word(&digits).and_then(|v| major_to_money(v * factor)) {
+            if *is_max {
                 reading.price_max = Some(money);
             } else {
                 reading.price_min = Some(money);
             }
-            // Blank the amount so it is not read as a size.
+            // Blank the amount so it is not read as a size or an order.
             for t in tokens
                 .iter()
-                .filter(|t| t.text == digits || t.text.contains(&digits))
+                .filter(|t| !t.cjk && t.text.contains(digits.as_str()))
             {
                 consumed.push((t.start, t.end));
             }
         }
+    }
+}
+
+fn multiplier(c: Option<char>) -> f64 {
+    match c {
+        Some('萬' | '万') => 1e4,
+        Some('千' | 'k') => 1e3,
+        _ => 1.0,
     }
 }
 
@@ -412,6 +550,23 @@ fn read_sizes(
                 continue;
             }
             // The word alone ("which sizes?") is a cue, not a product word.
+            consumed.push((t.start, t.end));
+            continue;
+        }
+        // "in M", "in L please": a letter size standing alone after "in".
+        // Inside a name ("the Glide L Trail") a letter is not a size.
+        if t.text == "in"
+            && let Some(next) = tokens.get(i + 1)
+            && LETTER_SIZES.contains(&next.text.as_str())
+            && stands_alone(text, tokens, i + 1, lexicon)
+        {
+            reading.size.get_or_insert(next.text.to_ascii_uppercase());
+            consumed.push((t.start, next.end));
+            continue;
+        }
+        // A letter size as the whole turn: "M?", "L".
+        if tokens.len() == 1 && LETTER_SIZES.contains(&t.text.as_str()) {
+            reading.size.get_or_insert(t.text.to_ascii_uppercase());
             consumed.push((t.start, t.end));
             continue;
         }
@@ -485,6 +640,21 @@ fn read_sizes(
             }
         }
     }
+}
+
+/// Whether the word at `j` ends a phrase: nothing follows, or punctuation,
+/// a stop word, a Chinese run or a vocabulary word ("in M, black", "in L
+/// please", "in M zwart") rather than more of a name ("in L Shape").
+fn stands_alone(text: &str, tokens: &[Token], j: usize, lexicon: &Lexicon) -> bool {
+    let Some(next) = tokens.get(j + 1) else {
+        return true;
+    };
+    text[tokens[j].end..next.start]
+        .chars()
+        .any(|c| !c.is_whitespace())
+        || next.cjk
+        || crate::text::is_stopword(&next.text)
+        || lexicon.lookup(&text[next.start..next.end]).is_some()
 }
 
 /// Words after which a bare number is a size: "in 9", "and 10", "een 42".
@@ -595,6 +765,10 @@ fn read_order_and_contact(
     // An order number: 4 or more digits (or letters with digits) after an
     // order cue, or standing alone.
     for t in tokens {
+        // An amount already read as a price ("under 1000 euro") is no order.
+        if overlaps(consumed, t.start, t.end) {
+            continue;
+        }
         let digits = t.text.chars().filter(char::is_ascii_digit).count();
         if digits >= 4
             && t.text.len() <= 14

@@ -65,3 +65,172 @@ fn lists_join_in_each_language() {
     assert_eq!(list(Lang::Zh, &items), "a、b和c");
     assert!(list(Lang::Nl, &items).ends_with(" c"));
 }
+
+const LANGS: [Lang; 4] = [Lang::En, Lang::Nl, Lang::Id, Lang::Zh];
+
+/// Text that shows a placeholder was filled with nothing.
+fn looks_unfilled(text: &str) -> bool {
+    [
+        ": .", ":.", "：。", " in .", " in ,", "  ", "()", "（）", "“”", "„”", "「」", "，。",
+        "、。",
+    ]
+    .iter()
+    .any(|bad| text.contains(bad))
+        || text.trim_end().ends_with(" in")
+}
+
+// Issue 13: every phrase in every language renders with every placeholder
+// filled, and no language is missing a key.
+#[test]
+fn issue_13_every_phrase_renders_in_every_language() {
+    let raw: toml::Table = toml::from_str(SOURCE).expect("valid TOML");
+    for (key, value) in &raw {
+        let entry = value.as_table().expect("a table");
+        for lang in LANGS {
+            assert!(
+                entry.get(lang.code()).and_then(|v| v.as_str()).is_some(),
+                "[{key}] has no {}",
+                lang.code()
+            );
+            let template = &table()[key.as_str()][index(lang)];
+            let slots = placeholders(template);
+            let args: Vec<(&str, &str)> = slots.iter().map(|s| (s.as_str(), "X1")).collect();
+            let text =
+                render(lang, key, &args).unwrap_or_else(|e| panic!("[{key}] {}: {e}", lang.code()));
+            assert!(
+                !text.contains('{') && !text.contains('}'),
+                "[{key}] {} leaves a placeholder: {text}",
+                lang.code()
+            );
+            assert_eq!(
+                text.matches("X1").count(),
+                template.matches('{').count(),
+                "[{key}] {}: {text}",
+                lang.code()
+            );
+        }
+    }
+}
+
+// Issue 13: a placeholder left without a value is refused, not said as
+// "{options}".
+#[test]
+fn issue_13_missing_values_are_refused() {
+    assert_eq!(
+        render(Lang::En, "price_one", &[("title", "Velo Sock")]),
+        Err(PhraseError::Unfilled {
+            key: "price_one".into(),
+            slot: "price".into()
+        })
+    );
+    assert!(matches!(
+        render(Lang::En, "no_such_phrase", &[]),
+        Err(PhraseError::UnknownKey { .. })
+    ));
+}
+
+// Issue 13: "It comes in ." and "…可選擇：。" — a phrase with an empty list
+// takes its `_none` form or is refused, in every language, for every
+// placeholder.
+#[test]
+fn issue_13_empty_values_never_render_an_empty_list() {
+    for key in keys() {
+        for lang in LANGS {
+            let template = &table()[key][index(lang)];
+            let slots = placeholders(template);
+            for empty in &slots {
+                for blank in ["", " "] {
+                    let args: Vec<(&str, &str)> = slots
+                        .iter()
+                        .map(|s| (s.as_str(), if s == empty { blank } else { "X1" }))
+                        .collect();
+                    match render(lang, key, &args) {
+                        Err(PhraseError::EmptySlot { key: k, slot }) => {
+                            assert_eq!((k.as_str(), slot.as_str()), (key, empty.as_str()));
+                        }
+                        Err(e) => panic!("[{key}] {}: {e}", lang.code()),
+                        Ok(text) => {
+                            let none = format!("{key}_none");
+                            assert_eq!(
+                                Some(&text),
+                                table()
+                                    .get(&none)
+                                    .map(|e| {
+                                        let mut t = e[index(lang)].clone();
+                                        for s in placeholders(&t.clone()) {
+                                            t = t.replace(&format!("{{{s}}}"), "X1");
+                                        }
+                                        t
+                                    })
+                                    .as_ref(),
+                                "[{key}] {} with an empty {{{empty}}}",
+                                lang.code()
+                            );
+                            assert!(
+                                !looks_unfilled(&text) && !text.contains('{'),
+                                "[{key}] {} with an empty {{{empty}}}: {text:?}",
+                                lang.code()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // The two sentences of the issue.
+    let args = [
+        ("title", "Velo Tee"),
+        ("options", "size M"),
+        ("available", ""),
+    ];
+    assert_eq!(
+        render(Lang::En, "not_made_in", &args).as_deref(),
+        Ok("Velo Tee doesn't come in size M.")
+    );
+    let zh = render(
+        Lang::Zh,
+        "not_made_in",
+        &[
+            ("title", "Velo Tee"),
+            ("options", "尺寸 M"),
+            ("available", ""),
+        ],
+    );
+    assert_eq!(zh.as_deref(), Ok("Velo Tee沒有尺寸 M的款式。"));
+    assert_eq!(
+        render(
+            Lang::En,
+            "other_sizes_in_stock",
+            &[("list", &list(Lang::En, &[]))]
+        )
+        .as_deref(),
+        Ok("No other sizes are in stock.")
+    );
+}
+
+// Issue 13: each `_none` form belongs to a phrase and drops at least one of
+// its placeholders, adding none.
+#[test]
+fn issue_13_none_forms_drop_a_placeholder() {
+    for key in keys().into_iter().filter(|k| k.ends_with("_none")) {
+        let base = &key[..key.len() - "_none".len()];
+        let Some(base_entry) = table().get(base) else {
+            // A phrase of its own whose name ends in "_none" ("cheaper_none").
+            continue;
+        };
+        for lang in LANGS {
+            let own = placeholders(&table()[key][index(lang)]);
+            let theirs = placeholders(&base_entry[index(lang)]);
+            assert!(
+                own.is_subset(&theirs),
+                "[{key}] {} adds a placeholder",
+                lang.code()
+            );
+            assert!(
+                own.len() < theirs.len(),
+                "[{key}] {} drops none",
+                lang.code()
+            );
+        }
+    }
+}

@@ -151,3 +151,91 @@ fn search_text_keeps_product_words_only() {
     assert_eq!(r.categories.len(), 1);
     assert_eq!(r.materials.len(), 1);
 }
+
+// Issue 13: bare sizes are read after "in", "maat", "ukuran", "size" and
+// "talla", before 號/碼, and as the whole turn; a letter inside a name is
+// not a size.
+#[test]
+fn issue_13_reads_bare_sizes() {
+    fn check(input: &str, expected: Option<&str>) {
+        let r = read(input, &lexicon());
+        assert_eq!(r.size.as_deref(), expected, "size of {input:?}");
+    }
+    for (input, expected) in [
+        ("in M", Some("M")),
+        ("in M?", Some("M")),
+        ("do you have it in L please", Some("L")),
+        ("in S, black", Some("S")),
+        ("in M zwart", Some("M")),
+        ("in XL?", Some("XL")),
+        ("in 2XL", Some("2XL")),
+        ("maat 42", Some("42")),
+        ("maat M", Some("M")),
+        ("ukuran L", Some("L")),
+        ("ukuran 42", Some("42")),
+        ("size M", Some("M")),
+        ("talla 42", Some("42")),
+        ("talla M", Some("M")),
+        ("42號", Some("42")),
+        ("M號", Some("M")),
+        ("M号", Some("M")),
+        ("42码", Some("42")),
+        ("有沒有L碼的", Some("L")),
+        ("M?", Some("M")),
+        ("L", Some("L")),
+        ("XS", Some("XS")),
+        // A letter in a name is part of the name.
+        ("the Glide L running shoes", None),
+        ("do you have the Pack in L Shape", None),
+        ("M necklace", None),
+        ("in black", None),
+    ] {
+        check(input, expected);
+    }
+}
+
+// Issue 13: price limits in each language, as an upper bound (or a lower
+// bound) in hundredths of the store's currency.
+#[test]
+fn issue_13_reads_price_limits_in_each_language() {
+    fn check(input: &str, expected: (Option<i64>, Option<i64>)) {
+        let r = read(input, &lexicon());
+        assert_eq!(
+            (r.price_min.map(|m| m.minor), r.price_max.map(|m| m.minor)),
+            expected,
+            "(min, max) of {input:?}"
+        );
+        assert_eq!(r.size, None, "the amount in {input:?} is not a size");
+        assert_eq!(r.order_id, None, "the amount in {input:?} is no order");
+    }
+    for (input, expected) in [
+        ("onder de 30", (None, Some(3_000))),
+        ("kettingen onder 30 euro", (None, Some(3_000))),
+        ("tot 50 euro", (None, Some(5_000))),
+        ("boven de 50", (Some(5_000), None)),
+        ("di bawah 30", (None, Some(3_000))),
+        ("kalung di bawah Rp 300 ribu", (None, Some(30_000_000))),
+        ("di bawah Rp 300.000", (None, Some(30_000_000))),
+        ("di bawah 2 juta", (None, Some(200_000_000))),
+        ("kalung 300k", (None, Some(30_000_000))),
+        ("anting 50rb", (None, Some(5_000_000))),
+        ("maksimal 50 ribu", (None, Some(5_000_000))),
+        ("di atas 50", (Some(5_000), None)),
+        ("1000以下", (None, Some(100_000))),
+        ("30元以下的項鍊", (None, Some(3_000))),
+        ("不超過50", (None, Some(5_000))),
+        ("不超过50元", (None, Some(5_000))),
+        ("低於 NT$500", (None, Some(50_000))),
+        ("低于500", (None, Some(50_000))),
+        ("1萬以下", (None, Some(1_000_000))),
+        ("2万以内", (None, Some(2_000_000))),
+        ("50以上", (Some(5_000), None)),
+        ("under $30", (None, Some(3_000))),
+        ("necklace under 1,000 dollars", (None, Some(100_000))),
+        ("less than 30 euros", (None, Some(3_000))),
+        ("over 50", (Some(5_000), None)),
+        ("$25", (None, Some(2_500))),
+    ] {
+        check(input, expected);
+    }
+}
