@@ -3095,8 +3095,8 @@ impl VariantQuery {
 fn split_pair(text: &str) -> Vec<String> {
     let folded = crate::text::fold(text);
     for sep in [
-        " and ", " vs ", " versus ", " or ", " en ", " of ", " dan ", " atau ", "和", "跟", "與",
-        "还是", "還是",
+        " and ", " vs ", " versus ", " or ", " with ", " en ", " of ", " met ", " dan ", " atau ",
+        " dengan ", " sama ", "和", "跟", "與", "与", "还是", "還是",
     ] {
         if let Some((a, b)) = folded.split_once(sep) {
             return vec![a.to_string(), b.to_string()];
