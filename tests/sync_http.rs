@@ -215,6 +215,20 @@ fn flaky_upload_server(stored: Arc<Mutex<Vec<(String, String)>>>, bundle: PathBu
     format!("http://{addr}")
 }
 
+/// The rows of `kind` waiting for an upload, as `kiosk sync --status`
+/// reports them.
+fn pending_uploads(world: &World, kind: &str) -> u64 {
+    let out = world.kiosk(&["sync", "--status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    status["pending_uploads"]
+        .as_array()
+        .expect("pending")
+        .iter()
+        .find(|p| p[0] == kind)
+        .and_then(|p| p[1].as_u64())
+        .unwrap_or(0)
+}
+
 #[test]
 fn an_upload_retried_after_a_failure_is_not_duplicated() {
     let world = World::new(30, 40);
@@ -248,16 +262,7 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     let out = world.sync(&store_bundle_url);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("stay queued"), "{}", stderr(&out));
-    let out = world.kiosk(&["sync", "--status", "--json"]);
-    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert!(
-        status["pending_uploads"]
-            .as_array()
-            .expect("pending")
-            .iter()
-            .any(|p| p[0] == "feedback" && p[1] == 7),
-        "{status}"
-    );
+    assert_eq!(pending_uploads(&world, "feedback"), 7);
 
     // The next sync sends the same batch again; the server keeps one copy.
     world.bundle("a", 3, "served/store.kbundle", &[]);
@@ -310,15 +315,10 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     );
     world.bundle("a", 6, "served/store.kbundle", &[]);
     world.sync(&bundle_url);
-    let out = world.kiosk(&["sync", "--status", "--json"]);
-    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert!(
-        status["pending_uploads"]
-            .as_array()
-            .expect("pending")
-            .iter()
-            .any(|p| p[0] == "waitlist" && p[1] == 1),
-        "the contact stays queued: {status}"
+    assert_eq!(
+        pending_uploads(&world, "waitlist"),
+        1,
+        "the contact stays queued"
     );
     let uploads: Vec<_> = std::fs::read_dir(world.path("served/uploads"))
         .expect("uploads")

@@ -7,18 +7,7 @@ mod common;
 
 use kiosk_embed::{TextKind, cosine};
 
-const PRODUCTS: [&str; 10] = [
-    "Cordless drill 18V with two batteries and charger",
-    "Screwdriver set, 6 pieces, magnetic tips",
-    "White wall paint, matt, 2.5 litres",
-    "Men's running shoes, lightweight",
-    "Waterproof rain jacket with hood",
-    "Anti-dandruff shampoo 400 ml",
-    "Soft teddy bear, 30 cm",
-    "Jasmine rice, 5 kg bag",
-    "Football shirt, home kit",
-    "Sport socks, 3 pairs",
-];
+use common::PRODUCTS;
 
 /// Per language, one query per product, in the order of `PRODUCTS`.
 const QUERIES: [(&str, [&str; 10]); 3] = [

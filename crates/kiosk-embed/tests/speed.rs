@@ -32,18 +32,7 @@ fn report_speed() {
         n_passage as f64 / per_passage
     );
 
-    let lines = [
-        "Cordless drill 18V with two batteries and charger",
-        "Screwdriver set, 6 pieces, magnetic tips",
-        "White wall paint, matt, 2.5 litres",
-        "Men's running shoes, lightweight",
-        "Waterproof rain jacket with hood",
-        "Anti-dandruff shampoo 400 ml",
-        "Soft teddy bear, 30 cm",
-        "Jasmine rice, 5 kg bag",
-        "Football shirt, home kit",
-        "Sport socks, 3 pairs",
-    ];
+    let lines = common::PRODUCTS;
     let lines: Vec<&str> = lines.iter().cycle().take(80).copied().collect();
     embedder.embed_batch(TextKind::Passage, &lines[..10]);
     let start = Instant::now();

@@ -41,3 +41,18 @@ pub fn embedder() -> &'static Embedder {
         Embedder::open(&path).unwrap_or_else(|e| panic!("loading {}: {e}", path.display()))
     })
 }
+
+/// Ten English product lines across departments, for the cross-language
+/// check and the speed figures.
+pub const PRODUCTS: [&str; 10] = [
+    "Cordless drill 18V with two batteries and charger",
+    "Screwdriver set, 6 pieces, magnetic tips",
+    "White wall paint, matt, 2.5 litres",
+    "Men's running shoes, lightweight",
+    "Waterproof rain jacket with hood",
+    "Anti-dandruff shampoo 400 ml",
+    "Soft teddy bear, 30 cm",
+    "Jasmine rice, 5 kg bag",
+    "Football shirt, home kit",
+    "Sport socks, 3 pairs",
+];
