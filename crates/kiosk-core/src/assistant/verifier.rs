@@ -1,9 +1,11 @@
 //! The grounding verifier: a generated answer may only say what the fact
 //! sheet says. Every number (prices, sizes, quantities, days), every colour,
 //! every brand or product name and every promise-like word (free, discount,
-//! guarantee, reserved, refund, in/out of stock) in the answer must be backed
-//! by the sheet. Anything else rejects the answer, and the kiosk shows its
-//! template answer instead.
+//! half price, coupon, guarantee, reserved, refund, in/out of stock) in the
+//! answer must be backed by the sheet, and a number in the role the sheet
+//! gives it: a stock count of 24 does not back a price of € 24.00. What the
+//! shopper said, quoted back by a template, backs nothing. Anything else
+//! rejects the answer, and the kiosk shows its template answer instead.
 
 use std::collections::BTreeSet;
 
@@ -56,6 +58,74 @@ const CLAIMS: &[(&str, &[&str])] = &[
             "sale",
             "uitverkoop",
             "promo",
+        ],
+    ),
+    (
+        "half_price",
+        &[
+            "half price",
+            "half off",
+            "halve prijs",
+            "voor de helft",
+            "setengah harga",
+            "separuh harga",
+            "半價",
+        ],
+    ),
+    (
+        "coupon",
+        &[
+            "coupon",
+            "voucher",
+            "promo code",
+            "kortingsbon",
+            "kortingscode",
+            "waardebon",
+            "kupon",
+            "kode promo",
+            "優惠券",
+            "折價券",
+            "折價卷",
+            "優惠碼",
+        ],
+    ),
+    (
+        "deal",
+        &[
+            "deal",
+            "deals",
+            "bargain",
+            "koopje",
+            "promosi",
+            "penawaran khusus",
+            "特惠",
+        ],
+    ),
+    (
+        "percent_off",
+        &[
+            "percent off",
+            "per cent off",
+            "procent korting",
+            "% korting",
+            "% diskon",
+            "折優惠",
+        ],
+    ),
+    (
+        "price_match",
+        &[
+            "price match",
+            "price matching",
+            "match the price",
+            "beat the price",
+            "prijsgarantie",
+            "laagsteprijsgarantie",
+            "prijs matchen",
+            "harga termurah",
+            "menyamakan harga",
+            "比價",
+            "保證最低價",
         ],
     ),
     (
@@ -351,8 +421,10 @@ fn wrong_language(
 
 /// Negations in the kiosk's languages, folded.
 const NEGATIONS: &[&str] = &[
-    "not", "no", "cannot", "can't", "cant", "unable", "don't", "dont", "won't", "never", "niet",
-    "geen", "nooit", "tidak", "tak", "bukan", "belum", "不", "沒", "没", "無法", "无法", "未",
+    "not", "no", "none", "nothing", "nor", "cannot", "can't", "cant", "unable", "don't", "dont",
+    "won't", "never", "niet", "geen", "niets", "niks", "nooit", "nergens", "tidak", "tak", "bukan",
+    "belum", "tiada", "jangan", "gak", "nggak", "enggak", "tanpa", "不", "沒", "没", "無法",
+    "无法", "未", "別", "勿",
 ];
 
 fn negated(sentence: &(String, Vec<String>)) -> bool {
