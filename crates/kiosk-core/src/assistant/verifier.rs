@@ -672,22 +672,49 @@ const AFTER: &[(Role, &[&str])] = &[
 fn classified_numbers(text: &str, fact_line: bool) -> Vec<(String, f64, Role)> {
     let folded = fold(text);
     let chars: Vec<char> = folded.chars().collect();
-    number_spans(&folded)
-        .into_iter()
+    let found = number_spans(&folded);
+    let mut roles: Vec<Role> = found
+        .iter()
         .map(|n| {
-            let role = if n.time {
-                Role::Time
-            } else {
-                let before: String = chars[..n.start].iter().collect();
-                let before = before.trim_end();
-                let after: String = chars[n.end..].iter().collect();
-                let after = after.trim_start();
-                role_of(&n.raw, before, after, fact_line)
-            };
-            (n.raw, n.value, role)
+            if n.time {
+                return Role::Time;
+            }
+            let before: String = chars[..n.start].iter().collect();
+            let after: String = chars[n.end..].iter().collect();
+            role_of(&n.raw, before.trim_end(), after.trim_start(), fact_line)
         })
+        .collect();
+    // One cue serves a list or a range: "sizes 9 and 10", "10 to 250
+    // euros".
+    // A comma joins a list only forwards: in "Stride 3, size 9" the 3 is
+    // no size.
+    let joined = |a: &Found, b: &Found, comma: bool| {
+        let between: String = chars[a.end..b.start].iter().collect();
+        let between = between.trim();
+        JOINERS.contains(&between) || (comma && between == ",")
+    };
+    for k in 1..found.len() {
+        if roles[k] == Role::Other && joined(&found[k - 1], &found[k], true) {
+            roles[k] = roles[k - 1];
+        }
+    }
+    for k in (0..found.len().saturating_sub(1)).rev() {
+        if roles[k] == Role::Other && joined(&found[k], &found[k + 1], false) {
+            roles[k] = roles[k + 1];
+        }
+    }
+    found
+        .into_iter()
+        .zip(roles)
+        .map(|(n, role)| (n.raw, n.value, role))
         .collect()
 }
+
+/// What may stand between the numbers of one list or range (folded).
+const JOINERS: &[&str] = &[
+    "and", "or", "to", "en", "of", "tot", "t/m", "dan", "atau", "sampai", "hingga", "-", "–", "和",
+    "或", "到", "至", "、", "/",
+];
 
 fn role_of(raw: &str, before: &str, after: &str, fact_line: bool) -> Role {
     let bare = before.trim_end_matches(':').trim_end();

@@ -556,3 +556,29 @@ fn quoted_shopper_words_back_nothing() {
         vec![Violation::Number("9".into()), Violation::Number("5".into())]
     );
 }
+
+#[test]
+fn one_cue_serves_a_list_or_a_range() {
+    // Issue 15: "10 to 250 euros" makes 10 a price too, and "sizes 9 and
+    // 10" makes 10 a size, so a faithful answer is not rejected.
+    let sheet = FactSheet {
+        template: "Gift cards are sold in any amount from 10 to 250 euros. The Velora Stride 3 comes in sizes 9 and 10.".into(),
+        facts: vec![],
+    };
+    let v = |answer: &str| verify(answer, &sheet, &lexicon(), &names(), Lang::En);
+    assert_eq!(v("Gift cards go from € 10 up to € 250."), vec![]);
+    assert_eq!(v("The Velora Stride 3 is there in size 10."), vec![]);
+    assert_eq!(
+        v("The Velora Stride 3 is € 9."),
+        vec![Violation::Role("9 as a price".into())]
+    );
+}
+
+#[test]
+fn a_model_number_before_a_size_is_no_size() {
+    // Issue 15: the 3 of "Stride 3, size 9" keeps no role of its own.
+    assert_eq!(
+        check_roles("The Velora Stride 3, size 9, grey: 24 left.", Lang::En),
+        vec![]
+    );
+}
