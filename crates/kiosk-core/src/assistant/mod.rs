@@ -3001,8 +3001,6 @@ impl Assistant<'_> {
     }
 }
 
-/// The facts a model may state when phrasing: the template answer, and the
-/// shown products' cards.
 /// `text` up to its last sentence end, or all of it when it has none.
 fn complete_sentences(text: &str) -> &str {
     let text = text.trim();
@@ -3020,6 +3018,9 @@ fn complete_sentences(text: &str) -> &str {
     }
 }
 
+/// The facts a model may state when phrasing: the template answer, and the
+/// shown products' cards. A template may quote the shopper's own words
+/// (“{query}”); the verifier leaves quoted text out of what backs an answer.
 pub fn fact_sheet(template: &str, products: &[ProductView]) -> generator::FactSheet {
     let facts = products
         .iter()

@@ -1,9 +1,11 @@
 //! The grounding verifier: a generated answer may only say what the fact
 //! sheet says. Every number (prices, sizes, quantities, days), every colour,
 //! every brand or product name and every promise-like word (free, discount,
-//! guarantee, reserved, refund, in/out of stock) in the answer must be backed
-//! by the sheet. Anything else rejects the answer, and the kiosk shows its
-//! template answer instead.
+//! half price, coupon, guarantee, reserved, refund, in/out of stock) in the
+//! answer must be backed by the sheet, and a number in the role the sheet
+//! gives it: a stock count of 24 does not back a price of € 24.00. What the
+//! shopper said, quoted back by a template, backs nothing. Anything else
+//! rejects the answer, and the kiosk shows its template answer instead.
 
 use std::collections::BTreeSet;
 
@@ -20,6 +22,9 @@ use crate::{Lang, Lexicon};
 pub enum Violation {
     /// A number the sheet does not contain.
     Number(String),
+    /// A number the sheet has, but in another role: a stock count stated as
+    /// a price, a price as an aisle.
+    Role(String),
     /// A colour the sheet does not mention.
     Color(String),
     /// A brand or product name the sheet does not mention.
@@ -53,6 +58,74 @@ const CLAIMS: &[(&str, &[&str])] = &[
             "sale",
             "uitverkoop",
             "promo",
+        ],
+    ),
+    (
+        "half_price",
+        &[
+            "half price",
+            "half off",
+            "halve prijs",
+            "voor de helft",
+            "setengah harga",
+            "separuh harga",
+            "半價",
+        ],
+    ),
+    (
+        "coupon",
+        &[
+            "coupon",
+            "voucher",
+            "promo code",
+            "kortingsbon",
+            "kortingscode",
+            "waardebon",
+            "kupon",
+            "kode promo",
+            "優惠券",
+            "折價券",
+            "折價卷",
+            "優惠碼",
+        ],
+    ),
+    (
+        "deal",
+        &[
+            "deal",
+            "deals",
+            "bargain",
+            "koopje",
+            "promosi",
+            "penawaran khusus",
+            "特惠",
+        ],
+    ),
+    (
+        "percent_off",
+        &[
+            "percent off",
+            "per cent off",
+            "procent korting",
+            "% korting",
+            "% diskon",
+            "折優惠",
+        ],
+    ),
+    (
+        "price_match",
+        &[
+            "price match",
+            "price matching",
+            "match the price",
+            "beat the price",
+            "prijsgarantie",
+            "laagsteprijsgarantie",
+            "prijs matchen",
+            "harga termurah",
+            "menyamakan harga",
+            "比價",
+            "保證最低價",
         ],
     ),
     (
@@ -195,21 +268,30 @@ pub fn verify(
         )));
     }
 
-    let allowed: Vec<f64> = numbers(&sheet_text);
-    for (raw, value) in numbers_with_text(trimmed) {
-        if !allowed.iter().any(|a| (a - value).abs() < 0.005) {
+    // What the shopper said, quoted back by a template ("nothing matching
+    // “size 44 at € 5”"), backs nothing: only the catalog's facts do.
+    let backing_text = format!("{}\n{}", unquoted(&sheet.template), sheet.facts.join("\n"));
+    let mut allowed = classified_numbers(&unquoted(&sheet.template), false);
+    for line in &sheet.facts {
+        allowed.extend(classified_numbers(line, true));
+    }
+    for (raw, value, role) in classified_numbers(trimmed, false) {
+        let same = |a: &f64| (a - value).abs() < 0.005;
+        if !allowed.iter().any(|(_, a, _)| same(a)) {
             violations.push(Violation::Number(raw));
+        } else if role != Role::Other && !allowed.iter().any(|(_, a, r)| same(a) && *r == role) {
+            violations.push(Violation::Role(format!("{raw} as {}", role.name())));
         }
     }
 
-    let sheet_concepts: BTreeSet<usize> = concepts(lexicon, &sheet_text, ConceptKind::Color);
+    let sheet_concepts: BTreeSet<usize> = concepts(lexicon, &backing_text, ConceptKind::Color);
     for c in concepts(lexicon, trimmed, ConceptKind::Color) {
         if !sheet_concepts.contains(&c) {
             violations.push(Violation::Color(lexicon.concept(c).id.clone()));
         }
     }
 
-    let sheet_folded = fold(&sheet_text);
+    let sheet_folded = fold(&backing_text);
     let answer_folded = fold(trimmed);
     let sheet_words = words(&sheet_folded);
     let answer_words = words(&answer_folded);
@@ -247,7 +329,8 @@ pub fn verify(
             violations.push(Violation::Claim(format!("{claim} (the sheet denies it)")));
         }
     }
-    if let Some(v) = wrong_language(trimmed, &sheet_words, lexicon, lang) {
+    let all_sheet_words = words(&fold(&sheet_text));
+    if let Some(v) = wrong_language(trimmed, &all_sheet_words, lexicon, lang) {
         violations.push(v);
     }
     violations
@@ -266,7 +349,7 @@ pub fn verify_complete(
 ) -> Vec<Violation> {
     let mut violations = verify(answer, sheet, lexicon, names, lang);
     let said = numbers(answer);
-    for (raw, value) in numbers_with_text(&sheet.template) {
+    for (raw, value) in numbers_with_text(&unquoted(&sheet.template)) {
         if !said.iter().any(|a| (a - value).abs() < 0.005) {
             violations.push(Violation::Missing(raw));
         }
@@ -338,8 +421,10 @@ fn wrong_language(
 
 /// Negations in the kiosk's languages, folded.
 const NEGATIONS: &[&str] = &[
-    "not", "no", "cannot", "can't", "cant", "unable", "don't", "dont", "won't", "never", "niet",
-    "geen", "nooit", "tidak", "tak", "bukan", "belum", "不", "沒", "没", "無法", "无法", "未",
+    "not", "no", "none", "nothing", "nor", "cannot", "can't", "cant", "unable", "don't", "dont",
+    "won't", "never", "niet", "geen", "niets", "niks", "nooit", "nergens", "tidak", "tak", "bukan",
+    "belum", "tiada", "jangan", "gak", "nggak", "enggak", "tanpa", "不", "沒", "没", "無法",
+    "无法", "未", "別", "勿",
 ];
 
 fn negated(sentence: &(String, Vec<String>)) -> bool {
@@ -399,28 +484,70 @@ fn numbers(text: &str) -> Vec<f64> {
 }
 
 /// Every number in a text, with its spelling: `12`, `12.50`, `12,50`,
-/// `1.299,00`, and Chinese numerals before 號/天/件 (`九號`).
+/// `1.299,00`, times (`10:00`, as minutes), and Chinese numerals before
+/// 號/天/件 (`九號`).
 fn numbers_with_text(text: &str) -> Vec<(String, f64)> {
+    number_spans(text)
+        .into_iter()
+        .map(|n| (n.raw, n.value))
+        .collect()
+}
+
+/// A number found in a text, with where it is (in chars).
+struct Found {
+    raw: String,
+    value: f64,
+    start: usize,
+    end: usize,
+    time: bool,
+}
+
+fn number_spans(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     let chars: Vec<char> = text.chars().collect();
+    let digit_at = |k: usize| chars.get(k).is_some_and(|c| c.is_ascii_digit());
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_ascii_digit() {
             let start = i;
             while i < chars.len()
-                && (chars[i].is_ascii_digit()
-                    || (matches!(chars[i], '.' | ',')
-                        && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+                && (chars[i].is_ascii_digit() || (matches!(chars[i], '.' | ',') && digit_at(i + 1)))
             {
                 i += 1;
             }
             let raw: String = chars[start..i].iter().collect();
-            if let Some(v) = parse_number(&raw) {
-                out.push((raw, v));
+            // "10:00": an hour, compared as minutes since midnight.
+            if chars.get(i) == Some(&':')
+                && digit_at(i + 1)
+                && digit_at(i + 2)
+                && !digit_at(i + 3)
+                && raw.chars().all(|c| c.is_ascii_digit())
+            {
+                let minutes: String = chars[i + 1..i + 3].iter().collect();
+                if let (Ok(h), Ok(m)) = (raw.parse::<u32>(), minutes.parse::<u32>()) {
+                    out.push(Found {
+                        raw: format!("{raw}:{minutes}"),
+                        value: f64::from(h * 60 + m),
+                        start,
+                        end: i + 3,
+                        time: true,
+                    });
+                    i += 3;
+                    continue;
+                }
+            }
+            if let Some(value) = parse_number(&raw) {
+                out.push(Found {
+                    raw,
+                    value,
+                    start,
+                    end: i,
+                    time: false,
+                });
             }
             continue;
         }
-        if let Some(d) = chinese_digit(chars[i]) {
+        if chinese_digit(chars[i]).is_some() {
             let start = i;
             let mut j = i;
             while j < chars.len() && chinese_digit(chars[j]).is_some() {
@@ -428,7 +555,7 @@ fn numbers_with_text(text: &str) -> Vec<(String, f64)> {
             }
             if chars
                 .get(j)
-                .is_some_and(|c| matches!(c, '號' | '天' | '件' | '雙' | '元' | '歐'))
+                .is_some_and(|c| matches!(c, '號' | '号' | '天' | '件' | '雙' | '元' | '歐'))
             {
                 let raw: String = chars[start..j].iter().collect();
                 let digits: Vec<u32> = chars[start..j]
@@ -443,14 +570,209 @@ fn numbers_with_text(text: &str) -> Vec<(String, f64)> {
                     _ => None,
                 };
                 if let Some(v) = value {
-                    out.push((raw, f64::from(v)));
+                    out.push(Found {
+                        raw,
+                        value: f64::from(v),
+                        start,
+                        end: j,
+                        time: false,
+                    });
                 }
             }
-            let _ = d;
             i = j;
             continue;
         }
         i += 1;
+    }
+    out
+}
+
+/// What a number stands for, judged by the words right around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Price,
+    Size,
+    Quantity,
+    Aisle,
+    Time,
+    /// No cue: a model number ("Stride 3"), a count of days, …
+    Other,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Price => "a price",
+            Role::Size => "a size",
+            Role::Quantity => "a stock count",
+            Role::Aisle => "an aisle",
+            Role::Time => "a time",
+            Role::Other => "a number",
+        }
+    }
+}
+
+/// Words right before a number that give its role (folded: Simplified
+/// Chinese is already Traditional here).
+const BEFORE: &[(Role, &[&str])] = &[
+    (
+        Role::Price,
+        &[
+            "€", "eur", "euro", "rp", "rp.", "$", "nt$", "us$", "usd", "idr", "twd", "ntd", "¥",
+        ],
+    ),
+    (
+        Role::Size,
+        &[
+            "size", "sizes", "maat", "maten", "ukuran", "尺寸", "尺碼", "eu",
+        ],
+    ),
+    (
+        Role::Quantity,
+        &[
+            "nog", "sisa", "tinggal", "stok", "stock", "voorraad", "剩", "剩下", "還有", "庫存",
+        ],
+    ),
+    (Role::Aisle, &["aisle", "gang", "pad", "lorong", "走道"]),
+];
+
+/// Words right after a number that give its role.
+const AFTER: &[(Role, &[&str])] = &[
+    (
+        Role::Price,
+        &[
+            "€", "eur", "euro", "euros", "rupiah", "dollar", "dollars", "元", "歐元", "塊",
+        ],
+    ),
+    (Role::Aisle, &["號走道", "走道"]),
+    (Role::Size, &["號", "碼"]),
+    (
+        Role::Quantity,
+        &[
+            "left",
+            "in stock",
+            "remaining",
+            "op voorraad",
+            "beschikbaar",
+            "tersisa",
+            "tersedia",
+            "di stok",
+            "件",
+            "雙",
+            "pairs",
+            "stuks",
+            "pasang",
+            "buah",
+        ],
+    ),
+];
+
+/// Every number of `text` with its role. In a fact line, a number after a
+/// colon is a stock count ("size 9, Grey: 6").
+fn classified_numbers(text: &str, fact_line: bool) -> Vec<(String, f64, Role)> {
+    let folded = fold(text);
+    let chars: Vec<char> = folded.chars().collect();
+    let found = number_spans(&folded);
+    let mut roles: Vec<Role> = found
+        .iter()
+        .map(|n| {
+            if n.time {
+                return Role::Time;
+            }
+            let before: String = chars[..n.start].iter().collect();
+            let after: String = chars[n.end..].iter().collect();
+            role_of(&n.raw, before.trim_end(), after.trim_start(), fact_line)
+        })
+        .collect();
+    // One cue serves a list or a range: "sizes 9 and 10", "10 to 250
+    // euros".
+    // A comma joins a list only forwards: in "Stride 3, size 9" the 3 is
+    // no size.
+    let joined = |a: &Found, b: &Found, comma: bool| {
+        let between: String = chars[a.end..b.start].iter().collect();
+        let between = between.trim();
+        JOINERS.contains(&between) || (comma && between == ",")
+    };
+    for k in 1..found.len() {
+        if roles[k] == Role::Other && joined(&found[k - 1], &found[k], true) {
+            roles[k] = roles[k - 1];
+        }
+    }
+    for k in (0..found.len().saturating_sub(1)).rev() {
+        if roles[k] == Role::Other && joined(&found[k], &found[k + 1], false) {
+            roles[k] = roles[k + 1];
+        }
+    }
+    found
+        .into_iter()
+        .zip(roles)
+        .map(|(n, role)| (n.raw, n.value, role))
+        .collect()
+}
+
+/// What may stand between the numbers of one list or range (folded).
+const JOINERS: &[&str] = &[
+    "and", "or", "to", "en", "of", "tot", "t/m", "dan", "atau", "sampai", "hingga", "-", "–", "和",
+    "或", "到", "至", "、", "/",
+];
+
+fn role_of(raw: &str, before: &str, after: &str, fact_line: bool) -> Role {
+    let bare = before.trim_end_matches(':').trim_end();
+    for (role, cues) in BEFORE {
+        if cues.iter().any(|c| ends_with_word(bare, c)) {
+            return *role;
+        }
+    }
+    for (role, cues) in AFTER {
+        if cues.iter().any(|c| starts_with_word(after, c)) {
+            return *role;
+        }
+    }
+    if fact_line && before.ends_with(':') {
+        return Role::Quantity;
+    }
+    // "24.00", "24,00": written as an amount of money.
+    let cents = raw
+        .rfind(['.', ','])
+        .is_some_and(|k| raw.len() - k == 3 && raw.matches(['.', ',']).count() == 1);
+    if cents { Role::Price } else { Role::Other }
+}
+
+/// `text` ends with the cue, as a whole word when the cue is a word.
+fn ends_with_word(text: &str, cue: &str) -> bool {
+    text.strip_suffix(cue).is_some_and(|rest| {
+        !cue.starts_with(char::is_alphanumeric)
+            || cue.chars().any(crate::text::is_cjk)
+            || !rest.ends_with(char::is_alphanumeric)
+    })
+}
+
+/// `text` starts with the cue, as a whole word when the cue is a word.
+fn starts_with_word(text: &str, cue: &str) -> bool {
+    text.strip_prefix(cue).is_some_and(|rest| {
+        !cue.ends_with(char::is_alphanumeric)
+            || cue.chars().any(crate::text::is_cjk)
+            || !rest.starts_with(char::is_alphanumeric)
+    })
+}
+
+/// `text` without what it quotes (“…”, "…", 「…」, 『…』): a template quotes
+/// the shopper's own words, which are no fact.
+fn unquoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut closing: Option<char> = None;
+    for c in text.chars() {
+        match closing {
+            Some(close) if c == close => closing = None,
+            Some(_) => {}
+            None => match c {
+                '“' => closing = Some('”'),
+                '「' => closing = Some('」'),
+                '『' => closing = Some('』'),
+                '"' => closing = Some('"'),
+                _ => out.push(c),
+            },
+        }
     }
     out
 }
