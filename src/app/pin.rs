@@ -5,8 +5,6 @@
 //! restarting the kiosk does not reset them. Both files are private to the
 //! kiosk's user (mode 0600) and written atomically (fsync, then rename).
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -93,7 +91,7 @@ impl PinGuard {
             self.locked_until
                 .map_or(String::from("none"), |t| t.to_string())
         );
-        let _ = write_private(&lockout_path(&self.path), record.as_bytes());
+        let _ = kiosk_catalog::private_file::write(&lockout_path(&self.path), record.as_bytes());
         result
     }
 }
@@ -120,32 +118,6 @@ fn parse_lockout(text: &str) -> Option<(u32, Option<jiff::Timestamp>)> {
     Some((failures?, locked_until?))
 }
 
-/// Writes `bytes` to `path` readable by the kiosk's user only: a 0600 temp
-/// file, fsynced, renamed over `path`.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".tmp");
-        PathBuf::from(name)
-    };
-    let _ = std::fs::remove_file(&tmp);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent()
-        && let Ok(dir) = std::fs::File::open(dir)
-    {
-        let _ = dir.sync_all();
-    }
-    Ok(())
-}
-
 /// Writes a new PIN's hash (digits only, 4 to 12 of them).
 pub fn set_pin(path: &Path, pin: &str) -> anyhow::Result<()> {
     if pin.len() < 4 || pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
@@ -161,7 +133,8 @@ pub fn set_pin(path: &Path, pin: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    write_private(path, hash.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    kiosk_catalog::private_file::write(path, hash.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
     // A new PIN starts with no wrong tries.
     let _ = std::fs::remove_file(lockout_path(path));
     Ok(())

@@ -17,6 +17,7 @@ pub mod import;
 pub mod index;
 pub mod live;
 pub mod local;
+pub mod private_file;
 pub mod quality;
 pub mod schema;
 pub mod snapshot;

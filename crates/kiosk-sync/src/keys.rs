@@ -12,7 +12,6 @@
 //!   minisign does.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use minisign::{KeyPair, PublicKey, PublicKeyBox, SecretKey, SecretKeyBox};
@@ -81,16 +80,7 @@ pub fn public_path_for(secret: &Path) -> PathBuf {
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let _ = fs::remove_file(path);
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(Error::io("creating the secret key", path))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
+    kiosk_catalog::private_file::write(path, bytes)
         .map_err(Error::io("writing the secret key", path))
 }
 
