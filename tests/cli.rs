@@ -264,3 +264,55 @@ fn snapshot_info_records_source_creation_and_stock_time() {
     assert!(v["created_at"].as_str().is_some());
     assert_eq!(v["n_products"], 2);
 }
+
+/// Issue 15: a file of a header and one line of 1.5 billion commas is
+/// refused, naming the place, with the import's peak memory under 300 MB
+/// (read by `/usr/bin/time -v`, as an operator would).
+#[test]
+fn a_line_of_a_billion_commas_is_refused_in_bounded_memory() {
+    use std::io::Write;
+    let (tmp, data) = imported();
+    let path = tmp.path().join("products_export.csv");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    file.write_all(b"Handle,Title,Body (HTML),Vendor,Variant Price\n")
+        .expect("write");
+    let block = vec![b','; 1 << 20];
+    let mut left: u64 = 1_500_000_000;
+    while left > 0 {
+        let n = left.min(block.len() as u64) as usize;
+        file.write_all(&block[..n]).expect("write");
+        left -= n as u64;
+    }
+    file.write_all(b"\n").expect("write");
+    file.flush().expect("flush");
+    drop(file);
+
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(KIOSK)
+        .args(["import", "--from", &path.display().to_string()])
+        .args(["--data-dir", &data])
+        .env_remove("KIOSK_CONFIG")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run /usr/bin/time -v kiosk import");
+    std::fs::remove_file(&path).expect("remove the 1.5 GB file");
+    let err = stderr(&out);
+    assert!(
+        err.contains("products_export.csv:2:4097: the row has more than 4096 fields"),
+        "{err}"
+    );
+    let peak_kib: u64 = err
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in /usr/bin/time's report: {err}"));
+    println!("peak memory of the refused import: {} MiB", peak_kib / 1024);
+    assert!(peak_kib < 300 * 1000, "peak memory {peak_kib} KiB");
+    // The snapshot that was live still answers.
+    let out = kiosk(&["stock", "--data-dir", &data, "shoe-10-blk"]);
+    assert_eq!(code(&out), 0);
+}

@@ -365,6 +365,7 @@ fn a_huge_field_from_an_unclosed_quote_is_refused_not_buffered() {
     options.limits = Limits {
         max_file_bytes: 1 << 30,
         max_field_bytes: 1000,
+        ..Limits::default()
     };
     let err = import::import(&DataDir::new(&data), &options, &mut NoProgress).expect_err("refused");
     assert!(

@@ -55,10 +55,19 @@ impl Column {
 }
 
 /// Limits that keep a hostile or mistaken input from taking the kiosk down.
+///
+/// The row limits are checked on the bytes before the CSV parser sees them
+/// (`RowGuard`), so memory stays bounded whatever the file holds: the parser
+/// never buffers more than one row of at most `max_row_bytes` and
+/// `max_fields` fields.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_file_bytes: u64,
     pub max_field_bytes: usize,
+    /// Fields in one row, the header included.
+    pub max_fields: usize,
+    /// Bytes in one row.
+    pub max_row_bytes: usize,
 }
 
 impl Default for Limits {
@@ -66,6 +75,8 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 2 << 30,
             max_field_bytes: 1 << 20,
+            max_fields: 4096,
+            max_row_bytes: 16 << 20,
         }
     }
 }
@@ -182,7 +193,8 @@ impl CsvFile {
                 ),
             ));
         }
-        let reader: Box<dyn Read + Send> = Box::new(Newlines::new(reader));
+        let reader: Box<dyn Read + Send> =
+            Box::new(RowGuard::new(Newlines::new(reader), delimiter, limits));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -472,6 +484,18 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
 fn csv_error(file: &str, e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
+        csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|e| e.is::<RowTooLarge>()) => {
+            let too_large = io
+                .into_inner()
+                .and_then(|e| e.downcast::<RowTooLarge>().ok())
+                .expect("checked above");
+            Error::Input {
+                file: file.to_string(),
+                line: too_large.line,
+                column: too_large.column,
+                message: too_large.to_string(),
+            }
+        }
         csv::ErrorKind::Io(io) => Error::Input {
             file: file.to_string(),
             line,
@@ -619,3 +643,129 @@ impl Read for Newlines {
         Ok(n)
     }
 }
+
+/// A row over the limits, found by `RowGuard` before the parser buffers it.
+#[derive(Debug)]
+struct RowTooLarge {
+    line: u64,
+    column: Option<usize>,
+    what: String,
+}
+
+impl std::fmt::Display for RowTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.what)
+    }
+}
+
+impl std::error::Error for RowTooLarge {}
+
+/// Where `RowGuard` is in a field, as the CSV parser reads it: a quote
+/// opens a quoted field only at the field's start, and `""` inside one is a
+/// literal quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldState {
+    Start,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Counts the fields and bytes of the row being read, tracking quotes the
+/// way the parser does, and fails the read as soon as a row passes the
+/// limits. The CSV parser grows its record buffer to hold a whole row (a
+/// position per field), so without this a single line of commas takes
+/// memory in proportion to the file.
+struct RowGuard<R> {
+    inner: R,
+    delimiter: u8,
+    limits: Limits,
+    state: FieldState,
+    /// The line the current row starts on, and the line being read.
+    row_line: u64,
+    line: u64,
+    fields: usize,
+    row_bytes: usize,
+    failed: bool,
+}
+
+impl<R: Read> RowGuard<R> {
+    fn new(inner: R, delimiter: u8, limits: Limits) -> RowGuard<R> {
+        RowGuard {
+            inner,
+            delimiter,
+            limits,
+            state: FieldState::Start,
+            row_line: 1,
+            line: 1,
+            fields: 1,
+            row_bytes: 0,
+            failed: false,
+        }
+    }
+
+    fn check(&mut self, bytes: &[u8]) -> Result<(), RowTooLarge> {
+        use FieldState::*;
+        for &b in bytes {
+            self.row_bytes += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            self.state = match (self.state, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (Start, b'"') | (QuoteInQuoted, b'"') => Quoted,
+                (_, b'\n') => {
+                    self.row_line = self.line;
+                    self.fields = 1;
+                    self.row_bytes = 0;
+                    Start
+                }
+                (_, _) if b == self.delimiter => {
+                    self.fields += 1;
+                    Start
+                }
+                (_, _) => Unquoted,
+            };
+            if self.fields > self.limits.max_fields {
+                return Err(RowTooLarge {
+                    line: self.row_line,
+                    column: Some(self.fields),
+                    what: format!(
+                        "the row has more than {} fields: expected one field per header column",
+                        self.limits.max_fields
+                    ),
+                });
+            }
+            if self.row_bytes > self.limits.max_row_bytes {
+                return Err(RowTooLarge {
+                    line: self.row_line,
+                    column: None,
+                    what: format!(
+                        "the row runs over {}, past the {} limit: expected the rows of a product export (an unclosed quote may have swallowed the rest of the file)",
+                        human_bytes(self.row_bytes as u64),
+                        human_bytes(self.limits.max_row_bytes as u64)
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for RowGuard<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.failed {
+            return Ok(0);
+        }
+        let n = self.inner.read(out)?;
+        if let Err(too_large) = self.check(&out[..n]) {
+            self.failed = true;
+            return Err(io::Error::new(io::ErrorKind::InvalidData, too_large));
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -61,10 +61,10 @@ pub(crate) fn read(
     writer
         .connection()
         .execute_batch("CREATE TEMP TABLE woo_ids (woo_id TEXT PRIMARY KEY, product_id TEXT NOT NULL) WITHOUT ROWID;
-                        CREATE TEMP TABLE woo_pending (parent TEXT NOT NULL, json TEXT NOT NULL, line INTEGER NOT NULL);")
+                        CREATE TEMP TABLE woo_pending (parent TEXT NOT NULL, json TEXT NOT NULL, line INTEGER NOT NULL);
+                        CREATE TEMP TABLE woo_groups (name TEXT NOT NULL, items TEXT NOT NULL, line INTEGER NOT NULL);")
         .map_err(Error::sqlite("preparing the WooCommerce import"))?;
     progress.phase("products", file.total_bytes());
-    let mut groups: Vec<(String, Vec<String>, u64)> = Vec::new();
     let mut option_names = OptionNames::default();
     let mut n = 0u64;
     while let Some(row) = file.next_row(issues)? {
@@ -106,7 +106,17 @@ pub(crate) fn read(
                 Rule::Grouped,
                 format!("{name:?} groups {} products: they are imported on their own rows and linked as a bundle", items.len()),
             ));
-            groups.push((name, items, row.line));
+            writer
+                .connection()
+                .execute(
+                    "INSERT INTO woo_groups (name, items, line) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![
+                        name,
+                        serde_json::to_string(&items).expect("strings serialize"),
+                        row.line as i64
+                    ],
+                )
+                .map_err(Error::sqlite("holding a grouped product"))?;
             continue;
         }
         if !kinds.iter().any(|k| matches!(*k, "simple" | "variable")) {
@@ -127,21 +137,7 @@ pub(crate) fn read(
     }
     progress.set(file.total_bytes());
     resolve_pending(writer, issues)?;
-    for (name, items, line) in groups {
-        for item in items {
-            match lookup(writer, &item)? {
-                Some(rowid) => writer.insert_link(rowid, "bundle", &name)?,
-                None => issues.push(Issue {
-                    file: source_name.clone(),
-                    line,
-                    column: None,
-                    field: Some("Grouped products".into()),
-                    rule: Rule::UnknownReference,
-                    message: format!("{name:?} groups {item:?}, which is not in the file"),
-                }),
-            }
-        }
-    }
+    link_groups(writer, issues, &source_name)?;
     Ok(Parsed {
         store: store.info,
         low_stock_threshold: store.low_stock_threshold,
@@ -340,42 +336,108 @@ fn insert_variation(
 
 /// Variations listed before their parent are inserted once every parent is
 /// known.
+/// They are read back in batches, so memory stays bounded however many
+/// there are.
 fn resolve_pending(writer: &mut Writer, issues: &mut Issues) -> Result<()> {
-    let pending: Vec<(String, String, i64)> = writer
-        .connection()
-        .prepare("SELECT parent, json, line FROM woo_pending ORDER BY rowid")
-        .and_then(|mut s| {
-            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
-        })
-        .map_err(Error::sqlite("reading held variations"))?;
-    for (parent, json, line) in pending {
-        let v: serde_json::Value = serde_json::from_str(&json).expect("written above as JSON");
-        let file = v["file"].as_str().unwrap_or_default().to_string();
-        let variant = VariantRow {
-            sku: v["sku"].as_str().unwrap_or_default().to_string(),
-            options: serde_json::from_value(v["options"].clone()).unwrap_or_default(),
-            price: v["price"].as_i64().map(kiosk_core::Money::from_minor),
-            barcode: None,
-            quantity: v["quantity"].as_i64(),
-            available: v["available"].as_bool().unwrap_or(false),
-            location_id: None,
-            line: line as u64,
+    let mut after = 0i64;
+    loop {
+        let batch = held_batch(
+            writer,
+            "SELECT rowid, parent, json, line FROM woo_pending WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            after,
+        )?;
+        let Some(last) = batch.last() else {
+            return Ok(());
         };
-        match lookup(writer, &parent)? {
-            Some(rowid) => insert_variation(writer, issues, rowid, &variant, &file)?,
-            None => issues.push(Issue {
-                file,
-                line: line as u64,
-                column: None,
-                field: Some("Parent".into()),
-                rule: Rule::UnknownReference,
-                message: format!(
-                    "variation {} names parent {parent:?}, which is not in the file: skipped",
-                    variant.sku
-                ),
-            }),
+        after = last.0;
+        for (_, parent, json, line) in batch {
+            resolve_variation(writer, issues, &parent, &json, line)?;
         }
+    }
+}
+
+/// How many held rows are read back at a time.
+const HELD_BATCH: i64 = 1024;
+
+/// One batch of held rows: rowid, a text, a JSON text and the line.
+fn held_batch(writer: &Writer, sql: &str, after: i64) -> Result<Vec<(i64, String, String, i64)>> {
+    writer
+        .connection()
+        .prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_map(rusqlite::params![after, HELD_BATCH], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect()
+        })
+        .map_err(Error::sqlite("reading held rows"))
+}
+
+/// Grouped products link their items once every product is in.
+fn link_groups(writer: &mut Writer, issues: &mut Issues, source_name: &str) -> Result<()> {
+    let mut after = 0i64;
+    loop {
+        let batch = held_batch(
+            writer,
+            "SELECT rowid, name, items, line FROM woo_groups WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+            after,
+        )?;
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        after = last.0;
+        for (_, name, items, line) in batch {
+            let items: Vec<String> = serde_json::from_str(&items).expect("written above as JSON");
+            for item in items {
+                match lookup(writer, &item)? {
+                    Some(rowid) => writer.insert_link(rowid, "bundle", &name)?,
+                    None => issues.push(Issue {
+                        file: source_name.to_string(),
+                        line: line as u64,
+                        column: None,
+                        field: Some("Grouped products".into()),
+                        rule: Rule::UnknownReference,
+                        message: format!("{name:?} groups {item:?}, which is not in the file"),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Inserts one held variation under its parent, or notes the parent missing.
+fn resolve_variation(
+    writer: &mut Writer,
+    issues: &mut Issues,
+    parent: &str,
+    json: &str,
+    line: i64,
+) -> Result<()> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("written above as JSON");
+    let file = v["file"].as_str().unwrap_or_default().to_string();
+    let variant = VariantRow {
+        sku: v["sku"].as_str().unwrap_or_default().to_string(),
+        options: serde_json::from_value(v["options"].clone()).unwrap_or_default(),
+        price: v["price"].as_i64().map(kiosk_core::Money::from_minor),
+        barcode: None,
+        quantity: v["quantity"].as_i64(),
+        available: v["available"].as_bool().unwrap_or(false),
+        location_id: None,
+        line: line as u64,
+    };
+    match lookup(writer, parent)? {
+        Some(rowid) => insert_variation(writer, issues, rowid, &variant, &file)?,
+        None => issues.push(Issue {
+            file,
+            line: line as u64,
+            column: None,
+            field: Some("Parent".into()),
+            rule: Rule::UnknownReference,
+            message: format!(
+                "variation {} names parent {parent:?}, which is not in the file: skipped",
+                variant.sku
+            ),
+        }),
     }
     Ok(())
 }
