@@ -20,6 +20,43 @@ pub struct Config {
     pub sync: SyncSection,
     pub kiosk: KioskSection,
     pub staff: StaffSection,
+    pub privacy: PrivacySection,
+}
+
+/// `[privacy]`: how long the kiosk keeps what it stores in `local.sqlite`.
+/// The kiosk deletes the rest when it starts and whenever a shopper leaves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacySection {
+    /// A back-in-stock contact is deleted after this many days, or as soon
+    /// as its item is back in stock and the request was sent on by a sync.
+    pub contact_days: u32,
+    /// The (redacted) question text of analytics events is blanked after
+    /// this many days.
+    pub analytics_text_days: u32,
+    /// Analytics events and feedback are deleted after this many days.
+    pub event_days: u32,
+}
+
+impl Default for PrivacySection {
+    fn default() -> PrivacySection {
+        let r = kiosk_catalog::local::Retention::default();
+        PrivacySection {
+            contact_days: r.contact_days,
+            analytics_text_days: r.analytics_text_days,
+            event_days: r.event_days,
+        }
+    }
+}
+
+impl PrivacySection {
+    pub fn retention(&self) -> kiosk_catalog::local::Retention {
+        kiosk_catalog::local::Retention {
+            contact_days: self.contact_days,
+            analytics_text_days: self.analytics_text_days,
+            event_days: self.event_days,
+        }
+    }
 }
 
 /// `[llm]`: the local language model that phrases answers and reads what
@@ -192,6 +229,7 @@ impl Default for Config {
             sync: SyncSection::default(),
             kiosk: KioskSection::default(),
             staff: StaffSection::default(),
+            privacy: PrivacySection::default(),
         }
     }
 }

@@ -823,7 +823,12 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<Mod
             .global::<ui::AppState>()
             .set_status_text(s(problems.join("; ")));
     }
-    Links { staff, sync, model }
+    Links {
+        staff,
+        sync,
+        model,
+        retention: config.privacy.retention(),
+    }
 }
 
 /// The text a key adds to a question: printable characters only. Slint

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use kiosk_catalog::DataDir;
 use kiosk_catalog::live::LiveSnapshot;
-use kiosk_catalog::local::{LocalStore, WaitlistEntry};
+use kiosk_catalog::local::{LocalStore, Retention, WaitlistEntry};
 use kiosk_core::assistant::generator::Generator;
 use kiosk_core::assistant::{
     Action, ActionStatus, Assistant, AssistantConfig, Clock, Session, TurnInput,
@@ -78,6 +78,8 @@ pub struct Links {
     pub sync: Option<(Syncer, Schedule, Duration)>,
     /// The language model, once loaded (it may never be).
     pub model: Arc<ModelSlot>,
+    /// How long `local.sqlite` keeps contacts and analytics.
+    pub retention: Retention,
 }
 
 /// What the staff panel shows.
@@ -147,6 +149,8 @@ fn run(
         }
     };
     let local = LocalStore::open(&data_dir).ok();
+    let retention = links.retention;
+    purge(local.as_ref(), live.as_deref(), &retention);
     let mut session = Session::default();
     let mut tag = session_tag();
     if let Some(live) = &live {
@@ -190,6 +194,7 @@ fn run(
                 session.reset();
                 model.forget();
                 tag = session_tag();
+                purge(local.as_ref(), live.as_deref(), &retention);
             }
             Request::Ask { turn, text, lang } => {
                 let Some(live) = &live else {
@@ -378,6 +383,26 @@ fn place_call(
             });
             None
         }
+    }
+}
+
+/// Deletes what the retention policy no longer allows `local.sqlite` to
+/// keep. A contact counts as back in stock when the live snapshot says so.
+fn purge(local: Option<&LocalStore>, live: Option<&LiveSnapshot>, retention: &Retention) {
+    let Some(local) = local else {
+        return;
+    };
+    let snapshot = live.map(LiveSnapshot::get);
+    let in_stock = |sku: &str| {
+        snapshot.as_ref().is_some_and(|s| {
+            s.product(sku)
+                .ok()
+                .flatten()
+                .is_some_and(|record| record.variants.iter().any(|v| v.sku == sku && v.in_stock))
+        })
+    };
+    if let Err(e) = local.purge(jiff::Timestamp::now(), retention, &in_stock) {
+        post(Event::Status(format!("Local records: {e}")));
     }
 }
 

@@ -3,6 +3,12 @@
 //! anonymous per-turn analytics, and the end-of-session thumbs up or down
 //! (`feedback`, for the CSAT figure). A sync never replaces this file; it
 //! exports what is new and marks it exported.
+//!
+//! The file is created 0600: it holds shoppers' contacts. Nothing in it is
+//! kept for ever: `purge` applies the `Retention` policy (contacts until the
+//! item is back in stock and sent on, or N days; analytics text N days;
+//! events and feedback N days), and the kiosk runs it when it starts and
+//! whenever a shopper leaves.
 
 use std::path::{Path, PathBuf};
 
@@ -70,6 +76,7 @@ impl LocalStore {
     pub fn open(data_dir: &Path) -> Result<LocalStore> {
         std::fs::create_dir_all(data_dir).map_err(Error::io("creating", data_dir))?;
         let path = data_dir.join("local.sqlite");
+        create_private(&path)?;
         let conn = Connection::open(&path)
             .map_err(Error::sqlite(format!("opening {}", path.display())))?;
         conn.execute_batch(
@@ -83,6 +90,65 @@ impl LocalStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Deletes what the policy no longer allows to be kept, as of `now`.
+    /// `in_stock` says whether a SKU is in stock in the live snapshot: a
+    /// contact whose item is back and whose request was sent on to the
+    /// back office has done its job.
+    pub fn purge(
+        &self,
+        now: jiff::Timestamp,
+        retention: &Retention,
+        in_stock: &dyn Fn(&str) -> bool,
+    ) -> Result<Purged> {
+        let before = |days: u32| {
+            now.checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+                .unwrap_or(jiff::Timestamp::MIN)
+                .to_string()
+        };
+        let mut purged = Purged::default();
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(Error::sqlite("starting a purge"))?;
+        purged.contacts += tx
+            .execute(
+                "DELETE FROM waitlist WHERE at < ?1",
+                [before(retention.contact_days)],
+            )
+            .map_err(Error::sqlite("deleting old contacts"))?;
+        let sent: Vec<(i64, String)> = tx
+            .prepare("SELECT id, sku FROM waitlist WHERE exported = 1")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(Error::sqlite("reading sent contacts"))?;
+        for (id, sku) in sent {
+            if in_stock(&sku) {
+                purged.contacts += tx
+                    .execute("DELETE FROM waitlist WHERE id = ?1", [id])
+                    .map_err(Error::sqlite("deleting a served contact"))?;
+            }
+        }
+        purged.events += tx
+            .execute(
+                "DELETE FROM events WHERE at < ?1",
+                [before(retention.event_days)],
+            )
+            .map_err(Error::sqlite("deleting old events"))?;
+        purged.events += tx
+            .execute(
+                "DELETE FROM feedback WHERE at < ?1",
+                [before(retention.event_days)],
+            )
+            .map_err(Error::sqlite("deleting old feedback"))?;
+        purged.texts += tx
+            .execute(
+                "UPDATE events SET text = '' WHERE text != '' AND at < ?1",
+                [before(retention.analytics_text_days)],
+            )
+            .map_err(Error::sqlite("blanking old analytics text"))?;
+        tx.commit().map_err(Error::sqlite("committing a purge"))?;
+        Ok(purged)
     }
 
     /// Records one turn. The event carries no personal data by
@@ -170,6 +236,50 @@ impl LocalStore {
     }
 }
 
+/// How long the local store keeps each kind of record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// A back-in-stock contact is deleted after this many days, or sooner
+    /// once its item is back in stock and the request was exported.
+    pub contact_days: u32,
+    /// The redacted text of an analytics event is blanked after this.
+    pub analytics_text_days: u32,
+    /// Analytics events and feedback are deleted after this.
+    pub event_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention {
+            contact_days: 90,
+            analytics_text_days: 30,
+            event_days: 400,
+        }
+    }
+}
+
+/// What one `purge` removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub contacts: usize,
+    pub texts: usize,
+    pub events: usize,
+}
+
+/// Creates the file 0600 if it is missing, and makes an existing one
+/// 0600: SQLite gives its `-wal` and `-shm` files the database's mode.
+fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(Error::io("creating", path))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .map_err(Error::io("restricting", path))
+}
+
 /// The snake_case name serde gives an enum value.
 mod erased {
     pub trait Named {
@@ -186,3 +296,6 @@ mod erased {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
