@@ -87,9 +87,10 @@ pub struct IndexSearcher {
     concept_words: Vec<Vec<String>>,
 }
 
-/// Weight of a concept's words beside the shopper's own word, when the
-/// store holds the shopper's word too: the store's use of the shopper's
-/// word is the better evidence.
+/// Weight of a concept's words beside the shopper's own word when the store
+/// holds the shopper's word and the concept came from another language
+/// (Dutch `jack` = jacket, in a store selling audio jacks): the store's own
+/// use of the word is the better evidence.
 const HELD_EXPANSION_BOOST: f32 = 0.3;
 
 /// Text fields searched for catalog words, with their weights.
@@ -293,9 +294,25 @@ impl IndexSearcher {
         plan
     }
 
-    /// Whether the store's index holds `text` (every word of it).
+    /// Whether the store's index holds `text` (every word of it, stemmed).
     fn holds(&self, text: &str) -> bool {
         self.vocabulary.holds(&mut self.stemmed.clone(), text)
+    }
+
+    /// Whether the store holds one word as the shopper wrote it: in its
+    /// titles, brands, categories, tags or colours, or anywhere in its
+    /// product text once stemming took off no more than an ending
+    /// (`galvanised`, but not `earings`, which stems to `ear`). Only a word
+    /// the store does not hold is read as a typo.
+    fn holds_word(&self, word: &str) -> bool {
+        let folded = kiosk_core::text::fold(word);
+        if self.spell.contains(&folded) {
+            return true;
+        }
+        let terms = analyzer::terms(&mut self.stemmed.clone(), &folded);
+        terms.len() == 1
+            && folded.chars().count() <= terms[0].chars().count() + 2
+            && self.vocabulary.holds_stem(&terms[0])
     }
 
     /// The alternatives for words that name a lexicon concept: the
@@ -304,16 +321,27 @@ impl IndexSearcher {
     /// typo budget counts only for a word the store does not hold.
     fn mention_alternatives(&self, m: &kiosk_core::Mention, literal: &str) -> Vec<Alt> {
         let concept = self.lexicon.concept(m.concept);
-        let held = self.holds(literal);
+        if !m.exact && self.holds_word(literal) {
+            // `bolts` is not a typo of `belts` in a store that sells bolts.
+            return vec![Alt::Words {
+                text: literal.to_string(),
+                boost: 1.0,
+            }];
+        }
+        // Past this point a typo match is of a word the store does not hold.
+        let held = m.exact && self.holds(literal);
+        // The concept's words are the store's language (a synonym), or
+        // another language's.
+        let own = m.langs.contains(self.store_lang);
         let mut alternatives = vec![Alt::Words {
             text: literal.to_string(),
             boost: 1.0,
         }];
-        if !m.exact && held {
-            // `bolts` is not a typo of `belts` in a store that sells bolts.
-            return alternatives;
-        }
-        let boost = if held { HELD_EXPANSION_BOOST } else { 1.0 };
+        let boost = if held && !own {
+            HELD_EXPANSION_BOOST
+        } else {
+            1.0
+        };
         let literal_key = option_key(literal);
         for w in &self.concept_words[m.concept] {
             if option_key(w) != literal_key {
@@ -325,7 +353,7 @@ impl IndexSearcher {
         }
         // A word of another language that this store uses for something of
         // its own (Dutch `pet` in a pet shop) brings no category or option.
-        if held && !m.langs.contains(self.store_lang) {
+        if held && !own {
             return alternatives;
         }
         match concept.kind {
@@ -396,10 +424,7 @@ impl IndexSearcher {
                 word: word.to_string(),
             });
         }
-        if !self.spell.contains(word)
-            && !word.chars().any(|c| c.is_ascii_digit())
-            && !self.holds(word)
-        {
+        if !word.chars().any(|c| c.is_ascii_digit()) && !self.holds_word(word) {
             for near in self.spell.near(word, typo_budget(word)) {
                 alts.push(Alt::Fuzzy { word: near });
             }

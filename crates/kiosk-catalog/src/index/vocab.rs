@@ -48,6 +48,11 @@ impl StoreVocabulary {
         !terms.is_empty() && terms.iter().all(|t| self.stems.contains(t))
     }
 
+    /// Whether the store's product text has this stemmed word.
+    pub fn holds_stem(&self, stem: &str) -> bool {
+        self.stems.contains(stem)
+    }
+
     /// Whether some variant has this option term (`s:l`, `c:black`).
     pub fn has_option(&self, term: &str) -> bool {
         self.options.contains(term)
