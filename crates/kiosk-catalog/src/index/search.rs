@@ -226,7 +226,9 @@ impl IndexSearcher {
             .collect();
         pieces.sort_by_key(|(start, _)| *start);
         let last_start = pieces.last().map(|(s, _)| *s);
-        for (start, piece) in &pieces {
+        // (group, piece, word) of each group read from one plain word.
+        let mut word_groups: Vec<(usize, usize, String)> = Vec::new();
+        for (piece_idx, (start, piece)) in pieces.iter().enumerate() {
             let is_last = Some(*start) == last_start;
             match piece {
                 Piece::Mention(m) => {
@@ -254,9 +256,24 @@ impl IndexSearcher {
                         plan.ignored.push(word.to_string());
                         continue;
                     }
+                    word_groups.push((plan.groups.len(), piece_idx, word.to_string()));
                     plan.groups.push(Group {
                         from: text[t.start..t.end].to_string(),
                         alternatives: self.word_alternatives(word, prefix && is_last),
+                    });
+                }
+            }
+        }
+        // Two words the store writes as one (`night stand` → `nightstand`):
+        // a product with the joined word matches both.
+        for pair in word_groups.windows(2) {
+            let ((g1, p1, a), (g2, p2, b)) = (&pair[0], &pair[1]);
+            let joined = format!("{a}{b}");
+            if *p2 == p1 + 1 && self.spell.contains(&joined) {
+                for g in [*g1, *g2] {
+                    plan.groups[g].alternatives.push(Alt::Words {
+                        text: joined.clone(),
+                        boost: 1.0,
                     });
                 }
             }
@@ -425,6 +442,13 @@ impl IndexSearcher {
             });
         }
         if !word.chars().any(|c| c.is_ascii_digit()) && !self.holds_word(word) {
+            if let Some((a, b)) = self.split_compound(word) {
+                // One word the store writes as two (`bookcase` → `book case`).
+                alts.push(Alt::Words {
+                    text: format!("{a} {b}"),
+                    boost: 1.0,
+                });
+            }
             for near in self.spell.near(word, typo_budget(word)) {
                 alts.push(Alt::Fuzzy { word: near });
             }
@@ -438,6 +462,20 @@ impl IndexSearcher {
             }
         }
         alts
+    }
+
+    /// Splits a word the store does not hold into two it does, each at
+    /// least three letters, as evenly as possible.
+    fn split_compound<'w>(&self, word: &'w str) -> Option<(&'w str, &'w str)> {
+        if !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        word.char_indices()
+            .map(|(i, _)| i)
+            .filter(|&i| word[..i].chars().count() >= 3 && word[i..].chars().count() >= 3)
+            .filter(|&i| self.spell.contains(&word[..i]) && self.spell.contains(&word[i..]))
+            .max_by_key(|&i| word[..i].chars().count().min(word[i..].chars().count()))
+            .map(|i| (&word[..i], &word[i..]))
     }
 
     /// Runs a search; returns product rowids with scores, best first.

@@ -77,6 +77,9 @@ const HARDWARE: &[Row] = &[
     ("Bar-B-Q Grill Tongs", "Garden", "Stainless steel.", "", ""),
     ("The Who Live at Leeds Vinyl", "Music", "Reissue.", "", ""),
     ("Subzero Ice Scraper", "Car Care", "Brass blade.", "", ""),
+    ("Oak Bookcase", "Shelving", "Five shelves.", "", ""),
+    ("Night Stand with Drawer", "Bedroom", "Solid pine.", "", ""),
+    ("Case of Book Ends", "Office", "Set of two.", "", ""),
     // What the built-in vocabulary knows: the words it used to swap in.
     (
         "Canvas Sneakers",
@@ -298,6 +301,17 @@ fn hyphenated_words_are_found_by_their_parts_and_whole() {
     for query in ["bar b q", "bar-b-q", "barbq", "bar-b-q tongs"] {
         assert_eq!(store.top(query), Some("Bar-B-Q Grill Tongs"), "{query:?}");
     }
+}
+
+#[test]
+fn compound_words_are_found_written_whole_or_apart() {
+    let store = hardware();
+    // Two words the store writes as one; and a product with both words
+    // apart still matches.
+    assert_eq!(store.top("book case"), Some("Oak Bookcase"));
+    assert!(store.titles("book case", 5).contains(&"Case of Book Ends"));
+    // One word the store writes as two.
+    assert_eq!(store.top("nightstand"), Some("Night Stand with Drawer"));
 }
 
 #[test]
