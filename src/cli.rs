@@ -296,6 +296,10 @@ pub enum BenchCommand {
     /// The local LLM's load time, prompt and generation speed, time to
     /// first token and memory, optionally beside llama.cpp's llama-bench.
     Llm(crate::commands::llm::BenchLlmArgs),
+    /// NDCG@10, recall@10 and the zero-result rate on a public product
+    /// search relevance set (WANDS layout), beside SQLite FTS5 on the same
+    /// queries.
+    Relevance(RelevanceArgs),
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]
@@ -309,6 +313,28 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct RelevanceArgs {
+    /// The set's products (WANDS `dataset/product.csv`).
+    #[arg(long, value_name = "FILE")]
+    pub products: PathBuf,
+    /// The set's queries (WANDS `dataset/query.csv`).
+    #[arg(long, value_name = "FILE")]
+    pub queries: PathBuf,
+    /// The judged (query, product) pairs (WANDS `dataset/label.csv`).
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// Where the set is written as a catalog and imported (default: a
+    /// fresh folder in the system's temporary directory, removed after).
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    /// Times each query runs (for latency percentiles).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -85,6 +85,7 @@ fn every_subcommand_has_help() {
         vec!["snapshot", "verify", "--help"],
         vec!["bench", "--help"],
         vec!["bench", "search", "--help"],
+        vec!["bench", "relevance", "--help"],
         vec!["doctor", "--help"],
     ] {
         let out = kiosk(&args);
@@ -315,4 +316,59 @@ fn a_line_of_a_billion_commas_is_refused_in_bounded_memory() {
     // The snapshot that was live still answers.
     let out = kiosk(&["stock", "--data-dir", &data, "shoe-10-blk"]);
     assert_eq!(code(&out), 0);
+}
+
+#[test]
+fn bench_relevance_scores_both_systems_on_a_wands_layout_set() {
+    // Three files in the WANDS layout, written here: the bench imports the
+    // products as a catalog and scores the kiosk and FTS5 on the queries.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    let products = write(
+        "product.csv",
+        "product_id\tproduct_name\tproduct_class\tcategory hierarchy\tproduct_description\tproduct_features\n\
+         0\tportable bluetooth speaker\tSpeakers\tElectronics / Audio\tpairs with phones\tcolor:black\n\
+         1\tcanvas sneakers\tSneakers\tShoes\teveryday shoes\t\n\
+         2\tbar-b-q grill tongs\tGrilling Tools\tOutdoor / Grilling\tstainless\t\n",
+    );
+    let queries = write(
+        "query.csv",
+        "query_id\tquery\tquery_class\n0\tspeaker\tSpeakers\n1\tbbq tongs\tGrilling\n2\tpatio heater\tHeaters\n",
+    );
+    let labels = write(
+        "label.csv",
+        "id\tquery_id\tproduct_id\tlabel\n0\t0\t0\tExact\n1\t0\t1\tIrrelevant\n2\t1\t2\tPartial\n",
+    );
+    let work = tmp.path().join("work").display().to_string();
+    let out = kiosk(&[
+        "bench",
+        "relevance",
+        "--products",
+        &products,
+        "--queries",
+        &queries,
+        "--labels",
+        &labels,
+        "--work-dir",
+        &work,
+        "--rounds",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(json["n_products"], 3);
+    // The query without a relevant product is not scored.
+    assert_eq!(json["n_queries"], 2);
+    for system in ["kiosk", "fts5"] {
+        let ndcg = json[system]["ndcg_at_10"].as_f64().expect("ndcg");
+        assert!((0.0..=1.0).contains(&ndcg), "{system}: {ndcg}");
+        assert!(json[system]["zero_result_rate"].as_f64().is_some());
+    }
+    // "speaker" finds the speaker first, not the sneakers.
+    assert!(json["kiosk"]["ndcg_at_10"].as_f64().expect("ndcg") >= 0.5);
 }

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use kiosk_catalog::fts5::Fts5Baseline;
 use kiosk_catalog::generate::{GenerateOptions, generate};
-use kiosk_catalog::{DataDir, ImportOptions, quality};
+use kiosk_catalog::{DataDir, ImportOptions, quality, relevance};
+use kiosk_core::{Filters, SearchRequest};
 use serde::Serialize;
 
 use super::{ExitCode, open_snapshot};
-use crate::cli::BenchCommand;
+use crate::cli::{BenchCommand, RelevanceArgs};
 use crate::config::Config;
 use crate::output::{TerminalProgress, count};
 
@@ -66,6 +67,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             rounds,
             json,
         } => bench_search(config, data_dir.data_dir.as_ref(), &queries, rounds, json),
+        BenchCommand::Relevance(args) => bench_relevance(config, &args),
         BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),
     }
@@ -294,6 +296,165 @@ fn bench_search(
             m.query,
             m.recall,
             m.top.join(", ")
+        );
+    }
+    Ok(ExitCode::Ok)
+}
+
+#[derive(Default, Serialize)]
+struct SystemFigures {
+    ndcg_at_10: f64,
+    recall_at_10: f64,
+    zero_result_rate: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    #[serde(skip)]
+    times: Vec<Duration>,
+    #[serde(skip)]
+    ndcg_sum: f64,
+    #[serde(skip)]
+    recall_sum: f64,
+    #[serde(skip)]
+    zero: usize,
+}
+
+impl SystemFigures {
+    fn add(&mut self, ranked: &[String], gains: &std::collections::HashMap<String, u8>) -> f64 {
+        let ndcg = relevance::ndcg_at(10, ranked, gains);
+        self.ndcg_sum += ndcg;
+        self.recall_sum += relevance::recall_at(10, ranked, gains);
+        self.zero += usize::from(ranked.is_empty());
+        ndcg
+    }
+
+    fn finish(&mut self, n: usize) {
+        let n = n.max(1) as f64;
+        self.ndcg_at_10 = self.ndcg_sum / n;
+        self.recall_at_10 = self.recall_sum / n;
+        self.zero_result_rate = self.zero as f64 / n;
+        (self.p50_ms, self.p99_ms) = percentiles(&mut self.times);
+    }
+}
+
+#[derive(Serialize)]
+struct RelevanceFigures {
+    n_products: u64,
+    n_queries: usize,
+    rounds: usize,
+    kiosk: SystemFigures,
+    fts5: SystemFigures,
+    /// The queries where the kiosk ranks furthest below FTS5.
+    worst: Vec<QueryDelta>,
+}
+
+#[derive(Serialize)]
+struct QueryDelta {
+    query: String,
+    kiosk_ndcg: f64,
+    fts5_ndcg: f64,
+}
+
+fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<ExitCode> {
+    let set = relevance::RelevanceSet::load_wands(&args.products, &args.queries, &args.labels)?;
+    let work = match &args.work_dir {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("kiosk-relevance-{}", std::process::id())),
+    };
+    let catalog = work.join("catalog");
+    set.write_native_catalog(&catalog)?;
+    let data_dir = work.join("data");
+    let mut progress = TerminalProgress::new();
+    let imported = kiosk_catalog::import::import(
+        &DataDir::new(&data_dir),
+        &ImportOptions::new(&catalog),
+        &mut progress,
+    );
+    progress.finish();
+    imported.with_context(|| format!("importing the set from {}", catalog.display()))?;
+    let snapshot = open_snapshot(config, Some(&data_dir))?;
+    let fts = Fts5Baseline::build(snapshot.path(), &work)?;
+    let mut kiosk = SystemFigures::default();
+    let mut fts5 = SystemFigures::default();
+    let mut deltas = Vec::new();
+    for q in &set.queries {
+        let request = SearchRequest {
+            text: q.text.clone(),
+            lang: None,
+            filters: Filters::default(),
+            limit: 10,
+            prefix: false,
+        };
+        let ours: Vec<String> = snapshot
+            .search(&request)?
+            .into_iter()
+            .map(|h| h.record.product.id)
+            .collect();
+        let theirs = fts.search(&q.text, false, &Filters::default(), 10)?;
+        for _ in 0..args.rounds {
+            let t = Instant::now();
+            std::hint::black_box(snapshot.search(&request)?);
+            kiosk.times.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(fts.search(&q.text, false, &Filters::default(), 10)?);
+            fts5.times.push(t.elapsed());
+        }
+        let kiosk_ndcg = kiosk.add(&ours, &q.gains);
+        let fts5_ndcg = fts5.add(&theirs, &q.gains);
+        deltas.push(QueryDelta {
+            query: q.text.clone(),
+            kiosk_ndcg,
+            fts5_ndcg,
+        });
+    }
+    kiosk.finish(set.queries.len());
+    fts5.finish(set.queries.len());
+    deltas.sort_by(|a, b| {
+        (a.kiosk_ndcg - a.fts5_ndcg)
+            .partial_cmp(&(b.kiosk_ndcg - b.fts5_ndcg))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    deltas.truncate(20);
+    let figures = RelevanceFigures {
+        n_products: snapshot.info().n_products,
+        n_queries: set.queries.len(),
+        rounds: args.rounds,
+        kiosk,
+        fts5,
+        worst: deltas,
+    };
+    drop(fts);
+    if args.work_dir.is_none() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!(
+        "{} judged queries × {} rounds on {} products",
+        figures.n_queries,
+        figures.rounds,
+        count(figures.n_products)
+    );
+    println!(
+        "{:<7} {:>8} {:>10} {:>12} {:>8} {:>8}",
+        "system", "NDCG@10", "recall@10", "zero-result", "p50 ms", "p99 ms"
+    );
+    for (name, s) in [("kiosk", &figures.kiosk), ("fts5", &figures.fts5)] {
+        println!(
+            "{:<7} {:>8.3} {:>10.3} {:>12.3} {:>8.2} {:>8.2}",
+            name, s.ndcg_at_10, s.recall_at_10, s.zero_result_rate, s.p50_ms, s.p99_ms
+        );
+    }
+    for d in figures
+        .worst
+        .iter()
+        .filter(|d| d.kiosk_ndcg < d.fts5_ndcg)
+        .take(10)
+    {
+        println!(
+            "  behind fts5: {:?} NDCG {:.2} vs {:.2}",
+            d.query, d.kiosk_ndcg, d.fts5_ndcg
         );
     }
     Ok(ExitCode::Ok)

@@ -19,6 +19,7 @@ pub mod live;
 pub mod local;
 pub mod private_file;
 pub mod quality;
+pub mod relevance;
 pub mod schema;
 pub mod snapshot;
 pub mod vocabulary;

@@ -1,6 +1,11 @@
 //! The tokenizer shared by indexing and querying: words for alphabetic
 //! scripts, overlapping bigrams for CJK runs (so 跑鞋 matches inside
 //! 輕量跑鞋), all folded the way `kiosk_core::text::fold` folds.
+//!
+//! When indexing, a hyphenated word is indexed whole, by its parts and
+//! joined up (`Bar-B-Q` → `bar-b-q`, `bar`, `b`, `q`, `barbq`), so a
+//! shopper finds it however they write it; a query keeps its words as they
+//! are.
 
 use kiosk_core::Lang;
 use kiosk_core::text::tokenize;
@@ -11,7 +16,11 @@ pub const PLAIN: &str = "kiosk_plain";
 pub const STEMMED: &str = "kiosk_stem";
 
 #[derive(Clone, Default)]
-pub struct KioskTokenizer;
+pub struct KioskTokenizer {
+    /// Also emit the parts and the joined form of hyphenated words (the
+    /// index side).
+    pub parts: bool,
+}
 
 pub struct KioskTokenStream {
     tokens: Vec<Token>,
@@ -23,7 +32,11 @@ impl Tokenizer for KioskTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> KioskTokenStream {
         KioskTokenStream {
-            tokens: split(text),
+            tokens: if self.parts {
+                split_with_parts(text)
+            } else {
+                split(text)
+            },
             pos: usize::MAX,
         }
     }
@@ -71,6 +84,37 @@ pub fn split(text: &str) -> Vec<Token> {
     out
 }
 
+/// The index tokens of a text: [`split`], plus the parts and the joined
+/// form of each hyphenated word. The whole word and its first part share a
+/// position and the parts take consecutive ones, so a phrase of the parts
+/// (`bar b q`) matches as well as the whole word.
+pub fn split_with_parts(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut shift = 0;
+    for mut t in split(text) {
+        t.position += shift;
+        let parts: Vec<String> = t
+            .text
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        if parts.len() < 2 {
+            out.push(t);
+            continue;
+        }
+        let (from, to, position) = (t.offset_from, t.offset_to, t.position);
+        let joined: String = parts.concat();
+        out.push(t);
+        out.push(token(joined, from, to, position));
+        for (i, part) in parts.iter().enumerate() {
+            out.push(token(part.clone(), from, to, position + i));
+        }
+        shift += parts.len() - 1;
+    }
+    out
+}
+
 fn token(text: String, from: usize, to: usize, position: usize) -> Token {
     Token {
         offset_from: from,
@@ -81,25 +125,39 @@ fn token(text: String, from: usize, to: usize, position: usize) -> Token {
     }
 }
 
-/// The analyzers for a catalog written in `lang`: stemming for English and
-/// Dutch, plain words for Indonesian (its affixes carry meaning a stemmer
-/// would lose on product names), bigrams for Chinese.
+/// The analyzers a query is read with, for a catalog written in `lang`:
+/// stemming for English and Dutch, plain words for Indonesian (its affixes
+/// carry meaning a stemmer would lose on product names), bigrams for
+/// Chinese.
 pub fn analyzers(lang: Lang) -> (TextAnalyzer, TextAnalyzer) {
-    let plain = TextAnalyzer::builder(KioskTokenizer).build();
+    build_analyzers(lang, false)
+}
+
+/// The analyzers a catalog is indexed with: those of [`analyzers`], with
+/// hyphenated words also split into their parts.
+pub fn index_analyzers(lang: Lang) -> (TextAnalyzer, TextAnalyzer) {
+    build_analyzers(lang, true)
+}
+
+fn build_analyzers(lang: Lang, parts: bool) -> (TextAnalyzer, TextAnalyzer) {
+    let tokenizer = KioskTokenizer { parts };
+    let plain = TextAnalyzer::builder(tokenizer.clone()).build();
     let stemmed = match lang {
-        Lang::En => TextAnalyzer::builder(KioskTokenizer)
+        Lang::En => TextAnalyzer::builder(tokenizer)
             .filter(Stemmer::new(Language::English))
             .build(),
-        Lang::Nl => TextAnalyzer::builder(KioskTokenizer)
+        Lang::Nl => TextAnalyzer::builder(tokenizer)
             .filter(Stemmer::new(Language::Dutch))
             .build(),
-        Lang::Id | Lang::Zh => TextAnalyzer::builder(KioskTokenizer).build(),
+        Lang::Id | Lang::Zh => TextAnalyzer::builder(tokenizer).build(),
     };
     (plain, stemmed)
 }
 
+/// Registers the indexing analyzers on `index` (Tantivy uses the registered
+/// ones when it writes documents).
 pub fn register(index: &tantivy::Index, lang: Lang) {
-    let (plain, stemmed) = analyzers(lang);
+    let (plain, stemmed) = index_analyzers(lang);
     index.tokenizers().register(PLAIN, plain);
     index.tokenizers().register(STEMMED, stemmed);
 }

@@ -6,6 +6,7 @@ pub mod analyzer;
 mod build;
 mod search;
 mod spell;
+mod vocab;
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -13,6 +14,7 @@ use tantivy::schema::{
 
 pub use build::build;
 pub use search::{IndexSearcher, QueryPlan};
+pub use vocab::StoreVocabulary;
 
 /// The index's fields.
 #[derive(Debug, Clone, Copy)]
@@ -108,3 +110,6 @@ pub fn color_term(color: &str) -> String {
 pub fn size_color_term(size: &str, color: &str) -> String {
     format!("sc:{}|{}", option_key(size), option_key(color))
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,11 +1,15 @@
 //! From a shopper's words to a ranked list of products.
 //!
-//! The query is read against the lexicon first, so words in any of the four
-//! languages become the catalog's own words (`regenjassen` → `rain jacket`,
-//! `trainers` → `sneakers`). Each remaining word is matched exactly, or, when
-//! the index has no such word, within a typo budget and by sound. A product
-//! must match every group of the query; when too few do, any group will do.
-//! Filters always apply; in-stock products rank first.
+//! Search adds and never replaces: the shopper's own words are always
+//! searched. The query is read against the lexicon, and a concept it names
+//! adds the catalog's words for it (`regenjassen` → `rain jacket`,
+//! `trainers` → `sneakers`), but only words this store's index holds
+//! ([`StoreVocabulary`]), and below the shopper's own word when the store
+//! holds that too. A word the store does not hold is also matched within a
+//! typo budget and by sound; a word it holds is never "corrected". A
+//! product must match every group of the query; when too few do, any group
+//! will do. A query of stop words alone searches for them. Filters always
+//! apply; in-stock products rank first.
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -16,14 +20,15 @@ use kiosk_core::{ConceptKind, Filters, Lang, Lexicon};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Score, SegmentReader, Term};
 
 use super::spell::SpellIndex;
+use super::vocab::StoreVocabulary;
 use super::{Fields, analyzer, color_term, option_key, size_color_term, size_term};
 use crate::error::{Error, Result};
 
@@ -34,6 +39,9 @@ pub struct QueryPlan {
     pub groups: Vec<Group>,
     /// Words that were ignored as carrying no product meaning.
     pub ignored: Vec<String>,
+    /// The query held nothing but stop words, so they are searched; when no
+    /// product has them, the search browses by its filters alone.
+    pub stopwords_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +67,7 @@ pub enum Alt {
     /// A size/colour option term.
     Option { term: String },
     /// The product is in this category.
-    Category { key: String },
+    Category { key: String, boost: f32 },
 }
 
 pub struct IndexSearcher {
@@ -71,7 +79,19 @@ pub struct IndexSearcher {
     store_lang: Lang,
     /// Category concept → the catalog's category, as the catalog spells it.
     concept_category: HashMap<usize, String>,
+    /// The store's own words and option values, from its index.
+    vocabulary: StoreVocabulary,
+    /// Per lexicon concept, its words in the store's language and in
+    /// English that the store's index holds: the only words a concept can
+    /// add to a query.
+    concept_words: Vec<Vec<String>>,
 }
+
+/// Weight of a concept's words beside the shopper's own word when the store
+/// holds the shopper's word and the concept came from another language
+/// (Dutch `jack` = jacket, in a store selling audio jacks): the store's own
+/// use of the word is the better evidence.
+const HELD_EXPANSION_BOOST: f32 = 0.3;
 
 /// Text fields searched for catalog words, with their weights.
 type FieldOf = fn(&Fields) -> Field;
@@ -108,7 +128,29 @@ impl IndexSearcher {
         let searcher = reader.searcher();
         let spell = SpellIndex::build(&searcher, fields.words)
             .map_err(Error::index("reading the word list"))?;
-        let (_, stemmed) = analyzer::analyzers(lang);
+        let vocabulary = StoreVocabulary::read(&searcher, &fields)
+            .map_err(Error::index("reading the store's vocabulary"))?;
+        let (_, mut stemmed) = analyzer::analyzers(lang);
+        let concept_words = lexicon
+            .concepts()
+            .iter()
+            .map(|concept| {
+                let mut words: Vec<String> = Vec::new();
+                let langs: &[Lang] = if lang == Lang::En {
+                    &[Lang::En]
+                } else {
+                    &[lang, Lang::En]
+                };
+                for l in langs {
+                    for w in concept.terms(*l) {
+                        if !words.contains(w) && vocabulary.holds(&mut stemmed, w) {
+                            words.push(w.clone());
+                        }
+                    }
+                }
+                words
+            })
+            .collect();
         let mut concept_category = HashMap::new();
         let category_keys: HashMap<String, String> = categories
             .iter()
@@ -135,6 +177,8 @@ impl IndexSearcher {
             lexicon,
             store_lang: lang,
             concept_category,
+            vocabulary,
+            concept_words,
         })
     }
 
@@ -182,43 +226,16 @@ impl IndexSearcher {
             .collect();
         pieces.sort_by_key(|(start, _)| *start);
         let last_start = pieces.last().map(|(s, _)| *s);
-        for (start, piece) in &pieces {
+        // (group, piece, word) of each group read from one plain word.
+        let mut word_groups: Vec<(usize, usize, String)> = Vec::new();
+        for (piece_idx, (start, piece)) in pieces.iter().enumerate() {
             let is_last = Some(*start) == last_start;
             match piece {
                 Piece::Mention(m) => {
-                    let concept = self.lexicon.concept(m.concept);
-                    let mut alternatives = Vec::new();
-                    let mut words: Vec<&String> = concept.terms(self.store_lang).iter().collect();
-                    if self.store_lang != Lang::En {
-                        words.extend(concept.terms(Lang::En));
-                    }
-                    for w in words {
-                        alternatives.push(Alt::Words {
-                            text: w.clone(),
-                            boost: 1.0,
-                        });
-                    }
-                    match concept.kind {
-                        ConceptKind::Category => {
-                            if let Some(name) = self.concept_category.get(&m.concept) {
-                                alternatives.push(Alt::Category {
-                                    key: option_key(name),
-                                });
-                            }
-                        }
-                        ConceptKind::Color => {
-                            alternatives.push(Alt::Option {
-                                term: color_term(concept.name(self.store_lang)),
-                            });
-                        }
-                        ConceptKind::Size => alternatives.push(Alt::Option {
-                            term: size_term(&concept.id),
-                        }),
-                        _ => {}
-                    }
+                    let literal = &text[m.start..m.end];
                     plan.groups.push(Group {
-                        from: text[m.start..m.end].to_string(),
-                        alternatives,
+                        from: literal.to_string(),
+                        alternatives: self.mention_alternatives(m, literal),
                     });
                 }
                 Piece::Word(t) => {
@@ -239,11 +256,39 @@ impl IndexSearcher {
                         plan.ignored.push(word.to_string());
                         continue;
                     }
+                    word_groups.push((plan.groups.len(), piece_idx, word.to_string()));
                     plan.groups.push(Group {
                         from: text[t.start..t.end].to_string(),
                         alternatives: self.word_alternatives(word, prefix && is_last),
                     });
                 }
+            }
+        }
+        // Two words the store writes as one (`night stand` → `nightstand`):
+        // a product with the joined word matches both.
+        for pair in word_groups.windows(2) {
+            let ((g1, p1, a), (g2, p2, b)) = (&pair[0], &pair[1]);
+            let joined = format!("{a}{b}");
+            if *p2 == p1 + 1 && self.spell.contains(&joined) {
+                for g in [*g1, *g2] {
+                    plan.groups[g].alternatives.push(Alt::Words {
+                        text: joined.clone(),
+                        boost: 1.0,
+                    });
+                }
+            }
+        }
+        if plan.groups.is_empty() && unfinished.is_none() && !plan.ignored.is_empty() {
+            // Nothing but stop words ("the who", "it"): they are the query.
+            plan.stopwords_only = true;
+            for word in std::mem::take(&mut plan.ignored) {
+                plan.groups.push(Group {
+                    from: word.clone(),
+                    alternatives: vec![Alt::Words {
+                        text: word,
+                        boost: 1.0,
+                    }],
+                });
             }
         }
         if let Some(word) = unfinished {
@@ -266,6 +311,107 @@ impl IndexSearcher {
         plan
     }
 
+    /// Whether the store's index holds `text` (every word of it, stemmed).
+    fn holds(&self, text: &str) -> bool {
+        self.vocabulary.holds(&mut self.stemmed.clone(), text)
+    }
+
+    /// Whether the store holds one word as the shopper wrote it: in its
+    /// titles, brands, categories, tags or colours, or anywhere in its
+    /// product text once stemming took off no more than an ending
+    /// (`galvanised`, but not `earings`, which stems to `ear`). Only a word
+    /// the store does not hold is read as a typo.
+    fn holds_word(&self, word: &str) -> bool {
+        let folded = kiosk_core::text::fold(word);
+        if self.spell.contains(&folded) {
+            return true;
+        }
+        let terms = analyzer::terms(&mut self.stemmed.clone(), &folded);
+        terms.len() == 1
+            && folded.chars().count() <= terms[0].chars().count() + 2
+            && self.vocabulary.holds_stem(&terms[0])
+    }
+
+    /// The alternatives for words that name a lexicon concept: the
+    /// shopper's words themselves, then the concept's words this store
+    /// holds, its category and its option value. A match that needed the
+    /// typo budget counts only for a word the store does not hold.
+    fn mention_alternatives(&self, m: &kiosk_core::Mention, literal: &str) -> Vec<Alt> {
+        let concept = self.lexicon.concept(m.concept);
+        if !m.exact && self.holds_word(literal) {
+            // `bolts` is not a typo of `belts` in a store that sells bolts.
+            return vec![Alt::Words {
+                text: literal.to_string(),
+                boost: 1.0,
+            }];
+        }
+        // Past this point a typo match is of a word the store does not hold.
+        let held = m.exact && self.holds(literal);
+        // The concept's words are the store's language (a synonym), or
+        // another language's.
+        let own = m.langs.contains(self.store_lang);
+        let mut alternatives = vec![Alt::Words {
+            text: literal.to_string(),
+            boost: 1.0,
+        }];
+        let boost = if held && !own {
+            HELD_EXPANSION_BOOST
+        } else {
+            1.0
+        };
+        let literal_key = option_key(literal);
+        for w in &self.concept_words[m.concept] {
+            if option_key(w) != literal_key {
+                alternatives.push(Alt::Words {
+                    text: w.clone(),
+                    boost,
+                });
+            }
+        }
+        // A word of another language that this store uses for something of
+        // its own (Dutch `pet` in a pet shop) brings no category or option.
+        if held && !own {
+            return alternatives;
+        }
+        match concept.kind {
+            ConceptKind::Category => {
+                if let Some(name) = self.concept_category.get(&m.concept) {
+                    alternatives.push(Alt::Category {
+                        key: option_key(name),
+                        boost: 4.0 * boost,
+                    });
+                }
+            }
+            ConceptKind::Color => {
+                let term = color_term(concept.name(self.store_lang));
+                if self.vocabulary.has_option(&term) {
+                    alternatives.push(Alt::Option { term });
+                }
+            }
+            ConceptKind::Size => {
+                let term = size_term(&concept.id);
+                if self.vocabulary.has_option(&term) {
+                    alternatives.push(Alt::Option { term });
+                }
+            }
+            _ => {}
+        }
+        if !m.exact && !literal.contains(char::is_whitespace) {
+            // A misspelling the lexicon recognised: the store's own words
+            // near it count too.
+            for alt in self
+                .word_alternatives(&option_key(literal), false)
+                .into_iter()
+                .skip(1)
+            {
+                if !matches!(alt, Alt::Option { .. }) {
+                    alternatives.push(alt);
+                }
+            }
+        }
+        alternatives
+    }
+
     fn word_alternatives(&self, word: &str, prefix: bool) -> Vec<Alt> {
         let mut alts = vec![Alt::Words {
             text: word.to_string(),
@@ -276,12 +422,33 @@ impl IndexSearcher {
                 term: size_term(word),
             });
         }
+        if word.contains('-') {
+            // `sub-zero` finds `Subzero` and `sub zero` as well.
+            let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+            if parts.len() > 1 {
+                alts.push(Alt::Words {
+                    text: parts.concat(),
+                    boost: 1.0,
+                });
+                alts.push(Alt::Words {
+                    text: parts.join(" "),
+                    boost: 1.0,
+                });
+            }
+        }
         if prefix {
             alts.push(Alt::Prefix {
                 word: word.to_string(),
             });
         }
-        if !self.spell.contains(word) && !word.chars().any(|c| c.is_ascii_digit()) {
+        if !word.chars().any(|c| c.is_ascii_digit()) && !self.holds_word(word) {
+            if let Some((a, b)) = self.split_compound(word) {
+                // One word the store writes as two (`bookcase` → `book case`).
+                alts.push(Alt::Words {
+                    text: format!("{a} {b}"),
+                    boost: 1.0,
+                });
+            }
             for near in self.spell.near(word, typo_budget(word)) {
                 alts.push(Alt::Fuzzy { word: near });
             }
@@ -295,6 +462,20 @@ impl IndexSearcher {
             }
         }
         alts
+    }
+
+    /// Splits a word the store does not hold into two it does, each at
+    /// least three letters, as evenly as possible.
+    fn split_compound<'w>(&self, word: &'w str) -> Option<(&'w str, &'w str)> {
+        if !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        word.char_indices()
+            .map(|(i, _)| i)
+            .filter(|&i| word[..i].chars().count() >= 3 && word[i..].chars().count() >= 3)
+            .filter(|&i| self.spell.contains(&word[..i]) && self.spell.contains(&word[i..]))
+            .max_by_key(|&i| word[..i].chars().count().min(word[i..].chars().count()))
+            .map(|i| (&word[..i], &word[i..]))
     }
 
     /// Runs a search; returns product rowids with scores, best first.
@@ -377,6 +558,16 @@ impl IndexSearcher {
                 }
             }
         }
+        if hits.is_empty() && plan.stopwords_only {
+            // No product has the stop words: browse by the filters, as a
+            // query without words does.
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
+                .iter()
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect();
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+            hits = run(clauses)?;
+        }
         let mut out = Vec::with_capacity(hits.len());
         for (score, addr) in hits {
             let segment = searcher.segment_reader(addr.segment_ord);
@@ -406,11 +597,24 @@ impl IndexSearcher {
     }
 
     fn group_query(&self, group: &Group) -> Box<dyn Query> {
-        let alts: Vec<Box<dyn Query>> = group
+        // Words weighted below the shopper's own (a concept's words beside
+        // a word the store holds) count once, by the best of them, so many
+        // synonyms cannot outweigh the shopper's word.
+        let (secondary, primary): (Vec<&Alt>, Vec<&Alt>) = group
             .alternatives
             .iter()
+            .partition(|a| matches!(a, Alt::Words { boost, .. } if *boost < 1.0));
+        let mut alts: Vec<Box<dyn Query>> = primary
+            .into_iter()
             .filter_map(|a| self.alt_query(a))
             .collect();
+        let secondary: Vec<Box<dyn Query>> = secondary
+            .into_iter()
+            .filter_map(|a| self.alt_query(a))
+            .collect();
+        if !secondary.is_empty() {
+            alts.push(Box::new(DisjunctionMaxQuery::new(secondary)));
+        }
         Box::new(BooleanQuery::union(alts))
     }
 
@@ -478,12 +682,12 @@ impl IndexSearcher {
                 )),
                 1.0,
             )),
-            Alt::Category { key } => Box::new(BoostQuery::new(
+            Alt::Category { key, boost } => Box::new(BoostQuery::new(
                 Box::new(TermQuery::new(
                     Term::from_field_text(f.category_key, key),
                     IndexRecordOption::Basic,
                 )),
-                4.0,
+                *boost,
             )),
         })
     }

@@ -1,0 +1,330 @@
+//! Search over small real indexes: a hardware store that shares words with
+//! the built-in (fashion) vocabulary, built through the importer's own
+//! index builder into a temporary directory.
+
+use std::sync::Arc;
+
+use kiosk_core::{Filters, Lang, Lexicon};
+use rusqlite::Connection;
+
+use super::search::Alt;
+use super::{IndexSearcher, build};
+use crate::import::NoProgress;
+use crate::schema;
+use crate::vocabulary::default_concepts;
+
+/// (title, category, description, size, colour)
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const HARDWARE: &[Row] = &[
+    (
+        "Portable Bluetooth Speaker",
+        "Audio",
+        "Pairs with any phone.",
+        "",
+        "Black",
+    ),
+    (
+        "Audio Jack Adapter 3.5 mm",
+        "Cables",
+        "Gold-plated contacts.",
+        "",
+        "",
+    ),
+    (
+        "Hex Bolts M8 (50 pack)",
+        "Fasteners",
+        "Galvanised steel.",
+        "",
+        "",
+    ),
+    ("Steel Wall Hooks", "Storage", "Holds up to 20 kg.", "", ""),
+    (
+        "Pet Door Flap",
+        "Doors",
+        "Lockable, for cats and small dogs.",
+        "",
+        "",
+    ),
+    (
+        "Tile Grout Grey 5 kg",
+        "Tiling",
+        "Water resistant.",
+        "",
+        "Grey",
+    ),
+    ("LED Fairy Lights", "Lighting", "Warm white, 10 m.", "", ""),
+    (
+        "Folding Garden Chair",
+        "Garden",
+        "Steel frame.",
+        "",
+        "Green",
+    ),
+    (
+        "Subzero-Storm Chest Freezer",
+        "Appliances",
+        "A+ energy label.",
+        "",
+        "",
+    ),
+    ("Bar-B-Q Grill Tongs", "Garden", "Stainless steel.", "", ""),
+    ("The Who Live at Leeds Vinyl", "Music", "Reissue.", "", ""),
+    ("Subzero Ice Scraper", "Car Care", "Brass blade.", "", ""),
+    ("Oak Bookcase", "Shelving", "Five shelves.", "", ""),
+    ("Night Stand with Drawer", "Bedroom", "Solid pine.", "", ""),
+    ("Case of Book Ends", "Office", "Set of two.", "", ""),
+    // What the built-in vocabulary knows: the words it used to swap in.
+    (
+        "Canvas Sneakers",
+        "Sneakers",
+        "Everyday shoes.",
+        "42",
+        "White",
+    ),
+    ("Leather Belt", "Belts", "Brass buckle.", "L", "Brown"),
+    (
+        "Hoop Earrings",
+        "Earrings",
+        "Sterling silver.",
+        "",
+        "Silver",
+    ),
+    ("Baseball Cap", "Caps", "Adjustable strap.", "L", "Navy"),
+    ("Rain Jacket", "Jackets", "Waterproof shell.", "L", "Yellow"),
+    ("Silver Chain Necklace", "Necklaces", "45 cm.", "", "Silver"),
+    (
+        "Ultralight Day Backpack",
+        "Bags",
+        "Weighs 300 g.",
+        "",
+        "Black",
+    ),
+];
+
+struct Store {
+    _dir: tempfile::TempDir,
+    index: IndexSearcher,
+}
+
+impl Store {
+    fn new(rows: &[Row]) -> Store {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let conn = Connection::open_in_memory().expect("in-memory sqlite");
+        conn.execute_batch(schema::CREATE).expect("schema");
+        for (i, (title, category, description, size, color)) in rows.iter().enumerate() {
+            let rowid = i as i64 + 1;
+            conn.execute(
+                "INSERT INTO products (rowid, id, title, category, description, price_minor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1000)",
+                rusqlite::params![rowid, format!("p{rowid}"), title, category, description],
+            )
+            .expect("product row");
+            let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            conn.execute(
+                "INSERT INTO variants (sku, product_rowid, options, size, color, in_stock)
+                 VALUES (?1, ?2, '{}', ?3, ?4, 1)",
+                rusqlite::params![
+                    format!("sku{rowid}"),
+                    rowid,
+                    none_if_empty(size),
+                    none_if_empty(color)
+                ],
+            )
+            .expect("variant row");
+        }
+        let path = dir.path().join("index");
+        build(&path, &conn, Lang::En, &[], &mut NoProgress).expect("index build");
+        let mut categories: Vec<(String, u64)> = rows
+            .iter()
+            .map(|r| (r.1.to_string(), 1))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_iter()
+            .collect();
+        categories.dedup();
+        let lexicon = Arc::new(Lexicon::new(default_concepts()));
+        let index = IndexSearcher::open(&path, Lang::En, lexicon, &categories).expect("open");
+        Store { _dir: dir, index }
+    }
+
+    fn titles(&self, query: &str, limit: usize) -> Vec<&'static str> {
+        self.index
+            .search(query, false, &Filters::default(), limit)
+            .expect("search")
+            .into_iter()
+            .map(|(rowid, _)| HARDWARE[rowid as usize - 1].0)
+            .collect()
+    }
+
+    fn top(&self, query: &str) -> Option<&'static str> {
+        self.titles(query, 5).first().copied()
+    }
+}
+
+fn hardware() -> Store {
+    Store::new(HARDWARE)
+}
+
+#[test]
+fn the_shoppers_own_word_is_always_searched() {
+    // Issue 13: the vocabulary turned a hardware store's words into fashion
+    // words (speaker → sneakers, bolts → belts, …) and stopped searching
+    // for the word itself.
+    let store = hardware();
+    let check = |query: &str, expected: &str| {
+        assert_eq!(store.top(query), Some(expected), "top hit for {query:?}");
+        let plan = store.index.plan(query, false);
+        for group in &plan.groups {
+            assert!(
+                matches!(&group.alternatives[0], Alt::Words { text, .. } if *text == group.from),
+                "{query:?}: the group {:?} does not search its own words first: {:?}",
+                group.from,
+                group.alternatives
+            );
+        }
+    };
+    check("speaker", "Portable Bluetooth Speaker");
+    check("jack", "Audio Jack Adapter 3.5 mm");
+    check("chair", "Folding Garden Chair");
+    check("lights", "LED Fairy Lights");
+    check("bolts", "Hex Bolts M8 (50 pack)");
+    check("hooks", "Steel Wall Hooks");
+    check("pet", "Pet Door Flap");
+    check("grout", "Tile Grout Grey 5 kg");
+}
+
+#[test]
+fn a_typo_match_of_a_word_the_store_holds_adds_nothing() {
+    // `speaker` is within the lexicon's typo budget of `sneaker`, and
+    // `bolts` of `belts`; the store sells speakers and bolts.
+    let store = hardware();
+    for query in ["speaker", "bolts", "hooks", "grout", "chair"] {
+        let plan = store.index.plan(query, false);
+        assert_eq!(plan.groups.len(), 1, "{query:?}");
+        assert_eq!(
+            plan.groups[0].alternatives.len(),
+            1,
+            "{query:?} should search only itself: {:?}",
+            plan.groups[0].alternatives
+        );
+    }
+    assert!(!store.titles("speaker", 10).contains(&"Canvas Sneakers"));
+    assert!(!store.titles("bolts", 10).contains(&"Leather Belt"));
+}
+
+#[test]
+fn a_concept_adds_only_words_the_store_holds() {
+    let store = hardware();
+    // Dutch `regenjassen`: the rain-jackets concept adds `rain jacket(s)`,
+    // which this store uses, and not `rain coat(s)`, which it does not.
+    let plan = store.index.plan("regenjassen", false);
+    let words: Vec<String> = plan.groups[0]
+        .alternatives
+        .iter()
+        .filter_map(|a| match a {
+            Alt::Words { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(words[0], "regenjassen");
+    assert!(words.iter().any(|w| w.contains("jacket")), "{words:?}");
+    assert!(!words.iter().any(|w| w.contains("coat")), "{words:?}");
+    assert_eq!(store.top("regenjassen"), Some("Rain Jacket"));
+    // A colour concept's option applies only when a variant has it.
+    let plan = store.index.plan("zwart", false);
+    assert!(
+        plan.groups[0]
+            .alternatives
+            .iter()
+            .any(|a| matches!(a, Alt::Option { term } if term == "c:black"))
+    );
+    let plan = store.index.plan("paars", false);
+    assert!(
+        !plan.groups[0]
+            .alternatives
+            .iter()
+            .any(|a| matches!(a, Alt::Option { .. })),
+        "no variant is purple: {:?}",
+        plan.groups[0].alternatives
+    );
+    // The shopper's word outranks the concept's words when the store holds
+    // both: `jack` is an adapter here before it is a Dutch jacket.
+    assert_eq!(store.titles("jack", 2)[0], "Audio Jack Adapter 3.5 mm");
+}
+
+#[test]
+fn a_spelling_correction_is_tried_only_for_a_word_the_index_does_not_hold() {
+    let store = hardware();
+    let corrections = |query: &str| {
+        store.index.plan(query, false).groups[0]
+            .alternatives
+            .iter()
+            .filter(|a| matches!(a, Alt::Fuzzy { .. } | Alt::SoundsLike { .. }))
+            .count()
+    };
+    assert!(corrections("speker") > 0);
+    assert_eq!(store.top("speker"), Some("Portable Bluetooth Speaker"));
+    // In the titles, and only in a description: held either way.
+    assert_eq!(corrections("freezer"), 0);
+    assert_eq!(corrections("galvanised"), 0);
+    assert_eq!(store.top("galvanised"), Some("Hex Bolts M8 (50 pack)"));
+}
+
+#[test]
+fn hyphenated_words_are_found_by_their_parts_and_whole() {
+    let store = hardware();
+    assert!(
+        store
+            .titles("subzero", 2)
+            .contains(&"Subzero-Storm Chest Freezer")
+    );
+    for query in [
+        "subzero storm",
+        "subzero-storm",
+        "subzerostorm",
+        "subzero freezer",
+    ] {
+        assert_eq!(
+            store.top(query),
+            Some("Subzero-Storm Chest Freezer"),
+            "{query:?}"
+        );
+    }
+    // A hyphenated query finds the word written whole.
+    assert_eq!(store.top("sub-zero scraper"), Some("Subzero Ice Scraper"));
+    for query in ["bar b q", "bar-b-q", "barbq", "bar-b-q tongs"] {
+        assert_eq!(store.top(query), Some("Bar-B-Q Grill Tongs"), "{query:?}");
+    }
+}
+
+#[test]
+fn compound_words_are_found_written_whole_or_apart() {
+    let store = hardware();
+    // Two words the store writes as one; and a product with both words
+    // apart still matches.
+    assert_eq!(store.top("book case"), Some("Oak Bookcase"));
+    assert!(store.titles("book case", 5).contains(&"Case of Book Ends"));
+    // One word the store writes as two.
+    assert_eq!(store.top("nightstand"), Some("Night Stand with Drawer"));
+}
+
+#[test]
+fn stop_words_are_searched_when_they_are_all_there_is() {
+    let store = hardware();
+    let plan = store.index.plan("the who", false);
+    assert!(plan.stopwords_only);
+    assert_eq!(plan.groups.len(), 2);
+    assert_eq!(store.top("the who"), Some("The Who Live at Leeds Vinyl"));
+    // Beside content words they are still ignored.
+    let plan = store.index.plan("the speaker", false);
+    assert!(!plan.stopwords_only);
+    assert_eq!(plan.ignored, vec!["the".to_string()]);
+    // No product has them: the search browses, as a query without words.
+    assert_eq!(store.titles("it", 50).len(), HARDWARE.len());
+}
