@@ -47,8 +47,6 @@ const STOCK_YES: &[&str] = &[
     "stock_overview",
     "stock_overview_none",
 ];
-/// The stock sentences that also state the product's (lowest) price.
-const STOCK_OVERVIEW: &[&str] = &["stock_overview", "stock_overview_none"];
 /// ...that it is not, in the asked-for size or colour or at all.
 const STOCK_NO: &[&str] = &[
     "out_of_stock",
@@ -499,13 +497,17 @@ fn score_price(
     said: &[Statement],
     reply: &Reply,
 ) -> Outcome {
-    // "How much" answered with "X (€ 29.00) is in stock in: ..." still
-    // states the price.
+    // "How much" answered with "X (€ 29.00) is in stock in: ..." or "Yes,
+    // X is in stock, € 29.00" still states the price.
     let about = said
         .iter()
         .filter(|s| is(s.key, PRICE))
-        .chain(said.iter().filter(|s| is(s.key, STOCK_OVERVIEW)))
-        .find_map(|s| s.about(title).map(|r| (s.key, r)));
+        .chain(said.iter().filter(|s| is(s.key, STOCK_YES)))
+        .find_map(|s| {
+            s.about(title)
+                .filter(|r| is(s.key, PRICE) || r.contains_key("price"))
+                .map(|r| (s.key, r))
+        });
     if let Some((key, slots)) = about {
         let stated = match key {
             "price_range" => (

@@ -461,3 +461,32 @@ fn amounts_are_read_from_any_house_style() {
     );
     assert_eq!(score::amount("free"), None);
 }
+
+#[test]
+fn products_sharing_a_title_are_one_and_any_of_their_prices_is_right() {
+    let text = "Type,SKU,Name,Published,In stock?,Stock,Regular price,Categories,Attribute 1 name,Attribute 1 value(s)
+simple,a,Jordan 6 carmine,1,0,0,120000,Zapatillas > Jordan,Talle,6Y
+simple,b,Jordan 6 carmine,1,0,0,210000,Zapatillas > Jordan,Talle,10
+simple,c,Jordan 6 carmine,1,0,0,,Zapatillas > Jordan,Talle,5.5
+";
+    let t = truth::parse("sneakers", text).expect("a WooCommerce export");
+    assert_eq!(t.products.len(), 1);
+    let p = &t.products[0];
+    assert_eq!(p.variants.len(), 2, "the pair without a price is not sold");
+    assert_eq!(p.stock_of(Some("10"), None), Some(false));
+    let expect = Expect::Price { product: 0 };
+    let title = "Jordan 6 carmine";
+    for (price, outcome) in [
+        ("€ 120000.00", Outcome::Right),
+        ("€ 210000.00", Outcome::Right),
+        ("€ 150000.00", Outcome::WrongFact),
+    ] {
+        let answer =
+            render(Lang::En, "price_one", &[("title", title), ("price", price)]).expect("a phrase");
+        assert_eq!(
+            score::score(&t, &expect, &reply(Lang::En, &answer, &[title]), None),
+            outcome,
+            "{answer}"
+        );
+    }
+}
