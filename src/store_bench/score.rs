@@ -15,7 +15,7 @@ use kiosk_core::text::fold;
 use kiosk_core::{Lang, Money};
 
 use super::questions::Expect;
-use super::truth::{StoreTruth, title_key};
+use super::truth::{StoreTruth, TruthProduct, title_key};
 
 /// What became of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -366,10 +366,10 @@ pub fn score(
             product,
             in_stock,
             size,
-            ..
+            colour,
         } => score_stock(
-            &store.products[*product].title,
-            size.as_deref(),
+            &store.products[*product],
+            (size.as_deref(), colour.as_deref()),
             *in_stock,
             &said,
             reply,
@@ -450,13 +450,41 @@ fn same_size(slots: &BTreeMap<String, String>, size: Option<&str>) -> bool {
     !asked.is_empty() && stated.windows(asked.len()).any(|w| w == asked.as_slice())
 }
 
+/// Whether the variant a sentence names is the asked colour: it names the
+/// asked colour, or none of the product's other colours (a colour the
+/// kiosk translated cannot be told apart, and passes).
+fn same_colour(
+    slots: &BTreeMap<String, String>,
+    colour: Option<&str>,
+    product: &TruthProduct,
+) -> bool {
+    let (Some(options), Some(colour)) = (slots.get("options"), colour) else {
+        return true;
+    };
+    let stated = size_words(options);
+    let names = |value: &str| {
+        let words = size_words(value);
+        !words.is_empty() && stated.windows(words.len()).any(|w| w == words.as_slice())
+    };
+    if names(colour) {
+        return true;
+    }
+    !product
+        .variants
+        .iter()
+        .filter_map(|v| v.colour.as_deref())
+        .filter(|c| *c != colour)
+        .any(names)
+}
+
 fn score_stock(
-    title: &str,
-    size: Option<&str>,
+    product: &TruthProduct,
+    (size, colour): (Option<&str>, Option<&str>),
     in_stock: bool,
     said: &[Statement],
     reply: &Reply,
 ) -> Outcome {
+    let title = product.title.as_str();
     let about = said.iter().find_map(|s| {
         if is(s.key, STOCK_YES) || is(s.key, STOCK_NO) {
             s.about(title).map(|r| (s.key, r))
@@ -465,7 +493,10 @@ fn score_stock(
         }
     });
     if let Some((key, slots)) = about {
-        let right = !is(key, NOT_MADE) && is(key, STOCK_YES) == in_stock && same_size(slots, size);
+        let right = !is(key, NOT_MADE)
+            && is(key, STOCK_YES) == in_stock
+            && same_size(slots, size)
+            && same_colour(slots, colour, product);
         return if right {
             Outcome::Right
         } else {

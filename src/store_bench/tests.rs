@@ -365,6 +365,44 @@ fn a_no_for_a_variant_the_export_has_or_a_yes_for_another_size_is_wrong() {
 }
 
 #[test]
+fn a_yes_for_another_colour_is_wrong() {
+    let text = "Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant Inventory Qty,Variant Price
+top,Top Flex Form,Color,negro,Talla,s,2,27.00
+top,,,verde-claro,,s,1,27.00
+";
+    let t = truth::parse("gym", text).expect("an export");
+    let title = "Top Flex Form";
+    let expect = Expect::Stock {
+        product: 0,
+        size: Some("s".into()),
+        colour: Some("verde-claro".into()),
+        in_stock: true,
+    };
+    let said = |options: &str| {
+        render(
+            Lang::En,
+            "in_stock",
+            &[
+                ("title", title),
+                ("options", options),
+                ("qty", "1"),
+                ("price", "€ 27.00"),
+            ],
+        )
+        .expect("a phrase")
+    };
+    let check =
+        |answer: String| score::score(&t, &expect, &reply(Lang::En, &answer, &[title]), None);
+    assert_eq!(check(said("size s, verde-claro")), Outcome::Right);
+    assert_eq!(
+        check(said("size s, light green")),
+        Outcome::Right,
+        "a translated colour passes"
+    );
+    assert_eq!(check(said("size s, negro")), Outcome::WrongFact);
+}
+
+#[test]
 fn a_title_with_the_template_words_in_it_is_still_read() {
     // "in" inside the title: "{title} in {options}" reads two ways.
     let t = truth::parse(
