@@ -300,6 +300,11 @@ pub enum BenchCommand {
     /// search relevance set (WANDS layout), beside SQLite FTS5 on the same
     /// queries.
     Relevance(RelevanceArgs),
+    /// Accuracy over real store exports: questions generated from each
+    /// export's own data (stock by size and colour, price, categories,
+    /// price limits, follow-ups) in the four languages, scored against the
+    /// export, per store, kind of question and language.
+    Stores(BenchStoresArgs),
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]
@@ -333,6 +338,24 @@ pub struct RelevanceArgs {
     /// Times each query runs (for latency percentiles).
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchStoresArgs {
+    /// Export files, or folders of them (every `.csv` inside).
+    #[arg(default_value = "bench/stores", value_name = "PATH")]
+    pub exports: Vec<PathBuf>,
+    /// Questions of each kind per language and store.
+    #[arg(long, default_value_t = 12)]
+    pub per_kind: usize,
+    /// Seeds the choice of products, sizes and phrasings.
+    #[arg(long, default_value_t = 20261206)]
+    pub seed: u64,
+    /// Failed cases to print per store.
+    #[arg(long, default_value_t = 4)]
+    pub examples: usize,
     #[arg(long)]
     pub json: bool,
 }

@@ -7,3 +7,4 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod output;
+pub mod store_bench;

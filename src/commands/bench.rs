@@ -68,6 +68,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             json,
         } => bench_search(config, data_dir.data_dir.as_ref(), &queries, rounds, json),
         BenchCommand::Relevance(args) => bench_relevance(config, &args),
+        BenchCommand::Stores(args) => super::bench_stores::run(config, &args),
         BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),
     }

@@ -4,6 +4,7 @@
 mod app_commands;
 mod ask;
 mod bench;
+mod bench_stores;
 mod doctor;
 mod import;
 pub mod llm;
