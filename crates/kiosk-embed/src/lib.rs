@@ -10,7 +10,8 @@
 //! - `format` reads the file and checks every offset, length and shape
 //!   before anything is used; a truncated or corrupt file is an [`Error`].
 //! - `quant` holds the Q4_0 blocks and the matrix product over them.
-//! - [`Tokenizer`] is the SentencePiece unigram tokenizer.
+//! - [`Tokenizer`] is the SentencePiece unigram tokenizer, a `tokenizers`
+//!   pipeline built from the file's vocabulary and normalisation table.
 //! - `encoder` is the transformer forward pass and mean pooling.
 //! - [`Embedder`] ties them together: `query: ` / `passage: ` prefixes,
 //!   inputs longer than the model takes, L2 normalisation.
@@ -64,9 +65,11 @@ impl Embedder {
     /// Reads and checks the `E5S1` model file at `path`.
     pub fn open(path: &Path) -> Result<Embedder> {
         let file = format::read(path)?;
+        let tokenizer =
+            Tokenizer::new(&file.vocab).map_err(|message| Error::model(path, message))?;
         Ok(Embedder {
             config: file.config,
-            tokenizer: Tokenizer::new(file.vocab),
+            tokenizer,
             encoder: Encoder::new(file.config, file.weights),
         })
     }
@@ -94,12 +97,7 @@ impl Embedder {
     /// The token ids of `text` with its prefix, framed by BOS and EOS, not
     /// cut to any length.
     pub fn token_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {
-        let content = self.content_ids(kind, text);
-        let mut ids = Vec::with_capacity(content.len() + 2);
-        ids.push(self.tokenizer.bos());
-        ids.extend(content);
-        ids.push(self.tokenizer.eos());
-        ids
+        self.tokenizer.encode_framed(&prefixed(kind, text))
     }
 
     /// The L2-normalised embedding of `text` with its prefix.
@@ -157,10 +155,7 @@ impl Embedder {
     }
 
     fn content_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {
-        let mut prefixed = String::with_capacity(kind.prefix().len() + text.len());
-        prefixed.push_str(kind.prefix());
-        prefixed.push_str(text);
-        self.tokenizer.encode(&prefixed)
+        self.tokenizer.encode(&prefixed(kind, text))
     }
 }
 
@@ -170,6 +165,14 @@ impl std::fmt::Debug for Embedder {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+/// `text` behind its kind's prefix.
+fn prefixed(kind: TextKind, text: &str) -> String {
+    let mut prefixed = String::with_capacity(kind.prefix().len() + text.len());
+    prefixed.push_str(kind.prefix());
+    prefixed.push_str(text);
+    prefixed
 }
 
 /// Scales `v` to unit length (a zero vector stays zero).
