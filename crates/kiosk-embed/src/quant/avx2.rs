@@ -1,0 +1,109 @@
+//! The AVX2 kernel of the Q4_0 × Q8_0 product, picked at run time when the
+//! CPU has AVX2 and FMA.
+//!
+//! A weight block's nibbles are unpacked to 32 bytes and less 8 once, then
+//! multiplied against up to four tokens' activation blocks: `maddubs` takes
+//! unsigned × signed bytes, so it gets |w| and the activations with w's sign
+//! (ggml's sign trick); pairs of products are summed to i32 by `madd`,
+//! converted to f32 and scaled by both blocks' scales into one accumulator
+//! per token. The products stay far below `maddubs`' i16 saturation
+//! (|w| ≤ 8, |a| ≤ 128: 2 × 8 × 128 = 2048).
+
+use std::arch::x86_64::*;
+use std::ops::Range;
+
+use super::{BLOCK, Q4Matrix, Q8Acts, ROW_GROUP};
+
+/// Whether this CPU runs the kernel (the check is cached by std).
+pub(super) fn available() -> bool {
+    is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+}
+
+/// See [`super::Kernel`]. Only returned by [`super::kernel`] when
+/// [`available`] holds.
+pub(super) fn rows(w: &Q4Matrix, acts: &Q8Acts, rows: Range<usize>, out: &mut [f32]) {
+    assert!(available(), "the AVX2 kernel on a CPU without AVX2 and FMA");
+    // SAFETY: the CPU has AVX2 and FMA, checked just above.
+    unsafe { rows_avx2(w, acts, rows, out) }
+}
+
+#[target_feature(enable = "avx2,fma")]
+fn rows_avx2(w: &Q4Matrix, acts: &Q8Acts, rows: Range<usize>, out: &mut [f32]) {
+    let n = acts.n;
+    assert_eq!(out.len(), rows.len() * n, "one output per row and token");
+    let first = rows.start;
+    let mut group = rows.start;
+    while group < rows.end {
+        let group_end = (group + ROW_GROUP).min(rows.end);
+        let mut t0 = 0;
+        while t0 < n {
+            let tn = (n - t0).min(4);
+            for r in group..group_end {
+                let out = &mut out[(r - first) * n + t0..][..tn];
+                match tn {
+                    4 => out.copy_from_slice(&tile::<4>(w, r, acts, t0)),
+                    3 => out.copy_from_slice(&tile::<3>(w, r, acts, t0)),
+                    2 => out.copy_from_slice(&tile::<2>(w, r, acts, t0)),
+                    _ => out.copy_from_slice(&tile::<1>(w, r, acts, t0)),
+                }
+            }
+            t0 += tn;
+        }
+        group = group_end;
+    }
+}
+
+/// Row `r` against tokens `t0..t0 + T`.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn tile<const T: usize>(w: &Q4Matrix, r: usize, acts: &Q8Acts, t0: usize) -> [f32; T] {
+    let (w_scales, w_quants) = w.row(r);
+    let nb = w_scales.len();
+    let tokens: [(&[i8], &[f32]); T] = std::array::from_fn(|t| acts.token(t0 + t));
+    for (a_quants, a_scales) in &tokens {
+        assert!(
+            a_quants.len() == nb * BLOCK && a_scales.len() == nb,
+            "a token per row's width"
+        );
+    }
+    let ones = _mm256_set1_epi16(1);
+    let low_nibbles = _mm256_set1_epi8(0x0f);
+    let eight = _mm256_set1_epi8(8);
+    let mut acc = [_mm256_setzero_ps(); T];
+    for (b, (w_scale, packed)) in w_scales.iter().zip(w_quants).enumerate() {
+        // SAFETY: `packed` is 16 readable bytes.
+        let packed = unsafe { _mm_loadu_si128(packed.as_ptr().cast()) };
+        let nibbles = _mm256_and_si256(
+            _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed),
+            low_nibbles,
+        );
+        let weights = _mm256_sub_epi8(nibbles, eight);
+        let magnitudes = _mm256_sign_epi8(weights, weights);
+        for (acc, (a_quants, a_scales)) in acc.iter_mut().zip(&tokens) {
+            // SAFETY: block `b < nb` of a token of `nb` blocks (asserted
+            // above): 32 readable bytes and one scale.
+            let (a, a_scale) = unsafe {
+                (
+                    _mm256_loadu_si256(a_quants.as_ptr().add(b * BLOCK).cast()),
+                    *a_scales.get_unchecked(b),
+                )
+            };
+            let products = _mm256_madd_epi16(
+                _mm256_maddubs_epi16(magnitudes, _mm256_sign_epi8(a, weights)),
+                ones,
+            );
+            let scale = _mm256_set1_ps(w_scale * a_scale);
+            *acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), scale, *acc);
+        }
+    }
+    acc.map(|v| hsum(v))
+}
+
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn hsum(v: __m256) -> f32 {
+    let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    let s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    _mm_cvtss_f32(s)
+}
