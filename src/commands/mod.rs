@@ -5,6 +5,7 @@ mod app_commands;
 mod ask;
 mod bench;
 mod doctor;
+pub mod embed;
 mod import;
 pub mod llm;
 mod search;

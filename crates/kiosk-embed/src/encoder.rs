@@ -34,6 +34,16 @@ pub(crate) struct Linear {
 }
 
 impl Linear {
+    /// The projections' outputs side by side: one product in place of
+    /// several over the same input.
+    pub(crate) fn stack(parts: &[Linear]) -> Linear {
+        let weights: Vec<&Q4Matrix> = parts.iter().map(|p| &p.weight).collect();
+        Linear {
+            weight: Q4Matrix::stack(&weights),
+            bias: parts.iter().flat_map(|p| p.bias.iter().copied()).collect(),
+        }
+    }
+
     /// `x` is `n_tokens × cols`, quantised; the result is `n_tokens × rows`.
     fn apply(&self, x: &Q8Acts) -> Vec<f32> {
         let mut y = vec![0f32; x.n() * self.weight.rows()];
@@ -45,9 +55,9 @@ impl Linear {
 /// One transformer layer.
 #[derive(Debug)]
 pub(crate) struct Layer {
-    pub query: Linear,
-    pub key: Linear,
-    pub value: Linear,
+    /// The query, key and value projections stacked: each token's output
+    /// row is its query, then its key, then its value.
+    pub query_key_value: Linear,
     pub attention_out: Linear,
     pub attention_norm: Norm,
     pub ff_in: Linear,
@@ -147,9 +157,8 @@ impl Encoder {
         let h = self.config.hidden;
         let head_dim = h / self.config.n_heads;
         let n_tokens = x.n();
-        let q = layer.query.apply(x);
-        let k = layer.key.apply(x);
-        let v = layer.value.apply(x);
+        let qkv = layer.query_key_value.apply(x);
+        let (query, key, value) = (0, h, 2 * h);
         let scale = 1.0 / (head_dim as f32).sqrt();
         let mut out = vec![0f32; n_tokens * h];
         out.par_chunks_mut(h).enumerate().for_each_init(
@@ -159,13 +168,13 @@ impl Encoder {
                 let weights = &mut weights[..span.len()];
                 for (head, out_head) in out_row.chunks_exact_mut(head_dim).enumerate() {
                     let cols = head * head_dim..(head + 1) * head_dim;
-                    let q_row = &q[t * h..][cols.clone()];
+                    let q_row = &qkv[t * 3 * h + query..][cols.clone()];
                     for (s, weight) in span.clone().zip(weights.iter_mut()) {
-                        *weight = dot(q_row, &k[s * h..][cols.clone()]) * scale;
+                        *weight = dot(q_row, &qkv[s * 3 * h + key..][cols.clone()]) * scale;
                     }
                     softmax(weights);
                     for (s, weight) in span.clone().zip(weights.iter()) {
-                        let v_row = &v[s * h..][cols.clone()];
+                        let v_row = &qkv[s * 3 * h + value..][cols.clone()];
                         out_head
                             .iter_mut()
                             .zip(v_row)

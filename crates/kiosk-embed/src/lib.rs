@@ -59,10 +59,14 @@ pub struct Embedder {
     config: Config,
     tokenizer: Tokenizer,
     encoder: Encoder,
+    /// The embedder's own threads; `None`: rayon's global pool.
+    pool: Option<rayon::ThreadPool>,
 }
 
 impl Embedder {
-    /// Reads and checks the `E5S1` model file at `path`.
+    /// Reads and checks the `E5S1` model file at `path`; it runs on rayon's
+    /// global pool (one thread per core unless the program set it up
+    /// otherwise).
     pub fn open(path: &Path) -> Result<Embedder> {
         let file = format::read(path)?;
         let tokenizer =
@@ -71,7 +75,29 @@ impl Embedder {
             config: file.config,
             tokenizer,
             encoder: Encoder::new(file.config, file.weights),
+            pool: None,
         })
+    }
+
+    /// As [`open`](Self::open), running on its own `threads` threads: what
+    /// the kiosk sets aside for embedding, and what a benchmark compares.
+    pub fn open_with_threads(path: &Path, threads: usize) -> Result<Embedder> {
+        let mut embedder = Embedder::open(path)?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .thread_name(|i| format!("embed-{i}"))
+            .build()
+            .map_err(|e| Error::threads(path, format!("cannot start {threads} threads: {e}")))?;
+        embedder.pool = Some(pool);
+        Ok(embedder)
+    }
+
+    /// The threads the encoder spreads its work over.
+    pub fn threads(&self) -> usize {
+        match &self.pool {
+            Some(pool) => pool.current_num_threads(),
+            None => rayon::current_num_threads(),
+        }
     }
 
     /// The model's shape.
@@ -117,6 +143,14 @@ impl Embedder {
     /// batch rather than once per text, which helps when indexing many
     /// short texts (product lines).
     pub fn embed_batch(&self, kind: TextKind, texts: &[&str]) -> Vec<Vec<f32>> {
+        match &self.pool {
+            Some(pool) => pool.install(|| self.embed_batch_here(kind, texts)),
+            None => self.embed_batch_here(kind, texts),
+        }
+    }
+
+    /// [`embed_batch`](Self::embed_batch) on the current thread's pool.
+    fn embed_batch_here(&self, kind: TextKind, texts: &[&str]) -> Vec<Vec<f32>> {
         let window = self.max_content_tokens();
         // Every window of every text as (text index, framed ids).
         let mut inputs: Vec<(usize, Vec<u32>)> = Vec::new();

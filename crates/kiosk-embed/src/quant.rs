@@ -16,6 +16,7 @@
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
+use std::marker::PhantomData;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -34,6 +35,10 @@ pub(crate) const ROW_GROUP: usize = 16;
 /// another process does not hold up the rest, few enough that the tasks'
 /// overhead stays out of the profile.
 const TASKS_PER_THREAD: usize = 4;
+
+/// Activations below this many values are quantised on the calling thread;
+/// above, in chunks of it over the pool.
+const PARALLEL_QUANTIZE: usize = 1 << 15;
 
 /// A `rows × cols` matrix of Q4_0 weights, row-major.
 #[derive(Debug)]
@@ -66,16 +71,29 @@ impl Q8Acts {
         self.k = k;
         self.quants.resize(n * k, 0);
         self.scales.resize(n * k / BLOCK, 0.0);
-        let blocks = x
-            .chunks_exact(BLOCK)
-            .zip(self.quants.chunks_exact_mut(BLOCK));
-        for ((x, q), scale) in blocks.zip(&mut self.scales) {
-            let amax = x.iter().fold(0f32, |m, v| m.max(v.abs()));
-            *scale = amax / 127.0;
-            let inverse = if amax > 0.0 { 127.0 / amax } else { 0.0 };
-            for (q, v) in q.iter_mut().zip(x) {
-                *q = (v * inverse).round_ties_even().clamp(-128.0, 127.0) as i8;
+        let quantize_rows = |(x, (quants, scales)): (&[f32], (&mut [i8], &mut [f32]))| {
+            let blocks = x.chunks_exact(BLOCK).zip(quants.chunks_exact_mut(BLOCK));
+            for ((x, q), scale) in blocks.zip(scales) {
+                let amax = x.iter().fold(0f32, |m, v| m.max(v.abs()));
+                *scale = amax / 127.0;
+                let inverse = if amax > 0.0 { 127.0 / amax } else { 0.0 };
+                for (q, v) in q.iter_mut().zip(x) {
+                    *q = (v * inverse).round_ties_even().clamp(-128.0, 127.0) as i8;
+                }
             }
+        };
+        if n * k < PARALLEL_QUANTIZE {
+            quantize_rows((x, (&mut self.quants, &mut self.scales)));
+        } else {
+            // Tokens in chunks of about PARALLEL_QUANTIZE values.
+            let tokens = PARALLEL_QUANTIZE.div_ceil(k);
+            x.par_chunks(tokens * k)
+                .zip(
+                    self.quants
+                        .par_chunks_mut(tokens * k)
+                        .zip(self.scales.par_chunks_mut(tokens * k / BLOCK)),
+                )
+                .for_each(quantize_rows);
         }
     }
 
@@ -117,6 +135,24 @@ impl Q4Matrix {
         }
     }
 
+    /// The matrices' rows one after the other (all have as many columns).
+    pub(crate) fn stack(parts: &[&Q4Matrix]) -> Q4Matrix {
+        let cols = parts[0].cols;
+        debug_assert!(parts.iter().all(|m| m.cols == cols));
+        Q4Matrix {
+            rows: parts.iter().map(|m| m.rows).sum(),
+            cols,
+            scales: parts
+                .iter()
+                .flat_map(|m| m.scales.iter().copied())
+                .collect(),
+            quants: parts
+                .iter()
+                .flat_map(|m| m.quants.iter().copied())
+                .collect(),
+        }
+    }
+
     pub(crate) fn rows(&self) -> usize {
         self.rows
     }
@@ -150,35 +186,71 @@ impl Q4Matrix {
     /// `y` (`n × rows`).
     ///
     /// The rows are split into a few tasks per thread of the current rayon
-    /// pool; each fills its rows for every token, row-major, and the result
-    /// is transposed into `y` with the bias.
+    /// pool; each writes its rows of `y` for every token.
     pub(crate) fn matmul(&self, bias: &[f32], acts: &Q8Acts, y: &mut [f32]) {
         let (rows, n) = (self.rows, acts.n);
-        debug_assert_eq!(acts.k, self.cols());
-        debug_assert_eq!(y.len(), n * rows);
-        debug_assert_eq!(bias.len(), rows);
+        assert_eq!(acts.k, self.cols(), "activations as wide as a row");
+        assert_eq!(bias.len(), rows, "one bias per row");
         let n_tasks = rayon::current_num_threads() * TASKS_PER_THREAD;
         let task_rows = rows.div_ceil(n_tasks).next_multiple_of(ROW_GROUP);
         let kernel = kernel();
-        let mut y_transposed = vec![0f32; rows * n];
-        y_transposed
-            .par_chunks_mut(task_rows * n)
-            .enumerate()
-            .for_each(|(task, out)| {
+        let out = OutRows::new(y, n, rows);
+        (0..rows.div_ceil(task_rows))
+            .into_par_iter()
+            .for_each(|task| {
                 let first = task * task_rows;
-                kernel(self, acts, first..first + out.len() / n, out);
+                let rows = first..(first + task_rows).min(rows);
+                // SAFETY: each task has its own range of rows.
+                unsafe { kernel(self, acts, bias, rows, &out) };
             });
-        for (row, (column, bias)) in y_transposed.chunks_exact(n).zip(bias).enumerate() {
-            for (t, value) in column.iter().enumerate() {
-                y[t * rows + row] = value + bias;
-            }
-        }
     }
 }
 
-/// A kernel: `out[(r - rows.start) * n + t] = W[r] · x[t]` for the rows in
-/// `rows` and every token `t` of the activations.
-type Kernel = fn(&Q4Matrix, &Q8Acts, Range<usize>, &mut [f32]);
+/// The output of one product, `n × rows` token-major, shared by its tasks;
+/// each writes only its own rows.
+pub(crate) struct OutRows<'a> {
+    ptr: *mut f32,
+    n: usize,
+    rows: usize,
+    _y: PhantomData<&'a mut [f32]>,
+}
+
+// SAFETY: the tasks write disjoint elements (see `set`), and the product
+// joins them before `y` is used again.
+unsafe impl Sync for OutRows<'_> {}
+
+impl<'a> OutRows<'a> {
+    pub(crate) fn new(y: &'a mut [f32], n: usize, rows: usize) -> OutRows<'a> {
+        assert_eq!(y.len(), n * rows, "an output per token and row");
+        OutRows {
+            ptr: y.as_mut_ptr(),
+            n,
+            rows,
+            _y: PhantomData,
+        }
+    }
+
+    /// Writes token `t`'s output for row `r`.
+    ///
+    /// # Safety
+    /// No other thread writes or reads row `r` during the product.
+    #[inline]
+    pub(crate) unsafe fn set(&self, t: usize, r: usize, value: f32) {
+        assert!(
+            t < self.n && r < self.rows,
+            "output ({t}, {r}) out of bounds"
+        );
+        // SAFETY: in bounds (asserted); the caller has the row to itself.
+        unsafe { self.ptr.add(t * self.rows + r).write(value) }
+    }
+}
+
+/// A kernel: `y[t][r] = W[r] · x[t] + bias[r]` for the rows in `rows` and
+/// every token `t` of the activations.
+///
+/// # Safety
+/// As for [`OutRows::set`], for every row in `rows`.
+type Kernel = unsafe fn(&Q4Matrix, &Q8Acts, &[f32], Range<usize>, &OutRows);
 
 /// The fastest kernel this CPU runs.
 fn kernel() -> Kernel {
@@ -191,11 +263,19 @@ fn kernel() -> Kernel {
 
 /// The portable kernel: per block, the integer dot product of the
 /// nibbles less 8 with the activation quants, times both scales.
-pub(crate) fn scalar_rows(w: &Q4Matrix, acts: &Q8Acts, rows: Range<usize>, out: &mut [f32]) {
-    let n = acts.n;
-    for (r, out) in rows.zip(out.chunks_exact_mut(n)) {
+///
+/// # Safety
+/// See [`Kernel`].
+pub(crate) unsafe fn scalar_rows(
+    w: &Q4Matrix,
+    acts: &Q8Acts,
+    bias: &[f32],
+    rows: Range<usize>,
+    out: &OutRows,
+) {
+    for r in rows {
         let (w_scales, w_quants) = w.row(r);
-        for (t, out) in out.iter_mut().enumerate() {
+        for t in 0..acts.n {
             let (a_quants, a_scales) = acts.token(t);
             let mut sum = 0f32;
             let blocks = w_scales.iter().zip(w_quants);
@@ -209,7 +289,8 @@ pub(crate) fn scalar_rows(w: &Q4Matrix, acts: &Q8Acts, rows: Range<usize>, out: 
                 }
                 sum += w_scale * a_scale * dot as f32;
             }
-            *out = sum;
+            // SAFETY: the caller has row `r` to itself.
+            unsafe { out.set(t, r, sum + bias[r]) };
         }
     }
 }

@@ -12,7 +12,7 @@
 use std::arch::x86_64::*;
 use std::ops::Range;
 
-use super::{BLOCK, Q4Matrix, Q8Acts, ROW_GROUP};
+use super::{BLOCK, OutRows, Q4Matrix, Q8Acts, ROW_GROUP};
 
 /// Whether this CPU runs the kernel (the check is cached by std).
 pub(super) fn available() -> bool {
@@ -21,30 +21,44 @@ pub(super) fn available() -> bool {
 
 /// See [`super::Kernel`]. Only returned by [`super::kernel`] when
 /// [`available`] holds.
-pub(super) fn rows(w: &Q4Matrix, acts: &Q8Acts, rows: Range<usize>, out: &mut [f32]) {
+///
+/// # Safety
+/// See [`super::Kernel`].
+pub(super) unsafe fn rows(
+    w: &Q4Matrix,
+    acts: &Q8Acts,
+    bias: &[f32],
+    rows: Range<usize>,
+    out: &OutRows,
+) {
     assert!(available(), "the AVX2 kernel on a CPU without AVX2 and FMA");
-    // SAFETY: the CPU has AVX2 and FMA, checked just above.
-    unsafe { rows_avx2(w, acts, rows, out) }
+    // SAFETY: the CPU has AVX2 and FMA, checked just above; the caller has
+    // the rows to itself.
+    unsafe { rows_avx2(w, acts, bias, rows, out) }
 }
 
+/// # Safety
+/// See [`super::Kernel`].
 #[target_feature(enable = "avx2,fma")]
-fn rows_avx2(w: &Q4Matrix, acts: &Q8Acts, rows: Range<usize>, out: &mut [f32]) {
+unsafe fn rows_avx2(w: &Q4Matrix, acts: &Q8Acts, bias: &[f32], rows: Range<usize>, out: &OutRows) {
     let n = acts.n;
-    assert_eq!(out.len(), rows.len() * n, "one output per row and token");
-    let first = rows.start;
     let mut group = rows.start;
     while group < rows.end {
         let group_end = (group + ROW_GROUP).min(rows.end);
         let mut t0 = 0;
         while t0 < n {
             let tn = (n - t0).min(4);
-            for r in group..group_end {
-                let out = &mut out[(r - first) * n + t0..][..tn];
+            for (r, bias) in (group..group_end).zip(&bias[group..group_end]) {
+                let mut values = [0f32; 4];
                 match tn {
-                    4 => out.copy_from_slice(&tile::<4>(w, r, acts, t0)),
-                    3 => out.copy_from_slice(&tile::<3>(w, r, acts, t0)),
-                    2 => out.copy_from_slice(&tile::<2>(w, r, acts, t0)),
-                    _ => out.copy_from_slice(&tile::<1>(w, r, acts, t0)),
+                    4 => values = tile::<4>(w, r, acts, t0),
+                    3 => values[..3].copy_from_slice(&tile::<3>(w, r, acts, t0)),
+                    2 => values[..2].copy_from_slice(&tile::<2>(w, r, acts, t0)),
+                    _ => values[..1].copy_from_slice(&tile::<1>(w, r, acts, t0)),
+                }
+                for (t, value) in (t0..t0 + tn).zip(values) {
+                    // SAFETY: the caller has row `r` to itself.
+                    unsafe { out.set(t, r, value + bias) };
                 }
             }
             t0 += tn;

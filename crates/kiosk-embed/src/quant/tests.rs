@@ -132,10 +132,26 @@ fn fast_kernel_matches_the_portable_one() {
         let matrix = test_matrix(37, 96);
         let mut acts = Q8Acts::default();
         acts.quantize(&test_acts(n, 96), n, 96);
+        let bias: Vec<f32> = (0..37).map(|r| r as f32 * 0.25).collect();
         let mut fast_out = vec![0f32; 37 * n];
         let mut scalar_out = vec![0f32; 37 * n];
-        fast(&matrix, &acts, 0..37, &mut fast_out);
-        scalar_rows(&matrix, &acts, 0..37, &mut scalar_out);
+        // SAFETY: one thread writes every row.
+        unsafe {
+            fast(
+                &matrix,
+                &acts,
+                &bias,
+                0..37,
+                &OutRows::new(&mut fast_out, n, 37),
+            );
+            scalar_rows(
+                &matrix,
+                &acts,
+                &bias,
+                0..37,
+                &OutRows::new(&mut scalar_out, n, 37),
+            );
+        }
         for (i, (f, s)) in fast_out.iter().zip(&scalar_out).enumerate() {
             assert!(
                 (f - s).abs() <= 1e-5 * (1.0 + s.abs()),
@@ -143,9 +159,40 @@ fn fast_kernel_matches_the_portable_one() {
             );
         }
         // A range of rows not starting at 0 writes only its own rows.
-        let mut part = vec![0f32; 5 * n];
-        fast(&matrix, &acts, 20..25, &mut part);
-        assert_eq!(part[..], fast_out[20 * n..25 * n]);
+        let mut part = vec![f32::NAN; 37 * n];
+        // SAFETY: as above.
+        unsafe {
+            fast(
+                &matrix,
+                &acts,
+                &bias,
+                20..25,
+                &OutRows::new(&mut part, n, 37),
+            )
+        };
+        for (i, (p, f)) in part.iter().zip(&fast_out).enumerate() {
+            let row = i % 37;
+            if (20..25).contains(&row) {
+                assert_eq!(p, f, "output {i}");
+            } else {
+                assert!(p.is_nan(), "output {i} written");
+            }
+        }
+    }
+}
+
+#[test]
+fn wide_activations_quantise_in_parallel_as_serially() {
+    // Past PARALLEL_QUANTIZE, in chunks of tokens over the pool.
+    let k = 1536;
+    let n = 2 * PARALLEL_QUANTIZE / k + 3;
+    let x = test_acts(n, k);
+    let mut all = Q8Acts::default();
+    all.quantize(&x, n, k);
+    for t in [0, 1, n / 2, n - 1] {
+        let mut one = Q8Acts::default();
+        one.quantize(&x[t * k..(t + 1) * k], 1, k);
+        assert_eq!(all.token(t), one.token(0), "token {t}");
     }
 }
 
