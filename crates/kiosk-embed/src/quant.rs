@@ -71,16 +71,9 @@ impl Q8Acts {
         self.k = k;
         self.quants.resize(n * k, 0);
         self.scales.resize(n * k / BLOCK, 0.0);
+        let quantize_blocks = quantizer();
         let quantize_rows = |(x, (quants, scales)): (&[f32], (&mut [i8], &mut [f32]))| {
-            let blocks = x.chunks_exact(BLOCK).zip(quants.chunks_exact_mut(BLOCK));
-            for ((x, q), scale) in blocks.zip(scales) {
-                let amax = x.iter().fold(0f32, |m, v| m.max(v.abs()));
-                *scale = amax / 127.0;
-                let inverse = if amax > 0.0 { 127.0 / amax } else { 0.0 };
-                for (q, v) in q.iter_mut().zip(x) {
-                    *q = (v * inverse).round_ties_even().clamp(-128.0, 127.0) as i8;
-                }
-            }
+            quantize_blocks(x, quants, scales)
         };
         if n * k < PARALLEL_QUANTIZE {
             quantize_rows((x, (&mut self.quants, &mut self.scales)));
@@ -259,6 +252,32 @@ fn kernel() -> Kernel {
         return avx2::rows;
     }
     scalar_rows
+}
+
+/// A block quantiser: each 32 values of `x` to 32 `quants` and a scale.
+type Quantizer = fn(&[f32], &mut [i8], &mut [f32]);
+
+/// The fastest block quantiser this CPU runs.
+fn quantizer() -> Quantizer {
+    #[cfg(target_arch = "x86_64")]
+    if avx2::available() {
+        return avx2::quantize_blocks;
+    }
+    scalar_quantize_blocks
+}
+
+/// The portable quantiser. Each block's scale maps its largest magnitude
+/// to 127; values round to the nearest integer, ties to even.
+pub(crate) fn scalar_quantize_blocks(x: &[f32], quants: &mut [i8], scales: &mut [f32]) {
+    let blocks = x.chunks_exact(BLOCK).zip(quants.chunks_exact_mut(BLOCK));
+    for ((x, q), scale) in blocks.zip(scales) {
+        let amax = x.iter().fold(0f32, |m, v| m.max(v.abs()));
+        *scale = amax / 127.0;
+        let inverse = if amax > 0.0 { 127.0 / amax } else { 0.0 };
+        for (q, v) in q.iter_mut().zip(x) {
+            *q = (v * inverse).round_ties_even().clamp(-128.0, 127.0) as i8;
+        }
+    }
 }
 
 /// The portable kernel: per block, the integer dot product of the

@@ -121,3 +121,48 @@ fn hsum(v: __m256) -> f32 {
     let s = _mm_add_ss(s, _mm_movehdup_ps(s));
     _mm_cvtss_f32(s)
 }
+
+/// See [`super::Quantizer`]: [`super::scalar_quantize_blocks`] eight values
+/// at a time, with the same scale, product and rounding (ties to even), so
+/// the quants are the same for every finite input.
+pub(super) fn quantize_blocks(x: &[f32], quants: &mut [i8], scales: &mut [f32]) {
+    assert!(
+        available(),
+        "the AVX2 quantiser on a CPU without AVX2 and FMA"
+    );
+    // SAFETY: the CPU has AVX2 and FMA, checked just above.
+    unsafe { quantize_blocks_avx2(x, quants, scales) }
+}
+
+#[target_feature(enable = "avx2,fma")]
+fn quantize_blocks_avx2(x: &[f32], quants: &mut [i8], scales: &mut [f32]) {
+    let blocks = x.chunks_exact(BLOCK).zip(quants.chunks_exact_mut(BLOCK));
+    let sign = _mm256_set1_ps(-0.0);
+    // packs interleaves 128-bit lanes; this puts the 4-byte groups back.
+    let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for ((x, q), scale) in blocks.zip(scales) {
+        // SAFETY: `x` is a block of 32 values, `q` of 32 bytes.
+        let v: [__m256; 4] =
+            std::array::from_fn(|i| unsafe { _mm256_loadu_ps(x.as_ptr().add(8 * i)) });
+        let magnitudes = v.map(|v| _mm256_andnot_ps(sign, v));
+        let m = _mm256_max_ps(
+            _mm256_max_ps(magnitudes[0], magnitudes[1]),
+            _mm256_max_ps(magnitudes[2], magnitudes[3]),
+        );
+        let m = _mm_max_ps(_mm256_extractf128_ps(m, 1), _mm256_castps256_ps128(m));
+        let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        let amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+        *scale = amax / 127.0;
+        let inverse = _mm256_set1_ps(if amax > 0.0 { 127.0 / amax } else { 0.0 });
+        let ints = v.map(|v| {
+            _mm256_cvtps_epi32(_mm256_round_ps::<
+                { _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC },
+            >(_mm256_mul_ps(v, inverse)))
+        });
+        let low = _mm256_packs_epi32(ints[0], ints[1]);
+        let high = _mm256_packs_epi32(ints[2], ints[3]);
+        let bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(low, high), order);
+        // SAFETY: `q` is 32 writable bytes.
+        unsafe { _mm256_storeu_si256(q.as_mut_ptr().cast(), bytes) };
+    }
+}

@@ -196,6 +196,27 @@ fn wide_activations_quantise_in_parallel_as_serially() {
     }
 }
 
+/// Issue 14: the fast quantiser gives the portable one's quants and scales,
+/// ties and the extremes included.
+#[test]
+fn fast_quantiser_matches_the_portable_one() {
+    let mut x = test_acts(7, 96);
+    // Exact ties after scaling (0.5 and 2.5 steps), zeros, a lone extreme.
+    x[..32]
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, v)| *v = (i as f32 - 16.0) * 0.5);
+    x[32..64].iter_mut().for_each(|v| *v = 0.0);
+    x[64] = -1e30;
+    let n_blocks = x.len() / BLOCK;
+    let (mut fast_q, mut fast_d) = (vec![0i8; x.len()], vec![0f32; n_blocks]);
+    let (mut scalar_q, mut scalar_d) = (vec![0i8; x.len()], vec![0f32; n_blocks]);
+    quantizer()(&x, &mut fast_q, &mut fast_d);
+    scalar_quantize_blocks(&x, &mut scalar_q, &mut scalar_d);
+    assert_eq!(fast_q, scalar_q);
+    assert_eq!(fast_d, scalar_d);
+}
+
 #[test]
 fn dot_products_with_tails() {
     // 70 = four chunks of 16 and a tail of 6.
