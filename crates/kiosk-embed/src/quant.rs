@@ -40,6 +40,10 @@ const TASKS_PER_THREAD: usize = 4;
 /// above, in chunks of it over the pool.
 const PARALLEL_QUANTIZE: usize = 1 << 15;
 
+/// Some tokens' activations with their quants, scales and offsets, as
+/// [`Q8Acts::quantize`] hands them to a task.
+type QuantizeChunk<'a> = (&'a [f32], (&'a mut [i8], (&'a mut [f32], &'a mut [f32])));
+
 /// A `rows × cols` matrix of Q4_0 weights, row-major.
 #[derive(Debug)]
 pub(crate) struct Q4Matrix {
@@ -58,6 +62,9 @@ pub(crate) struct Q8Acts {
     quants: Vec<i8>,
     /// One scale per block.
     scales: Vec<f32>,
+    /// Per block, its scale times the sum of its quants: what the Q4_0
+    /// nibbles' offset of 8 takes off a product, once per block.
+    offsets: Vec<f32>,
 }
 
 impl Q8Acts {
@@ -71,20 +78,32 @@ impl Q8Acts {
         self.k = k;
         self.quants.resize(n * k, 0);
         self.scales.resize(n * k / BLOCK, 0.0);
+        self.offsets.resize(n * k / BLOCK, 0.0);
         let quantize_blocks = quantizer();
-        let quantize_rows = |(x, (quants, scales)): (&[f32], (&mut [i8], &mut [f32]))| {
-            quantize_blocks(x, quants, scales)
+        let quantize_rows = |(x, (quants, (scales, offsets))): QuantizeChunk| {
+            quantize_blocks(x, quants, scales);
+            for ((offset, scale), q) in offsets
+                .iter_mut()
+                .zip(&*scales)
+                .zip(quants.chunks_exact(BLOCK))
+            {
+                let sum: i32 = q.iter().map(|&q| i32::from(q)).sum();
+                *offset = scale * sum as f32;
+            }
         };
         if n * k < PARALLEL_QUANTIZE {
-            quantize_rows((x, (&mut self.quants, &mut self.scales)));
+            quantize_rows((x, (&mut self.quants, (&mut self.scales, &mut self.offsets))));
         } else {
             // Tokens in chunks of about PARALLEL_QUANTIZE values.
             let tokens = PARALLEL_QUANTIZE.div_ceil(k);
+            let blocks = tokens * k / BLOCK;
             x.par_chunks(tokens * k)
                 .zip(
-                    self.quants
-                        .par_chunks_mut(tokens * k)
-                        .zip(self.scales.par_chunks_mut(tokens * k / BLOCK)),
+                    self.quants.par_chunks_mut(tokens * k).zip(
+                        self.scales
+                            .par_chunks_mut(blocks)
+                            .zip(self.offsets.par_chunks_mut(blocks)),
+                    ),
                 )
                 .for_each(quantize_rows);
         }
@@ -93,6 +112,12 @@ impl Q8Acts {
     /// Tokens.
     pub(crate) fn n(&self) -> usize {
         self.n
+    }
+
+    /// Token `t`'s block offsets (see [`Q8Acts::offsets`]).
+    fn token_offsets(&self, t: usize) -> &[f32] {
+        let nb = self.k / BLOCK;
+        &self.offsets[t * nb..(t + 1) * nb]
     }
 
     /// Token `t`'s quants and block scales.

@@ -1,13 +1,15 @@
 //! The AVX2 kernel of the Q4_0 × Q8_0 product, picked at run time when the
 //! CPU has AVX2 and FMA.
 //!
-//! A weight block's nibbles are unpacked to 32 bytes and less 8 once, then
-//! multiplied against up to four tokens' activation blocks: `maddubs` takes
-//! unsigned × signed bytes, so it gets |w| and the activations with w's sign
-//! (ggml's sign trick); pairs of products are summed to i32 by `madd`,
-//! converted to f32 and scaled by both blocks' scales into one accumulator
-//! per token. The products stay far below `maddubs`' i16 saturation
-//! (|w| ≤ 8, |a| ≤ 128: 2 × 8 × 128 = 2048).
+//! A weight block's nibbles are unpacked to 32 bytes once, then multiplied
+//! against up to four tokens' activation blocks: `maddubs` takes the
+//! unsigned nibbles (0 to 15) × the signed activations, pairs of products
+//! are summed to i32 by `madd`, converted to f32 and scaled by both blocks'
+//! scales into one accumulator per token. The nibbles' offset of 8 comes
+//! off at the end through the activations' block sums (as the reference
+//! does), a short dot product per row and token instead of a sign
+//! operation per block. The products stay far below `maddubs`' i16
+//! saturation (2 × 15 × 128 = 3840).
 
 use std::arch::x86_64::*;
 use std::ops::Range;
@@ -82,7 +84,6 @@ fn tile<const T: usize>(w: &Q4Matrix, r: usize, acts: &Q8Acts, t0: usize) -> [f3
     }
     let ones = _mm256_set1_epi16(1);
     let low_nibbles = _mm256_set1_epi8(0x0f);
-    let eight = _mm256_set1_epi8(8);
     let mut acc = [_mm256_setzero_ps(); T];
     for (b, (w_scale, packed)) in w_scales.iter().zip(w_quants).enumerate() {
         // SAFETY: `packed` is 16 readable bytes.
@@ -91,8 +92,6 @@ fn tile<const T: usize>(w: &Q4Matrix, r: usize, acts: &Q8Acts, t0: usize) -> [f3
             _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed),
             low_nibbles,
         );
-        let weights = _mm256_sub_epi8(nibbles, eight);
-        let magnitudes = _mm256_sign_epi8(weights, weights);
         for (acc, (a_quants, a_scales)) in acc.iter_mut().zip(&tokens) {
             // SAFETY: block `b < nb` of a token of `nb` blocks (asserted
             // above): 32 readable bytes and one scale.
@@ -102,15 +101,31 @@ fn tile<const T: usize>(w: &Q4Matrix, r: usize, acts: &Q8Acts, t0: usize) -> [f3
                     *a_scales.get_unchecked(b),
                 )
             };
-            let products = _mm256_madd_epi16(
-                _mm256_maddubs_epi16(magnitudes, _mm256_sign_epi8(a, weights)),
-                ones,
-            );
+            let products = _mm256_madd_epi16(_mm256_maddubs_epi16(nibbles, a), ones);
             let scale = _mm256_set1_ps(w_scale * a_scale);
             *acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), scale, *acc);
         }
     }
-    acc.map(|v| hsum(v))
+    // The nibbles went in without their offset of 8: take 8 × Σ_b w_scale ×
+    // (a_scale × Σ a) off, eight blocks at a time.
+    std::array::from_fn(|t| {
+        let offsets = acts.token_offsets(t0 + t);
+        let mut correction = _mm256_setzero_ps();
+        let w_chunks = w_scales.chunks_exact(8);
+        let a_chunks = offsets.chunks_exact(8);
+        let tail: f32 = w_chunks
+            .remainder()
+            .iter()
+            .zip(a_chunks.remainder())
+            .map(|(w, a)| w * a)
+            .sum();
+        for (w, a) in w_chunks.zip(a_chunks) {
+            // SAFETY: both chunks are 8 readable floats.
+            let (w, a) = unsafe { (_mm256_loadu_ps(w.as_ptr()), _mm256_loadu_ps(a.as_ptr())) };
+            correction = _mm256_fmadd_ps(w, a, correction);
+        }
+        hsum(acc[t]) - 8.0 * (hsum(correction) + tail)
+    })
 }
 
 #[inline]

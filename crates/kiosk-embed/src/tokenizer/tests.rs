@@ -44,6 +44,39 @@ fn best_segmentation_wins() {
     check("abc", &[7, 8]);
 }
 
+/// Issue 14: where two segmentations score the same, the tokenizer keeps
+/// the one the reference keeps: the first found, scanning start positions
+/// left to right and, from each, pieces short to long.
+#[test]
+fn ties_keep_the_segmentation_found_first() {
+    let pieces = ["<s>", "<pad>", "</s>", "<unk>", "▁", "ab", "▁a", "b", "▁ab"];
+    let check_tie = |ab_score: f32, text: &str, expected: &[u32]| {
+        let mut scores = vec![0.0, 0.0, 0.0, 0.0, -1.0, -1.0, -1.0, -1.0];
+        scores.push(ab_score);
+        let vocab = Vocab {
+            pieces: pieces.iter().map(|p| Box::from(p.as_bytes())).collect(),
+            scores,
+            bos: 0,
+            eos: 2,
+            unk: 3,
+            normalization: Vec::new(),
+        };
+        let tokenizer = Tokenizer::new(&vocab).expect("the vocabulary builds");
+        assert_eq!(tokenizer.encode(text), expected, "tokenizer, {text:?}");
+        assert_eq!(
+            Oracle::new(&vocab).encode(text),
+            expected,
+            "oracle, {text:?}"
+        );
+    };
+    // ▁ab, ▁ + ab and ▁a + b all score -2: ▁ab ends at `b` first (from
+    // position 0), and the later equal candidates do not replace it.
+    check_tie(-2.0, "ab", &[8]);
+    // Without ▁ab, ▁ + ab (from position 1) is found before ▁a + b (from
+    // position 2).
+    check_tie(-5.0, "ab", &[4, 5]);
+}
+
 #[test]
 fn spaces_collapse_and_become_word_boundaries() {
     check("a  b", &[5, 4, 6]);
