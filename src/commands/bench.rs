@@ -71,6 +71,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Stores(args) => super::bench_stores::run(config, &args),
         BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),
+        BenchCommand::Embed(args) => super::embed::bench(config, args),
     }
 }
 

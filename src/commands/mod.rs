@@ -6,6 +6,7 @@ mod ask;
 mod bench;
 mod bench_stores;
 mod doctor;
+pub mod embed;
 mod import;
 pub mod llm;
 mod search;

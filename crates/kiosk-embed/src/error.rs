@@ -11,6 +11,8 @@ pub enum ErrorKind {
     /// The model file is not a usable `E5S1` model: truncated, corrupt, or
     /// of a shape the encoder does not run.
     Model,
+    /// The embedder's own worker threads could not be started.
+    Threads,
 }
 
 /// An error with its kind, the file it concerns and a lowercase message.
@@ -37,6 +39,15 @@ impl Error {
     pub(crate) fn model(path: &Path, message: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Model,
+            path: path.to_path_buf(),
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn threads(path: &Path, message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Threads,
             path: path.to_path_buf(),
             message: message.into(),
             source: None,

