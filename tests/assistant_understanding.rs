@@ -47,6 +47,14 @@ basic-tee,,,,Medium,,White,bt-m-w,15.00,4,\n\
 basic-tee,,,,Large,,Black,bt-l-k,15.00,0,\n\
 phone-case,Phone Case 42,Accessories,Model,Slim,,,pc-slim,19.00,5,active\n";
 
+/// An Indonesian store priced in rupiah: T-shirts at 99 ribu, hoodies at
+/// 350 ribu.
+const SHOP_ID: &str = "\
+kaos-polos,Kaos Polos T-Shirt,T-Shirts,Ukuran,S,Warna,Hitam,kp-s,99000,3,active\n\
+kaos-polos,,,,M,,Hitam,kp-m,99000,2,\n\
+hoodie-zip,Hoodie Zip,Hoodies,Ukuran,M,Warna,Biru,hz-m,350000,2,active\n\
+hoodie-zip,,,,L,,Hitam,hz-l,350000,1,\n";
+
 /// A store's export imported into its own temp data dir.
 struct Store {
     _dir: tempfile::TempDir,
@@ -79,6 +87,11 @@ fn shop_de() -> &'static Store {
 fn words_en() -> &'static Store {
     static STORE: OnceLock<Store> = OnceLock::new();
     STORE.get_or_init(|| import_store(WORDS_EN))
+}
+
+fn shop_id() -> &'static Store {
+    static STORE: OnceLock<Store> = OnceLock::new();
+    STORE.get_or_init(|| import_store(SHOP_ID))
 }
 
 fn demo() -> &'static Store {
@@ -340,6 +353,43 @@ fn price_limits_filter_in_each_language() {
         assert_eq!(r.slots.price_min, Some(min), "{text:?}: {}", r.answer);
         assert_eq!(ids(&r), ["trail-hoodie"], "{text:?}: {}", r.answer);
     }
+}
+
+// Issue 13: amounts in rupiah as shoppers write them ("Rp 300 ribu",
+// "300k", "kurang dari 50 ribu") are limits the search keeps to.
+#[test]
+fn rupiah_limits_filter() {
+    for (text, max, expected) in [
+        (
+            "ada kaos atau hoodie di bawah Rp 100 ribu?",
+            100_000.0,
+            "kaos-polos",
+        ),
+        ("t-shirt atau hoodie 100k", 100_000.0, "kaos-polos"),
+        (
+            "hoodie atau kaos kurang dari 400 ribu",
+            400_000.0,
+            "hoodie-zip",
+        ),
+        ("hoodie max 400rb", 400_000.0, "hoodie-zip"),
+    ] {
+        let r = ask(shop_id(), text);
+        assert_eq!(r.slots.price_max, Some(max), "{text:?}: {}", r.answer);
+        assert!(
+            ids(&r).contains(&expected),
+            "{text:?}: {:?} {}",
+            ids(&r),
+            r.answer
+        );
+        assert!(
+            r.products.iter().all(|p| p.price <= max),
+            "{text:?}: {:?}",
+            ids(&r)
+        );
+    }
+    let r = ask(shop_id(), "hoodie di atas 200 ribu");
+    assert_eq!(r.slots.price_min, Some(200_000.0), "{}", r.answer);
+    assert_eq!(ids(&r), ["hoodie-zip"], "{}", r.answer);
 }
 
 // Issue 13: each turn's language is detected afresh; after a Chinese turn,
