@@ -304,3 +304,30 @@ mallas,Mallas,Talla,M,Color,Rojo,mal-m,29.00,1,active\n";
         assert!(notes.contains(&line), "{line:?} in {notes:?}");
     }
 }
+
+// Issue 13: sizes written as words of another language ("Klein", "Groot")
+// are the vocabulary's S and L too.
+#[test]
+fn vocabulary_sizes_take_the_store_words() {
+    const CSV: &str = "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+regenjas,Regenjas,Maat,Klein,rj-k,59.00,2,active\n\
+regenjas,,,Groot,rj-g,59.00,1,\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, snap) = import(dir.path(), "products_export.csv", CSV);
+    let lexicon = snap.lexicon();
+    let size_of = |word: &str| lexicon.lookup(word).map(|c| lexicon.concept(c).id.clone());
+    assert_eq!(size_of("large").as_deref(), Some("Groot"));
+    assert_eq!(size_of("small").as_deref(), Some("Klein"));
+    for (size, n) in [("large", 1), ("Groot", 1), ("small", 1), ("XL", 0)] {
+        let mut request = SearchRequest::new("");
+        request.filters.size = Some(size.into());
+        assert_eq!(snap.search(&request).expect("search").len(), n, "{size}");
+    }
+    let notes = notes(&s);
+    assert!(
+        notes.contains(
+            &"size \"Groot\" is the store's spelling of size \"L\": same vocabulary word"
+        ),
+        "{notes:?}"
+    );
+}

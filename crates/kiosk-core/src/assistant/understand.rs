@@ -803,9 +803,20 @@ pub fn store_spelling(said: &str, lexicon: &Lexicon, store: &[String]) -> Option
     {
         return Some(v.clone());
     }
+    // The vocabulary size the words name, or whose words include the same
+    // letter size ("L" for the size a Dutch store calls "Groot", which
+    // also reads "large").
     let concept = lexicon
         .lookup(said)
-        .filter(|c| lexicon.concept(*c).kind == ConceptKind::Size)?;
+        .filter(|c| lexicon.concept(*c).kind == ConceptKind::Size)
+        .or_else(|| {
+            lexicon.concepts().iter().position(|c| {
+                c.kind == ConceptKind::Size
+                    && c.terms
+                        .iter()
+                        .any(|(_, ws)| ws.iter().any(|w| size_key(w) == letter))
+            })
+        })?;
     let id = size_key(&lexicon.concept(concept).id);
     store
         .iter()

@@ -428,3 +428,35 @@ fn issue_13_latin_and_chinese_terms_stay_whole() {
         );
     }
 }
+
+// Issue 13: a store that writes its sizes in Dutch ("Klein", "Groot") has
+// them as the vocabulary's S and L (the import gives the vocabulary the
+// store's spelling); "in L" and "large" find them.
+#[test]
+fn issue_13_letter_sizes_find_sizes_written_as_words() {
+    let lex = Lexicon::new(vec![
+        concept(
+            "Groot",
+            ConceptKind::Size,
+            &[(Lang::En, &["large"]), (Lang::Nl, &["groot", "grote"])],
+        ),
+        concept(
+            "Klein",
+            ConceptKind::Size,
+            &[(Lang::En, &["small"]), (Lang::Nl, &["klein", "kleine"])],
+        ),
+    ]);
+    let store = ["Klein".to_string(), "Groot".to_string()];
+    for (input, expected) in [
+        ("in L", Some("Groot")),
+        ("maat S", Some("Klein")),
+        ("do you have it in large?", Some("Groot")),
+        ("in M", None),
+    ] {
+        assert_eq!(
+            read_in_store(input, &lex, &store).size.as_deref(),
+            expected,
+            "{input:?}"
+        );
+    }
+}
