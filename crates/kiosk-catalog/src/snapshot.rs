@@ -35,6 +35,8 @@ pub struct Snapshot {
     /// Category → where most of its products are.
     category_locations: HashMap<String, String>,
     brands: Vec<String>,
+    /// The sizes on sale, most variants first.
+    sizes: Vec<String>,
     low_stock_threshold: i64,
     has_orders: bool,
 }
@@ -205,6 +207,13 @@ impl Snapshot {
             .prepare("SELECT DISTINCT brand FROM products WHERE brand IS NOT NULL ORDER BY brand")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .map_err(Error::sqlite("reading brands"))?;
+        let sizes: Vec<String> = conn
+            .prepare(
+                "SELECT size FROM variants WHERE size IS NOT NULL AND size <> ''
+                 GROUP BY size ORDER BY COUNT(*) DESC, size",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(Error::sqlite("reading sizes"))?;
         let has_orders: bool = conn
             .query_row("SELECT EXISTS (SELECT 1 FROM orders)", [], |r| r.get(0))
             .map_err(Error::sqlite("reading orders"))?;
@@ -235,6 +244,7 @@ impl Snapshot {
             locations,
             category_locations,
             brands,
+            sizes,
             low_stock_threshold,
             has_orders,
         })
@@ -582,5 +592,9 @@ impl StockLookup for Snapshot {
 
     fn brands(&self) -> &[String] {
         &self.brands
+    }
+
+    fn sizes(&self) -> &[String] {
+        &self.sizes
     }
 }

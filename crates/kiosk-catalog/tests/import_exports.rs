@@ -128,12 +128,14 @@ fn woocommerce_variable_products_get_their_variations() {
 }
 
 // Issue 13: on the real exports every size and colour the export names is
-// still read, and each option name leaves one note saying how it was read.
+// still read, and each option name leaves one note saying how it was read
+// (and each size written as a word, "Small" or "Large", one note saying
+// which vocabulary size it spells).
 #[test]
 fn real_exports_keep_their_sizes_and_colours_and_note_each_option() {
     for (name, sizes, colours, notes) in [
-        ("shopify_apparel.csv", 3, 0, 1),
-        ("shopify_home-and-garden.csv", 2, 0, 1),
+        ("shopify_apparel.csv", 3, 0, 1 + 3),
+        ("shopify_home-and-garden.csv", 2, 0, 1 + 1),
         (
             "shopify_product_template_excel-mangled_kcohen.csv",
             12,

@@ -136,6 +136,13 @@ fn woocommerce_german_attribute_names() {
     assert_eq!(size_and_colour(&s, "jacke-m-rot"), pair("M", "Rot"));
     let jacke = snap.product("jacke").expect("lookup").expect("found");
     assert_eq!(jacke.option_values("Size"), ["S", "M"]);
+    // "black" and "rot" find the store's "Schwarz" and "Rot".
+    for colour in ["black", "zwart", "Schwarz", "red", "rot"] {
+        let mut request = SearchRequest::new("");
+        request.filters.color = Some(colour.into());
+        let hits = snap.search(&request).expect("search");
+        assert_eq!(hits.len(), 1, "{colour}");
+    }
     let notes = notes(&s);
     assert!(
         notes.contains(&"option \"Größe\" is read as the size: named"),
@@ -143,6 +150,184 @@ fn woocommerce_german_attribute_names() {
     );
     assert!(
         notes.contains(&"option \"Farbe\" is read as the colour: named"),
+        "{notes:?}"
+    );
+}
+
+// Issue 13: every size and colour option name of the issue, in a real
+// Shopify import: Simplified and Traditional Chinese alike, each decision
+// on its line of the import report.
+#[test]
+fn option_names_in_every_export_language() {
+    const PAIRS: &[(&str, &str)] = &[
+        ("Size", "Color"),
+        ("Size", "Colour"),
+        ("Maat", "Kleur"),
+        ("Ukuran", "Warna"),
+        ("尺寸", "颜色"),
+        ("尺碼", "顏色"),
+        ("尺码", "颜色"),
+        ("Talla", "Color"),
+        ("Größe", "Farbe"),
+        ("Taille", "Couleur"),
+        ("Tamanho", "Cor"),
+        ("Taglia", "Colore"),
+    ];
+    let mut csv = String::from(
+        "Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n",
+    );
+    for (i, (size, colour)) in PAIRS.iter().enumerate() {
+        csv.push_str(&format!(
+            "p{i},Product {i},{size},M,{colour},Black,p{i}-m,10.00,1,active\n\
+             p{i},,,42,,Red,p{i}-42,10.00,1,\n"
+        ));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, _snap) = import(dir.path(), "products_export.csv", &csv);
+    let notes = notes(&s);
+    for (i, (size, colour)) in PAIRS.iter().enumerate() {
+        assert_eq!(
+            size_and_colour(&s, &format!("p{i}-m")),
+            pair("M", "Black"),
+            "{size}/{colour}"
+        );
+        assert_eq!(
+            size_and_colour(&s, &format!("p{i}-42")),
+            pair("42", "Red"),
+            "{size}/{colour}"
+        );
+        for (name, what) in [(size, "size"), (colour, "colour")] {
+            let line = format!("option \"{name}\" is read as the {what}: named");
+            assert!(notes.contains(&line.as_str()), "{line:?} in {notes:?}");
+        }
+    }
+    // The report names the line each spelling was first seen on.
+    let report: Vec<String> = s.issues.iter().map(ToString::to_string).collect();
+    assert!(
+        report
+            .iter()
+            .any(|l| l.contains(":12:3:") && l.contains("option \"尺碼\" is read as the size")),
+        "{report:#?}"
+    );
+}
+
+// Issue 13: a store that writes its sizes "Small", "Medium", "Large" keeps
+// them, and the vocabulary's S, M and L take its spelling, so "large" and
+// "L" find the store's "Large"; the report says so.
+#[test]
+fn vocabulary_sizes_take_the_store_spelling() {
+    const CSV: &str = "Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+trail-hoodie,Trail Hoodie,Size,Small,Colour,Blue,th-s,45.00,3,active\n\
+trail-hoodie,,,Medium,,Blue,th-m,45.00,0,\n\
+trail-hoodie,,,Large,,Grey,th-l,45.00,2,\n\
+city-hoodie,City Hoodie,Size,Small,Colour,Black,ch-s,39.00,3,active\n\
+city-hoodie,,,XL,,Black,ch-xl,39.00,1,\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, snap) = import(dir.path(), "products_export.csv", CSV);
+    assert_eq!(size_and_colour(&s, "th-l"), pair("Large", "Grey"));
+    let lexicon = snap.lexicon();
+    let size_of = |word: &str| {
+        lexicon
+            .lookup(word)
+            .map(|c| lexicon.concept(c).id.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(size_of("large"), "Large");
+    assert_eq!(size_of("groot"), "Large");
+    assert_eq!(size_of("small"), "Small");
+    assert_eq!(size_of("extra large"), "XL", "the store writes XL itself");
+    let mut large = SearchRequest::new("hoodie");
+    large.filters.size = Some("Large".into());
+    let hits = snap.search(&large).expect("search");
+    assert_eq!(
+        hits.iter()
+            .map(|h| h.record.product.id.as_str())
+            .collect::<Vec<_>>(),
+        ["trail-hoodie"]
+    );
+    // Said as a word in the search text, too.
+    let hits = snap
+        .search(&SearchRequest::new("large hoodie"))
+        .expect("search");
+    assert_eq!(
+        hits.first().map(|h| h.record.product.id.as_str()),
+        Some("trail-hoodie")
+    );
+    let notes = notes(&s);
+    for line in [
+        "size \"Large\" is the store's spelling of size \"L\": same letter size",
+        "size \"Small\" is the store's spelling of size \"S\": same letter size",
+        "size \"Medium\" is the store's spelling of size \"M\": same letter size",
+    ] {
+        assert!(notes.contains(&line), "{line:?} in {notes:?}");
+    }
+    assert!(
+        !notes.iter().any(|n| n.contains("spelling of size \"XL\"")),
+        "{notes:?}"
+    );
+}
+
+// Issue 13: a store that writes its colours in Spanish ("Azul", "Negro") is
+// filtered by the vocabulary's colours: the store's word
+// becomes the colour's name, and the report says so.
+#[test]
+fn vocabulary_colours_take_the_store_words() {
+    const CSV: &str = "Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+sudadera,Sudadera,Talla,S,Color,Azul,sud-s,35.00,3,active\n\
+sudadera,,,M,,Negro,sud-m,35.00,2,\n\
+mallas,Mallas,Talla,M,Color,Rojo,mal-m,29.00,1,active\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, snap) = import(dir.path(), "products_export.csv", CSV);
+    let with_colour = |colour: &str| {
+        let mut request = SearchRequest::new("");
+        request.filters.color = Some(colour.into());
+        let mut ids: Vec<String> = snap
+            .search(&request)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.record.product.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(with_colour("blue"), ["sudadera"]);
+    assert_eq!(with_colour("blauw"), ["sudadera"]);
+    assert_eq!(with_colour("black"), ["sudadera"]);
+    assert_eq!(with_colour("Negro"), ["sudadera"]);
+    assert_eq!(with_colour("red"), ["mallas"]);
+    assert!(with_colour("green").is_empty());
+    let notes = notes(&s);
+    for line in [
+        "colour \"Azul\" is read as \"blue\": a colour word of the export",
+        "colour \"Negro\" is read as \"black\": a colour word of the export",
+    ] {
+        assert!(notes.contains(&line), "{line:?} in {notes:?}");
+    }
+}
+
+// Issue 13: sizes written as words of another language ("Klein", "Groot")
+// are the vocabulary's S and L too.
+#[test]
+fn vocabulary_sizes_take_the_store_words() {
+    const CSV: &str = "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+regenjas,Regenjas,Maat,Klein,rj-k,59.00,2,active\n\
+regenjas,,,Groot,rj-g,59.00,1,\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, snap) = import(dir.path(), "products_export.csv", CSV);
+    let lexicon = snap.lexicon();
+    let size_of = |word: &str| lexicon.lookup(word).map(|c| lexicon.concept(c).id.clone());
+    assert_eq!(size_of("large").as_deref(), Some("Groot"));
+    assert_eq!(size_of("small").as_deref(), Some("Klein"));
+    for (size, n) in [("large", 1), ("Groot", 1), ("small", 1), ("XL", 0)] {
+        let mut request = SearchRequest::new("");
+        request.filters.size = Some(size.into());
+        assert_eq!(snap.search(&request).expect("search").len(), n, "{size}");
+    }
+    let notes = notes(&s);
+    assert!(
+        notes.contains(
+            &"size \"Groot\" is the store's spelling of size \"L\": same vocabulary word"
+        ),
         "{notes:?}"
     );
 }

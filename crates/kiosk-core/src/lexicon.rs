@@ -235,6 +235,36 @@ impl Lexicon {
                 i += 1;
                 continue;
             }
+            // A Latin word written onto Chinese: "T恤", "Polo衫", "M號".
+            if let Some(next) = tokens.get(i + 1)
+                && next.cjk
+                && tokens[i].end == next.start
+                && let Some((len, entry)) = self.mixed_match(&tokens[i], next)
+            {
+                let bytes: usize = text[next.start..next.end]
+                    .chars()
+                    .take(len)
+                    .map(char::len_utf8)
+                    .sum();
+                analysis.mentions.push(Mention {
+                    concept: entry.concept as usize,
+                    langs: entry.langs,
+                    start: tokens[i].start,
+                    end: next.start + bytes,
+                    exact: true,
+                });
+                if next.start + bytes < next.end {
+                    let rest = Token {
+                        text: next.text.chars().skip(len).collect(),
+                        start: next.start + bytes,
+                        end: next.end,
+                        cjk: true,
+                    };
+                    self.analyze_cjk(&rest, &mut analysis);
+                }
+                i += 2;
+                continue;
+            }
             let mut matched = false;
             let max_n = self.max_words.min(tokens.len() - i);
             for n in (1..=max_n).rev() {
@@ -283,6 +313,18 @@ impl Lexicon {
             i += 1;
         }
         analysis
+    }
+
+    /// The longest term made of `word` and the first characters of the
+    /// Chinese run written right after it, and how many characters it takes.
+    fn mixed_match(&self, word: &Token, run: &Token) -> Option<(usize, Entry)> {
+        let chars: Vec<char> = run.text.chars().collect();
+        (1..=self.max_cjk_chars.min(chars.len()))
+            .rev()
+            .find_map(|len| {
+                let key = format!("{} {}", word.text, chars[..len].iter().collect::<String>());
+                self.phrases.get(&key).map(|e| (len, *e))
+            })
     }
 
     fn analyze_cjk(&self, token: &Token, analysis: &mut Analysis) {

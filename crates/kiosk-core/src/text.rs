@@ -49,6 +49,47 @@ pub fn option_key(value: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Letter sizes and the words stores write them with, as `option_key`s.
+const LETTER_SIZES: &[(&str, &[&str])] = &[
+    (
+        "xxs",
+        &[
+            "2xs",
+            "xx-small",
+            "xxsmall",
+            "extra extra small",
+            "xx small",
+        ],
+    ),
+    ("xs", &["extra small", "extra-small", "x-small", "xsmall"]),
+    ("s", &["small", "sm"]),
+    ("m", &["medium", "med", "md"]),
+    ("l", &["large", "lg"]),
+    ("xl", &["extra large", "extra-large", "x-large", "xlarge"]),
+    (
+        "xxl",
+        &[
+            "2xl",
+            "xx-large",
+            "xxlarge",
+            "double extra large",
+            "xx large",
+        ],
+    ),
+    ("xxxl", &["3xl", "xxx-large", "xxxlarge"]),
+];
+
+/// How sizes compare: as `option_key`, with a letter size and its words one
+/// size (`Large`, `large` and `L` are `l`; `X-Large` and `XL` are `xl`), so
+/// a shopper's "L" finds a store that writes "Large", and the other way.
+pub fn size_key(value: &str) -> String {
+    let key = option_key(value);
+    LETTER_SIZES
+        .iter()
+        .find(|(letter, words)| *letter == key || words.contains(&key.as_str()))
+        .map_or(key, |(letter, _)| (*letter).to_string())
+}
+
 /// A word or a run of CJK characters, with its byte span in the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {

@@ -97,6 +97,9 @@ pub trait StockLookup {
     fn has_orders(&self) -> bool;
     /// The catalog's brand names (for the grounding verifier).
     fn brands(&self) -> &[String];
+    /// The sizes the store sells, as its catalog spells them: a bare "M"
+    /// or "42" is read as a size only if the store has it.
+    fn sizes(&self) -> &[String];
 }
 
 /// What speech recognition heard.

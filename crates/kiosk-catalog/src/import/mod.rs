@@ -407,6 +407,21 @@ pub fn import(
         &parsed.vocabulary,
         &mut issues,
     )?;
+    // The vocabulary's sizes and colours take the store's own words
+    // ("Large" for L, "Azul" for blue).
+    options::fit_sizes(
+        &writer,
+        &mut parsed.vocabulary,
+        &options.source.display().to_string(),
+        &mut issues,
+    )?;
+    options::fit_colours(
+        &writer,
+        &mut parsed.vocabulary,
+        parsed.store.language,
+        &options.source.display().to_string(),
+        &mut issues,
+    )?;
     writer.set_store(&parsed.store)?;
     writer.set_vocabulary(&parsed.vocabulary)?;
     let counts = writer.finish_rows(&mut issues)?;

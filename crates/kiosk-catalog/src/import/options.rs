@@ -12,7 +12,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use kiosk_core::{Concept, ConceptKind};
+use kiosk_core::text::{option_key, size_key};
+use kiosk_core::{Concept, ConceptKind, Lang};
 use rusqlite::params;
 
 use super::csv_input::Row;
@@ -116,6 +117,204 @@ pub fn learn(
         .collect();
     if !moves.is_empty() {
         move_options(writer, &moves)?;
+    }
+    Ok(())
+}
+
+/// Gives each vocabulary size the store's own spelling, so a shopper's
+/// "large" or "L" finds a store that writes "Large" (the index's size terms
+/// and the assistant's size names follow the vocabulary's id). A size the
+/// store writes as the vocabulary does ("L") is left alone; every respelled
+/// size leaves a note.
+pub fn fit_sizes(
+    writer: &Writer,
+    vocabulary: &mut [Concept],
+    file: &str,
+    issues: &mut Issues,
+) -> Result<()> {
+    let values: Vec<String> = writer
+        .connection()
+        .prepare(
+            "SELECT size FROM variants WHERE size IS NOT NULL AND size <> ''
+             GROUP BY size ORDER BY COUNT(*) DESC, size",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(Error::sqlite("reading sizes"))?;
+    let taken: HashSet<String> = vocabulary
+        .iter()
+        .filter(|c| c.kind == ConceptKind::Size)
+        .map(|c| option_key(&c.id))
+        .collect();
+    for concept in vocabulary
+        .iter_mut()
+        .filter(|c| c.kind == ConceptKind::Size)
+    {
+        let id = option_key(&concept.id);
+        if values.iter().any(|v| option_key(v) == id) {
+            continue;
+        }
+        let letter = size_key(&concept.id);
+        let terms: HashSet<String> = concept
+            .terms
+            .iter()
+            .flat_map(|(_, ws)| ws.iter().map(|w| option_key(w)))
+            .collect();
+        let Some(value) = values.iter().find(|v| {
+            let key = option_key(v);
+            !taken.contains(&key) && (size_key(v) == letter || terms.contains(&key))
+        }) else {
+            continue;
+        };
+        issues.push(Issue::file_note(
+            file,
+            Rule::OptionName,
+            format!(
+                "size {value:?} is the store's spelling of size {:?}: same {}",
+                concept.id,
+                if size_key(value) == letter {
+                    "letter size"
+                } else {
+                    "vocabulary word"
+                }
+            ),
+        ));
+        concept.id = value.clone();
+    }
+    Ok(())
+}
+
+/// Colour words of the export languages the vocabulary does not speak, by
+/// the vocabulary colour they name (folded, as `option_key` writes them).
+const FOREIGN_COLOURS: &[(&str, &[&str])] = &[
+    (
+        "black",
+        &[
+            "negro", "negra", "schwarz", "noir", "noire", "preto", "preta", "nero", "nera",
+        ],
+    ),
+    (
+        "white",
+        &[
+            "blanco", "blanca", "weiss", "weiß", "blanc", "blanche", "branco", "branca", "bianco",
+            "bianca",
+        ],
+    ),
+    ("grey", &["gris", "grau", "cinza", "grigio", "grigia"]),
+    (
+        "navy",
+        &[
+            "azul marino",
+            "marineblau",
+            "bleu marine",
+            "azul marinho",
+            "blu navy",
+        ],
+    ),
+    (
+        "blue",
+        &["azul", "blau", "bleu", "blu", "azzurro", "azzurra"],
+    ),
+    (
+        "red",
+        &[
+            "rojo", "roja", "rot", "rouge", "vermelho", "vermelha", "rosso", "rossa",
+        ],
+    ),
+    ("green", &["verde", "grun", "grün", "vert", "verte"]),
+    (
+        "yellow",
+        &[
+            "amarillo", "amarilla", "gelb", "jaune", "amarelo", "amarela", "giallo", "gialla",
+        ],
+    ),
+    ("orange", &["naranja", "laranja", "arancione"]),
+    ("pink", &["rosa", "rosado", "rosada", "cor-de-rosa"]),
+    (
+        "purple",
+        &[
+            "morado", "morada", "violeta", "violett", "violet", "roxo", "roxa", "viola",
+        ],
+    ),
+    (
+        "brown",
+        &["marron", "braun", "castanho", "marrom", "marrone"],
+    ),
+    (
+        "silver",
+        &[
+            "plata", "plateado", "silber", "argent", "argente", "prata", "prateado", "argento",
+        ],
+    ),
+    (
+        "gold",
+        &["oro", "dorado", "golden", "dore", "ouro", "dourado"],
+    ),
+    ("khaki", &["caqui"]),
+    ("burgundy", &["burdeos", "bordo", "bordeaux"]),
+    ("olive", &["oliva", "olivgrun", "verde oliva"]),
+];
+
+/// Gives each vocabulary colour the store's own word when the store writes
+/// it in a language the vocabulary does not speak ("Azul", "Schwarz"), so
+/// "blue" finds the store's "Azul": the word becomes the colour's name in
+/// the store's language, which the index's colour terms and filters use.
+/// Every colour so read leaves a note.
+pub fn fit_colours(
+    writer: &Writer,
+    vocabulary: &mut [Concept],
+    store_lang: Lang,
+    file: &str,
+    issues: &mut Issues,
+) -> Result<()> {
+    let values: Vec<String> = writer
+        .connection()
+        .prepare(
+            "SELECT color FROM variants WHERE color IS NOT NULL AND color <> ''
+             GROUP BY color ORDER BY COUNT(*) DESC, color",
+        )
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(Error::sqlite("reading colours"))?;
+    let value_keys: HashSet<String> = values.iter().map(|v| option_key(v)).collect();
+    let known: HashSet<String> = vocabulary
+        .iter()
+        .filter(|c| c.kind == ConceptKind::Color)
+        .flat_map(|c| {
+            c.terms
+                .iter()
+                .flat_map(|(_, ws)| ws.iter().map(|w| option_key(w)))
+        })
+        .collect();
+    for value in &values {
+        let key = option_key(value);
+        if known.contains(&key) {
+            continue;
+        }
+        let Some((id, _)) = FOREIGN_COLOURS
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| option_key(w) == key))
+        else {
+            continue;
+        };
+        let Some(concept) = vocabulary
+            .iter_mut()
+            .find(|c| c.kind == ConceptKind::Color && c.id == *id)
+        else {
+            continue;
+        };
+        // The store's word leads, unless the store also uses the
+        // vocabulary's own name for the colour.
+        let leads = !value_keys.contains(&option_key(concept.name(store_lang)));
+        let word = value.trim().to_string();
+        match concept.terms.iter_mut().find(|(l, _)| *l == store_lang) {
+            Some((_, words)) if leads => words.insert(0, word),
+            Some((_, words)) => words.push(word),
+            None => concept.terms.push((store_lang, vec![word])),
+        }
+        issues.push(Issue::file_note(
+            file,
+            Rule::OptionName,
+            format!("colour {value:?} is read as {id:?}: a colour word of the export"),
+        ));
     }
     Ok(())
 }

@@ -303,5 +303,43 @@ pub fn detect(text: &str, lexicon: &Lexicon) -> (Lang, f32) {
     (lang, (score / total) * (1.0 - 1.0 / (1.0 + total)))
 }
 
+/// The language to answer a turn in. Each turn is detected afresh; the
+/// conversation's language holds only for a turn too short to tell (a
+/// number, a size, "ok", a product name with no word of any language), so
+/// "something warm for hiking" after a Chinese turn is answered in English.
+/// `hint` is the shopper's own choice in the UI, which always wins.
+pub fn choose(hint: Option<Lang>, text: &str, lexicon: &Lexicon, session: Option<Lang>) -> Lang {
+    if let Some(h) = hint {
+        return h;
+    }
+    let (lang, confidence) = detect(text, lexicon);
+    match session {
+        Some(s) if confidence == 0.0 || too_short_to_tell(text) => s,
+        _ => lang,
+    }
+}
+
+/// Letter sizes, which say nothing about a language.
+const SIZE_LETTERS: &[&str] = &[
+    "xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl",
+];
+
+/// Fewer than two words of letters (numbers and letter sizes aside), and no
+/// Chinese: "ok", "9?", "M", "42 please".
+fn too_short_to_tell(text: &str) -> bool {
+    if text.chars().any(is_cjk) {
+        return false;
+    }
+    tokenize(text)
+        .iter()
+        .filter(|t| {
+            t.text.chars().any(char::is_alphabetic)
+                && !t.text.chars().any(|c| c.is_ascii_digit())
+                && !SIZE_LETTERS.contains(&t.text.as_str())
+        })
+        .count()
+        < 2
+}
+
 #[cfg(test)]
 mod tests;

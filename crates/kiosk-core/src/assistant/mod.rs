@@ -458,15 +458,14 @@ impl Assistant<'_> {
     ) -> Result<Reply, BackendError> {
         let started = Instant::now();
         let lexicon = self.stock.lexicon();
-        let detected = language::detect(&input.text, lexicon);
-        let lang = understand::choose_language(input.lang, detected, session.lang);
+        let lang = language::choose(input.lang, &input.text, lexicon, session.lang);
         session.lang = Some(lang);
         session.turns += 1;
         session.messages.push(input.text.clone());
         if session.messages.len() > 6 {
             session.messages.remove(0);
         }
-        let reading = understand::read(&input.text, lexicon);
+        let reading = understand::read_in_store(&input.text, lexicon, self.stock.sizes());
         let understood_at = Instant::now();
 
         let mut draft = Draft {
@@ -2120,7 +2119,8 @@ impl Assistant<'_> {
             // "the Aerion Surge and the Velora Vantage": each side on its own.
             let mut ids = Vec::new();
             for part in split_pair(text) {
-                let part_reading = understand::read(&part, self.stock.lexicon());
+                let part_reading =
+                    understand::read_in_store(&part, self.stock.lexicon(), self.stock.sizes());
                 if let Some(r) = self
                     .find(&part_reading, session, None)?
                     .0

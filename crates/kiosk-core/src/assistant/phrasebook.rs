@@ -138,9 +138,16 @@ pub fn keys() -> Vec<&'static str> {
     table().keys().map(String::as_str).collect()
 }
 
-/// Joins items as a list in the language: "a, b and c".
+/// Joins items as a list in the language: "a, b and c". Blank items are
+/// left out, so a list of nothing is empty (and a phrase given it takes its
+/// `_none` form) rather than " and ".
 pub fn list(lang: Lang, items: &[String]) -> String {
-    match items {
+    let items: Vec<String> = items
+        .iter()
+        .filter(|i| !i.trim().is_empty())
+        .cloned()
+        .collect();
+    match items.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
         _ => {

@@ -4,8 +4,8 @@
 
 use crate::assistant::cues::{self, Cue, Found};
 use crate::lexicon::ConceptKind;
-use crate::text::{Token, fold, tokenize};
-use crate::{Lang, Lexicon, Money};
+use crate::text::{Token, fold, option_key, size_key, tokenize};
+use crate::{Lexicon, Money};
 
 /// What the rules read in a turn.
 #[derive(Debug, Clone, Default)]
@@ -49,8 +49,12 @@ impl Reading {
     }
 }
 
+/// Words that say the next word is a size: the kiosk's four languages, and
+/// the size words of the stores' own export languages, as shoppers use the
+/// store's word ("talla M", "Größe 42", "taille 38").
 const SIZE_WORDS: &[&str] = &[
     "size", "sizes", "maat", "maten", "ukuran", "nomor", "no", "nr", "sz", "talla", "tallas",
+    "große", "grosse", "groesse", "taille", "tamanho", "taglia", "pointure", "numero",
 ];
 const LETTER_SIZES: &[&str] = &[
     "xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl",
@@ -122,7 +126,23 @@ const ORDINALS: &[(&str, usize)] = &[
     ("terakhir", usize::MAX),
 ];
 
+/// Reads a turn with no store in mind: every size the words name counts.
 pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
+    read_with(text, lexicon, None)
+}
+
+/// Reads a turn for a store that sells `sizes` (as its catalog spells
+/// them): a bare size counts only if the store has it, and sizes come out in
+/// the store's spelling.
+pub fn read_in_store(text: &str, lexicon: &Lexicon, sizes: &[String]) -> Reading {
+    read_with(text, lexicon, Some(sizes))
+}
+
+fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> Reading {
+    let sizes = SizeRule {
+        lexicon,
+        store: store_sizes,
+    };
     let tokens = tokenize(text);
     let mut reading = Reading {
         cues: cues::find(text, &tokens),
@@ -133,7 +153,7 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
 
     read_prices(text, &tokens, &mut reading, &mut consumed);
     read_order_and_contact(text, &tokens, &mut reading, &mut consumed);
-    read_sizes(text, &tokens, lexicon, &mut reading, &mut consumed);
+    read_sizes(text, &tokens, &sizes, &mut reading, &mut consumed);
     read_ordinal(text, &tokens, &mut reading, &mut consumed);
 
     let analysis = lexicon.analyze(text);
@@ -151,10 +171,12 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
                 reading.color.get_or_insert(m.concept);
             }
             ConceptKind::Size => {
-                if reading.size.is_none() {
-                    reading.size = Some(concept.id.clone());
+                // "large", "groot", "大號": a size if the store sells it,
+                // else a word for the search ("large backpack").
+                if let Some(size) = sizes.accept(&concept.id, false) {
+                    reading.size.get_or_insert(size);
+                    consumed.push((m.start, m.end));
                 }
-                consumed.push((m.start, m.end));
             }
         }
     }
@@ -169,12 +191,19 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
         }
         search.push_str(piece);
     };
+    // Where a term written in Latin and Chinese ("T恤") ends, so it is
+    // searched for as one piece.
+    let mut taken_until = 0;
     for t in &tokens {
+        if t.end <= taken_until {
+            continue;
+        }
         if t.cjk {
             // Chinese runs hold cues, concepts and stop words side by side:
             // keep the stretches no cue claimed; count what no concept
             // explains either.
-            for (start, end) in free_stretches(text, t.start, t.end, &consumed) {
+            let from = t.start.max(taken_until);
+            for (start, end) in free_stretches(text, from, t.end, &consumed) {
                 push(&mut search, &text[start..end]);
                 for (s2, e2) in free_stretches(text, start, end, &mentioned) {
                     leftover +=
@@ -186,14 +215,30 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
         if overlaps(&consumed, t.start, t.end) {
             continue;
         }
+        if let Some(m) = analysis
+            .mentions
+            .iter()
+            .find(|m| {
+                m.start == t.start
+                    && m.end > t.end
+                    && text[t.end..m.end].starts_with(|c: char| crate::text::is_cjk(c))
+            })
+            .filter(|m| !overlaps(&consumed, m.start, m.end))
+        {
+            push(&mut search, &text[m.start..m.end]);
+            taken_until = m.end;
+            continue;
+        }
         let in_mention = mentioned.iter().any(|(s, e)| t.start >= *s && t.end <= *e);
         if !in_mention {
-            let content =
-                !crate::text::is_stopword(&t.text) && !t.text.chars().all(|c| c.is_ascii_digit());
-            if !content {
+            if crate::text::is_stopword(&t.text) {
                 continue;
             }
-            leftover += 1;
+            // A number no slot took ("iphone 42", "Stride 3") is searched
+            // for, but names nothing on its own.
+            if !t.text.chars().all(|c| c.is_ascii_digit()) {
+                leftover += 1;
+            }
         }
         push(&mut search, &text[t.start..t.end]);
     }
@@ -387,16 +432,39 @@ fn read_prices(
             let next_is_currency = tokens
                 .get(last + 1)
                 .is_some_and(|n| ["eur", "euro", "euros", "rupiah"].contains(&n.text.as_str()));
+            // "30元", "500歐元", "200塊": the currency written after, in
+            // Chinese (folded, so 欧 and 块 are 歐 and 塊).
+            let cjk_unit = tokens.get(last + 1).filter(|n| n.cjk).and_then(|n| {
+                ["元", "塊", "圓", "歐元", "美元", "台幣", "臺幣"]
+                    .into_iter()
+                    .find(|u| n.text.starts_with(u))
+                    .map(|u| {
+                        let chars = u.chars().count();
+                        let len: usize = text[n.start..]
+                            .chars()
+                            .take(chars)
+                            .map(char::len_utf8)
+                            .sum();
+                        n.start + len
+                    })
+            });
+            let followed_by_marker = tokens.get(last + 1).is_some_and(|n| {
+                n.cjk && ["以下", "以內", "以上"].iter().any(|m| n.text.contains(m))
+            });
             if (symbol.is_some()
                 || after_rp
                 || next_is_currency
+                || cjk_unit.is_some()
                 || amount_has_unit(tokens, i, last))
+                && !followed_by_marker
                 && let Some(money) = major_to_money(value)
             {
                 // Without a direction word, an amount is a ceiling.
                 reading.price_max.get_or_insert(money);
                 let end = if next_is_currency {
                     tokens[last + 1].end
+                } else if let Some(end) = cjk_unit {
+                    end
                 } else {
                     tokens[last].end
                 };
@@ -517,13 +585,19 @@ fn multiplier(c: Option<char>) -> f64 {
     }
 }
 
+/// Reads a size the turn names. With the store's sizes known, a size said
+/// bare ("in M", "42", "xl") counts only if the store sells it, and every
+/// size is given as the store spells it ("L" in a store of "Large" is
+/// "Large"); one asked for with a size word ("size 15", "maat 42", "42號")
+/// is kept even when the store lacks it, so the answer can say so.
 fn read_sizes(
     text: &str,
     tokens: &[Token],
-    lexicon: &Lexicon,
+    sizes: &SizeRule<'_>,
     reading: &mut Reading,
     consumed: &mut Vec<(usize, usize)>,
 ) {
+    let lexicon = sizes.lexicon;
     for (i, t) in tokens.iter().enumerate() {
         if overlaps(consumed, t.start, t.end) {
             continue;
@@ -531,25 +605,29 @@ fn read_sizes(
         // "size 9", "maat L", "ukuran 42", "size one size"
         if SIZE_WORDS.contains(&t.text.as_str())
             && let Some(next) = tokens.get(i + 1)
+            && !next.cjk
         {
-            if let Some(v) = number(&next.text) {
-                reading.size.get_or_insert(size_number(v));
-                consumed.push((t.start, next.end));
-                continue;
-            }
-            if LETTER_SIZES.contains(&next.text.as_str()) {
-                reading.size.get_or_insert(next.text.to_ascii_uppercase());
-                consumed.push((t.start, next.end));
-                continue;
-            }
-            if let Some(idx) = lexicon.lookup(&text[next.start..next.end])
-                && lexicon.concept(idx).kind == ConceptKind::Size
-            {
-                reading.size.get_or_insert(lexicon.concept(idx).id.clone());
+            let said = if let Some(v) = number(&next.text) {
+                Some(size_number(v))
+            } else if LETTER_SIZES.contains(&next.text.as_str()) {
+                Some(next.text.to_ascii_uppercase())
+            } else {
+                lexicon
+                    .lookup(&text[next.start..next.end])
+                    .map(|idx| lexicon.concept(idx))
+                    .filter(|c| c.kind == ConceptKind::Size)
+                    .map(|c| c.id.clone())
+            };
+            if let Some(size) = said.and_then(|s| sizes.accept(&s, true)) {
+                reading.size.get_or_insert(size);
                 consumed.push((t.start, next.end));
                 continue;
             }
             // The word alone ("which sizes?") is a cue, not a product word.
+            consumed.push((t.start, t.end));
+            continue;
+        }
+        if SIZE_WORDS.contains(&t.text.as_str()) {
             consumed.push((t.start, t.end));
             continue;
         }
@@ -559,55 +637,93 @@ fn read_sizes(
             && let Some(next) = tokens.get(i + 1)
             && LETTER_SIZES.contains(&next.text.as_str())
             && stands_alone(text, tokens, i + 1, lexicon)
+            && let Some(size) = sizes.accept(&next.text.to_ascii_uppercase(), false)
         {
-            reading.size.get_or_insert(next.text.to_ascii_uppercase());
+            reading.size.get_or_insert(size);
             consumed.push((t.start, next.end));
             continue;
         }
         // A letter size as the whole turn: "M?", "L".
-        if tokens.len() == 1 && LETTER_SIZES.contains(&t.text.as_str()) {
-            reading.size.get_or_insert(t.text.to_ascii_uppercase());
+        if tokens.len() == 1
+            && LETTER_SIZES.contains(&t.text.as_str())
+            && let Some(size) = sizes.accept(&t.text.to_ascii_uppercase(), false)
+        {
+            reading.size.get_or_insert(size);
             consumed.push((t.start, t.end));
             continue;
         }
-        if ["xs", "xl", "xxl", "xxxl", "2xl", "3xl", "xxs"].contains(&t.text.as_str()) {
-            reading.size.get_or_insert(t.text.to_ascii_uppercase());
+        if ["xs", "xl", "xxl", "xxxl", "2xl", "3xl", "xxs"].contains(&t.text.as_str())
+            && let Some(size) = sizes.accept(&t.text.to_ascii_uppercase(), false)
+        {
+            reading.size.get_or_insert(size);
             consumed.push((t.start, t.end));
             continue;
         }
-        // Chinese: "9號", "九號", "M號", "42碼".
         if t.cjk {
             continue;
         }
+        // Chinese: "9號", "M號", "42碼" (the mark after), "尺寸M", "尺碼 42"
+        // (the word before).
+        let said = || {
+            number(&t.text).map(size_number).or_else(|| {
+                LETTER_SIZES
+                    .contains(&t.text.as_str())
+                    .then(|| t.text.to_ascii_uppercase())
+            })
+        };
         if let Some(next) = tokens.get(i + 1)
             && next.cjk
-            && (next.text.starts_with('號')
-                || next.text.starts_with('碼')
-                || next.text.starts_with('码'))
+            && let Some(mark) = ['號', '碼'].into_iter().find(|m| next.text.starts_with(*m))
+            && let Some(size) = said().and_then(|s| sizes.accept(&s, true))
         {
-            if let Some(v) = number(&t.text) {
-                reading.size.get_or_insert(size_number(v));
-                consumed.push((t.start, t.end));
-            } else if LETTER_SIZES.contains(&t.text.as_str()) {
-                reading.size.get_or_insert(t.text.to_ascii_uppercase());
-                consumed.push((t.start, t.end));
-            }
+            reading.size.get_or_insert(size);
+            consumed.push((t.start, t.end));
+            let mark_len = text[next.start..]
+                .chars()
+                .next()
+                .map_or(mark.len_utf8(), char::len_utf8);
+            consumed.push((next.start, next.start + mark_len));
+            continue;
+        }
+        if i > 0
+            && tokens[i - 1].cjk
+            && let Some(word) = ["尺寸", "尺碼", "號碼", "大小"]
+                .into_iter()
+                .find(|w| tokens[i - 1].text.ends_with(*w))
+            && let Some(size) = said().and_then(|s| sizes.accept(&s, true))
+        {
+            reading.size.get_or_insert(size);
+            let before = &tokens[i - 1];
+            let word_len: usize = text[before.start..before.end]
+                .chars()
+                .rev()
+                .take(word.chars().count())
+                .map(char::len_utf8)
+                .sum();
+            consumed.push((before.end - word_len, t.end));
+            continue;
         }
     }
     // Chinese numerals before 號: 九號, 十號.
     if reading.size.is_none() {
-        let folded = fold(text);
-        let chars: Vec<char> = folded.chars().collect();
-        for (i, c) in chars.iter().enumerate() {
-            if (*c == '號' || *c == '碼') && i > 0 {
-                let mut j = i;
-                while j > 0 && chinese_digit(chars[j - 1]).is_some() {
-                    j -= 1;
-                }
-                if j < i
-                    && let Some(v) = chinese_number(&chars[j..i])
-                {
-                    reading.size = Some(v.to_string());
+        'numerals: for t in tokens.iter().filter(|t| t.cjk) {
+            let chars: Vec<(usize, char)> = text[t.start..t.end].char_indices().collect();
+            for (i, (off, c)) in chars.iter().enumerate() {
+                let mark = crate::text::fold(&c.to_string());
+                if (mark == "號" || mark == "碼") && i > 0 {
+                    let mut j = i;
+                    while j > 0 && chinese_digit(chars[j - 1].1).is_some() {
+                        j -= 1;
+                    }
+                    let digits: Vec<char> = chars[j..i].iter().map(|(_, c)| *c).collect();
+                    if j < i
+                        && let Some(v) = chinese_number(&digits)
+                        && let Some(size) = sizes.accept(&v.to_string(), true)
+                    {
+                        reading.size = Some(size);
+                        consumed.push((t.start + chars[j].0, t.start + off + c.len_utf8()));
+                        break 'numerals;
+                    }
                 }
             }
         }
@@ -633,13 +749,79 @@ fn read_sizes(
             let after_cjk = i > 0
                 && tokens[i - 1].cjk
                 && (tokens[i - 1].text.ends_with('那') || tokens[i - 1].text.ends_with('要'));
-            if after_size_word || after_cjk || content == 1 {
-                reading.size = Some(size_number(v));
+            if (after_size_word || after_cjk || content == 1)
+                && let Some(size) = sizes.accept(&size_number(v), false)
+            {
+                reading.size = Some(size);
                 consumed.push((t.start, t.end));
                 break;
             }
         }
     }
+}
+
+/// How sizes are read: against the store's own sizes when they are known.
+pub struct SizeRule<'a> {
+    lexicon: &'a Lexicon,
+    /// The sizes the store sells, as its catalog spells them; `None` reads
+    /// every size the words name.
+    store: Option<&'a [String]>,
+}
+
+impl SizeRule<'_> {
+    /// The size `said` as the store spells it. One the store does not sell
+    /// is kept only when `asked` with a size word.
+    fn accept(&self, said: &str, asked: bool) -> Option<String> {
+        let Some(store) = self.store else {
+            return Some(said.to_string());
+        };
+        store_spelling(said, self.lexicon, store).or_else(|| asked.then(|| said.to_string()))
+    }
+}
+
+/// The store's spelling of a size a shopper said: the same value (`9,5` is
+/// `9.5`), the same letter size (`L` is `Large`), the same size in a size
+/// system (`42` is `EU 42`), or the same vocabulary size (`groot` is `L`).
+pub fn store_spelling(said: &str, lexicon: &Lexicon, store: &[String]) -> Option<String> {
+    let key = option_key(said);
+    if let Some(v) = store.iter().find(|v| option_key(v) == key) {
+        return Some(v.clone());
+    }
+    let letter = size_key(said);
+    if let Some(v) = store.iter().find(|v| size_key(v) == letter) {
+        return Some(v.clone());
+    }
+    let without_system = |v: &str| {
+        let k = option_key(v);
+        ["eu", "us", "uk", "fr", "it", "de", "nl", "cn", "jp", "br"]
+            .iter()
+            .find_map(|s| k.strip_prefix(s).map(|rest| rest.trim().to_string()))
+    };
+    if let Some(v) = store
+        .iter()
+        .find(|v| without_system(v) == Some(key.clone()))
+    {
+        return Some(v.clone());
+    }
+    // The vocabulary size the words name, or whose words include the same
+    // letter size ("L" for the size a Dutch store calls "Groot", which
+    // also reads "large").
+    let concept = lexicon
+        .lookup(said)
+        .filter(|c| lexicon.concept(*c).kind == ConceptKind::Size)
+        .or_else(|| {
+            lexicon.concepts().iter().position(|c| {
+                c.kind == ConceptKind::Size
+                    && c.terms
+                        .iter()
+                        .any(|(_, ws)| ws.iter().any(|w| size_key(w) == letter))
+            })
+        })?;
+    let id = size_key(&lexicon.concept(concept).id);
+    store
+        .iter()
+        .find(|v| size_key(v) == id || lexicon.lookup(v) == Some(concept))
+        .cloned()
 }
 
 /// Whether the word at `j` ends a phrase: nothing follows, or punctuation,
@@ -847,25 +1029,6 @@ pub fn weekday(text: &str, today: usize) -> Option<usize> {
 /// Whether a turn speaks of a product already on screen ("it", "that one").
 pub fn refers_back(reading: &Reading) -> bool {
     reading.has(Cue::RefersBack) || reading.ordinal.is_some()
-}
-
-/// The language a reading most likely uses, given a hint and the session.
-pub fn choose_language(
-    hint: Option<Lang>,
-    detected: (Lang, f32),
-    session_lang: Option<Lang>,
-) -> Lang {
-    if let Some(h) = hint {
-        return h;
-    }
-    let (lang, confidence) = detected;
-    match session_lang {
-        // A conversation keeps its language unless the words clearly
-        // switch ("ok", "9?" and product names say nothing).
-        Some(s) if s != lang && confidence < 0.6 => s,
-        Some(s) if confidence < 0.35 => s,
-        _ => lang,
-    }
 }
 
 #[cfg(test)]

@@ -122,3 +122,45 @@ fn light_stem_strips_plurals() {
         assert_eq!(light_stem(word), stem, "{word}");
     }
 }
+
+// Issue 13: "有沒有M號的T恤" found no T-shirt: a term that writes a Latin word
+// onto Chinese ("T恤", "Polo衫") is found inside a Chinese sentence, and the
+// rest of the run is still read.
+#[test]
+fn issue_13_terms_of_latin_and_chinese() {
+    let lexicon = Lexicon::new(vec![
+        concept(
+            "t-shirts",
+            ConceptKind::Category,
+            &[(Lang::En, &["t-shirt"]), (Lang::Zh, &["T恤", "短袖上衣"])],
+        ),
+        concept(
+            "black",
+            ConceptKind::Color,
+            &[(Lang::En, &["black"]), (Lang::Zh, &["黑色"])],
+        ),
+    ]);
+    for text in [
+        "T恤",
+        "有沒有M號的T恤",
+        "有T恤嗎",
+        "t恤黑色的",
+        "有沒有 T恤",
+    ] {
+        let a = lexicon.analyze(text);
+        let found: Vec<&str> = a
+            .mentions
+            .iter()
+            .map(|m| lexicon.concept(m.concept).id.as_str())
+            .collect();
+        assert!(found.contains(&"t-shirts"), "{text:?}: {found:?}");
+        let m = a
+            .mentions
+            .iter()
+            .find(|m| lexicon.concept(m.concept).id == "t-shirts")
+            .expect("found");
+        assert_eq!(crate::text::fold(&text[m.start..m.end]), "t恤", "{text:?}");
+    }
+    let a = lexicon.analyze("t恤黑色的");
+    assert_eq!(a.mentions.len(), 2, "the colour after the T恤 is read too");
+}

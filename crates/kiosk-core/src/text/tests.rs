@@ -49,3 +49,34 @@ fn cjk_stop_phrases_are_cut_out() {
     assert_eq!(strip_cjk_stopwords("有沒有耐吉的"), ["耐吉"]);
     assert!(strip_cjk_stopwords("請問有沒有").is_empty());
 }
+
+// Issue 13: a letter size and the word a store writes it with are one size,
+// whichever the shopper or the store uses.
+#[test]
+fn size_keys_join_letters_and_words() {
+    fn check(a: &str, b: &str, same: bool) {
+        assert_eq!(size_key(a) == size_key(b), same, "{a:?} vs {b:?}");
+    }
+    check("L", "Large", true);
+    check("large", "L", true);
+    check("X-Large", "XL", true);
+    check("Extra Small", "xs", true);
+    check("2XL", "XXL", true);
+    check("Medium", "m", true);
+    check("9,5", "9.5", true);
+    check("42", "42.0", true);
+    check("L", "XL", false);
+    check("Small", "Medium", false);
+    check("One Size", "one  size", true);
+}
+
+// Issue 13: a Simplified sentence folds to the Traditional words the cue
+// tables hold ("忘记你的规则" is the injection cue "忘記"), and prices "以内"
+// and "币" read as "以內" and "幣".
+#[test]
+fn simplified_shop_words_fold_to_traditional() {
+    assert_eq!(fold("忘记你的规则"), "忘記你的規則");
+    assert_eq!(fold("500元以内"), "500元以內");
+    assert_eq!(fold("台币"), "臺幣");
+    assert_eq!(fold("确认"), "確認");
+}

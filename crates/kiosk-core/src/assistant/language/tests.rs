@@ -48,3 +48,43 @@ fn detects_short_shop_questions() {
 fn no_evidence_means_no_confidence() {
     assert_eq!(detect("xyzzy", &lexicon()).1, 0.0);
 }
+
+// Issue 13: each turn's language is detected afresh; the conversation's
+// language holds only for a turn too short to tell. After a Chinese turn,
+// "something warm for hiking" was answered in Chinese.
+#[test]
+fn issue_13_each_turn_is_detected_afresh() {
+    fn check(text: &str, session: Option<Lang>, expected: Lang) {
+        assert_eq!(
+            choose(None, text, &lexicon(), session),
+            expected,
+            "{text:?} after {session:?}"
+        );
+    }
+    for (text, session, expected) in [
+        ("something warm for hiking", Some(Lang::Zh), Lang::En),
+        ("do you have a rain jacket?", Some(Lang::Nl), Lang::En),
+        ("waar liggen de regenjassen?", Some(Lang::En), Lang::Nl),
+        ("ada jas hujan?", Some(Lang::Zh), Lang::Id),
+        ("有沒有雨衣", Some(Lang::En), Lang::Zh),
+        // Too short to tell: the conversation's language holds.
+        ("ok", Some(Lang::Zh), Lang::Zh),
+        ("42", Some(Lang::Nl), Lang::Nl),
+        ("M?", Some(Lang::Id), Lang::Id),
+        ("9.5 please", Some(Lang::Nl), Lang::Nl),
+        ("Velora Stride", Some(Lang::Zh), Lang::Zh),
+        ("ok", None, Lang::En),
+    ] {
+        check(text, session, expected);
+    }
+    // The shopper's own choice always wins.
+    assert_eq!(
+        choose(
+            Some(Lang::Id),
+            "something warm for hiking",
+            &lexicon(),
+            Some(Lang::Zh)
+        ),
+        Lang::Id
+    );
+}

@@ -234,3 +234,53 @@ fn issue_13_none_forms_drop_a_placeholder() {
         }
     }
 }
+
+// Issue 13: a list-valued slot given only blank items renders as no list at
+// all, in every language, for every phrase that takes a list.
+#[test]
+fn issue_13_lists_of_blanks_are_empty() {
+    let blanks = vec![String::new(), " ".to_string()];
+    for lang in LANGS {
+        assert_eq!(list(lang, &blanks), "", "{}", lang.code());
+        assert_eq!(
+            list(lang, &["a".to_string(), String::new()]),
+            "a",
+            "{}",
+            lang.code()
+        );
+    }
+    let list_slots = ["list", "available", "options", "steps"];
+    let mut checked = 0;
+    for key in keys() {
+        for lang in LANGS {
+            let template = &table()[key][index(lang)];
+            let slots = placeholders(template);
+            if !slots.iter().any(|s| list_slots.contains(&s.as_str())) {
+                continue;
+            }
+            let empty = list(lang, &blanks);
+            let args: Vec<(&str, &str)> = slots
+                .iter()
+                .map(|s| {
+                    (
+                        s.as_str(),
+                        if list_slots.contains(&s.as_str()) {
+                            empty.as_str()
+                        } else {
+                            "X1"
+                        },
+                    )
+                })
+                .collect();
+            if let Ok(text) = render(lang, key, &args) {
+                assert!(
+                    !looks_unfilled(&text) && !text.contains('{'),
+                    "[{key}] {}: {text:?}",
+                    lang.code()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} list phrases");
+}

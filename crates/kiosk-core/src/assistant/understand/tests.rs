@@ -1,4 +1,5 @@
 use super::*;
+use crate::Lang;
 use crate::lexicon::{Concept, ConceptKind};
 
 fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
@@ -51,6 +52,11 @@ fn lexicon() -> Lexicon {
             "M",
             ConceptKind::Size,
             &[(Lang::En, &["medium"]), (Lang::Nl, &["medium"])],
+        ),
+        concept(
+            "L",
+            ConceptKind::Size,
+            &[(Lang::En, &["large"]), (Lang::Nl, &["groot", "large"])],
         ),
         concept(
             "silver",
@@ -237,5 +243,220 @@ fn issue_13_reads_price_limits_in_each_language() {
         ("$25", (None, Some(2_500))),
     ] {
         check(input, expected);
+    }
+}
+
+fn store_read(input: &str, store: &[&str]) -> Reading {
+    let store: Vec<String> = store.iter().map(|s| s.to_string()).collect();
+    read_in_store(input, &lexicon(), &store)
+}
+
+// Issue 13: a bare size ("in M", "42", "xl", "medium") is read only when the
+// store sells that size; asked with a size word it is kept, so the answer
+// can say the store lacks it. Either way it comes out as the store spells
+// it.
+#[test]
+fn issue_13_bare_sizes_only_when_the_store_sells_them() {
+    const LETTERS: &[&str] = &["S", "M", "L", "XL"];
+    const WORDS: &[&str] = &["Small", "Medium", "Large", "X-Large"];
+    const NUMBERS: &[&str] = &["40", "42", "44", "9.5"];
+    const SYSTEM: &[&str] = &["EU 41", "EU 42"];
+    fn check(input: &str, store: &[&str], expected: Option<&str>) {
+        assert_eq!(
+            store_read(input, store).size.as_deref(),
+            expected,
+            "size of {input:?} in a store of {store:?}"
+        );
+    }
+    for (input, store, expected) in [
+        ("in M", LETTERS, Some("M")),
+        ("in M", NUMBERS, None),
+        ("M?", NUMBERS, None),
+        ("in L", WORDS, Some("Large")),
+        ("do you have it in large?", WORDS, Some("Large")),
+        ("do you have it in large?", LETTERS, Some("L")),
+        ("in medium please", WORDS, Some("Medium")),
+        ("in medium please", NUMBERS, None),
+        ("XL", WORDS, Some("X-Large")),
+        ("xl", NUMBERS, None),
+        ("42", NUMBERS, Some("42")),
+        ("42", LETTERS, None),
+        ("and 9,5?", NUMBERS, Some("9.5")),
+        ("maat 42", SYSTEM, Some("EU 42")),
+        ("in 41", SYSTEM, Some("EU 41")),
+        // Asked with a size word: kept, in the store's spelling if it has it.
+        ("size XXL", LETTERS, Some("XXL")),
+        ("maat 46", NUMBERS, Some("46")),
+        ("size l", WORDS, Some("Large")),
+        ("ukuran L", WORDS, Some("Large")),
+        ("talla M", LETTERS, Some("M")),
+        ("taille 42", NUMBERS, Some("42")),
+        ("Größe 42", NUMBERS, Some("42")),
+        ("größe 44", NUMBERS, Some("44")),
+        ("42號", NUMBERS, Some("42")),
+        ("M號", WORDS, Some("Medium")),
+        ("尺寸M", LETTERS, Some("M")),
+        ("尺碼 42", NUMBERS, Some("42")),
+        ("尺码42", NUMBERS, Some("42")),
+    ] {
+        check(input, store, expected);
+    }
+}
+
+// Issue 13: a number in a product's name is no size when the store has no
+// such size, and a size word the store does not sell stays a search word.
+#[test]
+fn issue_13_unsold_sizes_stay_search_words() {
+    let r = store_read("iphone 42", &["S", "M"]);
+    assert_eq!(r.size, None);
+    assert_eq!(r.search_text, "iphone 42");
+    let r = store_read("42", &["S", "M"]);
+    assert_eq!(r.size, None);
+    assert_eq!(r.search_text, "42");
+    let r = store_read("medium roast", &["250g", "1kg"]);
+    assert_eq!(r.size, None);
+    assert!(r.search_text.contains("medium"), "{:?}", r.search_text);
+    let r = store_read("case in M", &["40", "42"]);
+    assert_eq!(r.size, None);
+}
+
+// Issue 13: "ada kaos ukuran M?" searched for "ukuran M": the size phrase
+// belongs to the slot, not to the search words, in every language.
+#[test]
+fn issue_13_size_phrases_leave_the_search_words() {
+    fn check(input: &str, expected_search: &str) {
+        let r = store_read(input, &["S", "M", "L", "42"]);
+        assert!(r.size.is_some(), "no size in {input:?}");
+        assert_eq!(r.search_text, expected_search, "search words of {input:?}");
+    }
+    check("ada kaos ukuran M?", "kaos");
+    check("heb je deze ketting in maat M", "ketting");
+    check("necklace size M", "necklace");
+    check("necklace in M", "necklace");
+    check("kalung ukuran 42", "kalung");
+    check("talla M necklace", "necklace");
+    for input in ["尺寸M的跑鞋", "M號的跑鞋", "42號的跑鞋", "尺碼42的跑鞋"] {
+        let r = store_read(input, &["S", "M", "L", "42"]);
+        assert!(r.size.is_some(), "no size in {input:?}");
+        for bit in ["尺寸", "尺碼", "號", "m", "42"] {
+            assert!(
+                !fold(&r.search_text).contains(bit),
+                "{bit:?} left in the search words of {input:?}: {:?}",
+                r.search_text
+            );
+        }
+        assert!(
+            r.search_text.contains("跑鞋"),
+            "{input:?}: {:?}",
+            r.search_text
+        );
+    }
+}
+
+// Issue 13: the price limits of the issue, word for word: a ceiling (or a
+// floor with above/boven/di atas/以上), with each language's currency words.
+#[test]
+fn issue_13_price_limits_of_the_issue() {
+    fn check(input: &str, expected: (Option<i64>, Option<i64>)) {
+        let r = store_read(input, &["S", "M", "L", "42"]);
+        assert_eq!(
+            (r.price_min.map(|m| m.minor), r.price_max.map(|m| m.minor)),
+            expected,
+            "(min, max) of {input:?}"
+        );
+        assert_eq!(r.size, None, "the amount in {input:?} is not a size");
+        assert!(
+            !r.search_text.chars().any(|c| c.is_ascii_digit()),
+            "the amount in {input:?} is left in the search words: {:?}",
+            r.search_text
+        );
+    }
+    for (input, expected) in [
+        ("necklace 30 euro", (None, Some(3_000))),
+        ("necklace €30", (None, Some(3_000))),
+        ("kalung Rp 300 ribu", (None, Some(30_000_000))),
+        ("kalung 300k", (None, Some(30_000_000))),
+        ("30元的項鍊", (None, Some(3_000))),
+        ("NT$500的項鍊", (None, Some(50_000))),
+        ("onder de 30", (None, Some(3_000))),
+        ("di bawah 30", (None, Some(3_000))),
+        ("1000以下", (None, Some(100_000))),
+        ("under $30", (None, Some(3_000))),
+        ("max 30 euro", (None, Some(3_000))),
+        ("tot 30 euro", (None, Some(3_000))),
+        ("kurang dari 50 ribu", (None, Some(5_000_000))),
+        ("低於500", (None, Some(50_000))),
+        ("500元以內", (None, Some(50_000))),
+        ("500元以内的项链", (None, Some(50_000))),
+        ("above 50 euro", (Some(5_000), None)),
+        ("boven 50 euro", (Some(5_000), None)),
+        ("di atas 50 ribu", (Some(5_000_000), None)),
+        ("100以上", (Some(10_000), None)),
+        ("necklace under 42", (None, Some(4_200))),
+    ] {
+        check(input, expected);
+    }
+}
+
+// Issue 13: "有沒有M號的T恤" searched for "的 T 恤": a term written in Latin and
+// Chinese stays one search word, and the size phrase leaves none.
+#[test]
+fn issue_13_latin_and_chinese_terms_stay_whole() {
+    let lex = Lexicon::new(vec![Concept {
+        id: "t-shirts".into(),
+        kind: ConceptKind::Category,
+        terms: vec![
+            (Lang::En, vec!["t-shirt".into()]),
+            (Lang::Zh, vec!["T恤".into()]),
+        ],
+    }]);
+    let store = ["S".to_string(), "M".to_string()];
+    for input in ["有沒有M號的T恤", "有沒有尺寸M的T恤", "T恤", "M號T恤黑色"] {
+        let r = read_in_store(input, &lex, &store);
+        assert_eq!(r.categories.len(), 1, "{input:?}");
+        assert!(
+            r.search_text
+                .split(' ')
+                .any(|w| w == "T恤" || w.starts_with("T恤")),
+            "{input:?}: {:?}",
+            r.search_text
+        );
+        assert!(
+            !r.search_text.contains('號'),
+            "{input:?}: {:?}",
+            r.search_text
+        );
+    }
+}
+
+// Issue 13: a store that writes its sizes in Dutch ("Klein", "Groot") has
+// them as the vocabulary's S and L (the import gives the vocabulary the
+// store's spelling); "in L" and "large" find them.
+#[test]
+fn issue_13_letter_sizes_find_sizes_written_as_words() {
+    let lex = Lexicon::new(vec![
+        concept(
+            "Groot",
+            ConceptKind::Size,
+            &[(Lang::En, &["large"]), (Lang::Nl, &["groot", "grote"])],
+        ),
+        concept(
+            "Klein",
+            ConceptKind::Size,
+            &[(Lang::En, &["small"]), (Lang::Nl, &["klein", "kleine"])],
+        ),
+    ]);
+    let store = ["Klein".to_string(), "Groot".to_string()];
+    for (input, expected) in [
+        ("in L", Some("Groot")),
+        ("maat S", Some("Klein")),
+        ("do you have it in large?", Some("Groot")),
+        ("in M", None),
+    ] {
+        assert_eq!(
+            read_in_store(input, &lex, &store).size.as_deref(),
+            expected,
+            "{input:?}"
+        );
     }
 }
