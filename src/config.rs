@@ -321,8 +321,15 @@ pub struct SyncSection {
     /// ("RWQ…") or a path to a .pub file (relative to this file).
     pub trusted_keys: Vec<String>,
     /// The store this kiosk serves; bundles for another are refused. Unset:
-    /// the store of the bundles accepted so far (or of the live snapshot).
+    /// the store of the bundles accepted so far (or of the live snapshot);
+    /// a kiosk with neither refuses to sync.
     pub store_id: Option<String>,
+    /// Data older than this (by the bundle's own creation time) is stale:
+    /// a new bundle that old is refused, and finding nothing newer than a
+    /// live bundle that old is a failed sync (0: no limit).
+    pub max_bundle_age_hours: f64,
+    /// The longest one download may take, whatever the per-read timeout.
+    pub transfer_deadline_seconds: f64,
     /// Sticks mounted under this folder are checked for bundles.
     pub usb_root: Option<PathBuf>,
     /// The store server's bundle, e.g. "http://store-server/kiosk.kbundle".
@@ -357,6 +364,8 @@ impl Default for SyncSection {
         SyncSection {
             trusted_keys: Vec::new(),
             store_id: None,
+            max_bundle_age_hours: 72.0,
+            transfer_deadline_seconds: 1800.0,
             usb_root: None,
             server_url: None,
             nightly_at: Some("03:00".into()),

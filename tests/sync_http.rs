@@ -334,4 +334,82 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
         Some(1),
         "uploads are never served back"
     );
+
+    // Issue 15: serve-bundles stored whatever anyone on the LAN posted.
+    // An unsigned upload, and one signed with another key, are refused
+    // with 401 and nothing is stored.
+    let doc = r#"{"kiosk_id": "intruder", "rows": []}"#;
+    for authorization in [
+        None,
+        Some(format!(
+            "Kiosk-HMAC-SHA256 ts={},nonce={},sig={}",
+            jiff::Timestamp::now().as_second(),
+            "ab".repeat(16),
+            "cd".repeat(32)
+        )),
+    ] {
+        let answer = post(
+            &format!("{url}uploads/intruder-feedback-1-1-aa"),
+            doc,
+            authorization.as_deref(),
+        );
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    }
+    let uploads = std::fs::read_dir(world.path("served/uploads"))
+        .expect("uploads")
+        .count();
+    assert_eq!(uploads, 1, "nothing more stored");
+}
+
+/// POSTs `body` over a raw connection; returns the whole answer.
+fn post(url: &str, body: &str, authorization: Option<&str>) -> String {
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (authority, path) = rest.split_at(rest.find('/').expect("a path"));
+    let mut s = TcpStream::connect(authority).expect("connect");
+    let auth = authorization
+        .map(|a| format!("Authorization: {a}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    answer
+}
+
+#[test]
+fn a_server_trickling_the_bundle_is_cut_off_at_the_transfer_deadline() {
+    // Issue 15: a server sending one byte every second (inside the 1 s
+    // per-read timeout of this config) held the sync, and its lock, for
+    // as long as it liked. With a 2 s deadline and two tries the sync
+    // fails within seconds, and the snapshot stays live.
+    let world = World::new(30, 40);
+    world.bundle("a", 1, "v1.kbundle", &[]);
+    assert!(world.sync("v1.kbundle").status.success());
+    let before = world.live().expect("live");
+    let trickle = raw_server(2, |_, mut s| {
+        read_head(&mut s);
+        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
+        for _ in 0..100_000 {
+            if s.write_all(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    });
+    world.config("transfer_deadline_seconds = 2");
+    let started = std::time::Instant::now();
+    let out = world.sync(&trickle);
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("transfer_deadline_seconds"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    assert_eq!(world.live().expect("live"), before);
 }

@@ -91,6 +91,17 @@ fn bad_bundles_are_rejected_and_the_snapshot_stays_live() {
     );
     check(&world, "expired.kbundle", "expired at");
 
+    // Issue 15: a bundle made 100 hours ago, valid for 200: not expired,
+    // but older than the 72 hours of data the kiosk takes.
+    let created = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(100)).to_string();
+    world.bundle(
+        "b",
+        8,
+        "old.kbundle",
+        &["--created", &created, "--valid-hours", "200"],
+    );
+    check(&world, "old.kbundle", "max_bundle_age_hours");
+
     // A truncated bundle.
     std::fs::write(world.path("truncated.kbundle"), &good[..good.len() / 2]).expect("write");
     check(&world, "truncated.kbundle", "truncated");
@@ -218,4 +229,21 @@ fn a_stick_mounted_under_the_usb_root_is_picked_up_by_the_watcher() {
         Some(40),
         "the watcher applied the stick's bundle"
     );
+}
+
+#[test]
+fn a_kiosk_that_does_not_know_its_store_refuses_to_sync() {
+    // Issue 15: without [sync] store_id, a first sync accepted a bundle
+    // signed for any store.
+    let world = World::new(30, 40);
+    world.bundle("other", 1, "other.kbundle", &[]);
+    std::fs::write(
+        world.path("kiosk.toml"),
+        "data_dir = \"data\"\n[sync]\ntrusted_keys = [\"office.key.pub\"]\n",
+    )
+    .expect("write kiosk.toml");
+    let out = world.sync("other.kbundle");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("[sync] store_id"), "{}", stderr(&out));
+    assert_eq!(world.live(), None, "nothing imported");
 }

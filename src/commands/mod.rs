@@ -79,7 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Keygen(args)) => sync::keygen(args),
         Some(Command::Bundle(cmd)) => sync::bundle(&config, cmd),
         Some(Command::Sync(args)) => sync::run(&config, args),
-        Some(Command::ServeBundles(args)) => sync::serve(args),
+        Some(Command::ServeBundles(args)) => sync::serve(&config, args),
         Some(Command::StaffConsole(args)) => staff::staff_console(&config, args),
         Some(Command::CallStaff(args)) => staff::call_staff(&config, args),
         Some(Command::Analytics(args)) => staff::analytics(&config, args),

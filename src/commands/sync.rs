@@ -137,6 +137,10 @@ pub struct ServeBundlesArgs {
     /// Do not log each request.
     #[arg(long)]
     pub quiet: bool,
+    /// The store key uploads must be signed with (default: [staff]
+    /// key_file or key); without one, no uploads are taken.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
 }
 
 /// The exit code for a sync error (README, "Exit codes").
@@ -180,6 +184,7 @@ pub fn doctor_checks(config: &Config, data_dir: &std::path::Path) -> Vec<DoctorC
         Ok(status) => DoctorCheck {
             name: "sync",
             ok: !status.expired
+                && !status.stale
                 && status
                     .last_attempt
                     .as_ref()
@@ -304,15 +309,29 @@ fn settings(config: &Config, trust: &[String], no_upload: bool) -> anyhow::Resul
     if sync.upload_waitlist {
         kinds.push(Kind::Waitlist);
     }
+    let max_bundle_age = seconds(sync.max_bundle_age_hours * 3600.0, "max_bundle_age_hours")?;
+    let store_key = if kinds.is_empty() || no_upload {
+        None
+    } else {
+        upload_key(config, None)?
+    };
     Ok(SyncSettings {
         trusted_keys: trusted_keys(config, trust)?,
         expected_store: sync.store_id.clone(),
+        max_bundle_age: (!max_bundle_age.is_zero())
+            .then(|| jiff::SignedDuration::try_from(max_bundle_age))
+            .transpose()
+            .context("[sync] max_bundle_age_hours")?,
         http: HttpOptions {
             connect_timeout: seconds(sync.connect_timeout_seconds, "connect_timeout_seconds")?,
             read_timeout: seconds(sync.read_timeout_seconds, "read_timeout_seconds")?,
             attempts: sync.attempts.max(1),
             backoff: seconds(sync.retry_backoff_seconds, "retry_backoff_seconds")?,
             max_backoff: Duration::from_secs(60),
+            transfer_deadline: seconds(
+                sync.transfer_deadline_seconds,
+                "transfer_deadline_seconds",
+            )?,
         },
         limits: Limits {
             max_file_bytes: config.import.max_input_mib.saturating_mul(1 << 20),
@@ -330,8 +349,32 @@ fn settings(config: &Config, trust: &[String], no_upload: bool) -> anyhow::Resul
                     .unwrap_or_else(|| config.kiosk.name.to_lowercase().replace(' ', "-")),
             ),
             batch_rows: 5_000,
+            store_key,
         }),
     })
+}
+
+/// The store key that signs uploads to the server and that
+/// `serve-bundles` checks them with: `key_file`, else `[staff] key_file`,
+/// else `[staff] key` (the staff link's key). `None` when none is set.
+fn upload_key(
+    config: &Config,
+    key_file: Option<&std::path::Path>,
+) -> anyhow::Result<Option<kiosk_sync::auth::StoreKey>> {
+    if let Some(path) = key_file.or(config.staff.key_file.as_deref()) {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the store key {}", path.display()))?;
+        let first = text.lines().next().unwrap_or_default();
+        return kiosk_sync::auth::StoreKey::new(first)
+            .map(Some)
+            .with_context(|| format!("store key {}", path.display()));
+    }
+    match &config.staff.key {
+        Some(key) => Ok(Some(
+            kiosk_sync::auth::StoreKey::new(key).context("[staff] key")?,
+        )),
+        None => Ok(None),
+    }
 }
 
 pub fn run(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
@@ -355,6 +398,7 @@ pub fn run(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
     progress.finish();
     let report = report?;
     let code = match &report.pull {
+        Ok(pull) if pull.outcome == Outcome::Stale => ExitCode::Failure,
         Ok(_) => ExitCode::Ok,
         Err(e) => exit_code(e),
     };
@@ -371,7 +415,7 @@ pub fn run(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
     match report.pull {
         Ok(pull) => {
             print_pull(&pull);
-            Ok(if upload_failed {
+            Ok(if upload_failed || pull.outcome == Outcome::Stale {
                 ExitCode::Failure
             } else {
                 ExitCode::Ok
@@ -644,14 +688,24 @@ fn watch(config: &Config, syncer: &Syncer, from: Option<&str>) -> anyhow::Result
     Ok(ExitCode::Ok)
 }
 
-pub fn serve(args: ServeBundlesArgs) -> anyhow::Result<ExitCode> {
-    let server = BundleServer::bind(&args.dir, &args.listen)?;
+pub fn serve(config: &Config, args: ServeBundlesArgs) -> anyhow::Result<ExitCode> {
+    let mut server = BundleServer::bind(&args.dir, &args.listen)?;
+    let key = upload_key(config, args.key_file.as_deref())?;
+    let uploads = match &key {
+        Some(_) => format!(
+            "signed uploads go to {}",
+            args.dir.join(kiosk_sync::serve::UPLOADS).display()
+        ),
+        None => "no uploads taken: no store key ([staff] key_file or --key-file)".into(),
+    };
+    if let Some(key) = key {
+        server = server.with_store_key(key, config.staff.max_clock_skew_seconds);
+    }
     // The first line says where: scripts and tests read the port from it.
     println!(
-        "serving {} on http://{}/ (uploads go to {}); Ctrl-C stops",
+        "serving {} on http://{}/ ({uploads}); Ctrl-C stops",
         args.dir.display(),
         server.addr(),
-        args.dir.join(kiosk_sync::serve::UPLOADS).display()
     );
     let quiet = args.quiet;
     let stop = AtomicBool::new(false);

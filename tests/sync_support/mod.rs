@@ -13,6 +13,10 @@ pub use catalog::write_catalog;
 
 pub const KIOSK: &str = env!("CARGO_BIN_EXE_kiosk");
 
+/// The store key in `[staff]`: it signs uploads, and `serve-bundles`
+/// (run with the same kiosk.toml) checks them with it.
+pub const STORE_KEY: &str = "the-store-secret-for-tests";
+
 pub struct World {
     pub tmp: tempfile::TempDir,
 }
@@ -37,12 +41,14 @@ impl World {
         self.tmp.path().join(rel)
     }
 
-    /// Writes kiosk.toml: the trusted key and quick timeouts in `[sync]`,
+    /// Writes kiosk.toml: the store key in `[staff]`, the trusted key, the
+    /// store and quick timeouts in `[sync]`,
     /// with `extra` lines added (or replacing a default of the same key).
     pub fn config(&self, extra: &str) {
         let key = |line: &str| line.split('=').next().unwrap_or("").trim().to_string();
         let defaults = [
             "trusted_keys = [\"office.key.pub\"]",
+            "store_id = \"store-a\"",
             "attempts = 2",
             "retry_backoff_seconds = 0.05",
             "connect_timeout_seconds = 2",
@@ -57,7 +63,10 @@ impl World {
         lines.extend(extra.lines().map(str::to_string));
         std::fs::write(
             self.path("kiosk.toml"),
-            format!("data_dir = \"data\"\n[sync]\n{}\n", lines.join("\n")),
+            format!(
+                "data_dir = \"data\"\n[staff]\nkey = \"{STORE_KEY}\"\n[sync]\n{}\n",
+                lines.join("\n")
+            ),
         )
         .expect("write kiosk.toml");
     }

@@ -118,6 +118,14 @@ pub enum Rejection {
         expires: jiff::Timestamp,
         now: jiff::Timestamp,
     },
+    #[error(
+        "the bundle was made at {created}, more than {max_age_hours} h before the kiosk's clock ({now}); [sync] max_bundle_age_hours refuses older data (a withheld update, or an old stick): make a new bundle"
+    )]
+    TooOld {
+        created: jiff::Timestamp,
+        max_age_hours: i64,
+        now: jiff::Timestamp,
+    },
     #[error("no acceptable bundle in {folder}: {reasons}")]
     NoneAcceptable { folder: String, reasons: String },
 }

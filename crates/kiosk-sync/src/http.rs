@@ -1,7 +1,9 @@
 //! The HTTP client for LAN pulls and uploads: synchronous (ureq), with a
 //! connect timeout, a per-read timeout (a server that stops sending mid-body
-//! is given up on, however large the bundle), and a retry schedule with
-//! exponential backoff and jitter. Without the `tls` feature only `http://`
+//! is given up on, however large the bundle), a deadline on the whole
+//! download (a server trickling a byte just inside the per-read timeout
+//! would otherwise hold the sync lock for as long as it likes), and a retry
+//! schedule with exponential backoff and jitter. Without the `tls` feature only `http://`
 //! is spoken: bundles are signed, so the network cannot forge one.
 
 use std::io::Read;
@@ -20,6 +22,8 @@ pub struct HttpOptions {
     /// The wait before the second try; it doubles for each later one.
     pub backoff: Duration,
     pub max_backoff: Duration,
+    /// The longest one download may take, headers to last byte.
+    pub transfer_deadline: Duration,
 }
 
 impl Default for HttpOptions {
@@ -30,6 +34,7 @@ impl Default for HttpOptions {
             attempts: 3,
             backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(60),
+            transfer_deadline: Duration::from_secs(1800),
         }
     }
 }
@@ -83,7 +88,12 @@ impl Client {
     /// GETs `url`, conditionally when validators are given. A 5xx or 429
     /// is a retryable source error; any other non-2xx is not.
     pub fn get(&self, url: &str, validators: Option<&Validators>) -> Result<Fetched> {
-        let mut request = self.agent.get(url);
+        let mut request = self
+            .agent
+            .get(url)
+            .config()
+            .timeout_global(Some(self.options.transfer_deadline))
+            .build();
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
                 request = request.header("If-None-Match", etag);
@@ -92,7 +102,9 @@ impl Client {
                 request = request.header("If-Modified-Since", since);
             }
         }
-        let response = request.call().map_err(|e| transfer(url, e))?;
+        let response = request
+            .call()
+            .map_err(|e| transfer(url, e, self.options.transfer_deadline))?;
         let status = response.status().as_u16();
         if status == 304 {
             return Ok(Fetched::NotModified);
@@ -112,7 +124,10 @@ impl Client {
             last_modified: header("last-modified"),
         };
         let length = header("content-length").and_then(|l| l.parse().ok());
-        let reader = response.into_body().into_reader();
+        let reader = DeadlineNamed {
+            inner: response.into_body().into_reader(),
+            deadline: self.options.transfer_deadline,
+        };
         Ok(Fetched::Body {
             reader: Box::new(reader),
             length,
@@ -120,14 +135,22 @@ impl Client {
         })
     }
 
-    /// POSTs `body` and returns the status and the start of the answer.
-    pub fn post(&self, url: &str, content_type: &str, body: &[u8]) -> Result<(u16, String)> {
-        let response = self
-            .agent
-            .post(url)
-            .header("Content-Type", content_type)
+    /// POSTs `body` (with an `Authorization` value when given) and returns
+    /// the status and the start of the answer.
+    pub fn post(
+        &self,
+        url: &str,
+        content_type: &str,
+        authorization: Option<&str>,
+        body: &[u8],
+    ) -> Result<(u16, String)> {
+        let mut request = self.agent.post(url).header("Content-Type", content_type);
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        let response = request
             .send(body)
-            .map_err(|e| transfer(url, e))?;
+            .map_err(|e| transfer(url, e, self.options.transfer_deadline))?;
         let status = response.status().as_u16();
         let mut text = String::new();
         let _ = response
@@ -137,6 +160,39 @@ impl Client {
             .read_to_string(&mut text);
         Ok((status, text))
     }
+}
+
+/// A response body whose transfer-deadline error says which setting ran
+/// out, rather than ureq's "timeout: global".
+struct DeadlineNamed<R> {
+    inner: R,
+    deadline: Duration,
+}
+
+impl<R: Read> Read for DeadlineNamed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            let global = e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+                .is_some_and(|u| matches!(u, ureq::Error::Timeout(ureq::Timeout::Global)));
+            if global {
+                std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    deadline_message(self.deadline),
+                )
+            } else {
+                e
+            }
+        })
+    }
+}
+
+fn deadline_message(deadline: Duration) -> String {
+    format!(
+        "timed out: the whole transfer took longer than {} s ([sync] transfer_deadline_seconds)",
+        deadline.as_secs_f64()
+    )
 }
 
 fn status_error(url: &str, status: u16) -> Error {
@@ -153,7 +209,7 @@ fn status_error(url: &str, status: u16) -> Error {
     }
 }
 
-fn transfer(url: &str, e: ureq::Error) -> Error {
+fn transfer(url: &str, e: ureq::Error, deadline: Duration) -> Error {
     use ureq::Error as E;
     let retryable = matches!(
         e,
@@ -165,6 +221,7 @@ fn transfer(url: &str, e: ureq::Error) -> Error {
             | E::BodyStalled
     );
     let message = match &e {
+        E::Timeout(ureq::Timeout::Global) => deadline_message(deadline),
         E::Timeout(t) => format!("timed out ({t})"),
         E::ConnectionFailed => "connection failed (is the store server up?)".to_string(),
         E::TlsRequired | E::Tls(_) => format!(
@@ -177,6 +234,13 @@ fn transfer(url: &str, e: ureq::Error) -> Error {
         message,
         retryable,
     }
+}
+
+/// The path of a URL (what a signature covers): `/uploads/ID` of
+/// `http://host:8080/uploads/ID`.
+pub fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.find('/').map_or("/", |at| &rest[at..])
 }
 
 /// Where uploads go for a bundle URL: `scheme://host[:port]/uploads/`.

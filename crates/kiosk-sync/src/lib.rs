@@ -15,6 +15,7 @@
 //!   server.
 
 pub mod agent;
+pub mod auth;
 pub mod bundle;
 pub mod error;
 pub mod http;

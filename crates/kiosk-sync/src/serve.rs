@@ -9,10 +9,16 @@
 //!   that upload id was stored before (then 200 with `"duplicate": true`):
 //!   a kiosk re-sending a batch whose confirmation it lost adds nothing.
 //!   Uploads are never served back: they hold shoppers' contacts.
-//! - Uploads are not authenticated, so they are bounded: each body, the
-//!   number of uploads stored and their total size ([`UploadLimits`]). A
-//!   full folder answers 507 and the kiosks keep their rows queued; nothing
-//!   anyone on the LAN sends can fill the laptop's disk.
+//! - Uploads are signed with the store key ([`crate::auth`]): without a
+//!   valid, fresh, unreplayed signature the answer is 401 and nothing is
+//!   read past the headers or the bounded body. A server started without
+//!   a key takes no uploads at all.
+//! - Even signed uploads are bounded: each body, the number of uploads
+//!   stored, their total size and the number of distinct kiosks
+//!   ([`UploadLimits`]); a body must name its kiosk, and its upload id
+//!   must start with that kiosk id. A full folder answers 507 and the
+//!   kiosks keep their rows queued; a leaked key or a kiosk gone wrong
+//!   cannot fill the laptop's disk.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -25,6 +31,7 @@ use std::time::{Duration, SystemTime};
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use crate::auth::{Refusal, StoreKey, Verifier};
 use crate::error::{Error, Result};
 
 /// Served uploads live here, under the served folder.
@@ -32,7 +39,7 @@ pub const UPLOADS: &str = "uploads";
 /// The largest upload accepted (a batch of 5 000 rows is a few MiB).
 pub const MAX_UPLOAD_BYTES: u64 = 16 << 20;
 
-/// Bounds on what unauthenticated uploads may store.
+/// Bounds on what uploads may store.
 #[derive(Debug, Clone, Copy)]
 pub struct UploadLimits {
     /// The largest body.
@@ -42,6 +49,8 @@ pub struct UploadLimits {
     /// How many bytes `uploads/` may hold. Concurrent uploads may pass it
     /// by at most one body per worker thread.
     pub max_total_bytes: u64,
+    /// How many distinct kiosk ids `uploads/` may hold uploads from.
+    pub max_kiosks: usize,
 }
 
 impl Default for UploadLimits {
@@ -50,6 +59,7 @@ impl Default for UploadLimits {
             max_bytes: MAX_UPLOAD_BYTES,
             max_files: 10_000,
             max_total_bytes: 1 << 30,
+            max_kiosks: 64,
         }
     }
 }
@@ -59,6 +69,7 @@ pub struct BundleServer {
     dir: PathBuf,
     addr: SocketAddr,
     limits: UploadLimits,
+    verifier: Option<Arc<Verifier>>,
 }
 
 /// A server running on background threads (tests, the app).
@@ -116,7 +127,15 @@ impl BundleServer {
             dir: dir.to_path_buf(),
             addr,
             limits: UploadLimits::default(),
+            verifier: None,
         })
+    }
+
+    /// Takes uploads signed with `key`, within `max_skew_secs` of this
+    /// machine's clock. Without a key no upload is taken.
+    pub fn with_store_key(mut self, key: StoreKey, max_skew_secs: u64) -> BundleServer {
+        self.verifier = Some(Arc::new(Verifier::new(key, max_skew_secs)));
+        self
     }
 
     /// Other bounds on uploads than the defaults.
@@ -137,7 +156,12 @@ impl BundleServer {
                 scope.spawn(|| {
                     while !stop.load(Ordering::SeqCst) {
                         match self.server.recv_timeout(Duration::from_millis(200)) {
-                            Ok(Some(request)) => log(handle(&self.dir, &self.limits, request)),
+                            Ok(Some(request)) => log(handle(
+                                &self.dir,
+                                &self.limits,
+                                self.verifier.as_deref(),
+                                request,
+                            )),
                             Ok(None) => {}
                             // An accept error (e.g. out of file handles):
                             // keep serving after a pause.
@@ -157,11 +181,12 @@ impl BundleServer {
         for _ in 0..workers.max(1) {
             let (server, dir, stop) = (self.server.clone(), self.dir.clone(), stop.clone());
             let limits = self.limits;
+            let verifier = self.verifier.clone();
             threads.push(std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     match server.recv() {
                         Ok(request) => {
-                            handle(&dir, &limits, request);
+                            handle(&dir, &limits, verifier.as_deref(), request);
                         }
                         // Unblocked by `stop`, or an accept error.
                         Err(_) => std::thread::sleep(Duration::from_millis(10)),
@@ -179,7 +204,12 @@ impl BundleServer {
 }
 
 /// Answers one request; returns a log line.
-fn handle(dir: &Path, limits: &UploadLimits, mut request: Request) -> String {
+fn handle(
+    dir: &Path,
+    limits: &UploadLimits,
+    verifier: Option<&Verifier>,
+    mut request: Request,
+) -> String {
     let method = request.method().clone();
     let url = request.url().to_string();
     let path = url.split('?').next().unwrap_or("").to_string();
@@ -188,7 +218,7 @@ fn handle(dir: &Path, limits: &UploadLimits, mut request: Request) -> String {
         (Method::Get | Method::Head, _) => serve_file(dir, &path, &request),
         (Method::Post, p) if p.starts_with("/uploads/") => {
             let id = p.trim_start_matches("/uploads/").to_string();
-            store_upload(dir, &id, limits, &mut request)
+            store_upload(dir, &id, &path, limits, verifier, &mut request)
         }
         _ => (
             405,
@@ -332,7 +362,28 @@ fn valid_upload_id(id: &str) -> bool {
 
 /// Stores an upload under its id, once: the first copy wins, a repeat is
 /// acknowledged as a duplicate.
-fn store_upload(dir: &Path, id: &str, limits: &UploadLimits, request: &mut Request) -> Answer {
+fn store_upload(
+    dir: &Path,
+    id: &str,
+    url_path: &str,
+    limits: &UploadLimits,
+    verifier: Option<&Verifier>,
+    request: &mut Request,
+) -> Answer {
+    let Some(verifier) = verifier else {
+        return unauthorized(
+            "this server takes no uploads: start serve-bundles with the store key ([staff] key_file)",
+        );
+    };
+    let authorization = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .map(|h| h.value.as_str().to_string());
+    let now = jiff::Timestamp::now().as_second();
+    if let Err(refusal) = verifier.precheck(authorization.as_deref(), now) {
+        return refused(&refusal);
+    }
     if !valid_upload_id(id) {
         return (
             400,
@@ -352,26 +403,9 @@ fn store_upload(dir: &Path, id: &str, limits: &UploadLimits, request: &mut Reque
         );
     }
     let path = uploads.join(format!("{id}.json"));
-    if path.exists() {
-        return (
-            200,
-            " duplicate".into(),
-            json(
-                200,
-                serde_json::json!({"stored": false, "duplicate": true, "upload_id": id}),
-            ),
-        );
-    }
     let max_bytes = limits.max_bytes;
     if request.body_length().is_some_and(|n| n as u64 > max_bytes) {
         return too_large(max_bytes);
-    }
-    let (n_stored, stored_bytes) = stored(&uploads);
-    if n_stored >= limits.max_files {
-        return full(&format!("it holds {n_stored} uploads"));
-    }
-    if stored_bytes >= limits.max_total_bytes {
-        return full(&format!("it holds {stored_bytes} bytes"));
     }
     let mut body = Vec::new();
     match request
@@ -383,14 +417,55 @@ fn store_upload(dir: &Path, id: &str, limits: &UploadLimits, request: &mut Reque
         Ok(_) => {}
         Err(_) => return (400, String::new(), text(400, "the upload broke off\n")),
     }
-    if stored_bytes + body.len() as u64 > limits.max_total_bytes {
+    if let Err(refusal) = verifier.verify(authorization.as_deref(), "POST", url_path, &body, now) {
+        return refused(&refusal);
+    }
+    if path.exists() {
+        return (
+            200,
+            " duplicate".into(),
+            json(
+                200,
+                serde_json::json!({"stored": false, "duplicate": true, "upload_id": id}),
+            ),
+        );
+    }
+    let Some(kiosk_id) = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|doc| doc.get("kiosk_id")?.as_str().map(str::to_string))
+    else {
+        return (
+            400,
+            String::new(),
+            text(400, "expected a JSON body naming its kiosk_id\n"),
+        );
+    };
+    if kiosk_of(id) != Some(kiosk_id.as_str()) {
+        return (
+            400,
+            String::new(),
+            text(
+                400,
+                "the upload id must be KIOSK-KIND-FIRST-LAST-NONCE for the body's kiosk_id\n",
+            ),
+        );
+    }
+    let held = stored(&uploads);
+    if held.n_files >= limits.max_files {
+        return full(&format!("it holds {} uploads", held.n_files));
+    }
+    if held.bytes + body.len() as u64 > limits.max_total_bytes {
         return full(&format!(
-            "it holds {stored_bytes} bytes and this upload is {}",
+            "it holds {} bytes and this upload is {}",
+            held.bytes,
             body.len()
         ));
     }
-    if serde_json::from_slice::<serde_json::Value>(&body).is_err() {
-        return (400, String::new(), text(400, "expected a JSON body\n"));
+    if !held.kiosks.contains(&kiosk_id) && held.kiosks.len() >= limits.max_kiosks {
+        return full(&format!(
+            "it holds uploads from {} kiosks, the most it takes",
+            held.kiosks.len()
+        ));
     }
     let tmp = uploads.join(format!(".{id}.{:08x}.tmp", rand::random::<u32>()));
     let written = File::create(&tmp).and_then(|mut f| {
@@ -446,17 +521,60 @@ fn full(why: &str) -> Answer {
     )
 }
 
-/// How many uploads `uploads` holds and their total size (temp files
-/// included: they are bodies being written).
-fn stored(uploads: &Path) -> (usize, u64) {
-    let Ok(entries) = fs::read_dir(uploads) else {
-        return (0, 0);
+/// What `uploads/` holds: files (temp files included: they are bodies
+/// being written), bytes, and the kiosks the uploads came from.
+struct Held {
+    n_files: usize,
+    bytes: u64,
+    kiosks: std::collections::BTreeSet<String>,
+}
+
+fn stored(uploads: &Path) -> Held {
+    let mut held = Held {
+        n_files: 0,
+        bytes: 0,
+        kiosks: Default::default(),
     };
-    entries
-        .flatten()
-        .filter_map(|e| e.metadata().ok())
-        .filter(|m| m.is_file())
-        .fold((0, 0), |(n, bytes), m| (n + 1, bytes + m.len()))
+    let Ok(entries) = fs::read_dir(uploads) else {
+        return held;
+    };
+    for entry in entries.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        held.n_files += 1;
+        held.bytes += meta.len();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(kiosk) = name.strip_suffix(".json").and_then(kiosk_of) {
+            held.kiosks.insert(kiosk.to_string());
+        }
+    }
+    held
+}
+
+/// The kiosk an upload id names: ids are `KIOSK-KIND-FIRST-LAST-NONCE`
+/// (see `upload.rs`), and the kiosk id may itself hold dashes.
+fn kiosk_of(upload_id: &str) -> Option<&str> {
+    let mut parts = upload_id.rsplitn(5, '-');
+    let _nonce = parts.next()?;
+    let _last = parts.next()?;
+    let _first = parts.next()?;
+    let _kind = parts.next()?;
+    parts.next().filter(|k| !k.is_empty())
+}
+
+fn unauthorized(why: &str) -> Answer {
+    let response = Response::from_string(format!("{why}\n"))
+        .with_status_code(401)
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .with_header(header("WWW-Authenticate", crate::auth::SCHEME))
+        .boxed();
+    (401, format!(" refused: {why}"), response)
+}
+
+fn refused(refusal: &Refusal) -> Answer {
+    unauthorized(&refusal.message())
 }
 
 #[cfg(test)]

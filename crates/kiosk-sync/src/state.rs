@@ -2,7 +2,11 @@
 //!
 //! - `highest_version` only goes up, even across `kiosk sync --rollback`,
 //!   so a bundle rolled back from is not applied again from the same stick;
-//!   only a newer one is.
+//!   only a newer one is. It does not live in this file alone: each
+//!   snapshot a bundle made records the bundle's store and version in its
+//!   own metadata (its source label), and [`SyncState::reconcile`] takes
+//!   the highest of those of `current` and `previous`. A lost or damaged
+//!   state file therefore does not reopen the door to older bundles.
 //! - `current`/`previous` describe the bundles behind the data dir's
 //!   `current`/`previous` snapshots, matched by snapshot id.
 //! - `pending` is written just before an import starts. The import records
@@ -100,6 +104,10 @@ pub enum Outcome {
     Rejected,
     Failed,
     RolledBack,
+    /// The source offers nothing newer (up to date, or not modified) but
+    /// the live bundle was made longer ago than the kiosk's max bundle
+    /// age: not a success, however often the server answers.
+    Stale,
 }
 
 impl Outcome {
@@ -111,6 +119,7 @@ impl Outcome {
             Outcome::Rejected => "rejected",
             Outcome::Failed => "failed",
             Outcome::RolledBack => "rolled back",
+            Outcome::Stale => "stale",
         }
     }
 
@@ -152,11 +161,27 @@ impl SyncState {
         };
         toml::from_str(&text).map_err(|e| {
             Error::Invalid(format!(
-                "{}: {} (delete it to start over; the highest accepted version is then forgotten)",
+                "{} is damaged: {} (the next sync sets it aside and rebuilds it from the snapshots, which keep the highest accepted version)",
                 path.display(),
                 e.message()
             ))
         })
+    }
+
+    /// The state, or, when the file is damaged, an empty one after the
+    /// damaged file is kept aside as `sync-state.toml.damaged`;
+    /// [`SyncState::reconcile`] then restores the store and the highest
+    /// version from the snapshots. Only under the sync lock.
+    pub fn load_or_rebuild(data_dir: &Path) -> Result<SyncState> {
+        match SyncState::load(data_dir) {
+            Err(Error::Invalid(_)) => {
+                let path = SyncState::path(data_dir);
+                let aside = data_dir.join(format!("{STATE_FILE}.damaged"));
+                fs::rename(&path, &aside).map_err(Error::io("setting aside", &path))?;
+                Ok(SyncState::default())
+            }
+            other => other,
+        }
     }
 
     /// Writes the state atomically.
@@ -198,6 +223,15 @@ impl SyncState {
             self.highest_version = Some(self.highest_version.map_or(version, |v| v.max(version)));
             self.store_id = Some(pending.store_id.clone());
         }
+        for link in [&links.current, &links.previous].into_iter().flatten() {
+            if let Some((store, version)) = link.source.as_deref().and_then(parse_label) {
+                self.highest_version =
+                    Some(self.highest_version.map_or(version, |v| v.max(version)));
+                if self.store_id.is_none() {
+                    self.store_id = Some(store.to_string());
+                }
+            }
+        }
         let take = |known: &mut Vec<BundleRecord>, link: &Option<LinkInfo>| {
             let id = link.as_ref().map(|l| l.id.as_str())?;
             let at = known
@@ -216,6 +250,23 @@ impl SyncState {
         }
         self.last_attempt = Some(attempt);
     }
+}
+
+/// The store and version a snapshot's source label records (`SOURCE
+/// [bundle STORE vN SHA]`, see [`BundleRecord::new`]); `None` for a
+/// snapshot that came from no bundle.
+pub fn parse_label(label: &str) -> Option<(&str, u64)> {
+    let at = label.rfind(" [bundle ").map_or_else(
+        || label.starts_with("[bundle ").then_some(0),
+        |at| Some(at + 1),
+    )?;
+    let inner = label[at..].strip_prefix("[bundle ")?.strip_suffix(']')?;
+    let mut parts = inner.split(' ');
+    let store = parts.next().filter(|s| !s.is_empty())?;
+    let version = parts.next()?.strip_prefix('v')?.parse().ok()?;
+    let sha = parts.next()?;
+    (parts.next().is_none() && sha.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some((store, version))
 }
 
 /// The snapshots the data dir's `current` and `previous` links name.

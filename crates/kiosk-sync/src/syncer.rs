@@ -15,7 +15,15 @@
 //! `DATA/incoming/` first and the importer reads only that copy. Any error
 //! before the publish leaves the current snapshot live; `incoming/` is
 //! cleared at the start of the next sync. One sync runs per data dir at a
-//! time (`sync.lock`, flock, released if the process dies).
+//! time (`sync.lock`, flock, released if the process dies), and a download
+//! has a whole-transfer deadline, so no server can hold the lock for long.
+//!
+//! Against rollback and freeze attacks (TUF's threat model): the kiosk
+//! refuses to sync without knowing its store; the highest version accepted
+//! survives a lost state file (the snapshots record it, see `state.rs`);
+//! and freshness counts from the bundle's own `created`, so a server that
+//! keeps answering "not modified" or replaying the live version cannot make
+//! old data look current (`Outcome::Stale`).
 
 use std::fs::{self, File};
 use std::io::BufReader;
@@ -41,8 +49,13 @@ pub const INCOMING: &str = "incoming";
 pub struct SyncSettings {
     pub trusted_keys: TrustedKeys,
     /// The store this kiosk serves. `None`: the store of the bundles
-    /// accepted so far, else of the live snapshot, else any (first sync).
+    /// accepted so far, else of the live snapshot; a kiosk with neither
+    /// refuses to sync (a bundle for any store would do otherwise).
     pub expected_store: Option<String>,
+    /// Data older than this (by the bundle's own `created`) is stale: a
+    /// new bundle that old is refused, and a sync that finds nothing newer
+    /// than a live bundle that old is not a success. `None`: no limit.
+    pub max_bundle_age: Option<jiff::SignedDuration>,
     pub http: HttpOptions,
     pub limits: Limits,
     /// `None`: nothing is uploaded.
@@ -56,6 +69,8 @@ pub struct UploadSettings {
     pub url: Option<String>,
     pub kiosk_id: Option<String>,
     pub batch_rows: usize,
+    /// Signs HTTP uploads ([`crate::auth`]); without it they are not sent.
+    pub store_key: Option<crate::auth::StoreKey>,
 }
 
 pub struct Syncer {
@@ -144,6 +159,14 @@ fn describe_pull(r: &PullReport) -> String {
             )
         }
         (Outcome::NotModified, _) => format!("up to date: {} has not changed", r.source),
+        (Outcome::Stale, Some(b)) => format!(
+            "stale: {} offers nothing newer than bundle {} v{}, made at {}, longer ago than [sync] max_bundle_age_hours allows",
+            r.source, b.store_id, b.version, b.created
+        ),
+        (Outcome::Stale, None) => format!(
+            "stale: {} offers nothing newer, and the live snapshot came from no bundle",
+            r.source
+        ),
         (outcome, _) => format!("{}: {}", outcome.name(), r.source),
     }
 }
@@ -172,6 +195,9 @@ pub struct Status {
     /// The live bundle's expiry has passed: the data is older than the
     /// back office meant it to be used.
     pub expired: bool,
+    /// The live bundle was made longer ago than the max bundle age: no
+    /// newer data arrived in time, whatever the server said.
+    pub stale: bool,
     pub stock_age_hours: Option<f64>,
     pub pending_uploads: Vec<(Kind, u64)>,
     /// Another process holds the sync lock right now.
@@ -186,7 +212,13 @@ impl Status {
                 "bundle {} v{}{}",
                 b.store_id,
                 b.version,
-                if self.expired { " (EXPIRED)" } else { "" }
+                if self.expired {
+                    " (EXPIRED)"
+                } else if self.stale {
+                    " (STALE)"
+                } else {
+                    ""
+                }
             ),
             None => match &self.snapshot_id {
                 Some(id) => format!("snapshot {id} (not from a bundle)"),
@@ -286,7 +318,7 @@ impl Syncer {
 
     fn pull_locked(&self, source: &Source, progress: &mut dyn Progress) -> Result<PullReport> {
         let started = Instant::now();
-        let mut state = SyncState::load(self.root())?;
+        let mut state = SyncState::load_or_rebuild(self.root())?;
         let links = Links::read(&self.data_dir)?;
         state.reconcile(&links);
         let incoming = self.root().join(INCOMING);
@@ -328,13 +360,28 @@ impl Syncer {
             .expected_store
             .clone()
             .or_else(|| state.store_id.clone())
-            .or_else(|| links.current.as_ref().and_then(|c| c.store_id.clone()));
+            .or_else(|| links.current.as_ref().and_then(|c| c.store_id.clone()))
+            .ok_or_else(|| {
+                Error::Invalid(
+                    "this kiosk does not know its store: set [sync] store_id in kiosk.toml (without it a bundle signed for any store would be accepted)".into(),
+                )
+            })?;
+        let now = jiff::Timestamp::now();
         let policy = Policy {
             trusted: &self.settings.trusted_keys,
-            expected_store: expected_store.as_deref(),
+            expected_store: Some(&expected_store),
             installed_version: state.highest_version,
-            now: jiff::Timestamp::now(),
+            now,
+            max_age: self.settings.max_bundle_age,
         };
+        // Nothing newer from the source: a success only while the live
+        // bundle itself is fresh enough.
+        let unchanged =
+            |live: Option<&BundleRecord>, outcome| match (live, self.settings.max_bundle_age) {
+                (_, None) => outcome,
+                (Some(b), max_age) if !bundle::too_old(b.created, max_age, now) => outcome,
+                _ => Outcome::Stale,
+            };
         let fetch = match source {
             Source::File(path) => self.pull_file(path, &policy, dest, progress)?,
             Source::Folder(dir) => {
@@ -363,7 +410,7 @@ impl Syncer {
         let (opened, source_name, validators, attempts) = match fetch {
             Fetch::NotModified => {
                 return Ok(report(
-                    Outcome::NotModified,
+                    unchanged(state.current.as_ref(), Outcome::NotModified),
                     source.describe(),
                     state.current.clone(),
                     1,
@@ -387,7 +434,7 @@ impl Syncer {
                     .filter(|c| c.version == verified.manifest.version)
                     .unwrap_or_else(|| BundleRecord::new(&verified, &source_name));
                 return Ok(report(
-                    Outcome::UpToDate,
+                    unchanged(Some(&record), Outcome::UpToDate),
                     source_name,
                     Some(record),
                     attempts,
@@ -617,6 +664,11 @@ impl Syncer {
         if kinds.is_empty() {
             return Err(refused(held_back.unwrap_or_default()));
         }
+        if matches!(destination, Destination::Http(_)) && settings.store_key.is_none() {
+            return Err(refused(
+                "not sent: the server takes only uploads signed with the store key; set [staff] key_file in kiosk.toml".into(),
+            ));
+        }
         let state = SyncState::load(self.root())?;
         let options = UploadOptions {
             kinds,
@@ -625,6 +677,7 @@ impl Syncer {
                 .store_id
                 .or_else(|| self.settings.expected_store.clone()),
             kiosk_id: settings.kiosk_id.clone(),
+            store_key: settings.store_key.clone(),
         };
         let tries = match destination {
             Destination::Http(_) => self.settings.http.attempts.max(1),
@@ -651,7 +704,7 @@ impl Syncer {
     /// so the stick that brought the bad data does not bring it back.
     pub fn rollback(&self) -> Result<RollbackReport> {
         let _lock = self.lock()?;
-        let mut state = SyncState::load(self.root())?;
+        let mut state = SyncState::load_or_rebuild(self.root())?;
         state.reconcile(&Links::read(&self.data_dir)?);
         let snapshot_path = self.data_dir.rollback().map_err(|e| match e {
             kiosk_catalog::Error::Invalid(message) => Error::Invalid(message),
@@ -702,6 +755,10 @@ impl Syncer {
                 .clone()
                 .or_else(|| links.current.as_ref().and_then(|c| c.store_id.clone())),
             expired: state.current.as_ref().is_some_and(|b| b.expires <= now),
+            stale: state
+                .current
+                .as_ref()
+                .is_some_and(|b| bundle::too_old(b.created, self.settings.max_bundle_age, now)),
             current: state.current,
             previous: state.previous,
             highest_version: state.highest_version,

@@ -26,6 +26,7 @@ use kiosk_catalog::local::LocalStore;
 use rusqlite::{Connection, OptionalExtension, params, types::ValueRef};
 use serde::Serialize;
 
+use crate::auth::StoreKey;
 use crate::error::{Error, Result};
 use crate::http::Client;
 
@@ -100,6 +101,9 @@ pub struct UploadOptions {
     /// Names this kiosk in uploads; default: a random id made once and kept
     /// in local.sqlite.
     pub kiosk_id: Option<String>,
+    /// Signs each HTTP upload; without it nothing goes to a server (it
+    /// refuses unsigned uploads).
+    pub store_key: Option<StoreKey>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,7 +180,13 @@ pub fn upload(
             };
             let body = serde_json::to_vec_pretty(&payload)
                 .map_err(|e| Error::Invalid(format!("encoding an upload: {e}")))?;
-            send(destination, &batch.upload_id, &body, client)?;
+            send(
+                destination,
+                &batch.upload_id,
+                &body,
+                options.store_key.as_ref(),
+                client,
+            )?;
             confirm(conn, kind, &batch, &destination.describe())?;
             report.n_rows += batch.n_rows;
             report.batches.push(BatchReport {
@@ -344,18 +354,36 @@ fn rows(
     Ok(out)
 }
 
-fn send(destination: &Destination, upload_id: &str, body: &[u8], client: &Client) -> Result<()> {
+fn send(
+    destination: &Destination,
+    upload_id: &str,
+    body: &[u8],
+    store_key: Option<&StoreKey>,
+    client: &Client,
+) -> Result<()> {
     match destination {
         Destination::Folder(dir) => write_folder(dir, upload_id, body),
         Destination::Http(base) => {
             let url = format!("{}{upload_id}", ensure_slash(base));
-            let (status, answer) =
-                client
-                    .post(&url, "application/json", body)
-                    .map_err(|e| Error::Upload {
-                        destination: url.clone(),
-                        message: e.to_string(),
-                    })?;
+            let Some(key) = store_key else {
+                return Err(Error::Upload {
+                    destination: url,
+                    message: "not sent: uploads to a server are signed with the store key; set [staff] key_file in kiosk.toml".into(),
+                });
+            };
+            let authorization = crate::auth::authorization(
+                key,
+                "POST",
+                crate::http::url_path(&url),
+                body,
+                jiff::Timestamp::now().as_second(),
+            );
+            let (status, answer) = client
+                .post(&url, "application/json", Some(&authorization), body)
+                .map_err(|e| Error::Upload {
+                    destination: url.clone(),
+                    message: e.to_string(),
+                })?;
             if (200..300).contains(&status) {
                 Ok(())
             } else {

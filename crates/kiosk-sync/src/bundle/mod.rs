@@ -25,7 +25,9 @@ mod read;
 
 pub use create::{CreateOptions, Created, create};
 pub use guard::MAX_EXTENSION_BYTES;
-pub use read::{Decision, Opened, Policy, Verified, check_policy, open, peek, verify_file};
+pub use read::{
+    Decision, Opened, Policy, Verified, check_policy, open, peek, too_old, verify_file,
+};
 
 use sha2::{Digest, Sha256};
 

@@ -41,6 +41,19 @@ pub struct Policy<'a> {
     /// already installed.
     pub installed_version: Option<u64>,
     pub now: jiff::Timestamp,
+    /// A new bundle made longer than this before `now` is refused: data
+    /// is judged fresh by when the back office made it, not by when a
+    /// server last answered. `None`: no limit.
+    pub max_age: Option<jiff::SignedDuration>,
+}
+
+/// Whether a bundle made at `created` is older than `max_age` at `now`.
+pub fn too_old(
+    created: jiff::Timestamp,
+    max_age: Option<jiff::SignedDuration>,
+    now: jiff::Timestamp,
+) -> bool {
+    max_age.is_some_and(|age| now.duration_since(created) > age)
 }
 
 /// A manifest whose signature checked out.
@@ -96,6 +109,15 @@ pub fn check_policy(
     if manifest.expires <= policy.now {
         return Err(Rejection::Expired {
             expires: manifest.expires,
+            now: policy.now,
+        });
+    }
+    if let Some(max_age) = policy.max_age
+        && too_old(manifest.created, Some(max_age), policy.now)
+    {
+        return Err(Rejection::TooOld {
+            created: manifest.created,
+            max_age_hours: max_age.as_hours(),
             now: policy.now,
         });
     }

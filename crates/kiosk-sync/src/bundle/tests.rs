@@ -35,6 +35,7 @@ fn policy(trusted: &TrustedKeys) -> Policy<'_> {
         expected_store: Some("store-a"),
         installed_version: Some(4),
         now: jiff::Timestamp::now(),
+        max_age: None,
     }
 }
 
@@ -178,6 +179,35 @@ fn policy_refuses_other_stores_older_versions_and_expired_bundles() {
     };
     let r = rejection(open_bytes(&bytes, &later, &dest));
     assert!(matches!(r, Rejection::Expired { .. }), "{r}");
+
+    // Issue 15: freshness is the bundle's own creation time. A bundle made
+    // 20 h before the kiosk's clock, under a 12 h limit, is refused though
+    // it has not expired (24 h); under a 23 h limit it is applied.
+    let day_later = Policy {
+        now: jiff::Timestamp::now() + jiff::SignedDuration::from_hours(20),
+        max_age: Some(jiff::SignedDuration::from_hours(12)),
+        ..policy(trusted)
+    };
+    let r = rejection(open_bytes(&bytes, &day_later, &dest));
+    assert!(
+        matches!(
+            r,
+            Rejection::TooOld {
+                max_age_hours: 12,
+                ..
+            }
+        ),
+        "{r}"
+    );
+    let looser = Policy {
+        max_age: Some(jiff::SignedDuration::from_hours(23)),
+        ..day_later
+    };
+    assert!(matches!(
+        open_bytes(&bytes, &looser, &dest),
+        Ok(Opened::Extracted(_))
+    ));
+    std::fs::remove_dir_all(&dest).expect("clear");
 
     let same = Policy {
         installed_version: Some(5),

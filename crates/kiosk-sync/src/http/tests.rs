@@ -11,6 +11,7 @@ fn options() -> HttpOptions {
         attempts: 1,
         backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(40),
+        transfer_deadline: Duration::from_secs(60),
     }
 }
 
@@ -129,4 +130,48 @@ fn uploads_go_to_the_bundle_servers_uploads_folder() {
         Some("http://store:8080/uploads/")
     );
     assert_eq!(upload_base("not a url"), None);
+}
+
+#[test]
+fn a_server_trickling_bytes_is_cut_off_at_the_transfer_deadline() {
+    // Issue 15: a server sending one byte just inside the per-read timeout
+    // held the download, and the sync lock, for as long as it liked. Here
+    // a byte every 100 ms (the per-read timeout is 300 ms) of a 10 000-byte
+    // body would take 1 000 s; the 1.5 s deadline ends it.
+    let url = server(1, |mut s| {
+        read_request(&mut s);
+        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n");
+        for _ in 0..10_000 {
+            if s.write_all(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let client = Client::new(HttpOptions {
+        transfer_deadline: Duration::from_millis(1500),
+        ..options()
+    });
+    let started = std::time::Instant::now();
+    let Fetched::Body { mut reader, .. } = client.get(&url, None).expect("headers arrive") else {
+        panic!("expected a body");
+    };
+    let mut body = Vec::new();
+    let err = std::io::Read::read_to_end(&mut reader, &mut body).expect_err("cut off");
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "cut off after {elapsed:?} ({} bytes): {err}",
+        body.len()
+    );
+    assert!(
+        body.len() < 40,
+        "{} bytes arrived before the deadline",
+        body.len()
+    );
+    assert_eq!(err.kind(), std::io::ErrorKind::TimedOut, "{err}");
+    assert!(
+        err.to_string().contains("transfer_deadline_seconds"),
+        "{err}"
+    );
 }

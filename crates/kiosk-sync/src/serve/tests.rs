@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::auth::StoreKey;
 use crate::http::{Client, Fetched, HttpOptions};
 use crate::state::Validators;
 
@@ -84,20 +85,61 @@ fn only_plain_files_outside_uploads_are_served() {
     }
 }
 
+fn store_key() -> StoreKey {
+    StoreKey::new("the-store-secret-for-tests").expect("key")
+}
+
+/// A server taking uploads signed with [`store_key`].
+fn upload_server(dir: &Path, limits: UploadLimits) -> RunningServer {
+    BundleServer::bind(dir, "127.0.0.1:0")
+        .expect("bind")
+        .with_upload_limits(limits)
+        .with_store_key(store_key(), 300)
+        .spawn(2)
+}
+
+/// POSTs `body` to `/uploads/ID`, signed with `key` at `ts` (none: not
+/// signed).
+fn post_as(
+    running: &RunningServer,
+    id: &str,
+    body: &[u8],
+    key: Option<&StoreKey>,
+    ts: i64,
+) -> (u16, String) {
+    let url = format!("{}uploads/{id}", running.url());
+    let authorization =
+        key.map(|k| crate::auth::authorization(k, "POST", crate::http::url_path(&url), body, ts));
+    client()
+        .post(&url, "application/json", authorization.as_deref(), body)
+        .expect("post")
+}
+
+fn post(running: &RunningServer, id: &str, body: &[u8]) -> (u16, String) {
+    post_as(
+        running,
+        id,
+        body,
+        Some(&store_key()),
+        jiff::Timestamp::now().as_second(),
+    )
+}
+
+/// A JSON body of exactly `n` bytes from kiosk `kiosk`.
+fn body(kiosk: &str, n: usize) -> Vec<u8> {
+    let head = format!("{{\"kiosk_id\": \"{kiosk}\", \"pad\": \"");
+    format!("{head}{}\"}}", "x".repeat(n - head.len() - 2)).into_bytes()
+}
+
 #[test]
 fn an_upload_is_stored_once_whatever_the_retries() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0")
-        .expect("bind")
-        .spawn(2);
-    let url = format!("{}uploads/kiosk-1-waitlist-1-3-abcd", running.url());
-    let (status, answer) = client()
-        .post(&url, "application/json", br#"{"rows": [1, 2, 3]}"#)
-        .expect("post");
+    let running = upload_server(tmp.path(), UploadLimits::default());
+    let id = "kiosk-1-waitlist-1-3-abcd";
+    let doc = br#"{"kiosk_id": "kiosk-1", "rows": [1, 2, 3]}"#;
+    let (status, answer) = post(&running, id, doc);
     assert_eq!(status, 201, "{answer}");
-    let (status, answer) = client()
-        .post(&url, "application/json", br#"{"rows": [1, 2, 3]}"#)
-        .expect("post again");
+    let (status, answer) = post(&running, id, doc);
     assert_eq!(status, 200);
     assert!(answer.contains("duplicate"), "{answer}");
     let stored: Vec<_> = fs::read_dir(tmp.path().join("uploads"))
@@ -105,73 +147,146 @@ fn an_upload_is_stored_once_whatever_the_retries() {
         .flatten()
         .collect();
     assert_eq!(stored.len(), 1);
-    let (status, _) = client()
-        .post(
-            &format!("{}uploads/..%2fescape", running.url()),
-            "application/json",
-            b"{}",
+    assert_eq!(post(&running, "..%2fescape", b"{}").0, 400);
+    assert_eq!(post(&running, "k-feedback-1-2-ab", b"not json").0, 400);
+    assert_eq!(
+        post(
+            &running,
+            "k2-feedback-1-2-ab",
+            br#"{"kiosk_id": "kiosk-1"}"#
         )
-        .expect("post");
-    assert_eq!(status, 400);
-    let (status, _) = client()
-        .post(
-            &format!("{}uploads/x", running.url()),
-            "application/json",
-            b"not json",
-        )
-        .expect("post");
-    assert_eq!(status, 400);
+        .0,
+        400,
+        "the id names another kiosk than the body"
+    );
 }
 
 #[test]
-fn unauthenticated_uploads_are_bounded_in_size_count_and_total_bytes() {
+fn uploads_without_a_valid_fresh_signature_are_refused_with_401() {
+    // Issue 15: serve-bundles stored whatever anyone on the LAN posted.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let running = upload_server(tmp.path(), UploadLimits::default());
+    let doc = body("k1", 64);
+    let now = jiff::Timestamp::now().as_second();
+    let stranger = StoreKey::new("not-the-store-secret-at-all").expect("key");
+    for (what, key, ts) in [
+        ("unsigned", None, now),
+        ("signed with another key", Some(&stranger), now),
+        ("signed 10 minutes ago", Some(&store_key()), now - 600),
+        ("signed 10 minutes ahead", Some(&store_key()), now + 600),
+    ] {
+        let (status, answer) = post_as(&running, "k1-feedback-1-1-aa", &doc, key, ts);
+        assert_eq!(status, 401, "{what}: {answer}");
+    }
+    assert!(
+        !tmp.path()
+            .join(UPLOADS)
+            .join("k1-feedback-1-1-aa.json")
+            .exists()
+    );
+
+    // A signed request replayed as it is: the nonce was seen.
+    let url = format!("{}uploads/k1-feedback-1-1-aa", running.url());
+    let authorization = crate::auth::authorization(
+        &store_key(),
+        "POST",
+        "/uploads/k1-feedback-1-1-aa",
+        &doc,
+        now,
+    );
+    let send = || {
+        client()
+            .post(&url, "application/json", Some(&authorization), &doc)
+            .expect("post")
+    };
+    assert_eq!(send().0, 201);
+    let (status, answer) = send();
+    assert_eq!(status, 401, "a replay: {answer}");
+    assert!(answer.contains("replay"), "{answer}");
+
+    // A signature for one body does not carry another.
+    let (status, _) = client()
+        .post(
+            &format!("{}uploads/k1-feedback-2-2-bb", running.url()),
+            "application/json",
+            Some(&authorization),
+            &body("k1", 70),
+        )
+        .expect("post");
+    assert_eq!(status, 401);
+
+    // Without a store key the server takes no uploads at all.
+    let keyless = BundleServer::bind(tmp.path(), "127.0.0.1:0")
+        .expect("bind")
+        .spawn(1);
+    assert_eq!(post(&keyless, "k1-feedback-3-3-cc", &doc).0, 401);
+}
+
+#[test]
+fn uploads_are_bounded_in_size_count_total_bytes_and_kiosks() {
     // Issue 15: serve-bundles stored uploads of 64 MiB each under any
     // number of ids, so anyone on the LAN could fill the disk.
     let tmp = tempfile::tempdir().expect("tmp");
-    let body = |n: usize| format!("{{\"pad\": \"{}\"}}", "x".repeat(n - 11)).into_bytes();
-    let post = |running: &RunningServer, id: &str, bytes: &[u8]| {
-        client()
-            .post(
-                &format!("{}uploads/{id}", running.url()),
-                "application/json",
-                bytes,
-            )
-            .expect("post")
-    };
     let limits = UploadLimits {
         max_bytes: 100,
         max_files: 2,
         max_total_bytes: 150,
+        max_kiosks: 64,
     };
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0")
-        .expect("bind")
-        .with_upload_limits(limits)
-        .spawn(1);
-    assert_eq!(post(&running, "a", &body(60)).0, 201);
-    assert_eq!(post(&running, "b", &body(101)).0, 413, "one body too big");
-    assert_eq!(post(&running, "b", &body(60)).0, 201);
-    let (status, answer) = post(&running, "c", &body(20));
+    let running = upload_server(tmp.path(), limits);
+    assert_eq!(post(&running, "k1-feedback-1-1-a", &body("k1", 60)).0, 201);
+    assert_eq!(
+        post(&running, "k1-feedback-2-2-b", &body("k1", 101)).0,
+        413,
+        "one body too big"
+    );
+    assert_eq!(post(&running, "k1-feedback-2-2-b", &body("k1", 60)).0, 201);
+    let (status, answer) = post(&running, "k1-feedback-3-3-c", &body("k1", 40));
     assert_eq!(status, 507, "two uploads is the count allowed: {answer}");
     assert!(answer.contains("full"), "{answer}");
-    let (status, answer) = post(&running, "a", &body(60));
+    let (status, answer) = post(&running, "k1-feedback-1-1-a", &body("k1", 60));
     assert_eq!(status, 200, "a resent batch is still confirmed: {answer}");
     running.stop();
 
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0")
-        .expect("bind")
-        .with_upload_limits(UploadLimits {
+    let running = upload_server(
+        tmp.path(),
+        UploadLimits {
             max_files: 100,
             ..limits
-        })
-        .spawn(1);
+        },
+    );
     assert_eq!(
-        post(&running, "d", &body(60)).0,
+        post(&running, "k1-feedback-4-4-d", &body("k1", 60)).0,
         507,
         "120 stored + 60 is over the 150 bytes allowed"
     );
-    assert_eq!(post(&running, "d", &body(20)).0, 201);
+    assert_eq!(post(&running, "k1-feedback-4-4-d", &body("k1", 30)).0, 201);
     let stored = fs::read_dir(tmp.path().join(UPLOADS))
         .expect("uploads")
         .count();
     assert_eq!(stored, 3);
+    running.stop();
+
+    // Distinct kiosks: two may upload here, a third (a made-up id, or a
+    // kiosk gone wrong inventing a new one per batch) is refused.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let running = upload_server(
+        tmp.path(),
+        UploadLimits {
+            max_kiosks: 2,
+            ..UploadLimits::default()
+        },
+    );
+    for kiosk in ["till-1", "till-2"] {
+        let id = format!("{kiosk}-analytics-1-9-ab");
+        assert_eq!(post(&running, &id, &body(kiosk, 60)).0, 201, "{kiosk}");
+    }
+    let (status, answer) = post(&running, "till-3-analytics-1-9-ab", &body("till-3", 60));
+    assert_eq!(status, 507, "a third kiosk: {answer}");
+    assert!(answer.contains("2 kiosks"), "{answer}");
+    assert_eq!(
+        post(&running, "till-2-analytics-10-19-cd", &body("till-2", 60)).0,
+        201,
+        "a known kiosk still uploads"
+    );
 }

@@ -38,13 +38,15 @@ impl World {
             DataDir::new(self.path("data")),
             SyncSettings {
                 trusted_keys: self.keys.trusted.clone(),
-                expected_store: None,
+                expected_store: Some("store-a".into()),
+                max_bundle_age: None,
                 http: HttpOptions {
                     connect_timeout: Duration::from_secs(2),
                     read_timeout: Duration::from_secs(2),
                     attempts: 3,
                     backoff: Duration::from_millis(10),
                     max_backoff: Duration::from_millis(50),
+                    transfer_deadline: Duration::from_secs(60),
                 },
                 limits: Limits::default(),
                 upload: None,
@@ -260,6 +262,7 @@ impl World {
             url: None,
             kiosk_id: Some("kiosk-1".into()),
             batch_rows: 100,
+            store_key: None,
         });
         syncer
     }
@@ -446,4 +449,122 @@ fn a_bundle_whose_first_header_claims_a_4_gb_long_name_is_rejected_quickly() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(names_in(&stick), ["x.kbundle"]);
     assert_eq!(w.unexported(), 1);
+}
+
+#[test]
+fn a_lost_or_damaged_state_file_does_not_reopen_older_versions() {
+    // Issue 15: the highest version lived only in sync-state.toml, and an
+    // error message advised deleting it; without it v1 was applied over v2.
+    let w = World::new();
+    let syncer = w.syncer();
+    let v1 = w.bundle("a", 1, "v1.kbundle");
+    pull(&syncer, &Source::File(v1.clone())).expect("v1");
+    pull(&syncer, &Source::File(w.bundle("b", 2, "v2.kbundle"))).expect("v2");
+    let state_file = SyncState::path(&w.path("data"));
+
+    fs::remove_file(&state_file).expect("lose the state file");
+    let err = pull(&syncer, &Source::File(v1.clone())).expect_err("older");
+    assert!(
+        matches!(
+            err,
+            Error::Rejected(Rejection::Older {
+                version: 1,
+                installed: 2
+            })
+        ),
+        "{err}"
+    );
+    assert_eq!(w.n_products(), Some(15), "v2 stays live");
+
+    fs::write(&state_file, "highest_version = \"garbage").expect("damage it");
+    let message = SyncState::load(&w.path("data"))
+        .expect_err("damaged")
+        .to_string();
+    assert!(!message.contains("delete"), "{message}");
+    let err = pull(&syncer, &Source::File(v1)).expect_err("still older");
+    assert!(
+        matches!(err, Error::Rejected(Rejection::Older { .. })),
+        "{err}"
+    );
+    assert!(w.path("data/sync-state.toml.damaged").exists());
+    assert_eq!(syncer.status().expect("status").highest_version, Some(2));
+}
+
+#[test]
+fn without_a_store_id_the_kiosk_refuses_to_sync() {
+    // Issue 15: with no store configured, a first sync took a bundle
+    // signed for any store.
+    let w = World::new();
+    let mut syncer = w.syncer();
+    syncer.settings.expected_store = None;
+    let err = pull(&syncer, &Source::File(w.bundle("other", 1, "z.kbundle"))).expect_err("refused");
+    assert!(err.to_string().contains("[sync] store_id"), "{err}");
+    assert_eq!(w.n_products(), None, "nothing imported");
+
+    // Once a bundle of its store is live, the kiosk knows its store.
+    let configured = w.syncer();
+    pull(&configured, &Source::File(w.bundle("a", 1, "a.kbundle"))).expect("applied");
+    fs::remove_file(SyncState::path(&w.path("data"))).expect("lose the state file");
+    let err = pull(&syncer, &Source::File(w.bundle("other", 2, "z2.kbundle"))).expect_err("other");
+    assert!(
+        matches!(err, Error::Rejected(Rejection::WrongStore { .. })),
+        "{err}"
+    );
+}
+
+/// A bundle of catalog `cat` made `hours_ago` hours ago, valid for 72 h.
+fn old_bundle(w: &World, cat: &str, version: u64, out: &str, hours_ago: i64) -> PathBuf {
+    let mut options = testkit::options(&w.path(cat), &w.keys.secret, &w.path(out), version);
+    options.now = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(hours_ago);
+    options.valid_for = jiff::SignedDuration::from_hours(72);
+    crate::bundle::create(&options, &mut NoProgress).expect("bundle create");
+    w.path(out)
+}
+
+#[test]
+fn not_modified_or_up_to_date_answers_never_make_old_data_fresh() {
+    // Issue 15: a 304 counted as a successful sync forever, so a server
+    // withholding updates (a freeze attack) kept the kiosk "up to date".
+    let w = World::new();
+    fs::create_dir_all(w.path("served")).expect("mkdir");
+    old_bundle(&w, "a", 1, "served/store.kbundle", 30);
+    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0")
+        .expect("bind")
+        .spawn(2);
+    let source = Source::Http(format!("{}store.kbundle", server.url()));
+    // Applied while the kiosk had no age limit.
+    let applied = pull(&w.syncer(), &source).expect("applied");
+    assert_eq!(applied.outcome, Outcome::Applied);
+
+    let mut syncer = w.syncer();
+    syncer.settings.max_bundle_age = Some(jiff::SignedDuration::from_hours(24));
+    let again = pull(&syncer, &source).expect("answered");
+    assert_eq!(again.outcome, Outcome::Stale, "a 304 for 30-hour-old data");
+    let file = pull(&syncer, &Source::File(w.path("served/store.kbundle"))).expect("answered");
+    assert_eq!(file.outcome, Outcome::Stale, "the same version again");
+    let status = syncer.status().expect("status");
+    assert!(
+        status.stale && status.summary().contains("STALE"),
+        "{}",
+        status.summary()
+    );
+    assert_eq!(
+        status.last_success.map(|a| a.outcome),
+        Some(Outcome::Applied),
+        "the last success is still the apply"
+    );
+
+    // A newer version made 30 h ago is refused too; a fresh one is applied.
+    let err = pull(
+        &syncer,
+        &Source::File(old_bundle(&w, "b", 2, "v2.kbundle", 30)),
+    )
+    .expect_err("too old");
+    assert!(
+        matches!(err, Error::Rejected(Rejection::TooOld { .. })),
+        "{err}"
+    );
+    let fresh = pull(&syncer, &Source::File(w.bundle("b", 3, "v3.kbundle"))).expect("applied");
+    assert_eq!(fresh.outcome, Outcome::Applied);
+    assert!(!syncer.status().expect("status").stale);
 }

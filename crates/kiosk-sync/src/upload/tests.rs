@@ -45,6 +45,7 @@ fn options() -> UploadOptions {
         batch_rows: 4,
         store_id: Some("s".into()),
         kiosk_id: Some("kiosk 1".into()),
+        store_key: Some(crate::auth::StoreKey::new("the-store-secret-for-tests").expect("key")),
     }
 }
 
