@@ -23,14 +23,30 @@ pub(super) struct Draft {
     pub(super) resolved: bool,
     pub(super) lost_demand: Vec<LostDemand>,
     pub(super) stock_facts: bool,
-    /// Size and colour carried over from earlier turns, for the reply's
-    /// slots.
     /// The reading the answer used, when follow-up context changed it
     /// (size and category carried over), for the reply's slots.
     pub(super) effective: Option<Reading>,
 }
 
 impl Draft {
+    /// An empty answer in `lang`, not yet understood.
+    pub(super) fn new(lang: Lang) -> Draft {
+        Draft {
+            lang,
+            intent: Intent::OutOfScope,
+            confidence: 0.0,
+            parts: Vec::new(),
+            products: Vec::new(),
+            chips: Vec::new(),
+            actions: Vec::new(),
+            escalation: None,
+            resolved: true,
+            lost_demand: Vec::new(),
+            stock_facts: false,
+            effective: None,
+        }
+    }
+
     /// Adds a sentence; a phrase refused for an empty value (see
     /// `phrasebook::render`) adds nothing rather than "It comes in .".
     pub(super) fn say(&mut self, key: &str, args: &[(&str, &str)]) {
@@ -53,3 +69,6 @@ impl Draft {
         self.escalation.get_or_insert(reason);
     }
 }
+
+#[cfg(test)]
+mod tests;

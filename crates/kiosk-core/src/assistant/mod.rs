@@ -28,6 +28,8 @@ mod reply;
 mod resolve;
 mod retrieve;
 mod session;
+#[cfg(test)]
+mod test_store;
 pub mod understand;
 pub mod verifier;
 mod wording;
@@ -40,6 +42,7 @@ use crate::{Lang, ProductSearch, StockLookup};
 use cues::Cue;
 use draft::Draft;
 use phrasebook::say;
+use resolve::Named;
 use understand::Reading;
 
 pub use model_hooks::fact_sheet;
@@ -59,8 +62,11 @@ pub struct AssistantConfig {
     pub hard_stale_after_hours: f64,
     /// Below this, a reading counts as not understood.
     pub low_confidence: f32,
-    /// Product cards per answer.
+    /// Product cards per answer about one product, and the most products
+    /// one answer names (a "which one?" asks among at most this many).
     pub max_products: usize,
+    /// Products in a list answer (a browse shows every match, scrolling).
+    pub max_list_products: usize,
     /// Let the model phrase answers (when one is loaded).
     pub phrase_with_model: bool,
     /// The languages the model phrases; the others keep the templates.
@@ -76,6 +82,7 @@ impl Default for AssistantConfig {
             hard_stale_after_hours: 96.0,
             low_confidence: 0.4,
             max_products: 5,
+            max_list_products: 48,
             phrase_with_model: true,
             phrase_languages: Lang::ALL.to_vec(),
             understand_with_model: true,
@@ -169,20 +176,7 @@ impl Assistant<'_> {
         let reading = understand::read(&input.text, lexicon);
         let understood_at = Instant::now();
 
-        let mut draft = Draft {
-            lang,
-            intent: Intent::OutOfScope,
-            confidence: 0.0,
-            parts: Vec::new(),
-            products: Vec::new(),
-            chips: Vec::new(),
-            actions: Vec::new(),
-            escalation: None,
-            resolved: true,
-            lost_demand: Vec::new(),
-            stock_facts: false,
-            effective: None,
-        };
+        let mut draft = Draft::new(lang);
         self.respond(session, &reading, &input.text, &mut draft, clock)?;
         // The rules are unsure: let the model choose among the meanings the
         // kiosk knows, then answer by rules again.
@@ -193,20 +187,7 @@ impl Assistant<'_> {
             && let Some(intent) = self.choose_intent(generator, &input.text, lang)
         {
             model_choice = Some(format!("{intent:?}"));
-            let mut retry = Draft {
-                lang,
-                intent: Intent::OutOfScope,
-                confidence: 0.0,
-                parts: Vec::new(),
-                products: Vec::new(),
-                chips: Vec::new(),
-                actions: Vec::new(),
-                escalation: None,
-                resolved: true,
-                lost_demand: Vec::new(),
-                stock_facts: false,
-                effective: None,
-            };
+            let mut retry = Draft::new(lang);
             self.respond_as(intent, session, &reading, &input.text, &mut retry, clock)?;
             if !retry.parts.is_empty() {
                 retry.confidence = retry.confidence.max(self.config.low_confidence);
@@ -274,12 +255,15 @@ impl Assistant<'_> {
         let products: Vec<ProductView> = draft
             .products
             .iter()
-            .take(self.config.max_products)
+            .take(self.config.max_list_products)
             .map(|r| ProductView::new(r, lang, threshold))
             .collect();
         let slots = self.slots(draft.effective.as_ref().unwrap_or(&reading), session, lang);
         let template = draft.parts.join(if lang == Lang::Zh { "" } else { " " });
-        let (answer, phrasing) = self.phrase(&template, &products, lang, on_token);
+        // A model phrases from the cards an answer is about, not a whole
+        // list's.
+        let about = &products[..products.len().min(self.config.max_products)];
+        let (answer, phrasing) = self.phrase(&template, about, lang, on_token);
         let finished = Instant::now();
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
         let timings = Timings {
@@ -406,10 +390,10 @@ impl Assistant<'_> {
                 d.escalate(reason);
                 // A price asked in the same breath is still answered, from
                 // the snapshot.
-                if let Some(record) = self.focus_or_named(session, reading)? {
+                if let Named::One(record) = self.focus_or_named(session, reading, text)? {
                     self.say_price(&record, d);
                     session.focus = Some(record.product.id.clone());
-                    d.products.push(record);
+                    d.products.push(*record);
                 }
                 return Ok(());
             }
@@ -420,10 +404,10 @@ impl Assistant<'_> {
             // "Confirm it as a binding offer": state the real price only.
             d.intent = Intent::Price;
             d.confidence = 0.9;
-            if let Some(record) = self.focus_or_named(session, reading)? {
+            if let Named::One(record) = self.focus_or_named(session, reading, text)? {
                 self.say_price(&record, d);
                 session.focus = Some(record.product.id.clone());
-                d.products.push(record);
+                d.products.push(*record);
             }
             return Ok(());
         }
@@ -513,12 +497,12 @@ impl Assistant<'_> {
             return self.cheaper(session, reading, d);
         }
         if reading.has(Cue::Pickup) {
-            return self.pickup(session, reading, d);
+            return self.pickup(session, reading, text, d);
         }
         // "How much are the necklaces under 20 euro" is a search with a
         // ceiling; "how much is it" asks a price.
         if reading.has(Cue::Price) && reading.price_max.is_none() && reading.price_min.is_none() {
-            return self.price(session, reading, d);
+            return self.price(session, reading, text, d);
         }
         if reading.has(Cue::Location) {
             // "Where are the toilets?" is for the FAQ, not the catalog.
@@ -530,7 +514,7 @@ impl Assistant<'_> {
             {
                 return self.answer_faq(entry, d);
             }
-            return self.location(session, reading, d);
+            return self.location(session, reading, text, d);
         }
         // A question with no product concept may still name a product
         // ("show me the Velora Stride 3"): the FAQ answers it only when it
@@ -606,8 +590,8 @@ impl Assistant<'_> {
         clock: Clock,
     ) -> Result<(), BackendError> {
         match intent {
-            Intent::Price => self.price(session, reading, d),
-            Intent::Location => self.location(session, reading, d),
+            Intent::Price => self.price(session, reading, text, d),
+            Intent::Location => self.location(session, reading, text, d),
             Intent::StoreInfo => self.store_info(reading, text, true, d, clock),
             Intent::Returns => self.returns(reading, d),
             Intent::OrderStatus => self.order_status(session, reading, d),

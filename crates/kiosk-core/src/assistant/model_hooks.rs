@@ -188,3 +188,6 @@ pub fn fact_sheet(template: &str, products: &[ProductView]) -> generator::FactSh
         facts,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -212,3 +212,6 @@ pub struct Phrasing {
     /// The model's text, kept for the log even when rejected.
     pub generated: Option<String>,
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,60 +1,274 @@
 //! Resolution: which product a turn speaks of. An ordinal or "it" points at
-//! what was shown; otherwise the words that distinguish a title name it.
+//! what was shown; otherwise the words that tell the store's titles apart
+//! name it ("Arsenal *Third*", "Bayern home *24-25*", "*Player Version*").
+//!
+//! Words shared by many candidate titles ("jersey") weigh little; a word
+//! only some titles have ("third", "2024-25", "kids") weighs a lot. A word
+//! the shopper said that some candidate titles have and others lack decides
+//! between them: a title without it is not what was asked for, so its stock
+//! is never stated for the question. When several titles fit equally well
+//! the answer shows them and asks which one.
 
 use crate::assistant::Assistant;
+use crate::assistant::Draft;
 use crate::assistant::Session;
 use crate::assistant::understand::{self, Reading};
 use crate::text::option_key;
 use crate::traits::BackendError;
-use crate::{ProductRecord, Variant};
+use crate::{ProductRecord, SearchRequest, Variant};
+
+/// What the words of a turn name among the store's products.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Named {
+    /// No product in particular: a kind of product, or no words at all.
+    Nothing,
+    /// One product, clearly.
+    One(Box<ProductRecord>),
+    /// Several products fit the words equally well, in search order.
+    Several(Vec<ProductRecord>),
+    /// The turn's own words rule out every product the search found
+    /// ("the Arsenal third shirt" in a store with only home and away ones).
+    NoneFits,
+}
+
+/// A word of the turn, and whether it decides between titles: a word the
+/// store's vocabulary does not know (a model, a season, "third", "player")
+/// must be in the title of the product asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct QueryWord {
+    pub(super) text: String,
+    pub(super) decisive: bool,
+}
+
+/// How many extra searches a turn may run for its words that the first
+/// search's titles lack.
+const EXTRA_SEARCHES: usize = 3;
 
 impl Assistant<'_> {
-    /// The product a turn speaks of: "the second one", "it", or one the
-    /// words name well.
+    /// The product a turn speaks of: "the second one", "it", or what the
+    /// words name.
     pub(super) fn focus_or_named(
         &self,
         session: &mut Session,
         reading: &Reading,
-    ) -> Result<Option<ProductRecord>, BackendError> {
+        text: &str,
+    ) -> Result<Named, BackendError> {
+        let reading = &self.without_title_ordinal(text, reading, session)?;
         if let Some(record) = self.referenced(session, reading)? {
-            return Ok(Some(record));
+            return Ok(Named::One(Box::new(record)));
         }
         if reading.names_product() || reading.leftover_words > 0 {
+            let named = self.named(text, reading, session)?;
+            if named != Named::Nothing {
+                return Ok(named);
+            }
+            // A kind of product ("how much are the rain jackets"): the best
+            // match.
             let (found, _) = self.find(reading, session, None)?;
-            return Ok(self.best_named(reading, found));
+            return Ok(found
+                .into_iter()
+                .next()
+                .map_or(Named::Nothing, |r| Named::One(Box::new(r))));
         }
-        match &session.focus {
-            Some(id) => self.stock.product(id),
-            None => Ok(None),
+        Ok(match &session.focus {
+            Some(id) => self
+                .stock
+                .product(id)?
+                .map_or(Named::Nothing, |r| Named::One(Box::new(r))),
+            None => Named::Nothing,
+        })
+    }
+
+    /// The one product a question about a product (its price, where it is)
+    /// is about; otherwise the draft says why not (several fit: which one?
+    /// none fits: nothing matches; no product named: which product?) and
+    /// this returns `None`.
+    pub(super) fn product_spoken_of(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+    ) -> Result<Option<ProductRecord>, BackendError> {
+        match self.focus_or_named(session, reading, text)? {
+            Named::One(record) => Ok(Some(*record)),
+            Named::Several(several) => {
+                self.ask_which(session, reading, several, d)?;
+                Ok(None)
+            }
+            Named::NoneFits => {
+                d.confidence = 0.7;
+                d.resolved = false;
+                self.nothing_found(reading, text, d);
+                Ok(None)
+            }
+            Named::Nothing => {
+                d.confidence = 0.5;
+                d.resolved = false;
+                d.say("which_product", &[]);
+                Ok(None)
+            }
         }
     }
 
-    /// Among search results, the one whose title holds most of the turn's
-    /// own words ("the Polaris Tundra donsjas" among down jackets), else the
-    /// first.
-    pub(super) fn best_named(
+    /// The turn without its ordinal when the ordinal's word is part of the
+    /// name of the product the words name ("the Arsenal *third* shirt" is
+    /// not the third product shown).
+    pub(super) fn without_title_ordinal(
         &self,
+        text: &str,
         reading: &Reading,
-        found: Vec<ProductRecord>,
-    ) -> Option<ProductRecord> {
-        let words: Vec<String> = crate::text::tokenize(&reading.search_text)
+        session: &Session,
+    ) -> Result<Reading, BackendError> {
+        let mut reading = reading.clone();
+        if reading.ordinal.is_none() || reading.leftover_words == 0 {
+            return Ok(reading);
+        }
+        let searched = title_words(&reading.search_text);
+        let taken: Vec<String> = self
+            .query_words(text, &reading)
             .into_iter()
-            .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
-            .map(|t| t.text)
+            .filter(|q| q.decisive && !searched.contains(&q.text))
+            .map(|q| q.text)
             .collect();
-        let score = |r: &ProductRecord| {
-            let title: Vec<String> = crate::text::tokenize(&r.product.title)
-                .into_iter()
-                .map(|t| t.text)
-                .collect();
-            words.iter().filter(|w| title.contains(w)).count()
+        let named = match self.named(text, &reading, session)? {
+            Named::One(record) => vec![*record],
+            Named::Several(records) => records,
+            Named::Nothing | Named::NoneFits => Vec::new(),
         };
-        let best = found
+        if named.iter().any(|r| {
+            title_words(&r.product.title)
+                .iter()
+                .any(|w| taken.contains(w))
+        }) {
+            reading.ordinal = None;
+            reading.ordinals.clear();
+        }
+        Ok(reading)
+    }
+
+    /// The turn's words, as `title_words` reads titles, without the size it
+    /// asks for and the figures it gave as prices or positions ("under 50",
+    /// "2nd"). A word is decisive unless the vocabulary knows it or it is
+    /// part of the store's own name.
+    pub(super) fn query_words(&self, text: &str, reading: &Reading) -> Vec<QueryWord> {
+        let lexicon = self.stock.lexicon();
+        let size = reading.size.as_deref().map(option_key);
+        let searched = title_words(&reading.search_text);
+        let words = title_words(text);
+        // The store's name, or two words of it in a row ("Stride & Style"
+        // for "Stride & Style Rotterdam"), names the store.
+        let store_name = title_words(&self.stock.store_info().name);
+        let in_store_name = |i: usize| {
+            store_name.iter().enumerate().any(|(j, name_word)| {
+                *name_word == words[i]
+                    && (store_name.len() == 1
+                        || (j + 1 < store_name.len()
+                            && words.get(i + 1) == Some(&store_name[j + 1]))
+                        || (i > 0 && j > 0 && words[i - 1] == store_name[j - 1]))
+            })
+        };
+        let mut out: Vec<QueryWord> = Vec::new();
+        for (i, word) in words.iter().cloned().enumerate() {
+            let figure_taken =
+                word.chars().all(|c| c.is_ascii_digit()) && !searched.contains(&word);
+            if size.as_deref() == Some(word.as_str())
+                || figure_taken
+                || out.iter().any(|q| q.text == word)
+            {
+                continue;
+            }
+            let decisive = lexicon.lookup(&word).is_none() && !in_store_name(i);
+            out.push(QueryWord {
+                text: word,
+                decisive,
+            });
+        }
+        out
+    }
+
+    /// What the turn's words name: the search's candidates (without the
+    /// size, colour and price asked for, which are about variants), plus
+    /// products with a decisive word no candidate title has, ranked by
+    /// `best_fits`. Only a product named by a decisive word other than its
+    /// brand counts as named.
+    pub(super) fn named(
+        &self,
+        text: &str,
+        reading: &Reading,
+        session: &Session,
+    ) -> Result<Named, BackendError> {
+        let query = self.query_words(text, reading);
+        if !query.iter().any(|q| q.decisive) {
+            return Ok(Named::Nothing);
+        }
+        let mut plain = reading.clone();
+        plain.size = None;
+        plain.color = None;
+        plain.price_min = None;
+        plain.price_max = None;
+        let (mut candidates, _) = self.find_all(&plain, session)?;
+        let mut titles: Vec<Vec<String>> = candidates
             .iter()
-            .enumerate()
-            .max_by_key(|(i, r)| (score(r), std::cmp::Reverse(*i)));
-        let idx = best.map_or(0, |(i, _)| i);
-        found.into_iter().nth(idx)
+            .map(|r| title_words(&r.product.title))
+            .collect();
+        let unseen: Vec<&QueryWord> = query
+            .iter()
+            .filter(|q| q.decisive && !titles.iter().any(|t| t.contains(&q.text)))
+            .take(EXTRA_SEARCHES)
+            .collect();
+        for word in unseen {
+            let mut request = SearchRequest::new(word.text.clone());
+            request.limit = self.config.max_list_products;
+            for hit in self.search.search(&request)? {
+                let words = title_words(&hit.record.product.title);
+                if words.contains(&word.text)
+                    && !candidates
+                        .iter()
+                        .any(|c| c.product.id == hit.record.product.id)
+                {
+                    candidates.push(hit.record);
+                    titles.push(words);
+                }
+            }
+        }
+        let fits = best_fits(&query, &titles);
+        if fits.is_empty() {
+            let said = query
+                .iter()
+                .any(|q| q.decisive && titles.iter().any(|t| t.contains(&q.text)));
+            return Ok(if said {
+                Named::NoneFits
+            } else {
+                Named::Nothing
+            });
+        }
+        // The brand alone names a maker, not a product.
+        let names_it = |i: usize| {
+            let brand = candidates[i]
+                .product
+                .brand
+                .as_deref()
+                .map(title_words)
+                .unwrap_or_default();
+            query
+                .iter()
+                .any(|q| q.decisive && titles[i].contains(&q.text) && !brand.contains(&q.text))
+        };
+        if !fits.iter().all(|i| names_it(*i)) {
+            return Ok(Named::Nothing);
+        }
+        let mut picked: Vec<ProductRecord> = Vec::with_capacity(fits.len());
+        for (i, record) in candidates.into_iter().enumerate() {
+            if fits.contains(&i) {
+                picked.push(record);
+            }
+        }
+        Ok(if picked.len() == 1 {
+            Named::One(Box::new(picked.remove(0)))
+        } else {
+            Named::Several(picked)
+        })
     }
 
     /// A product already on screen that the turn points at.
@@ -84,33 +298,6 @@ impl Assistant<'_> {
             return self.stock.product(&id);
         }
         Ok(None)
-    }
-
-    /// Whether the words name this product in particular (its model words),
-    /// rather than a kind of product.
-    pub(super) fn names_one_product(&self, reading: &Reading, record: &ProductRecord) -> bool {
-        let title = crate::text::fold(&record.product.title);
-        let words: Vec<String> = crate::text::tokenize(&reading.search_text)
-            .into_iter()
-            .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
-            .map(|t| t.text)
-            .collect();
-        let brand = record
-            .product
-            .brand
-            .as_deref()
-            .map(crate::text::fold)
-            .unwrap_or_default();
-        let model_words = words
-            .iter()
-            .filter(|w| {
-                title
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|t| t == w.as_str())
-            })
-            .filter(|w| **w != brand && self.stock.lexicon().lookup(w).is_none())
-            .count();
-        model_words >= 1
     }
 
     /// Whether the turn's own words find a product that contains them.
@@ -194,6 +381,107 @@ impl VariantQuery {
     }
 
     pub(super) fn in_stock_in(&self, r: &ProductRecord) -> bool {
-        r.variants.iter().any(|v| v.in_stock && self.matches(v))
+        let want = self.within(r);
+        r.variants.iter().any(|v| v.in_stock && want.matches(v))
+    }
+
+    /// The query for one product: a colour its title names ("Black Varsity
+    /// Jacket") is the colour of every variant, so asking for it never
+    /// excludes the product.
+    pub(super) fn within(&self, record: &ProductRecord) -> VariantQuery {
+        VariantQuery {
+            size: self.size.clone(),
+            colors: if title_has_colour(&record.product.title, &self.colors) {
+                Vec::new()
+            } else {
+                self.colors.clone()
+            },
+        }
     }
 }
+
+/// The words of a title (or a turn) that can tell products apart: folded,
+/// light-stemmed, without stop words or CJK runs; a season in any spelling
+/// ("24-25", "24/25", "2024-25", "2024/2025") is one word.
+pub(super) fn title_words(text: &str) -> Vec<String> {
+    let folded = crate::text::fold(text);
+    let mut out = Vec::new();
+    for chunk in folded.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '|')) {
+        if let Some(season) = season(chunk.trim_matches(|c: char| !c.is_alphanumeric())) {
+            out.push(season);
+            continue;
+        }
+        for token in crate::text::tokenize(chunk) {
+            if token.cjk || crate::text::is_stopword(&token.text) {
+                continue;
+            }
+            out.push(crate::lexicon::light_stem(&token.text));
+        }
+    }
+    out
+}
+
+/// "24-25", "2024/25", "2024-2025" as one spelling ("24/25"): two years of
+/// two or four digits, the second following the first.
+fn season(chunk: &str) -> Option<String> {
+    let (a, b) = chunk.split_once(['-', '/'])?;
+    let year = |s: &str| {
+        (matches!(s.len(), 2 | 4) && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s[s.len() - 2..].parse::<u32>().ok())
+            .flatten()
+    };
+    let (a, b) = (year(a)?, year(b)?);
+    ((a + 1) % 100 == b).then(|| format!("{a:02}/{b:02}"))
+}
+
+/// Which of `titles` (each as `title_words`) the turn's words fit best:
+/// the indices of the equal best, in order; empty when none fits.
+///
+/// A word counts only if some title has it, weighted by how few do
+/// (`ln(1 + n / df)`). A title that lacks a decisive word another title
+/// has is out: it is another product than the one asked for.
+pub(super) fn best_fits(query: &[QueryWord], titles: &[Vec<String>]) -> Vec<usize> {
+    let n = titles.len() as f64;
+    let used: Vec<(&QueryWord, f64)> = query
+        .iter()
+        .filter_map(|q| {
+            let df = titles.iter().filter(|t| t.contains(&q.text)).count();
+            (df > 0).then(|| (q, (1.0 + n / df as f64).ln()))
+        })
+        .collect();
+    let mut fits: Vec<(usize, f64)> = Vec::new();
+    for (i, title) in titles.iter().enumerate() {
+        if used
+            .iter()
+            .any(|(q, _)| q.decisive && !title.contains(&q.text))
+        {
+            continue;
+        }
+        let score: f64 = used
+            .iter()
+            .filter(|(q, _)| title.contains(&q.text))
+            .map(|(_, w)| w)
+            .sum();
+        if score > 0.0 {
+            fits.push((i, score));
+        }
+    }
+    let best = fits.iter().map(|(_, s)| *s).fold(0.0, f64::max);
+    fits.into_iter()
+        .filter(|(_, s)| *s >= best - 1e-9)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether a title names one of the colour words (each a whole word or
+/// phrase of the title).
+pub(super) fn title_has_colour(title: &str, colours: &[String]) -> bool {
+    let title = format!(" {} ", title_words(title).join(" "));
+    colours.iter().any(|c| {
+        let colour = title_words(c).join(" ");
+        !colour.is_empty() && title.contains(&format!(" {colour} "))
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -6,6 +6,7 @@ use crate::assistant::Assistant;
 use crate::assistant::Draft;
 use crate::assistant::Session;
 use crate::assistant::phrasebook::{list, say};
+use crate::assistant::resolve::title_has_colour;
 use crate::assistant::understand::Reading;
 use crate::traits::BackendError;
 use crate::{Filters, Lang, Money, ProductRecord, SearchRequest};
@@ -20,7 +21,22 @@ impl Assistant<'_> {
         session: &Session,
         in_stock_only: Option<bool>,
     ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
-        self.find_in(reading, session, in_stock_only, None)
+        self.find_in(
+            reading,
+            session,
+            in_stock_only,
+            None,
+            self.config.max_products * 2,
+        )
+    }
+
+    /// `find`, for a list answer: every match, up to the list's length.
+    pub(super) fn find_all(
+        &self,
+        reading: &Reading,
+        session: &Session,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        self.find_in(reading, session, None, None, self.config.max_list_products)
     }
 
     /// `find`, within a category the caller names (e.g. the category of the
@@ -31,6 +47,7 @@ impl Assistant<'_> {
         session: &Session,
         in_stock_only: Option<bool>,
         category: Option<&str>,
+        limit: usize,
     ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
         let lexicon = self.stock.lexicon();
         let store_lang = self.stock.store_info().language;
@@ -83,12 +100,33 @@ impl Assistant<'_> {
                 text: text.clone(),
                 lang: None,
                 filters: filters.clone(),
-                limit: self.config.max_products * 2,
+                limit,
                 prefix: false,
             };
-            let hits = self.search.search(&request)?;
-            if !hits.is_empty() || step >= relax.len() {
-                let mut records: Vec<ProductRecord> = hits.into_iter().map(|h| h.record).collect();
+            let mut records: Vec<ProductRecord> = self
+                .search
+                .search(&request)?
+                .into_iter()
+                .map(|h| h.record)
+                .collect();
+            if filters.color.is_some() {
+                // The index knows colours from variant options; a colour
+                // only the title names ("Black Varsity Jacket") is the
+                // product's colour too.
+                let colours = self.variant_query(reading).colors;
+                let mut open = request.clone();
+                open.filters.color = None;
+                for hit in self.search.search(&open)? {
+                    if title_has_colour(&hit.record.product.title, &colours)
+                        && !records
+                            .iter()
+                            .any(|r| r.product.id == hit.record.product.id)
+                    {
+                        records.push(hit.record);
+                    }
+                }
+            }
+            if !records.is_empty() || step >= relax.len() {
                 if reading.has_variant_slot() {
                     // Products with the asked-for variant in stock first.
                     let want = self.variant_query(reading);
@@ -105,27 +143,6 @@ impl Assistant<'_> {
                 }
             }
         }
-    }
-
-    /// Like `find`, and also the most relevant product before products with
-    /// the asked-for variant in stock were moved up.
-    pub(super) fn find_ranked(
-        &self,
-        reading: &Reading,
-        session: &Session,
-        in_stock_only: Option<bool>,
-    ) -> Result<Ranked, BackendError> {
-        let named = if reading.has_variant_slot() && reading.leftover_words > 0 {
-            let mut plain = reading.clone();
-            plain.size = None;
-            plain.color = None;
-            self.best_named(reading, self.find(&plain, session, in_stock_only)?.0)
-        } else {
-            None
-        };
-        let (records, dropped) = self.find(reading, session, in_stock_only)?;
-        let named = named.or_else(|| self.best_named(reading, records.clone()));
-        Ok((records, dropped, named))
     }
 
     /// In-stock products like this one: same category, near the price, in
@@ -206,6 +223,5 @@ impl Assistant<'_> {
     }
 }
 
-/// Search results, the constraints dropped to get them, and the product the
-/// words name (if any).
-pub(super) type Ranked = (Vec<ProductRecord>, Vec<&'static str>, Option<ProductRecord>);
+#[cfg(test)]
+mod tests;

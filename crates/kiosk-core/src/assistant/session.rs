@@ -74,3 +74,6 @@ impl Session {
         *self = Session::default();
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -231,3 +231,6 @@ pub(super) fn format_as_of(as_of: jiff::Timestamp, clock: Clock) -> String {
     let local = jiff::Timestamp::from_second(as_of.as_second() + offset_secs).unwrap_or(as_of);
     local.strftime("%Y-%m-%d %H:%M").to_string()
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@ use crate::assistant::LostDemand;
 use crate::assistant::Session;
 use crate::assistant::cues::Cue;
 use crate::assistant::phrasebook::say;
-use crate::assistant::resolve::VariantQuery;
+use crate::assistant::resolve::{Named, VariantQuery};
 use crate::assistant::understand::Reading;
 use crate::assistant::wording::shorten;
 use crate::traits::BackendError;
@@ -32,7 +32,7 @@ impl Assistant<'_> {
             d.intent = Intent::Search;
         }
         // Carry the size and colour of the conversation into a follow-up.
-        let mut reading = reading.clone();
+        let mut reading = self.without_title_ordinal(text, reading, session)?;
         // "Do you have them in black?", "and size 10?" after a list: the
         // same search, narrowed.
         let only_slots = !reading.names_product()
@@ -84,8 +84,22 @@ impl Assistant<'_> {
             self.stock_answer(session, &reading, record, d)?;
             return Ok(());
         }
-        let (records, dropped, named) = self.find_ranked(&reading, session, None)?;
-        d.confidence = if reading.names_product() {
+        // "In black?", "under 50?" after a list: the products shown,
+        // narrowed, when some of them fit.
+        if list_follow_up {
+            let narrowed = self.narrow_shown(session, &reading)?;
+            if !narrowed.is_empty() {
+                d.confidence = 0.85;
+                return self.list_answer(session, &reading, narrowed, &[], d);
+            }
+        }
+        let named = if list_follow_up {
+            Named::Nothing
+        } else {
+            self.named(text, &reading, session)?
+        };
+        let (records, dropped) = self.find_all(&reading, session)?;
+        d.confidence = if reading.names_product() || matches!(named, Named::One(_)) {
             0.85
         } else if records
             .first()
@@ -98,25 +112,68 @@ impl Assistant<'_> {
         } else {
             0.3
         };
+        let asks_a_fact = reading.has(Cue::Availability) || reading.has_variant_slot();
+        match named {
+            // A product named by the words that tell it apart ("the
+            // Velora Stride 3", "the Arsenal third shirt") is answered
+            // about, whatever its stock.
+            Named::One(record) => {
+                if !dropped.is_empty() {
+                    let constraint = self.constraint_text(&reading, d.lang, &dropped);
+                    d.say("closest_instead", &[("constraint", &constraint)]);
+                }
+                d.intent = Intent::Availability;
+                return self.stock_answer(session, &reading, *record, d);
+            }
+            // A few products fit equally well ("the Bayern home shirt": two
+            // seasons): show them and ask, stating no stock for either.
+            Named::Several(several) if asks_a_fact && several.len() <= self.config.max_products => {
+                return self.ask_which(session, &reading, several, d);
+            }
+            // A browse ("retro jerseys"): every product that fits.
+            Named::Several(several) => {
+                return self.list_answer(session, &reading, several, &[], d);
+            }
+            // The words rule out every product found: say so, and show the
+            // nearest without stating stock for any of them.
+            Named::NoneFits => {
+                d.resolved = false;
+                d.confidence = d.confidence.max(0.7);
+                self.nothing_found(&reading, text, d);
+                if !records.is_empty() {
+                    session.focus = Some(records[0].product.id.clone());
+                    session.last_list = Some(reading.clone());
+                    session.last_was_list = true;
+                    d.products = records;
+                }
+                return Ok(());
+            }
+            Named::Nothing => {}
+        }
         if records.is_empty() {
             d.resolved = false;
             self.nothing_found(&reading, text, d);
             return Ok(());
         }
+        self.list_answer(session, &reading, records, &dropped, d)
+    }
+
+    /// The products found for a kind of product, narrowed to those with
+    /// the asked-for variant in stock; one product is answered about.
+    fn list_answer(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        records: Vec<ProductRecord>,
+        dropped: &[&str],
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
         if !dropped.is_empty() {
-            let constraint = self.constraint_text(&reading, d.lang, &dropped);
+            let constraint = self.constraint_text(reading, d.lang, dropped);
             d.say("closest_instead", &[("constraint", &constraint)]);
         }
-        // A product named by its model ("the Velora Stride 3") is answered
-        // about, whatever its stock.
-        if let Some(named) = &named
-            && reading.leftover_words > 0
-            && self.names_one_product(&reading, named)
-        {
-            return self.stock_answer(session, &reading, named.clone(), d);
-        }
         if reading.has_variant_slot() && !dropped.iter().any(|x| *x == "size" || *x == "color") {
-            let want = self.variant_query(&reading);
+            let want = self.variant_query(reading);
             let in_stock: Vec<ProductRecord> = records
                 .iter()
                 .filter(|r| want.in_stock_in(r))
@@ -125,10 +182,10 @@ impl Assistant<'_> {
             if in_stock.is_empty() {
                 // None has it: explain for the best match, offer others.
                 let top = records[0].clone();
-                return self.stock_answer(session, &reading, top, d);
+                return self.stock_answer(session, reading, top, d);
             }
             if in_stock.len() == 1 {
-                return self.stock_answer(session, &reading, in_stock[0].clone(), d);
+                return self.stock_answer(session, reading, in_stock[0].clone(), d);
             }
             d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
             session.focus = Some(in_stock[0].product.id.clone());
@@ -141,15 +198,9 @@ impl Assistant<'_> {
             return Ok(());
         }
         if records.len() == 1 {
-            return self.stock_answer(session, &reading, records[0].clone(), d);
+            return self.stock_answer(session, reading, records[0].clone(), d);
         }
-        d.say(
-            "found",
-            &[(
-                "n",
-                &records.len().min(self.config.max_products).to_string(),
-            )],
-        );
+        d.say("found", &[("n", &records.len().to_string())]);
         session.focus = Some(records[0].product.id.clone());
         session.last_list = Some(reading.clone());
         session.last_was_list = true;
@@ -157,6 +208,54 @@ impl Assistant<'_> {
         d.stock_facts = true;
         d.chip("chip_where");
         d.chip("chip_cheaper");
+        Ok(())
+    }
+
+    /// The products shown last that fit a follow-up's size, colour and
+    /// price ceiling, in the order shown.
+    fn narrow_shown(
+        &self,
+        session: &Session,
+        reading: &Reading,
+    ) -> Result<Vec<ProductRecord>, BackendError> {
+        if session.shown.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let want = self.variant_query(reading);
+        let mut out = Vec::new();
+        for id in &session.shown {
+            let Some(record) = self.stock.product(id)? else {
+                continue;
+            };
+            let fits_variant = !reading.has_variant_slot() || want.in_stock_in(&record);
+            let fits_price = reading
+                .price_max
+                .is_none_or(|max| record.product.price <= max)
+                && reading
+                    .price_min
+                    .is_none_or(|min| record.product.price >= min);
+            if fits_variant && fits_price {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Several products fit the question equally well: show them and ask
+    /// which one is meant. No stock is stated until the shopper says.
+    pub(in crate::assistant) fn ask_which(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        several: Vec<ProductRecord>,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.confidence = d.confidence.max(0.8);
+        d.say("which_one", &[("n", &several.len().to_string())]);
+        session.focus = Some(several[0].product.id.clone());
+        session.last_list = Some(reading.clone());
+        session.last_was_list = true;
+        d.products = several;
         Ok(())
     }
 
@@ -173,7 +272,7 @@ impl Assistant<'_> {
         d.stock_facts = true;
         let lang = d.lang;
         let title = record.product.title.clone();
-        let want = self.variant_query(reading);
+        let want = self.variant_query(reading).within(&record);
         let currency = record.product.currency.clone();
         if want.size.is_none() && want.colors.is_empty() {
             let in_stock: Vec<&Variant> = record.variants.iter().filter(|v| v.in_stock).collect();
@@ -227,7 +326,8 @@ impl Assistant<'_> {
                 in_stock.len(),
                 record.variants.len()
             ));
-            d.products.push(record);
+            // The product asked about comes first, before similar ones.
+            d.products.insert(0, record);
             return Ok(());
         }
         let matching: Vec<&Variant> = record.variants.iter().filter(|v| want.matches(v)).collect();
@@ -434,3 +534,6 @@ impl Assistant<'_> {
         d.chip("chip_call_staff");
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -125,3 +125,6 @@ pub(super) fn split_pair(text: &str) -> Vec<String> {
     }
     Vec::new()
 }
+
+#[cfg(test)]
+mod tests;

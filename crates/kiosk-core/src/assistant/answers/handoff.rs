@@ -88,3 +88,6 @@ impl Assistant<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -12,6 +12,7 @@ impl Assistant<'_> {
         &self,
         session: &mut Session,
         reading: &Reading,
+        text: &str,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
         d.intent = Intent::Location;
@@ -35,10 +36,7 @@ impl Assistant<'_> {
                 }
             }
         }
-        let Some(record) = self.focus_or_named(session, reading)? else {
-            d.confidence = 0.5;
-            d.resolved = false;
-            d.say("which_product", &[]);
+        let Some(record) = self.product_spoken_of(session, reading, text, d)? else {
             return Ok(());
         };
         d.confidence = 0.9;
@@ -60,3 +58,6 @@ impl Assistant<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

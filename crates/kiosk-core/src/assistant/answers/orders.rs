@@ -70,3 +70,6 @@ impl Assistant<'_> {
         session.pending = Some(Pending::StaffOffer);
     }
 }
+
+#[cfg(test)]
+mod tests;

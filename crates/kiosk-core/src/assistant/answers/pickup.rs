@@ -14,12 +14,11 @@ impl Assistant<'_> {
         &self,
         session: &mut Session,
         reading: &Reading,
+        text: &str,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
         d.intent = Intent::Availability;
-        let Some(record) = self.focus_or_named(session, reading)? else {
-            d.confidence = 0.5;
-            d.say("which_product", &[]);
+        let Some(record) = self.product_spoken_of(session, reading, text, d)? else {
             return Ok(());
         };
         d.confidence = 0.9;
@@ -30,7 +29,7 @@ impl Assistant<'_> {
         if r.color.is_none() {
             r.color = session.color;
         }
-        let want = self.variant_query(&r);
+        let want = self.variant_query(&r).within(&record);
         let variant = if record.variants.len() == 1 {
             record.variants.first()
         } else if want.size.is_some() || !want.colors.is_empty() {
@@ -62,3 +61,6 @@ impl Assistant<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

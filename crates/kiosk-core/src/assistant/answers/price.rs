@@ -5,7 +5,7 @@ use crate::assistant::Assistant;
 use crate::assistant::Draft;
 use crate::assistant::Intent;
 use crate::assistant::Session;
-use crate::assistant::understand::Reading;
+use crate::assistant::understand::{self, Reading};
 use crate::traits::BackendError;
 use crate::{Money, ProductRecord};
 
@@ -14,19 +14,28 @@ impl Assistant<'_> {
         &self,
         session: &mut Session,
         reading: &Reading,
+        text: &str,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
         d.intent = Intent::Price;
-        let Some(record) = self.focus_or_named(session, reading)? else {
-            d.confidence = 0.5;
-            d.resolved = false;
-            d.say("which_product", &[]);
+        // "How much?" after a list: what the products shown cost.
+        if session.last_was_list
+            && session.shown.len() > 1
+            && reading.ordinal.is_none()
+            && !reading.names_product()
+            && reading.leftover_words == 0
+            && !reading.has_variant_slot()
+            && !understand::refers_back(reading)
+        {
+            return self.list_prices(session, d);
+        }
+        let Some(record) = self.product_spoken_of(session, reading, text, d)? else {
             return Ok(());
         };
         d.confidence = 0.9;
         session.focus = Some(record.product.id.clone());
         if reading.has_variant_slot() {
-            let want = self.variant_query(reading);
+            let want = self.variant_query(reading).within(&record);
             if let Some(v) = record.variants.iter().find(|v| want.matches(v)) {
                 let price = Money::display(v.price, &record.product.currency, d.lang);
                 d.say(
@@ -51,6 +60,46 @@ impl Assistant<'_> {
         d.chip("chip_where");
         d.chip("chip_cheaper");
         d.products.push(record);
+        Ok(())
+    }
+
+    /// The prices of the products shown last: one price, or the range.
+    fn list_prices(&self, session: &Session, d: &mut Draft) -> Result<(), BackendError> {
+        let mut shown = Vec::new();
+        for id in &session.shown {
+            if let Some(record) = self.stock.product(id)? {
+                shown.push(record);
+            }
+        }
+        let prices: Vec<Money> = shown
+            .iter()
+            .flat_map(|r| r.variants.iter().map(|v| v.price))
+            .collect();
+        let (Some(min), Some(max)) = (prices.iter().min(), prices.iter().max()) else {
+            d.confidence = 0.5;
+            d.say("which_product", &[]);
+            return Ok(());
+        };
+        d.confidence = 0.85;
+        let currency = &shown[0].product.currency;
+        let n = shown.len().to_string();
+        if min == max {
+            d.say(
+                "list_price_one",
+                &[("n", &n), ("price", &min.display(currency, d.lang))],
+            );
+        } else {
+            d.say(
+                "list_price_range",
+                &[
+                    ("n", &n),
+                    ("min", &min.display(currency, d.lang)),
+                    ("max", &max.display(currency, d.lang)),
+                ],
+            );
+        }
+        d.products = shown;
+        d.chip("chip_cheaper");
         Ok(())
     }
 
@@ -142,7 +191,13 @@ impl Assistant<'_> {
         };
         r.price_max = Some(Money::from_minor(price.minor - 1));
         d.confidence = 0.85;
-        let (mut records, dropped) = self.find_in(&r, session, Some(true), category.as_deref())?;
+        let (mut records, dropped) = self.find_in(
+            &r,
+            session,
+            Some(true),
+            category.as_deref(),
+            self.config.max_products * 2,
+        )?;
         records.retain(|x| x.product.price < price);
         if records.is_empty() || dropped.contains(&"price") {
             d.say("cheaper_none", &[("what", &what.to_lowercase())]);
@@ -162,3 +217,6 @@ impl Assistant<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

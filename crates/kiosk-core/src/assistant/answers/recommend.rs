@@ -236,3 +236,6 @@ impl Assistant<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -147,3 +147,6 @@ impl Assistant<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

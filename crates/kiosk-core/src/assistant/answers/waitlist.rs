@@ -40,7 +40,7 @@ impl Assistant<'_> {
                 if r.color.is_none() {
                     r.color = session.color;
                 }
-                let want = self.variant_query(&r);
+                let want = self.variant_query(&r).within(&record);
                 record
                     .variants
                     .iter()
@@ -170,3 +170,6 @@ impl Assistant<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
