@@ -389,16 +389,23 @@ fn a_colour_in_the_title_is_the_products_colour() {
         reply.answer
     );
     // "In black?" over a list keeps the product whose title says black.
-    let mut session = Session::default();
-    let list = ask(&store, &mut session, "show me jackets", Lang::En);
-    assert_eq!(list.products.len(), 2, "{}", list.answer);
-    let reply = ask(&store, &mut session, "in black?", Lang::En);
-    assert_eq!(
-        ids(&reply),
-        ["man-utd-black-varsity-jacket"],
-        "{}",
-        reply.answer
-    );
+    for (follow_up, lang) in [
+        ("in black?", Lang::En),
+        ("in het zwart?", Lang::Nl),
+        ("yang hitam?", Lang::Id),
+        ("黑色的呢？", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        let list = ask(&store, &mut session, "show me jackets", Lang::En);
+        assert_eq!(list.products.len(), 2, "{}", list.answer);
+        let reply = ask(&store, &mut session, follow_up, lang);
+        assert_eq!(
+            ids(&reply),
+            ["man-utd-black-varsity-jacket"],
+            "{follow_up:?}: {}",
+            reply.answer
+        );
+    }
     let mut session = Session::default();
     let reply = ask(&store, &mut session, "zwarte jassen in maat XL", Lang::Nl);
     assert_eq!(
@@ -445,12 +452,33 @@ fn a_browse_shows_every_match_and_follow_ups_work_over_the_list() {
             reply.answer
         );
     }
-    // "That one" after a list is the first shown; "how much?" prices the
-    // list; the last of seventeen is reachable.
+    // "How much?" prices the whole list; "that one" is the first shown;
+    // the last of seventeen is reachable.
+    for (how_much, that_one, lang) in [
+        ("how much are those?", "that one", Lang::En),
+        ("hoeveel kosten ze?", "die ene", Lang::Nl),
+        ("berapa harganya?", "yang itu", Lang::Id),
+        ("這些多少錢？", "那個", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        let list = ask(&store, &mut session, "show me retro jerseys", Lang::En);
+        let reply = ask(&store, &mut session, how_much, lang);
+        assert!(
+            reply.answer.contains("49") && reply.answer.contains("17"),
+            "{how_much:?}: {}",
+            reply.answer
+        );
+        assert_eq!(reply.products.len(), RETRO.len(), "{how_much:?}");
+        let reply = ask(&store, &mut session, that_one, lang);
+        assert_eq!(
+            ids(&reply).first().copied(),
+            Some(list.products[0].id.as_str()),
+            "{that_one:?}: {}",
+            reply.answer
+        );
+    }
     let mut session = Session::default();
     let list = ask(&store, &mut session, "show me retro jerseys", Lang::En);
-    let reply = ask(&store, &mut session, "how much?", Lang::En);
-    assert!(reply.answer.contains("49.95"), "{}", reply.answer);
     let reply = ask(&store, &mut session, "the last one", Lang::En);
     assert_eq!(
         ids(&reply).first().copied(),

@@ -533,6 +533,8 @@ impl Assistant<'_> {
             || reading.ordinal.is_some()
             || reading.leftover_words > 0
             || reading.price_max.is_some()
+            // "That one" alone: the product in focus.
+            || (reading.has(Cue::RefersBack) && session.focus.is_some())
         {
             return self.availability(session, reading, text, d);
         }

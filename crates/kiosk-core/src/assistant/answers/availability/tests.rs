@@ -76,3 +76,16 @@ fn an_ordinal_word_in_a_products_name_is_not_a_position() {
     let reply = store.ask(&mut session, "the third one", Lang::En);
     assert_eq!(ids(&reply)[0], list.products[2].id, "{}", reply.answer);
 }
+
+#[test]
+fn that_one_after_a_list_is_the_first_shown() {
+    let store = football_shop();
+    let mut session = Session::default();
+    let list = store.ask(&mut session, "show me Real Madrid jerseys", Lang::En);
+    let reply = store.ask(&mut session, "that one", Lang::En);
+    assert_eq!(reply.intent, Intent::Availability, "{}", reply.answer);
+    assert_eq!(ids(&reply)[0], list.products[0].id, "{}", reply.answer);
+    // Without anything shown, "that one" is about nothing.
+    let reply = store.ask(&mut Session::default(), "that one", Lang::En);
+    assert!(reply.products.is_empty(), "{}", reply.answer);
+}
