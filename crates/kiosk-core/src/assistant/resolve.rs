@@ -27,8 +27,9 @@ pub(super) enum Named {
     /// Several products fit the words equally well, in search order.
     Several(Vec<ProductRecord>),
     /// The turn's own words rule out every product the search found
-    /// ("the Arsenal third shirt" in a store with only home and away ones).
-    NoneFits,
+    /// ("the Bayern third shirt" in a store with Bayern home and Arsenal
+    /// third ones): the words of the turn that titles use, as typed.
+    NoneFits(String),
 }
 
 /// A word of the turn, and whether it decides between titles: a word the
@@ -96,10 +97,9 @@ impl Assistant<'_> {
                 self.ask_which(session, reading, several, d)?;
                 Ok(None)
             }
-            Named::NoneFits => {
+            Named::NoneFits(words) => {
                 d.confidence = 0.7;
-                d.resolved = false;
-                self.nothing_found(reading, text, d);
+                self.none_fits(&words, d);
                 Ok(None)
             }
             Named::Nothing => {
@@ -134,7 +134,7 @@ impl Assistant<'_> {
         let named = match self.named(text, &reading, session)? {
             Named::One(record) => vec![*record],
             Named::Several(records) => records,
-            Named::Nothing | Named::NoneFits => Vec::new(),
+            Named::Nothing | Named::NoneFits(_) => Vec::new(),
         };
         if named.iter().any(|r| {
             title_words(&r.product.title)
@@ -238,7 +238,7 @@ impl Assistant<'_> {
                 .iter()
                 .any(|q| q.decisive && titles.iter().any(|t| t.contains(&q.text)));
             return Ok(if said {
-                Named::NoneFits
+                Named::NoneFits(words_as_typed(text, &titles))
             } else {
                 Named::Nothing
             });
@@ -419,6 +419,19 @@ pub(super) fn title_words(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The pieces of `text`, as typed, whose words some title has ("Bayern
+/// Third" of "Is the Bayern Third shirt in M?").
+fn words_as_typed(text: &str, titles: &[Vec<String>]) -> String {
+    text.split_whitespace()
+        .map(|piece| piece.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|piece| {
+            let words = title_words(piece);
+            !words.is_empty() && words.iter().all(|w| titles.iter().any(|t| t.contains(w)))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "24-25", "2024/25", "2024-2025" as one spelling ("24/25"): two years of

@@ -136,10 +136,9 @@ impl Assistant<'_> {
             }
             // The words rule out every product found: say so, and show the
             // nearest without stating stock for any of them.
-            Named::NoneFits => {
-                d.resolved = false;
+            Named::NoneFits(words) => {
                 d.confidence = d.confidence.max(0.7);
-                self.nothing_found(&reading, text, d);
+                self.none_fits(&words, d);
                 if !records.is_empty() {
                     session.focus = Some(records[0].product.id.clone());
                     session.last_list = Some(reading.clone());
@@ -239,6 +238,15 @@ impl Assistant<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// No product has all the words that tell the store's titles apart:
+    /// say so, quoting them, and state no product's stock.
+    pub(in crate::assistant) fn none_fits(&self, words: &str, d: &mut Draft) {
+        d.resolved = false;
+        d.say("none_found", &[("query", words)]);
+        d.say("try_other_words", &[]);
+        d.chip("chip_call_staff");
     }
 
     /// Several products fit the question equally well: show them and ask

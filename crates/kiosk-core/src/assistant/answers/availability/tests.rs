@@ -89,3 +89,14 @@ fn that_one_after_a_list_is_the_first_shown() {
     let reply = store.ask(&mut Session::default(), "that one", Lang::En);
     assert!(reply.products.is_empty(), "{}", reply.answer);
 }
+
+#[test]
+fn words_that_fit_no_product_are_quoted_as_typed() {
+    let store = football_shop();
+    let reply = store.ask(
+        &mut Session::default(),
+        "Is the Bayern Third shirt in M?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("“Bayern Third”"), "{}", reply.answer);
+}
