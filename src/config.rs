@@ -174,8 +174,10 @@ pub struct AssistantSection {
     /// Readings less sure than this count as not understood; two in a row
     /// call staff.
     pub low_confidence: f32,
-    /// Product cards per answer.
+    /// Product cards per answer about one product.
     pub max_products: usize,
+    /// Products in a list answer (a browse shows every match).
+    pub max_list_products: usize,
     /// Let the language model phrase answers (each is checked against the
     /// facts; a failed check shows the template answer).
     pub phrase_with_model: bool,
@@ -193,6 +195,7 @@ impl Default for AssistantSection {
         AssistantSection {
             low_confidence: 0.4,
             max_products: 5,
+            max_list_products: 48,
             phrase_with_model: true,
             phrase_languages: None,
             understand_with_model: true,
@@ -297,6 +300,7 @@ impl Config {
             hard_stale_after_hours: self.stock.hard_stale_after_hours,
             low_confidence: self.assistant.low_confidence,
             max_products: self.assistant.max_products,
+            max_list_products: self.assistant.max_list_products,
             phrase_with_model: self.assistant.phrase_with_model,
             phrase_languages: self
                 .assistant

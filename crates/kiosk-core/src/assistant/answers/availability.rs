@@ -1,0 +1,547 @@
+//! Availability and search: is it in stock, in this size or colour, and
+//! what the store has of a kind of product.
+
+use crate::assistant::Action;
+use crate::assistant::ActionStatus;
+use crate::assistant::Assistant;
+use crate::assistant::Draft;
+use crate::assistant::Intent;
+use crate::assistant::LostDemand;
+use crate::assistant::Session;
+use crate::assistant::cues::Cue;
+use crate::assistant::phrasebook::say;
+use crate::assistant::resolve::{Named, VariantQuery};
+use crate::assistant::understand::Reading;
+use crate::assistant::wording::shorten;
+use crate::traits::BackendError;
+use crate::{Money, ProductRecord, Variant};
+
+impl Assistant<'_> {
+    pub(in crate::assistant) fn availability(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.intent = Intent::Availability;
+        if !reading.has(Cue::Availability)
+            && !reading.has_variant_slot()
+            && reading.ordinal.is_none()
+        {
+            d.intent = Intent::Search;
+        }
+        // Carry the size and colour of the conversation into a follow-up.
+        let mut reading = self.without_title_ordinal(text, reading, session)?;
+        // "Do you have them in black?", "and size 10?" after a list: the
+        // same search, narrowed.
+        let only_slots = !reading.names_product()
+            && reading.leftover_words == 0
+            && (reading.has_variant_slot() || reading.price_max.is_some());
+        let list_follow_up = session.last_was_list
+            && reading.ordinal.is_none()
+            && !reading.names_product()
+            && ((reading.has(Cue::RefersToList) && reading.leftover_words == 0)
+                || (only_slots && !reading.has(Cue::RefersBack)));
+        if list_follow_up && let Some(last) = session.last_list.clone() {
+            let mut merged = last;
+            merged.cues = reading.cues.clone();
+            if reading.size.is_some() {
+                merged.size.clone_from(&reading.size);
+            }
+            if reading.color.is_some() {
+                merged.color = reading.color;
+            }
+            if reading.price_max.is_some() {
+                merged.price_max = reading.price_max;
+            }
+            reading = merged;
+            d.intent = Intent::Availability;
+        }
+        let referenced = if list_follow_up {
+            None
+        } else {
+            self.referenced(session, &reading)?
+        };
+        if referenced.is_some() {
+            if reading.size.is_none() && reading.color.is_some() {
+                reading.size.clone_from(&session.size);
+            }
+            if reading.color.is_none() && reading.size.is_some() {
+                reading.color = session.color;
+            }
+        }
+        d.effective = Some(reading.clone());
+        if reading.size.is_some() {
+            session.size.clone_from(&reading.size);
+        }
+        if reading.color.is_some() {
+            session.color = reading.color;
+        }
+        if let Some(record) = referenced {
+            d.confidence = 0.9;
+            d.intent = Intent::Availability;
+            self.stock_answer(session, &reading, record, d)?;
+            return Ok(());
+        }
+        // "In black?", "under 50?" after a list: the products shown,
+        // narrowed, when some of them fit.
+        if list_follow_up {
+            let narrowed = self.narrow_shown(session, &reading)?;
+            if !narrowed.is_empty() {
+                d.confidence = 0.85;
+                return self.list_answer(session, &reading, narrowed, &[], d);
+            }
+        }
+        let named = if list_follow_up {
+            Named::Nothing
+        } else {
+            self.named(text, &reading, session)?
+        };
+        let (records, dropped) = self.find_all(&reading, session)?;
+        d.confidence = if reading.names_product() || matches!(named, Named::One(_)) {
+            0.85
+        } else if records
+            .first()
+            .is_some_and(|r| self.shares_words(&reading, r))
+        {
+            0.7
+        } else if !records.is_empty() {
+            // Found only through typo or sound-alike matching.
+            0.5
+        } else {
+            0.3
+        };
+        let asks_a_fact = reading.has(Cue::Availability) || reading.has_variant_slot();
+        match named {
+            // A product named by the words that tell it apart ("the
+            // Velora Stride 3", "the Arsenal third shirt") is answered
+            // about, whatever its stock.
+            Named::One(record) => {
+                if !dropped.is_empty() {
+                    let constraint = self.constraint_text(&reading, d.lang, &dropped);
+                    d.say("closest_instead", &[("constraint", &constraint)]);
+                }
+                d.intent = Intent::Availability;
+                return self.stock_answer(session, &reading, *record, d);
+            }
+            // A few products fit equally well ("the Bayern home shirt": two
+            // seasons): show them and ask, stating no stock for either.
+            Named::Several(several) if asks_a_fact && several.len() <= self.config.max_products => {
+                return self.ask_which(session, &reading, several, d);
+            }
+            // A browse ("retro jerseys"): every product that fits.
+            Named::Several(several) => {
+                return self.list_answer(session, &reading, several, &[], d);
+            }
+            // The words rule out every product found: say so, and show the
+            // nearest without stating stock for any of them.
+            Named::NoneFits(words) => {
+                d.confidence = d.confidence.max(0.7);
+                self.none_fits(&words, d);
+                if !records.is_empty() {
+                    session.focus = Some(records[0].product.id.clone());
+                    session.last_list = Some(reading.clone());
+                    session.last_was_list = true;
+                    d.products = records;
+                }
+                return Ok(());
+            }
+            Named::Nothing => {}
+        }
+        if records.is_empty() {
+            d.resolved = false;
+            self.nothing_found(&reading, text, d);
+            return Ok(());
+        }
+        self.list_answer(session, &reading, records, &dropped, d)
+    }
+
+    /// The products found for a kind of product, narrowed to those with
+    /// the asked-for variant in stock; one product is answered about.
+    fn list_answer(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        records: Vec<ProductRecord>,
+        dropped: &[&str],
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        if !dropped.is_empty() {
+            let constraint = self.constraint_text(reading, d.lang, dropped);
+            d.say("closest_instead", &[("constraint", &constraint)]);
+        }
+        if reading.has_variant_slot() && !dropped.iter().any(|x| *x == "size" || *x == "color") {
+            let want = self.variant_query(reading);
+            let in_stock: Vec<ProductRecord> = records
+                .iter()
+                .filter(|r| want.in_stock_in(r))
+                .cloned()
+                .collect();
+            if in_stock.is_empty() {
+                // None has it: explain for the best match, offer others.
+                let top = records[0].clone();
+                return self.stock_answer(session, reading, top, d);
+            }
+            if in_stock.len() == 1 {
+                return self.stock_answer(session, reading, in_stock[0].clone(), d);
+            }
+            d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
+            session.focus = Some(in_stock[0].product.id.clone());
+            session.last_list = Some(reading.clone());
+            session.last_was_list = true;
+            d.products = in_stock;
+            d.stock_facts = true;
+            d.chip("chip_where");
+            d.chip("chip_cheaper");
+            return Ok(());
+        }
+        if records.len() == 1 {
+            return self.stock_answer(session, reading, records[0].clone(), d);
+        }
+        d.say("found", &[("n", &records.len().to_string())]);
+        session.focus = Some(records[0].product.id.clone());
+        session.last_list = Some(reading.clone());
+        session.last_was_list = true;
+        d.products = records;
+        d.stock_facts = true;
+        d.chip("chip_where");
+        d.chip("chip_cheaper");
+        Ok(())
+    }
+
+    /// The products shown last that fit a follow-up's size, colour and
+    /// price ceiling, in the order shown.
+    fn narrow_shown(
+        &self,
+        session: &Session,
+        reading: &Reading,
+    ) -> Result<Vec<ProductRecord>, BackendError> {
+        if session.shown.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let want = self.variant_query(reading);
+        let mut out = Vec::new();
+        for id in &session.shown {
+            let Some(record) = self.stock.product(id)? else {
+                continue;
+            };
+            let fits_variant = !reading.has_variant_slot() || want.in_stock_in(&record);
+            let fits_price = reading
+                .price_max
+                .is_none_or(|max| record.product.price <= max)
+                && reading
+                    .price_min
+                    .is_none_or(|min| record.product.price >= min);
+            if fits_variant && fits_price {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// No product has all the words that tell the store's titles apart:
+    /// say so, quoting them, and state no product's stock.
+    pub(in crate::assistant) fn none_fits(&self, words: &str, d: &mut Draft) {
+        d.resolved = false;
+        d.say("none_found", &[("query", words)]);
+        d.say("try_other_words", &[]);
+        d.chip("chip_call_staff");
+    }
+
+    /// Several products fit the question equally well: show them and ask
+    /// which one is meant. No stock is stated until the shopper says.
+    pub(in crate::assistant) fn ask_which(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        several: Vec<ProductRecord>,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.confidence = d.confidence.max(0.8);
+        d.say("which_one", &[("n", &several.len().to_string())]);
+        session.focus = Some(several[0].product.id.clone());
+        session.last_list = Some(reading.clone());
+        session.last_was_list = true;
+        d.products = several;
+        Ok(())
+    }
+
+    /// What the store has of one product, for the asked-for size/colour.
+    pub(in crate::assistant) fn stock_answer(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        record: ProductRecord,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        session.last_was_list = false;
+        session.focus = Some(record.product.id.clone());
+        d.stock_facts = true;
+        let lang = d.lang;
+        let title = record.product.title.clone();
+        let want = self.variant_query(reading).within(&record);
+        let currency = record.product.currency.clone();
+        if want.size.is_none() && want.colors.is_empty() {
+            let in_stock: Vec<&Variant> = record.variants.iter().filter(|v| v.in_stock).collect();
+            if in_stock.is_empty() {
+                d.say("nothing_in_stock", &[("title", &title)]);
+                self.offer_similar(&record, None, d)?;
+                d.resolved = true;
+            } else {
+                let listed: Vec<String> = in_stock
+                    .iter()
+                    .map(|v| self.options_text(v, lang))
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                let price = self.price_text(&record, lang);
+                if listed.is_empty() {
+                    let v = in_stock[0];
+                    match v.quantity {
+                        Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say(
+                            "in_stock_low",
+                            &[
+                                ("title", &title),
+                                ("options", &self.options_text(v, lang)),
+                                ("qty", &q.to_string()),
+                                ("price", &price),
+                            ],
+                        ),
+                        _ => d.say(
+                            "stock_overview",
+                            &[
+                                ("title", &title),
+                                ("price", &price),
+                                ("list", &say(lang, "word_in_stock_short", &[])),
+                            ],
+                        ),
+                    }
+                } else {
+                    d.say(
+                        "stock_overview",
+                        &[
+                            ("title", &title),
+                            ("price", &price),
+                            ("list", &shorten(&listed, lang, 8)),
+                        ],
+                    );
+                }
+                d.chip("chip_where");
+                d.chip("chip_add_pickup");
+            }
+            session.checked.push(format!(
+                "{title}: {} of {} variants in stock",
+                in_stock.len(),
+                record.variants.len()
+            ));
+            // The product asked about comes first, before similar ones.
+            d.products.insert(0, record);
+            return Ok(());
+        }
+        let matching: Vec<&Variant> = record.variants.iter().filter(|v| want.matches(v)).collect();
+        let asked = self.asked_text(reading, lang);
+        if matching.is_empty() {
+            let available = self.available_text(&record, &want, lang);
+            d.say(
+                "not_made_in",
+                &[
+                    ("title", &title),
+                    ("options", &asked),
+                    ("available", &available),
+                ],
+            );
+            session.checked.push(format!(
+                "{title}: not made in {}",
+                self.asked_text(reading, self.stock.store_info().language)
+            ));
+            d.products.push(record.clone());
+            self.offer_similar(&record, reading.size.as_deref(), d)?;
+            return Ok(());
+        }
+        if let Some(v) = matching.iter().find(|v| v.in_stock) {
+            let options = self.options_text(v, lang);
+            let price = Money::display(v.price, &currency, lang);
+            match v.quantity {
+                Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say(
+                    "in_stock_low",
+                    &[
+                        ("title", &title),
+                        ("options", &options),
+                        ("qty", &q.to_string()),
+                        ("price", &price),
+                    ],
+                ),
+                Some(q) => d.say(
+                    "in_stock",
+                    &[
+                        ("title", &title),
+                        ("options", &options),
+                        ("qty", &q.to_string()),
+                        ("price", &price),
+                    ],
+                ),
+                None => d.say(
+                    "in_stock_untracked",
+                    &[("title", &title), ("options", &options), ("price", &price)],
+                ),
+            }
+            if let Some(loc) = &record.location {
+                d.say(
+                    "location_product",
+                    &[("title", &title), ("location", &loc.describe(lang))],
+                );
+            }
+            d.actions.push(Action::AddToPickupList {
+                status: ActionStatus::Offered,
+                product_id: record.product.id.clone(),
+                sku: Some(v.sku.clone()),
+                title: title.clone(),
+                options: options.clone(),
+            });
+            d.chip("chip_add_pickup");
+            d.chip("chip_goes_with");
+            session.checked.push(format!(
+                "{title} ({}): {} in stock",
+                self.options_text(v, self.stock.store_info().language),
+                v.quantity.map_or("some".to_string(), |q| q.to_string())
+            ));
+            d.products.push(record);
+            return Ok(());
+        }
+        // Asked-for variant out of stock: the same product in other
+        // sizes/colours, similar products, and the waitlist.
+        let v = matching[0];
+        let options = self.options_text(v, lang);
+        d.say("out_of_stock", &[("title", &title), ("options", &options)]);
+        d.lost_demand.push(LostDemand {
+            product_id: record.product.id.clone(),
+            size: v.size().map(str::to_string),
+            color: v.color().map(str::to_string),
+        });
+        session.checked.push(format!(
+            "{title} ({}): out of stock",
+            self.options_text(v, self.stock.store_info().language)
+        ));
+        self.say_other_variants(&record, v, &want, d);
+        d.products.push(record.clone());
+        self.offer_similar(&record, reading.size.as_deref(), d)?;
+        session.waitlist_candidate =
+            Some((record.product.id.clone(), v.sku.clone(), options.clone()));
+        d.actions.push(Action::JoinWaitlist {
+            status: ActionStatus::Offered,
+            product_id: record.product.id.clone(),
+            sku: v.sku.clone(),
+            title,
+            options,
+            contact: None,
+        });
+        d.say("waitlist_offer", &[]);
+        d.chip("chip_notify");
+        d.chip("chip_other_sizes");
+        Ok(())
+    }
+
+    /// After "X in size 9, black is out of stock": what the same product
+    /// has in stock instead, grouped the way the shopper asked — the sizes
+    /// in the colour asked for, the colours in the size asked for, else the
+    /// other sizes or colours at all.
+    pub(in crate::assistant) fn say_other_variants(
+        &self,
+        record: &ProductRecord,
+        missing: &Variant,
+        want: &VariantQuery,
+        d: &mut Draft,
+    ) {
+        let lang = d.lang;
+        let in_stock: Vec<&Variant> = record.variants.iter().filter(|o| o.in_stock).collect();
+        let distinct = |values: Vec<String>| {
+            let mut seen = Vec::new();
+            for v in values {
+                if !seen.contains(&v) {
+                    seen.push(v);
+                }
+            }
+            seen
+        };
+        let sizes_of = |pick: &dyn Fn(&Variant) -> bool| {
+            distinct(
+                in_stock
+                    .iter()
+                    .filter(|o| pick(o))
+                    .filter_map(|o| o.size().map(str::to_string))
+                    .collect(),
+            )
+        };
+        let colours_of = |pick: &dyn Fn(&Variant) -> bool| {
+            distinct(
+                in_stock
+                    .iter()
+                    .filter(|o| pick(o))
+                    .filter_map(|o| o.color().map(|c| self.color_name(c, lang)))
+                    .collect(),
+            )
+        };
+        let size_asked = want.size.is_some();
+        let colour_asked = !want.colors.is_empty();
+        let mut said = false;
+        if let (true, Some(colour)) = (colour_asked, missing.color()) {
+            let sizes = sizes_of(&|o: &Variant| o.color() == Some(colour));
+            if !sizes.is_empty() {
+                d.say(
+                    "other_sizes_in_colour",
+                    &[
+                        ("colour", &self.color_name(colour, lang)),
+                        ("list", &shorten(&sizes, lang, 10)),
+                    ],
+                );
+                said = true;
+            }
+        }
+        if let (true, Some(size)) = (size_asked, missing.size()) {
+            let colours = colours_of(&|o: &Variant| o.size() == Some(size));
+            if !colours.is_empty() {
+                d.say(
+                    "other_colours_in_size",
+                    &[("size", size), ("list", &shorten(&colours, lang, 8))],
+                );
+                said = true;
+            }
+        }
+        if said {
+            return;
+        }
+        let (key, values) = if size_asked {
+            ("other_sizes_in_stock", sizes_of(&|_| true))
+        } else {
+            ("other_colours_in_stock", colours_of(&|_| true))
+        };
+        if !values.is_empty() {
+            d.say(key, &[("list", &shorten(&values, lang, 10))]);
+        }
+    }
+
+    pub(in crate::assistant) fn nothing_found(&self, reading: &Reading, text: &str, d: &mut Draft) {
+        let lexicon = self.stock.lexicon();
+        let named: Vec<String> = reading
+            .categories
+            .iter()
+            .chain(&reading.product_types)
+            .map(|c| lexicon.concept(*c).name(d.lang).to_string())
+            .collect();
+        if let Some(what) = named.first() {
+            d.say("none_found_category", &[("what", what)]);
+        } else {
+            let query = if reading.search_text.trim().is_empty() {
+                text.trim()
+            } else {
+                reading.search_text.trim()
+            };
+            d.say("none_found", &[("query", query)]);
+        }
+        d.say("try_other_words", &[]);
+        d.chip("chip_call_staff");
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,13 @@
+//! Each intent's answer: one file per kind of question, each an
+//! `impl Assistant` block called from the router in `assistant/mod.rs`.
+
+mod availability;
+mod compare;
+mod handoff;
+mod location;
+mod orders;
+mod pickup;
+mod price;
+mod recommend;
+mod store_info;
+mod waitlist;

@@ -1,0 +1,222 @@
+//! Price answers: one product's price or price range, and cheaper
+//! alternatives of the same kind.
+
+use crate::assistant::Assistant;
+use crate::assistant::Draft;
+use crate::assistant::Intent;
+use crate::assistant::Session;
+use crate::assistant::understand::{self, Reading};
+use crate::traits::BackendError;
+use crate::{Money, ProductRecord};
+
+impl Assistant<'_> {
+    pub(in crate::assistant) fn price(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.intent = Intent::Price;
+        // "How much?" after a list: what the products shown cost.
+        if session.last_was_list
+            && session.shown.len() > 1
+            && reading.ordinal.is_none()
+            && !reading.names_product()
+            && reading.leftover_words == 0
+            && !reading.has_variant_slot()
+            && !understand::refers_back(reading)
+        {
+            return self.list_prices(session, d);
+        }
+        let Some(record) = self.product_spoken_of(session, reading, text, d)? else {
+            return Ok(());
+        };
+        d.confidence = 0.9;
+        session.focus = Some(record.product.id.clone());
+        if reading.has_variant_slot() {
+            let want = self.variant_query(reading).within(&record);
+            if let Some(v) = record.variants.iter().find(|v| want.matches(v)) {
+                let price = Money::display(v.price, &record.product.currency, d.lang);
+                d.say(
+                    "price_one",
+                    &[
+                        (
+                            "title",
+                            &format!(
+                                "{} ({})",
+                                record.product.title,
+                                self.options_text(v, d.lang)
+                            ),
+                        ),
+                        ("price", &price),
+                    ],
+                );
+                d.products.push(record);
+                return Ok(());
+            }
+        }
+        self.say_price(&record, d);
+        d.chip("chip_where");
+        d.chip("chip_cheaper");
+        d.products.push(record);
+        Ok(())
+    }
+
+    /// The prices of the products shown last: one price, or the range.
+    fn list_prices(&self, session: &Session, d: &mut Draft) -> Result<(), BackendError> {
+        let mut shown = Vec::new();
+        for id in &session.shown {
+            if let Some(record) = self.stock.product(id)? {
+                shown.push(record);
+            }
+        }
+        let prices: Vec<Money> = shown
+            .iter()
+            .flat_map(|r| r.variants.iter().map(|v| v.price))
+            .collect();
+        let (Some(min), Some(max)) = (prices.iter().min(), prices.iter().max()) else {
+            d.confidence = 0.5;
+            d.say("which_product", &[]);
+            return Ok(());
+        };
+        d.confidence = 0.85;
+        let currency = &shown[0].product.currency;
+        let n = shown.len().to_string();
+        if min == max {
+            d.say(
+                "list_price_one",
+                &[("n", &n), ("price", &min.display(currency, d.lang))],
+            );
+        } else {
+            d.say(
+                "list_price_range",
+                &[
+                    ("n", &n),
+                    ("min", &min.display(currency, d.lang)),
+                    ("max", &max.display(currency, d.lang)),
+                ],
+            );
+        }
+        d.products = shown;
+        d.chip("chip_cheaper");
+        Ok(())
+    }
+
+    pub(in crate::assistant) fn say_price(&self, record: &ProductRecord, d: &mut Draft) {
+        let lang = d.lang;
+        let prices: Vec<Money> = record.variants.iter().map(|v| v.price).collect();
+        let (min, max) = (
+            prices.iter().min().copied().unwrap_or(record.product.price),
+            prices.iter().max().copied().unwrap_or(record.product.price),
+        );
+        let currency = &record.product.currency;
+        if min == max {
+            d.say(
+                "price_one",
+                &[
+                    ("title", &record.product.title),
+                    ("price", &min.display(currency, lang)),
+                ],
+            );
+        } else {
+            d.say(
+                "price_range",
+                &[
+                    ("title", &record.product.title),
+                    ("min", &min.display(currency, lang)),
+                    ("max", &max.display(currency, lang)),
+                ],
+            );
+        }
+    }
+
+    pub(in crate::assistant) fn cheaper(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.intent = Intent::Search;
+        let lang = d.lang;
+        // "The cheaper one" after a comparison: the cheaper of the two.
+        if !reading.names_product()
+            && reading.leftover_words == 0
+            && session.shown.len() >= 2
+            && session.last_intent == Some(Intent::Compare)
+        {
+            let mut shown = Vec::new();
+            for id in session.shown.iter().take(2) {
+                if let Some(r) = self.stock.product(id)? {
+                    shown.push(r);
+                }
+            }
+            if let Some(cheapest) = shown.into_iter().min_by_key(|r| r.product.price) {
+                d.confidence = 0.85;
+                return self.stock_answer(session, reading, cheapest, d);
+            }
+        }
+        let base = match self.referenced(session, reading)? {
+            Some(r) => Some(r),
+            None => match &session.focus {
+                Some(id) if !reading.names_product() => self.stock.product(id)?,
+                _ => None,
+            },
+        };
+        let mut r = reading.clone();
+        if r.size.is_none() {
+            r.size.clone_from(&session.size);
+        }
+        let (category, price, what) = match &base {
+            Some(record) => {
+                // Cheaper than this, of the same kind.
+                r.search_text.clear();
+                let what = record
+                    .product
+                    .category
+                    .clone()
+                    .unwrap_or_else(|| record.product.title.clone());
+                (record.product.category.clone(), record.product.price, what)
+            }
+            None => {
+                let (records, _) = self.find(reading, session, None)?;
+                let Some(cheapest) = records.iter().map(|r| r.product.price).min() else {
+                    d.say("which_product", &[]);
+                    d.confidence = 0.5;
+                    d.resolved = false;
+                    return Ok(());
+                };
+                (None, cheapest, reading.search_text.clone())
+            }
+        };
+        r.price_max = Some(Money::from_minor(price.minor - 1));
+        d.confidence = 0.85;
+        let (mut records, dropped) = self.find_in(
+            &r,
+            session,
+            Some(true),
+            category.as_deref(),
+            self.config.max_products * 2,
+        )?;
+        records.retain(|x| x.product.price < price);
+        if records.is_empty() || dropped.contains(&"price") {
+            d.say("cheaper_none", &[("what", &what.to_lowercase())]);
+            return Ok(());
+        }
+        records.sort_by_key(|x| std::cmp::Reverse(x.product.price));
+        d.say(
+            "cheaper_found",
+            &[(
+                "price",
+                &price.display(&self.stock.store_info().currency, lang),
+            )],
+        );
+        session.focus = Some(records[0].product.id.clone());
+        d.products = records;
+        d.stock_facts = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,500 @@
+//! Resolution: which product a turn speaks of. An ordinal or "it" points at
+//! what was shown; otherwise the words that tell the store's titles apart
+//! name it ("Arsenal *Third*", "Bayern home *24-25*", "*Player Version*").
+//!
+//! Words shared by many candidate titles ("jersey") weigh little; a word
+//! only some titles have ("third", "2024-25", "kids") weighs a lot. A word
+//! the shopper said that some candidate titles have and others lack decides
+//! between them: a title without it is not what was asked for, so its stock
+//! is never stated for the question. When several titles fit equally well
+//! the answer shows them and asks which one.
+
+use crate::assistant::Assistant;
+use crate::assistant::Draft;
+use crate::assistant::Session;
+use crate::assistant::understand::{self, Reading};
+use crate::text::option_key;
+use crate::traits::BackendError;
+use crate::{ProductRecord, SearchRequest, Variant};
+
+/// What the words of a turn name among the store's products.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Named {
+    /// No product in particular: a kind of product, or no words at all.
+    Nothing,
+    /// One product, clearly.
+    One(Box<ProductRecord>),
+    /// Several products fit the words equally well, in search order.
+    Several(Vec<ProductRecord>),
+    /// The turn's own words rule out every product the search found
+    /// ("the Bayern third shirt" in a store with Bayern home and Arsenal
+    /// third ones): the words of the turn that titles use, as typed.
+    NoneFits(String),
+}
+
+/// A word of the turn, and whether it decides between titles: a word the
+/// store's vocabulary does not know (a model, a season, "third", "player")
+/// must be in the title of the product asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct QueryWord {
+    pub(super) text: String,
+    pub(super) decisive: bool,
+}
+
+/// How many extra searches a turn may run for its words that the first
+/// search's titles lack.
+const EXTRA_SEARCHES: usize = 3;
+
+impl Assistant<'_> {
+    /// The product a turn speaks of: "the second one", "it", or what the
+    /// words name.
+    pub(super) fn focus_or_named(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+    ) -> Result<Named, BackendError> {
+        let reading = &self.without_title_ordinal(text, reading, session)?;
+        if let Some(record) = self.referenced(session, reading)? {
+            return Ok(Named::One(Box::new(record)));
+        }
+        if reading.names_product() || reading.leftover_words > 0 {
+            let named = self.named(text, reading, session)?;
+            if named != Named::Nothing {
+                return Ok(named);
+            }
+            // A kind of product ("how much are the rain jackets"): the best
+            // match.
+            let (found, _) = self.find(reading, session, None)?;
+            return Ok(found
+                .into_iter()
+                .next()
+                .map_or(Named::Nothing, |r| Named::One(Box::new(r))));
+        }
+        Ok(match &session.focus {
+            Some(id) => self
+                .stock
+                .product(id)?
+                .map_or(Named::Nothing, |r| Named::One(Box::new(r))),
+            None => Named::Nothing,
+        })
+    }
+
+    /// The one product a question about a product (its price, where it is)
+    /// is about; otherwise the draft says why not (several fit: which one?
+    /// none fits: nothing matches; no product named: which product?) and
+    /// this returns `None`.
+    pub(super) fn product_spoken_of(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+    ) -> Result<Option<ProductRecord>, BackendError> {
+        match self.focus_or_named(session, reading, text)? {
+            Named::One(record) => Ok(Some(*record)),
+            Named::Several(several) => {
+                self.ask_which(session, reading, several, d)?;
+                Ok(None)
+            }
+            Named::NoneFits(words) => {
+                d.confidence = 0.7;
+                self.none_fits(&words, d);
+                Ok(None)
+            }
+            Named::Nothing => {
+                d.confidence = 0.5;
+                d.resolved = false;
+                d.say("which_product", &[]);
+                Ok(None)
+            }
+        }
+    }
+
+    /// The turn without its ordinal when the ordinal's word is part of the
+    /// name of the product the words name ("the Arsenal *third* shirt" is
+    /// not the third product shown).
+    pub(super) fn without_title_ordinal(
+        &self,
+        text: &str,
+        reading: &Reading,
+        session: &Session,
+    ) -> Result<Reading, BackendError> {
+        let mut reading = reading.clone();
+        if reading.ordinal.is_none() || reading.leftover_words == 0 {
+            return Ok(reading);
+        }
+        let searched = title_words(&reading.search_text);
+        let taken: Vec<String> = self
+            .query_words(text, &reading)
+            .into_iter()
+            .filter(|q| q.decisive && !searched.contains(&q.text))
+            .map(|q| q.text)
+            .collect();
+        let named = match self.named(text, &reading, session)? {
+            Named::One(record) => vec![*record],
+            Named::Several(records) => records,
+            Named::Nothing | Named::NoneFits(_) => Vec::new(),
+        };
+        if named.iter().any(|r| {
+            title_words(&r.product.title)
+                .iter()
+                .any(|w| taken.contains(w))
+        }) {
+            reading.ordinal = None;
+            reading.ordinals.clear();
+        }
+        Ok(reading)
+    }
+
+    /// The turn's words, as `title_words` reads titles, without the size it
+    /// asks for and the figures it gave as prices or positions ("under 50",
+    /// "2nd"). A word is decisive unless the vocabulary knows it or it is
+    /// part of the store's own name.
+    pub(super) fn query_words(&self, text: &str, reading: &Reading) -> Vec<QueryWord> {
+        let lexicon = self.stock.lexicon();
+        let size = reading.size.as_deref().map(option_key);
+        let searched = title_words(&reading.search_text);
+        let words = title_words(text);
+        // The store's name, or two words of it in a row ("Stride & Style"
+        // for "Stride & Style Rotterdam"), names the store.
+        let store_name = title_words(&self.stock.store_info().name);
+        let in_store_name = |i: usize| {
+            store_name.iter().enumerate().any(|(j, name_word)| {
+                *name_word == words[i]
+                    && (store_name.len() == 1
+                        || (j + 1 < store_name.len()
+                            && words.get(i + 1) == Some(&store_name[j + 1]))
+                        || (i > 0 && j > 0 && words[i - 1] == store_name[j - 1]))
+            })
+        };
+        let mut out: Vec<QueryWord> = Vec::new();
+        for (i, word) in words.iter().cloned().enumerate() {
+            let figure_taken =
+                word.chars().all(|c| c.is_ascii_digit()) && !searched.contains(&word);
+            if size.as_deref() == Some(word.as_str())
+                || figure_taken
+                || out.iter().any(|q| q.text == word)
+            {
+                continue;
+            }
+            let decisive = lexicon.lookup(&word).is_none() && !in_store_name(i);
+            out.push(QueryWord {
+                text: word,
+                decisive,
+            });
+        }
+        out
+    }
+
+    /// What the turn's words name: the search's candidates (without the
+    /// size, colour and price asked for, which are about variants), plus
+    /// products with a decisive word no candidate title has, ranked by
+    /// `best_fits`. Only a product named by a decisive word other than its
+    /// brand counts as named.
+    pub(super) fn named(
+        &self,
+        text: &str,
+        reading: &Reading,
+        session: &Session,
+    ) -> Result<Named, BackendError> {
+        let query = self.query_words(text, reading);
+        if !query.iter().any(|q| q.decisive) {
+            return Ok(Named::Nothing);
+        }
+        let mut plain = reading.clone();
+        plain.size = None;
+        plain.color = None;
+        plain.price_min = None;
+        plain.price_max = None;
+        let (mut candidates, _) = self.find_all(&plain, session)?;
+        let mut titles: Vec<Vec<String>> = candidates
+            .iter()
+            .map(|r| title_words(&r.product.title))
+            .collect();
+        let unseen: Vec<&QueryWord> = query
+            .iter()
+            .filter(|q| q.decisive && !titles.iter().any(|t| t.contains(&q.text)))
+            .take(EXTRA_SEARCHES)
+            .collect();
+        for word in unseen {
+            let mut request = SearchRequest::new(word.text.clone());
+            request.limit = self.config.max_list_products;
+            for hit in self.search.search(&request)? {
+                let words = title_words(&hit.record.product.title);
+                if words.contains(&word.text)
+                    && !candidates
+                        .iter()
+                        .any(|c| c.product.id == hit.record.product.id)
+                {
+                    candidates.push(hit.record);
+                    titles.push(words);
+                }
+            }
+        }
+        let fits = best_fits(&query, &titles);
+        if fits.is_empty() {
+            let said = query
+                .iter()
+                .any(|q| q.decisive && titles.iter().any(|t| t.contains(&q.text)));
+            return Ok(if said {
+                Named::NoneFits(words_as_typed(text, &titles))
+            } else {
+                Named::Nothing
+            });
+        }
+        // The brand alone names a maker, not a product.
+        let names_it = |i: usize| {
+            let brand = candidates[i]
+                .product
+                .brand
+                .as_deref()
+                .map(title_words)
+                .unwrap_or_default();
+            query
+                .iter()
+                .any(|q| q.decisive && titles[i].contains(&q.text) && !brand.contains(&q.text))
+        };
+        if !fits.iter().all(|i| names_it(*i)) {
+            return Ok(Named::Nothing);
+        }
+        let mut picked: Vec<ProductRecord> = Vec::with_capacity(fits.len());
+        for (i, record) in candidates.into_iter().enumerate() {
+            if fits.contains(&i) {
+                picked.push(record);
+            }
+        }
+        Ok(if picked.len() == 1 {
+            Named::One(Box::new(picked.remove(0)))
+        } else {
+            Named::Several(picked)
+        })
+    }
+
+    /// A product already on screen that the turn points at.
+    pub(super) fn referenced(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+    ) -> Result<Option<ProductRecord>, BackendError> {
+        if let Some(n) = reading.ordinal {
+            let id = if n == usize::MAX {
+                session.shown.last()
+            } else {
+                session.shown.get(n)
+            };
+            if let Some(id) = id.cloned() {
+                session.focus = Some(id.clone());
+                return self.stock.product(&id);
+            }
+            return Ok(None);
+        }
+        let follow_up = understand::refers_back(reading)
+            || (!reading.names_product() && reading.leftover_words == 0);
+        if follow_up
+            && !reading.names_product()
+            && let Some(id) = session.focus.clone()
+        {
+            return self.stock.product(&id);
+        }
+        Ok(None)
+    }
+
+    /// Whether the turn's own words find a product that contains them.
+    pub(super) fn words_find_a_product(
+        &self,
+        reading: &Reading,
+        session: &Session,
+    ) -> Result<bool, BackendError> {
+        if reading.leftover_words == 0 {
+            return Ok(false);
+        }
+        let (found, _) = self.find(reading, session, None)?;
+        Ok(found.first().is_some_and(|r| self.shares_words(reading, r)))
+    }
+
+    /// Whether a product's own words contain any of the turn's content
+    /// words (as opposed to a match only through a typo).
+    pub(super) fn shares_words(&self, reading: &Reading, record: &ProductRecord) -> bool {
+        let text = crate::text::fold(&format!(
+            "{} {} {} {}",
+            record.product.title,
+            record.product.brand.as_deref().unwrap_or(""),
+            record.product.category.as_deref().unwrap_or(""),
+            record.product.tags.join(" ")
+        ));
+        let own: Vec<String> = crate::text::tokenize(&text)
+            .into_iter()
+            .map(|t| crate::lexicon::light_stem(&t.text))
+            .collect();
+        crate::text::tokenize(&reading.search_text)
+            .into_iter()
+            .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
+            .any(|t| own.contains(&crate::lexicon::light_stem(&t.text)))
+    }
+
+    pub(super) fn variant_query(&self, reading: &Reading) -> VariantQuery {
+        let lexicon = self.stock.lexicon();
+        VariantQuery {
+            size: reading.size.as_deref().map(option_key),
+            colors: reading
+                .color
+                .map(|c| {
+                    let concept = lexicon.concept(c);
+                    concept
+                        .terms
+                        .iter()
+                        .flat_map(|(_, ws)| ws.iter().map(|w| option_key(w)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A size and/or colour to look for among variants.
+pub(super) struct VariantQuery {
+    pub(super) size: Option<String>,
+    /// Every word of the colour concept, folded.
+    pub(super) colors: Vec<String>,
+}
+
+impl VariantQuery {
+    pub(super) fn size_matches(&self, v: &Variant) -> bool {
+        match (&self.size, v.size()) {
+            (Some(want), Some(have)) => option_key(have) == *want,
+            (Some(_), None) => false,
+            (None, _) => true,
+        }
+    }
+
+    pub(super) fn color_matches(&self, v: &Variant) -> bool {
+        if self.colors.is_empty() {
+            return true;
+        }
+        v.color()
+            .is_some_and(|c| self.colors.contains(&option_key(c)))
+    }
+
+    pub(super) fn matches(&self, v: &Variant) -> bool {
+        self.size_matches(v) && self.color_matches(v)
+    }
+
+    pub(super) fn in_stock_in(&self, r: &ProductRecord) -> bool {
+        let want = self.within(r);
+        r.variants.iter().any(|v| v.in_stock && want.matches(v))
+    }
+
+    /// The query for one product: a colour its title names ("Black Varsity
+    /// Jacket") is the colour of every variant, so asking for it never
+    /// excludes the product.
+    pub(super) fn within(&self, record: &ProductRecord) -> VariantQuery {
+        VariantQuery {
+            size: self.size.clone(),
+            colors: if title_has_colour(&record.product.title, &self.colors) {
+                Vec::new()
+            } else {
+                self.colors.clone()
+            },
+        }
+    }
+}
+
+/// The words of a title (or a turn) that can tell products apart: folded,
+/// light-stemmed, without stop words or CJK runs; a season in any spelling
+/// ("24-25", "24/25", "2024-25", "2024/2025") is one word.
+pub(super) fn title_words(text: &str) -> Vec<String> {
+    let folded = crate::text::fold(text);
+    let mut out = Vec::new();
+    for chunk in folded.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '|')) {
+        if let Some(season) = season(chunk.trim_matches(|c: char| !c.is_alphanumeric())) {
+            out.push(season);
+            continue;
+        }
+        for token in crate::text::tokenize(chunk) {
+            if token.cjk || crate::text::is_stopword(&token.text) {
+                continue;
+            }
+            out.push(crate::lexicon::light_stem(&token.text));
+        }
+    }
+    out
+}
+
+/// The pieces of `text`, as typed, whose words some title has ("Bayern
+/// Third" of "Is the Bayern Third shirt in M?").
+fn words_as_typed(text: &str, titles: &[Vec<String>]) -> String {
+    text.split_whitespace()
+        .map(|piece| piece.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|piece| {
+            let words = title_words(piece);
+            !words.is_empty() && words.iter().all(|w| titles.iter().any(|t| t.contains(w)))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "24-25", "2024/25", "2024-2025" as one spelling ("24/25"): two years of
+/// two or four digits, the second following the first.
+fn season(chunk: &str) -> Option<String> {
+    let (a, b) = chunk.split_once(['-', '/'])?;
+    let year = |s: &str| {
+        (matches!(s.len(), 2 | 4) && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s[s.len() - 2..].parse::<u32>().ok())
+            .flatten()
+    };
+    let (a, b) = (year(a)?, year(b)?);
+    ((a + 1) % 100 == b).then(|| format!("{a:02}/{b:02}"))
+}
+
+/// Which of `titles` (each as `title_words`) the turn's words fit best:
+/// the indices of the equal best, in order; empty when none fits.
+///
+/// A word counts only if some title has it, weighted by how few do
+/// (`ln(1 + n / df)`). A title that lacks a decisive word another title
+/// has is out: it is another product than the one asked for.
+pub(super) fn best_fits(query: &[QueryWord], titles: &[Vec<String>]) -> Vec<usize> {
+    let n = titles.len() as f64;
+    let used: Vec<(&QueryWord, f64)> = query
+        .iter()
+        .filter_map(|q| {
+            let df = titles.iter().filter(|t| t.contains(&q.text)).count();
+            (df > 0).then(|| (q, (1.0 + n / df as f64).ln()))
+        })
+        .collect();
+    let mut fits: Vec<(usize, f64)> = Vec::new();
+    for (i, title) in titles.iter().enumerate() {
+        if used
+            .iter()
+            .any(|(q, _)| q.decisive && !title.contains(&q.text))
+        {
+            continue;
+        }
+        let score: f64 = used
+            .iter()
+            .filter(|(q, _)| title.contains(&q.text))
+            .map(|(_, w)| w)
+            .sum();
+        if score > 0.0 {
+            fits.push((i, score));
+        }
+    }
+    let best = fits.iter().map(|(_, s)| *s).fold(0.0, f64::max);
+    fits.into_iter()
+        .filter(|(_, s)| *s >= best - 1e-9)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether a title names one of the colour words (each a whole word or
+/// phrase of the title).
+pub(super) fn title_has_colour(title: &str, colours: &[String]) -> bool {
+    let title = format!(" {} ", title_words(title).join(" "));
+    colours.iter().any(|c| {
+        let colour = title_words(c).join(" ");
+        !colour.is_empty() && title.contains(&format!(" {colour} "))
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,228 @@
+use super::*;
+use crate::assistant::test_store::{football_shop, product};
+use crate::{Lang, StockLookup};
+
+fn words(text: &str) -> Vec<String> {
+    title_words(text)
+}
+
+fn query(ws: &[(&str, bool)]) -> Vec<QueryWord> {
+    ws.iter()
+        .map(|(w, decisive)| QueryWord {
+            text: w.to_string(),
+            decisive: *decisive,
+        })
+        .collect()
+}
+
+#[test]
+fn a_season_is_one_word_in_every_spelling() {
+    for spelling in ["24-25", "24/25", "2024-25", "2024/25", "2024-2025"] {
+        assert_eq!(words(spelling), ["24/25"], "{spelling}");
+    }
+    assert_eq!(words("AC Milan 1989-90"), ["ac", "milan", "89/90"]);
+    // Two numbers that are not consecutive years stay numbers.
+    assert_eq!(words("10-14"), ["10", "14"]);
+    assert_eq!(words("Brazil 1970"), ["brazil", "1970"]);
+}
+
+#[test]
+fn title_words_fold_stem_and_drop_stop_words() {
+    assert_eq!(
+        words("The Retro Jerseys, Player Version"),
+        ["retro", "jersey", "player", "version"]
+    );
+    assert_eq!(words("Arsenal Third 球衣"), ["arsenal", "third"]);
+}
+
+#[test]
+fn a_decisive_word_rules_out_titles_without_it() {
+    let titles: Vec<Vec<String>> = [
+        "Arsenal Home Jersey 2025-26",
+        "Arsenal Away Full Sleeves Jersey 2025-26",
+        "Arsenal Third Jersey 2025-26",
+    ]
+    .iter()
+    .map(|t| words(t))
+    .collect();
+    let q = query(&[("arsenal", true), ("third", true), ("shirt", false)]);
+    assert_eq!(best_fits(&q, &titles), [2]);
+    // Without "third", all three fit equally.
+    let q = query(&[("arsenal", true), ("shirt", false)]);
+    assert_eq!(best_fits(&q, &titles), [0, 1, 2]);
+}
+
+#[test]
+fn equal_fits_are_all_returned_and_more_words_win() {
+    let titles: Vec<Vec<String>> = [
+        "Bayern Munich Home Jersey 2024-25",
+        "Bayern Munich Home Jersey 2025-26",
+        "Bayern Munich Away Jersey 2025-26",
+    ]
+    .iter()
+    .map(|t| words(t))
+    .collect();
+    let q = query(&[("bayern", true), ("home", true)]);
+    assert_eq!(best_fits(&q, &titles), [0, 1]);
+    let q = query(&[("bayern", true), ("home", true), ("24/25", true)]);
+    assert_eq!(best_fits(&q, &titles), [0]);
+    // A word the vocabulary knows ("kids") ranks but does not rule out.
+    let titles: Vec<Vec<String>> = ["Real Madrid Home Jersey", "Real Madrid Home Jersey Kids"]
+        .iter()
+        .map(|t| words(t))
+        .collect();
+    let q = query(&[("madrid", true), ("kid", false)]);
+    assert_eq!(best_fits(&q, &titles), [1]);
+    let q = query(&[("madrid", true), ("gtx", true)]);
+    assert_eq!(
+        best_fits(&q, &titles),
+        [0, 1],
+        "a word no title has is ignored"
+    );
+}
+
+#[test]
+fn nothing_fits_when_each_title_lacks_a_word_another_has() {
+    let titles: Vec<Vec<String>> = ["Arsenal Away Jersey", "Chelsea Third Jersey"]
+        .iter()
+        .map(|t| words(t))
+        .collect();
+    let q = query(&[("arsenal", true), ("third", true)]);
+    assert!(best_fits(&q, &titles).is_empty());
+}
+
+#[test]
+fn a_colour_in_the_title_is_every_variants_colour() {
+    let jacket = product(
+        "j",
+        "Manchester United Black Varsity Jacket",
+        "Jackets",
+        "10",
+        &[("XL", None, 1)],
+    );
+    let want = VariantQuery {
+        size: Some("xl".to_string()),
+        colors: vec!["black".to_string(), "zwart".to_string()],
+    };
+    assert!(!want.matches(&jacket.variants[0]));
+    assert!(want.within(&jacket).matches(&jacket.variants[0]));
+    assert!(want.in_stock_in(&jacket));
+    assert!(title_has_colour(
+        "Navy Blue Scarf",
+        &["navy blue".to_string()]
+    ));
+    assert!(!title_has_colour(
+        "Blackburn Rovers Shirt",
+        &["black".to_string()]
+    ));
+}
+
+fn named(store: &crate::assistant::test_store::TestStore, text: &str) -> Named {
+    let config = crate::assistant::AssistantConfig::default();
+    let assistant = Assistant::new(store, store, &config);
+    let reading = understand::read(text, store.lexicon());
+    assistant
+        .named(text, &reading, &Session::default())
+        .expect("an in-memory search")
+}
+
+fn ids(named: &Named) -> Vec<&str> {
+    match named {
+        Named::One(r) => vec![r.product.id.as_str()],
+        Named::Several(rs) => rs.iter().map(|r| r.product.id.as_str()).collect(),
+        Named::Nothing | Named::NoneFits(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn the_words_that_tell_titles_apart_name_the_product() {
+    let store = football_shop();
+    let check = |text: &str, expected: &[&str]| {
+        let got = named(&store, text);
+        let mut got_ids = ids(&got);
+        got_ids.sort_unstable();
+        assert_eq!(got_ids, expected, "{text}: {got:?}");
+    };
+    check(
+        "do you have the Arsenal Third shirt in M?",
+        &["arsenal-third"],
+    );
+    check("the 24/25 Bayern home shirt", &["bayern-home-24"]);
+    check("Bayern home 2025-26", &["bayern-home-25"]);
+    check("Bayern home shirt", &["bayern-home-24", "bayern-home-25"]);
+    check("Real Madrid home player version", &["madrid-player"]);
+    check("Real Madrid home jersey for kids", &["madrid-kids"]);
+    assert_eq!(
+        named(&store, "Is the Bayern Third shirt in M?"),
+        Named::NoneFits("Bayern Third".to_string())
+    );
+    // A word no title has is left out: the away shirts fit.
+    check("Chelsea Away shirt", &["arsenal-away", "bayern-away-25"]);
+    // A kind of product names none in particular.
+    assert_eq!(named(&store, "black jackets"), Named::Nothing);
+}
+
+#[test]
+fn a_turn_never_gets_another_products_stock() {
+    let store = football_shop();
+    for (text, lang, title) in [
+        (
+            "Do you have the Arsenal Third shirt in M?",
+            Lang::En,
+            "Arsenal Third Jersey 2025-26",
+        ),
+        (
+            "Heb je het Arsenal Third shirt in maat M?",
+            Lang::Nl,
+            "Arsenal Third Jersey 2025-26",
+        ),
+        (
+            "Bayern home 2024/25 in L?",
+            Lang::En,
+            "Bayern Munich Home Jersey 2024-25",
+        ),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        // The first sentence is about the product; similar ones in stock
+        // may follow, by name and price.
+        let first = reply.answer.split(". ").next().unwrap_or_default();
+        assert!(first.contains(title), "{text}: {}", reply.answer);
+        assert!(!first.contains("Away"), "{text}: {}", reply.answer);
+        assert!(!reply.answer.contains("96"), "{text}: {}", reply.answer);
+    }
+}
+
+#[test]
+fn the_kiosk_asks_which_when_several_fit() {
+    let store = football_shop();
+    let mut session = Session::default();
+    let reply = store.ask(
+        &mut session,
+        "Is the Bayern home shirt in stock in L?",
+        Lang::En,
+    );
+    assert!(reply.answer.starts_with("Which one"), "{}", reply.answer);
+    assert!(!reply.answer.contains("96"), "{}", reply.answer);
+    assert_eq!(reply.products.len(), 2);
+    let second = store.ask(&mut session, "the second one", Lang::En);
+    assert_eq!(
+        second.products[0].id, reply.products[1].id,
+        "{}",
+        second.answer
+    );
+}
+
+#[test]
+fn a_model_number_tells_models_apart() {
+    let titles: Vec<Vec<String>> = [
+        "Velora Stride 3 Running Shoe",
+        "Velora Drift 2 Running Shoe",
+    ]
+    .iter()
+    .map(|t| words(t))
+    .collect();
+    let q = query(&[("velora", true), ("stride", true), ("2", true)]);
+    assert!(best_fits(&q, &titles).is_empty());
+    let q = query(&[("velora", true), ("stride", true), ("3", true)]);
+    assert_eq!(best_fits(&q, &titles), [0]);
+}

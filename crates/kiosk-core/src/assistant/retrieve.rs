@@ -1,0 +1,227 @@
+//! Retrieval: the catalog searches behind an answer, relaxing colour, size
+//! and price in that order when nothing matches, and similar in-stock
+//! products to offer instead.
+
+use crate::assistant::Assistant;
+use crate::assistant::Draft;
+use crate::assistant::Session;
+use crate::assistant::phrasebook::{list, say};
+use crate::assistant::resolve::title_has_colour;
+use crate::assistant::understand::Reading;
+use crate::traits::BackendError;
+use crate::{Filters, Lang, Money, ProductRecord, SearchRequest};
+
+impl Assistant<'_> {
+    /// Searches the catalog for what the turn names, relaxing colour, size
+    /// and price in that order when nothing matches. Returns the products
+    /// and what was dropped.
+    pub(super) fn find(
+        &self,
+        reading: &Reading,
+        session: &Session,
+        in_stock_only: Option<bool>,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        self.find_in(
+            reading,
+            session,
+            in_stock_only,
+            None,
+            self.config.max_products * 2,
+        )
+    }
+
+    /// `find`, for a list answer: every match, up to the list's length.
+    pub(super) fn find_all(
+        &self,
+        reading: &Reading,
+        session: &Session,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        self.find_in(reading, session, None, None, self.config.max_list_products)
+    }
+
+    /// `find`, within a category the caller names (e.g. the category of the
+    /// product being talked about).
+    pub(super) fn find_in(
+        &self,
+        reading: &Reading,
+        session: &Session,
+        in_stock_only: Option<bool>,
+        category: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        let lexicon = self.stock.lexicon();
+        let store_lang = self.stock.store_info().language;
+        let category =
+            category
+                .map(str::to_string)
+                .or_else(|| match reading.categories.as_slice() {
+                    [one] => self.stock.category_of_concept(*one).map(str::to_string),
+                    _ => None,
+                });
+        let color = reading
+            .color
+            .map(|c| lexicon.concept(c).name(store_lang).to_string());
+        let mut filters = Filters {
+            category,
+            brand: None,
+            size: reading.size.clone(),
+            color,
+            price_min: reading.price_min,
+            price_max: reading.price_max,
+            in_stock_only: in_stock_only.unwrap_or(false),
+        };
+        let mut text = reading.search_text.clone();
+        if text.trim().is_empty() && filters.category.is_none() {
+            // Only a size or colour: search within what was being talked
+            // about.
+            if let Some(focus) = session
+                .focus
+                .as_deref()
+                .and_then(|id| self.stock.product(id).ok().flatten())
+            {
+                text = focus.product.category.clone().unwrap_or_default();
+            }
+        }
+        let mut dropped = Vec::new();
+        type Relax = fn(&mut Filters) -> bool;
+        let relax: [(&'static str, Relax); 3] = [
+            ("color", |f| f.color.take().is_some()),
+            ("size", |f| f.size.take().is_some()),
+            ("price", |f| {
+                f.price_min.take().is_some() | f.price_max.take().is_some()
+            }),
+        ];
+        let mut step = 0;
+        loop {
+            if text.trim().is_empty() && filters.category.is_none() {
+                return Ok((Vec::new(), dropped));
+            }
+            let request = SearchRequest {
+                text: text.clone(),
+                lang: None,
+                filters: filters.clone(),
+                limit,
+                prefix: false,
+            };
+            let mut records: Vec<ProductRecord> = self
+                .search
+                .search(&request)?
+                .into_iter()
+                .map(|h| h.record)
+                .collect();
+            if filters.color.is_some() {
+                // The index knows colours from variant options; a colour
+                // only the title names ("Black Varsity Jacket") is the
+                // product's colour too.
+                let colours = self.variant_query(reading).colors;
+                let mut open = request.clone();
+                open.filters.color = None;
+                for hit in self.search.search(&open)? {
+                    if title_has_colour(&hit.record.product.title, &colours)
+                        && !records
+                            .iter()
+                            .any(|r| r.product.id == hit.record.product.id)
+                    {
+                        records.push(hit.record);
+                    }
+                }
+            }
+            if !records.is_empty() || step >= relax.len() {
+                if reading.has_variant_slot() {
+                    // Products with the asked-for variant in stock first.
+                    let want = self.variant_query(reading);
+                    records.sort_by_key(|r| std::cmp::Reverse(want.in_stock_in(r)));
+                }
+                return Ok((records, dropped));
+            }
+            while step < relax.len() {
+                let (name, f) = relax[step];
+                step += 1;
+                if f(&mut filters) {
+                    dropped.push(name);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// In-stock products like this one: same category, near the price, in
+    /// the size asked for.
+    pub(super) fn offer_similar(
+        &self,
+        record: &ProductRecord,
+        size: Option<&str>,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        let Some(category) = record.product.category.clone() else {
+            return Ok(());
+        };
+        let price = record.product.price.minor;
+        let request = SearchRequest {
+            text: String::new(),
+            lang: None,
+            filters: Filters {
+                category: Some(category),
+                size: size.map(str::to_string),
+                price_min: Some(Money::from_minor(price * 6 / 10)),
+                price_max: Some(Money::from_minor(price * 14 / 10)),
+                in_stock_only: true,
+                ..Filters::default()
+            },
+            // With no text every candidate scores alike and the index's
+            // order is arbitrary (it depends on how the import threads
+            // wrote it): take enough to rank them here.
+            limit: 64,
+            prefix: false,
+        };
+        let mut similar: Vec<ProductRecord> = self
+            .search
+            .search(&request)?
+            .into_iter()
+            .map(|h| h.record)
+            .filter(|r| r.product.id != record.product.id)
+            .collect();
+        // Most alike by name first ("Men's Running Shoe" for a men's running
+        // shoe), then nearest in price.
+        let words = |title: &str| -> Vec<String> {
+            crate::text::tokenize(title)
+                .into_iter()
+                .map(|t| t.text)
+                .collect()
+        };
+        let own = words(&record.product.title);
+        similar.sort_by_key(|r| {
+            let shared = words(&r.product.title)
+                .iter()
+                .filter(|w| own.contains(w))
+                .count();
+            (
+                std::cmp::Reverse(shared),
+                (r.product.price.minor - price).abs(),
+                r.product.id.clone(),
+            )
+        });
+        similar.truncate(3);
+        if similar.is_empty() {
+            return Ok(());
+        }
+        let constraint = size
+            .map(|s| say(d.lang, "word_in_size", &[("size", s)]))
+            .unwrap_or_default();
+        // Name them, so the sentence stands on its own when read aloud.
+        let names: Vec<String> = similar
+            .iter()
+            .map(|r| format!("{} ({})", r.product.title, self.price_text(r, d.lang)))
+            .collect();
+        let lead = say(d.lang, "similar_in_stock", &[("constraint", &constraint)]);
+        d.parts.push(match d.lang {
+            Lang::Zh => format!("{lead}{}。", list(d.lang, &names)),
+            _ => format!("{lead} {}.", list(d.lang, &names)),
+        });
+        d.products.extend(similar);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,60 @@
+use super::*;
+use crate::StockLookup;
+use crate::assistant::AssistantConfig;
+use crate::assistant::test_store::football_shop;
+use crate::assistant::understand;
+
+fn found(text: &str) -> (Vec<String>, Vec<&'static str>) {
+    let store = football_shop();
+    let config = AssistantConfig::default();
+    let assistant = Assistant::new(&store, &store, &config);
+    let reading = understand::read(text, store.lexicon());
+    let (records, dropped) = assistant
+        .find(&reading, &Session::default(), None)
+        .expect("an in-memory search");
+    (records.into_iter().map(|r| r.product.id).collect(), dropped)
+}
+
+#[test]
+fn a_colour_only_the_title_names_is_not_filtered_out() {
+    let (ids, dropped) = found("black jacket");
+    assert_eq!(ids, ["united-varsity"]);
+    assert!(dropped.is_empty());
+}
+
+#[test]
+fn a_colour_no_product_has_is_dropped_and_said() {
+    let (ids, dropped) = found("red jacket");
+    assert_eq!(dropped, ["color"]);
+    assert!(ids.contains(&"united-training".to_string()), "{ids:?}");
+}
+
+#[test]
+fn a_variant_colour_still_filters() {
+    let (ids, dropped) = found("black training top");
+    assert_eq!(ids, ["training-top"]);
+    assert!(dropped.is_empty());
+}
+
+#[test]
+fn similar_products_are_in_stock_and_named() {
+    let store = football_shop();
+    let config = AssistantConfig::default();
+    let assistant = Assistant::new(&store, &store, &config);
+    let sold_out = store
+        .product("bayern-home-24")
+        .expect("lookup")
+        .expect("known");
+    let mut d = Draft::new(crate::Lang::En);
+    assistant
+        .offer_similar(&sold_out, Some("M"), &mut d)
+        .expect("an in-memory search");
+    assert!(!d.products.is_empty());
+    assert!(d.products.iter().all(|r| r.product.id != "bayern-home-24"));
+    assert!(d.products.iter().all(|r| r.in_stock()));
+    assert!(
+        d.parts[0].contains(&d.products[0].product.title),
+        "{:?}",
+        d.parts
+    );
+}

@@ -1,0 +1,415 @@
+//! A small in-memory store for the engine's unit tests: products as plain
+//! records, a word-matching `ProductSearch` over titles, categories and
+//! tags, and a lexicon of a few concepts. The real index and snapshot
+//! (Tantivy, SQLite) are exercised by the root package's tests
+//! (`tests/assistant_resolution.rs` and the dialogue sets); this store only
+//! lets each stage of a reply be tested on its own, in RAM.
+
+use std::collections::BTreeMap;
+
+use crate::assistant::{Assistant, AssistantConfig, Clock, Reply, Session, TurnInput};
+use crate::text::{fold, option_key, tokenize};
+use crate::traits::BackendError;
+use crate::{
+    Concept, ConceptKind, FaqEntry, Filters, Lang, Lexicon, Location, Money, OrderStatus, Product,
+    ProductHit, ProductRecord, ProductSearch, SearchRequest, SnapshotInfo, StockLookup, StoreInfo,
+    Variant,
+};
+
+pub(super) struct TestStore {
+    pub(super) records: Vec<ProductRecord>,
+    lexicon: Lexicon,
+    info: StoreInfo,
+    snapshot: SnapshotInfo,
+    categories: Vec<(String, u64)>,
+    brands: Vec<String>,
+    /// Every size a variant has, as the records spell them.
+    sizes: Vec<String>,
+}
+
+fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
+    Concept {
+        id: id.to_string(),
+        kind,
+        terms: terms
+            .iter()
+            .map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect()))
+            .collect(),
+    }
+}
+
+/// A product with one variant per `(size, colour, quantity)`.
+pub(super) fn product(
+    id: &str,
+    title: &str,
+    category: &str,
+    price: &str,
+    variants: &[(&str, Option<&str>, i64)],
+) -> ProductRecord {
+    let price = Money::parse_decimal(price).expect("a test price");
+    ProductRecord {
+        product: Product {
+            id: id.to_string(),
+            title: title.to_string(),
+            brand: Some("Stadium".to_string()),
+            category: Some(category.to_string()),
+            description: String::new(),
+            tags: Vec::new(),
+            price,
+            currency: "EUR".to_string(),
+            location_id: Some("A1".to_string()),
+            image: None,
+        },
+        variants: variants
+            .iter()
+            .map(|(size, colour, qty)| {
+                let mut options = BTreeMap::from([("Size".to_string(), size.to_string())]);
+                if let Some(c) = colour {
+                    options.insert("Color".to_string(), c.to_string());
+                }
+                Variant {
+                    sku: format!("{id}-{}-{}", size, colour.unwrap_or("")),
+                    product_id: id.to_string(),
+                    options,
+                    price,
+                    quantity: Some(*qty),
+                    in_stock: *qty > 0,
+                    barcode: None,
+                }
+            })
+            .collect(),
+        location: Some(Location {
+            id: "A1".to_string(),
+            zone: "Football".to_string(),
+            aisle: Some("1".to_string()),
+            shelf: None,
+            description: None,
+        }),
+        goes_with: Vec::new(),
+        bundles: Vec::new(),
+    }
+}
+
+/// A football-shirt shop: Home/Away/Third, two seasons, Player Version
+/// and Kids, a jacket whose title says black, and a training top that comes
+/// in black and red.
+pub(super) fn football_shop() -> TestStore {
+    let shirt = |id, title, price, m: i64, l: i64| {
+        product(
+            id,
+            title,
+            "Football Shirts",
+            price,
+            &[("M", None, m), ("L", None, l)],
+        )
+    };
+    TestStore::new(vec![
+        shirt("arsenal-home", "Arsenal Home Jersey 2025-26", "89.95", 6, 3),
+        shirt(
+            "arsenal-away",
+            "Arsenal Away Full Sleeves Jersey 2025-26",
+            "94.95",
+            5,
+            1,
+        ),
+        shirt(
+            "arsenal-third",
+            "Arsenal Third Jersey 2025-26",
+            "89.95",
+            0,
+            2,
+        ),
+        shirt(
+            "bayern-home-24",
+            "Bayern Munich Home Jersey 2024-25",
+            "59.95",
+            0,
+            0,
+        ),
+        shirt(
+            "bayern-home-25",
+            "Bayern Munich Home Jersey 2025-26",
+            "89.95",
+            40,
+            96,
+        ),
+        shirt(
+            "bayern-away-25",
+            "Bayern Munich Away Jersey 2025-26",
+            "89.95",
+            8,
+            7,
+        ),
+        shirt(
+            "madrid-home",
+            "Real Madrid Home Jersey 2025-26",
+            "89.95",
+            5,
+            5,
+        ),
+        shirt(
+            "madrid-player",
+            "Real Madrid Home Jersey 2025-26 Player Version",
+            "139.95",
+            0,
+            2,
+        ),
+        shirt(
+            "madrid-kids",
+            "Real Madrid Home Jersey 2025-26 Kids",
+            "64.95",
+            3,
+            0,
+        ),
+        product(
+            "united-varsity",
+            "Manchester United Black Varsity Jacket 2025-26",
+            "Jackets",
+            "119.95",
+            &[("M", None, 2), ("XL", None, 3)],
+        ),
+        product(
+            "united-training",
+            "Manchester United Training Jacket 2025-26",
+            "Jackets",
+            "79.95",
+            &[("M", None, 2), ("XL", None, 3)],
+        ),
+        product(
+            "training-top",
+            "Club Training Top",
+            "Training",
+            "39.95",
+            &[("M", Some("Black"), 0), ("M", Some("Red"), 4)],
+        ),
+    ])
+}
+
+impl TestStore {
+    pub(super) fn new(records: Vec<ProductRecord>) -> TestStore {
+        let lexicon = Lexicon::new(vec![
+            concept(
+                "tops",
+                ConceptKind::ProductType,
+                &[
+                    (Lang::En, &["shirt", "shirts", "top"]),
+                    (Lang::Nl, &["shirt", "shirts"]),
+                    (Lang::Id, &["baju"]),
+                    (Lang::Zh, &["上衣"]),
+                ],
+            ),
+            concept(
+                "jackets",
+                ConceptKind::ProductType,
+                &[
+                    (Lang::En, &["jacket", "jackets"]),
+                    (Lang::Nl, &["jas", "jassen"]),
+                    (Lang::Id, &["jaket"]),
+                    (Lang::Zh, &["外套"]),
+                ],
+            ),
+            concept(
+                "black",
+                ConceptKind::Color,
+                &[
+                    (Lang::En, &["black"]),
+                    (Lang::Nl, &["zwart", "zwarte"]),
+                    (Lang::Id, &["hitam"]),
+                    (Lang::Zh, &["黑色", "黑"]),
+                ],
+            ),
+            concept(
+                "red",
+                ConceptKind::Color,
+                &[
+                    (Lang::En, &["red"]),
+                    (Lang::Nl, &["rood", "rode"]),
+                    (Lang::Id, &["merah"]),
+                    (Lang::Zh, &["紅色"]),
+                ],
+            ),
+            concept(
+                "kids",
+                ConceptKind::Attribute,
+                &[
+                    (Lang::En, &["kids", "kid"]),
+                    (Lang::Nl, &["kinderen", "kids"]),
+                    (Lang::Id, &["anak"]),
+                    (Lang::Zh, &["兒童"]),
+                ],
+            ),
+        ]);
+        let stock_as_of = jiff::Timestamp::from_second(1_800_000_000).expect("a valid time");
+        let mut categories: Vec<(String, u64)> = Vec::new();
+        for r in &records {
+            let c = r.product.category.clone().unwrap_or_default();
+            match categories.iter_mut().find(|(name, _)| *name == c) {
+                Some((_, n)) => *n += 1,
+                None => categories.push((c, 1)),
+            }
+        }
+        let mut sizes: Vec<String> = records
+            .iter()
+            .flat_map(|r| {
+                r.variants
+                    .iter()
+                    .filter_map(|v| v.size().map(str::to_string))
+            })
+            .collect();
+        sizes.sort();
+        sizes.dedup();
+        TestStore {
+            records,
+            lexicon,
+            info: StoreInfo {
+                id: "stadium".to_string(),
+                name: "Stadium Store".to_string(),
+                language: Lang::En,
+                currency: "EUR".to_string(),
+                timezone: "UTC".to_string(),
+                address: None,
+                phone: None,
+                hours: Vec::new(),
+                policies: Vec::new(),
+            },
+            snapshot: SnapshotInfo {
+                id: "test".to_string(),
+                source: "test".to_string(),
+                format: "native".to_string(),
+                created_at: stock_as_of,
+                stock_as_of,
+                store_id: "stadium".to_string(),
+                n_products: 0,
+                n_variants: 0,
+            },
+            categories,
+            brands: vec!["Stadium".to_string()],
+            sizes,
+        }
+    }
+
+    /// Asks one turn of `session` with the default configuration.
+    pub(super) fn ask(&self, session: &mut Session, text: &str, lang: Lang) -> Reply {
+        let config = AssistantConfig::default();
+        let assistant = Assistant::new(self, self, &config);
+        assistant
+            .turn(
+                session,
+                &TurnInput {
+                    text: text.to_string(),
+                    lang: Some(lang),
+                },
+                Clock::utc(self.snapshot.stock_as_of),
+            )
+            .expect("a turn over an in-memory store")
+    }
+
+    fn passes(&self, r: &ProductRecord, f: &Filters) -> bool {
+        let fits_variant = |v: &Variant| {
+            f.size
+                .as_ref()
+                .is_none_or(|s| v.size().is_some_and(|x| option_key(x) == option_key(s)))
+                && f.color
+                    .as_ref()
+                    .is_none_or(|c| v.color().is_some_and(|x| option_key(x) == option_key(c)))
+        };
+        f.category
+            .as_ref()
+            .is_none_or(|c| r.product.category.as_deref().map(fold) == Some(fold(c)))
+            && f.price_min.is_none_or(|m| r.product.price >= m)
+            && f.price_max.is_none_or(|m| r.product.price <= m)
+            && r.variants
+                .iter()
+                .any(|v| fits_variant(v) && (!f.in_stock_only || v.in_stock))
+    }
+}
+
+impl ProductSearch for TestStore {
+    /// Products sharing any of the words (stemmed) with their title,
+    /// category or tags, most shared words first; a lexicon word also
+    /// matches its concept's other words.
+    fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>, BackendError> {
+        let stem = |s: &str| -> Vec<String> {
+            tokenize(s)
+                .into_iter()
+                .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
+                .map(|t| crate::lexicon::light_stem(&t.text))
+                .collect()
+        };
+        let mut words = stem(&request.text);
+        for m in self.lexicon.analyze(&request.text).mentions {
+            for (_, terms) in &self.lexicon.concept(m.concept).terms {
+                for t in terms {
+                    words.extend(stem(t));
+                }
+            }
+        }
+        let mut hits: Vec<ProductHit> = self
+            .records
+            .iter()
+            .filter(|r| self.passes(r, &request.filters))
+            .filter_map(|r| {
+                let own = stem(&format!(
+                    "{} {} {}",
+                    r.product.title,
+                    r.product.category.as_deref().unwrap_or(""),
+                    r.product.tags.join(" ")
+                ));
+                let shared = words.iter().filter(|w| own.contains(w)).count();
+                (words.is_empty() || shared > 0).then(|| ProductHit {
+                    record: r.clone(),
+                    score: shared as f32,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        hits.truncate(request.limit);
+        Ok(hits)
+    }
+}
+
+impl StockLookup for TestStore {
+    fn product(&self, id_or_sku: &str) -> Result<Option<ProductRecord>, BackendError> {
+        Ok(self
+            .records
+            .iter()
+            .find(|r| r.product.id == id_or_sku || r.variants.iter().any(|v| v.sku == id_or_sku))
+            .cloned())
+    }
+    fn store_info(&self) -> &StoreInfo {
+        &self.info
+    }
+    fn faq(&self) -> &[FaqEntry] {
+        &[]
+    }
+    fn snapshot_info(&self) -> &SnapshotInfo {
+        &self.snapshot
+    }
+    fn categories(&self) -> &[(String, u64)] {
+        &self.categories
+    }
+    fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+    fn category_of_concept(&self, _concept: usize) -> Option<&str> {
+        None
+    }
+    fn category_location(&self, _category: &str) -> Option<&Location> {
+        None
+    }
+    fn low_stock_threshold(&self) -> i64 {
+        2
+    }
+    fn order(&self, _id: &str) -> Result<Option<OrderStatus>, BackendError> {
+        Ok(None)
+    }
+    fn has_orders(&self) -> bool {
+        false
+    }
+    fn brands(&self) -> &[String] {
+        &self.brands
+    }
+    fn sizes(&self) -> &[String] {
+        &self.sizes
+    }
+}

@@ -1,0 +1,236 @@
+//! Wording: how options, sizes, colours, constraints and lists are said in
+//! the shopper's language, and the reply's slots.
+
+use crate::assistant::Assistant;
+use crate::assistant::Clock;
+use crate::assistant::Session;
+use crate::assistant::Slots;
+use crate::assistant::phrasebook::{list, say};
+use crate::assistant::resolve::VariantQuery;
+use crate::assistant::understand::Reading;
+use crate::lexicon::ConceptKind;
+use crate::{Lang, Money, ProductRecord, Variant};
+
+impl Assistant<'_> {
+    /// "size 9, black" in the shopper's language.
+    pub(super) fn options_text(&self, v: &Variant, lang: Lang) -> String {
+        let mut parts = Vec::new();
+        if let Some(size) = v.size() {
+            if size.eq_ignore_ascii_case("one size") {
+                parts.push(self.size_name(size, lang));
+            } else {
+                parts.push(format!("{} {}", say(lang, "word_size", &[]), size));
+            }
+        }
+        if let Some(color) = v.color() {
+            parts.push(self.color_name(color, lang));
+        }
+        for (name, value) in &v.options {
+            if name != "Size" && name != "Color" {
+                parts.push(format!("{name} {value}"));
+            }
+        }
+        parts.join(", ")
+    }
+
+    pub(super) fn color_name(&self, color: &str, lang: Lang) -> String {
+        let lexicon = self.stock.lexicon();
+        match lexicon.lookup(color) {
+            Some(idx) if lexicon.concept(idx).kind == ConceptKind::Color => {
+                lexicon.concept(idx).name(lang).to_string()
+            }
+            _ => color.to_string(),
+        }
+    }
+
+    pub(super) fn size_name(&self, size: &str, lang: Lang) -> String {
+        let lexicon = self.stock.lexicon();
+        lexicon
+            .concepts()
+            .iter()
+            .find(|c| c.kind == ConceptKind::Size && c.id.eq_ignore_ascii_case(size))
+            .map_or(size.to_string(), |c| c.name(lang).to_string())
+    }
+
+    /// What the shopper asked for, as words: "size 9, black".
+    pub(super) fn asked_text(&self, reading: &Reading, lang: Lang) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = &reading.size {
+            parts.push(format!("{} {}", say(lang, "word_size", &[]), s));
+        }
+        if let Some(c) = reading.color {
+            parts.push(self.stock.lexicon().concept(c).name(lang).to_string());
+        }
+        parts.join(", ")
+    }
+
+    /// The sizes (or colours) a product does come in.
+    pub(super) fn available_text(
+        &self,
+        record: &ProductRecord,
+        want: &VariantQuery,
+        lang: Lang,
+    ) -> String {
+        // Size and colour asked, and the size exists: the colours made in
+        // that size; the colour exists: the sizes made in that colour.
+        if let Some(size) = &want.size
+            && !want.colors.is_empty()
+        {
+            let collect = |pick: &dyn Fn(&Variant) -> Option<String>| {
+                let mut values: Vec<String> = Vec::new();
+                for v in &record.variants {
+                    if let Some(x) = pick(v)
+                        && !values.contains(&x)
+                    {
+                        values.push(x);
+                    }
+                }
+                values
+            };
+            let in_size: Vec<String> = collect(&|v: &Variant| {
+                want.size_matches(v)
+                    .then(|| v.color().map(|c| self.color_name(c, lang)))
+                    .flatten()
+            });
+            if !in_size.is_empty() {
+                let size_text = format!("{} {}", say(lang, "word_size", &[]), size);
+                return format!("{size_text}: {}", shorten(&in_size, lang, 12));
+            }
+            let in_colour: Vec<String> = collect(&|v: &Variant| {
+                want.color_matches(v)
+                    .then(|| v.size().map(str::to_string))
+                    .flatten()
+            });
+            if let (false, Some(colour)) = (
+                in_colour.is_empty(),
+                record
+                    .variants
+                    .iter()
+                    .find(|v| want.color_matches(v))
+                    .and_then(Variant::color),
+            ) {
+                return format!(
+                    "{}: {}",
+                    self.color_name(colour, lang),
+                    shorten(&in_colour, lang, 12)
+                );
+            }
+        }
+        let values: Vec<String> = if want.size.is_some() {
+            record
+                .option_values("Size")
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        } else {
+            record
+                .option_values("Color")
+                .iter()
+                .map(|c| self.color_name(c, lang))
+                .collect()
+        };
+        shorten(&values, lang, 12)
+    }
+
+    pub(super) fn constraint_text(
+        &self,
+        reading: &Reading,
+        lang: Lang,
+        dropped: &[&str],
+    ) -> String {
+        let mut parts = Vec::new();
+        for what in dropped {
+            match *what {
+                "color" => {
+                    if let Some(c) = reading.color {
+                        parts.push(self.stock.lexicon().concept(c).name(lang).to_string());
+                    }
+                }
+                "size" => {
+                    if let Some(s) = &reading.size {
+                        parts.push(format!("{} {}", say(lang, "word_size", &[]), s));
+                    }
+                }
+                "price" => {
+                    if let Some(max) = reading.price_max {
+                        let price = max.display(&self.stock.store_info().currency, lang);
+                        parts.push(say(lang, "word_under_price", &[("price", &price)]));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let joined = parts.join(", ");
+        if lang == Lang::Zh {
+            joined
+        } else {
+            format!("“{joined}”")
+        }
+    }
+
+    pub(super) fn slots(&self, reading: &Reading, session: &Session, lang: Lang) -> Slots {
+        let lexicon = self.stock.lexicon();
+        let name = |c: &usize| lexicon.concept(*c).name(lang).to_string();
+        Slots {
+            category: reading.categories.first().and_then(|c| {
+                self.stock
+                    .category_of_concept(*c)
+                    .map(str::to_string)
+                    .or_else(|| Some(name(c)))
+            }),
+            product_type: reading
+                .product_types
+                .first()
+                .map(|c| lexicon.concept(*c).id.clone()),
+            size: reading.size.clone(),
+            color: reading.color.map(|c| {
+                lexicon
+                    .concept(c)
+                    .name(self.stock.store_info().language)
+                    .to_string()
+            }),
+            material: reading
+                .materials
+                .first()
+                .map(|c| lexicon.concept(*c).id.clone()),
+            price_min: reading.price_min.map(Money::as_f64),
+            price_max: reading.price_max.map(Money::as_f64),
+            order_id: reading.order_id.clone(),
+            product_id: session.focus.clone(),
+        }
+    }
+
+    pub(super) fn price_text(&self, record: &ProductRecord, lang: Lang) -> String {
+        record.product.price.display(&record.product.currency, lang)
+    }
+}
+
+/// The first `max` items as a list, with "…" when cut.
+pub(super) fn shorten(items: &[String], lang: Lang, max: usize) -> String {
+    let mut unique: Vec<String> = Vec::new();
+    for i in items {
+        if !unique.contains(i) {
+            unique.push(i.clone());
+        }
+    }
+    if unique.len() <= max {
+        return list(lang, &unique);
+    }
+    let mut cut: Vec<String> = unique[..max].to_vec();
+    cut.push("…".into());
+    cut.join(if lang == Lang::Zh { "、" } else { ", " })
+}
+
+/// "22 Nov 22:00" in the store's local time (the caller's clock carries the
+/// offset between UTC and local time).
+pub(super) fn format_as_of(as_of: jiff::Timestamp, clock: Clock) -> String {
+    let offset_secs = clock
+        .local
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map_or(0, |z| z.timestamp().as_second() - clock.now.as_second());
+    let local = jiff::Timestamp::from_second(as_of.as_second() + offset_secs).unwrap_or(as_of);
+    local.strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests;
