@@ -178,7 +178,12 @@ impl Assistant<'_> {
             {
                 continue;
             }
-            let decisive = lexicon.lookup(&word).is_none() && !in_store_name(i);
+            // A word the reading took for a slot or a cue ("under" of
+            // "under 27", "how much") left the search words, and says nothing
+            // about which product; an ordinal's word may still be a title's
+            // ("Third").
+            let read_as_words = searched.contains(&word) || reading.ordinal.is_some();
+            let decisive = read_as_words && lexicon.lookup(&word).is_none() && !in_store_name(i);
             out.push(QueryWord {
                 text: word,
                 decisive,
@@ -200,6 +205,20 @@ impl Assistant<'_> {
     ) -> Result<Named, BackendError> {
         let query = self.query_words(text, reading);
         if !query.iter().any(|q| q.decisive) {
+            return Ok(Named::Nothing);
+        }
+        // Words that together are one of the store's categories ("camisetas
+        // de manga corta", "jersey set") ask for the category, not for the
+        // products whose titles share one of them.
+        let decisive: Vec<&str> = query
+            .iter()
+            .filter(|q| q.decisive)
+            .map(|q| q.text.as_str())
+            .collect();
+        if self.stock.categories().iter().any(|(category, _)| {
+            let words = title_words(category);
+            decisive.iter().all(|w| words.iter().any(|c| c == w))
+        }) {
             return Ok(Named::Nothing);
         }
         let mut plain = reading.clone();

@@ -38,20 +38,15 @@ impl Assistant<'_> {
             let want = self.variant_query(reading).within(&record);
             if let Some(v) = record.variants.iter().find(|v| want.matches(v)) {
                 let price = Money::display(v.price, &record.product.currency, d.lang);
-                d.say(
-                    "price_one",
-                    &[
-                        (
-                            "title",
-                            &format!(
-                                "{} ({})",
-                                record.product.title,
-                                self.options_text(v, d.lang)
-                            ),
-                        ),
-                        ("price", &price),
-                    ],
-                );
+                // A variant with no options of its own (the colour asked for
+                // is in the title) is named by the title alone.
+                let options = self.options_text(v, d.lang);
+                let title = if options.is_empty() {
+                    record.product.title.clone()
+                } else {
+                    format!("{} ({options})", record.product.title)
+                };
+                d.say("price_one", &[("title", &title), ("price", &price)]);
                 d.products.push(record);
                 return Ok(());
             }

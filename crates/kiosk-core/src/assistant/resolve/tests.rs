@@ -226,3 +226,45 @@ fn a_model_number_tells_models_apart() {
     let q = query(&[("velora", true), ("stride", true), ("3", true)]);
     assert_eq!(best_fits(&q, &titles), [0]);
 }
+
+#[test]
+fn a_word_read_as_a_price_limit_names_no_product() {
+    // "under" of "under 50" is the price limit's, even in a store whose
+    // titles say "Under Pressure".
+    let store = football_shop();
+    let config = crate::assistant::AssistantConfig::default();
+    let assistant = Assistant::new(&store, &store, &config);
+    for text in [
+        "jackets under 50",
+        "shirts below 100 euro",
+        "shirts onder de 30",
+    ] {
+        let reading = understand::read(text, store.lexicon());
+        assert!(reading.price_max.is_some(), "{text}: no price limit read");
+        let decisive: Vec<String> = assistant
+            .query_words(text, &reading)
+            .into_iter()
+            .filter(|q| q.decisive)
+            .map(|q| q.text)
+            .collect();
+        for cue in ["under", "below", "euro", "onder", "de"] {
+            assert!(
+                !decisive.iter().any(|w| w == cue),
+                "{text}: {cue:?} counts as naming a product ({decisive:?})"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_categorys_words_ask_for_the_category() {
+    // "Training" is a category: the word names no product, though two
+    // titles have it (the training top, and a training jacket filed under
+    // Jackets).
+    let store = football_shop();
+    let said = named(&store, "do you have training?");
+    assert!(matches!(said, Named::Nothing), "{:?}", ids(&said));
+    // A word that is no category's still names products.
+    let said = named(&store, "the club top");
+    assert_eq!(ids(&said), ["training-top"]);
+}
