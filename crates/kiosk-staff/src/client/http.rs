@@ -2,6 +2,14 @@
 //! `kiosk` commands and the tests. Every request is signed with the store
 //! key; a refusal for clock skew is corrected once from the console's
 //! clock (an offline kiosk's clock drifts) and the request sent again.
+//!
+//! Every reply must carry the console's signature over its status, its
+//! body and the request's nonce and time (`auth.rs`); a reply without it
+//! is treated as no reply at all (the console unreachable), so a machine
+//! posing as the console cannot make the kiosk say "on my way" or
+//! "resolved", nor fail a call. Only a refusal (401) may come unsigned: a
+//! console with another key cannot sign, and a refusal only keeps a call
+//! queued; its clock is adopted only from a signed one.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -9,7 +17,9 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::auth::{CONTENT_SHA256, StoreKey, authorization, body_sha256};
+use crate::auth::{
+    CONTENT_SHA256, REPLY_SIGNATURE, StoreKey, body_sha256, signed_request, verify_reply,
+};
 use crate::call::{
     AnalyticsPush, CallId, CallRecord, CallState, Delivered, KioskFigures, NewCall, StateChange,
     WatchReply, WatchRequest,
@@ -147,8 +157,16 @@ impl ConsoleClient {
     ) -> Result<(u16, Vec<u8>)> {
         let mut corrected = false;
         loop {
-            let (status, reply) = self.send_once(method, path, body, timeout)?;
-            if status == 401 && !corrected {
+            let (status, reply, authentic) = self.send_once(method, path, body, timeout)?;
+            if !authentic && status != 401 {
+                return Err(Error::Unreachable {
+                    url: self.base.clone(),
+                    message: format!(
+                        "HTTP {status} without the console's signature: not the console, or a console with another store key"
+                    ),
+                });
+            }
+            if status == 401 && authentic && !corrected {
                 #[derive(serde::Deserialize)]
                 struct Stale {
                     #[serde(default)]
@@ -178,11 +196,12 @@ impl ConsoleClient {
         path: &str,
         body: &[u8],
         timeout: Duration,
-    ) -> Result<(u16, Vec<u8>)> {
+    ) -> Result<(u16, Vec<u8>, bool)> {
         let ts = jiff::Timestamp::now()
             .as_second()
             .saturating_add(self.clock_offset.load(Ordering::Relaxed));
-        let auth = authorization(&self.key, method, path, body, ts);
+        let signed = signed_request(&self.key, method, path, body, ts);
+        let auth = signed.value();
         let url = format!("{}{path}", self.base);
         let unreachable = |e: ureq::Error| Error::Unreachable {
             url: self.base.clone(),
@@ -209,13 +228,27 @@ impl ConsoleClient {
         };
         let mut response = response.map_err(unreachable)?;
         let status = response.status().as_u16();
+        let signature = response
+            .headers()
+            .get(REPLY_SIGNATURE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let reply = response
             .body_mut()
             .with_config()
             .limit(16 * 1024 * 1024)
             .read_to_vec()
             .map_err(unreachable)?;
-        Ok((status, reply))
+        let authentic = verify_reply(
+            &self.key,
+            signature.as_deref(),
+            status,
+            method,
+            path,
+            &signed,
+            &reply,
+        );
+        Ok((status, reply, authentic))
     }
 
     fn decode<R: DeserializeOwned>(&self, status: u16, reply: &[u8]) -> Result<R> {

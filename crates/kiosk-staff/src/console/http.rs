@@ -315,6 +315,14 @@ impl Reply {
         }
     }
 
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// `{"error": message}` as JSON.
     pub fn error(status: u16, message: &str) -> Reply {
         let body = serde_json::to_vec(&serde_json::json!({ "error": message }))

@@ -3,7 +3,8 @@
 //! them; staff phones and tablets open the page, sign in once with the
 //! store key, see open calls live (server-sent events) and tap "On my way"
 //! and "Resolved". Calls, sessions and analytics live in one SQLite file,
-//! so a restart loses nothing open.
+//! so a restart loses nothing open; so do the nonces of signed requests
+//! within the clock-skew window, so a restart does not reopen a replay.
 //!
 //! One thread accepts connections and hands each to a thread of its own
 //! (capped, see `server.rs`), because two kinds of request hang by design:
@@ -22,7 +23,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::auth::{StoreKey, Verifier};
+use crate::auth::{NonceJournal, StoreKey, Verifier};
 use crate::error::{Error, Result};
 use hub::Hub;
 
@@ -81,13 +82,19 @@ impl Console {
             message: e.to_string(),
         })?;
         server::widen_backlog(&listener);
+        let verifier = Verifier::with_journal(
+            config.key,
+            config.max_clock_skew_secs,
+            NonceJournal::open(&config.db)?,
+            jiff::Timestamp::now().as_second(),
+        )?;
         let addr = listener.local_addr().map_err(|e| Error::Listen {
             addr: config.listen.clone(),
             message: e.to_string(),
         })?;
         let shared = Arc::new(Shared {
             hub,
-            verifier: Verifier::new(config.key, config.max_clock_skew_secs),
+            verifier,
             session_secs: i64::try_from(config.session_days)
                 .unwrap_or(i64::MAX)
                 .saturating_mul(86_400),

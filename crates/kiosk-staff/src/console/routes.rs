@@ -2,7 +2,9 @@
 //! authentication) and the API under `/api/`, where every request is
 //! authenticated — signed with the store key (kiosks, scripts, the page's
 //! sign-in) or carrying the session cookie the sign-in set (the page).
-//! A request is authenticated before its body is read.
+//! A request is authenticated before its body is read. Every reply to a
+//! request whose signature was checked is signed in turn (`auth.rs`), so
+//! the kiosk knows it comes from the console.
 
 use std::io::Write;
 use std::time::Duration;
@@ -13,7 +15,9 @@ use serde::de::DeserializeOwned;
 use super::Shared;
 use super::http::{Conn, Reply, Request};
 use super::hub::StateError;
-use crate::auth::{CONTENT_SHA256, Refusal, body_sha256, sha256_hex};
+use crate::auth::{
+    CONTENT_SHA256, REPLY_SIGNATURE, Refusal, SignedHeader, body_sha256, sha256_hex, sign_reply,
+};
 use crate::call::{AnalyticsPush, CallId, NewCall, StateChange, WatchRequest};
 
 const PAGE_HTML: &str = include_str!("page.html");
@@ -76,12 +80,37 @@ fn api(shared: &Shared, mut conn: Conn, request: Request, method: &str, url: &st
         Err(reply) => return respond(conn, &request, reply),
     };
     let now = jiff::Timestamp::now();
+    // The request's nonce and time, once its signature is known good: the
+    // reply is signed over them.
+    let header = request
+        .header("Authorization")
+        .and_then(|v| SignedHeader::parse(v).ok());
+    let checked_early = request.header(CONTENT_SHA256).is_some() || length == 0;
     let (caller, check) = match authenticate(shared, &request, method, url, length, now) {
         Ok(found) => found,
-        Err(refusal) => return respond(conn, &request, refused(&refusal)),
+        Err(refusal) => {
+            // A stale or replayed request had its signature checked first
+            // (on this path), so the console vouches for the refusal.
+            let mut reply = refused(&refusal);
+            if checked_early
+                && matches!(refusal, Refusal::Stale { .. } | Refusal::Replayed)
+                && let Some(header) = &header
+            {
+                reply = signed(shared, reply, method, url, header);
+            }
+            return respond(conn, &request, reply);
+        }
+    };
+    let signer = match (&caller, &check) {
+        (Caller::Signed, BodyCheck::Digest(_)) => header.as_ref(),
+        _ => None,
+    };
+    let sign = |reply: Reply| match signer {
+        Some(header) => signed(shared, reply, method, url, header),
+        None => reply,
     };
     if length > MAX_BODY {
-        return respond(conn, &request, error(413, "request body too large"));
+        return respond(conn, &request, sign(error(413, "request body too large")));
     }
     if matches!(caller, Caller::Staff { .. })
         && method != "GET"
@@ -108,6 +137,16 @@ fn api(shared: &Shared, mut conn: Conn, request: Request, method: &str, url: &st
     if let Err(refusal) = checked {
         return conn.respond(refused(&refusal));
     }
+    // A signature checked only now, with the body, vouches for the reply
+    // too.
+    let signer = match (&caller, signer) {
+        (Caller::Signed, None) => header.as_ref(),
+        (_, signer) => signer,
+    };
+    let sign = |reply: Reply| match signer {
+        Some(header) => signed(shared, reply, method, url, header),
+        None => reply,
+    };
     let segments: Vec<&str> = path
         .trim_start_matches("/api/")
         .split('/')
@@ -158,7 +197,21 @@ fn api(shared: &Shared, mut conn: Conn, request: Request, method: &str, url: &st
         },
         _ => error(404, "no such API route"),
     };
-    conn.respond(reply);
+    conn.respond(sign(reply));
+}
+
+/// Adds the console's signature over `reply`, for the signed request
+/// `method url` with `header`.
+fn signed(shared: &Shared, reply: Reply, method: &str, url: &str, header: &SignedHeader) -> Reply {
+    let signature = sign_reply(
+        shared.verifier.key(),
+        reply.status(),
+        method,
+        url,
+        header,
+        reply.body(),
+    );
+    reply.with_header(REPLY_SIGNATURE, &signature)
 }
 
 /// Authenticates from the head alone. A signed request whose body is empty,

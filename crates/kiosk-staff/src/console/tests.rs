@@ -326,6 +326,86 @@ fn open_calls_survive_a_restart() {
 }
 
 #[test]
+fn a_request_replayed_after_a_restart_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("console.sqlite");
+    let console = start(&db);
+    let call = new_call("captured on the LAN");
+    let body = serde_json::to_string(&call).expect("json");
+    let auth = signed_header("POST", "/api/calls", &body);
+    let send = |console: &Console| {
+        raw(
+            console,
+            "POST",
+            "/api/calls",
+            &[("Authorization", &auth)],
+            &body,
+        )
+        .0
+    };
+    assert_eq!(send(&console), 201);
+    c_resolve(&console, &call.id);
+    console.stop();
+    // Restarted within the clock-skew window: the captured request (which
+    // would reopen the resolved call's delivery) is a replay.
+    let console = start(&db);
+    assert_eq!(send(&console), 401);
+    let (status, _, reply) = raw(
+        &console,
+        "POST",
+        "/api/calls",
+        &[("Authorization", &auth)],
+        &body,
+    );
+    assert_eq!(status, 401);
+    assert!(reply.contains("replay"), "{reply}");
+}
+
+fn c_resolve(console: &Console, id: &CallId) {
+    client(console)
+        .set_state(id, CallState::Resolved, None)
+        .expect("resolve");
+}
+
+#[test]
+fn replies_to_signed_requests_are_signed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = start(&dir.path().join("console.sqlite"));
+    let request = crate::auth::signed_request(
+        &key(),
+        "GET",
+        "/api/calls",
+        b"",
+        jiff::Timestamp::now().as_second(),
+    );
+    let (status, head, body) = raw(
+        &console,
+        "GET",
+        "/api/calls",
+        &[("Authorization", &request.value())],
+        "",
+    );
+    assert_eq!(status, 200);
+    let signature = head
+        .lines()
+        .find_map(|l| l.strip_prefix("X-Kiosk-Reply-Signature: "))
+        .expect("a signed reply");
+    assert!(crate::auth::verify_reply(
+        &key(),
+        Some(signature),
+        200,
+        "GET",
+        "/api/calls",
+        &request,
+        body.as_bytes()
+    ));
+    // An unsigned request gets no signature to collect.
+    let (status, head, _) = raw(&console, "GET", "/api/calls", &[], "");
+    assert_eq!(status, 401);
+    assert!(!head.contains("X-Kiosk-Reply-Signature"), "{head}");
+}
+
+#[test]
 fn staff_pages_sign_in_and_follow_the_stream() {
     let dir = tempfile::tempdir().expect("tempdir");
     let console = start(&dir.path().join("console.sqlite"));
