@@ -13,7 +13,7 @@
 //! console's time and the client corrects once), and a nonce it has already
 //! seen in that window (a replay). The staff page computes the same HMAC in
 //! its own JavaScript (`console/page.js`: WebCrypto only exists on HTTPS
-//! pages, and a store LAN is plain HTTP) to sign its login, then uses the
+//! pages, and a self-signed certificate may not count) to sign its login, then uses the
 //! session cookie the console issues.
 //!
 //! Replies are authenticated too: the console answers every request whose

@@ -10,7 +10,10 @@
 //! (capped, see `server.rs`), because two kinds of request hang by design:
 //! kiosks' watches (long polls) and staff pages' event streams. The HTTP is
 //! the console's own (`http.rs`), so every limit on what a stranger can
-//! send is enforced here. The API is described in `docs/staff-console.md`.
+//! send is enforced here. With a certificate ([`ConsoleConfig::tls`],
+//! `kiosk staff-console` always has one) it serves HTTPS: rustls over each
+//! accepted connection, driven by `http.rs` under the same read deadline,
+//! and the session cookie is `Secure`. The API is described in `docs/staff-console.md`.
 
 mod http;
 mod hub;
@@ -25,6 +28,7 @@ use std::thread::JoinHandle;
 
 use crate::auth::{NonceJournal, StoreKey, Verifier};
 use crate::error::{Error, Result};
+use crate::tls::ConsoleCert;
 use hub::Hub;
 
 #[derive(Debug, Clone)]
@@ -43,6 +47,9 @@ pub struct ConsoleConfig {
     /// A call still open (or on the way) this long after it arrived is
     /// closed as cancelled: the shopper has long gone, and its words go.
     pub max_open_hours: u64,
+    /// Serve HTTPS with this certificate (kiosks pin its fingerprint);
+    /// `None`: plain HTTP.
+    pub tls: Option<ConsoleCert>,
 }
 
 impl ConsoleConfig {
@@ -55,6 +62,7 @@ impl ConsoleConfig {
             session_days: 30,
             keep_closed_days: 30,
             max_open_hours: 12,
+            tls: None,
         }
     }
 }
@@ -64,6 +72,8 @@ pub(crate) struct Shared {
     hub: Hub,
     verifier: Verifier,
     session_secs: i64,
+    /// The TLS settings, when serving HTTPS.
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A running console. Dropping it stops it.
@@ -92,7 +102,13 @@ impl Console {
             addr: config.listen.clone(),
             message: e.to_string(),
         })?;
+        let tls = config
+            .tls
+            .as_ref()
+            .map(ConsoleCert::server_config)
+            .transpose()?;
         let shared = Arc::new(Shared {
+            tls,
             hub,
             verifier,
             session_secs: i64::try_from(config.session_days)
@@ -119,9 +135,15 @@ impl Console {
         self.addr
     }
 
-    /// `http://ADDR`, for kiosks and tests.
+    /// `https://ADDR` (or `http://ADDR` without TLS), for kiosks and
+    /// tests.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.shared.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Serves until the process ends.

@@ -6,7 +6,6 @@
 //! request whose signature was checked is signed in turn (`auth.rs`), so
 //! the kiosk knows it comes from the console.
 
-use std::io::Write;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -283,7 +282,8 @@ fn sign_in(shared: &Shared, caller: &Caller, body: &[u8], now: jiff::Timestamp) 
     json(200, &serde_json::json!({ "staff": name })).with_header(
         "Set-Cookie",
         &format!(
-            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}; Max-Age={}",
+            secure(shared),
             shared.session_secs
         ),
     )
@@ -297,8 +297,17 @@ fn sign_out(shared: &Shared, caller: &Caller, now: jiff::Timestamp) -> Reply {
     }
     json(200, &serde_json::json!({ "staff": null })).with_header(
         "Set-Cookie",
-        &format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        &format!(
+            "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict{}; Max-Age=0",
+            secure(shared)
+        ),
     )
+}
+
+/// `; Secure` when the console serves HTTPS: the session cookie then never
+/// travels in clear.
+fn secure(shared: &Shared) -> &'static str {
+    if shared.tls.is_some() { "; Secure" } else { "" }
 }
 
 fn set_state(
@@ -339,18 +348,13 @@ fn set_state(
 /// must leave at once.
 fn events(shared: &Shared, mut conn: Conn) {
     let rx = shared.hub.subscribe();
-    let out = conn.stream();
     let head = "HTTP/1.1 200 OK\r\n\
                 Content-Type: text/event-stream; charset=utf-8\r\n\
                 Cache-Control: no-store\r\n\
                 X-Content-Type-Options: nosniff\r\n\
                 Connection: close\r\n\r\n\
                 retry: 1000\n\n";
-    if out
-        .write_all(head.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
+    if conn.send(head.as_bytes()).is_err() {
         return;
     }
     loop {
@@ -364,11 +368,7 @@ fn events(shared: &Shared, mut conn: Conn) {
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        if out
-            .write_all(chunk.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
+        if conn.send(chunk.as_bytes()).is_err() {
             return;
         }
     }
