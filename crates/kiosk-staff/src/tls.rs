@@ -4,8 +4,9 @@
 //! beside its database, and the kiosks pin the certificate's SHA-256
 //! (`[staff] console_cert_sha256`): a kiosk talks to no other server,
 //! whatever name or chain it shows ([`client_config`]). Staff phones'
-//! browsers accept the certificate once (the page shows its fingerprint to
-//! compare with the console's).
+//! browsers warn about a self-signed certificate once; staff compare the
+//! fingerprint the browser shows with the one the console prints and
+//! accept it.
 //!
 //! Only rustls with *ring* is compiled in; the handshake is driven by the
 //! console's own bounded connection code (`console/http.rs`), so its read
@@ -85,6 +86,19 @@ impl ConsoleCert {
         Ok((cert, false))
     }
 
+    /// The certificate of the console whose database is `db`: kept beside
+    /// it (`<db>.cert.pem`, and the key `<db>.key.pem`, 0600), made on the
+    /// first start. Returns it, whether it is new, and the two paths.
+    pub fn for_console_db(
+        db: &Path,
+        names: &[String],
+    ) -> Result<(ConsoleCert, bool, [std::path::PathBuf; 2])> {
+        let cert_path = db.with_extension("cert.pem");
+        let key_path = db.with_extension("key.pem");
+        let (cert, created) = ConsoleCert::load_or_create(&cert_path, &key_path, names)?;
+        Ok((cert, created, [cert_path, key_path]))
+    }
+
     /// A certificate and key from their PEM text.
     pub fn from_pem(cert_pem: &str, key_pem: &str) -> Result<ConsoleCert> {
         let der = CertificateDer::from_pem_slice(cert_pem.as_bytes())
@@ -137,7 +151,7 @@ pub fn parse_fingerprint(text: &str) -> Option<String> {
 /// Client settings that accept only the certificate whose SHA-256 is
 /// `fingerprint` (see [`parse_fingerprint`]); the server must still prove
 /// it holds that certificate's key.
-pub(crate) fn client_config(fingerprint: &str) -> Result<Arc<rustls::ClientConfig>> {
+pub fn client_config(fingerprint: &str) -> Result<Arc<rustls::ClientConfig>> {
     let pin = parse_fingerprint(fingerprint).ok_or_else(|| {
         Error::Invalid(format!(
             "the console's certificate fingerprint {fingerprint:?}: expected 64 hex digits (SHA-256)"
