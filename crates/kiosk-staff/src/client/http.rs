@@ -320,8 +320,26 @@ impl ConsoleClient {
         timer.set_write_timeout(Some(left()?))?;
         let mut stream: Box<dyn ReadWrite> = match &self.tls {
             Some((config, name)) => {
-                let conn = rustls::ClientConnection::new(Arc::clone(config), name.clone())
+                let mut conn = rustls::ClientConnection::new(Arc::clone(config), name.clone())
                     .map_err(std::io::Error::other)?;
+                let mut tcp = tcp;
+                // The handshake under the deadline, one read at a time: a
+                // server that is not the console (it cannot finish the
+                // handshake) cannot hold the kiosk by trickling bytes.
+                while conn.is_handshaking() {
+                    if conn.wants_write() {
+                        conn.write_tls(&mut tcp)?;
+                        continue;
+                    }
+                    timer.set_read_timeout(Some(left()?))?;
+                    if conn.read_tls(&mut tcp)? == 0 {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "the console closed the connection during the TLS handshake",
+                        ));
+                    }
+                    conn.process_new_packets().map_err(std::io::Error::other)?;
+                }
                 Box::new(rustls::StreamOwned::new(conn, tcp))
             }
             None => Box::new(tcp),

@@ -315,3 +315,40 @@ fn the_limits_hold_over_tls() {
         );
     }
 }
+
+#[test]
+fn a_server_trickling_its_handshake_does_not_hold_the_kiosk() {
+    // Not the console: it cannot finish a handshake with the pinned
+    // certificate, but it could keep the kiosk's deliverer waiting by
+    // sending a record's bytes one at a time.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let trickler = std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            // A handshake record announcing 16 000 bytes, then a byte at a
+            // time for 20 s.
+            let _ = stream.write_all(&[0x16, 0x03, 0x03, 0x3e, 0x80]);
+            for _ in 0..100 {
+                if stream.write_all(&[0x02]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    });
+    let kiosk = ConsoleClient::pinned(
+        &format!("https://{addr}"),
+        key(),
+        Duration::from_secs(2),
+        Some(&cert().fingerprint()),
+    )
+    .expect("client");
+    let asked = Instant::now();
+    assert!(kiosk.calls(false).is_err());
+    let waited = asked.elapsed();
+    assert!(
+        waited < Duration::from_secs(4),
+        "held for {waited:?} (timeout 2 s)"
+    );
+    drop(trickler);
+}
