@@ -432,9 +432,12 @@ impl Default for KioskSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StaffSection {
-    /// The staff console, "http://HOST:PORT"; unset: calls wait in the
+    /// The staff console, "https://HOST:PORT"; unset: calls wait in the
     /// outbox.
     pub console_url: Option<String>,
+    /// The SHA-256 of the console's certificate, as `kiosk staff-console`
+    /// prints it: the kiosk talks to no server with another.
+    pub console_cert_sha256: Option<String>,
     /// A file holding the shared store key on its first line (relative to
     /// this file).
     pub key_file: Option<PathBuf>,
@@ -475,6 +478,7 @@ impl Default for StaffSection {
     fn default() -> StaffSection {
         StaffSection {
             console_url: None,
+            console_cert_sha256: None,
             key_file: None,
             key: None,
             retry_initial_seconds: 0.5,

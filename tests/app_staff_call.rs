@@ -1,6 +1,6 @@
 //! Issues 6 and 8 in the app: the shopper taps "Call staff" on the real
 //! window (Slint's testing backend), the call reaches a real `kiosk
-//! staff-console` over loopback HTTP with the handoff summary, and each
+//! staff-console` over loopback HTTPS (its certificate pinned) with the handoff summary, and each
 //! change staff make shows on the kiosk; "Resolved" hands the shopper back
 //! with the conversation kept. With the console down the kiosk says so and
 //! the call arrives, once, when it is back.
@@ -50,6 +50,8 @@ fn a_call_from_the_window_reaches_the_console_and_comes_back() {
     config.kiosk.name = "Kiosk 2".into();
     config.kiosk.location = "Shoe wall".into();
     config.staff.console_url = Some(console.url.clone());
+    // The kiosk trusts only the console's own certificate.
+    config.staff.console_cert_sha256 = Some(console.cert_sha256.clone());
     config.staff.key_file = Some(key_file.clone());
     config.staff.retry_initial_seconds = 0.1;
     config.staff.retry_max_seconds = 0.5;

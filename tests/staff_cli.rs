@@ -19,31 +19,26 @@ fn unauthenticated_requests_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let key_file = write_key(dir.path());
     let console = ConsoleProcess::start("127.0.0.1:0", &dir.path().join("c.sqlite"), &key_file);
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .new_agent();
-    let status = |response: Result<ureq::http::Response<ureq::Body>, ureq::Error>| {
-        response.expect("the console answers").status().as_u16()
+    let status = |method: &str, path: &str, headers: &[(&str, &str)], body: &str| {
+        console.request(method, path, headers, body).0
     };
-    let url = |path: &str| format!("{}{path}", console.url);
-    assert_eq!(status(agent.get(url("/api/calls")).call()), 401);
-    assert_eq!(status(agent.get(url("/api/events")).call()), 401);
+    assert_eq!(status("GET", "/api/calls", &[], ""), 401);
+    assert_eq!(status("GET", "/api/events", &[], ""), 401);
     assert_eq!(
         status(
-            agent
-                .post(url("/api/calls"))
-                .header("Content-Type", "application/json")
-                .send("{}")
+            "POST",
+            "/api/calls",
+            &[("Content-Type", "application/json")],
+            "{}"
         ),
         401
     );
     assert_eq!(
         status(
-            agent
-                .get(url("/api/calls"))
-                .header("Authorization", "Bearer test-store-key-0123456789")
-                .call()
+            "GET",
+            "/api/calls",
+            &[("Authorization", "Bearer test-store-key-0123456789")],
+            ""
         ),
         401,
         "the key itself is no credential"
@@ -56,12 +51,7 @@ fn unauthenticated_requests_are_refused() {
         jiff::Timestamp::now().as_second(),
     );
     assert_eq!(
-        status(
-            agent
-                .get(url("/api/calls"))
-                .header("Authorization", &wrong)
-                .call()
-        ),
+        status("GET", "/api/calls", &[("Authorization", &wrong)], ""),
         401
     );
     let right = kiosk_staff::auth::authorization(
@@ -72,26 +62,28 @@ fn unauthenticated_requests_are_refused() {
         jiff::Timestamp::now().as_second(),
     );
     assert_eq!(
-        status(
-            agent
-                .get(url("/api/calls"))
-                .header("Authorization", &right)
-                .call()
-        ),
+        status("GET", "/api/calls", &[("Authorization", &right)], ""),
         200
     );
-    assert_eq!(
-        status(agent.get(url("/")).call()),
-        200,
-        "the page needs no key"
-    );
+    assert_eq!(status("GET", "/", &[], ""), 200, "the page needs no key");
+    // Plain HTTP to the console gets nothing: it speaks only TLS.
+    let mut plain =
+        std::net::TcpStream::connect(console.url.trim_start_matches("https://")).expect("connect");
+    plain
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    std::io::Write::write_all(&mut plain, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+    let mut reply = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut plain, &mut reply);
+    assert!(!reply.starts_with(b"HTTP/1.1 200"), "served in clear");
 }
 
 #[test]
 fn the_console_is_down_then_comes_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let config = kiosk_config(dir.path(), &format!("http://127.0.0.1:{port}"));
+    let cert = console_cert(&dir.path().join("console.sqlite"));
+    let config = kiosk_config(dir.path(), &format!("https://127.0.0.1:{port}"), &cert);
     let call = CallStaff::start(&config, &["--lang", "nl", "ik wil een medewerker spreken"]);
     let queued = call.expect("queued");
     assert!(
@@ -141,7 +133,8 @@ fn the_console_is_down_then_comes_back() {
 fn calls_queued_offline_are_delivered_once_by_the_next_run() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let config = kiosk_config(dir.path(), &format!("http://127.0.0.1:{port}"));
+    let cert = console_cert(&dir.path().join("console.sqlite"));
+    let config = kiosk_config(dir.path(), &format!("https://127.0.0.1:{port}"), &cert);
     let first = CallStaff::start(&config, &["--no-wait", "first, while offline"]);
     first.expect("queued");
     assert_eq!(first.finish(), 1, "not delivered yet");
@@ -176,7 +169,7 @@ fn open_calls_survive_a_console_crash() {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let console = ConsoleProcess::start(&listen, &db, &key_file);
-    let config = kiosk_config(dir.path(), &console.url);
+    let config = kiosk_config(dir.path(), &console.url, &console.cert_sha256);
     let call = CallStaff::start(&config, &["--no-wait", "a jacket in size L"]);
     call.expect("delivered");
     assert_eq!(call.finish(), 0);
@@ -194,7 +187,7 @@ fn a_call_from_an_ask_reply() {
     let dir = tempfile::tempdir().expect("tempdir");
     let key_file = write_key(dir.path());
     let console = ConsoleProcess::start("127.0.0.1:0", &dir.path().join("c.sqlite"), &key_file);
-    let config = kiosk_config(dir.path(), &console.url);
+    let config = kiosk_config(dir.path(), &console.url, &console.cert_sha256);
     let reply = dir.path().join("reply.json");
     std::fs::write(
         &reply,
@@ -331,7 +324,7 @@ fn analytics_from_a_known_event_log() {
     local.record_feedback(now, "s3", false).expect("feedback");
     drop(local);
 
-    let config = kiosk_config(dir.path(), "http://127.0.0.1:9");
+    let config = kiosk_config(dir.path(), "http://127.0.0.1:9", "");
     let run = |args: &[&str]| {
         let out = Command::new(KIOSK)
             .arg("--config")

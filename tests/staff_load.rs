@@ -133,7 +133,7 @@ fn twenty_kiosks_a_hundred_calls_each() {
     let listen = format!("127.0.0.1:{console_port}");
     let console = ConsoleProcess::start(&listen, &db, &key_file);
     let proxy = FlakyProxy::start(console_port);
-    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let proxy_url = format!("https://127.0.0.1:{}", proxy.port);
 
     let links: Vec<StaffLink> = (0..KIOSKS)
         .map(|k| {
@@ -143,6 +143,7 @@ fn twenty_kiosks_a_hundred_calls_each() {
                 key(),
                 KioskInfo::new(None, &format!("Kiosk {k:02}"), "Floor 1"),
             );
+            config.console_cert_sha256 = Some(console.cert_sha256.clone());
             config.retry_initial = Duration::from_millis(20);
             config.retry_max = Duration::from_millis(500);
             config.watch_wait = Duration::from_secs(5);

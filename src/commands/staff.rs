@@ -15,8 +15,8 @@ use kiosk_core::assistant::{EscalationReason, Handoff};
 use kiosk_staff::analytics::{Count, Figures};
 use kiosk_staff::call::AnalyticsPush;
 use kiosk_staff::{
-    Analytics, CallStatus, Console, ConsoleClient, ConsoleConfig, KioskInfo, LinkConfig, Period,
-    StaffLink, StoreKey,
+    Analytics, CallStatus, Console, ConsoleCert, ConsoleClient, ConsoleConfig, KioskInfo,
+    LinkConfig, Period, StaffLink, StoreKey,
 };
 
 use super::ExitCode;
@@ -45,7 +45,7 @@ pub struct StaffConsoleArgs {
 pub struct CallStaffArgs {
     #[command(flatten)]
     pub data_dir: DataDirArg,
-    /// The staff console, http://HOST:PORT (default: [staff] console_url).
+    /// The staff console, https://HOST:PORT (default: [staff] console_url).
     #[arg(long, value_name = "URL")]
     pub console: Option<String>,
     /// A file holding the store key (default: [staff] key_file or key).
@@ -152,6 +152,12 @@ pub fn link_config(
         Duration::try_from_secs_f64(s).with_context(|| format!("[staff] {what}: {s} seconds"))
     };
     let mut link = LinkConfig::new(url, store_key(config, key_file)?, kiosk_info(config));
+    link.console_cert_sha256 = staff.console_cert_sha256.clone();
+    if url.trim().starts_with("https://") && link.console_cert_sha256.is_none() {
+        bail!(
+            "[staff] console_cert_sha256 is not set: copy the certificate fingerprint `kiosk staff-console` prints"
+        )
+    }
     link.retry_initial = secs(staff.retry_initial_seconds, "retry_initial_seconds")?;
     link.retry_max = secs(staff.retry_max_seconds, "retry_max_seconds")?;
     link.request_timeout = secs(staff.request_timeout_seconds, "request_timeout_seconds")?;
@@ -200,25 +206,65 @@ pub fn staff_console(config: &Config, args: StaffConsoleArgs) -> anyhow::Result<
                 .join("staff-console.sqlite")
         });
     let listen = args.listen.unwrap_or_else(|| config.staff.listen.clone());
+    let (cert, created, [cert_path, key_path]) =
+        ConsoleCert::for_console_db(&db, &cert_names(&listen))
+            .with_context(|| format!("the console's certificate beside {}", db.display()))?;
     let mut settings = ConsoleConfig::new(&listen, &db, key);
+    settings.tls = Some(cert.clone());
     settings.max_clock_skew_secs = config.staff.max_clock_skew_seconds;
     settings.session_days = config.staff.session_days;
     settings.keep_closed_days = config.staff.keep_closed_days;
     settings.max_open_hours = config.staff.max_open_hours;
     let console = Console::start(settings)
         .with_context(|| format!("starting the staff console ({})", db.display()))?;
+    let fingerprint = cert.fingerprint();
     println!("staff console listening on {}", console.url());
+    println!("certificate sha256 {fingerprint}");
     std::io::stdout().flush()?;
     let port = console.addr().port();
     eprintln!("  calls and sessions: {}", db.display());
     eprintln!(
-        "  staff: open http://<this machine's address>:{port}/ on a phone or tablet and sign in once with the store key"
+        "  certificate: {} ({}), its key {} (0600)",
+        cert_path.display(),
+        if created {
+            "made now"
+        } else {
+            "kept from the first start"
+        },
+        key_path.display()
     );
     eprintln!(
-        "  kiosks: [staff] console_url = \"http://<this machine's address>:{port}\" and the same store key"
+        "  staff: open https://<this machine's address>:{port}/ on a phone or tablet; the browser warns once about the self-signed certificate: accept it if its SHA-256 is {fingerprint}; then sign in once with the store key"
+    );
+    eprintln!(
+        "  kiosks: [staff] console_url = \"https://<this machine's address>:{port}\", console_cert_sha256 = \"{fingerprint}\" and the same store key"
     );
     console.wait();
     Ok(ExitCode::Ok)
+}
+
+/// The names the certificate carries (browsers show them; kiosks check
+/// only the fingerprint): localhost, this machine's host name, and the
+/// address listened on when it is a specific one.
+fn cert_names(listen: &str) -> Vec<String> {
+    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+    if let Ok(host) = std::fs::read_to_string("/etc/hostname") {
+        let host = host.trim();
+        if !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
+            names.push(host.to_string());
+        }
+    }
+    if let Ok(addr) = listen.parse::<std::net::SocketAddr>()
+        && !addr.ip().is_unspecified()
+        && !addr.ip().is_loopback()
+    {
+        names.push(addr.ip().to_string());
+    }
+    names
 }
 
 pub fn call_staff(config: &Config, args: CallStaffArgs) -> anyhow::Result<ExitCode> {
@@ -388,10 +434,11 @@ pub fn analytics(config: &Config, args: AnalyticsArgs) -> anyhow::Result<ExitCod
     }
     if args.push {
         let settings = link_config(config, args.console.as_deref(), args.key_file.as_deref())?;
-        let client = ConsoleClient::new(
+        let client = ConsoleClient::pinned(
             &settings.console_url,
             settings.key.clone(),
             settings.request_timeout,
+            settings.console_cert_sha256.as_deref(),
         )?;
         client
             .push_analytics(&AnalyticsPush {

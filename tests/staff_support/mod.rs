@@ -1,7 +1,9 @@
 //! Shared by the `tests/staff_*.rs` tests: the real `kiosk staff-console`
 //! as a child process, a kiosk config pointing at it, `kiosk call-staff`
 //! with its JSON lines read as they come, and waiting with a deadline
-//! (nothing asserts a time).
+//! (nothing asserts a time). The console serves HTTPS; its certificate is
+//! made beforehand ([`console_cert`]) where the console keeps it, so a
+//! kiosk can be configured with its fingerprint before the console starts.
 
 #![allow(dead_code)]
 
@@ -46,10 +48,21 @@ pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// The fingerprint of the certificate the console on `db` will serve
+/// (made now if it does not exist yet).
+pub fn console_cert(db: &Path) -> String {
+    kiosk_staff::ConsoleCert::for_console_db(db, &["localhost".to_string()])
+        .expect("the console's certificate")
+        .0
+        .fingerprint()
+}
+
 /// `kiosk staff-console` running in the background; killed on drop.
 pub struct ConsoleProcess {
     child: Child,
     pub url: String,
+    /// The SHA-256 of its certificate, from its second line.
+    pub cert_sha256: String,
 }
 
 impl ConsoleProcess {
@@ -67,8 +80,9 @@ impl ConsoleProcess {
             .spawn()
             .expect("start kiosk staff-console");
         let stdout = child.stdout.take().expect("stdout");
+        let mut reader = BufReader::new(stdout);
         let mut first = String::new();
-        BufReader::new(stdout)
+        reader
             .read_line(&mut first)
             .expect("the console's first line");
         let url = first
@@ -76,11 +90,78 @@ impl ConsoleProcess {
             .strip_prefix("staff console listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
             .to_string();
-        ConsoleProcess { child, url }
+        assert!(url.starts_with("https://"), "{url}");
+        let mut second = String::new();
+        reader
+            .read_line(&mut second)
+            .expect("the console's second line");
+        let cert_sha256 = second
+            .trim()
+            .strip_prefix("certificate sha256 ")
+            .unwrap_or_else(|| panic!("unexpected second line {second:?}"))
+            .to_string();
+        assert_eq!(
+            console_cert(db),
+            cert_sha256,
+            "the certificate kept beside the database"
+        );
+        ConsoleProcess {
+            child,
+            url,
+            cert_sha256,
+        }
     }
 
     pub fn client(&self) -> ConsoleClient {
-        ConsoleClient::new(&self.url, key(), Duration::from_secs(5)).expect("client")
+        ConsoleClient::pinned(
+            &self.url,
+            key(),
+            Duration::from_secs(5),
+            Some(&self.cert_sha256),
+        )
+        .expect("client")
+    }
+
+    /// One raw request over TLS (the certificate pinned): the status, the
+    /// head and the body.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String, String) {
+        use std::io::{Read, Write};
+        let config = kiosk_staff::tls::client_config(&self.cert_sha256).expect("tls config");
+        let conn = rustls::ClientConnection::new(
+            config,
+            rustls::pki_types::ServerName::try_from("localhost").expect("name"),
+        )
+        .expect("tls client");
+        let addr = self.url.trim_start_matches("https://");
+        let tcp = std::net::TcpStream::connect(addr).expect("connect");
+        tcp.set_read_timeout(Some(DEADLINE)).expect("timeout");
+        let mut stream = rustls::StreamOwned::new(conn, tcp);
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut reply = Vec::new();
+        let _ = stream.read_to_end(&mut reply);
+        let reply = String::from_utf8_lossy(&reply).into_owned();
+        let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {head:?}"));
+        (status, head.to_string(), body.to_string())
     }
 
     /// Kills it hard, as a crash or a pulled plug would.
@@ -100,9 +181,10 @@ impl Drop for ConsoleProcess {
     }
 }
 
-/// A kiosk.toml in `dir` for a kiosk calling the console at `url` (fast
-/// retries, so tests do not wait out long backoffs).
-pub fn kiosk_config(dir: &Path, url: &str) -> PathBuf {
+/// A kiosk.toml in `dir` for a kiosk calling the console at `url`, whose
+/// certificate is `cert_sha256` (fast retries, so tests do not wait out
+/// long backoffs).
+pub fn kiosk_config(dir: &Path, url: &str, cert_sha256: &str) -> PathBuf {
     write_key(dir);
     let path = dir.join("kiosk.toml");
     std::fs::write(
@@ -116,6 +198,7 @@ location = "Entrance, by the fitting rooms"
 
 [staff]
 console_url = "{url}"
+console_cert_sha256 = "{cert_sha256}"
 key_file = "store.key"
 retry_initial_seconds = 0.1
 retry_max_seconds = 0.5

@@ -13,8 +13,26 @@
 //! console's time and the client corrects once), and a nonce it has already
 //! seen in that window (a replay). The staff page computes the same HMAC in
 //! its own JavaScript (`console/page.js`: WebCrypto only exists on HTTPS
-//! pages, and a store LAN is plain HTTP) to sign its login, then uses the
+//! pages, and a self-signed certificate may not count) to sign its login, then uses the
 //! session cookie the console issues.
+//!
+//! Replies are authenticated too: the console answers every request whose
+//! signature it checked with `X-Kiosk-Reply-Signature: <hex>`, the
+//! HMAC-SHA256 under the same key of
+//!
+//! ```text
+//! kiosk-reply/1 \n STATUS \n METHOD \n PATH?QUERY \n TS \n NONCE \n hex(SHA-256(reply body))
+//! ```
+//!
+//! where `TS` and `NONCE` are the request's. The kiosk acts on a reply only
+//! if it verifies ([`verify_reply`]), so a machine posing as the console
+//! cannot fake "on my way" or "resolved", and a reply cannot be replayed
+//! to another request (each request has a fresh nonce). The first line
+//! cannot be a request's (a method has no `-` or `/`).
+//!
+//! The nonces seen within the window are written to the console's SQLite
+//! file ([`NonceJournal`]), so a request captured before a restart is
+//! still refused after it.
 //!
 //! A request with a body may also carry `X-Kiosk-Content-SHA256: <hex>`, the
 //! digest it signed. The console then checks the signature against that
@@ -30,11 +48,17 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
+mod nonces;
+pub use nonces::NonceJournal;
+
 /// The `Authorization` scheme name.
 pub const SCHEME: &str = "Kiosk-HMAC-SHA256";
 
 /// The header naming the hex SHA-256 of the body a request signed.
 pub const CONTENT_SHA256: &str = "X-Kiosk-Content-SHA256";
+
+/// The header carrying the console's signature of its reply.
+pub const REPLY_SIGNATURE: &str = "X-Kiosk-Reply-Signature";
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -119,12 +143,74 @@ pub fn sign_digest(
     hex(&mac.finalize().into_bytes())
 }
 
+/// The text the console signs for a reply to one signed request.
+fn reply_canonical(
+    status: u16,
+    method: &str,
+    path: &str,
+    ts: i64,
+    nonce: &str,
+    body: &[u8],
+) -> String {
+    format!(
+        "kiosk-reply/1\n{status}\n{}\n{path}\n{ts}\n{nonce}\n{}",
+        method.to_ascii_uppercase(),
+        body_sha256(body)
+    )
+}
+
+/// The hex signature of a reply (`status`, `body`) to the request
+/// `method path` signed at `ts` with `nonce`.
+pub fn sign_reply(
+    key: &StoreKey,
+    status: u16,
+    method: &str,
+    path: &str,
+    request: &SignedHeader,
+    body: &[u8],
+) -> String {
+    let mut mac = key.mac();
+    mac.update(reply_canonical(status, method, path, request.ts, &request.nonce, body).as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
+/// Whether `signature` (the reply's [`REPLY_SIGNATURE`] header) is the
+/// console's for this reply to this request. Compared in constant time.
+pub fn verify_reply(
+    key: &StoreKey,
+    signature: Option<&str>,
+    status: u16,
+    method: &str,
+    path: &str,
+    request: &SignedHeader,
+    body: &[u8],
+) -> bool {
+    let Some(expected) = signature.and_then(|s| decode_hex(s.trim())) else {
+        return false;
+    };
+    let mut mac = key.mac();
+    mac.update(reply_canonical(status, method, path, request.ts, &request.nonce, body).as_bytes());
+    mac.verify_slice(&expected).is_ok()
+}
+
+/// A fresh header for a request made at `ts` (Unix seconds): its nonce
+/// and signature, kept by the client to check the reply.
+pub fn signed_request(
+    key: &StoreKey,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    ts: i64,
+) -> SignedHeader {
+    let nonce = hex(&rand::random::<[u8; 16]>());
+    let sig = sign(key, method, path, ts, &nonce, body);
+    SignedHeader { ts, nonce, sig }
+}
+
 /// A complete `Authorization` header value for a request made at `ts`
 /// (Unix seconds), with a fresh random nonce.
 pub fn authorization(key: &StoreKey, method: &str, path: &str, body: &[u8], ts: i64) -> String {
-    let nonce = hex(&rand::random::<[u8; 16]>());
-    let sig = sign(key, method, path, ts, &nonce, body);
-    format!("{SCHEME} ts={ts},nonce={nonce},sig={sig}")
+    signed_request(key, method, path, body, ts).value()
 }
 
 /// Why a request was not let in. The console answers each with 401.
@@ -174,6 +260,14 @@ pub struct SignedHeader {
 }
 
 impl SignedHeader {
+    /// The `Authorization` header value.
+    pub fn value(&self) -> String {
+        format!(
+            "{SCHEME} ts={},nonce={},sig={}",
+            self.ts, self.nonce, self.sig
+        )
+    }
+
     pub fn parse(value: &str) -> Result<SignedHeader, Refusal> {
         let rest = value
             .trim()
@@ -211,6 +305,8 @@ pub struct Verifier {
     max_skew_secs: i64,
     /// Nonces seen, with their timestamps, pruned once outside the window.
     seen: Mutex<HashMap<String, i64>>,
+    /// Where the nonces are also written, so a restart keeps them.
+    journal: Option<NonceJournal>,
 }
 
 impl Verifier {
@@ -219,7 +315,32 @@ impl Verifier {
             key,
             max_skew_secs: i64::try_from(max_skew_secs).unwrap_or(i64::MAX / 4),
             seen: Mutex::new(HashMap::new()),
+            journal: None,
         }
+    }
+
+    /// A verifier whose nonces are kept in `journal` too; the nonces still
+    /// inside the window are read back first, so a request seen before a
+    /// restart stays a replay after it.
+    pub fn with_journal(
+        key: StoreKey,
+        max_skew_secs: u64,
+        journal: NonceJournal,
+        now: i64,
+    ) -> Result<Verifier> {
+        let mut verifier = Verifier::new(key, max_skew_secs);
+        let horizon = verifier.horizon(now);
+        journal.prune(horizon)?;
+        let seen = journal.load(horizon)?;
+        verifier.seen = Mutex::new(seen.into_iter().collect());
+        verifier.journal = Some(journal);
+        Ok(verifier)
+    }
+
+    /// Nonces older than this can no longer pass the time window (twice
+    /// the skew, so a console clock stepped back does not revive them).
+    fn horizon(&self, now: i64) -> i64 {
+        now.saturating_sub(self.max_skew_secs.saturating_mul(2))
     }
 
     /// Verifies one request against its `Authorization` header at time
@@ -255,12 +376,21 @@ impl Verifier {
         self.check_fresh(&header, now)?;
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         if seen.len() >= 4096 {
-            let horizon = now.saturating_sub(self.max_skew_secs.saturating_mul(2));
+            let horizon = self.horizon(now);
             seen.retain(|_, ts| *ts >= horizon);
         }
-        if seen.insert(header.nonce, header.ts).is_some() {
+        if seen.contains_key(&header.nonce) {
             return Err(Refusal::Replayed);
         }
+        if let Some(journal) = &self.journal {
+            // A nonce the file already has (another process on the same
+            // file) is a replay too. A failed write lets the request in:
+            // the memory still refuses the replay until a restart.
+            if let Ok(false) = journal.record(&header.nonce, header.ts, self.horizon(now)) {
+                return Err(Refusal::Replayed);
+            }
+        }
+        seen.insert(header.nonce, header.ts);
         Ok(())
     }
 

@@ -43,8 +43,11 @@ use crate::messages;
 /// config).
 #[derive(Debug, Clone)]
 pub struct LinkConfig {
-    /// `http://HOST:PORT` of `kiosk staff-console`.
+    /// `https://HOST:PORT` of `kiosk staff-console` (or `http://`).
     pub console_url: String,
+    /// The SHA-256 of the console's certificate, for `https://`: the kiosk
+    /// talks to no server with another.
+    pub console_cert_sha256: Option<String>,
     pub key: StoreKey,
     pub kiosk: KioskInfo,
     /// The first wait after a failed delivery; it doubles up to
@@ -69,6 +72,7 @@ impl LinkConfig {
     pub fn new(console_url: &str, key: StoreKey, kiosk: KioskInfo) -> LinkConfig {
         LinkConfig {
             console_url: console_url.to_string(),
+            console_cert_sha256: None,
             key,
             kiosk,
             retry_initial: Duration::from_millis(500),
@@ -191,10 +195,11 @@ impl StaffLink {
         // Creates local.sqlite with the analytics tables the figures need.
         LocalStore::open(data_dir).map_err(|e| Error::Invalid(format!("local store: {e}")))?;
         let outbox = Outbox::open(&data_dir.join("local.sqlite"))?;
-        let client = ConsoleClient::new(
+        let client = ConsoleClient::pinned(
             &config.console_url,
             config.key.clone(),
             config.request_timeout,
+            config.console_cert_sha256.as_deref(),
         )?;
         let shared = Arc::new(Shared {
             config,

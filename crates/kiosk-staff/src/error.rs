@@ -50,6 +50,9 @@ pub enum Error {
         status: u16,
         message: String,
     },
+    /// The console's certificate or TLS settings are unusable.
+    #[error("TLS: {0}")]
+    Tls(String),
     /// Data that should have been JSON of a known shape was not.
     #[error("{context}: {source}")]
     Json {

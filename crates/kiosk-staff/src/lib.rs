@@ -9,6 +9,7 @@
 //! - [`auth`]: HMAC-SHA256 signatures with the store's shared key.
 //! - [`analytics`] and [`csv`]: what the kiosk did for the store, from its
 //!   anonymous event log.
+//! - [`tls`]: the console's self-signed certificate, pinned by kiosks.
 //! - [`messages`]: what the kiosk tells the shopper, in four languages.
 
 pub mod analytics;
@@ -19,6 +20,7 @@ pub mod console;
 pub mod csv;
 pub mod error;
 pub mod messages;
+pub mod tls;
 
 pub use analytics::{Analytics, Figures, Period};
 pub use auth::StoreKey;
@@ -26,3 +28,4 @@ pub use call::{CallId, CallRecord, CallState, KioskInfo};
 pub use client::{CallEvent, CallStatus, ConsoleClient, LinkConfig, StaffLink};
 pub use console::{Console, ConsoleConfig};
 pub use error::{Error, Result};
+pub use tls::ConsoleCert;

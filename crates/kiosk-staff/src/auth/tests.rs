@@ -194,3 +194,93 @@ fn a_named_digest_is_verified_before_the_body() {
         .expect("valid");
     assert_eq!(v.precheck(&header, NOW), Err(Refusal::Replayed));
 }
+
+#[test]
+fn replies_are_signed_over_status_body_and_the_requests_nonce() {
+    let request = signed_request(&key(), "POST", "/api/calls/watch", b"{}", NOW);
+    let body = br#"{"version":3,"calls":[],"missing":[]}"#;
+    let sig = sign_reply(&key(), 200, "POST", "/api/calls/watch", &request, body);
+    let ok = |sig: Option<&str>, status: u16, request: &SignedHeader, body: &[u8]| {
+        verify_reply(
+            &key(),
+            sig,
+            status,
+            "POST",
+            "/api/calls/watch",
+            request,
+            body,
+        )
+    };
+    assert!(ok(Some(&sig), 200, &request, body));
+    assert!(!ok(None, 200, &request, body), "unsigned");
+    assert!(!ok(Some("zz"), 200, &request, body), "not hex");
+    assert!(!ok(Some(&sig), 201, &request, body), "another status");
+    assert!(
+        !ok(
+            Some(&sig),
+            200,
+            &request,
+            br#"{"version":4,"calls":[],"missing":[]}"#
+        ),
+        "another body"
+    );
+    // The same reply does not answer another request.
+    let next = signed_request(&key(), "POST", "/api/calls/watch", b"{}", NOW);
+    assert!(!ok(Some(&sig), 200, &next, body), "another request");
+    // Nor does one signed with another key.
+    let other = StoreKey::new("another-store-key-9999").expect("long enough");
+    let forged = sign_reply(&other, 200, "POST", "/api/calls/watch", &request, body);
+    assert!(!ok(Some(&forged), 200, &request, body), "another key");
+    // A reply's signature is never a request's.
+    assert_ne!(
+        sig,
+        sign(
+            &key(),
+            "POST",
+            "/api/calls/watch",
+            NOW,
+            &request.nonce,
+            body
+        )
+    );
+}
+
+#[test]
+fn the_replay_window_survives_a_restart_and_is_pruned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("console.sqlite");
+    let header = authorization(&key(), "GET", "/api/calls", b"", NOW);
+    let v = Verifier::with_journal(key(), 300, NonceJournal::open(&db).expect("open"), NOW)
+        .expect("verifier");
+    v.verify(Some(&header), "GET", "/api/calls", b"", NOW)
+        .expect("first time");
+    drop(v);
+    // A new process on the same file: the same request is a replay.
+    let v = Verifier::with_journal(key(), 300, NonceJournal::open(&db).expect("open"), NOW + 5)
+        .expect("verifier");
+    assert_eq!(
+        v.verify(Some(&header), "GET", "/api/calls", b"", NOW + 5),
+        Err(Refusal::Replayed)
+    );
+    assert_eq!(
+        v.precheck(&header, NOW + 5),
+        Err(Refusal::Replayed),
+        "the precheck sees it too"
+    );
+    drop(v);
+    // Once outside the window the nonce is forgotten (the request is
+    // stale anyway).
+    let journal = NonceJournal::open(&db).expect("open");
+    assert_eq!(journal.len().expect("len"), 1);
+    let v = Verifier::with_journal(key(), 300, journal, NOW + 601).expect("verifier");
+    assert_eq!(
+        v.verify(Some(&header), "GET", "/api/calls", b"", NOW + 601),
+        Err(Refusal::Stale { now: NOW + 601 })
+    );
+    assert!(
+        NonceJournal::open(&db)
+            .expect("open")
+            .is_empty()
+            .expect("len")
+    );
+}

@@ -1,15 +1,32 @@
-//! A signed HTTP client of the console's API, used by the kiosk's link, the
+//! A signed HTTPS (or HTTP) client of the console's API, over rustls with
+//! the console's certificate pinned by its SHA-256 (`tls.rs`), a fresh
+//! connection per request, used by the kiosk's link, the
 //! `kiosk` commands and the tests. Every request is signed with the store
 //! key; a refusal for clock skew is corrected once from the console's
 //! clock (an offline kiosk's clock drifts) and the request sent again.
+//!
+//! Every reply must carry the console's signature over its status, its
+//! body and the request's nonce and time (`auth.rs`); a reply without it
+//! is treated as no reply at all (the console unreachable), so a machine
+//! posing as the console cannot make the kiosk say "on my way" or
+//! "resolved", nor fail a call. Only a refusal (401) may come unsigned: a
+//! console with another key cannot sign, and a refusal only keeps a call
+//! queued; its clock is adopted only from a signed one.
 
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::ServerName;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::auth::{CONTENT_SHA256, StoreKey, authorization, body_sha256};
+use crate::auth::{
+    CONTENT_SHA256, REPLY_SIGNATURE, StoreKey, body_sha256, signed_request, verify_reply,
+};
 use crate::call::{
     AnalyticsPush, CallId, CallRecord, CallState, Delivered, KioskFigures, NewCall, StateChange,
     WatchReply, WatchRequest,
@@ -18,43 +35,84 @@ use crate::error::{Error, Result};
 
 pub struct ConsoleClient {
     base: String,
+    /// `HOST:PORT`, to connect to and to send as `Host`.
+    authority: String,
+    /// The pinned TLS settings and the name to send, for `https://`.
+    tls: Option<(Arc<rustls::ClientConfig>, ServerName<'static>)>,
     key: StoreKey,
-    agent: ureq::Agent,
     timeout: Duration,
     /// Seconds to add to this machine's clock to match the console's.
     clock_offset: AtomicI64,
 }
 
+/// The largest reply read.
+const MAX_REPLY: usize = 16 * 1024 * 1024;
+/// The largest reply head read.
+const MAX_REPLY_HEAD: usize = 64 * 1024;
+
 impl ConsoleClient {
     /// A client of the console at `url` (`http://HOST:PORT`); `timeout`
-    /// bounds every request but watches, which add their wait to it.
+    /// bounds every request but watches, which add their wait to it. An
+    /// `https://` console needs its certificate's fingerprint:
+    /// [`ConsoleClient::pinned`].
     pub fn new(url: &str, key: StoreKey, timeout: Duration) -> Result<ConsoleClient> {
+        ConsoleClient::pinned(url, key, timeout, None)
+    }
+
+    /// A client of the console at `url`, `https://HOST:PORT` with the
+    /// SHA-256 of its certificate (`[staff] console_cert_sha256`; no other
+    /// certificate is accepted), or `http://HOST:PORT`.
+    pub fn pinned(
+        url: &str,
+        key: StoreKey,
+        timeout: Duration,
+        cert_sha256: Option<&str>,
+    ) -> Result<ConsoleClient> {
         let base = url.trim().trim_end_matches('/').to_string();
-        let Some(host) = base.strip_prefix("http://") else {
+        let (authority, https) = if let Some(host) = base.strip_prefix("https://") {
+            (host.to_string(), true)
+        } else if let Some(host) = base.strip_prefix("http://") {
+            (host.to_string(), false)
+        } else {
             return Err(Error::Invalid(format!(
-                "staff console url {url:?}: expected http://HOST:PORT (the console speaks plain HTTP on the store's LAN; every request is signed)"
+                "staff console url {url:?}: expected https://HOST:PORT (or http://HOST:PORT)"
             )));
         };
-        if host.is_empty() || host.contains('/') {
+        if authority.is_empty() || authority.contains('/') {
             return Err(Error::Invalid(format!(
-                "staff console url {url:?}: expected http://HOST:PORT with no path"
+                "staff console url {url:?}: expected https://HOST:PORT with no path"
             )));
         }
-        // A fresh connection per request: a pooled one can be silently dead
-        // (a restarted console, store Wi-Fi dropping idle connections) and
-        // would hang until the timeout instead of failing at once. On a LAN
-        // the extra handshake costs nothing a shopper notices.
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(timeout))
-            .max_idle_connections(0)
-            .max_idle_connections_per_host(0)
-            .build()
-            .new_agent();
+        let host = match authority.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            _ => authority.as_str(),
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let authority = if authority.rsplit_once(':').is_some_and(|(h, p)| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':')
+        }) {
+            authority.clone()
+        } else {
+            format!("{authority}:{}", if https { 443 } else { 80 })
+        };
+        let tls = match (https, cert_sha256) {
+            (true, Some(pin)) => {
+                let name = ServerName::try_from(host.to_string())
+                    .map_err(|e| Error::Invalid(format!("staff console url {url:?}: {e}")))?;
+                Some((crate::tls::client_config(pin)?, name))
+            }
+            (true, None) => {
+                return Err(Error::Invalid(format!(
+                    "staff console {url}: set [staff] console_cert_sha256 to the fingerprint `kiosk staff-console` prints (the kiosk trusts no other certificate)"
+                )));
+            }
+            (false, _) => None,
+        };
         Ok(ConsoleClient {
             base,
+            authority,
+            tls,
             key,
-            agent,
             timeout,
             clock_offset: AtomicI64::new(0),
         })
@@ -147,8 +205,16 @@ impl ConsoleClient {
     ) -> Result<(u16, Vec<u8>)> {
         let mut corrected = false;
         loop {
-            let (status, reply) = self.send_once(method, path, body, timeout)?;
-            if status == 401 && !corrected {
+            let (status, reply, authentic) = self.send_once(method, path, body, timeout)?;
+            if !authentic && status != 401 {
+                return Err(Error::Unreachable {
+                    url: self.base.clone(),
+                    message: format!(
+                        "HTTP {status} without the console's signature: not the console, or a console with another store key"
+                    ),
+                });
+            }
+            if status == 401 && authentic && !corrected {
                 #[derive(serde::Deserialize)]
                 struct Stale {
                     #[serde(default)]
@@ -178,44 +244,165 @@ impl ConsoleClient {
         path: &str,
         body: &[u8],
         timeout: Duration,
-    ) -> Result<(u16, Vec<u8>)> {
+    ) -> Result<(u16, Vec<u8>, bool)> {
         let ts = jiff::Timestamp::now()
             .as_second()
             .saturating_add(self.clock_offset.load(Ordering::Relaxed));
-        let auth = authorization(&self.key, method, path, body, ts);
-        let url = format!("{}{path}", self.base);
-        let unreachable = |e: ureq::Error| Error::Unreachable {
-            url: self.base.clone(),
-            message: e.to_string(),
+        let signed = signed_request(&self.key, method, path, body, ts);
+        let auth = signed.value();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAuthorization: {auth}\r\nContent-Length: {}\r\n",
+            self.authority,
+            body.len()
+        );
+        if method != "GET" {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\n{CONTENT_SHA256}: {}\r\n",
+                body_sha256(body)
+            ));
+        }
+        head.push_str("\r\n");
+        let mut request = head.into_bytes();
+        request.extend_from_slice(body);
+        let (status, signature, reply) =
+            self.exchange(&request, timeout)
+                .map_err(|e| Error::Unreachable {
+                    url: self.base.clone(),
+                    message: e.to_string(),
+                })?;
+        let authentic = verify_reply(
+            &self.key,
+            signature.as_deref(),
+            status,
+            method,
+            path,
+            &signed,
+            &reply,
+        );
+        Ok((status, reply, authentic))
+    }
+
+    /// One request on a fresh connection (a pooled one can be silently
+    /// dead after a console restart or a Wi-Fi drop), all of it within
+    /// `timeout`: the status, the reply's signature header and its body.
+    fn exchange(
+        &self,
+        request: &[u8],
+        timeout: Duration,
+    ) -> std::io::Result<(u16, Option<String>, Vec<u8>)> {
+        let deadline = Instant::now() + timeout;
+        let connect_within = self.timeout.min(timeout);
+        let mut last = std::io::Error::other("no address");
+        let mut tcp = None;
+        for addr in self.authority.to_socket_addrs()? {
+            match TcpStream::connect_timeout(&addr, connect_within) {
+                Ok(stream) => {
+                    tcp = Some(stream);
+                    break;
+                }
+                Err(e) => last = e,
+            }
+        }
+        let tcp = tcp.ok_or(last)?;
+        tcp.set_nodelay(true)?;
+        let timer = tcp.try_clone()?;
+        let left = || {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the console did not answer in time",
+                ))
+            } else {
+                Ok(left)
+            }
         };
-        let response = if method == "GET" {
-            self.agent
-                .get(&url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header("Authorization", &auth)
-                .call()
-        } else {
-            self.agent
-                .post(&url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header("Authorization", &auth)
-                .header("Content-Type", "application/json")
-                .header(CONTENT_SHA256, body_sha256(body))
-                .send(body)
+        timer.set_write_timeout(Some(left()?))?;
+        let mut stream: Box<dyn ReadWrite> = match &self.tls {
+            Some((config, name)) => {
+                let mut conn = rustls::ClientConnection::new(Arc::clone(config), name.clone())
+                    .map_err(std::io::Error::other)?;
+                let mut tcp = tcp;
+                // The handshake under the deadline, one read at a time: a
+                // server that is not the console (it cannot finish the
+                // handshake) cannot hold the kiosk by trickling bytes.
+                while conn.is_handshaking() {
+                    if conn.wants_write() {
+                        conn.write_tls(&mut tcp)?;
+                        continue;
+                    }
+                    timer.set_read_timeout(Some(left()?))?;
+                    if conn.read_tls(&mut tcp)? == 0 {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "the console closed the connection during the TLS handshake",
+                        ));
+                    }
+                    conn.process_new_packets().map_err(std::io::Error::other)?;
+                }
+                Box::new(rustls::StreamOwned::new(conn, tcp))
+            }
+            None => Box::new(tcp),
         };
-        let mut response = response.map_err(unreachable)?;
-        let status = response.status().as_u16();
-        let reply = response
-            .body_mut()
-            .with_config()
-            .limit(16 * 1024 * 1024)
-            .read_to_vec()
-            .map_err(unreachable)?;
-        Ok((status, reply))
+        timer.set_read_timeout(Some(left()?))?;
+        stream.write_all(request)?;
+        stream.flush()?;
+        let mut data = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        let mut head_end = None;
+        let mut length = None;
+        loop {
+            if let (Some(end), Some(length)) = (head_end, length)
+                && data.len() >= end + length
+            {
+                data.truncate(end + length);
+                break;
+            }
+            timer.set_read_timeout(Some(left()?))?;
+            let n = match stream.read(&mut chunk) {
+                Ok(n) => n,
+                // A reply read to its length needs no close_notify.
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && length.is_none() => 0,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                if head_end.is_some() && length.is_none() {
+                    break;
+                }
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the console closed the connection mid-reply",
+                ));
+            }
+            data.extend_from_slice(&chunk[..n]);
+            if data.len() > MAX_REPLY + MAX_REPLY_HEAD {
+                return Err(std::io::Error::other("the reply is too large"));
+            }
+            if head_end.is_none() {
+                if let Some(pos) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                    head_end = Some(pos + 4);
+                    length = reply_header(&data[..pos], "Content-Length")
+                        .and_then(|v| v.trim().parse::<usize>().ok());
+                    if length.is_some_and(|l| l > MAX_REPLY) {
+                        return Err(std::io::Error::other("the reply is too large"));
+                    }
+                } else if data.len() > MAX_REPLY_HEAD {
+                    return Err(std::io::Error::other("the reply's head is too large"));
+                }
+            }
+        }
+        let end = head_end.unwrap_or(data.len());
+        let head = std::str::from_utf8(&data[..end])
+            .map_err(|_| std::io::Error::other("the reply's head is not UTF-8"))?;
+        let status = head
+            .split("\r\n")
+            .next()
+            .and_then(|line| line.strip_prefix("HTTP/1."))
+            .and_then(|rest| rest.split(' ').nth(1))
+            .and_then(|code| code.parse::<u16>().ok())
+            .ok_or_else(|| std::io::Error::other("not an HTTP reply"))?;
+        let signature = reply_header(&data[..end], REPLY_SIGNATURE).map(|v| v.trim().to_string());
+        Ok((status, signature, data[end..].to_vec()))
     }
 
     fn decode<R: DeserializeOwned>(&self, status: u16, reply: &[u8]) -> Result<R> {
@@ -250,4 +437,20 @@ impl ConsoleClient {
             }),
         }
     }
+}
+
+/// A plain or TLS connection.
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
+
+/// A header's value in a reply head (names are case-blind).
+fn reply_header<'a>(head: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(head)
+        .ok()?
+        .split("\r\n")
+        .skip(1)
+        .find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then_some(v)
+        })
 }

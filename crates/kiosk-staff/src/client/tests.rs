@@ -6,6 +6,8 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::*;
@@ -224,6 +226,175 @@ fn a_wrong_key_keeps_the_call_queued() {
             .expect("list")
             .is_empty()
     );
+}
+
+/// A machine on the LAN posing as the console: it answers every delivery
+/// and every watch with the call "resolved" by Mallory, either unsigned or
+/// signed with a key that is not the store's. Returns its address and a
+/// flag that stops it.
+fn spoofed_console(
+    sign_with: Option<StoreKey>,
+) -> (String, Arc<std::sync::atomic::AtomicBool>, JoinHandle<()>) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::clone(&stop);
+    let known: Mutex<Vec<crate::call::NewCall>> = Mutex::new(Vec::new());
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut data = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let (head, body) = loop {
+                let Ok(n) = stream.read(&mut chunk) else {
+                    break (String::new(), Vec::new());
+                };
+                if n == 0 {
+                    break (String::new(), Vec::new());
+                }
+                data.extend_from_slice(&chunk[..n]);
+                if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&data[..end]).to_string();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            let (n, v) = l.split_once(':')?;
+                            n.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse().ok())?
+                        })
+                        .unwrap_or(0);
+                    let mut body = data[end + 4..].to_vec();
+                    while body.len() < length {
+                        match stream.read(&mut chunk) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => body.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    break (head, body);
+                }
+            };
+            let mut lines = head.lines();
+            let mut first = lines.next().unwrap_or_default().split(' ');
+            let (method, path) = (
+                first.next().unwrap_or_default().to_string(),
+                first.next().unwrap_or_default().to_string(),
+            );
+            let auth = lines.find_map(|l| {
+                let (n, v) = l.split_once(':')?;
+                n.eq_ignore_ascii_case("authorization")
+                    .then(|| v.trim().to_string())
+            });
+            if let Ok(call) = serde_json::from_slice::<crate::call::NewCall>(&body) {
+                known.lock().expect("lock").push(call);
+            }
+            let resolved = |call: &crate::call::NewCall| crate::call::CallRecord {
+                id: call.id.clone(),
+                kiosk: call.kiosk.clone(),
+                handoff: call.handoff.clone(),
+                created_at: call.created_at,
+                received_at: jiff::Timestamp::now(),
+                state: CallState::Resolved,
+                on_the_way: None,
+                closed: Some(crate::call::Stamp {
+                    by: "Mallory".into(),
+                    at: jiff::Timestamp::now(),
+                }),
+                version: 7,
+            };
+            let calls: Vec<_> = known.lock().expect("lock").iter().map(resolved).collect();
+            let (status, reply) = if path == "/api/calls" {
+                let call = calls.last().cloned().expect("a delivered call");
+                (
+                    201,
+                    serde_json::to_vec(&crate::call::Delivered {
+                        created: true,
+                        call,
+                    }),
+                )
+            } else {
+                (
+                    200,
+                    serde_json::to_vec(&crate::call::WatchReply {
+                        version: 7,
+                        calls,
+                        missing: Vec::new(),
+                    }),
+                )
+            };
+            let reply = reply.expect("json");
+            let mut head = format!(
+                "HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                reply.len()
+            );
+            if let (Some(key), Some(header)) = (
+                &sign_with,
+                auth.as_deref()
+                    .and_then(|a| crate::auth::SignedHeader::parse(a).ok()),
+            ) {
+                let sig = crate::auth::sign_reply(key, status, &method, &path, &header, &reply);
+                head.push_str(&format!("X-Kiosk-Reply-Signature: {sig}\r\n"));
+            }
+            head.push_str("\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&reply);
+        }
+    });
+    (addr, stop, handle)
+}
+
+#[test]
+fn a_spoofed_console_cannot_fake_resolved() {
+    for sign_with in [
+        None,
+        Some(StoreKey::new("the-spoofers-own-key-42").expect("key")),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (addr, stop, spoof) = spoofed_console(sign_with.clone());
+        let link =
+            StaffLink::start(link_config(&format!("http://{addr}")), dir.path()).expect("link");
+        let rx = link.events();
+        let id = link.call(&handoff("help")).expect("call");
+        // The spoof's "resolved" is not the console's: the call waits.
+        match next(&rx, &id) {
+            CallStatus::Queued { error } => {
+                assert!(error.contains("signature"), "{error}")
+            }
+            other => panic!("a spoofed reply was believed ({sign_with:?}): {other:?}"),
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        while let Ok(event) = rx.try_recv() {
+            assert!(
+                !matches!(
+                    event.status,
+                    CallStatus::Resolved { .. }
+                        | CallStatus::OnTheWay { .. }
+                        | CallStatus::Delivered
+                ),
+                "{event:?}"
+            );
+        }
+        assert!(matches!(
+            link.status(&id).expect("status"),
+            Some(CallStatus::Queued { .. })
+        ));
+        assert_eq!(link.queued().expect("queued"), 1);
+        // The real console takes the address: the call arrives, open.
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(&addr);
+        spoof.join().expect("spoof ends");
+        let console = console_at(&addr, &dir.path().join("console.sqlite"));
+        assert_eq!(next(&rx, &id), CallStatus::Delivered);
+        let at_console = console_client(&console)
+            .call(&id)
+            .expect("the console has it");
+        assert_eq!(at_console.state, CallState::Open);
+    }
 }
 
 #[test]

@@ -6,10 +6,17 @@
 //! the connection being accepted. The body is read only when the route
 //! asks for it, after authentication, and never beyond its declared length.
 //! Every reply closes the connection.
+//!
+//! Over TLS the console drives rustls itself, one record read at a time
+//! under the same deadline, so the handshake and a trickled record are cut
+//! off like a trickled head; the limits above apply to the decrypted bytes.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use rustls::{ServerConfig, ServerConnection};
 
 /// The longest request line or header line.
 pub(crate) const MAX_LINE: usize = 8 * 1024;
@@ -106,6 +113,8 @@ impl HeadError {
 /// One accepted connection, serving one request.
 pub(crate) struct Conn {
     stream: TcpStream,
+    /// The TLS session over `stream`, when the console serves HTTPS.
+    tls: Option<Box<ServerConnection>>,
     deadline: Instant,
     /// Bytes read past the head: the start of the body.
     extra: Vec<u8>,
@@ -114,15 +123,22 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    pub fn new(stream: TcpStream) -> Conn {
+    /// A connection; with `tls`, the handshake happens as the head is
+    /// read. `None` if the TLS session cannot be set up.
+    pub fn new(stream: TcpStream, tls: Option<&Arc<ServerConfig>>) -> Option<Conn> {
         let _ = stream.set_nodelay(true);
         let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-        Conn {
+        let tls = match tls {
+            Some(config) => Some(Box::new(ServerConnection::new(Arc::clone(config)).ok()?)),
+            None => None,
+        };
+        Some(Conn {
             stream,
+            tls,
             deadline: Instant::now() + READ_DEADLINE,
             extra: Vec::new(),
             unread: false,
-        }
+        })
     }
 
     /// Reads the head, within the limits and the deadline.
@@ -181,13 +197,50 @@ impl Conn {
     }
 
     /// Reads up to `buf.len()` bytes, waiting at most until the deadline.
+    /// Over TLS, one record's worth of network bytes is read at a time,
+    /// the deadline checked before each.
     fn read_some(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let left = self.deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(std::io::ErrorKind::TimedOut.into());
+        loop {
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(std::io::ErrorKind::TimedOut.into());
+            }
+            let Some(tls) = self.tls.as_mut() else {
+                self.stream.set_read_timeout(Some(left))?;
+                return self.stream.read(buf);
+            };
+            match tls.reader().read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+            self.stream.set_read_timeout(Some(left))?;
+            if tls.read_tls(&mut self.stream)? == 0 {
+                return Ok(0);
+            }
+            let processed = tls.process_new_packets();
+            // Handshake messages, or the alert for a bad record.
+            flush_tls(tls, &mut self.stream)?;
+            processed.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         }
-        self.stream.set_read_timeout(Some(left))?;
-        self.stream.read(buf)
+    }
+
+    /// Writes all of `bytes` (encrypted over TLS) and flushes.
+    pub fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let Some(tls) = self.tls.as_mut() else {
+            self.stream.write_all(bytes)?;
+            return self.stream.flush();
+        };
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let n = tls.writer().write(rest)?;
+            rest = &rest[n..];
+            if n == 0 && !tls.wants_write() {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            flush_tls(tls, &mut self.stream)?;
+        }
+        flush_tls(tls, &mut self.stream)
     }
 
     /// Marks a declared body as not (yet) read.
@@ -201,7 +254,7 @@ impl Conn {
             .header("Expect")
             .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
         {
-            let _ = self.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+            let _ = self.send(b"HTTP/1.1 100 Continue\r\n\r\n");
         }
     }
 
@@ -235,21 +288,19 @@ impl Conn {
 
     /// Sends a reply and closes the connection.
     pub fn respond(mut self, reply: Reply) {
-        let _ = self
-            .stream
-            .write_all(&reply.encode())
-            .and_then(|()| self.stream.flush());
+        let _ = self.send(&reply.encode());
         self.close();
-    }
-
-    /// The raw stream, for a reply written piece by piece (event streams).
-    pub fn stream(&mut self) -> &mut TcpStream {
-        &mut self.stream
     }
 
     /// Closes; if a body was left unread, first drains a bounded part of it
     /// so the client sees the reply rather than a reset.
     fn close(mut self) {
+        if let Some(tls) = self.tls.as_mut()
+            && !tls.is_handshaking()
+        {
+            tls.send_close_notify();
+            let _ = flush_tls(tls, &mut self.stream);
+        }
         if !self.unread {
             return;
         }
@@ -268,6 +319,14 @@ impl Conn {
             }
         }
     }
+}
+
+/// Sends what rustls has to send (records, handshake messages, alerts).
+fn flush_tls(tls: &mut ServerConnection, stream: &mut TcpStream) -> std::io::Result<()> {
+    while tls.wants_write() {
+        tls.write_tls(stream)?;
+    }
+    stream.flush()
 }
 
 fn parse_request_line(line: &str) -> Result<(String, String), HeadError> {
@@ -313,6 +372,14 @@ impl Reply {
             headers: Vec::new(),
             body,
         }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     /// `{"error": message}` as JSON.

@@ -3,13 +3,17 @@
 //! them; staff phones and tablets open the page, sign in once with the
 //! store key, see open calls live (server-sent events) and tap "On my way"
 //! and "Resolved". Calls, sessions and analytics live in one SQLite file,
-//! so a restart loses nothing open.
+//! so a restart loses nothing open; so do the nonces of signed requests
+//! within the clock-skew window, so a restart does not reopen a replay.
 //!
 //! One thread accepts connections and hands each to a thread of its own
 //! (capped, see `server.rs`), because two kinds of request hang by design:
 //! kiosks' watches (long polls) and staff pages' event streams. The HTTP is
 //! the console's own (`http.rs`), so every limit on what a stranger can
-//! send is enforced here. The API is described in `docs/staff-console.md`.
+//! send is enforced here. With a certificate ([`ConsoleConfig::tls`],
+//! `kiosk staff-console` always has one) it serves HTTPS: rustls over each
+//! accepted connection, driven by `http.rs` under the same read deadline,
+//! and the session cookie is `Secure`. The API is described in `docs/staff-console.md`.
 
 mod http;
 mod hub;
@@ -22,8 +26,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::auth::{StoreKey, Verifier};
+use crate::auth::{NonceJournal, StoreKey, Verifier};
 use crate::error::{Error, Result};
+use crate::tls::ConsoleCert;
 use hub::Hub;
 
 #[derive(Debug, Clone)]
@@ -42,6 +47,9 @@ pub struct ConsoleConfig {
     /// A call still open (or on the way) this long after it arrived is
     /// closed as cancelled: the shopper has long gone, and its words go.
     pub max_open_hours: u64,
+    /// Serve HTTPS with this certificate (kiosks pin its fingerprint);
+    /// `None`: plain HTTP.
+    pub tls: Option<ConsoleCert>,
 }
 
 impl ConsoleConfig {
@@ -54,6 +62,7 @@ impl ConsoleConfig {
             session_days: 30,
             keep_closed_days: 30,
             max_open_hours: 12,
+            tls: None,
         }
     }
 }
@@ -63,6 +72,8 @@ pub(crate) struct Shared {
     hub: Hub,
     verifier: Verifier,
     session_secs: i64,
+    /// The TLS settings, when serving HTTPS.
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A running console. Dropping it stops it.
@@ -81,13 +92,25 @@ impl Console {
             message: e.to_string(),
         })?;
         server::widen_backlog(&listener);
+        let verifier = Verifier::with_journal(
+            config.key,
+            config.max_clock_skew_secs,
+            NonceJournal::open(&config.db)?,
+            jiff::Timestamp::now().as_second(),
+        )?;
         let addr = listener.local_addr().map_err(|e| Error::Listen {
             addr: config.listen.clone(),
             message: e.to_string(),
         })?;
+        let tls = config
+            .tls
+            .as_ref()
+            .map(ConsoleCert::server_config)
+            .transpose()?;
         let shared = Arc::new(Shared {
+            tls,
             hub,
-            verifier: Verifier::new(config.key, config.max_clock_skew_secs),
+            verifier,
             session_secs: i64::try_from(config.session_days)
                 .unwrap_or(i64::MAX)
                 .saturating_mul(86_400),
@@ -112,9 +135,15 @@ impl Console {
         self.addr
     }
 
-    /// `http://ADDR`, for kiosks and tests.
+    /// `https://ADDR` (or `http://ADDR` without TLS), for kiosks and
+    /// tests.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.shared.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Serves until the process ends.

@@ -1,7 +1,8 @@
 // The staff console page's script. Staff sign in once with their name and
 // the store key: the key signs the sign-in request here (HMAC-SHA256, the
-// same scheme kiosks use; WebCrypto exists only on HTTPS pages and a store
-// LAN is plain HTTP, hence the small SHA-256 below) and is then forgotten;
+// same scheme kiosks use; WebCrypto exists only in secure contexts, which a
+// self-signed certificate may not give, hence the small SHA-256 below) and
+// is then forgotten;
 // the console answers with a session cookie. Calls arrive live over
 // server-sent events; a new call beeps and vibrates where the browser
 // allows. All text from kiosks is shown with textContent, never as HTML.

@@ -2,9 +2,10 @@
 //! authentication) and the API under `/api/`, where every request is
 //! authenticated — signed with the store key (kiosks, scripts, the page's
 //! sign-in) or carrying the session cookie the sign-in set (the page).
-//! A request is authenticated before its body is read.
+//! A request is authenticated before its body is read. Every reply to a
+//! request whose signature was checked is signed in turn (`auth.rs`), so
+//! the kiosk knows it comes from the console.
 
-use std::io::Write;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -13,7 +14,9 @@ use serde::de::DeserializeOwned;
 use super::Shared;
 use super::http::{Conn, Reply, Request};
 use super::hub::StateError;
-use crate::auth::{CONTENT_SHA256, Refusal, body_sha256, sha256_hex};
+use crate::auth::{
+    CONTENT_SHA256, REPLY_SIGNATURE, Refusal, SignedHeader, body_sha256, sha256_hex, sign_reply,
+};
 use crate::call::{AnalyticsPush, CallId, NewCall, StateChange, WatchRequest};
 
 const PAGE_HTML: &str = include_str!("page.html");
@@ -76,12 +79,37 @@ fn api(shared: &Shared, mut conn: Conn, request: Request, method: &str, url: &st
         Err(reply) => return respond(conn, &request, reply),
     };
     let now = jiff::Timestamp::now();
+    // The request's nonce and time, once its signature is known good: the
+    // reply is signed over them.
+    let header = request
+        .header("Authorization")
+        .and_then(|v| SignedHeader::parse(v).ok());
+    let checked_early = request.header(CONTENT_SHA256).is_some() || length == 0;
     let (caller, check) = match authenticate(shared, &request, method, url, length, now) {
         Ok(found) => found,
-        Err(refusal) => return respond(conn, &request, refused(&refusal)),
+        Err(refusal) => {
+            // A stale or replayed request had its signature checked first
+            // (on this path), so the console vouches for the refusal.
+            let mut reply = refused(&refusal);
+            if checked_early
+                && matches!(refusal, Refusal::Stale { .. } | Refusal::Replayed)
+                && let Some(header) = &header
+            {
+                reply = signed(shared, reply, method, url, header);
+            }
+            return respond(conn, &request, reply);
+        }
+    };
+    let signer = match (&caller, &check) {
+        (Caller::Signed, BodyCheck::Digest(_)) => header.as_ref(),
+        _ => None,
+    };
+    let sign = |reply: Reply| match signer {
+        Some(header) => signed(shared, reply, method, url, header),
+        None => reply,
     };
     if length > MAX_BODY {
-        return respond(conn, &request, error(413, "request body too large"));
+        return respond(conn, &request, sign(error(413, "request body too large")));
     }
     if matches!(caller, Caller::Staff { .. })
         && method != "GET"
@@ -108,6 +136,16 @@ fn api(shared: &Shared, mut conn: Conn, request: Request, method: &str, url: &st
     if let Err(refusal) = checked {
         return conn.respond(refused(&refusal));
     }
+    // A signature checked only now, with the body, vouches for the reply
+    // too.
+    let signer = match (&caller, signer) {
+        (Caller::Signed, None) => header.as_ref(),
+        (_, signer) => signer,
+    };
+    let sign = |reply: Reply| match signer {
+        Some(header) => signed(shared, reply, method, url, header),
+        None => reply,
+    };
     let segments: Vec<&str> = path
         .trim_start_matches("/api/")
         .split('/')
@@ -158,7 +196,21 @@ fn api(shared: &Shared, mut conn: Conn, request: Request, method: &str, url: &st
         },
         _ => error(404, "no such API route"),
     };
-    conn.respond(reply);
+    conn.respond(sign(reply));
+}
+
+/// Adds the console's signature over `reply`, for the signed request
+/// `method url` with `header`.
+fn signed(shared: &Shared, reply: Reply, method: &str, url: &str, header: &SignedHeader) -> Reply {
+    let signature = sign_reply(
+        shared.verifier.key(),
+        reply.status(),
+        method,
+        url,
+        header,
+        reply.body(),
+    );
+    reply.with_header(REPLY_SIGNATURE, &signature)
 }
 
 /// Authenticates from the head alone. A signed request whose body is empty,
@@ -230,7 +282,8 @@ fn sign_in(shared: &Shared, caller: &Caller, body: &[u8], now: jiff::Timestamp) 
     json(200, &serde_json::json!({ "staff": name })).with_header(
         "Set-Cookie",
         &format!(
-            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}; Max-Age={}",
+            secure(shared),
             shared.session_secs
         ),
     )
@@ -244,8 +297,17 @@ fn sign_out(shared: &Shared, caller: &Caller, now: jiff::Timestamp) -> Reply {
     }
     json(200, &serde_json::json!({ "staff": null })).with_header(
         "Set-Cookie",
-        &format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        &format!(
+            "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict{}; Max-Age=0",
+            secure(shared)
+        ),
     )
+}
+
+/// `; Secure` when the console serves HTTPS: the session cookie then never
+/// travels in clear.
+fn secure(shared: &Shared) -> &'static str {
+    if shared.tls.is_some() { "; Secure" } else { "" }
 }
 
 fn set_state(
@@ -286,18 +348,13 @@ fn set_state(
 /// must leave at once.
 fn events(shared: &Shared, mut conn: Conn) {
     let rx = shared.hub.subscribe();
-    let out = conn.stream();
     let head = "HTTP/1.1 200 OK\r\n\
                 Content-Type: text/event-stream; charset=utf-8\r\n\
                 Cache-Control: no-store\r\n\
                 X-Content-Type-Options: nosniff\r\n\
                 Connection: close\r\n\r\n\
                 retry: 1000\n\n";
-    if out
-        .write_all(head.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
+    if conn.send(head.as_bytes()).is_err() {
         return;
     }
     loop {
@@ -311,11 +368,7 @@ fn events(shared: &Shared, mut conn: Conn) {
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        if out
-            .write_all(chunk.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
+        if conn.send(chunk.as_bytes()).is_err() {
             return;
         }
     }

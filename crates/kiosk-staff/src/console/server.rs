@@ -125,8 +125,17 @@ fn admit(stream: TcpStream, slots: &SharedSlots, shared: &Arc<Shared>) {
         // the cap (all of it long polls and streams), answer busy.
         if slots.open >= 2 * MAX_CONNECTIONS {
             drop(slots);
+            // Over TLS a reply needs a handshake, which the accept thread
+            // must not wait for: the connection is closed instead, and the
+            // kiosk retries as for any unreachable console.
+            if shared.tls.is_some() {
+                let _ = stream.shutdown(Shutdown::Both);
+                return;
+            }
             let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            Conn::new(stream).respond(routes::busy());
+            if let Some(conn) = Conn::new(stream, None) {
+                conn.respond(routes::busy());
+            }
             return;
         }
         let id = slots.next_id;
@@ -152,7 +161,9 @@ fn admit(stream: TcpStream, slots: &SharedSlots, shared: &Arc<Shared>) {
 }
 
 fn serve(shared: &Shared, stream: TcpStream, guard: SlotGuard) {
-    let mut conn = Conn::new(stream);
+    let Some(mut conn) = Conn::new(stream, shared.tls.as_ref()) else {
+        return;
+    };
     let request = conn.read_head();
     guard.done_reading();
     match request {
