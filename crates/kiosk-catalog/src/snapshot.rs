@@ -303,9 +303,13 @@ impl Snapshot {
         )?;
         let conn = self.conn();
         let mut out = Vec::with_capacity(hits.len());
-        for (rowid, score) in hits {
+        for (rowid, score, full_match) in hits {
             if let Some(record) = self.record_by_rowid(&conn, rowid as i64)? {
-                out.push(ProductHit { record, score });
+                out.push(ProductHit {
+                    record,
+                    score,
+                    full_match,
+                });
             }
         }
         Ok(out)

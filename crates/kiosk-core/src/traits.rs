@@ -68,6 +68,9 @@ impl SearchRequest {
 pub struct ProductHit {
     pub record: ProductRecord,
     pub score: f32,
+    /// The product matched every word of the query; false for one added
+    /// because too few did, which matched only some.
+    pub full_match: bool,
 }
 
 pub trait ProductSearch {

@@ -478,14 +478,16 @@ impl IndexSearcher {
             .map(|i| (&word[..i], &word[i..]))
     }
 
-    /// Runs a search; returns product rowids with scores, best first.
+    /// Runs a search; returns product rowids with scores, best first, and
+    /// whether each matched every group of the query (a full match) or was
+    /// added because too few did.
     pub fn search(
         &self,
         text: &str,
         prefix: bool,
         filters: &Filters,
         limit: usize,
-    ) -> Result<Vec<(u64, Score)>> {
+    ) -> Result<Vec<(u64, Score, bool)>> {
         let plan = self.plan(text, prefix);
         self.search_plan(&plan, filters, limit)
     }
@@ -495,7 +497,7 @@ impl IndexSearcher {
         plan: &QueryPlan,
         filters: &Filters,
         limit: usize,
-    ) -> Result<Vec<(u64, Score)>> {
+    ) -> Result<Vec<(u64, Score, bool)>> {
         let searcher = self.reader.searcher();
         let filter_clauses = self.filter_clauses(filters);
         let group_queries: Vec<Box<dyn Query>> =
@@ -535,6 +537,7 @@ impl IndexSearcher {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         let mut hits = run(clauses)?;
+        let n_full = hits.len();
         // ...unless too few products do; then any group will do, ranked
         // after the full matches.
         if hits.len() < limit && group_queries.len() > 1 {
@@ -568,8 +571,9 @@ impl IndexSearcher {
             clauses.push((Occur::Must, Box::new(AllQuery)));
             hits = run(clauses)?;
         }
+        let n_full = n_full.max(if plan.stopwords_only { hits.len() } else { 0 });
         let mut out = Vec::with_capacity(hits.len());
-        for (score, addr) in hits {
+        for (i, (score, addr)) in hits.into_iter().enumerate() {
             let segment = searcher.segment_reader(addr.segment_ord);
             let rowid = segment
                 .fast_fields()
@@ -577,7 +581,7 @@ impl IndexSearcher {
                 .map_err(Error::index("reading rowids"))?
                 .first_or_default_col(0)
                 .get_val(addr.doc_id);
-            out.push((rowid, score));
+            out.push((rowid, score, i < n_full));
         }
         // Equal scores come back in the index's segment order, which
         // depends on how the import's threads wrote it: within each run of
@@ -588,9 +592,9 @@ impl IndexSearcher {
             let end = start
                 + out[start..]
                     .iter()
-                    .take_while(|(_, score)| *score == out[start].1)
+                    .take_while(|(_, score, _)| *score == out[start].1)
                     .count();
-            out[start..end].sort_by_key(|(rowid, _)| *rowid);
+            out[start..end].sort_by_key(|(rowid, _, _)| *rowid);
             start = end;
         }
         Ok(out)

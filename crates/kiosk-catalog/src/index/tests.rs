@@ -158,7 +158,7 @@ impl Store {
             .search(query, false, &Filters::default(), limit)
             .expect("search")
             .into_iter()
-            .map(|(rowid, _)| HARDWARE[rowid as usize - 1].0)
+            .map(|(rowid, _, _)| HARDWARE[rowid as usize - 1].0)
             .collect()
     }
 
@@ -327,4 +327,27 @@ fn stop_words_are_searched_when_they_are_all_there_is() {
     assert_eq!(plan.ignored, vec!["the".to_string()]);
     // No product has them: the search browses, as a query without words.
     assert_eq!(store.titles("it", 50).len(), HARDWARE.len());
+}
+
+#[test]
+fn hits_say_whether_they_matched_every_word() {
+    // "steel hooks": the hooks have both words; the bolts only "steel" (in
+    // their description), added because too few products have both.
+    let store = hardware();
+    let hits = store
+        .index
+        .search("steel hooks", false, &Filters::default(), 10)
+        .expect("search");
+    let full: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.2)
+        .map(|h| HARDWARE[h.0 as usize - 1].0)
+        .collect();
+    assert_eq!(full, ["Steel Wall Hooks"]);
+    assert!(
+        hits.iter()
+            .any(|h| !h.2 && HARDWARE[h.0 as usize - 1].0 == "Hex Bolts M8 (50 pack)"),
+        "the partial match is still there, after the full ones"
+    );
+    assert!(hits[0].2, "full matches come first");
 }

@@ -31,12 +31,21 @@ impl Assistant<'_> {
     }
 
     /// `find`, for a list answer: every match, up to the list's length.
+    /// Every product a list answer shows: those that match all the words
+    /// when any do, not the partial matches a short answer falls back on.
     pub(super) fn find_all(
         &self,
         reading: &Reading,
         session: &Session,
     ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
-        self.find_in(reading, session, None, None, self.config.max_list_products)
+        self.find_matching(
+            reading,
+            session,
+            None,
+            None,
+            self.config.max_list_products,
+            true,
+        )
     }
 
     /// `find`, within a category the caller names (e.g. the category of the
@@ -48,6 +57,20 @@ impl Assistant<'_> {
         in_stock_only: Option<bool>,
         category: Option<&str>,
         limit: usize,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        self.find_matching(reading, session, in_stock_only, category, limit, false)
+    }
+
+    /// `find_in`; with `full_only`, partial matches are dropped when any
+    /// product matches every word.
+    fn find_matching(
+        &self,
+        reading: &Reading,
+        session: &Session,
+        in_stock_only: Option<bool>,
+        category: Option<&str>,
+        limit: usize,
+        full_only: bool,
     ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
         let lexicon = self.stock.lexicon();
         let store_lang = self.stock.store_info().language;
@@ -103,12 +126,11 @@ impl Assistant<'_> {
                 limit,
                 prefix: false,
             };
-            let mut records: Vec<ProductRecord> = self
-                .search
-                .search(&request)?
-                .into_iter()
-                .map(|h| h.record)
-                .collect();
+            let mut hits = self.search.search(&request)?;
+            if full_only && hits.iter().any(|h| h.full_match) {
+                hits.retain(|h| h.full_match);
+            }
+            let mut records: Vec<ProductRecord> = hits.into_iter().map(|h| h.record).collect();
             if filters.color.is_some() {
                 // The index knows colours from variant options; a colour
                 // only the title names ("Black Varsity Jacket") is the

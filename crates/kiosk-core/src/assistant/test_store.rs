@@ -359,6 +359,7 @@ impl ProductSearch for TestStore {
                 (words.is_empty() || shared > 0).then(|| ProductHit {
                     record: r.clone(),
                     score: shared as f32,
+                    full_match: shared == words.len(),
                 })
             })
             .collect();
