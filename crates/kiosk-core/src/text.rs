@@ -82,6 +82,24 @@ const LETTER_SIZES: &[(&str, &[&str])] = &[
 /// How sizes compare: as `option_key`, with a letter size and its words one
 /// size (`Large`, `large` and `L` are `l`; `X-Large` and `XL` are `xl`), so
 /// a shopper's "L" finds a store that writes "Large", and the other way.
+/// The size a longer size value starts with: "M - 130 cm - Ø pot 27 cm",
+/// "L (EU 42)" and "XL / 44" are sizes M, L and XL described further. The
+/// code is at most five characters, before " - ", " – ", " (" or " / ".
+pub fn size_code(value: &str) -> Option<String> {
+    let value = value.trim();
+    let cut = [" - ", " – ", " (", " / "]
+        .iter()
+        .filter_map(|sep| value.find(sep))
+        .min()?;
+    let code = value[..cut].trim();
+    (!code.is_empty()
+        && code.chars().count() <= 5
+        && code
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == ','))
+    .then(|| option_key(code))
+}
+
 pub fn size_key(value: &str) -> String {
     let key = option_key(value);
     LETTER_SIZES

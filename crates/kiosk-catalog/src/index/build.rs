@@ -132,9 +132,14 @@ struct DocBuilder {
 
 impl DocBuilder {
     fn add_variant(&mut self, size: Option<&str>, color: Option<&str>, in_stock: bool) {
-        let mut terms = Vec::with_capacity(3);
+        let mut terms = Vec::with_capacity(5);
+        // "M - 130 cm - Ø pot 27 cm" is found as size M too.
+        let code = size.and_then(kiosk_core::text::size_code);
         if let Some(s) = size {
             terms.push(size_term(s));
+        }
+        if let Some(code) = &code {
+            terms.push(size_term(code));
         }
         if let Some(c) = color {
             terms.push(color_term(c));
@@ -144,6 +149,9 @@ impl DocBuilder {
         }
         if let (Some(s), Some(c)) = (size, color) {
             terms.push(size_color_term(s, c));
+            if let Some(code) = &code {
+                terms.push(size_color_term(code, c));
+            }
         }
         for t in &terms {
             if !self.opt.contains(t) {

@@ -13,7 +13,7 @@ use crate::assistant::Assistant;
 use crate::assistant::Draft;
 use crate::assistant::Session;
 use crate::assistant::understand::{self, Reading};
-use crate::text::option_key;
+use crate::text::{option_key, size_code, size_key};
 use crate::traits::BackendError;
 use crate::{ProductRecord, SearchRequest, Variant};
 
@@ -381,7 +381,10 @@ pub(super) struct VariantQuery {
 impl VariantQuery {
     pub(super) fn size_matches(&self, v: &Variant) -> bool {
         match (&self.size, v.size()) {
-            (Some(want), Some(have)) => option_key(have) == *want,
+            (Some(want), Some(have)) => {
+                option_key(have) == *want
+                    || size_code(have).is_some_and(|code| size_key(&code) == size_key(want))
+            }
             (Some(_), None) => false,
             (None, _) => true,
         }

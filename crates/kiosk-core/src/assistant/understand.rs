@@ -791,6 +791,14 @@ pub fn store_spelling(said: &str, lexicon: &Lexicon, store: &[String]) -> Option
     if let Some(v) = store.iter().find(|v| size_key(v) == letter) {
         return Some(v.clone());
     }
+    // "M" in a store whose sizes say "M - 130 cm - Ø pot 27 cm": the size
+    // as said, which each product's own value starts with.
+    if store
+        .iter()
+        .any(|v| crate::text::size_code(v).is_some_and(|code| size_key(&code) == letter))
+    {
+        return Some(said.to_string());
+    }
     let without_system = |v: &str| {
         let k = option_key(v);
         ["eu", "us", "uk", "fr", "it", "de", "nl", "cn", "jp", "br"]

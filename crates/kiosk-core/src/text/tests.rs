@@ -80,3 +80,13 @@ fn simplified_shop_words_fold_to_traditional() {
     assert_eq!(fold("台币"), "臺幣");
     assert_eq!(fold("确认"), "確認");
 }
+
+#[test]
+fn a_size_value_with_a_description_starts_with_its_size() {
+    assert_eq!(size_code("M - 130 cm - Ø pot 27 cm").as_deref(), Some("m"));
+    assert_eq!(size_code("XL / 44").as_deref(), Some("xl"));
+    assert_eq!(size_code("L (EU 42)").as_deref(), Some("l"));
+    assert_eq!(size_code("6,5 Y - junior").as_deref(), None);
+    assert_eq!(size_code("M"), None);
+    assert_eq!(size_code("Extra Large - long fit"), None);
+}
