@@ -502,10 +502,27 @@ pub(super) fn best_fits(query: &[QueryWord], titles: &[Vec<String>]) -> Vec<usiz
         }
     }
     let best = fits.iter().map(|(_, s)| *s).fold(0.0, f64::max);
-    fits.into_iter()
+    let best: Vec<usize> = fits
+        .into_iter()
         .filter(|(_, s)| *s >= best - 1e-9)
         .map(|(i, _)| i)
-        .collect()
+        .collect();
+    // Among equal fits, the one title with no word beyond what was said is
+    // the one named: "LW Chips" beside "LW Lattice Chips", "Jordan 3 Black"
+    // beside "Jordan 3 Black Cat".
+    let said_whole: Vec<usize> = best
+        .iter()
+        .copied()
+        .filter(|i| {
+            titles[*i]
+                .iter()
+                .all(|w| query.iter().any(|q| q.text == *w))
+        })
+        .collect();
+    if best.len() > 1 && said_whole.len() == 1 {
+        return said_whole;
+    }
+    best
 }
 
 /// Whether a title names one of the colour words (each a whole word or

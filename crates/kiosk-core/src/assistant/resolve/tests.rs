@@ -268,3 +268,34 @@ fn a_categorys_words_ask_for_the_category() {
     let said = named(&store, "the club top");
     assert_eq!(ids(&said), ["training-top"]);
 }
+
+#[test]
+fn a_title_said_whole_wins_over_longer_ones() {
+    let titles = vec![
+        words("LW Lattice Chips"),
+        words("LW Chips"),
+        words("LW Chips Crinkle Cut"),
+    ];
+    let said = words("lw chips");
+    let q: Vec<QueryWord> = said
+        .iter()
+        .map(|w| QueryWord {
+            text: w.clone(),
+            decisive: true,
+        })
+        .collect();
+    assert_eq!(best_fits(&q, &titles), [1]);
+    // Two titles said whole, or none: still equal.
+    let titles = vec![
+        words("Bayern Home Jersey 2024-25"),
+        words("Bayern Home Jersey 2025-26"),
+    ];
+    let q: Vec<QueryWord> = words("bayern home jersey")
+        .into_iter()
+        .map(|w| QueryWord {
+            text: w,
+            decisive: true,
+        })
+        .collect();
+    assert_eq!(best_fits(&q, &titles), [0, 1]);
+}

@@ -460,3 +460,19 @@ fn issue_13_letter_sizes_find_sizes_written_as_words() {
         );
     }
 }
+
+#[test]
+fn chinese_ways_of_asking_a_price_are_price_cues() {
+    let lexicon = crate::Lexicon::new(Vec::new());
+    for text in ["請問phormium賣多少?", "這件要多少?", "這個怎麼賣?"] {
+        let reading = read(text, &lexicon);
+        assert!(
+            reading
+                .cues
+                .iter()
+                .any(|f| f.cue == crate::assistant::cues::Cue::Price),
+            "{text}: {:?}",
+            reading.cues.iter().map(|f| f.cue).collect::<Vec<_>>()
+        );
+    }
+}
