@@ -37,6 +37,8 @@ pub struct Snapshot {
     brands: Vec<String>,
     /// The sizes on sale, most variants first.
     sizes: Vec<String>,
+    /// The colours variants have, as the catalog writes them.
+    colors: Vec<String>,
     low_stock_threshold: i64,
     has_orders: bool,
 }
@@ -214,6 +216,13 @@ impl Snapshot {
             )
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .map_err(Error::sqlite("reading sizes"))?;
+        let colors: Vec<String> = conn
+            .prepare(
+                "SELECT color FROM variants WHERE color IS NOT NULL AND color <> ''
+                 GROUP BY color ORDER BY COUNT(*) DESC, color",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(Error::sqlite("reading colours"))?;
         let has_orders: bool = conn
             .query_row("SELECT EXISTS (SELECT 1 FROM orders)", [], |r| r.get(0))
             .map_err(Error::sqlite("reading orders"))?;
@@ -245,6 +254,7 @@ impl Snapshot {
             category_locations,
             brands,
             sizes,
+            colors,
             low_stock_threshold,
             has_orders,
         })
@@ -600,5 +610,9 @@ impl StockLookup for Snapshot {
 
     fn sizes(&self) -> &[String] {
         &self.sizes
+    }
+
+    fn colors(&self) -> &[String] {
+        &self.colors
     }
 }

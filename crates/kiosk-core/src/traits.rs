@@ -103,6 +103,10 @@ pub trait StockLookup {
     /// The sizes the store sells, as its catalog spells them: a bare "M"
     /// or "42" is read as a size only if the store has it.
     fn sizes(&self) -> &[String];
+    /// The colours the store's variants have, as its catalog spells them.
+    fn colors(&self) -> &[String] {
+        &[]
+    }
 }
 
 /// What speech recognition heard.

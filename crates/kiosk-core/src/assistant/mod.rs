@@ -172,7 +172,10 @@ impl Assistant<'_> {
         if session.messages.len() > 6 {
             session.messages.remove(0);
         }
-        let reading = understand::read_in_store(&input.text, lexicon, self.stock.sizes());
+        let reading = understand::with_store_colour(
+            understand::read_in_store(&input.text, lexicon, self.stock.sizes()),
+            self.stock.colors(),
+        );
         let understood_at = Instant::now();
 
         let mut draft = Draft::new(lang);

@@ -356,17 +356,20 @@ impl Assistant<'_> {
         let lexicon = self.stock.lexicon();
         VariantQuery {
             size: reading.size.as_deref().map(option_key),
-            colors: reading
-                .color
-                .map(|c| {
-                    let concept = lexicon.concept(c);
-                    concept
-                        .terms
-                        .iter()
-                        .flat_map(|(_, ws)| ws.iter().map(|w| option_key(w)))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            colors: match &reading.color_value {
+                Some(value) => vec![option_key(value)],
+                None => reading
+                    .color
+                    .map(|c| {
+                        let concept = lexicon.concept(c);
+                        concept
+                            .terms
+                            .iter()
+                            .flat_map(|(_, ws)| ws.iter().map(|w| option_key(w)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            },
         }
     }
 }

@@ -83,7 +83,8 @@ impl Assistant<'_> {
                 });
         let color = reading
             .color
-            .map(|c| lexicon.concept(c).name(store_lang).to_string());
+            .map(|c| lexicon.concept(c).name(store_lang).to_string())
+            .or_else(|| reading.color_value.clone());
         let mut filters = Filters {
             category,
             brand: None,

@@ -17,6 +17,10 @@ pub struct Reading {
     pub materials: Vec<usize>,
     pub attributes: Vec<usize>,
     pub color: Option<usize>,
+    /// A colour the turn names by the store's own option value when the
+    /// vocabulary knows no colour in it ("verde-claro", "khaki-oscuro"), as
+    /// the store writes it.
+    pub color_value: Option<String>,
     /// As the catalog writes sizes: `9`, `9.5`, `M`, `One Size`.
     pub size: Option<String>,
     pub price_min: Option<Money>,
@@ -45,7 +49,7 @@ impl Reading {
     }
 
     pub fn has_variant_slot(&self) -> bool {
-        self.size.is_some() || self.color.is_some()
+        self.size.is_some() || self.color.is_some() || self.color_value.is_some()
     }
 }
 
@@ -136,6 +140,44 @@ pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
 /// the store's spelling.
 pub fn read_in_store(text: &str, lexicon: &Lexicon, sizes: &[String]) -> Reading {
     read_with(text, lexicon, Some(sizes))
+}
+
+/// Reads a colour the store names only by its own option value: when the
+/// vocabulary found no colour, the longest of the store's `colors` that
+/// stands in the text as whole words becomes `color_value`, and leaves the
+/// search words.
+pub fn with_store_colour(mut reading: Reading, colors: &[String]) -> Reading {
+    if reading.color.is_some() {
+        return reading;
+    }
+    let words = |s: &str| -> Vec<String> {
+        tokenize(s)
+            .into_iter()
+            .filter(|t| !t.cjk)
+            .map(|t| t.text)
+            .collect()
+    };
+    let said = words(&reading.search_text);
+    let found = colors
+        .iter()
+        .filter_map(|c| {
+            let value = words(c);
+            let at = (!value.is_empty() && value.len() <= said.len())
+                .then(|| {
+                    said.windows(value.len())
+                        .position(|w| w == value.as_slice())
+                })
+                .flatten()?;
+            Some((c, at, value.len()))
+        })
+        .max_by_key(|(_, _, n)| *n);
+    if let Some((color, at, n)) = found {
+        let mut rest = said.clone();
+        rest.drain(at..at + n);
+        reading.search_text = rest.join(" ");
+        reading.color_value = Some(color.clone());
+    }
+    reading
 }
 
 fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> Reading {

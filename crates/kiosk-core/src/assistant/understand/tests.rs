@@ -476,3 +476,24 @@ fn chinese_ways_of_asking_a_price_are_price_cues() {
         );
     }
 }
+
+#[test]
+fn a_colour_only_the_store_names_is_read_from_its_values() {
+    let lexicon = crate::Lexicon::new(Vec::new());
+    let colors = [
+        "negro".to_string(),
+        "verde-claro".to_string(),
+        "verde".to_string(),
+    ];
+    let reading = with_store_colour(read("legging flex verde-claro size s?", &lexicon), &colors);
+    assert_eq!(reading.color_value.as_deref(), Some("verde-claro"));
+    assert!(
+        !reading.search_text.contains("verde"),
+        "{}",
+        reading.search_text
+    );
+    assert!(reading.has_variant_slot());
+    // No store colour in the turn: nothing read.
+    let reading = with_store_colour(read("legging flex size s", &lexicon), &colors);
+    assert_eq!(reading.color_value, None);
+}
