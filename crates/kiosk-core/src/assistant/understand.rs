@@ -195,6 +195,9 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
 
     read_prices(text, &tokens, &mut reading, &mut consumed);
     read_order_and_contact(text, &tokens, &mut reading, &mut consumed);
+    if let Some(store) = store_sizes {
+        read_store_size_phrases(&tokens, store, &mut reading, &mut consumed);
+    }
     read_sizes(text, &tokens, &sizes, &mut reading, &mut consumed);
     read_ordinal(text, &tokens, &mut reading, &mut consumed);
 
@@ -632,6 +635,37 @@ fn multiplier(c: Option<char>) -> f64 {
 /// size is given as the store spells it ("L" in a store of "Large" is
 /// "Large"); one asked for with a size word ("size 15", "maat 42", "42號")
 /// is kept even when the store lacks it, so the answer can say so.
+/// A size the store writes as several words or numbers ("20-22", "6,5 Y",
+/// "M/L"), said as the store writes it, is that size: read whole before
+/// "20" alone is.
+fn read_store_size_phrases(
+    tokens: &[Token],
+    store: &[String],
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
+    let mut best: Option<(usize, usize, &String)> = None;
+    for value in store {
+        let parts: Vec<String> = tokenize(value).into_iter().map(|t| t.text).collect();
+        if parts.len() < 2 || best.is_some_and(|(_, n, _)| n >= parts.len()) {
+            continue;
+        }
+        if let Some(at) = tokens
+            .windows(parts.len())
+            .position(|w| w.iter().zip(&parts).all(|(t, p)| t.text == *p))
+        {
+            best = Some((at, parts.len(), value));
+        }
+    }
+    if let Some((at, n, value)) = best {
+        let (start, end) = (tokens[at].start, tokens[at + n - 1].end);
+        if !overlaps(consumed, start, end) {
+            reading.size = Some(value.clone());
+            consumed.push((start, end));
+        }
+    }
+}
+
 fn read_sizes(
     text: &str,
     tokens: &[Token],

@@ -497,3 +497,21 @@ fn a_colour_only_the_store_names_is_read_from_its_values() {
     let reading = with_store_colour(read("legging flex size s", &lexicon), &colors);
     assert_eq!(reading.color_value, None);
 }
+
+#[test]
+fn a_size_the_store_writes_as_a_range_is_read_whole() {
+    let lexicon = crate::Lexicon::new(Vec::new());
+    let sizes = ["16-18".to_string(), "20-22".to_string(), "M".to_string()];
+    for text in ["madrid home size 20-22 in stock?", "ada madrid home 20-22?"] {
+        let reading = read_in_store(text, &lexicon, &sizes);
+        assert_eq!(reading.size.as_deref(), Some("20-22"), "{text}");
+        assert!(
+            !reading.search_text.contains("22"),
+            "{text}: {}",
+            reading.search_text
+        );
+    }
+    // A single size still reads as before.
+    let reading = read_in_store("madrid home size M", &lexicon, &sizes);
+    assert_eq!(reading.size.as_deref(), Some("M"));
+}
