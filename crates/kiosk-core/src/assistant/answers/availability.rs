@@ -167,7 +167,9 @@ impl Assistant<'_> {
         dropped: &[&str],
         d: &mut Draft,
     ) -> Result<(), BackendError> {
-        if !dropped.is_empty() {
+        // "…so here is the closest we have:" introduces the list itself.
+        let introduced = !dropped.is_empty();
+        if introduced {
             let constraint = self.constraint_text(reading, d.lang, dropped);
             d.say("closest_instead", &[("constraint", &constraint)]);
         }
@@ -186,7 +188,9 @@ impl Assistant<'_> {
             if in_stock.len() == 1 {
                 return self.stock_answer(session, reading, in_stock[0].clone(), d);
             }
-            d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
+            if !introduced {
+                d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
+            }
             session.focus = Some(in_stock[0].product.id.clone());
             session.last_list = Some(reading.clone());
             session.last_was_list = true;
@@ -199,7 +203,9 @@ impl Assistant<'_> {
         if records.len() == 1 {
             return self.stock_answer(session, reading, records[0].clone(), d);
         }
-        d.say("found", &[("n", &records.len().to_string())]);
+        if !introduced {
+            d.say("found", &[("n", &records.len().to_string())]);
+        }
         session.focus = Some(records[0].product.id.clone());
         session.last_list = Some(reading.clone());
         session.last_was_list = true;

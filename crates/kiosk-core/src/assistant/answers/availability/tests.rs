@@ -100,3 +100,19 @@ fn words_that_fit_no_product_are_quoted_as_typed() {
     );
     assert!(reply.answer.contains("“Bayern Third”"), "{}", reply.answer);
 }
+
+#[test]
+fn a_relaxed_list_is_introduced_once() {
+    let store = football_shop();
+    let reply = store.ask(
+        &mut Session::default(),
+        "do you have jackets in size S?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("closest"), "{}", reply.answer);
+    assert!(
+        !reply.answer.contains("Here's what I found"),
+        "{}",
+        reply.answer
+    );
+}
