@@ -2,11 +2,18 @@
 """Writes a product search relevance set in the layout `kiosk bench relevance`
 reads (Wayfair's WANDS: tab-separated `product.csv`, `query.csv`, `label.csv`).
 
-The source is a CSV of Amazon's Shopping Queries Dataset (ESCI, Apache-2.0)
-judgements joined with their products, one row per judged (query, product)
-pair, with the dataset's own column names: query_id, query, product_id,
-esci_label, product_title, and optionally product_locale,
-product_description, product_bullet_point, product_brand, product_color.
+The sources are samples of Amazon's Shopping Queries Dataset (ESCI,
+Apache-2.0) in two shapes:
+
+- `esci-csv`: judgements joined with their products, one row per judged
+  (query, product) pair, with the dataset's own column names: query_id,
+  query, product_id, esci_label, product_title, and optionally
+  product_locale, product_description, product_bullet_point, product_brand,
+  product_color.
+- `esci-json`: a JSON list of queries, each {query_id, query, products:
+  [{product_id, product_text, relevance}]}, relevance ESCI's grade as a gain
+  (3 Exact, 2 Substitute, 1 Complement, 0 Irrelevant), product_text the title.
+
 The file's sha256 is checked before anything is read, so the set a number was
 measured on is the set named in bench/relevance/SOURCES.tsv.
 
@@ -19,12 +26,14 @@ inside a field become spaces; HTML in descriptions is reduced to its text.
 
 Usage:
   scripts/relevance_set.py esci-csv SOURCE.csv OUT_DIR --sha256 HEX [--locale us]
+  scripts/relevance_set.py esci-json SOURCE.json OUT_DIR --sha256 HEX
 """
 
 import argparse
 import csv
 import hashlib
 import html
+import json
 import re
 import sys
 from pathlib import Path
@@ -39,6 +48,8 @@ ESCI_TO_WANDS = {
     "i": "Irrelevant",
     "irrelevant": "Irrelevant",
 }
+
+GAIN_TO_WANDS = {3: "Exact", 2: "Partial", 1: "Irrelevant", 0: "Irrelevant"}
 
 REQUIRED = ("query_id", "query", "product_id", "esci_label", "product_title")
 
@@ -114,6 +125,48 @@ def read_esci_csv(path, locale):
     return products, queries, labels
 
 
+def read_esci_json(path):
+    with open(path, encoding="utf-8") as f:
+        try:
+            data = json.load(f)
+        except json.JSONDecodeError as e:
+            raise SetError(f"{path}: line {e.lineno}: not valid JSON: {e.msg}")
+    if not isinstance(data, list):
+        raise SetError(f"{path}: expected a JSON list of queries")
+    products = {}
+    queries = {}
+    labels = {}
+    for n, entry in enumerate(data):
+        where = f"{path}: query #{n}"
+        try:
+            qid, query = clean(str(entry["query_id"])), clean(entry["query"])
+            judged = entry["products"]
+        except (KeyError, TypeError):
+            raise SetError(f"{where}: expected query_id, query and products")
+        if not qid or not query:
+            raise SetError(f"{where}: empty query_id or query")
+        if queries.setdefault(qid, query) != query:
+            raise SetError(f"{where}: query_id {qid} has two texts")
+        for product in judged:
+            try:
+                pid, title = clean(product["product_id"]), clean(product["product_text"])
+                grade = GAIN_TO_WANDS[product["relevance"]]
+            except (KeyError, TypeError):
+                raise SetError(
+                    f"{where}: a product needs product_id, product_text and relevance 0-3, "
+                    f"found {product!r}"
+                )
+            if not pid:
+                raise SetError(f"{where}: empty product_id")
+            products.setdefault(pid, (title, "", ""))
+            previous = labels.setdefault((qid, pid), grade)
+            if previous != grade:
+                raise SetError(f"{where}: product {pid} judged twice, {previous} and {grade}")
+    if not labels:
+        raise SetError(f"{path}: no judged pair")
+    return products, queries, labels
+
+
 def write_wands(out_dir, products, queries, labels):
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -155,12 +208,19 @@ def main():
     esci.add_argument("out_dir", type=Path)
     esci.add_argument("--sha256", required=True, help="the input's expected sha256")
     esci.add_argument("--locale", default="us", help="keep this product_locale ('' keeps all)")
+    esci_json = sub.add_parser("esci-json", help="ESCI queries with their judged products, as JSON")
+    esci_json.add_argument("input", type=Path)
+    esci_json.add_argument("out_dir", type=Path)
+    esci_json.add_argument("--sha256", required=True, help="the input's expected sha256")
     args = parser.parse_args()
     try:
         actual = sha256_of(args.input)
         if actual != args.sha256.lower():
             raise SetError(f"{args.input}: sha256 is {actual}, expected {args.sha256}")
-        products, queries, labels = read_esci_csv(args.input, args.locale)
+        if args.source == "esci-csv":
+            products, queries, labels = read_esci_csv(args.input, args.locale)
+        else:
+            products, queries, labels = read_esci_json(args.input)
         write_wands(args.out_dir, products, queries, labels)
     except (OSError, SetError) as e:
         print(f"relevance_set: {e}", file=sys.stderr)
