@@ -7,9 +7,11 @@
 //! ([`StoreVocabulary`]), and below the shopper's own word when the store
 //! holds that too. A word the store does not hold is also matched within a
 //! typo budget and by sound; a word it holds is never "corrected". A
-//! product must match every group of the query; when too few do, any group
-//! will do. A query of stop words alone searches for them. Filters always
-//! apply; in-stock products rank first.
+//! group's alternatives count once, by the best of them. Products that
+//! match every group of the query come first; when too few do, products
+//! matching some follow, by score scaled by the share they match. A query
+//! of stop words alone searches for them. Filters always apply; in-stock
+//! products rank first; equal scores are ordered by rowid.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
