@@ -7,10 +7,13 @@
 //! ([`StoreVocabulary`]), and below the shopper's own word when the store
 //! holds that too. A word the store does not hold is also matched within a
 //! typo budget and by sound; a word it holds is never "corrected". A
-//! product must match every group of the query; when too few do, any group
-//! will do. A query of stop words alone searches for them. Filters always
-//! apply; in-stock products rank first.
+//! group's alternatives count once, by the best of them. Products that
+//! match every group of the query come first; when too few do, products
+//! matching some follow, by score scaled by the share they match. A query
+//! of stop words alone searches for them. Filters always apply; in-stock
+//! products rank first; equal scores are ordered by rowid.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -25,7 +28,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Score, SegmentReader, Term};
+use tantivy::{Index, IndexReader, ReloadPolicy, Score, SegmentReader, Term};
 
 use super::spell::SpellIndex;
 use super::vocab::StoreVocabulary;
@@ -92,6 +95,16 @@ pub struct IndexSearcher {
 /// (Dutch `jack` = jacket, in a store selling audio jacks): the store's own
 /// use of the word is the better evidence.
 const HELD_EXPANSION_BOOST: f32 = 0.3;
+
+/// Weight of a same-language synonym beside the shopper's own word when the
+/// store holds that word too (`kids` → `children`): the literal word ranks
+/// first, the synonym still finds more.
+const SYNONYM_BOOST: f32 = 0.5;
+
+/// How strongly a partial match's score falls with the share of the query's
+/// groups it leaves out: `score × (matched / groups)^COVERAGE_EXPONENT`.
+/// Below 1, so a rare word matched still outranks two common ones.
+const COVERAGE_EXPONENT: f32 = 0.5;
 
 /// Text fields searched for catalog words, with their weights.
 type FieldOf = fn(&Fields) -> Field;
@@ -356,6 +369,8 @@ impl IndexSearcher {
         }];
         let boost = if held && !own {
             HELD_EXPANSION_BOOST
+        } else if held {
+            SYNONYM_BOOST
         } else {
             1.0
         };
@@ -502,124 +517,134 @@ impl IndexSearcher {
         let filter_clauses = self.filter_clauses(filters);
         let group_queries: Vec<Box<dyn Query>> =
             plan.groups.iter().map(|g| self.group_query(g)).collect();
-        let run = |clauses: Vec<(Occur, Box<dyn Query>)>| -> Result<Vec<(Score, DocAddress)>> {
-            let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        // The best `n` products for `query` under the filters: (score,
+        // rowid), by score, then by rowid, so equal scores always come back
+        // in the same order however the import's threads wrote the index.
+        let run = |query: Box<dyn Query>, n: usize| -> Result<Vec<(Score, u64)>> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
+                .iter()
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect();
+            clauses.push((Occur::Must, query));
+            let query = BooleanQuery::new(clauses);
             let collector =
-                TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
-                    let in_stock = segment
-                        .fast_fields()
+                TopDocs::with_limit(n.max(1)).tweak_score(move |segment: &SegmentReader| {
+                    let fast = segment.fast_fields();
+                    let in_stock = fast
                         .u64("in_stock")
                         .expect("in_stock is a fast field of every kiosk index")
                         .first_or_default_col(0);
+                    let rowid = fast
+                        .u64("rowid")
+                        .expect("rowid is a fast field of every kiosk index")
+                        .first_or_default_col(0);
                     move |doc, score: Score| {
-                        if in_stock.get_val(doc) > 0 {
+                        let score = if in_stock.get_val(doc) > 0 {
                             score
                         } else {
                             score * OUT_OF_STOCK_FACTOR
-                        }
+                        };
+                        (score, Reverse(rowid.get_val(doc)))
                     }
                 });
-            searcher
+            Ok(searcher
                 .search(&query, &collector)
-                .map_err(Error::index("searching"))
+                .map_err(Error::index("searching"))?
+                .into_iter()
+                .map(|((score, Reverse(rowid)), _)| (score, rowid))
+                .collect())
         };
-        // Every group must match...
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
-            .iter()
-            .map(|(o, q)| (*o, q.box_clone()))
-            .collect();
-        for q in &group_queries {
-            clauses.push((Occur::Must, q.box_clone()));
-        }
-        if group_queries.is_empty() {
+        // (score, rowid, groups matched), best first.
+        let mut hits: Vec<(Score, u64, usize)> = Vec::new();
+        let n_groups = group_queries.len();
+        if n_groups == 0 {
             // Browsing by filters alone: every product scores the same
             // before the in-stock preference.
-            clauses.push((Occur::Must, Box::new(AllQuery)));
+            for (score, rowid) in run(Box::new(AllQuery), limit)? {
+                hits.push((score, rowid, 0));
+            }
         }
-        let mut hits = run(clauses)?;
-        let n_full = hits.len();
-        // ...unless too few products do; then any group will do, ranked
-        // after the full matches.
-        if hits.len() < limit && group_queries.len() > 1 {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
-                .iter()
-                .map(|(o, q)| (*o, q.box_clone()))
-                .collect();
-            clauses.push((
-                Occur::Must,
-                Box::new(BooleanQuery::union(
+        // Products that match all the groups come first. Below them, a
+        // product's score is scaled by the share of groups it matches
+        // (`COVERAGE_EXPONENT`), so more of the shopper's words win over a
+        // few words repeated, and a rare word still counts for more than a
+        // common one. Each tier (products matching at least `need` groups)
+        // gives its best `limit`: the final `limit` are always among them,
+        // since the ranking rises with both the score and the groups
+        // matched.
+        for need in (1..=n_groups).rev() {
+            if need == n_groups - 1 && hits.len() >= limit {
+                break;
+            }
+            let query: Box<dyn Query> = if need == n_groups {
+                Box::new(BooleanQuery::intersection(
                     group_queries.iter().map(|q| q.box_clone()).collect(),
-                )),
-            ));
-            let top = hits.first().map_or(0.0, |h| h.0);
-            for (score, addr) in run(clauses)? {
-                if hits.len() >= limit {
+                ))
+            } else {
+                Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                    group_queries.iter().map(|q| q.box_clone()).collect(),
+                    need,
+                ))
+            };
+            let mut taken = 0;
+            for (score, rowid) in run(query, limit + hits.len())? {
+                if taken >= limit {
                     break;
                 }
-                if !hits.iter().any(|(_, a)| *a == addr) {
-                    hits.push((score.min(top * 0.99), addr));
+                if !hits.iter().any(|h| h.1 == rowid) {
+                    hits.push((score, rowid, need));
+                    taken += 1;
                 }
             }
         }
+        if n_groups > 0 {
+            for hit in &mut hits {
+                hit.0 = coverage_score(hit.0, hit.2, n_groups);
+            }
+            hits.sort_by(|a, b| {
+                (b.2 == n_groups)
+                    .cmp(&(a.2 == n_groups))
+                    .then(b.0.total_cmp(&a.0))
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+        hits.truncate(limit);
+        let mut n_full = hits.iter().filter(|h| h.2 == n_groups).count();
         if hits.is_empty() && plan.stopwords_only {
             // No product has the stop words: browse by the filters, as a
             // query without words does.
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
-                .iter()
-                .map(|(o, q)| (*o, q.box_clone()))
-                .collect();
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-            hits = run(clauses)?;
+            for (score, rowid) in run(Box::new(AllQuery), limit)? {
+                hits.push((score, rowid, 0));
+            }
+            n_full = hits.len();
         }
-        let n_full = n_full.max(if plan.stopwords_only { hits.len() } else { 0 });
-        let mut out = Vec::with_capacity(hits.len());
-        for (i, (score, addr)) in hits.into_iter().enumerate() {
-            let segment = searcher.segment_reader(addr.segment_ord);
-            let rowid = segment
-                .fast_fields()
-                .u64("rowid")
-                .map_err(Error::index("reading rowids"))?
-                .first_or_default_col(0)
-                .get_val(addr.doc_id);
-            out.push((rowid, score, i < n_full));
-        }
-        // Equal scores come back in the index's segment order, which
-        // depends on how the import's threads wrote it: within each run of
-        // equal scores, order by rowid, so the same question on the same
-        // catalog always lists the same products in the same order.
-        let mut start = 0;
-        while start < out.len() {
-            let end = start
-                + out[start..]
-                    .iter()
-                    .take_while(|(_, score, _)| *score == out[start].1)
-                    .count();
-            out[start..end].sort_by_key(|(rowid, _, _)| *rowid);
-            start = end;
-        }
-        Ok(out)
+        Ok(monotone_scores(hits)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (score, rowid))| (rowid, score, i < n_full))
+            .collect())
     }
 
     fn group_query(&self, group: &Group) -> Box<dyn Query> {
-        // Words weighted below the shopper's own (a concept's words beside
-        // a word the store holds) count once, by the best of them, so many
-        // synonyms cannot outweigh the shopper's word.
-        let (secondary, primary): (Vec<&Alt>, Vec<&Alt>) = group
-            .alternatives
-            .iter()
-            .partition(|a| matches!(a, Alt::Words { boost, .. } if *boost < 1.0));
-        let mut alts: Vec<Box<dyn Query>> = primary
-            .into_iter()
-            .filter_map(|a| self.alt_query(a))
-            .collect();
-        let secondary: Vec<Box<dyn Query>> = secondary
-            .into_iter()
-            .filter_map(|a| self.alt_query(a))
-            .collect();
-        if !secondary.is_empty() {
-            alts.push(Box::new(DisjunctionMaxQuery::new(secondary)));
+        // The ways the group's words can match count once, by the best of
+        // them, so many synonyms or near spellings cannot outweigh the
+        // shopper's own word; a category or option the words name adds to
+        // it.
+        let mut text: Vec<Box<dyn Query>> = Vec::new();
+        let mut extra: Vec<Box<dyn Query>> = Vec::new();
+        for alt in &group.alternatives {
+            let Some(q) = self.alt_query(alt) else {
+                continue;
+            };
+            match alt {
+                Alt::Option { .. } | Alt::Category { .. } => extra.push(q),
+                _ => text.push(q),
+            }
         }
-        Box::new(BooleanQuery::union(alts))
+        if !text.is_empty() {
+            extra.insert(0, Box::new(DisjunctionMaxQuery::new(text)));
+        }
+        Box::new(BooleanQuery::union(extra))
     }
 
     fn alt_query(&self, alt: &Alt) -> Option<Box<dyn Query>> {
@@ -773,4 +798,22 @@ impl IndexSearcher {
         }
         option_key(value)
     }
+}
+
+/// A product's score scaled by the share of the query's groups it
+/// matches.
+fn coverage_score(score: Score, matched: usize, n_groups: usize) -> Score {
+    score * (matched as f32 / n_groups.max(1) as f32).powf(COVERAGE_EXPONENT)
+}
+
+/// The scores of hits in their final order, made non-increasing, so a
+/// caller that sorts by score keeps the order (full matches above partial
+/// ones whatever their raw scores).
+fn monotone_scores(hits: Vec<(Score, u64, usize)>) -> Vec<(Score, u64)> {
+    let mut out: Vec<(Score, u64)> = Vec::with_capacity(hits.len());
+    for (score, rowid, _) in hits {
+        let score = out.last().map_or(score, |last| score.min(last.0));
+        out.push((score, rowid));
+    }
+    out
 }

@@ -111,6 +111,7 @@ const HARDWARE: &[Row] = &[
 struct Store {
     _dir: tempfile::TempDir,
     index: IndexSearcher,
+    rows: Vec<Row>,
 }
 
 impl Store {
@@ -150,7 +151,11 @@ impl Store {
         categories.dedup();
         let lexicon = Arc::new(Lexicon::new(default_concepts()));
         let index = IndexSearcher::open(&path, Lang::En, lexicon, &categories).expect("open");
-        Store { _dir: dir, index }
+        Store {
+            _dir: dir,
+            index,
+            rows: rows.to_vec(),
+        }
     }
 
     fn titles(&self, query: &str, limit: usize) -> Vec<&'static str> {
@@ -158,7 +163,7 @@ impl Store {
             .search(query, false, &Filters::default(), limit)
             .expect("search")
             .into_iter()
-            .map(|(rowid, _, _)| HARDWARE[rowid as usize - 1].0)
+            .map(|(rowid, _, _)| self.rows[rowid as usize - 1].0)
             .collect()
     }
 
@@ -350,4 +355,84 @@ fn hits_say_whether_they_matched_every_word() {
         "the partial match is still there, after the full ones"
     );
     assert!(hits[0].2, "full matches come first");
+}
+
+#[test]
+fn partial_matches_rank_by_their_words_not_by_catalog_order() {
+    // Issue 13: when no product had every word, the products that had some
+    // all scored the same and came back in catalog order ("skull and lips
+    // for women" listed every women's product before the lips blouse).
+    let rows: &[Row] = &[
+        ("Women's Cotton Tank Top", "Tops", "Soft cotton.", "", ""),
+        ("Women's Hooded Robe", "Robes", "For women.", "", ""),
+        ("Women's Rain Boots", "Shoes", "For women.", "", ""),
+        ("Lips Print Blouse for Women", "Tops", "Loose fit.", "", ""),
+        ("Lip Balm Trio", "Beauty", "Cherry.", "", ""),
+    ];
+    let store = Store::new(rows);
+    let titles = store.titles("skull and lips for women", 5);
+    // Two of the three words beat one; the rare word beats the common one.
+    assert_eq!(titles[0], "Lips Print Blouse for Women", "{titles:?}");
+    assert_eq!(titles[1], "Lip Balm Trio", "{titles:?}");
+    let hits = store
+        .index
+        .search("skull and lips for women", false, &Filters::default(), 5)
+        .expect("search");
+    assert!(
+        hits.windows(2).all(|w| w[0].1 >= w[1].1),
+        "scores fall with the rank: {hits:?}"
+    );
+}
+
+#[test]
+fn the_shoppers_word_ranks_above_its_synonym() {
+    // Issue 13: a same-language synonym weighed as much as the shopper's
+    // own word ("kids" found "children" products first by catalog order).
+    let rows: &[Row] = &[
+        ("Children's Rain Boots", "Shoes", "Rubber.", "", ""),
+        ("Kids Rain Boots", "Shoes", "Rubber.", "", ""),
+    ];
+    let store = Store::new(rows);
+    let plan = store.index.plan("kids boots", false);
+    assert!(
+        plan.groups[0]
+            .alternatives
+            .iter()
+            .any(|a| matches!(a, Alt::Words { text, boost } if text == "children" && *boost < 1.0)),
+        "{:?}",
+        plan.groups[0].alternatives
+    );
+    assert_eq!(
+        store.titles("kids boots", 5),
+        ["Kids Rain Boots", "Children's Rain Boots"]
+    );
+}
+
+#[test]
+fn more_matching_words_rank_higher_among_partial_matches() {
+    let rows: &[Row] = &[
+        ("Glass Vase", "Decor", "Clear glass, glass base.", "", ""),
+        ("Pink Glass Beads", "Craft", "Round.", "", ""),
+        ("Pink Ribbon", "Craft", "Satin.", "", ""),
+    ];
+    let store = Store::new(rows);
+    // No product has all four words; the beads have three.
+    assert_eq!(store.top("16mm pink glass beads"), Some("Pink Glass Beads"));
+}
+
+#[test]
+fn equal_scores_come_back_by_catalog_order() {
+    let rows: Vec<Row> = (0..30)
+        .map(|_| ("Blue Mug", "Kitchen", "Stoneware.", "", ""))
+        .collect();
+    let rows: &'static [Row] = Box::leak(rows.into_boxed_slice());
+    let store = Store::new(rows);
+    let rowids: Vec<u64> = store
+        .index
+        .search("mug", false, &Filters::default(), 5)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.0)
+        .collect();
+    assert_eq!(rowids, [1, 2, 3, 4, 5]);
 }

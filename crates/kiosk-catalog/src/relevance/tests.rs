@@ -76,3 +76,75 @@ fn ndcg_and_recall_follow_their_definitions() {
     assert_eq!(recall_at(10, &ranked(&["a", "b"]), &gains), 0.5);
     assert_eq!(recall_at(1, &ranked(&["d"]), &gains), 1.0);
 }
+
+/// NDCG@10 of the kiosk's search and of the FTS5 peer on a committed set,
+/// each query asked once as `kiosk bench relevance` asks it.
+fn measure(set_name: &str) -> (f64, f64, f64, f64) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../bench/relevance")
+        .join(set_name);
+    let set = RelevanceSet::load_wands(
+        &dir.join("product.csv"),
+        &dir.join("query.csv"),
+        &dir.join("label.csv"),
+    )
+    .expect("load the set");
+    let work = tempfile::tempdir().expect("temp dir");
+    let catalog = work.path().join("catalog");
+    set.write_native_catalog(&catalog).expect("write catalog");
+    let data = DataDir::new(work.path().join("data"));
+    import(&data, &ImportOptions::new(&catalog), &mut NoProgress).expect("import");
+    let snapshot = Snapshot::open(&data).expect("open");
+    let fts = crate::fts5::Fts5Baseline::build(snapshot.path(), work.path()).expect("fts5");
+    let (mut kiosk_sum, mut fts5_sum, mut kiosk_zero, mut fts5_zero) = (0.0, 0.0, 0, 0);
+    for q in &set.queries {
+        let ours: Vec<String> = snapshot
+            .search(&kiosk_core::SearchRequest::new(q.text.clone()))
+            .expect("search")
+            .into_iter()
+            .map(|h| h.record.product.id)
+            .collect();
+        let theirs = fts
+            .search(&q.text, false, &kiosk_core::Filters::default(), 10)
+            .expect("fts5 search");
+        let (a, b) = (ndcg_at(10, &ours, &q.gains), ndcg_at(10, &theirs, &q.gains));
+        kiosk_sum += a;
+        fts5_sum += b;
+        kiosk_zero += usize::from(ours.is_empty());
+        fts5_zero += usize::from(theirs.is_empty());
+    }
+    let n = set.queries.len() as f64;
+    eprintln!(
+        "{set_name}: kiosk NDCG@10 {:.3} zero {:.3}, fts5 {:.3} zero {:.3}",
+        kiosk_sum / n,
+        kiosk_zero as f64 / n,
+        fts5_sum / n,
+        fts5_zero as f64 / n
+    );
+    (
+        kiosk_sum / n,
+        fts5_sum / n,
+        kiosk_zero as f64 / n,
+        fts5_zero as f64 / n,
+    )
+}
+
+#[test]
+fn esci_us_200_kiosk_ranks_above_fts5() {
+    let (kiosk, fts5, kiosk_zero, fts5_zero) = measure("esci-us-200");
+    assert!(
+        kiosk >= fts5,
+        "kiosk NDCG@10 {kiosk:.3} below fts5 {fts5:.3}"
+    );
+    assert!(kiosk_zero <= fts5_zero);
+}
+
+#[test]
+fn esci_us_500_kiosk_ranks_above_fts5() {
+    let (kiosk, fts5, kiosk_zero, fts5_zero) = measure("esci-us-500");
+    assert!(
+        kiosk >= fts5,
+        "kiosk NDCG@10 {kiosk:.3} below fts5 {fts5:.3}"
+    );
+    assert!(kiosk_zero <= fts5_zero);
+}
