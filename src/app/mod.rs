@@ -9,6 +9,7 @@
 mod controller;
 mod convert;
 pub mod events;
+mod ime;
 mod model;
 mod pin;
 pub mod screenshots;
