@@ -242,7 +242,7 @@ impl Dictionary {
         };
 
         let mut out: Vec<Candidate> = Vec::new();
-        let mut push = |out: &mut Vec<Candidate>, text: String, end: usize| {
+        let push = |out: &mut Vec<Candidate>, text: String, end: usize| {
             if out.len() < MAX_CANDIDATES && !out.iter().any(|c| c.text == text) {
                 out.push(Candidate {
                     text,
