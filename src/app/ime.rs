@@ -236,7 +236,12 @@ impl Dictionary {
         let tokens: Vec<Vec<Token>> = (0..n)
             .map(|i| self.tokens(&letters, &breaks, breaks_at, i))
             .collect();
-        let edges: Vec<Vec<Edge>> = (0..n).map(|i| self.edges_from(&tokens, i)).collect();
+        // Every word from the first letter (the bar offers them); from the
+        // others only the cheapest per reading, which is all the best path
+        // can use.
+        let edges: Vec<Vec<Edge>> = (0..n)
+            .map(|i| self.edges_from(&tokens, i, i == 0))
+            .collect();
         let consumed = |end: usize| {
             if end == n { input.len() } else { offsets[end] }
         };
@@ -303,7 +308,13 @@ impl Dictionary {
                     penalty: 0.0,
                 });
             }
-            let initial = is_initial(text);
+            // An initial stands for a syllable only where the next letter
+            // cannot go on with it ("nh": n then h; not the s of "se").
+            let initial = is_initial(text)
+                && (last
+                    || breaks[end]
+                    || std::str::from_utf8(&letters[start..=end])
+                        .is_ok_and(|longer| !self.beginnings.contains_key(longer)));
             if last || initial {
                 let others: Vec<u16> = begun
                     .iter()
@@ -322,9 +333,10 @@ impl Dictionary {
         tokens
     }
 
-    /// Every word that reads the letters from `start` on, with where it
-    /// ends and its cost (its own, plus any abbreviation's).
-    fn edges_from(&self, tokens: &[Vec<Token>], start: usize) -> Vec<Edge> {
+    /// The words that read the letters from `start` on (every one, or the
+    /// cheapest per reading), with where each ends and its cost (its own,
+    /// plus any abbreviation's).
+    fn edges_from(&self, tokens: &[Vec<Token>], start: usize, every_word: bool) -> Vec<Edge> {
         let mut edges = Vec::new();
         let mut stack = vec![(0u32, start, 0f32)];
         while let Some((node, at, penalty)) = stack.pop() {
@@ -337,7 +349,13 @@ impl Dictionary {
                         continue;
                     };
                     let penalty = penalty + token.penalty;
-                    for word in &self.node_words[*child as usize] {
+                    let words = &self.node_words[*child as usize];
+                    let words = if every_word {
+                        &words[..]
+                    } else {
+                        &words[..words.len().min(1)]
+                    };
+                    for word in words {
                         edges.push(Edge {
                             end: token.end,
                             word: *word,

@@ -5,7 +5,7 @@
 //! candidates are read from [`ime`] on every key. A pick adds the
 //! candidate to the question being typed and leaves the rest of the
 //! composition. Everything runs on the UI thread: a key takes well under a
-//! millisecond once the dictionary is loaded (`kiosk bench ime`), and the
+//! millisecond once the dictionary is loaded, and the
 //! dictionary starts loading on its own thread when Chinese input is first
 //! chosen.
 
