@@ -255,14 +255,12 @@ impl Dictionary {
                 });
             }
         };
-        if let Some(path) = best_path(&edges, n) {
-            if path.len() > 1 {
-                let text: String = path
-                    .iter()
-                    .map(|w| self.words[*w as usize].text(script))
-                    .collect();
-                push(&mut out, text, n);
-            }
+        if let Some(path) = best_path(&edges, n).filter(|p| p.len() > 1) {
+            let text: String = path
+                .iter()
+                .map(|w| self.words[*w as usize].text(script))
+                .collect();
+            push(&mut out, text, n);
         }
         let mut first = edges[0].clone();
         first.sort_by(|a, b| b.end.cmp(&a.end).then(a.cost.total_cmp(&b.cost)));
