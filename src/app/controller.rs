@@ -115,11 +115,7 @@ impl Controller {
         let feedback = window.global::<ui::FeedbackAdapter>();
         feedback.on_answer(|up| post(Event::Feedback(Some(up))));
         feedback.on_skip(|| post(Event::Feedback(None)));
-        window.global::<ui::KeyboardAdapter>().on_drop_last(|text| {
-            let mut t = text.to_string();
-            t.pop();
-            s(t)
-        });
+        super::keyboard::connect(window);
         let mic = window.global::<ui::MicAdapter>();
         mic.on_toggle(|| post(Event::MicToggle));
         mic.set_state(ui::MicState::Unavailable);
@@ -660,9 +656,7 @@ impl Controller {
         let chat = self.window.global::<ui::ChatAdapter>();
         chat.set_draft(s(""));
         chat.set_busy(false);
-        self.window
-            .global::<ui::KeyboardAdapter>()
-            .set_visible(false);
+        super::keyboard::reset(&self.window);
         self.window.global::<ui::DetailAdapter>().set_visible(false);
         let call = self.window.global::<ui::StaffCallAdapter>();
         call.set_handoff_visible(false);

@@ -9,6 +9,8 @@
 mod controller;
 mod convert;
 pub mod events;
+mod ime;
+mod keyboard;
 mod model;
 mod pin;
 pub mod screenshots;

@@ -150,7 +150,7 @@ pub fn show(
         "stale_note",
         &[("as_of", "2026-11-22 23:00")],
     )));
-    app.global::<ui::KeyboardAdapter>().set_visible(false);
+    super::keyboard::reset(app);
     app.global::<ui::ChatAdapter>().set_draft(s(""));
     app.global::<ui::DetailAdapter>().set_visible(false);
     let call = app.global::<ui::StaffCallAdapter>();
@@ -216,9 +216,14 @@ pub fn show(
                 Lang::En => "black running shoes",
                 Lang::Nl => "zwarte hardloopschoenen",
                 Lang::Id => "sepatu lari hitam",
-                Lang::Zh => "黑色跑鞋",
+                Lang::Zh => "黑色",
             }));
-            app.global::<ui::KeyboardAdapter>().set_visible(true);
+            app.global::<ui::KeyboardAdapter>()
+                .invoke_open(s(lang.code()));
+            if lang == Lang::Zh {
+                // Pinyin half typed: the candidate bar offers 跑鞋 first.
+                super::keyboard::set_composition(app, "paoxie");
+            }
         }
         "detail" => {
             if let Some(card) = ui_cards.first() {
