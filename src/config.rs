@@ -464,7 +464,8 @@ pub struct StaffSection {
     pub max_clock_skew_seconds: u64,
     /// How long a staff phone stays signed in.
     pub session_days: u64,
-    /// Resolved calls are forgotten after this.
+    /// Resolved calls are forgotten after this, on the console and on the
+    /// kiosk (its outbox deletes calls that ended this long ago).
     pub keep_closed_days: u64,
     /// `kiosk staff-console`: calls still open after this are closed as
     /// cancelled, without the shopper's words.

@@ -299,6 +299,14 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
             options: "8 / Blue".into(),
             contact: "late@example.com".into(),
             language: kiosk_core::Lang::Nl,
+            consent: kiosk_core::assistant::Consent {
+                requested: "Laat het me weten".into(),
+                shown: "Ik kan je laten weten wanneer Trail Runner 1 Shoe weer binnen is.".into(),
+                language: kiosk_core::Lang::Nl,
+                shown_at: jiff::Timestamp::now(),
+                answer: "[e-mail]".into(),
+                answered_at: jiff::Timestamp::now(),
+            },
         })
         .expect("waitlist");
     local

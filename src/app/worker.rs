@@ -12,9 +12,7 @@ use kiosk_catalog::DataDir;
 use kiosk_catalog::live::LiveSnapshot;
 use kiosk_catalog::local::{LocalStore, Retention, WaitlistEntry};
 use kiosk_core::assistant::generator::Generator;
-use kiosk_core::assistant::{
-    Action, ActionStatus, Assistant, AssistantConfig, Clock, Session, TurnInput,
-};
+use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Session, TurnInput};
 use kiosk_core::{Lang, StockLookup};
 use kiosk_staff::{Analytics, CallEvent, CallId, CallStatus, LinkConfig, StaffLink};
 use kiosk_sync::Syncer;
@@ -411,24 +409,8 @@ fn purge(local: Option<&LocalStore>, live: Option<&LiveSnapshot>, retention: &Re
 fn record(local: &LocalStore, clock: Clock, tag: &str, reply: &kiosk_core::assistant::Reply) {
     let _ = local.record_event(clock.now, tag, &reply.analytics);
     for action in &reply.actions {
-        if let Action::JoinWaitlist {
-            status: ActionStatus::Done,
-            product_id,
-            sku,
-            title,
-            options,
-            contact: Some(contact),
-        } = action
-        {
-            let _ = local.add_waitlist(&WaitlistEntry {
-                at: clock.now,
-                product_id: product_id.clone(),
-                sku: sku.clone(),
-                title: title.clone(),
-                options: options.clone(),
-                contact: contact.clone(),
-                language: reply.language,
-            });
+        if let Some(entry) = WaitlistEntry::from_action(action, clock.now, reply.language) {
+            let _ = local.add_waitlist(&entry);
         }
     }
 }

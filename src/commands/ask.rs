@@ -5,9 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use kiosk_catalog::local::{LocalStore, WaitlistEntry};
 use kiosk_catalog::{DataDir, Snapshot};
 use kiosk_core::Lang;
-use kiosk_core::assistant::{
-    Action, ActionStatus, Assistant, AssistantConfig, Clock, Reply, Session, TurnInput,
-};
+use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Reply, Session, TurnInput};
 use serde::Deserialize;
 
 use super::ExitCode;
@@ -78,24 +76,8 @@ impl Kiosk {
         if let Some(local) = &self.local {
             local.record_event(clock.now, &self.session_tag, &reply.analytics)?;
             for action in &reply.actions {
-                if let Action::JoinWaitlist {
-                    status: ActionStatus::Done,
-                    product_id,
-                    sku,
-                    title,
-                    options,
-                    contact: Some(contact),
-                } = action
-                {
-                    local.add_waitlist(&WaitlistEntry {
-                        at: clock.now,
-                        product_id: product_id.clone(),
-                        sku: sku.clone(),
-                        title: title.clone(),
-                        options: options.clone(),
-                        contact: contact.clone(),
-                        language: reply.language,
-                    })?;
+                if let Some(entry) = WaitlistEntry::from_action(action, clock.now, reply.language) {
+                    local.add_waitlist(&entry)?;
                 }
             }
         }

@@ -169,6 +169,8 @@ pub fn link_config(
         staff.forget_words_after_hours * 3600.0,
         "forget_words_after_hours",
     )?;
+    // The kiosk keeps its ended calls no longer than the console does.
+    link.keep_ended_after = Duration::from_secs(staff.keep_closed_days.saturating_mul(86_400));
     Ok(link)
 }
 

@@ -699,7 +699,7 @@ pub fn serve(config: &Config, args: ServeBundlesArgs) -> anyhow::Result<ExitCode
         None => "no uploads taken: no store key ([staff] key_file or --key-file)".into(),
     };
     if let Some(key) = key {
-        server = server.with_store_key(key, config.staff.max_clock_skew_seconds);
+        server = server.with_store_key(key, config.staff.max_clock_skew_seconds)?;
     }
     // The first line says where: scripts and tests read the port from it.
     println!(

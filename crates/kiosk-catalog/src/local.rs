@@ -9,11 +9,17 @@
 //! item is back in stock and sent on, or N days; analytics text N days;
 //! events and feedback N days), and the kiosk runs it when it starts and
 //! whenever a shopper leaves.
+//!
+//! Each contact is stored with its consent record (the question exactly as
+//! shown, its language, what the shopper sent before and after it, and
+//! when), and the record goes wherever the contact goes: exported with it,
+//! deleted with it. `PRAGMA user_version` numbers the schema; an older
+//! file is migrated in place when opened.
 
 use std::path::{Path, PathBuf};
 
 use kiosk_core::Lang;
-use kiosk_core::assistant::AnalyticsEvent;
+use kiosk_core::assistant::{Action, ActionStatus, AnalyticsEvent, Consent};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
@@ -56,6 +62,23 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 ";
 
+/// The schema version `PRAGMA user_version` records; [`migrate`] brings an
+/// older file up to it.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The consent record kept with each contact (version 1): the question
+/// word for word, its language, the shopper's words before and after it,
+/// and when it was shown and answered. Rows from before version 1 have
+/// empty values here (their `consent` column says what was recorded then).
+const CONSENT_COLUMNS: [&str; 6] = [
+    "consent_requested",
+    "consent_shown",
+    "consent_language",
+    "consent_shown_at",
+    "consent_answer",
+    "consent_at",
+];
+
 pub struct LocalStore {
     conn: Connection,
     path: PathBuf,
@@ -70,6 +93,36 @@ pub struct WaitlistEntry {
     pub options: String,
     pub contact: String,
     pub language: Lang,
+    /// What the shopper was shown and answered, when.
+    pub consent: Consent,
+}
+
+impl WaitlistEntry {
+    /// The entry a turn's action asks to store: a `Done` join with a
+    /// contact and its consent record. Anything else stores nothing.
+    pub fn from_action(action: &Action, at: jiff::Timestamp, language: Lang) -> Option<Self> {
+        match action {
+            Action::JoinWaitlist {
+                status: ActionStatus::Done,
+                product_id,
+                sku,
+                title,
+                options,
+                contact: Some(contact),
+                consent: Some(consent),
+            } => Some(WaitlistEntry {
+                at,
+                product_id: product_id.clone(),
+                sku: sku.clone(),
+                title: title.clone(),
+                options: options.clone(),
+                contact: contact.clone(),
+                language,
+                consent: consent.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 impl LocalStore {
@@ -85,6 +138,7 @@ impl LocalStore {
         .map_err(Error::sqlite("setting up the local store"))?;
         conn.execute_batch(SCHEMA)
             .map_err(Error::sqlite("creating the local store"))?;
+        migrate(&conn, &path)?;
         Ok(LocalStore { conn, path })
     }
 
@@ -188,10 +242,13 @@ impl LocalStore {
     pub fn add_waitlist(&self, entry: &WaitlistEntry) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO waitlist (at, product_id, sku, title, options, contact, language, consent)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'given at the kiosk for this notification only')",
+                "INSERT INTO waitlist (at, product_id, sku, title, options, contact, language, consent,
+                    consent_requested, consent_shown, consent_language, consent_shown_at, consent_answer, consent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'typed a contact in answer to the question shown',
+                    ?8, ?9, ?10, ?11, ?12, ?13)",
             )
             .and_then(|mut s| {
+                let c = &entry.consent;
                 s.execute(params![
                     entry.at.to_string(),
                     entry.product_id,
@@ -199,7 +256,13 @@ impl LocalStore {
                     entry.title,
                     entry.options,
                     entry.contact,
-                    entry.language.code()
+                    entry.language.code(),
+                    c.requested,
+                    c.shown,
+                    c.language.code(),
+                    c.shown_at.to_string(),
+                    c.answer,
+                    c.answered_at.to_string(),
                 ])
             })
             .map_err(Error::sqlite("storing a waitlist request"))?;
@@ -264,6 +327,48 @@ pub struct Purged {
     pub contacts: usize,
     pub texts: usize,
     pub events: usize,
+}
+
+/// Brings a file of an older schema up to [`SCHEMA_VERSION`], in one
+/// transaction: version 0 (files made before consent was recorded) gains
+/// the consent columns. A file from a newer kiosk is refused rather than
+/// written in a shape it does not expect.
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(Error::sqlite(format!(
+            "reading the schema version of {}",
+            path.display()
+        )))?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::Invalid(format!(
+            "{} has schema version {version}, newer than this kiosk's {SCHEMA_VERSION}: \
+             expected a file made by this version of the kiosk or an older one",
+            path.display()
+        )));
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn
+        .unchecked_transaction()
+        .map_err(Error::sqlite(format!("migrating {}", path.display())))?;
+    let existing: Vec<String> = tx
+        .prepare("SELECT name FROM pragma_table_info('waitlist')")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(Error::sqlite("reading the waitlist's columns"))?;
+    for column in CONSENT_COLUMNS {
+        if !existing.iter().any(|c| c == column) {
+            tx.execute_batch(&format!(
+                "ALTER TABLE waitlist ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+            ))
+            .map_err(Error::sqlite(format!("adding the column {column}")))?;
+        }
+    }
+    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))
+        .map_err(Error::sqlite("recording the schema version"))?;
+    tx.commit()
+        .map_err(Error::sqlite("committing the schema migration"))
 }
 
 /// Creates the file 0600 if it is missing, and makes an existing one

@@ -64,8 +64,11 @@ pub struct LinkConfig {
     /// long gone.
     pub expire_after: Duration,
     /// What the shopper said is dropped from a call this long after it
-    /// failed or expired (closed calls drop it at once).
+    /// failed or expired (closed calls drop it at once), and from a call
+    /// still under way this long after it expired.
     pub forget_words_after: Duration,
+    /// A call that ended is deleted from the kiosk this long after.
+    pub keep_ended_after: Duration,
 }
 
 impl LinkConfig {
@@ -82,6 +85,7 @@ impl LinkConfig {
             analytics_every: None,
             expire_after: Duration::from_secs(12 * 3600),
             forget_words_after: Duration::from_secs(24 * 3600),
+            keep_ended_after: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -455,15 +459,25 @@ fn deliver_loop(shared: Arc<Shared>) {
     }
 }
 
-/// Drops the shopper's words from calls that ended long enough ago.
+/// Drops the shopper's words from calls that ended long enough ago, or
+/// were made long enough ago, and deletes calls that ended before the keep
+/// period.
 fn forget_words(shared: &Shared) {
-    let keep = jiff::SignedDuration::try_from(shared.config.forget_words_after)
-        .unwrap_or(jiff::SignedDuration::MAX);
-    let cutoff = jiff::Timestamp::now()
-        .checked_sub(keep)
-        .unwrap_or(jiff::Timestamp::MIN);
+    let config = &shared.config;
+    let now = jiff::Timestamp::now();
+    let ago = |d: Duration| {
+        let d = jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::MAX);
+        now.checked_sub(d).unwrap_or(jiff::Timestamp::MIN)
+    };
+    let outbox = shared.outbox();
     // A failure here is retried on the next round; delivery goes on.
-    let _ = shared.outbox().forget_words(cutoff);
+    let _ = outbox.forget_words(
+        ago(config.forget_words_after),
+        ago(config
+            .expire_after
+            .saturating_add(config.forget_words_after)),
+    );
+    let _ = outbox.delete_ended(ago(config.keep_ended_after));
 }
 
 /// One round: every due call, in order. When the console cannot be

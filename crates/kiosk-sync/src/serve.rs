@@ -31,11 +31,13 @@ use std::time::{Duration, SystemTime};
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::auth::{Refusal, StoreKey, Verifier};
+use crate::auth::{NonceJournal, Refusal, StoreKey, Verifier};
 use crate::error::{Error, Result};
 
 /// Served uploads live here, under the served folder.
 pub const UPLOADS: &str = "uploads";
+/// The SQLite file, in the served folder, of the upload nonces seen.
+pub const NONCES: &str = ".kiosk-serve-nonces.sqlite";
 /// The largest upload accepted (a batch of 5 000 rows is a few MiB).
 pub const MAX_UPLOAD_BYTES: u64 = 16 << 20;
 
@@ -132,10 +134,19 @@ impl BundleServer {
     }
 
     /// Takes uploads signed with `key`, within `max_skew_secs` of this
-    /// machine's clock. Without a key no upload is taken.
-    pub fn with_store_key(mut self, key: StoreKey, max_skew_secs: u64) -> BundleServer {
-        self.verifier = Some(Arc::new(Verifier::new(key, max_skew_secs)));
-        self
+    /// machine's clock. Without a key no upload is taken. The nonces seen
+    /// are kept in [`NONCES`] in the served folder (never served: its name
+    /// is hidden), so a request captured before a restart is still refused
+    /// as a replay after it.
+    pub fn with_store_key(mut self, key: StoreKey, max_skew_secs: u64) -> Result<BundleServer> {
+        let path = self.dir.join(NONCES);
+        let journal = NonceJournal::open(&path)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        let now = jiff::Timestamp::now().as_second();
+        let verifier = Verifier::with_journal(key, max_skew_secs, journal, now)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        self.verifier = Some(Arc::new(verifier));
+        Ok(self)
     }
 
     /// Other bounds on uploads than the defaults.
@@ -381,7 +392,10 @@ fn store_upload(
         .find(|h| h.field.equiv("Authorization"))
         .map(|h| h.value.as_str().to_string());
     let now = jiff::Timestamp::now().as_second();
-    if let Err(refusal) = verifier.precheck(authorization.as_deref(), now) {
+    let Some(signed) = authorization.as_deref() else {
+        return refused(&Refusal::Missing);
+    };
+    if let Err(refusal) = verifier.precheck(signed, now) {
         return refused(&refusal);
     }
     if !valid_upload_id(id) {
@@ -574,7 +588,7 @@ fn unauthorized(why: &str) -> Answer {
 }
 
 fn refused(refusal: &Refusal) -> Answer {
-    unauthorized(&refusal.message())
+    unauthorized(&crate::auth::refusal_message(refusal))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use kiosk_core::Lang;
+use kiosk_core::assistant::Consent;
 
 use super::*;
 
@@ -17,6 +18,14 @@ fn entry(when: &str, sku: &str) -> WaitlistEntry {
         options: "M".into(),
         contact: "jan@example.nl".into(),
         language: Lang::Nl,
+        consent: Consent {
+            requested: "Laat het me weten".into(),
+            shown: format!("Ik kan je laten weten wanneer Rain Jacket ({sku}) weer binnen is."),
+            language: Lang::Nl,
+            shown_at: at(when),
+            answer: "[e-mail]".into(),
+            answered_at: at(when),
+        },
     }
 }
 
@@ -133,4 +142,150 @@ fn purge_follows_the_retention_policy() {
     // A second run finds nothing more.
     let again = store.purge(now, &Retention::default(), &in_stock).unwrap();
     assert_eq!(again, Purged::default());
+}
+
+/// Every consent value of the waitlist's rows, in row order.
+fn consents(store: &LocalStore) -> Vec<[String; 6]> {
+    store
+        .connection()
+        .prepare(
+            "SELECT consent_requested, consent_shown, consent_language, consent_shown_at,
+                    consent_answer, consent_at FROM waitlist ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok([
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ])
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_contact_is_stored_with_the_consent_shown_and_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).unwrap();
+    let mut e = entry("2026-12-01T10:00:00Z", "a");
+    e.consent.answered_at = at("2026-12-01T10:00:40Z");
+    store.add_waitlist(&e).unwrap();
+    assert_eq!(
+        consents(&store),
+        [[
+            "Laat het me weten".to_string(),
+            "Ik kan je laten weten wanneer Rain Jacket (a) weer binnen is.".to_string(),
+            "nl".to_string(),
+            "2026-12-01T10:00:00Z".to_string(),
+            "[e-mail]".to_string(),
+            "2026-12-01T10:00:40Z".to_string(),
+        ]]
+    );
+}
+
+#[test]
+fn only_a_done_join_with_consent_becomes_an_entry() {
+    use kiosk_core::assistant::{Action, ActionStatus};
+    let e = entry("2026-12-01T10:00:00Z", "a");
+    let join = |status, contact: Option<&str>, consent: Option<Consent>| Action::JoinWaitlist {
+        status,
+        product_id: "p1".into(),
+        sku: "a".into(),
+        title: "Rain Jacket".into(),
+        options: "M".into(),
+        contact: contact.map(str::to_string),
+        consent,
+    };
+    let now = at("2026-12-01T10:00:00Z");
+    let done = join(
+        ActionStatus::Done,
+        Some("jan@example.nl"),
+        Some(e.consent.clone()),
+    );
+    let stored = WaitlistEntry::from_action(&done, now, Lang::Nl).expect("an entry");
+    assert_eq!(stored.consent, e.consent);
+    assert_eq!(stored.contact, "jan@example.nl");
+    for no in [
+        join(ActionStatus::Done, Some("jan@example.nl"), None),
+        join(ActionStatus::Done, None, Some(e.consent.clone())),
+        join(
+            ActionStatus::Offered,
+            Some("jan@example.nl"),
+            Some(e.consent.clone()),
+        ),
+    ] {
+        assert!(
+            WaitlistEntry::from_action(&no, now, Lang::Nl).is_none(),
+            "{no:?}"
+        );
+    }
+}
+
+#[test]
+fn a_file_from_before_consent_records_is_migrated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.sqlite");
+    // The shape of the waitlist before the consent columns, with a row.
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE waitlist (
+                id INTEGER PRIMARY KEY, at TEXT NOT NULL, product_id TEXT NOT NULL,
+                sku TEXT NOT NULL, title TEXT NOT NULL, options TEXT NOT NULL,
+                contact TEXT NOT NULL, language TEXT NOT NULL, consent TEXT NOT NULL,
+                exported INTEGER NOT NULL DEFAULT 0);
+             INSERT INTO waitlist (at, product_id, sku, title, options, contact, language, consent)
+             VALUES ('2026-11-01T10:00:00Z', 'p1', 'old', 'Rain Jacket', 'M', 'jan@example.nl',
+                     'nl', 'given at the kiosk for this notification only');",
+        )
+        .unwrap();
+    }
+    let store = LocalStore::open(dir.path()).unwrap();
+    let version: i64 = store
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    store
+        .add_waitlist(&entry("2026-12-01T10:00:00Z", "new"))
+        .unwrap();
+    assert_eq!(contacts(&store), ["old", "new"]);
+    let rows = consents(&store);
+    assert_eq!(
+        rows[0],
+        <[String; 6]>::default(),
+        "the old row keeps its own record"
+    );
+    assert_eq!(rows[1][2], "nl");
+    // Opening again is a no-op, and retention deletes the consent with
+    // its contact.
+    drop(store);
+    let store = LocalStore::open(dir.path()).unwrap();
+    let purged = store
+        .purge(at("2027-06-01T00:00:00Z"), &Retention::default(), &|_| {
+            false
+        })
+        .unwrap();
+    assert_eq!(purged.contacts, 2);
+    assert!(consents(&store).is_empty());
+}
+
+#[test]
+fn a_file_from_a_newer_kiosk_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.sqlite");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let err = LocalStore::open(dir.path())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("local.sqlite") && err.contains("99"), "{err}");
 }

@@ -47,8 +47,8 @@ use understand::Reading;
 
 pub use model_hooks::fact_sheet;
 pub use reply::{
-    Action, ActionStatus, AnalyticsEvent, EscalationReason, Handoff, HandoffProduct, Intent,
-    LostDemand, Phrasing, QuickReply, Reply, Slots, SnapshotAge, Timings,
+    Action, ActionStatus, AnalyticsEvent, Consent, EscalationReason, Handoff, HandoffProduct,
+    Intent, LostDemand, Phrasing, QuickReply, Reply, Slots, SnapshotAge, Timings,
 };
 use session::Pending;
 pub use session::{Clock, Session, TurnInput};
@@ -265,7 +265,27 @@ impl Assistant<'_> {
         // A model phrases from the cards an answer is about, not a whole
         // list's.
         let about = &products[..products.len().min(self.config.max_products)];
-        let (answer, phrasing) = self.phrase(&template, about, lang, on_token);
+        // A consent question is shown as the store wrote it, never in a
+        // model's words, and recorded as shown.
+        let asks_consent = matches!(
+            session.pending,
+            Some(Pending::WaitlistContact { asked: None, .. })
+        );
+        let (answer, phrasing) = if asks_consent {
+            (template.clone(), None)
+        } else {
+            self.phrase(&template, about, lang, on_token)
+        };
+        if let Some(Pending::WaitlistContact { asked, .. }) = &mut session.pending
+            && asked.is_none()
+        {
+            *asked = Some(session::ConsentAsked {
+                requested: redact::redact(&input.text),
+                shown: answer.clone(),
+                language: lang,
+                at: clock.now,
+            });
+        }
         let finished = Instant::now();
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
         let timings = Timings {
@@ -320,7 +340,7 @@ impl Assistant<'_> {
     ) -> Result<(), BackendError> {
         // A question the last turn asked comes first.
         if let Some(pending) = session.pending.take()
-            && self.continue_pending(session, reading, d, pending)?
+            && self.continue_pending(session, reading, d, pending, text, clock)?
         {
             return Ok(());
         }

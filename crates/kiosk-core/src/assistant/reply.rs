@@ -66,6 +66,9 @@ pub enum Action {
         /// Set once the shopper gave it, with consent, in this turn.
         #[serde(skip_serializing_if = "Option::is_none")]
         contact: Option<String>,
+        /// With the contact: what the shopper was shown and answered.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consent: Option<Consent>,
     },
     CallStaff {
         status: ActionStatus,
@@ -74,6 +77,26 @@ pub enum Action {
     EndSession {
         status: ActionStatus,
     },
+}
+
+/// The record of a shopper's consent to be contacted, kept with the
+/// contact and deleted with it: the question exactly as it was shown, in
+/// its language, what the shopper sent in answer, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    /// The words that asked to be notified, redacted (a tapped quick
+    /// reply arrives as its label, e.g. "Notify me").
+    pub requested: String,
+    /// The whole answer shown with the consent question, word for word
+    /// (never a model's phrasing: the kiosk shows the store's text).
+    pub shown: String,
+    /// The language `shown` is in.
+    pub language: Lang,
+    pub shown_at: jiff::Timestamp,
+    /// What the shopper sent in answer, redacted (the contact itself is
+    /// stored beside the record).
+    pub answer: String,
+    pub answered_at: jiff::Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

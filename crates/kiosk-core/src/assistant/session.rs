@@ -36,11 +36,25 @@ pub(super) enum Pending {
         product_id: String,
         sku: String,
         options: String,
+        /// The consent question as shown; filled in once the turn that
+        /// asked it has its final text.
+        asked: Option<ConsentAsked>,
     },
     /// Waiting for an order number.
     OrderNumber,
     /// The kiosk offered to call staff; "yes" calls them.
     StaffOffer,
+}
+
+/// A consent question shown, waiting for the shopper's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ConsentAsked {
+    /// The shopper's words that led to it, redacted.
+    pub requested: String,
+    /// The answer shown, word for word.
+    pub shown: String,
+    pub language: Lang,
+    pub at: jiff::Timestamp,
 }
 
 /// One shopper's conversation. Lives in memory only; [`Session::reset`]

@@ -48,6 +48,15 @@ impl Local {
         }
     }
 
+    /// Failed here, or closed at the console.
+    fn ended(self) -> bool {
+        match self {
+            Local::Queued => false,
+            Local::Failed => true,
+            Local::Console(state) => state.is_closed(),
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Local::Queued => "queued",
@@ -260,10 +269,52 @@ impl Outbox {
     }
 
     /// Drops what the shopper said from every call that ended (failed,
-    /// expired, cancelled or resolved) before `cutoff`; returns how many
-    /// calls still held their words. Closed calls lose them at once; failed
-    /// and expired ones keep them a while for the store to follow up.
-    pub fn forget_words(&self, cutoff: jiff::Timestamp) -> Result<usize> {
+    /// expired, cancelled or resolved) before `cutoff`, and from every call
+    /// still under way (queued, or open at a console that may never answer
+    /// again) that was made before `made_cutoff`; returns how many calls
+    /// still held their words. Closed calls lose them at once; failed and
+    /// expired ones keep them a while for the store to follow up; no call
+    /// keeps them for ever, whatever became of its console.
+    pub fn forget_words(
+        &self,
+        cutoff: jiff::Timestamp,
+        made_cutoff: jiff::Timestamp,
+    ) -> Result<usize> {
+        let candidates: Vec<(String, Option<String>, String, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id, status_at, created_at, status FROM staff_calls")
+                .map_err(Error::sqlite("reading staff calls"))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .map_err(Error::sqlite("reading staff calls"))?;
+            rows.collect::<std::result::Result<_, _>>()
+                .map_err(Error::sqlite("reading staff calls"))?
+        };
+        let mut forgotten = 0;
+        for (id, status_at, created_at, status) in candidates {
+            // A missing or unreadable time counts as old: words are never
+            // kept for lack of a date.
+            let before = |t: Option<&str>, limit: jiff::Timestamp| {
+                t.and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    .is_none_or(|t| t < limit)
+            };
+            let old = if Local::parse(&status).ended() {
+                before(status_at.as_deref(), cutoff)
+            } else {
+                before(Some(&created_at), made_cutoff)
+            };
+            if old && self.scrub(&CallId::parse(&id)?)? {
+                forgotten += 1;
+            }
+        }
+        Ok(forgotten)
+    }
+
+    /// Deletes the calls that ended before `cutoff`, words and all: the
+    /// kiosk keeps no record of a call beyond the store's policy. Returns
+    /// how many went.
+    pub fn delete_ended(&self, cutoff: jiff::Timestamp) -> Result<usize> {
         let ended: Vec<(String, Option<String>)> = {
             let mut stmt = self
                 .conn
@@ -278,18 +329,19 @@ impl Outbox {
             rows.collect::<std::result::Result<_, _>>()
                 .map_err(Error::sqlite("reading ended staff calls"))?
         };
-        let mut forgotten = 0;
+        let mut deleted = 0;
         for (id, at) in ended {
-            // A missing or unreadable time counts as old: words are never
-            // kept for lack of a date.
             let old = at
                 .and_then(|t| t.parse::<jiff::Timestamp>().ok())
                 .is_none_or(|t| t < cutoff);
-            if old && self.scrub(&CallId::parse(&id)?)? {
-                forgotten += 1;
+            if old {
+                deleted += self
+                    .conn
+                    .execute("DELETE FROM staff_calls WHERE id = ?1", [id.as_str()])
+                    .map_err(Error::sqlite("deleting an ended staff call"))?;
             }
         }
-        Ok(forgotten)
+        Ok(deleted)
     }
 
     /// Drops what the shopper said from a call; returns whether it held

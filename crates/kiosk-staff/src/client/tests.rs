@@ -510,19 +510,121 @@ fn failed_calls_forget_the_shoppers_words_after_the_retention() {
     let cutoff = now
         .checked_sub(jiff::SignedDuration::from_hours(24))
         .expect("in range");
-    assert_eq!(outbox.forget_words(cutoff).expect("forget"), 1);
+    let made_cutoff = now
+        .checked_sub(jiff::SignedDuration::from_hours(36))
+        .expect("in range");
+    assert_eq!(outbox.forget_words(cutoff, made_cutoff).expect("forget"), 1);
     assert!(words(&old_failed.id).is_empty(), "old failed call scrubbed");
     assert!(!words(&new_failed.id).is_empty(), "recent failure kept");
     assert!(!words(&queued.id).is_empty(), "queued call untouched");
     // Nothing left to forget: a second pass changes nothing.
-    assert_eq!(outbox.forget_words(cutoff).expect("forget"), 0);
+    assert_eq!(outbox.forget_words(cutoff, made_cutoff).expect("forget"), 0);
     // With no retention at all, every ended call is scrubbed.
     assert_eq!(
         outbox
-            .forget_words(now + jiff::SignedDuration::from_secs(1))
+            .forget_words(now + jiff::SignedDuration::from_secs(1), made_cutoff)
             .expect("forget"),
         1
     );
     assert!(words(&new_failed.id).is_empty());
     assert!(!words(&queued.id).is_empty());
+}
+
+#[test]
+fn no_call_keeps_the_shoppers_words_or_its_row_beyond_the_policy() {
+    // Issue 15: a call delivered to a console that then went away for good
+    // stayed "open" on the kiosk, its last messages kept for ever; and
+    // ended calls were never deleted.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = outbox::Outbox::open(&dir.path().join("local.sqlite")).expect("outbox");
+    let now = jiff::Timestamp::now();
+    let ago = |hours: i64| {
+        now.checked_sub(jiff::SignedDuration::from_hours(hours))
+            .expect("in range")
+    };
+    let call = |words: &str, made: jiff::Timestamp| crate::call::NewCall {
+        id: CallId::random(),
+        kiosk: KioskInfo::new(None, "Kiosk 1", "Entrance"),
+        created_at: made,
+        handoff: handoff(words),
+    };
+    let stranded = call("console gone", ago(72));
+    let open_now = call("console has it", ago(1));
+    let long_failed = call("failed long ago", ago(24 * 40));
+    let recent_failed = call("failed lately", ago(30));
+    for c in [&stranded, &open_now, &long_failed, &recent_failed] {
+        outbox.add(c).expect("add");
+    }
+    let set = |id: &CallId, status: &str, at: jiff::Timestamp| {
+        outbox
+            .connection()
+            .execute(
+                "UPDATE staff_calls SET status = ?2, status_at = ?3 WHERE id = ?1",
+                rusqlite::params![id.as_str(), status, at.to_string()],
+            )
+            .expect("set status");
+    };
+    set(&stranded.id, "open", ago(71));
+    set(&open_now.id, "open", ago(1));
+    set(&long_failed.id, "failed", ago(24 * 39));
+    set(&recent_failed.id, "failed", ago(29));
+    let count = || -> i64 {
+        outbox
+            .connection()
+            .query_row("SELECT COUNT(*) FROM staff_calls", [], |r| r.get(0))
+            .expect("count")
+    };
+    let words = |id: &CallId| -> Option<Vec<String>> {
+        let json: Option<String> = outbox
+            .connection()
+            .query_row(
+                "SELECT call FROM staff_calls WHERE id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .ok();
+        json.map(|j| {
+            serde_json::from_str::<crate::call::NewCall>(&j)
+                .expect("json")
+                .handoff
+                .last_messages
+        })
+    };
+    // The defaults: words 24 h after the end, or 12 h + 24 h after the call
+    // was made while it is still under way; rows 30 days after the end.
+    let config = LinkConfig::new(
+        "http://127.0.0.1:9",
+        StoreKey::new("the-store-secret-for-tests").expect("key"),
+        KioskInfo::new(None, "Kiosk 1", "Entrance"),
+    );
+    let before = |d: Duration| {
+        now.checked_sub(jiff::SignedDuration::try_from(d).unwrap())
+            .unwrap()
+    };
+    let forgotten = outbox
+        .forget_words(
+            before(config.forget_words_after),
+            before(config.expire_after + config.forget_words_after),
+        )
+        .expect("forget");
+    assert_eq!(forgotten, 3, "stranded, long failed, recent failed");
+    assert_eq!(words(&stranded.id), Some(Vec::new()));
+    assert_eq!(words(&recent_failed.id), Some(Vec::new()));
+    assert_eq!(
+        words(&open_now.id).map(|w| w.len()),
+        Some(1),
+        "a call under way at a live console keeps what staff need"
+    );
+    let deleted = outbox
+        .delete_ended(before(config.keep_ended_after))
+        .expect("delete");
+    assert_eq!(deleted, 1);
+    assert_eq!(words(&long_failed.id), None, "the row is gone");
+    assert_eq!(count(), 3);
+    assert_eq!(
+        outbox
+            .delete_ended(before(config.keep_ended_after))
+            .expect("again"),
+        0
+    );
 }

@@ -50,3 +50,18 @@ fn a_signed_request_passes_once_and_changed_or_replayed_ones_do_not() {
     assert!(StoreKey::new("short").is_err());
     assert_eq!(format!("{:?}", key()), "StoreKey(<hidden>)");
 }
+
+#[test]
+fn sync_and_the_staff_link_share_one_signature() {
+    // One implementation: a header made by the staff crate verifies here,
+    // and the other way round.
+    let now = 1_800_000_000;
+    let header = kiosk_staff::auth::authorization(&key(), "POST", "/uploads/k1-x", b"{}", now);
+    let verifier = Verifier::new(key(), 300);
+    assert_eq!(
+        verifier.verify(Some(&header), "POST", "/uploads/k1-x", b"{}", now),
+        Ok(())
+    );
+    assert!(refusal_message(&Refusal::Missing).contains("[staff] key_file"));
+    assert!(refusal_message(&Refusal::Stale { now }).contains("1800000000"));
+}

@@ -95,6 +95,7 @@ fn upload_server(dir: &Path, limits: UploadLimits) -> RunningServer {
         .expect("bind")
         .with_upload_limits(limits)
         .with_store_key(store_key(), 300)
+        .expect("nonce journal")
         .spawn(2)
 }
 
@@ -289,4 +290,50 @@ fn uploads_are_bounded_in_size_count_total_bytes_and_kiosks() {
         201,
         "a known kiosk still uploads"
     );
+}
+
+#[test]
+fn a_replay_is_refused_after_the_server_restarts() {
+    // Issue 15: the replay cache was lost on restart, so an upload captured
+    // on the LAN could be sent again once serve-bundles restarted.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let doc = body("k1", 64);
+    let path = "/uploads/k1-feedback-1-1-aa";
+    let authorization = crate::auth::authorization(
+        &store_key(),
+        "POST",
+        path,
+        &doc,
+        jiff::Timestamp::now().as_second(),
+    );
+    let send = |running: &RunningServer| {
+        client()
+            .post(
+                &format!("{}{}", running.url(), &path[1..]),
+                "application/json",
+                Some(&authorization),
+                &doc,
+            )
+            .expect("post")
+    };
+    let running = upload_server(tmp.path(), UploadLimits::default());
+    assert_eq!(send(&running).0, 201);
+    running.stop();
+    // The stored upload is gone (collected), so only the nonce can refuse.
+    fs::remove_file(tmp.path().join(UPLOADS).join("k1-feedback-1-1-aa.json")).expect("collect");
+    let running = upload_server(tmp.path(), UploadLimits::default());
+    let (status, answer) = send(&running);
+    assert_eq!(status, 401, "{answer}");
+    assert!(answer.contains("replay"), "{answer}");
+    assert!(
+        !tmp.path()
+            .join(UPLOADS)
+            .join("k1-feedback-1-1-aa.json")
+            .exists()
+    );
+    // The journal is never served.
+    match client().get(&format!("{}{}", running.url(), NONCES), None) {
+        Err(crate::Error::Source { message, .. }) => assert!(message.contains("404"), "{message}"),
+        _ => panic!("the nonce journal was served"),
+    }
 }

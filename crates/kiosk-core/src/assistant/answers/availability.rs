@@ -440,6 +440,7 @@ impl Assistant<'_> {
             title,
             options,
             contact: None,
+            consent: None,
         });
         d.say("waitlist_offer", &[]);
         d.chip("chip_notify");

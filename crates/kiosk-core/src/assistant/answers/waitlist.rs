@@ -4,6 +4,8 @@
 use crate::assistant::Action;
 use crate::assistant::ActionStatus;
 use crate::assistant::Assistant;
+use crate::assistant::Clock;
+use crate::assistant::Consent;
 use crate::assistant::Draft;
 use crate::assistant::EscalationReason;
 use crate::assistant::Intent;
@@ -77,6 +79,7 @@ impl Assistant<'_> {
             product_id,
             sku,
             options,
+            asked: None,
         });
         Ok(())
     }
@@ -89,14 +92,19 @@ impl Assistant<'_> {
         reading: &Reading,
         d: &mut Draft,
         pending: Pending,
+        text: &str,
+        clock: Clock,
     ) -> Result<bool, BackendError> {
         match pending {
             Pending::WaitlistContact {
                 product_id,
                 sku,
                 options,
+                asked,
             } => {
-                if let Some(contact) = &reading.contact {
+                // A contact counts only as the answer to a consent question
+                // the shopper was shown.
+                if let (Some(contact), Some(asked)) = (&reading.contact, &asked) {
                     let title = self
                         .stock
                         .product(&product_id)?
@@ -120,6 +128,14 @@ impl Assistant<'_> {
                         title,
                         options,
                         contact: Some(contact.clone()),
+                        consent: Some(Consent {
+                            requested: asked.requested.clone(),
+                            shown: asked.shown.clone(),
+                            language: asked.language,
+                            shown_at: asked.at,
+                            answer: redact::redact(text),
+                            answered_at: clock.now,
+                        }),
                     });
                     session.waitlist_candidate = None;
                     return Ok(true);
@@ -135,10 +151,12 @@ impl Assistant<'_> {
                     d.confidence = 0.9;
                     d.say("waitlist_bad_contact", &[]);
                     d.chip("chip_no");
+                    // The question agreed to is still the first one shown.
                     session.pending = Some(Pending::WaitlistContact {
                         product_id,
                         sku,
                         options,
+                        asked,
                     });
                     return Ok(true);
                 }
