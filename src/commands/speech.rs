@@ -445,6 +445,10 @@ pub fn transcribe(config: &Config, args: TranscribeArgs) -> anyhow::Result<ExitC
 
 pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
     let (kind, engine) = load_engine(config, &args.model)?;
+    // As in the app: primed with the store's words when a snapshot is there.
+    if let Err(e) = apply_store_prompts(&engine, &config.data_dir(None)) {
+        eprintln!("no store prompt ({e:#})");
+    }
     engine.warm_up()?;
     let options = CaptureOptions {
         debug_wav: args.save_wav.clone(),
