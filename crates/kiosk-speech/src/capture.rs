@@ -601,7 +601,8 @@ pub fn quiet_alsa() {
             _fmt: *const c_char,
         ) {
         }
-        type Fixed = unsafe extern "C" fn(*const c_char, c_int, *const c_char, c_int, *const c_char);
+        type Fixed =
+            unsafe extern "C" fn(*const c_char, c_int, *const c_char, c_int, *const c_char);
         type Variadic =
             unsafe extern "C" fn(*const c_char, c_int, *const c_char, c_int, *const c_char, ...);
         // SAFETY: ALSA calls the handler with five fixed arguments and then
