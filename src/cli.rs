@@ -293,6 +293,10 @@ pub enum BenchCommand {
     /// Speech recognition speed and accuracy per recording and model,
     /// optionally beside faster-whisper.
     Asr(crate::commands::speech::BenchAsrArgs),
+    /// Shopper questions spoken by espeak-ng (clean and with background
+    /// noise) through the capture pipeline, Whisper and the assistant,
+    /// each answer compared with the typed question's.
+    Voice(crate::commands::speech::voice::BenchVoiceArgs),
     /// The local LLM's load time, prompt and generation speed, time to
     /// first token and memory, optionally beside llama.cpp's llama-bench.
     Llm(crate::commands::llm::BenchLlmArgs),

@@ -120,7 +120,10 @@ impl Controller {
         mic.on_toggle(|| post(Event::MicToggle));
         mic.set_state(ui::MicState::Unavailable);
         mic.set_note(ui::MicNote::NoModel);
-        let speech = config.speech.enabled.then(|| SpeechWorker::spawn(config));
+        let speech = config
+            .speech
+            .enabled
+            .then(|| SpeechWorker::spawn(config, &options.data_dir));
 
         let ticker = slint::Timer::default();
         ticker.start(slint::TimerMode::Repeated, Duration::from_secs(1), || {

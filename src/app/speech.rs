@@ -3,6 +3,7 @@
 //! back as the shopper's turn. The audio lives in memory only and is
 //! dropped as soon as it is transcribed, or at once on a wipe.
 
+use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -55,12 +56,14 @@ pub struct SpeechWorker {
 }
 
 impl SpeechWorker {
-    pub fn spawn(config: &Config) -> SpeechWorker {
+    /// `data_dir` holds the snapshot whose words Whisper is primed with.
+    pub fn spawn(config: &Config, data_dir: &Path) -> SpeechWorker {
         let (tx, rx) = channel();
         let config = config.clone();
+        let data_dir = data_dir.to_path_buf();
         let handle = std::thread::Builder::new()
             .name("speech".into())
-            .spawn(move || run(&config, &rx))
+            .spawn(move || run(&config, &data_dir, &rx))
             .ok();
         SpeechWorker { tx, handle }
     }
@@ -84,10 +87,17 @@ fn mic(phase: MicPhase, note: MicNote) {
 /// How often a missing microphone is looked for again.
 const PROBE_EVERY: Duration = Duration::from_secs(5);
 
-fn run(config: &Config, rx: &Receiver<SpeechRequest>) {
+fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
     mic(MicPhase::Unavailable, MicNote::Loading);
     let engine = match crate::commands::speech::load_configured(config) {
         Ok((kind, engine)) => {
+            // The store's names help Whisper hear them; without a snapshot
+            // it runs unprimed.
+            if let Err(e) = crate::commands::speech::apply_store_prompts(&engine, data_dir) {
+                post(Event::Status(format!(
+                    "Speech runs without the store's words: {e:#}"
+                )));
+            }
             let _ = engine.warm_up();
             post(Event::Status(format!("Speech recognition ready ({kind})")));
             engine

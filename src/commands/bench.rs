@@ -70,6 +70,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Relevance(args) => bench_relevance(config, &args),
         BenchCommand::Stores(args) => super::bench_stores::run(config, &args),
         BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
+        BenchCommand::Voice(args) => super::speech::voice::bench_voice(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),
         BenchCommand::Embed(args) => super::embed::bench(config, args),
     }

@@ -48,13 +48,17 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
     }
     checks.extend(super::llm::doctor_checks(config));
     checks.extend(super::speech::doctor_checks(config));
+    // Missing speech parts leave typed questions working: warnings only.
+    let warnings = super::speech::doctor_warnings(config);
     checks.extend(super::sync::doctor_checks(config, dir.root()));
     checks.extend(super::staff::doctor_checks(config));
     let all_ok = checks.iter().all(|c| c.ok);
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "ok": all_ok, "checks": checks }))?
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "ok": all_ok, "checks": checks, "warnings": warnings })
+            )?
         );
     } else {
         for c in &checks {
@@ -64,6 +68,9 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
                 c.name,
                 c.detail
             );
+        }
+        for w in &warnings {
+            println!("[warn] {:<16} {}", w.name, w.detail);
         }
     }
     Ok(if all_ok {

@@ -10,17 +10,21 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
+use kiosk_core::Lang;
 use kiosk_speech::capture::{
     CaptureError, CaptureOptions, EndpointConfig, Recording, RecordingStatus,
 };
 use kiosk_speech::convert::{self, ConvertOptions, ggml::WeightType};
 use kiosk_speech::peer::FasterWhisper;
+use kiosk_speech::prompt::{self, StoreWords};
 use kiosk_speech::wer::{self, Metric};
 use kiosk_speech::{EngineOptions, Hub, ModelKind, Transcription, WhisperEngine};
 use serde::{Deserialize, Serialize};
 
 use super::ExitCode;
 use crate::config::Config;
+
+pub mod voice;
 
 /// Flags every speech command shares.
 #[derive(Debug, Args, Clone, Default)]
@@ -41,8 +45,13 @@ pub struct ModelArgs {
     pub models_dir: Option<PathBuf>,
     /// Run the encoder over Whisper's full 30 s window instead of sizing it
     /// to the clip (slower; for comparison).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "window")]
     pub full_window: bool,
+    /// The encoder window: clip (sized to the clip), full (30 s), or
+    /// seconds (sized to the clip, but at least that). Default: the
+    /// kiosk's.
+    #[arg(long, value_name = "WINDOW")]
+    pub window: Option<Window>,
     /// Use whisper.cpp's flash attention (the window is then rounded to
     /// multiples of 256).
     #[arg(long)]
@@ -137,6 +146,23 @@ pub struct BenchAsrArgs {
     /// conversions), scored like the model they were converted from.
     #[arg(long, value_name = "MODEL:FILE")]
     pub variant: Vec<String>,
+    /// Encoder windows to measure (comma-separated): clip (sized to the
+    /// clip), full (30 s), or seconds (sized to the clip but at least
+    /// that). Default: the configured window.
+    #[arg(long, value_delimiter = ',', value_name = "WINDOW")]
+    pub windows: Vec<Window>,
+    /// Beam widths to measure (comma-separated; 1 = greedy).
+    #[arg(long, value_delimiter = ',', value_name = "N")]
+    pub beams: Vec<usize>,
+    /// Retry at higher temperatures when a decode looks like a failure.
+    #[arg(long)]
+    pub fallback: bool,
+    /// Let the first token be a blank.
+    #[arg(long)]
+    pub no_suppress_blank: bool,
+    /// Whisper's initial prompt for every clip.
+    #[arg(long)]
+    pub prompt: Option<String>,
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
@@ -149,12 +175,18 @@ fn models_dir(config: &Config, flag: Option<&PathBuf>) -> PathBuf {
 }
 
 fn engine_options(config: &Config, args: &ModelArgs) -> EngineOptions {
-    EngineOptions {
+    let mut options = EngineOptions {
         threads: args.threads.unwrap_or(config.speech.threads),
-        trim_audio_ctx: !args.full_window,
         flash_attn: args.flash_attn,
         ..EngineOptions::default()
+    };
+    if args.full_window {
+        Window::Full.apply(&mut options);
     }
+    if let Some(window) = args.window {
+        window.apply(&mut options);
+    }
+    options
 }
 
 fn model_path(config: &Config, args: &ModelArgs, kind: ModelKind) -> anyhow::Result<PathBuf> {
@@ -179,8 +211,19 @@ pub fn load_configured(config: &Config) -> anyhow::Result<(ModelKind, WhisperEng
 }
 
 /// Speech's lines for `kiosk doctor`: the Whisper model file, and whether
-/// a microphone opens (without one the kiosk takes typed questions only).
+/// a microphone opens. Neither stops the kiosk (shoppers can type), so a
+/// missing one is a warning (`ok: false` in the warnings list), never a
+/// failure.
 pub fn doctor_checks(config: &Config) -> Vec<super::doctor::DoctorCheck> {
+    speech_lines(config).into_iter().filter(|c| c.ok).collect()
+}
+
+/// What speech lacks: the kiosk still serves typed questions.
+pub fn doctor_warnings(config: &Config) -> Vec<super::doctor::DoctorCheck> {
+    speech_lines(config).into_iter().filter(|c| !c.ok).collect()
+}
+
+fn speech_lines(config: &Config) -> Vec<super::doctor::DoctorCheck> {
     use super::doctor::DoctorCheck;
     if !config.speech.enabled {
         return vec![DoctorCheck {
@@ -200,31 +243,112 @@ pub fn doctor_checks(config: &Config) -> Vec<super::doctor::DoctorCheck> {
             name: "speech model",
             ok: false,
             detail: format!(
-                "{e:#}; run `kiosk models convert-whisper` (the mic button stays off until then)"
+                "{e:#}; run `kiosk models convert-whisper` (the mic button stays off until then; shoppers can still type)"
             ),
         },
     };
-    let mic = match (
-        &config.speech.input_wav,
-        kiosk_speech::capture::probe_microphone(),
-    ) {
-        (Some(wav), _) => DoctorCheck {
+    let mic = match &config.speech.input_wav {
+        Some(wav) => DoctorCheck {
             name: "microphone",
             ok: wav.is_file(),
             detail: format!("replaced by {} ([speech] input_wav)", wav.display()),
         },
-        (None, Ok(name)) => DoctorCheck {
-            name: "microphone",
-            ok: true,
-            detail: name,
-        },
-        (None, Err(e)) => DoctorCheck {
-            name: "microphone",
-            ok: false,
-            detail: format!("{e}; shoppers can still type"),
+        None => match kiosk_speech::capture::probe_microphone() {
+            Ok(name) => DoctorCheck {
+                name: "microphone",
+                ok: true,
+                detail: name,
+            },
+            Err(e) => DoctorCheck {
+                name: "microphone",
+                ok: false,
+                detail: format!(
+                    "{e}; the mic button stays off and shoppers can still type (set [speech] enabled = false to silence this)"
+                ),
+            },
         },
     };
     vec![model, mic]
+}
+
+/// The store's words for Whisper's prompt in `lang` (`None`: names only,
+/// for a clip whose language is detected): brands and product lines from
+/// the snapshot, and the category and colour words of `lang` from the
+/// store's vocabulary.
+pub fn store_words(snapshot: &kiosk_catalog::Snapshot, lang: Option<Lang>) -> StoreWords {
+    use kiosk_core::lexicon::ConceptKind;
+    use kiosk_core::traits::StockLookup;
+    let brands = snapshot.brands().to_vec();
+    let mut titles = Vec::new();
+    for brand in &brands {
+        let mut request = kiosk_core::traits::SearchRequest::new(brand.clone());
+        request.limit = 200;
+        if let Ok(hits) = snapshot.search(&request) {
+            titles.extend(
+                hits.into_iter()
+                    .filter(|h| h.record.product.brand.as_deref() == Some(brand.as_str()))
+                    .map(|h| h.record.product.title),
+            );
+        }
+    }
+    let (mut categories, mut colors) = (Vec::new(), Vec::new());
+    if let Some(lang) = lang {
+        let lexicon = snapshot.lexicon();
+        for (i, concept) in lexicon.concepts().iter().enumerate() {
+            let Some(word) = concept.terms(lang).first() else {
+                continue;
+            };
+            match concept.kind {
+                ConceptKind::Category if snapshot.category_of_concept(i).is_some() => {
+                    categories.push(word.clone());
+                }
+                ConceptKind::Color => {
+                    let store_has = snapshot.colors().iter().any(|c| {
+                        concept
+                            .terms(Lang::En)
+                            .iter()
+                            .any(|t| t.eq_ignore_ascii_case(c))
+                            || concept.id.eq_ignore_ascii_case(c)
+                    });
+                    if store_has {
+                        colors.push(word.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    StoreWords {
+        brands,
+        titles,
+        categories,
+        colors,
+    }
+}
+
+/// Whisper prompts from the snapshot: one per kiosk language and one for
+/// a detected language (names only), each at most
+/// [`prompt::DEFAULT_MAX_CHARS`] long.
+pub fn store_prompts(snapshot: &kiosk_catalog::Snapshot) -> Vec<(Option<Lang>, String)> {
+    std::iter::once(None)
+        .chain(Lang::ALL.into_iter().map(Some))
+        .map(|lang| {
+            let words = store_words(snapshot, lang);
+            (lang, prompt::build(&words, prompt::DEFAULT_MAX_CHARS))
+        })
+        .filter(|(_, p)| !p.is_empty())
+        .collect()
+}
+
+/// Sets the store prompts on `engine` from the snapshot in `data_dir`;
+/// without a snapshot, Whisper runs without one.
+pub fn apply_store_prompts(engine: &WhisperEngine, data_dir: &Path) -> anyhow::Result<usize> {
+    let snapshot = kiosk_catalog::Snapshot::open(&kiosk_catalog::DataDir::new(data_dir))?;
+    let prompts = store_prompts(&snapshot);
+    for (lang, text) in &prompts {
+        engine.set_prompt(lang.map(Lang::code), Some(text))?;
+    }
+    Ok(prompts.len())
 }
 
 /// Push-to-talk settings from `[speech]`; nothing is written to disk.
@@ -321,6 +445,10 @@ pub fn transcribe(config: &Config, args: TranscribeArgs) -> anyhow::Result<ExitC
 
 pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
     let (kind, engine) = load_engine(config, &args.model)?;
+    // As in the app: primed with the store's words when a snapshot is there.
+    if let Err(e) = apply_store_prompts(&engine, &config.data_dir(None)) {
+        eprintln!("no store prompt ({e:#})");
+    }
     engine.warm_up()?;
     let options = CaptureOptions {
         debug_wav: args.save_wav.clone(),
@@ -677,22 +805,105 @@ fn load_recordings(dir: &Path) -> anyhow::Result<Vec<Recording16k>> {
 
 #[derive(Serialize, Clone)]
 struct AsrRow {
+    /// The model file and settings, e.g. "base window 10s beam 1".
+    setting: String,
     model: String,
+    window: String,
+    beam: usize,
     file: String,
     lang: String,
     audio_seconds: f64,
     metric: Metric,
+    audio_ctx: usize,
     kiosk_seconds: f64,
     kiosk_rtf: f64,
     /// None when there is no reference (the 5 s cut).
     kiosk_error_rate: Option<f64>,
+    #[serde(skip)]
+    kiosk_score: Option<wer::Score>,
     kiosk_text: String,
     peer_seconds: Option<f64>,
     peer_rtf: Option<f64>,
     peer_error_rate: Option<f64>,
+    #[serde(skip)]
+    peer_score: Option<wer::Score>,
     peer_text: Option<String>,
     /// Kiosk time over peer time (below 1: the kiosk is faster).
     ratio: Option<f64>,
+}
+
+/// One point of the curve: a setting's errors and time for one language,
+/// over the scored files, beside the peer's on the same files.
+#[derive(Serialize, Clone)]
+struct CurvePoint {
+    setting: String,
+    lang: String,
+    metric: Metric,
+    files: usize,
+    /// Errors over reference words (characters for CER), pooled.
+    kiosk_error_rate: f64,
+    kiosk_seconds: f64,
+    peer_error_rate: Option<f64>,
+    peer_seconds: Option<f64>,
+    /// Summed kiosk time over summed peer time.
+    ratio: Option<f64>,
+    /// Error rate ≤ the peer's and time ≤ 0.6× the peer's.
+    meets_target: Option<bool>,
+}
+
+/// The encoder window: sized to the clip, the full 30 s, or sized to the
+/// clip but never under some seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Window {
+    Clip,
+    Full,
+    AtLeast(u32),
+}
+
+impl std::str::FromStr for Window {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Window, String> {
+        match s.trim() {
+            "clip" => Ok(Window::Clip),
+            "full" | "30" | "30s" => Ok(Window::Full),
+            other => {
+                let secs: f64 = other.trim_end_matches('s').parse().map_err(|_| {
+                    format!("window {other:?}: expected clip, full or seconds such as 10")
+                })?;
+                if !(0.0..=30.0).contains(&secs) {
+                    return Err(format!("window {other:?}: seconds must be 0 to 30"));
+                }
+                Ok(Window::AtLeast((secs * 1000.0).round() as u32))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Window::Clip => f.write_str("clip"),
+            Window::Full => f.write_str("full"),
+            Window::AtLeast(ms) => write!(f, "{}s", f64::from(*ms) / 1000.0),
+        }
+    }
+}
+
+impl Window {
+    fn apply(self, options: &mut EngineOptions) {
+        match self {
+            Window::Clip => {
+                options.trim_audio_ctx = true;
+                options.min_window_ms = 0;
+            }
+            Window::Full => options.trim_audio_ctx = false,
+            Window::AtLeast(ms) => {
+                options.trim_audio_ctx = true;
+                options.min_window_ms = ms;
+            }
+        }
+    }
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -753,6 +964,31 @@ pub fn bench_asr(config: &Config, args: BenchAsrArgs) -> anyhow::Result<ExitCode
     result
 }
 
+fn start_peer(
+    args: &BenchAsrArgs,
+    hub: &Hub,
+    kind: ModelKind,
+    threads: usize,
+    description: &mut Option<String>,
+) -> anyhow::Result<Option<FasterWhisper>> {
+    let Some(python) = &args.peer else {
+        return Ok(None);
+    };
+    let ct2_dir = hub.snapshot_dir(kind.ct2_repo()).with_context(|| {
+        format!(
+            "the CTranslate2 {kind} model is not in {}",
+            hub.root().display()
+        )
+    })?;
+    let peer = FasterWhisper::start(python, &ct2_dir, &args.peer_compute, threads, 1)
+        .map_err(anyhow::Error::msg)?;
+    *description = Some(format!(
+        "faster-whisper {} (CTranslate2 {}), {}, beam 1, {threads} threads",
+        peer.info.version, peer.info.ctranslate2, args.peer_compute
+    ));
+    Ok(Some(peer))
+}
+
 fn bench_asr_on(
     config: &Config,
     args: &BenchAsrArgs,
@@ -780,89 +1016,114 @@ fn bench_asr_on(
         );
         runs.push((label, kind, PathBuf::from(file)));
     }
+    let base_options = EngineOptions {
+        threads,
+        temperature_fallback: args.fallback,
+        suppress_blank: !args.no_suppress_blank,
+        ..engine_options(config, &args.model)
+    };
+    let windows: Vec<Option<Window>> = if args.windows.is_empty() {
+        vec![None]
+    } else {
+        args.windows.iter().copied().map(Some).collect()
+    };
+    let beams = if args.beams.is_empty() {
+        vec![1]
+    } else {
+        args.beams.clone()
+    };
     let load_before = load_average();
-    let mut rows = Vec::new();
+    let mut rows: Vec<AsrRow> = Vec::new();
     let mut peer_description = None;
     for (label, kind, path) in &runs {
-        let options = EngineOptions {
-            threads,
-            ..engine_options(config, &args.model)
-        };
-        let engine = WhisperEngine::load(path, options)
-            .with_context(|| format!("loading {}", path.display()))?;
-        engine.warm_up()?;
-        let mut peer = match &args.peer {
-            Some(python) => {
-                let ct2_dir = hub.snapshot_dir(kind.ct2_repo()).with_context(|| {
-                    format!(
-                        "the CTranslate2 {kind} model is not in {}",
-                        hub.root().display()
-                    )
-                })?;
-                let peer = FasterWhisper::start(python, &ct2_dir, &args.peer_compute, threads, 1)
-                    .map_err(anyhow::Error::msg)?;
-                peer_description = Some(format!(
-                    "faster-whisper {} (CTranslate2 {}), {}, beam 1, {threads} threads",
-                    peer.info.version, peer.info.ctranslate2, args.peer_compute
-                ));
-                Some(peer)
-            }
-            None => None,
-        };
         let files: Vec<&Recording16k> = recordings
             .iter()
             .filter(|r| kind.is_multilingual() || r.lang.as_deref().is_none_or(|l| l == "en"))
             .collect();
-        eprintln!("{label}: {} files, {rounds} rounds", files.len());
-        for rec in files {
-            let lang = rec.lang.as_deref();
-            // One untimed run each (sizes the decoder for this clip), then
-            // alternate, so both see the same machine.
-            let mut text = engine.transcribe(&rec.samples, lang)?.text;
-            let mut peer_text = match peer.as_mut() {
-                Some(p) => Some(
-                    p.transcribe(&rec.path, lang)
-                        .map_err(anyhow::Error::msg)?
-                        .text,
-                ),
-                None => None,
-            };
-            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-            for _ in 0..rounds {
-                let t = engine.transcribe(&rec.samples, lang)?;
-                ours.push(t.elapsed_ms / 1000.0);
-                text = t.text;
-                if let Some(p) = peer.as_mut() {
-                    let run = p.transcribe(&rec.path, lang).map_err(anyhow::Error::msg)?;
-                    theirs.push(run.seconds);
-                    peer_text = Some(run.text);
+        let mut peer = start_peer(args, &hub, *kind, threads, &mut peer_description)?;
+        for window in &windows {
+            for &beam in &beams {
+                let mut options = EngineOptions {
+                    beam_size: beam,
+                    ..base_options
+                };
+                if let Some(w) = window {
+                    w.apply(&mut options);
+                }
+                let window_name = match window {
+                    Some(w) => w.to_string(),
+                    None if !options.trim_audio_ctx => "full".into(),
+                    None if options.min_window_ms == 0 => "clip".into(),
+                    None => Window::AtLeast(options.min_window_ms).to_string(),
+                };
+                let setting = format!("{label} window {window_name} beam {beam}");
+                let engine = WhisperEngine::load(path, options)
+                    .with_context(|| format!("loading {}", path.display()))?;
+                if let Some(prompt) = &args.prompt {
+                    engine.set_prompt(None, Some(prompt))?;
+                }
+                engine.warm_up()?;
+                eprintln!("{setting}: {} files, {rounds} rounds", files.len());
+                for rec in &files {
+                    let lang = rec.lang.as_deref();
+                    // One untimed run each (sizes the decoder for this
+                    // clip), then alternate, so both see the same machine.
+                    let mut t = engine.transcribe(&rec.samples, lang)?;
+                    let mut peer_text = match peer.as_mut() {
+                        Some(p) => Some(
+                            p.transcribe(&rec.path, lang)
+                                .map_err(anyhow::Error::msg)?
+                                .text,
+                        ),
+                        None => None,
+                    };
+                    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+                    for _ in 0..rounds {
+                        t = engine.transcribe(&rec.samples, lang)?;
+                        ours.push(t.elapsed_ms / 1000.0);
+                        if let Some(p) = peer.as_mut() {
+                            let run = p.transcribe(&rec.path, lang).map_err(anyhow::Error::msg)?;
+                            theirs.push(run.seconds);
+                            peer_text = Some(run.text);
+                        }
+                    }
+                    let metric = Metric::for_lang(lang.unwrap_or("en"));
+                    let scored = !rec.reference.is_empty() || rec.lang.is_none();
+                    let score =
+                        |text: &str| scored.then(|| wer::score(metric, &rec.reference, text));
+                    let seconds = median(ours);
+                    let peer_seconds = peer.is_some().then(|| median(theirs));
+                    let audio_seconds = rec.samples.len() as f64 / 16_000.0;
+                    let kiosk_score = score(&t.text);
+                    let peer_score = peer_text.as_deref().and_then(score);
+                    rows.push(AsrRow {
+                        setting: setting.clone(),
+                        model: label.clone(),
+                        window: window_name.clone(),
+                        beam,
+                        file: rec.file.clone(),
+                        lang: lang.unwrap_or("-").to_string(),
+                        audio_seconds,
+                        metric,
+                        audio_ctx: t.audio_ctx,
+                        kiosk_seconds: seconds,
+                        kiosk_rtf: seconds / audio_seconds,
+                        kiosk_error_rate: kiosk_score.map(|s| s.rate()),
+                        kiosk_score,
+                        kiosk_text: t.text,
+                        peer_seconds,
+                        peer_rtf: peer_seconds.map(|s| s / audio_seconds),
+                        peer_error_rate: peer_score.map(|s| s.rate()),
+                        peer_score,
+                        peer_text,
+                        ratio: peer_seconds.map(|p| seconds / p),
+                    });
                 }
             }
-            let metric = Metric::for_lang(lang.unwrap_or("en"));
-            let scored = !rec.reference.is_empty() || rec.lang.is_none();
-            let error_rate = |t: &str| scored.then(|| wer::score(metric, &rec.reference, t).rate());
-            let seconds = median(ours);
-            let peer_seconds = peer.is_some().then(|| median(theirs));
-            let audio_seconds = rec.samples.len() as f64 / 16_000.0;
-            rows.push(AsrRow {
-                model: label.clone(),
-                file: rec.file.clone(),
-                lang: lang.unwrap_or("-").to_string(),
-                audio_seconds,
-                metric,
-                kiosk_seconds: seconds,
-                kiosk_rtf: seconds / audio_seconds,
-                kiosk_error_rate: error_rate(&text),
-                kiosk_text: text,
-                peer_seconds,
-                peer_rtf: peer_seconds.map(|s| s / audio_seconds),
-                peer_error_rate: peer_text.as_deref().and_then(error_rate),
-                peer_text,
-                ratio: peer_seconds.map(|p| seconds / p),
-            });
         }
     }
     let load_after = load_average();
+    let curve = curve(&rows);
     if args.json {
         println!(
             "{}",
@@ -870,55 +1131,91 @@ fn bench_asr_on(
                 "threads": threads,
                 "rounds": rounds,
                 "peer": peer_description,
+                "prompt": args.prompt,
+                "temperature_fallback": args.fallback,
+                "suppress_blank": !args.no_suppress_blank,
                 "load_average": [load_before, load_after],
+                "curve": curve,
                 "rows": rows,
             }))?
         );
         return Ok(ExitCode::Ok);
     }
-    println!(
-        "{:<20} {:<44} {:>4} {:>7} {:>8} {:>6} {:>6} {:>8} {:>6} {:>6} {:>6}",
-        "model",
-        "file",
-        "lang",
-        "audio s",
-        "kiosk s",
-        "RTF",
-        "err %",
-        "peer s",
-        "RTF",
-        "err %",
-        "ratio"
-    );
     let opt = |v: Option<f64>, digits: usize| {
         v.filter(|v| v.is_finite())
             .map(|v| format!("{v:.digits$}"))
             .unwrap_or_else(|| "-".into())
     };
+    println!(
+        "{:<36} {:<44} {:>4} {:>7} {:>5} {:>8} {:>6} {:>6} {:>8} {:>6} {:>6}",
+        "setting",
+        "file",
+        "lang",
+        "audio s",
+        "ctx",
+        "kiosk s",
+        "RTF",
+        "err %",
+        "peer s",
+        "err %",
+        "ratio"
+    );
     for r in &rows {
         println!(
-            "{:<20} {:<44} {:>4} {:>7.2} {:>8.3} {:>6.3} {:>6} {:>8} {:>6} {:>6} {:>6}",
-            r.model,
+            "{:<36} {:<44} {:>4} {:>7.2} {:>5} {:>8.3} {:>6.3} {:>6} {:>8} {:>6} {:>6}",
+            r.setting,
             r.file,
             r.lang,
             r.audio_seconds,
+            r.audio_ctx,
             r.kiosk_seconds,
             r.kiosk_rtf,
             opt(r.kiosk_error_rate.map(|e| e * 100.0), 1),
             opt(r.peer_seconds, 3),
-            opt(r.peer_rtf, 3),
             opt(r.peer_error_rate.map(|e| e * 100.0), 1),
             opt(r.ratio, 2),
         );
     }
+    println!();
+    println!(
+        "{:<36} {:>4} {:>5} {:>6} {:>8} {:>6} {:>8} {:>6} {:>6}",
+        "curve: setting",
+        "lang",
+        "files",
+        "err %",
+        "kiosk s",
+        "peer %",
+        "peer s",
+        "ratio",
+        "target"
+    );
+    for p in &curve {
+        println!(
+            "{:<36} {:>4} {:>5} {:>6.1} {:>8.3} {:>6} {:>8} {:>6} {:>6}",
+            p.setting,
+            p.lang,
+            p.files,
+            p.kiosk_error_rate * 100.0,
+            p.kiosk_seconds,
+            opt(p.peer_error_rate.map(|e| e * 100.0), 1),
+            opt(p.peer_seconds, 3),
+            opt(p.ratio, 2),
+            match p.meets_target {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "-",
+            }
+        );
+    }
+    println!();
     for r in &rows {
-        println!("{} {}: {:?}", r.model, r.file, r.kiosk_text);
+        println!("{} {}: {:?}", r.setting, r.file, r.kiosk_text);
         if let Some(p) = &r.peer_text {
             println!("{} {} (peer): {p:?}", r.model, r.file);
         }
     }
     println!(
-        "times: medians of {rounds} runs after a warm-up, kiosk and peer alternating; {threads} threads; OMP_WAIT_POLICY={}; err: WER (CER for zh), silence must give no text; load average {} → {}",
+        "times: medians of {rounds} runs after a warm-up kiosk and peer alternating; {threads} threads; OMP_WAIT_POLICY={}; err: WER (CER for zh), pooled over a language's files, silence must give no text; target: err ≤ peer and time ≤ 0.6× peer; load average {} → {}",
         std::env::var("OMP_WAIT_POLICY").unwrap_or_else(|_| "(unset)".into()),
         opt(load_before, 2),
         opt(load_after, 2)
@@ -927,4 +1224,52 @@ fn bench_asr_on(
         println!("peer: {p}; ratio = kiosk time / peer time");
     }
     Ok(ExitCode::Ok)
+}
+
+/// Pools the scored rows per setting and language.
+fn curve(rows: &[AsrRow]) -> Vec<CurvePoint> {
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for r in rows {
+        let key = (r.setting.clone(), r.lang.clone());
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys.into_iter()
+        .filter_map(|(setting, lang)| {
+            let scored: Vec<&AsrRow> = rows
+                .iter()
+                .filter(|r| r.setting == setting && r.lang == lang && r.kiosk_score.is_some())
+                .collect();
+            let first = scored.first()?;
+            let kiosk = scored
+                .iter()
+                .filter_map(|r| r.kiosk_score)
+                .fold(wer::Score::default(), |a, b| a + b);
+            let kiosk_seconds: f64 = scored.iter().map(|r| r.kiosk_seconds).sum();
+            let have_peer = scored.iter().all(|r| r.peer_score.is_some());
+            let peer = have_peer.then(|| {
+                scored
+                    .iter()
+                    .filter_map(|r| r.peer_score)
+                    .fold(wer::Score::default(), |a, b| a + b)
+            });
+            let peer_seconds: Option<f64> = scored.iter().map(|r| r.peer_seconds).sum();
+            let ratio = peer_seconds.filter(|s| *s > 0.0).map(|p| kiosk_seconds / p);
+            Some(CurvePoint {
+                metric: first.metric,
+                files: scored.len(),
+                kiosk_error_rate: kiosk.rate(),
+                kiosk_seconds,
+                peer_error_rate: peer.map(|p| p.rate()),
+                peer_seconds,
+                ratio,
+                meets_target: peer
+                    .zip(ratio)
+                    .map(|(p, ratio)| kiosk.errors <= p.errors && ratio <= 0.6),
+                setting,
+                lang,
+            })
+        })
+        .collect()
 }

@@ -428,6 +428,7 @@ pub struct MicSource {
 impl MicSource {
     /// Opens the default input device, preferring 16 kHz when it offers it.
     pub fn open_default() -> Result<MicSource, CaptureError> {
+        quiet_alsa();
         let host = cpal::default_host();
         let device = host.default_input_device().ok_or_else(|| {
             CaptureError::NoMicrophone("this computer has no audio input device".into())
@@ -580,6 +581,45 @@ impl SampleSource for MicSource {
 
 /// Whether a microphone can be opened now (for status screens): `Ok` with
 /// its name, or why not. Opens and closes the device.
+/// ALSA prints its own error lines ("ALSA lib confmisc.c:855:(parse_card)
+/// cannot find card '0'") on stderr whenever a device is looked for and is
+/// not there. The kiosk says what is wrong in its own words, so those lines
+/// reach no shopper or terminal unless `KIOSK_ALSA_DEBUG` is set.
+#[cfg(target_os = "linux")]
+pub fn quiet_alsa() {
+    use std::ffi::{c_char, c_int};
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("KIOSK_ALSA_DEBUG").is_some() {
+            return;
+        }
+        unsafe extern "C" fn ignore(
+            _file: *const c_char,
+            _line: c_int,
+            _function: *const c_char,
+            _err: c_int,
+            _fmt: *const c_char,
+        ) {
+        }
+        type Fixed =
+            unsafe extern "C" fn(*const c_char, c_int, *const c_char, c_int, *const c_char);
+        type Variadic =
+            unsafe extern "C" fn(*const c_char, c_int, *const c_char, c_int, *const c_char, ...);
+        // SAFETY: ALSA calls the handler with five fixed arguments and then
+        // the format's. On the C calling conventions of Linux targets the
+        // fixed ones are passed the same way to a variadic and a plain
+        // function, and `ignore` reads none of them; the extra ones are
+        // never looked at. Both are plain function pointers of one size.
+        unsafe {
+            let handler = std::mem::transmute::<Fixed, Variadic>(ignore);
+            alsa_sys::snd_lib_error_set_handler(Some(handler));
+        }
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn quiet_alsa() {}
+
 pub fn probe_microphone() -> Result<String, CaptureError> {
     MicSource::open_default().map(|m| m.name)
 }

@@ -29,6 +29,14 @@ use crate::convert::ggml::{self, WeightType};
 use crate::filter::{self, DropReason, FilterOptions};
 use crate::{Error, Result};
 
+/// The shortest encoder window by default, chosen from `kiosk bench asr
+/// --windows clip,5,8,10,15,full` on the shared recordings (base, 1
+/// thread): a window hugging the clip misread Chinese (CER 5.9%, 0% from
+/// 8 s up) and Dutch words ("giftig" → "50"); 8 s was the smallest window
+/// at the best trimmed accuracy, while 15 s and the full 30 s cost 2–8×
+/// the time. Dutch reached the peer's WER only with the full window.
+pub const DEFAULT_MIN_WINDOW_MS: u32 = 8000;
+
 /// How to run Whisper.
 #[derive(Debug, Clone, Copy)]
 pub struct EngineOptions {
@@ -38,6 +46,11 @@ pub struct EngineOptions {
     pub trim_audio_ctx: bool,
     /// Encoder positions (20 ms each) added after the clip when trimming.
     pub audio_ctx_margin: usize,
+    /// When trimming, the encoder window is never shorter than this (ms):
+    /// a clip is padded with silence up to it. Whisper was trained on 30 s
+    /// windows; the tighter the window around a short clip, the more it
+    /// errs (`kiosk bench asr --window` measures the curve).
+    pub min_window_ms: u32,
     /// 1 = greedy decoding; more = beam search of that width.
     pub beam_size: usize,
     /// Retry at higher temperatures when a decode looks like a failure.
@@ -47,6 +60,8 @@ pub struct EngineOptions {
     /// cache to 256 and, with flash attention, attends to the padding too
     /// (seen here as decoding loops on a 3 s clip at `audio_ctx` 224).
     pub flash_attn: bool,
+    /// whisper.cpp's suppress_blank: no blank as the first token.
+    pub suppress_blank: bool,
     pub filter: FilterOptions,
 }
 
@@ -56,9 +71,11 @@ impl Default for EngineOptions {
             threads: 2,
             trim_audio_ctx: true,
             audio_ctx_margin: 64,
+            min_window_ms: DEFAULT_MIN_WINDOW_MS,
             beam_size: 1,
             temperature_fallback: false,
             flash_attn: false,
+            suppress_blank: true,
             filter: FilterOptions::default(),
         }
     }
@@ -122,10 +139,24 @@ pub struct WhisperEngine {
     n_audio_ctx: usize,
 }
 
+/// An initial prompt, tokenized once.
+struct Prompt {
+    lang: Option<String>,
+    text: String,
+    tokens: Vec<std::ffi::c_int>,
+}
+
+/// At most this many prompt tokens (whisper.cpp keeps half its 448-token
+/// text context for the prompt).
+const MAX_PROMPT_TOKENS: usize = 200;
+
 struct Slot {
     state: WhisperState,
     /// The `audio_ctx` of the state's last call (whisper.cpp keeps it).
     audio_ctx: usize,
+    /// Whisper's initial prompts by language code; `None` is for any
+    /// language (see [`WhisperEngine::set_prompt`]).
+    prompts: Vec<Prompt>,
 }
 
 /// Clips shorter than this are padded with silence: whisper.cpp skips
@@ -165,6 +196,7 @@ impl WhisperEngine {
             slot: Mutex::new(Slot {
                 state,
                 audio_ctx: 0,
+                prompts: Vec::new(),
             }),
             options,
             info,
@@ -179,12 +211,55 @@ impl WhisperEngine {
         &self.options
     }
 
+    /// Sets the text Whisper is primed with before each clip in `lang` (a
+    /// Whisper code; `None`: any language without its own prompt): words
+    /// it is then more ready to hear, such as the store's brand names (see
+    /// [`crate::prompt`]). `None` or an empty prompt removes it. A prompt
+    /// is cut to 200 tokens.
+    pub fn set_prompt(&self, lang: Option<&str>, prompt: Option<&str>) -> Result<()> {
+        let text = prompt
+            .map(|p| p.replace('\0', " ").trim().to_string())
+            .filter(|p| !p.is_empty());
+        let tokens = match &text {
+            // Whisper's prompts start with a space, like the text it writes.
+            Some(text) => {
+                let mut tokens = self
+                    .ctx
+                    .tokenize(&format!(" {text}"), 1024)
+                    .map_err(|e| Error::Whisper(format!("tokenizing the prompt: {e}")))?;
+                tokens.truncate(MAX_PROMPT_TOKENS);
+                tokens
+            }
+            None => Vec::new(),
+        };
+        let mut slot = self
+            .slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let lang = lang.map(str::to_string);
+        slot.prompts.retain(|p| p.lang != lang);
+        if let Some(text) = text {
+            slot.prompts.push(Prompt { lang, text, tokens });
+        }
+        Ok(())
+    }
+
+    /// The prompt a clip in `lang` gets, and its length in tokens.
+    pub fn prompt(&self, lang: Option<&str>) -> Option<(String, usize)> {
+        let slot = self
+            .slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        prompt_for(&slot.prompts, lang).map(|p| (p.text.clone(), p.tokens.len()))
+    }
+
     /// The encoder size for a clip of `n_samples` (0 = full).
     pub fn audio_ctx_for(&self, n_samples: usize) -> usize {
         if !self.options.trim_audio_ctx {
             return 0;
         }
-        let positions = n_samples.div_ceil(SAMPLES_PER_POSITION) + self.options.audio_ctx_margin;
+        let positions = (n_samples.div_ceil(SAMPLES_PER_POSITION) + self.options.audio_ctx_margin)
+            .max(self.options.min_window_ms as usize / 20);
         let step = if self.options.flash_attn { 256 } else { 32 };
         let rounded = positions.div_ceil(step) * step;
         if rounded >= self.n_audio_ctx {
@@ -244,6 +319,13 @@ impl WhisperEngine {
         params.set_single_segment(true);
         params.set_no_context(true);
         params.set_suppress_nst(true);
+        params.set_suppress_blank(self.options.suppress_blank);
+        let prompt_tokens = prompt_for(&slot.prompts, language)
+            .map(|p| p.tokens.clone())
+            .unwrap_or_default();
+        if !prompt_tokens.is_empty() {
+            params.set_tokens(&prompt_tokens);
+        }
         params.set_print_progress(false);
         params.set_print_realtime(false);
         params.set_print_special(false);
@@ -349,6 +431,11 @@ impl WhisperEngine {
             }
         }
     }
+}
+
+fn prompt_for<'a>(prompts: &'a [Prompt], lang: Option<&str>) -> Option<&'a Prompt> {
+    let find = |l: Option<&str>| prompts.iter().find(|p| p.lang.as_deref() == l);
+    lang.and_then(|l| find(Some(l))).or_else(|| find(None))
 }
 
 /// Makes whisper.cpp remember `audio_ctx` for this state without running

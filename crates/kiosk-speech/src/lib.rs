@@ -9,6 +9,7 @@
 //! - [`capture`] records from the microphone (or a WAV standing in for it)
 //!   through one pipeline, and [`endpoint`] decides when an utterance ends.
 //! - [`models`] finds model files in the hf-hub cache layout, offline.
+//! - [`prompt`] builds Whisper's initial prompt from the store's words.
 //! - [`wer`] scores transcripts (word and character error rates); [`peer`]
 //!   holds the faster-whisper script `kiosk bench asr` measures against.
 
@@ -21,6 +22,7 @@ mod error;
 pub mod filter;
 pub mod models;
 pub mod peer;
+pub mod prompt;
 pub mod wer;
 
 pub use capture::{CaptureError, CaptureOptions, EndReason, Recording, Utterance};
