@@ -47,12 +47,14 @@ pub fn run(config: &Config, options: AppOptions) -> anyhow::Result<()> {
     // The first turn of the event loop: the window is up and takes taps
     // (models may still be loading; the status line says so).
     slint::Timer::single_shot(std::time::Duration::ZERO, move || {
-        eprintln!(
-            "kiosk: window up and interactive after {} ms",
+        tracing::info!(
+            "window up and interactive after {} ms",
             started.elapsed().as_millis()
         );
     });
+    tracing::info!(data_dir = %options.data_dir.display(), "kiosk app starting");
     window.run()?;
     events::shutdown();
+    tracing::info!("kiosk app closed");
     Ok(())
 }

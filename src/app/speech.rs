@@ -88,11 +88,15 @@ fn run(config: &Config, rx: &Receiver<SpeechRequest>) {
     mic(MicPhase::Unavailable, MicNote::Loading);
     let engine = match crate::commands::speech::load_configured(config) {
         Ok((kind, engine)) => {
-            let _ = engine.warm_up();
+            if let Err(e) = engine.warm_up() {
+                tracing::warn!("speech model warm-up failed: {e}");
+            }
+            tracing::info!(model = %kind, "speech model loaded");
             post(Event::Status(format!("Speech recognition ready ({kind})")));
             engine
         }
         Err(e) => {
+            tracing::error!("speech model not loaded: {e:#}");
             post(Event::Status(format!("Speech input unavailable: {e:#}")));
             mic(MicPhase::Unavailable, MicNote::NoModel);
             // Nothing to do without a model; wait for the end.
@@ -210,10 +214,12 @@ fn listen(
     let utterance = match utterance {
         Ok(u) => u,
         Err(CaptureError::NoMicrophone(why)) => {
+            tracing::warn!("microphone unavailable: {why}");
             post(Event::Status(format!("Microphone unavailable: {why}")));
             return Listened::NoMicrophone;
         }
         Err(e) => {
+            tracing::error!("recording failed: {e}");
             post(Event::Status(format!("Recording failed: {e}")));
             mic(MicPhase::Idle, MicNote::Failed);
             return Listened::Done;
@@ -253,6 +259,7 @@ fn listen(
         }
         Ok(_) => mic(MicPhase::Idle, MicNote::NotUnderstood),
         Err(e) => {
+            tracing::error!("speech recognition failed: {e}");
             post(Event::Status(format!("Speech recognition failed: {e}")));
             mic(MicPhase::Idle, MicNote::Failed);
         }

@@ -144,6 +144,7 @@ fn run(
     let live = match LiveSnapshot::open(DataDir::new(&data_dir)) {
         Ok(live) => Some(Arc::new(live)),
         Err(e) => {
+            tracing::error!("no catalog: {e}");
             post(Event::Status(format!("No catalog: {e}")));
             None
         }
@@ -164,6 +165,7 @@ fn run(
         .and_then(|cfg| match StaffLink::start(cfg, &data_dir) {
             Ok(link) => Some(link),
             Err(e) => {
+                tracing::error!("staff console link not started: {e}");
                 post(Event::Status(format!("Staff console: {e}")));
                 None
             }
@@ -207,6 +209,7 @@ fn run(
                 };
                 // Pick up a snapshot a sync published since the last turn.
                 if let Ok(true) = live.refresh() {
+                    tracing::info!("switched to the newly synced snapshot");
                     post(Event::Status("Switched to the newly synced catalog".into()));
                 }
                 let snapshot = live.get();
@@ -238,10 +241,15 @@ fn run(
                         }
                         post_freshness(live, &config);
                     }
-                    Err(e) => post(Event::TurnFailed {
-                        turn,
-                        message: format!("Sorry, something went wrong reading the catalog ({e})."),
-                    }),
+                    Err(e) => {
+                        tracing::error!("a turn failed reading the catalog: {e}");
+                        post(Event::TurnFailed {
+                            turn,
+                            message: format!(
+                                "Sorry, something went wrong reading the catalog ({e})."
+                            ),
+                        })
+                    }
                 }
             }
             Request::Pick { product_id, sku } => {
@@ -288,6 +296,7 @@ fn run(
                 }),
             },
             Request::Call(event) => {
+                crate::commands::staff::log_call_event(&event);
                 if open_call.as_ref() != Some(&event.call) {
                     continue;
                 }
@@ -334,6 +343,7 @@ fn on_sync_event(event: AgentEvent) {
             switched,
             ..
         } => {
+            crate::commands::sync::log_outcome(outcome, &summary);
             let text = format!(
                 "Last sync ({}): {} — {summary}",
                 jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M"),
@@ -376,6 +386,7 @@ fn place_call(
             Some(id)
         }
         Err(e) => {
+            tracing::error!("staff call not saved: {e}");
             post(Event::Status(format!("Staff call not saved: {e}")));
             post(Event::Call {
                 phase: CallPhase::Unavailable,
@@ -402,6 +413,7 @@ fn purge(local: Option<&LocalStore>, live: Option<&LiveSnapshot>, retention: &Re
         })
     };
     if let Err(e) = local.purge(jiff::Timestamp::now(), retention, &in_stock) {
+        tracing::error!("purging local records: {e}");
         post(Event::Status(format!("Local records: {e}")));
     }
 }
