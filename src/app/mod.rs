@@ -10,12 +10,15 @@ mod controller;
 mod convert;
 pub mod events;
 mod model;
+mod notices;
 mod pin;
 pub mod screenshots;
 mod speak;
 mod speech;
 mod worker;
 
+// Slint's generated code unwraps what its own construction guarantees.
+#[allow(clippy::unwrap_used, clippy::todo)]
 pub mod ui {
     slint::include_modules!();
 }

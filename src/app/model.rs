@@ -46,7 +46,7 @@ impl ModelSlot {
                     }
                     Err(e) => {
                         tracing::error!(model = %config.llm.model, "language model not loaded: {e:#}");
-                        format!("Language model unavailable ({e}); answers use templates")
+                        format!("Language model unavailable ({e:#}); answers use templates")
                     }
                 };
                 loading.set_status(status.clone());
