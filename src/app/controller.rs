@@ -367,17 +367,7 @@ impl Controller {
                     self.finish_streaming(notice.text(self.lang), Vec::new(), Vec::new());
                 }
             }
-            Event::Notice(notice) => {
-                let text = notice.text(self.lang);
-                self.messages.push(ui::Message {
-                    from_shopper: false,
-                    text: s(text),
-                    ..Default::default()
-                });
-                if self.window.global::<ui::AppState>().get_read_aloud() {
-                    self.speaker.say(text, self.lang);
-                }
-            }
+            Event::Notice(notice) => self.tell_shopper(notice.text(self.lang)),
             Event::Status(text) => self.status(&text),
             Event::Freshness { stale, as_of } => {
                 let app = self.window.global::<ui::AppState>();
@@ -658,14 +648,19 @@ impl Controller {
         if phase == CallPhase::Resolved {
             call.set_handoff_visible(false);
             call.set_summary(s(""));
-            self.messages.push(ui::Message {
-                from_shopper: false,
-                text: s(message),
-                ..Default::default()
-            });
-            if self.window.global::<ui::AppState>().get_read_aloud() {
-                self.speaker.say(message, self.lang);
-            }
+            self.tell_shopper(message);
+        }
+    }
+
+    /// A line from the kiosk in the conversation, read aloud when asked.
+    fn tell_shopper(&mut self, text: &str) {
+        self.messages.push(ui::Message {
+            from_shopper: false,
+            text: s(text),
+            ..Default::default()
+        });
+        if self.window.global::<ui::AppState>().get_read_aloud() {
+            self.speaker.say(text, self.lang);
         }
     }
 
