@@ -21,6 +21,32 @@ pub struct Config {
     pub kiosk: KioskSection,
     pub staff: StaffSection,
     pub privacy: PrivacySection,
+    pub log: LogSection,
+}
+
+/// `[log]`: the kiosk's log, `logs/kiosk.log` in the data dir (see
+/// `crate::logging`). It never holds what a shopper said.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSection {
+    /// "error", "warn", "info", "debug" or "trace", or per-target levels
+    /// ("info,tantivy=warn").
+    pub level: String,
+    /// A log file rolls over before it passes this size.
+    pub max_file_kib: u64,
+    /// Log files kept, the current one included: the log never takes more
+    /// than max_files × max_file_kib.
+    pub max_files: u32,
+}
+
+impl Default for LogSection {
+    fn default() -> LogSection {
+        LogSection {
+            level: "info".into(),
+            max_file_kib: 1024,
+            max_files: 5,
+        }
+    }
 }
 
 /// `[privacy]`: how long the kiosk keeps what it stores in `local.sqlite`.
@@ -233,6 +259,7 @@ impl Default for Config {
             kiosk: KioskSection::default(),
             staff: StaffSection::default(),
             privacy: PrivacySection::default(),
+            log: LogSection::default(),
         }
     }
 }

@@ -6,5 +6,6 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod logging;
 pub mod output;
 pub mod store_bench;

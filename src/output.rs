@@ -55,14 +55,9 @@ impl kiosk_catalog::Progress for TerminalProgress {
     }
 }
 
-pub fn money(amount: f64, currency: &str) -> String {
-    let symbol = match currency {
-        "EUR" => "€",
-        "USD" => "$",
-        "GBP" => "£",
-        other => other,
-    };
-    format!("{symbol} {amount:.2}")
+/// A price for a terminal (the English number style).
+pub fn money(amount: kiosk_core::Money, currency: &str) -> String {
+    amount.display(currency, kiosk_core::Lang::En)
 }
 
 /// One product with its stock, for a terminal.

@@ -372,3 +372,76 @@ fn bench_relevance_scores_both_systems_on_a_wands_layout_set() {
     // "speaker" finds the speaker first, not the sneakers.
     assert!(json["kiosk"]["ndcg_at_10"].as_f64().expect("ndcg") >= 0.5);
 }
+
+fn write_config(dir: &Path, data: &str, extra: &str) -> String {
+    let path = dir.join("kiosk.toml");
+    std::fs::write(
+        &path,
+        format!("data_dir = {data:?}\n[llm]\nenabled = false\n{extra}"),
+    )
+    .expect("write config");
+    path.display().to_string()
+}
+
+fn read_log(data: &str) -> String {
+    let dir = Path::new(data).join("logs");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&dir).expect("the log dir exists") {
+        text += &std::fs::read_to_string(entry.expect("entry").path()).expect("read log");
+    }
+    text
+}
+
+// Issue 18: the log holds what staff need, never what a shopper said.
+#[test]
+fn a_shoppers_words_never_reach_the_log() {
+    let (tmp, data) = imported();
+    let config = write_config(tmp.path(), &data, "[log]\nlevel = \"trace\"\n");
+    let said = "Do you have the Velo Stride in size 10 for Zebulon Quartermaine, 0612345678?";
+    let out = kiosk(&["--config", &config, "ask", "--json", said]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = kiosk(&[
+        "--config",
+        &config,
+        "ask",
+        "Zebulon wants the quartermaine socks",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let log = read_log(&data);
+    assert!(
+        log.contains("import published a snapshot"),
+        "the import was logged: {log}"
+    );
+    for word in [
+        "Zebulon",
+        "Quartermaine",
+        "0612345678",
+        "Velo Stride in size",
+    ] {
+        assert!(!log.contains(word), "{word:?} is in the log:\n{log}");
+    }
+}
+
+#[test]
+fn doctor_shows_the_last_errors_of_the_log() {
+    let (tmp, data) = imported();
+    let config = write_config(tmp.path(), &data, "");
+    let missing = tmp.path().join("no-such-stick").display().to_string();
+    let out = kiosk(&["--config", &config, "sync", "--from", &missing]);
+    assert_ne!(code(&out), 0);
+    let out = kiosk(&["--config", &config, "doctor", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let errors = v["last_errors"].as_array().expect("last_errors");
+    assert_eq!(errors.len(), 1, "{v}");
+    let line = errors[0].as_str().expect("a line");
+    assert!(
+        line.contains("ERROR") && line.contains("no-such-stick"),
+        "{line}"
+    );
+    let out = kiosk(&["--config", &config, "doctor"]);
+    assert!(
+        stdout(&out).contains("last errors in the log") && stdout(&out).contains("no-such-stick"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -2,7 +2,7 @@
 //! turns every [`Event`] into model updates and requests.
 
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use kiosk_core::Lang;
@@ -42,7 +42,11 @@ pub struct Controller {
     turn: u64,
     streaming: Option<(u64, usize)>,
     speaker: Speaker,
-    pin: PinGuard,
+    /// Checked on its own thread (Argon2 is slow on purpose); the result
+    /// comes back as [`Event::PinChecked`].
+    pin: Arc<Mutex<PinGuard>>,
+    /// A PIN is being checked: further submits wait for its result.
+    pin_checking: bool,
     last_touch: Instant,
     countdown_started: Option<Instant>,
     idle: Duration,
@@ -146,7 +150,10 @@ impl Controller {
             turn: 0,
             streaming: None,
             speaker: Speaker::default(),
-            pin: PinGuard::new(config.app.staff_pin_file(&options.data_dir)),
+            pin: Arc::new(Mutex::new(PinGuard::new(
+                config.app.staff_pin_file(&options.data_dir),
+            ))),
+            pin_checking: false,
             last_touch: Instant::now(),
             countdown_started: None,
             idle: Duration::from_secs(config.app.idle_seconds),
@@ -316,8 +323,9 @@ impl Controller {
             }
             Event::SubmitPin(pin) => {
                 self.touch();
-                self.submit_pin(&pin);
+                self.submit_pin(pin);
             }
+            Event::PinChecked(result) => self.pin_checked(result),
             Event::LockStaff => self.lock_staff(),
             Event::SyncNow => {
                 self.touch();
@@ -344,7 +352,7 @@ impl Controller {
                 }
             }
             Event::ReadAloud(on) => {
-                if on && !Speaker::available() {
+                if on && !self.speaker.available() {
                     self.window.global::<ui::AppState>().set_read_aloud(false);
                     self.status("Read-aloud needs espeak-ng, which is not installed.");
                 } else if !on {
@@ -353,11 +361,12 @@ impl Controller {
             }
             Event::Token { turn, text } => self.token(turn, &text),
             Event::Reply { turn, reply, cards } => self.reply(turn, *reply, cards),
-            Event::TurnFailed { turn, message } => {
+            Event::TurnFailed { turn, notice } => {
                 if self.turn == turn {
-                    self.finish_streaming(&message, Vec::new(), Vec::new());
+                    self.finish_streaming(notice.text(self.lang), Vec::new(), Vec::new());
                 }
             }
+            Event::Notice(notice) => self.tell_shopper(notice.text(self.lang)),
             Event::Status(text) => self.status(&text),
             Event::Freshness { stale, as_of } => {
                 let app = self.window.global::<ui::AppState>();
@@ -567,9 +576,35 @@ impl Controller {
         adapter.set_code(s(pickup_code(self.pickup.iter().map(|p| p.sku.as_str()))));
     }
 
-    fn submit_pin(&mut self, pin: &str) {
+    /// Starts checking a PIN off the UI thread.
+    fn submit_pin(&mut self, pin: String) {
+        if self.pin_checking {
+            return;
+        }
+        self.pin_checking = true;
+        let guard = self.pin.clone();
+        let spawned = std::thread::Builder::new()
+            .name("pin-check".into())
+            .spawn(move || {
+                let result = guard
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .check(&pin);
+                post(Event::PinChecked(result));
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the PIN check: {e}");
+            self.pin_checking = false;
+            self.window
+                .global::<ui::StaffPanelAdapter>()
+                .set_message(s("The PIN cannot be checked right now; try again."));
+        }
+    }
+
+    fn pin_checked(&mut self, result: PinCheck) {
+        self.pin_checking = false;
         let panel = self.window.global::<ui::StaffPanelAdapter>();
-        match self.pin.check(pin) {
+        match result {
             PinCheck::Ok => {
                 panel.set_unlocked(true);
                 panel.set_locked_out(false);
@@ -612,14 +647,19 @@ impl Controller {
         if phase == CallPhase::Resolved {
             call.set_handoff_visible(false);
             call.set_summary(s(""));
-            self.messages.push(ui::Message {
-                from_shopper: false,
-                text: s(message),
-                ..Default::default()
-            });
-            if self.window.global::<ui::AppState>().get_read_aloud() {
-                self.speaker.say(message, self.lang);
-            }
+            self.tell_shopper(message);
+        }
+    }
+
+    /// A line from the kiosk in the conversation, read aloud when asked.
+    fn tell_shopper(&mut self, text: &str) {
+        self.messages.push(ui::Message {
+            from_shopper: false,
+            text: s(text),
+            ..Default::default()
+        });
+        if self.window.global::<ui::AppState>().get_read_aloud() {
+            self.speaker.say(text, self.lang);
         }
     }
 

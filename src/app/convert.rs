@@ -6,7 +6,7 @@ use kiosk_core::assistant::{Action, ActionStatus, Reply, phrasebook::say};
 use kiosk_core::lexicon::ConceptKind;
 use kiosk_core::text::option_key;
 use kiosk_core::view::{ProductView, VariantView};
-use kiosk_core::{Lang, Lexicon, Money};
+use kiosk_core::{Lang, Lexicon};
 
 #[derive(Debug, Clone, Default)]
 pub struct CardData {
@@ -108,7 +108,7 @@ pub fn card(
     CardData {
         id: p.id.clone(),
         title: p.title.clone(),
-        price: Money::from_minor((p.price * 100.0).round() as i64).display(&p.currency, lang),
+        price: p.price.display(&p.currency, lang),
         initial: p
             .title
             .chars()

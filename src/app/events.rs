@@ -36,6 +36,8 @@ pub enum Event {
     DismissHandoff,
     OpenStaff,
     SubmitPin(String),
+    /// The staff PIN's check finished (it runs off the UI thread).
+    PinChecked(super::pin::PinCheck),
     LockStaff,
     SyncNow,
     ExitKiosk,
@@ -55,11 +57,15 @@ pub enum Event {
         reply: Box<Reply>,
         cards: Vec<super::convert::CardData>,
     },
-    /// A turn failed (the snapshot could not be read).
+    /// A turn failed (the snapshot could not be read); the shopper is told
+    /// in their language.
     TurnFailed {
         turn: u64,
-        message: String,
+        notice: super::notices::Notice,
     },
+    /// Something the shopper must hear about after an answer (a request
+    /// that was not saved).
+    Notice(super::notices::Notice),
     /// A product the detail dialog asked for.
     Detail(Box<Option<super::convert::CardData>>),
     /// A line for the status area (model loading, snapshot switched...).

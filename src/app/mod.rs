@@ -12,12 +12,15 @@ pub mod events;
 mod ime;
 mod keyboard;
 mod model;
+mod notices;
 mod pin;
 pub mod screenshots;
 mod speak;
 mod speech;
 mod worker;
 
+// Slint's generated code unwraps what its own construction guarantees.
+#[allow(clippy::unwrap_used, clippy::todo)]
 pub mod ui {
     slint::include_modules!();
 }
@@ -49,12 +52,14 @@ pub fn run(config: &Config, options: AppOptions) -> anyhow::Result<()> {
     // The first turn of the event loop: the window is up and takes taps
     // (models may still be loading; the status line says so).
     slint::Timer::single_shot(std::time::Duration::ZERO, move || {
-        eprintln!(
-            "kiosk: window up and interactive after {} ms",
+        tracing::info!(
+            "window up and interactive after {} ms",
             started.elapsed().as_millis()
         );
     });
+    tracing::info!(data_dir = %options.data_dir.display(), "kiosk app starting");
     window.run()?;
     events::shutdown();
+    tracing::info!("kiosk app closed");
     Ok(())
 }

@@ -33,17 +33,27 @@ impl ModelSlot {
         let spawned = std::thread::Builder::new()
             .name("model-load".into())
             .spawn(move || {
+                let started = std::time::Instant::now();
                 let status = match crate::commands::llm::load_generator(&config) {
                     Ok(generator) => {
+                        tracing::info!(
+                            model = %config.llm.model,
+                            ms = started.elapsed().as_millis() as u64,
+                            "language model loaded"
+                        );
                         let _ = loading.generator.set(generator);
                         format!("Language model: {} ready", config.llm.model)
                     }
-                    Err(e) => format!("Language model unavailable ({e}); answers use templates"),
+                    Err(e) => {
+                        tracing::error!(model = %config.llm.model, "language model not loaded: {e:#}");
+                        format!("Language model unavailable ({e:#}); answers use templates")
+                    }
                 };
                 loading.set_status(status.clone());
                 post(Event::Status(status));
             });
         if let Err(e) = spawned {
+            tracing::error!("cannot start the model-loading thread: {e}");
             slot.set_status(format!(
                 "Language model unavailable ({e}); answers use templates"
             ));

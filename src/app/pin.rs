@@ -18,6 +18,7 @@ pub struct PinGuard {
     locked_until: Option<jiff::Timestamp>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinCheck {
     Ok,
     Wrong { tries_left: u32 },

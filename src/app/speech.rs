@@ -94,15 +94,20 @@ fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
             // The store's names help Whisper hear them; without a snapshot
             // it runs unprimed.
             if let Err(e) = crate::commands::speech::apply_store_prompts(&engine, data_dir) {
+                tracing::warn!("speech runs without the store's words: {e:#}");
                 post(Event::Status(format!(
                     "Speech runs without the store's words: {e:#}"
                 )));
             }
-            let _ = engine.warm_up();
+            if let Err(e) = engine.warm_up() {
+                tracing::warn!("speech model warm-up failed: {e}");
+            }
+            tracing::info!(model = %kind, "speech model loaded");
             post(Event::Status(format!("Speech recognition ready ({kind})")));
             engine
         }
         Err(e) => {
+            tracing::error!("speech model not loaded: {e:#}");
             post(Event::Status(format!("Speech input unavailable: {e:#}")));
             mic(MicPhase::Unavailable, MicNote::NoModel);
             // Nothing to do without a model; wait for the end.
@@ -220,10 +225,12 @@ fn listen(
     let utterance = match utterance {
         Ok(u) => u,
         Err(CaptureError::NoMicrophone(why)) => {
+            tracing::warn!("microphone unavailable: {why}");
             post(Event::Status(format!("Microphone unavailable: {why}")));
             return Listened::NoMicrophone;
         }
         Err(e) => {
+            tracing::error!("recording failed: {e}");
             post(Event::Status(format!("Recording failed: {e}")));
             mic(MicPhase::Idle, MicNote::Failed);
             return Listened::Done;
@@ -263,6 +270,7 @@ fn listen(
         }
         Ok(_) => mic(MicPhase::Idle, MicNote::NotUnderstood),
         Err(e) => {
+            tracing::error!("speech recognition failed: {e}");
             post(Event::Status(format!("Speech recognition failed: {e}")));
             mic(MicPhase::Idle, MicNote::Failed);
         }

@@ -20,6 +20,7 @@ use kiosk_sync::agent::{AgentEvent, Schedule};
 
 use super::events::{Event, post};
 use super::model::ModelSlot;
+use super::notices::Notice;
 
 pub enum Request {
     Ask {
@@ -101,6 +102,10 @@ impl Worker {
         let handle = std::thread::Builder::new()
             .name("assistant".into())
             .spawn(move || run(data_dir, config, links, own, rx))
+            .inspect_err(|e| {
+                tracing::error!("cannot start the assistant thread: {e}");
+                post(Event::Status(format!("The assistant did not start: {e}")));
+            })
             .ok();
         Worker { tx, handle }
     }
@@ -142,11 +147,23 @@ fn run(
     let live = match LiveSnapshot::open(DataDir::new(&data_dir)) {
         Ok(live) => Some(Arc::new(live)),
         Err(e) => {
+            tracing::error!("no catalog: {e}");
             post(Event::Status(format!("No catalog: {e}")));
             None
         }
     };
-    let local = LocalStore::open(&data_dir).ok();
+    let local = match LocalStore::open(&data_dir) {
+        Ok(local) => Some(local),
+        Err(e) => {
+            // Analytics and back-in-stock requests are off: staff see why,
+            // and a shopper asking to be told is told it failed.
+            tracing::error!("local records unavailable: {e}");
+            post(Event::Status(format!(
+                "Local records unavailable (no analytics, no back-in-stock requests): {e}"
+            )));
+            None
+        }
+    };
     let retention = links.retention;
     purge(local.as_ref(), live.as_deref(), &retention);
     let mut session = Session::default();
@@ -162,13 +179,14 @@ fn run(
         .and_then(|cfg| match StaffLink::start(cfg, &data_dir) {
             Ok(link) => Some(link),
             Err(e) => {
+                tracing::error!("staff console link not started: {e}");
                 post(Event::Status(format!("Staff console: {e}")));
                 None
             }
         });
     if let Some(link) = &link {
         let events = link.events();
-        let _ = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("staff-events".into())
             .spawn(move || {
                 for event in events {
@@ -177,6 +195,9 @@ fn run(
                     }
                 }
             });
+        if let Err(e) = spawned {
+            tracing::error!("cannot follow staff calls: {e}");
+        }
     }
     let model = links.model;
     // The call of the shopper in front of the kiosk, while it is open.
@@ -186,8 +207,10 @@ fn run(
             Request::Shutdown => break,
             Request::Reset => {
                 // The shopper left: a call still open is withdrawn.
-                if let (Some(link), Some(id)) = (&link, open_call.take()) {
-                    let _ = link.cancel(&id);
+                if let (Some(link), Some(id)) = (&link, open_call.take())
+                    && let Err(e) = link.cancel(&id)
+                {
+                    tracing::warn!(call = id.as_str(), "staff call not withdrawn: {e}");
                 }
                 session.reset();
                 model.forget();
@@ -198,13 +221,13 @@ fn run(
                 let Some(live) = &live else {
                     post(Event::TurnFailed {
                         turn,
-                        message: "The catalog is not available. Please ask a member of staff."
-                            .into(),
+                        notice: Notice::CatalogUnavailable,
                     });
                     continue;
                 };
                 // Pick up a snapshot a sync published since the last turn.
                 if let Ok(true) = live.refresh() {
+                    tracing::info!("switched to the newly synced snapshot");
                     post(Event::Status("Switched to the newly synced catalog".into()));
                 }
                 let snapshot = live.get();
@@ -220,9 +243,7 @@ fn run(
                 });
                 match result {
                     Ok(reply) => {
-                        if let Some(local) = &local {
-                            record(local, clock, &tag, &reply);
-                        }
+                        let saved = record(local.as_ref(), clock, &tag, &reply);
                         let cards = super::convert::cards(&reply, snapshot.lexicon());
                         let handoff = reply.handoff.clone();
                         let language = reply.language;
@@ -231,26 +252,34 @@ fn run(
                             reply: Box::new(reply),
                             cards,
                         });
+                        if saved == Recorded::WaitlistLost {
+                            post(Event::Notice(Notice::WaitlistNotSaved));
+                        }
                         if let Some(handoff) = handoff {
                             open_call = place_call(link.as_ref(), &handoff, language, open_call);
                         }
                         post_freshness(live, &config);
                     }
-                    Err(e) => post(Event::TurnFailed {
-                        turn,
-                        message: format!("Sorry, something went wrong reading the catalog ({e})."),
-                    }),
+                    Err(e) => {
+                        tracing::error!("a turn failed reading the catalog: {e}");
+                        post(Event::TurnFailed {
+                            turn,
+                            notice: Notice::CatalogError,
+                        })
+                    }
                 }
             }
             Request::Pick { product_id, sku } => {
                 if let Some(live) = &live {
                     let snapshot = live.get();
                     let assistant = Assistant::new(&*snapshot, &*snapshot, &config);
-                    let _ = assistant.pick(
+                    if let Err(e) = assistant.pick(
                         &mut session,
                         &product_id,
                         Some(sku.as_str()).filter(|s| !s.is_empty()),
-                    );
+                    ) {
+                        tracing::error!("a picked product could not be read: {e}");
+                    }
                 }
             }
             Request::Detail { id, lang } => {
@@ -286,6 +315,7 @@ fn run(
                 }),
             },
             Request::Call(event) => {
+                crate::commands::staff::log_call_event(&event);
                 if open_call.as_ref() != Some(&event.call) {
                     continue;
                 }
@@ -306,13 +336,17 @@ fn run(
             }
             Request::Freshness => {
                 if let Some(live) = &live {
-                    let _ = live.refresh();
+                    if let Err(e) = live.refresh() {
+                        tracing::error!("the synced snapshot could not be opened: {e}");
+                    }
                     post_freshness(live, &config);
                 }
             }
             Request::Feedback { up } => {
-                if let Some(local) = &local {
-                    let _ = local.record_feedback(jiff::Timestamp::now(), &tag, up);
+                if let Some(local) = &local
+                    && let Err(e) = local.record_feedback(jiff::Timestamp::now(), &tag, up)
+                {
+                    tracing::error!("feedback not recorded: {e}");
                 }
             }
         }
@@ -332,6 +366,7 @@ fn on_sync_event(event: AgentEvent) {
             switched,
             ..
         } => {
+            crate::commands::sync::log_outcome(outcome, &summary);
             let text = format!(
                 "Last sync ({}): {} — {summary}",
                 jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M"),
@@ -374,6 +409,7 @@ fn place_call(
             Some(id)
         }
         Err(e) => {
+            tracing::error!("staff call not saved: {e}");
             post(Event::Status(format!("Staff call not saved: {e}")));
             post(Event::Call {
                 phase: CallPhase::Unavailable,
@@ -400,19 +436,50 @@ fn purge(local: Option<&LocalStore>, live: Option<&LiveSnapshot>, retention: &Re
         })
     };
     if let Err(e) = local.purge(jiff::Timestamp::now(), retention, &in_stock) {
+        tracing::error!("purging local records: {e}");
         post(Event::Status(format!("Local records: {e}")));
     }
 }
 
+/// What [`record`] kept of a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// Everything the turn asked to keep (or there was nothing to keep).
+    Kept,
+    /// A back-in-stock request the shopper consented to was not saved: the
+    /// shopper must be told.
+    WaitlistLost,
+}
+
 /// The turn's anonymous event, and a waitlist request the shopper
-/// consented to.
-fn record(local: &LocalStore, clock: Clock, tag: &str, reply: &kiosk_core::assistant::Reply) {
-    let _ = local.record_event(clock.now, tag, &reply.analytics);
+/// consented to. A lost analytics event is only logged; a lost waitlist
+/// request is logged and returned, for the shopper to hear about.
+pub fn record(
+    local: Option<&LocalStore>,
+    clock: Clock,
+    tag: &str,
+    reply: &kiosk_core::assistant::Reply,
+) -> Recorded {
+    if let Some(local) = local
+        && let Err(e) = local.record_event(clock.now, tag, &reply.analytics)
+    {
+        tracing::error!("analytics event not recorded: {e}");
+    }
+    let mut recorded = Recorded::Kept;
     for action in &reply.actions {
         if let Some(entry) = WaitlistEntry::from_action(action, clock.now, reply.language) {
-            let _ = local.add_waitlist(&entry);
+            let Some(local) = local else {
+                tracing::error!(sku = %entry.sku, "back-in-stock request lost: no local store");
+                recorded = Recorded::WaitlistLost;
+                continue;
+            };
+            if let Err(e) = local.add_waitlist(&entry) {
+                tracing::error!(sku = %entry.sku, "back-in-stock request not saved: {e}");
+                recorded = Recorded::WaitlistLost;
+            }
         }
     }
+    recorded
 }
 
 fn post_freshness(live: &LiveSnapshot, config: &AssistantConfig) {
@@ -452,7 +519,10 @@ fn staff_info(
         None => info.snapshot = "Catalog: none (import or sync one)".into(),
     }
     if let Some(link) = link {
-        let queued = link.queued().unwrap_or(0);
+        let queued = link.queued().unwrap_or_else(|e| {
+            tracing::error!("reading the staff-call outbox: {e}");
+            0
+        });
         info.staff_link = format!(
             "Staff console: {}{}",
             link.config().console_url,
@@ -473,14 +543,22 @@ fn staff_info(
 
 /// Today's figures from the local store, as (label, value, bar 0..1 or -1).
 pub fn today_figures(data_dir: &std::path::Path) -> Vec<(String, String, f32)> {
-    LocalStore::open(data_dir)
-        .map(|local| today_stats(&local))
-        .unwrap_or_default()
+    match LocalStore::open(data_dir) {
+        Ok(local) => today_stats(&local),
+        Err(e) => {
+            tracing::error!("local records unavailable: {e}");
+            Vec::new()
+        }
+    }
 }
 
 fn today_stats(local: &LocalStore) -> Vec<(String, String, f32)> {
-    let Ok(f) = Analytics::today(local) else {
-        return Vec::new();
+    let f = match Analytics::today(local) {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!("today's figures could not be read: {e}");
+            return Vec::new();
+        }
     };
     let pct = |rate: Option<f64>| rate.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0));
     let bar = |rate: Option<f64>| rate.map_or(0.0, |r| r as f32);
@@ -561,3 +639,6 @@ fn today_stats(local: &LocalStore) -> Vec<(String, String, f32)> {
     }
     stats
 }
+
+#[cfg(test)]
+mod tests;

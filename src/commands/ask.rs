@@ -99,7 +99,8 @@ fn load_model(config: &Config) -> Option<kiosk_llm::generator::LlmGenerator> {
     match super::llm::load_generator(config) {
         Ok(g) => Some(g),
         Err(e) => {
-            eprintln!("no language model ({e}): answering from templates");
+            tracing::warn!("no language model ({e:#}): answering from templates");
+            eprintln!("no language model ({e:#}): answering from templates");
             None
         }
     }

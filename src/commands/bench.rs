@@ -542,10 +542,7 @@ fn bench_assistant(
         assistant_config.phrase_languages = kiosk_core::Lang::ALL.to_vec();
     }
     let generator = if with_model {
-        Some(
-            super::llm::load_generator(config)
-                .map_err(|e| anyhow::anyhow!("the language model: {e}"))?,
-        )
+        Some(super::llm::load_generator(config).context("the language model")?)
     } else {
         None
     };

@@ -16,6 +16,9 @@ pub struct DoctorCheck {
 
 type Check = DoctorCheck;
 
+/// How many of the log's errors `kiosk doctor` shows.
+const LAST_ERRORS: usize = 10;
+
 pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
     let mut checks = Vec::new();
     let dir = kiosk_catalog::DataDir::new(config.data_dir(args.data_dir.data_dir.as_ref()));
@@ -53,12 +56,22 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
     checks.extend(super::sync::doctor_checks(config, dir.root()));
     checks.extend(super::staff::doctor_checks(config));
     let all_ok = checks.iter().all(|c| c.ok);
+    // Past errors are shown, not judged: the checks above say whether the
+    // kiosk is healthy now.
+    let last_errors = crate::logging::last_errors(dir.root(), LAST_ERRORS);
     if args.json {
+        let errors: Vec<&str> = match &last_errors {
+            Ok(errors) => errors.iter().map(|e| e.line.as_str()).collect(),
+            Err(_) => Vec::new(),
+        };
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({ "ok": all_ok, "checks": checks, "warnings": warnings })
-            )?
+            serde_json::to_string_pretty(&serde_json::json!({
+                "ok": all_ok,
+                "checks": checks,
+                "warnings": warnings,
+                "last_errors": errors,
+            }))?
         );
     } else {
         for c in &checks {
@@ -71,6 +84,22 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
         }
         for w in &warnings {
             println!("[warn] {:<16} {}", w.name, w.detail);
+        }
+        let log = crate::logging::log_dir(dir.root());
+        match &last_errors {
+            Ok(errors) if errors.is_empty() => {
+                println!("no errors in the log ({})", log.display())
+            }
+            Ok(errors) => {
+                println!("last errors in the log ({}):", log.display());
+                for e in errors {
+                    println!("  {}", e.line);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                println!("no log yet ({})", log.display())
+            }
+            Err(e) => println!("the log in {} cannot be read: {e}", log.display()),
         }
     }
     Ok(if all_ok {

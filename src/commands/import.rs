@@ -28,6 +28,16 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
             data_dir.root().display()
         )
     })?;
+    tracing::info!(
+        source = %summary.source,
+        snapshot = %summary.snapshot_id,
+        products = summary.n_products,
+        variants = summary.n_variants,
+        "import published a snapshot"
+    );
+    for (rule, n) in &summary.issue_counts {
+        tracing::warn!("import issue: {n} × {rule:?} ({:?})", rule.action());
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
         return Ok(ExitCode::Ok);

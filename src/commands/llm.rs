@@ -342,21 +342,19 @@ pub fn generate(config: &Config, args: GenerateArgs) -> anyhow::Result<ExitCode>
 /// The configured model behind the assistant's `Generator`, with its
 /// prompt prefixes computed. `Err` says why the kiosk runs on its templates
 /// (for the UI status).
-pub fn load_generator(config: &Config) -> Result<LlmGenerator, String> {
+pub fn load_generator(config: &Config) -> anyhow::Result<LlmGenerator> {
     if !config.llm.enabled {
-        return Err("the local model is turned off ([llm] enabled = false)".to_string());
+        anyhow::bail!("the local model is turned off ([llm] enabled = false)");
     }
     let dir = ModelsDir::from_env_or(&config.llm.models_dir);
-    let path = dir
-        .locate(config.llm.model, false)
-        .map_err(|e| e.to_string())?;
+    let path = dir.locate(config.llm.model, false)?;
     let engine = Engine::load(&EngineConfig {
-        model_path: path,
+        model_path: path.clone(),
         threads: config.llm.threads,
         context_length: config.llm.context_length,
     })
-    .map_err(|e| e.to_string())?;
-    LlmGenerator::new(engine, generator_settings(config)).map_err(|e| e.to_string())
+    .with_context(|| format!("loading {}", path.display()))?;
+    Ok(LlmGenerator::new(engine, generator_settings(config))?)
 }
 
 pub fn generator_settings(config: &Config) -> GeneratorSettings {

@@ -59,30 +59,57 @@ pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
+    if let Some(flag) = logged_data_dir(&cli) {
+        crate::logging::init(&config.log, &config.data_dir(flag))?;
+    }
+    let result = dispatch(&config, cli);
+    if let Err(e) = &result {
+        tracing::error!("{e:#}");
+    }
+    result
+}
+
+/// The commands that write the log (the app and what runs on a kiosk
+/// unattended or changes its data), with their `--data-dir` flag; the
+/// others only print.
+fn logged_data_dir(cli: &Cli) -> Option<Option<&std::path::PathBuf>> {
+    Some(match &cli.command {
+        None => cli.data_dir.as_ref(),
+        Some(Command::Import(a)) => a.data_dir.data_dir.as_ref(),
+        Some(Command::Ask(a)) => a.data_dir.data_dir.as_ref(),
+        Some(Command::Chat(a)) => a.data_dir.data_dir.as_ref(),
+        Some(Command::Sync(a)) => a.data_dir.data_dir.as_ref(),
+        Some(Command::StaffConsole(a)) => a.data_dir.data_dir.as_ref(),
+        Some(Command::CallStaff(a)) => a.data_dir.data_dir.as_ref(),
+        _ => return None,
+    })
+}
+
+fn dispatch(config: &Config, cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        None => start_app(&config, cli.fullscreen, cli.data_dir.as_ref()),
-        Some(Command::Import(args)) => import::run(&config, args),
-        Some(Command::Search(args)) => search::run(&config, args),
-        Some(Command::Stock(args)) => stock::run(&config, args),
-        Some(Command::Ask(args)) => ask::ask(&config, args),
-        Some(Command::Chat(args)) => ask::chat(&config, args),
-        Some(Command::Snapshot(cmd)) => snapshot::run(&config, cmd),
-        Some(Command::Bench(cmd)) => bench::run(&config, cmd),
-        Some(Command::Doctor(args)) => doctor::run(&config, args),
-        Some(Command::StaffPin(cmd)) => app_commands::staff_pin(&config, cmd),
-        Some(Command::Screenshots(args)) => app_commands::screenshots(&config, args),
-        Some(Command::Transcribe(args)) => speech::transcribe(&config, args),
-        Some(Command::Listen(args)) => speech::listen(&config, args),
-        Some(Command::Models(speech::ModelsCommand::Fetch(args))) => llm::fetch(&config, args),
-        Some(Command::Models(cmd)) => speech::models(&config, cmd),
-        Some(Command::Generate(args)) => llm::generate(&config, args),
+        None => start_app(config, cli.fullscreen, cli.data_dir.as_ref()),
+        Some(Command::Import(args)) => import::run(config, args),
+        Some(Command::Search(args)) => search::run(config, args),
+        Some(Command::Stock(args)) => stock::run(config, args),
+        Some(Command::Ask(args)) => ask::ask(config, args),
+        Some(Command::Chat(args)) => ask::chat(config, args),
+        Some(Command::Snapshot(cmd)) => snapshot::run(config, cmd),
+        Some(Command::Bench(cmd)) => bench::run(config, cmd),
+        Some(Command::Doctor(args)) => doctor::run(config, args),
+        Some(Command::StaffPin(cmd)) => app_commands::staff_pin(config, cmd),
+        Some(Command::Screenshots(args)) => app_commands::screenshots(config, args),
+        Some(Command::Transcribe(args)) => speech::transcribe(config, args),
+        Some(Command::Listen(args)) => speech::listen(config, args),
+        Some(Command::Models(speech::ModelsCommand::Fetch(args))) => llm::fetch(config, args),
+        Some(Command::Models(cmd)) => speech::models(config, cmd),
+        Some(Command::Generate(args)) => llm::generate(config, args),
         Some(Command::Keygen(args)) => sync::keygen(args),
-        Some(Command::Bundle(cmd)) => sync::bundle(&config, cmd),
-        Some(Command::Sync(args)) => sync::run(&config, args),
-        Some(Command::ServeBundles(args)) => sync::serve(&config, args),
-        Some(Command::StaffConsole(args)) => staff::staff_console(&config, args),
-        Some(Command::CallStaff(args)) => staff::call_staff(&config, args),
-        Some(Command::Analytics(args)) => staff::analytics(&config, args),
+        Some(Command::Bundle(cmd)) => sync::bundle(config, cmd),
+        Some(Command::Sync(args)) => sync::run(config, args),
+        Some(Command::ServeBundles(args)) => sync::serve(config, args),
+        Some(Command::StaffConsole(args)) => staff::staff_console(config, args),
+        Some(Command::CallStaff(args)) => staff::call_staff(config, args),
+        Some(Command::Analytics(args)) => staff::analytics(config, args),
     }
 }
 
@@ -102,6 +129,7 @@ fn start_app(
         eprintln!(
             "kiosk: no display (DISPLAY is not set): starting the conversation in the terminal instead"
         );
+        tracing::warn!("no display: the conversation runs in the terminal");
         return ask::chat(
             config,
             crate::cli::ChatArgs {

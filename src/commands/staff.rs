@@ -307,6 +307,7 @@ pub fn call_staff(config: &Config, args: CallStaffArgs) -> anyhow::Result<ExitCo
         });
         match events.recv_timeout(wait) {
             Ok(event) if event.call == id => {
+                log_call_event(&event);
                 print_event(&event, args.json)?;
                 let status = event.status;
                 let settled = status.is_final()
@@ -354,6 +355,24 @@ pub fn call_staff(config: &Config, args: CallStaffArgs) -> anyhow::Result<ExitCo
             Ok(ExitCode::Failure)
         }
         Some(_) => Ok(ExitCode::Ok),
+    }
+}
+
+/// A staff call's delivery in the log: queued, delivered, on the way,
+/// resolved, cancelled or failed (never the shopper's words).
+pub fn log_call_event(event: &kiosk_staff::CallEvent) {
+    let call = event.call.as_str();
+    match &event.status {
+        CallStatus::Queued { error } => {
+            tracing::warn!(call, "staff call queued (console not reached): {error}")
+        }
+        CallStatus::Delivered => tracing::info!(call, "staff call delivered"),
+        CallStatus::OnTheWay { .. } => tracing::info!(call, "staff call: staff on the way"),
+        CallStatus::Resolved { .. } => tracing::info!(call, "staff call resolved"),
+        CallStatus::Cancelled => tracing::info!(call, "staff call cancelled"),
+        CallStatus::Failed { error } => {
+            tracing::error!(call, "staff call refused by the console: {error}")
+        }
     }
 }
 

@@ -397,6 +397,7 @@ pub fn run(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let report = syncer.sync(&source, &mut progress);
     progress.finish();
     let report = report?;
+    log_report(&report);
     let code = match &report.pull {
         Ok(pull) if pull.outcome == Outcome::Stale => ExitCode::Failure,
         Ok(_) => ExitCode::Ok,
@@ -404,6 +405,11 @@ pub fn run(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
     };
     let upload_failed = matches!(report.upload, Some(Err(_)));
     if args.json {
+        // Without --json a failed pull is returned, and logged, as the
+        // command's error.
+        if let Err(e) = &report.pull {
+            log_pull_error(e, &source);
+        }
         println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
         return Ok(if code == ExitCode::Ok && upload_failed {
             ExitCode::Failure
@@ -442,6 +448,49 @@ fn default_source(config: &Config) -> anyhow::Result<Source> {
         "nothing to sync from: pass --from (a bundle, a folder or an http:// URL), or set [sync] server_url or usb_root in kiosk.toml".into(),
     )
     .into())
+}
+
+/// Writes a sync's result to the log: applied, refused (and why), failed,
+/// and the upload's.
+fn log_report(report: &SyncReport) {
+    // A failed pull is logged by the caller (see `log_pull_error`).
+    if let Ok(pull) = &report.pull {
+        let what = match &pull.bundle {
+            Some(b) => format!("{} v{} from {}", b.store_id, b.version, pull.source),
+            None => pull.source.clone(),
+        };
+        log_outcome(pull.outcome, &what);
+    }
+    match &report.upload {
+        None => {}
+        Some(Ok(u)) => tracing::info!(
+            rows = u.n_rows,
+            destination = %u.destination,
+            "sync upload done"
+        ),
+        Some(Err(e)) => tracing::warn!("sync upload failed (the rows stay queued): {e}"),
+    }
+}
+
+fn log_pull_error(e: &SyncError, source: &Source) {
+    if e.is_rejection() {
+        tracing::warn!(source = %source.describe(), "sync refused a bundle: {e}")
+    } else {
+        tracing::error!(source = %source.describe(), "sync failed: {e}")
+    }
+}
+
+/// One sync outcome in the log, at the level it deserves.
+pub fn log_outcome(outcome: Outcome, summary: &str) {
+    match outcome {
+        Outcome::Applied | Outcome::RolledBack | Outcome::UpToDate | Outcome::NotModified => {
+            tracing::info!("sync {}: {summary}", outcome.name())
+        }
+        Outcome::Rejected | Outcome::Stale => {
+            tracing::warn!("sync {}: {summary}", outcome.name())
+        }
+        Outcome::Failed => tracing::error!("sync failed: {summary}"),
+    }
 }
 
 fn print_pull(pull: &PullReport) {
@@ -677,7 +726,10 @@ fn watch(config: &Config, syncer: &Syncer, from: Option<&str>) -> anyhow::Result
             ),
             AgentEvent::Finished {
                 outcome, summary, ..
-            } => println!("{} sync {}: {summary}", stamp(), outcome.name()),
+            } => {
+                log_outcome(outcome, &summary);
+                println!("{} sync {}: {summary}", stamp(), outcome.name())
+            }
             AgentEvent::NothingToSync => println!(
                 "{} nothing to sync from: no [sync] server_url and no stick",
                 stamp()

@@ -327,7 +327,17 @@ pub fn amount(text: &str) -> Option<Money> {
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
         .collect();
-    Money::parse_decimal(run.trim_end_matches(['.', ',']))
+    let run = run.trim_end_matches(['.', ',']);
+    // A whole-unit price ("Rp 150.000", "NT$ 1,200"): every separator
+    // groups thousands (no price is said to three decimals).
+    let grouped = run
+        .rsplit(['.', ','])
+        .next()
+        .is_some_and(|last| last.len() == 3 && last.len() < run.len());
+    if grouped {
+        return Money::parse_decimal(&run.replace(['.', ','], ""));
+    }
+    Money::parse_decimal(run)
 }
 
 /// Whether a stated title names the product: the same title, or the title

@@ -192,7 +192,7 @@ fn view(title: &str) -> ProductView {
         title: title.to_string(),
         brand: None,
         category: None,
-        price: 49.0,
+        price: Money::from_minor(4900),
         currency: "EUR".into(),
         in_stock: true,
         location: None,
@@ -496,6 +496,19 @@ fn amounts_are_read_from_any_house_style() {
     assert_eq!(
         score::amount("Rp 150000,00"),
         Some(Money::from_minor(15_000_000))
+    );
+    assert_eq!(
+        score::amount("Rp 150.000"),
+        Some(Money::from_minor(15_000_000))
+    );
+    assert_eq!(
+        score::amount("Rp 1.500.000"),
+        Some(Money::from_minor(150_000_000))
+    );
+    assert_eq!(score::amount("NT$ 1,200"), Some(Money::from_minor(120_000)));
+    assert_eq!(
+        score::amount("€ 1.299,00"),
+        Some(Money::from_minor(129_900))
     );
     assert_eq!(score::amount("free"), None);
 }

@@ -104,8 +104,10 @@ impl Money {
             .map(Money::from_minor)
     }
 
-    /// Formats the amount with a currency, in the house style of a language:
-    /// `€ 12.50` in English, `€ 12,50` in Dutch and Indonesian.
+    /// Formats the amount with a currency for a shopper of `lang`: the
+    /// digits, grouping and decimal separator from CLDR's locale data (ICU4X),
+    /// as many decimals as the currency is shown with: `€ 1,299.00` in
+    /// English, `€ 1.299,00` in Dutch, `Rp 150.000` in Indonesian.
     pub fn display(self, currency: &str, lang: crate::Lang) -> String {
         let symbol = match currency {
             "EUR" => "€",
@@ -113,18 +115,106 @@ impl Money {
             "GBP" => "£",
             "IDR" => "Rp",
             "TWD" => "NT$",
+            "JPY" => "¥",
             other => other,
         };
-        let whole = self.minor / 100;
-        let cents = self.minor % 100;
-        let sep = match lang {
-            crate::Lang::Nl | crate::Lang::Id => ',',
-            crate::Lang::En | crate::Lang::Zh => '.',
-        };
+        let amount = self.format_number(shown_decimals(currency), lang);
         if symbol.len() > 3 {
-            format!("{whole}{sep}{cents:02} {symbol}")
+            format!("{amount} {symbol}")
         } else {
-            format!("{symbol} {whole}{sep}{cents:02}")
+            format!("{symbol} {amount}")
+        }
+    }
+
+    /// The amount with `decimals` decimals (rounded half away from zero),
+    /// in `lang`'s number style.
+    fn format_number(self, decimals: i16, lang: crate::Lang) -> String {
+        let mut decimal = icu_decimal::input::Decimal::from(self.minor);
+        decimal.multiply_pow10(-2);
+        decimal.round(-decimals);
+        decimal.pad_end(-decimals);
+        with_formatter(lang, &decimal)
+    }
+}
+
+/// The decimals a currency is shown with at a till: ISO 4217's minor
+/// units, except where shoppers never see them (the rupiah and the New
+/// Taiwan dollar are priced in whole units).
+fn shown_decimals(currency: &str) -> i16 {
+    match currency {
+        "IDR" | "TWD" | "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "PYG" => 0,
+        _ => 2,
+    }
+}
+
+/// Formats with the decimal formatter of `lang`, made once per thread
+/// (ICU4X formatters are not `Sync`).
+fn with_formatter(lang: crate::Lang, decimal: &icu_decimal::input::Decimal) -> String {
+    use std::cell::OnceCell;
+    thread_local! {
+        static FORMATTERS: [OnceCell<icu_decimal::DecimalFormatter>; 4] =
+            const { [const { OnceCell::new() }; 4] };
+    }
+    let (slot, tag) = match lang {
+        crate::Lang::En => (0, "en"),
+        crate::Lang::Nl => (1, "nl"),
+        crate::Lang::Id => (2, "id"),
+        crate::Lang::Zh => (3, "zh-Hant-TW"),
+    };
+    FORMATTERS.with(|formatters| {
+        formatters[slot]
+            .get_or_init(|| {
+                let locale: icu_locale_core::Locale = tag.parse().expect("a valid BCP 47 tag");
+                icu_decimal::DecimalFormatter::try_new((&locale).into(), Default::default())
+                    .expect("compiled CLDR data holds the kiosk's languages")
+            })
+            .format(decimal)
+            .to_string()
+    })
+}
+
+/// Serde for a [`Money`] written as a decimal number (`99.95`), the shape
+/// of prices in the kiosk's JSON (docs/reply-schema.md); the value stays
+/// whole minor units in Rust.
+pub mod decimal {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Money;
+
+    pub fn serialize<S: Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(m.as_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let v = f64::deserialize(d)?;
+        from_f64(v).ok_or_else(|| serde::de::Error::custom(format!("not a price: {v}")))
+    }
+
+    pub(super) fn from_f64(v: f64) -> Option<Money> {
+        let minor = (v * 100.0).round();
+        (minor.is_finite() && minor.abs() < 9.0e15).then(|| Money::from_minor(minor as i64))
+    }
+
+    /// The same for an optional price (`null` when absent).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        use super::super::Money;
+
+        pub fn serialize<S: Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+            match m {
+                Some(m) => s.serialize_f64(m.as_f64()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
+            match Option::<f64>::deserialize(d)? {
+                None => Ok(None),
+                Some(v) => super::from_f64(v)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom(format!("not a price: {v}"))),
+            }
         }
     }
 }

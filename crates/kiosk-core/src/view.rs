@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Lang, Location, ProductRecord};
+use crate::{Lang, Location, Money, ProductRecord};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductView {
@@ -13,8 +13,9 @@ pub struct ProductView {
     pub title: String,
     pub brand: Option<String>,
     pub category: Option<String>,
-    /// The lowest variant price, as a decimal number.
-    pub price: f64,
+    /// The lowest variant price (a decimal number in JSON).
+    #[serde(with = "crate::money::decimal")]
+    pub price: Money,
     pub currency: String,
     pub in_stock: bool,
     pub location: Option<LocationView>,
@@ -25,7 +26,8 @@ pub struct ProductView {
 pub struct VariantView {
     pub sku: String,
     pub options: BTreeMap<String, String>,
-    pub price: f64,
+    #[serde(with = "crate::money::decimal")]
+    pub price: Money,
     /// Units on hand; `null` when the store does not count them.
     pub quantity: Option<i64>,
     pub in_stock: bool,
@@ -62,7 +64,7 @@ impl ProductView {
             title: record.product.title.clone(),
             brand: record.product.brand.clone(),
             category: record.product.category.clone(),
-            price: record.product.price.as_f64(),
+            price: record.product.price,
             currency: record.product.currency.clone(),
             in_stock: record.in_stock(),
             location: record.location.as_ref().map(|l| LocationView::new(l, lang)),
@@ -72,7 +74,7 @@ impl ProductView {
                 .map(|v| VariantView {
                     sku: v.sku.clone(),
                     options: v.options.clone(),
-                    price: v.price.as_f64(),
+                    price: v.price,
                     quantity: v.quantity,
                     in_stock: v.in_stock,
                     low_stock: v.is_low(low_stock_threshold),

@@ -22,8 +22,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{Action, ActionStatus, Assistant, Clock, Intent, Reply, Session, TurnInput};
-use crate::Lang;
 use crate::text::option_key;
+use crate::{Lang, Money};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +58,8 @@ pub struct Expect {
     /// Every product shown is in this category.
     pub all_in_category: Option<String>,
     /// Every product shown costs at most this.
-    pub all_at_most: Option<f64>,
+    #[serde(with = "crate::money::decimal::option", default)]
+    pub all_at_most: Option<Money>,
     /// Every product shown has this size (and colour, if given) in stock.
     pub all_in_stock: Option<String>,
     /// At least this many products shown (0 means none).
@@ -81,7 +82,8 @@ pub struct Expect {
     pub size: Option<String>,
     pub color: Option<String>,
     pub category: Option<String>,
-    pub price_max: Option<f64>,
+    #[serde(with = "crate::money::decimal::option", default)]
+    pub price_max: Option<Money>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,7 +202,7 @@ fn check(e: &Expect, r: &Reply) -> Vec<String> {
         f.push(format!("{} is in {:?}, expected {cat}", p.id, p.category));
     }
     if let Some(max) = e.all_at_most
-        && let Some(p) = r.products.iter().find(|p| p.price > max + 1e-9)
+        && let Some(p) = r.products.iter().find(|p| p.price > max)
     {
         f.push(format!("{} costs {}, more than {max}", p.id, p.price));
     }
@@ -298,7 +300,7 @@ fn check(e: &Expect, r: &Reply) -> Vec<String> {
         ));
     }
     if let Some(max) = e.price_max
-        && r.slots.price_max.is_none_or(|p| (p - max).abs() > 1e-9)
+        && r.slots.price_max != Some(max)
     {
         f.push(format!(
             "price_max slot {:?}, expected {max}",

@@ -220,7 +220,7 @@ impl Assistant<'_> {
             draft.say("stale_hard", &[]);
             draft.escalate(EscalationReason::StaleStock);
         } else if draft.stock_facts && stale {
-            let as_of = format_as_of(info.stock_as_of, clock);
+            let as_of = format_as_of(info.stock_as_of, &self.stock.store_info().timezone);
             draft.say("stale_note", &[("as_of", &as_of)]);
         }
         let handoff = draft.escalation.map(|reason| {

@@ -174,7 +174,7 @@ pub fn fact_sheet(template: &str, products: &[ProductView]) -> generator::FactSh
                 })
                 .collect();
             format!(
-                "{} | {} {:.2} | {} | {}",
+                "{} | {} {} | {} | {}",
                 p.title,
                 p.currency,
                 p.price,

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Lang;
 use crate::assistant::verifier;
 use crate::view::ProductView;
+use crate::{Lang, Money};
 
 /// What the shopper wants from a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -164,10 +164,18 @@ pub struct Slots {
     pub color: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub material: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_min: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_max: Option<f64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal::option",
+        default
+    )]
+    pub price_min: Option<Money>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal::option",
+        default
+    )]
+    pub price_max: Option<Money>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

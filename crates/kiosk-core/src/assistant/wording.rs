@@ -2,14 +2,13 @@
 //! the shopper's language, and the reply's slots.
 
 use crate::assistant::Assistant;
-use crate::assistant::Clock;
 use crate::assistant::Session;
 use crate::assistant::Slots;
 use crate::assistant::phrasebook::{list, say};
 use crate::assistant::resolve::VariantQuery;
 use crate::assistant::understand::Reading;
 use crate::lexicon::ConceptKind;
-use crate::{Lang, Money, ProductRecord, Variant};
+use crate::{Lang, ProductRecord, Variant};
 
 impl Assistant<'_> {
     /// "size 9, black" in the shopper's language.
@@ -193,8 +192,8 @@ impl Assistant<'_> {
                 .materials
                 .first()
                 .map(|c| lexicon.concept(*c).id.clone()),
-            price_min: reading.price_min.map(Money::as_f64),
-            price_max: reading.price_max.map(Money::as_f64),
+            price_min: reading.price_min,
+            price_max: reading.price_max,
             order_id: reading.order_id.clone(),
             product_id: session.focus.clone(),
         }
@@ -223,13 +222,14 @@ pub(super) fn shorten(items: &[String], lang: Lang, max: usize) -> String {
 
 /// "22 Nov 22:00" in the store's local time (the caller's clock carries the
 /// offset between UTC and local time).
-pub(super) fn format_as_of(as_of: jiff::Timestamp, clock: Clock) -> String {
-    let offset_secs = clock
-        .local
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map_or(0, |z| z.timestamp().as_second() - clock.now.as_second());
-    let local = jiff::Timestamp::from_second(as_of.as_second() + offset_secs).unwrap_or(as_of);
-    local.strftime("%Y-%m-%d %H:%M").to_string()
+/// The stock time in the store's time zone (IANA name, as in store.toml),
+/// with the offset in force at that time, so a DST change between then and
+/// now does not shift it. An unknown zone says the time in UTC.
+pub(super) fn format_as_of(as_of: jiff::Timestamp, timezone: &str) -> String {
+    match jiff::tz::TimeZone::get(timezone) {
+        Ok(tz) => as_of.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => as_of.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -17,13 +17,22 @@ fn long_lists_are_cut_with_an_ellipsis_and_repeats_dropped() {
 
 #[test]
 fn stock_time_is_said_in_the_stores_local_time() {
-    let now = jiff::Timestamp::from_second(1_800_000_000).expect("a valid time");
-    let local = now
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(2)))
-        .datetime();
-    let clock = Clock { now, local };
-    let as_of = jiff::Timestamp::from_second(1_800_000_000 - 3600).expect("a valid time");
-    assert_eq!(format_as_of(as_of, clock), "2027-01-15 09:00");
+    let as_of: jiff::Timestamp = "2027-01-15T07:00:00Z".parse().expect("a valid time");
+    assert_eq!(format_as_of(as_of, "Europe/Amsterdam"), "2027-01-15 08:00");
+    assert_eq!(format_as_of(as_of, "Asia/Jakarta"), "2027-01-15 14:00");
+    assert_eq!(format_as_of(as_of, "Asia/Taipei"), "2027-01-15 15:00");
+    assert_eq!(format_as_of(as_of, "Not/AZone"), "2027-01-15 07:00 UTC");
+}
+
+// Issue 18: the offset used to be the one of the turn's time, so stock
+// counted before a DST change was said an hour off after it.
+#[test]
+fn stock_time_across_a_dst_change_keeps_its_own_offset() {
+    // Counted in summer time (UTC+2), said after the change to UTC+1.
+    let as_of: jiff::Timestamp = "2026-10-24T22:00:00Z".parse().expect("a valid time");
+    assert_eq!(format_as_of(as_of, "Europe/Amsterdam"), "2026-10-25 00:00");
+    let as_of: jiff::Timestamp = "2026-10-25T22:00:00Z".parse().expect("a valid time");
+    assert_eq!(format_as_of(as_of, "Europe/Amsterdam"), "2026-10-25 23:00");
 }
 
 #[test]
