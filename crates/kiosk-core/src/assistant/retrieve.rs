@@ -133,14 +133,17 @@ impl Assistant<'_> {
             }
             let mut records: Vec<ProductRecord> = hits.into_iter().map(|h| h.record).collect();
             if filters.color.is_some() {
-                // The index knows colours from variant options; a colour
-                // only the title names ("Black Varsity Jacket") is the
-                // product's colour too.
-                let colours = self.variant_query(reading).colors;
+                // The index knows colours from variant options by one
+                // name; a colour only the title names ("Black Varsity
+                // Jacket"), or a variant's colour in another of the
+                // colour's words ("Gray" for grey), is the product's colour
+                // too.
+                let want = self.variant_query(reading);
                 let mut open = request.clone();
                 open.filters.color = None;
                 for hit in self.search.search(&open)? {
-                    if title_has_colour(&hit.record.product.title, &colours)
+                    if (title_has_colour(&hit.record.product.title, &want.colors)
+                        || hit.record.variants.iter().any(|v| want.color_matches(v)))
                         && !records
                             .iter()
                             .any(|r| r.product.id == hit.record.product.id)
