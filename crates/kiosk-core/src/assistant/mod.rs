@@ -178,13 +178,13 @@ impl Assistant<'_> {
             self.stock.colors(),
             self.stock.sizes(),
         );
-        let reading = self.with_store_words(
-            understand::with_store_colour(
+        let reading = understand::with_store_colour(
+            self.with_store_words(
                 understand::read_in_store(&text, lexicon, self.stock.sizes()),
-                self.stock.colors(),
-            ),
-            &text,
-        )?;
+                &text,
+            )?,
+            self.stock.colors(),
+        );
         let understood_at = Instant::now();
 
         let mut draft = Draft::new(lang);

@@ -89,15 +89,51 @@ impl Assistant<'_> {
         })
     }
 
-    /// A cue word that is also a word of the store's titles ("Train" of
-    /// "Superoversize Train or Die", "Taxi" of "Jordan 12 Taxi") names a
-    /// product rather than a topic the kiosk leaves to others: the cue is
-    /// dropped and its words are searched.
+    /// The turn's words that the store's own titles hold keep their own
+    /// meaning:
+    /// - a cue word that is also a word of the store's titles ("Train" of
+    ///   "Superoversize Train or Die", "Taxi" of "Jordan 12 Taxi") names a
+    ///   product rather than a topic the kiosk leaves to others: the cue is
+    ///   dropped and its words are searched;
+    /// - a word the vocabulary read only as a misspelling ("block" as
+    ///   black, "pourple" as purple) is the title's word, not the concept.
     pub(super) fn with_store_words(
         &self,
         mut reading: Reading,
         text: &str,
     ) -> Result<Reading, BackendError> {
+        let lexicon = self.stock.lexicon();
+        let analysis = lexicon.analyze(text);
+        let mut dropped: Vec<usize> = Vec::new();
+        for m in analysis.mentions.iter().filter(|m| !m.exact) {
+            let words = title_words(&text[m.start..m.end]);
+            let said_exactly = analysis
+                .mentions
+                .iter()
+                .any(|o| o.exact && o.concept == m.concept);
+            if words.is_empty() || said_exactly || !self.a_title_has(&words)? {
+                continue;
+            }
+            dropped.push(m.concept);
+            reading.leftover_words += 1;
+        }
+        if !dropped.is_empty() {
+            for list in [
+                &mut reading.categories,
+                &mut reading.product_types,
+                &mut reading.materials,
+                &mut reading.attributes,
+            ] {
+                list.retain(|c| !dropped.contains(c));
+            }
+            if reading.color.is_some_and(|c| dropped.contains(&c)) {
+                // The next colour the turn names, if any.
+                reading.color = analysis.mentions.iter().map(|m| m.concept).find(|c| {
+                    !dropped.contains(c)
+                        && lexicon.concept(*c).kind == crate::lexicon::ConceptKind::Color
+                });
+            }
+        }
         let mut freed: Vec<String> = Vec::new();
         let mut kept = Vec::with_capacity(reading.cues.len());
         for found in std::mem::take(&mut reading.cues) {
@@ -281,7 +317,7 @@ impl Assistant<'_> {
         if !query.iter().any(|q| q.decisive) {
             return self.named_by_phrase(reading, session);
         }
-        // Words that together are one of the store's categories ("camisetas
+        // Words that say one of the store's categories whole ("camisetas
         // de manga corta", "jersey set") ask for the category, not for the
         // products whose titles share one of them.
         let decisive: Vec<&str> = query
@@ -290,8 +326,10 @@ impl Assistant<'_> {
             .map(|q| q.text.as_str())
             .collect();
         if self.stock.categories().iter().any(|(category, _)| {
-            let words = title_words(category);
-            decisive.iter().all(|w| words.iter().any(|c| c == w))
+            let words = category_words(category);
+            !words.is_empty()
+                && words.iter().all(|c| query.iter().any(|q| q.text == *c))
+                && decisive.iter().all(|w| words.iter().any(|c| c == w))
         }) {
             return Ok(Named::Nothing);
         }
@@ -381,8 +419,8 @@ impl Assistant<'_> {
             return Ok(Named::Nothing);
         }
         if self.stock.categories().iter().any(|(category, _)| {
-            let words = title_words(category);
-            said.iter().all(|w| words.contains(w))
+            let words = category_words(category);
+            !words.is_empty() && words.iter().all(|c| said.contains(c))
         }) {
             return Ok(Named::Nothing);
         }
@@ -665,6 +703,12 @@ pub(super) fn title_has_colour(title: &str, colours: &[String]) -> bool {
         let colour = title_words(c).join(" ");
         !colour.is_empty() && title.contains(&format!(" {colour} "))
     })
+}
+
+/// The words of a category's own name: the last step of a path such as
+/// "Hair Care > Shampoo & Conditioner > Conditioners".
+pub(super) fn category_words(category: &str) -> Vec<String> {
+    title_words(category.rsplit('>').next().unwrap_or(category))
 }
 
 /// A title as a shopper reads it: folded, spaces collapsed.

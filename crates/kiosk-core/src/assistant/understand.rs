@@ -890,11 +890,16 @@ pub fn split_glued_options(
         .map(|c| option_key(c))
         .filter(|k| !k.contains(' '))
         .collect();
+    // Exactly a colour word: "negros" is not one, though the vocabulary
+    // reads it as "negro" (and "negros號" is "negro s號").
     let is_colour = |word: &str| {
         colour_keys.iter().any(|k| k == word)
-            || lexicon
-                .lookup(word)
-                .is_some_and(|c| lexicon.concept(c).kind == ConceptKind::Color)
+            || lexicon.concepts().iter().any(|c| {
+                c.kind == ConceptKind::Color
+                    && c.terms
+                        .iter()
+                        .any(|(_, ws)| ws.iter().any(|w| option_key(w) == word))
+            })
     };
     let is_size = |word: &str| {
         let key = size_key(word);

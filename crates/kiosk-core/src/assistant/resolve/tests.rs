@@ -467,3 +467,38 @@ fn an_off_topic_word_that_names_a_product_is_searched() {
         reply.answer
     );
 }
+
+#[test]
+fn a_misspelling_the_store_holds_as_a_title_word_is_that_word() {
+    // "block" is one letter from "black", but the store sells a Block tee.
+    let store = crate::assistant::test_store::TestStore::new(vec![
+        product(
+            "block",
+            "Build And Win Block Tee",
+            "Tops",
+            "30",
+            &[("S", Some("Red"), 0), ("S", Some("Black"), 2)],
+        ),
+        product(
+            "plain",
+            "Plain Tee",
+            "Tops",
+            "20",
+            &[("S", Some("Black"), 2)],
+        ),
+    ]);
+    let reply = store.ask(
+        &mut Session::default(),
+        "block tee in red in size S?",
+        Lang::En,
+    );
+    assert!(
+        reply.answer.contains("Build And Win Block Tee"),
+        "{}",
+        reply.answer
+    );
+    assert!(reply.answer.contains("out of stock"), "{}", reply.answer);
+    // Where no title has the word, the misspelling is still read.
+    let reading = understand::read("plain tee in blakc", store.lexicon());
+    assert!(reading.color.is_some());
+}

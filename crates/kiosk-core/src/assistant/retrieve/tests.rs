@@ -89,3 +89,17 @@ fn a_variant_colour_in_another_word_of_the_colour_is_found() {
     let ids: Vec<&str> = records.iter().map(|r| r.product.id.as_str()).collect();
     assert_eq!(ids, ["tee"]);
 }
+
+#[test]
+fn words_that_say_a_category_whole_search_that_category() {
+    // "Manchester United Training Jacket" is filed under Jackets: the
+    // Training category holds only the top.
+    let (ids, _) = found("show me training");
+    assert_eq!(ids, ["training-top"]);
+    // With more words, those words within the category.
+    let (ids, _) = found("club training");
+    assert_eq!(ids, ["training-top"]);
+    // Nothing in the category for the other words: searched everywhere.
+    let (ids, _) = found("manchester united training");
+    assert!(ids.contains(&"united-training".to_string()), "{ids:?}");
+}

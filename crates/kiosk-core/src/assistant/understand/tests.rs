@@ -559,6 +559,8 @@ fn a_colour_glued_to_a_size_against_chinese_is_split() {
     );
     // A vocabulary colour glued the same way.
     assert_eq!(split("有blackxl號嗎?"), "有black xl號嗎?");
+    // A colour and a size that read as a plural: still split.
+    assert_eq!(split("strength有negros號嗎?"), "strength有negro s號嗎?");
     // The store's own colour or size, a word that is neither, and a word
     // in a Latin sentence stay as typed.
     assert_eq!(split("有negro的xs號嗎?"), "有negro的xs號嗎?");
