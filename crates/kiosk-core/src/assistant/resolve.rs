@@ -159,7 +159,7 @@ impl Assistant<'_> {
     }
 
     /// Whether some product's title has all of `words` (as `title_words`).
-    fn a_title_has(&self, words: &[String]) -> Result<bool, BackendError> {
+    pub(super) fn a_title_has(&self, words: &[String]) -> Result<bool, BackendError> {
         let mut request = SearchRequest::new(words.join(" "));
         request.limit = self.config.max_list_products;
         Ok(self.search.search(&request)?.iter().any(|hit| {
@@ -420,7 +420,9 @@ impl Assistant<'_> {
         }
         if self.stock.categories().iter().any(|(category, _)| {
             let words = category_words(category);
-            !words.is_empty() && words.iter().all(|c| said.contains(c))
+            !words.is_empty()
+                && words.iter().all(|c| said.contains(c))
+                && said.iter().all(|w| words.contains(w))
         }) {
             return Ok(Named::Nothing);
         }

@@ -426,6 +426,19 @@ fn words_the_vocabulary_knows_name_a_product_by_a_phrase_of_its_title() {
     // Two words in a row of one title.
     assert_eq!(ids(&named(&store, "the top shirt")), ["white-shirt"]);
     assert_eq!(ids(&named(&store, "wat kost de black red?")), ["black-red"]);
+    // A category's name with more words is not the category.
+    let store_with_category = crate::assistant::test_store::TestStore::new(vec![
+        product(
+            "kids",
+            "Anchor Jacket Kids",
+            "Jackets",
+            "55",
+            &[("M", None, 4)],
+        ),
+        product("rain", "Rain Jacket", "Jackets", "42", &[("M", None, 4)]),
+    ]);
+    assert_eq!(ids(&named(&store_with_category, "jacket kids")), ["kids"]);
+    assert_eq!(named(&store_with_category, "jackets"), Named::Nothing);
     // One word: only a title that is exactly that word.
     assert_eq!(ids(&named(&store, "the top")), ["plain-top"]);
     // A plural, or words of no single title, name a kind of product.
