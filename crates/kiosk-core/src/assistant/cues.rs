@@ -46,6 +46,8 @@ pub enum Cue {
     /// "them", "those": the list just shown.
     RefersToList,
     Help,
+    /// "what do you have?", "wat verkopen jullie?": what the store sells.
+    Overview,
 }
 
 const SOURCE: &str = include_str!("cues.toml");
@@ -83,6 +85,7 @@ fn cue_of(key: &str) -> Option<Cue> {
         "refers_back" => Cue::RefersBack,
         "refers_to_list" => Cue::RefersToList,
         "help" => Cue::Help,
+        "overview" => Cue::Overview,
         _ => return None,
     })
 }

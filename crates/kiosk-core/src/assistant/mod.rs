@@ -172,14 +172,23 @@ impl Assistant<'_> {
         if session.messages.len() > 6 {
             session.messages.remove(0);
         }
+        let text = understand::split_glued_options(
+            &input.text,
+            lexicon,
+            self.stock.colors(),
+            self.stock.sizes(),
+        );
         let reading = understand::with_store_colour(
-            understand::read_in_store(&input.text, lexicon, self.stock.sizes()),
+            self.with_store_words(
+                understand::read_in_store(&text, lexicon, self.stock.sizes()),
+                &text,
+            )?,
             self.stock.colors(),
         );
         let understood_at = Instant::now();
 
         let mut draft = Draft::new(lang);
-        self.respond(session, &reading, &input.text, &mut draft, clock)?;
+        self.respond(session, &reading, &text, &mut draft, clock)?;
         // The rules are unsure: let the model choose among the meanings the
         // kiosk knows, then answer by rules again.
         let mut model_choice = None;
@@ -190,7 +199,7 @@ impl Assistant<'_> {
         {
             model_choice = Some(format!("{intent:?}"));
             let mut retry = Draft::new(lang);
-            self.respond_as(intent, session, &reading, &input.text, &mut retry, clock)?;
+            self.respond_as(intent, session, &reading, &text, &mut retry, clock)?;
             if !retry.parts.is_empty() {
                 retry.confidence = retry.confidence.max(self.config.low_confidence);
                 draft = retry;
@@ -446,6 +455,18 @@ impl Assistant<'_> {
             d.say("out_of_scope", &[]);
             return Ok(());
         }
+        // "What do you have?" with nothing more to go on: what the store
+        // sells.
+        if reading.has(Cue::Overview)
+            && !reading.names_product()
+            && reading.leftover_words == 0
+            && !reading.has_variant_slot()
+            && reading.price_max.is_none()
+            && reading.price_min.is_none()
+            && reading.ordinal.is_none()
+        {
+            return self.overview(d);
+        }
         // Thanks and goodbyes often come with a few more words ("thank you
         // so much, that's all I needed").
         let social = [
@@ -469,6 +490,7 @@ impl Assistant<'_> {
             Cue::Loyalty,
             Cue::Cheaper,
             Cue::Pickup,
+            Cue::Overview,
         ]
         .iter()
         .any(|c| reading.has(*c));

@@ -12,6 +12,7 @@
 use crate::assistant::Assistant;
 use crate::assistant::Draft;
 use crate::assistant::Session;
+use crate::assistant::cues::Cue;
 use crate::assistant::understand::{self, Reading};
 use crate::text::{option_key, size_code, size_key};
 use crate::traits::BackendError;
@@ -71,13 +72,122 @@ impl Assistant<'_> {
                 .next()
                 .map_or(Named::Nothing, |r| Named::One(Box::new(r))));
         }
+        // Only words the vocabulary reads as a colour or size ("the white
+        // grey"), with nothing in focus: a title that has them as a phrase.
+        if session.focus.is_none() && !reading.search_text.trim().is_empty() {
+            let named = self.named(text, reading, session)?;
+            if matches!(named, Named::One(_)) {
+                return Ok(named);
+            }
+        }
         Ok(match &session.focus {
-            Some(id) => self
-                .stock
-                .product(id)?
-                .map_or(Named::Nothing, |r| Named::One(Box::new(r))),
+            Some(id) => match self.stock.product(id)? {
+                Some(record) => Named::One(Box::new(self.with_namesakes(record)?)),
+                None => Named::Nothing,
+            },
             None => Named::Nothing,
         })
+    }
+
+    /// The turn's words that the store's own titles hold keep their own
+    /// meaning:
+    /// - a cue word that is also a word of the store's titles ("Train" of
+    ///   "Superoversize Train or Die", "Taxi" of "Jordan 12 Taxi") names a
+    ///   product rather than a topic the kiosk leaves to others: the cue is
+    ///   dropped and its words are searched;
+    /// - a word the vocabulary read only as a misspelling ("block" as
+    ///   black, "pourple" as purple) is the title's word, not the concept.
+    pub(super) fn with_store_words(
+        &self,
+        mut reading: Reading,
+        text: &str,
+    ) -> Result<Reading, BackendError> {
+        let lexicon = self.stock.lexicon();
+        let analysis = lexicon.analyze(text);
+        let mut dropped: Vec<usize> = Vec::new();
+        for m in analysis.mentions.iter().filter(|m| !m.exact) {
+            let words = title_words(&text[m.start..m.end]);
+            let said_exactly = analysis
+                .mentions
+                .iter()
+                .any(|o| o.exact && o.concept == m.concept);
+            if words.is_empty() || said_exactly || !self.a_title_has(&words)? {
+                continue;
+            }
+            dropped.push(m.concept);
+            reading.leftover_words += 1;
+        }
+        if !dropped.is_empty() {
+            for list in [
+                &mut reading.categories,
+                &mut reading.product_types,
+                &mut reading.materials,
+                &mut reading.attributes,
+            ] {
+                list.retain(|c| !dropped.contains(c));
+            }
+            if reading.color.is_some_and(|c| dropped.contains(&c)) {
+                // The next colour the turn names, if any.
+                reading.color = analysis.mentions.iter().map(|m| m.concept).find(|c| {
+                    !dropped.contains(c)
+                        && lexicon.concept(*c).kind == crate::lexicon::ConceptKind::Color
+                });
+            }
+        }
+        let mut freed: Vec<String> = Vec::new();
+        let mut kept = Vec::with_capacity(reading.cues.len());
+        for found in std::mem::take(&mut reading.cues) {
+            if found.cue == Cue::OffTopic {
+                let piece = &text[found.start..found.end];
+                let words = title_words(piece);
+                if !words.is_empty() && self.a_title_has(&words)? {
+                    freed.push(piece.to_string());
+                    continue;
+                }
+            }
+            kept.push(found);
+        }
+        reading.cues = kept;
+        for piece in freed {
+            if !reading.search_text.is_empty() {
+                reading.search_text.push(' ');
+            }
+            reading.search_text.push_str(&piece);
+            reading.leftover_words += title_words(&piece).len();
+        }
+        Ok(reading)
+    }
+
+    /// Whether some product's title has all of `words` (as `title_words`).
+    pub(super) fn a_title_has(&self, words: &[String]) -> Result<bool, BackendError> {
+        let mut request = SearchRequest::new(words.join(" "));
+        request.limit = self.config.max_list_products;
+        Ok(self.search.search(&request)?.iter().any(|hit| {
+            let title = title_words(&hit.record.product.title);
+            words.iter().all(|w| title.contains(w))
+        }))
+    }
+
+    /// The product with the other products the catalog lists under the
+    /// same title ("LW CrissCut Fries" and "LW Crisscut Fries"): to a
+    /// shopper they are one product, so their variants are answered
+    /// together.
+    pub(super) fn with_namesakes(
+        &self,
+        record: ProductRecord,
+    ) -> Result<ProductRecord, BackendError> {
+        let mut request = SearchRequest::new(record.product.title.clone());
+        request.limit = self.config.max_products * 2;
+        let key = title_key(&record.product.title);
+        let mut all = vec![record];
+        for hit in self.search.search(&request)? {
+            if title_key(&hit.record.product.title) == key
+                && !all.iter().any(|r| r.product.id == hit.record.product.id)
+            {
+                all.push(hit.record);
+            }
+        }
+        Ok(merge_namesakes(all).remove(0))
     }
 
     /// The one product a question about a product (its price, where it is)
@@ -205,9 +315,9 @@ impl Assistant<'_> {
     ) -> Result<Named, BackendError> {
         let query = self.query_words(text, reading);
         if !query.iter().any(|q| q.decisive) {
-            return Ok(Named::Nothing);
+            return self.named_by_phrase(reading, session);
         }
-        // Words that together are one of the store's categories ("camisetas
+        // Words that say one of the store's categories whole ("camisetas
         // de manga corta", "jersey set") ask for the category, not for the
         // products whose titles share one of them.
         let decisive: Vec<&str> = query
@@ -216,8 +326,10 @@ impl Assistant<'_> {
             .map(|q| q.text.as_str())
             .collect();
         if self.stock.categories().iter().any(|(category, _)| {
-            let words = title_words(category);
-            decisive.iter().all(|w| words.iter().any(|c| c == w))
+            let words = category_words(category);
+            !words.is_empty()
+                && words.iter().all(|c| query.iter().any(|q| q.text == *c))
+                && decisive.iter().all(|w| words.iter().any(|c| c == w))
         }) {
             return Ok(Named::Nothing);
         }
@@ -283,10 +395,59 @@ impl Assistant<'_> {
                 picked.push(record);
             }
         }
+        let mut picked = merge_namesakes(picked);
+        if picked.len() > 1
+            && let Some(i) = most_typed(&reading.search_text, &picked)
+        {
+            return Ok(Named::One(Box::new(picked.swap_remove(i))));
+        }
         Ok(if picked.len() == 1 {
             Named::One(Box::new(picked.remove(0)))
         } else {
             Named::Several(picked)
+        })
+    }
+
+    /// A turn whose words the vocabulary all knows ("the white grey", "the
+    /// cotton shirt", "t-shirt") names a product only through a title that
+    /// has them as a phrase, in order: the one such title, when they are
+    /// two words or more, or the one title that is exactly the words
+    /// typed. Otherwise the words name a kind of product.
+    fn named_by_phrase(&self, reading: &Reading, session: &Session) -> Result<Named, BackendError> {
+        let said = title_words(&reading.search_text);
+        if said.is_empty() {
+            return Ok(Named::Nothing);
+        }
+        if self.stock.categories().iter().any(|(category, _)| {
+            let words = category_words(category);
+            !words.is_empty()
+                && words.iter().all(|c| said.contains(c))
+                && said.iter().all(|w| words.contains(w))
+        }) {
+            return Ok(Named::Nothing);
+        }
+        let mut plain = reading.clone();
+        plain.size = None;
+        plain.color = None;
+        plain.color_value = None;
+        plain.price_min = None;
+        plain.price_max = None;
+        let (candidates, _) = self.find_all(&plain, session)?;
+        let fits: Vec<ProductRecord> = candidates
+            .into_iter()
+            .filter(|r| has_run(&title_words(&r.product.title), &said))
+            .collect();
+        let mut fits = merge_namesakes(fits);
+        if fits.len() == 1 && said.len() >= 2 {
+            return Ok(Named::One(Box::new(fits.remove(0))));
+        }
+        let typed = typed_words(&reading.search_text);
+        let whole: Vec<usize> = (0..fits.len())
+            .filter(|i| typed_words(&fits[*i].product.title) == typed)
+            .collect();
+        Ok(match whole.as_slice() {
+            [i] => Named::One(Box::new(fits.swap_remove(*i))),
+            _ => Named::Nothing,
         })
     }
 
@@ -304,7 +465,7 @@ impl Assistant<'_> {
             };
             if let Some(id) = id.cloned() {
                 session.focus = Some(id.clone());
-                return self.stock.product(&id);
+                return self.product_as_shopper_sees(&id);
             }
             return Ok(None);
         }
@@ -314,9 +475,17 @@ impl Assistant<'_> {
             && !reading.names_product()
             && let Some(id) = session.focus.clone()
         {
-            return self.stock.product(&id);
+            return self.product_as_shopper_sees(&id);
         }
         Ok(None)
+    }
+
+    /// A product by id, with its namesakes (see `with_namesakes`).
+    fn product_as_shopper_sees(&self, id: &str) -> Result<Option<ProductRecord>, BackendError> {
+        match self.stock.product(id)? {
+            Some(record) => Ok(Some(self.with_namesakes(record)?)),
+            None => Ok(None),
+        }
     }
 
     /// Whether the turn's own words find a product that contains them.
@@ -536,6 +705,80 @@ pub(super) fn title_has_colour(title: &str, colours: &[String]) -> bool {
         let colour = title_words(c).join(" ");
         !colour.is_empty() && title.contains(&format!(" {colour} "))
     })
+}
+
+/// The words of a category's own name: the last step of a path such as
+/// "Hair Care > Shampoo & Conditioner > Conditioners".
+pub(super) fn category_words(category: &str) -> Vec<String> {
+    title_words(category.rsplit('>').next().unwrap_or(category))
+}
+
+/// A title as a shopper reads it: folded, spaces collapsed.
+fn title_key(title: &str) -> String {
+    crate::text::fold(title)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Products the catalog lists under one title, as one product: the first
+/// keeps its place, id and details, and takes the others' variants; its
+/// price is the lowest.
+pub(super) fn merge_namesakes(records: Vec<ProductRecord>) -> Vec<ProductRecord> {
+    let mut out: Vec<ProductRecord> = Vec::with_capacity(records.len());
+    for record in records {
+        let key = title_key(&record.product.title);
+        match out.iter_mut().find(|r| title_key(&r.product.title) == key) {
+            Some(first) => {
+                if first.product.id == record.product.id {
+                    continue;
+                }
+                first.product.price = first.product.price.min(record.product.price);
+                first.variants.extend(record.variants);
+            }
+            None => out.push(record),
+        }
+    }
+    out
+}
+
+/// The words of a text as typed: folded, not stemmed, without stop words
+/// or CJK runs.
+fn typed_words(text: &str) -> Vec<String> {
+    crate::text::tokenize(&crate::text::fold(text))
+        .into_iter()
+        .filter(|t| !t.cjk && !crate::text::is_stopword(&t.text))
+        .map(|t| t.text)
+        .collect()
+}
+
+/// Among products that fit equally, the one whose title has the most of
+/// the turn's words exactly as typed ("full sleeves" is "Full Sleeves
+/// Jersey" rather than "Full Sleeve Jersey"), when one has more than all
+/// the others.
+fn most_typed(search_text: &str, records: &[ProductRecord]) -> Option<usize> {
+    let said = typed_words(search_text);
+    let counts: Vec<usize> = records
+        .iter()
+        .map(|r| {
+            let title = typed_words(&r.product.title);
+            said.iter()
+                .enumerate()
+                .filter(|(i, w)| title.contains(w) && !said[..*i].contains(w))
+                .count()
+        })
+        .collect();
+    let best = *counts.iter().max()?;
+    let mut at_best = counts.iter().enumerate().filter(|(_, c)| **c == best);
+    let (i, _) = at_best.next()?;
+    (best > 0 && at_best.next().is_none()).then_some(i)
+}
+
+/// Whether `words` stand in `title` one after another.
+fn has_run(title: &[String], words: &[String]) -> bool {
+    !words.is_empty()
+        && words.len() <= title.len()
+        && title.windows(words.len()).any(|w| w == words)
 }
 
 #[cfg(test)]

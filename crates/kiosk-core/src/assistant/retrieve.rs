@@ -6,7 +6,7 @@ use crate::assistant::Assistant;
 use crate::assistant::Draft;
 use crate::assistant::Session;
 use crate::assistant::phrasebook::{list, say};
-use crate::assistant::resolve::title_has_colour;
+use crate::assistant::resolve::{category_words, title_has_colour, title_words};
 use crate::assistant::understand::Reading;
 use crate::traits::BackendError;
 use crate::{Filters, Lang, Money, ProductRecord, SearchRequest};
@@ -62,8 +62,64 @@ impl Assistant<'_> {
     }
 
     /// `find_in`; with `full_only`, partial matches are dropped when any
-    /// product matches every word.
+    /// product matches every word. Words that say one of the store's
+    /// categories whole ("plante d'extérieur", "pot under 69") search that
+    /// category, with the rest of the words; when it has nothing for them,
+    /// the words are searched everywhere.
     fn find_matching(
+        &self,
+        reading: &Reading,
+        session: &Session,
+        in_stock_only: Option<bool>,
+        category: Option<&str>,
+        limit: usize,
+        full_only: bool,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        if category.is_none()
+            && reading.categories.len() != 1
+            && let Some((said, rest)) = self.category_said(&reading.search_text)
+        {
+            let mut within = reading.clone();
+            within.search_text = rest;
+            let found = self.find_matching_in(
+                &within,
+                session,
+                in_stock_only,
+                Some(&said),
+                limit,
+                full_only,
+            )?;
+            if !found.0.is_empty() {
+                return Ok(found);
+            }
+        }
+        self.find_matching_in(reading, session, in_stock_only, category, limit, full_only)
+    }
+
+    /// The store category whose own name the words say whole (the longest
+    /// such), and the other words.
+    fn category_said(&self, search_text: &str) -> Option<(String, String)> {
+        let said = title_words(search_text);
+        let (category, words) = self
+            .stock
+            .categories()
+            .iter()
+            .map(|(category, _)| (category, category_words(category)))
+            .filter(|(_, words)| {
+                !words.is_empty()
+                    && words.len() <= said.len()
+                    && said.windows(words.len()).any(|w| w == words.as_slice())
+            })
+            .max_by_key(|(_, words)| words.len())?;
+        let at = said
+            .windows(words.len())
+            .position(|w| w == words.as_slice())?;
+        let mut rest = said.clone();
+        rest.drain(at..at + words.len());
+        Some((category.clone(), rest.join(" ")))
+    }
+
+    fn find_matching_in(
         &self,
         reading: &Reading,
         session: &Session,
@@ -133,14 +189,17 @@ impl Assistant<'_> {
             }
             let mut records: Vec<ProductRecord> = hits.into_iter().map(|h| h.record).collect();
             if filters.color.is_some() {
-                // The index knows colours from variant options; a colour
-                // only the title names ("Black Varsity Jacket") is the
-                // product's colour too.
-                let colours = self.variant_query(reading).colors;
+                // The index knows colours from variant options by one
+                // name; a colour only the title names ("Black Varsity
+                // Jacket"), or a variant's colour in another of the
+                // colour's words ("Gray" for grey), is the product's colour
+                // too.
+                let want = self.variant_query(reading);
                 let mut open = request.clone();
                 open.filters.color = None;
                 for hit in self.search.search(&open)? {
-                    if title_has_colour(&hit.record.product.title, &colours)
+                    if (title_has_colour(&hit.record.product.title, &want.colors)
+                        || hit.record.variants.iter().any(|v| want.color_matches(v)))
                         && !records
                             .iter()
                             .any(|r| r.product.id == hit.record.product.id)

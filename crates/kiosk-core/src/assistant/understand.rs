@@ -693,6 +693,9 @@ fn read_sizes(
                     .map(|idx| lexicon.concept(idx))
                     .filter(|c| c.kind == ConceptKind::Size)
                     .map(|c| c.id.clone())
+                    // "size 7y", "talla Única", "size Regular": a value the
+                    // store sells as a size, whatever its shape.
+                    .or_else(|| sizes.store_value(&next.text))
             };
             if let Some(size) = said.and_then(|s| sizes.accept(&s, true)) {
                 reading.size.get_or_insert(size);
@@ -709,11 +712,17 @@ fn read_sizes(
         }
         // "in M", "in L please": a letter size standing alone after "in".
         // Inside a name ("the Glide L Trail") a letter is not a size.
+        // So is any other size the store sells ("in 5kg", "in 7y").
         if t.text == "in"
             && let Some(next) = tokens.get(i + 1)
-            && LETTER_SIZES.contains(&next.text.as_str())
             && stands_alone(text, tokens, i + 1, lexicon)
-            && let Some(size) = sizes.accept(&next.text.to_ascii_uppercase(), false)
+            && let Some(size) = if LETTER_SIZES.contains(&next.text.as_str()) {
+                sizes.accept(&next.text.to_ascii_uppercase(), false)
+            } else if next.text.chars().any(|c| c.is_ascii_digit()) {
+                sizes.store_value(&next.text)
+            } else {
+                None
+            }
         {
             reading.size.get_or_insert(size);
             consumed.push((t.start, next.end));
@@ -741,11 +750,14 @@ fn read_sizes(
         // Chinese: "9號", "M號", "42碼" (the mark after), "尺寸M", "尺碼 42"
         // (the word before).
         let said = || {
-            number(&t.text).map(size_number).or_else(|| {
-                LETTER_SIZES
-                    .contains(&t.text.as_str())
-                    .then(|| t.text.to_ascii_uppercase())
-            })
+            number(&t.text)
+                .map(size_number)
+                .or_else(|| {
+                    LETTER_SIZES
+                        .contains(&t.text.as_str())
+                        .then(|| t.text.to_ascii_uppercase())
+                })
+                .or_else(|| sizes.store_value(&t.text))
         };
         if let Some(next) = tokens.get(i + 1)
             && next.cjk
@@ -853,6 +865,86 @@ impl SizeRule<'_> {
         };
         store_spelling(said, self.lexicon, store).or_else(|| asked.then(|| said.to_string()))
     }
+
+    /// The store's size written exactly as `said` (folded), when the store
+    /// is known: "7y", "única", "regular".
+    fn store_value(&self, said: &str) -> Option<String> {
+        let key = option_key(said);
+        self.store?.iter().find(|v| option_key(v) == key).cloned()
+    }
+}
+
+/// The turn with a space put between a colour and a size typed as one word
+/// against Chinese ("splash有blancoxs號嗎" is "blanco xs號"): a word that is
+/// neither a size nor a colour of the store, touching a Chinese character,
+/// made of one of the store's colours (or a vocabulary colour) followed by
+/// one of the store's sizes.
+pub fn split_glued_options(
+    text: &str,
+    lexicon: &Lexicon,
+    colors: &[String],
+    sizes: &[String],
+) -> String {
+    let colour_keys: Vec<String> = colors
+        .iter()
+        .map(|c| option_key(c))
+        .filter(|k| !k.contains(' '))
+        .collect();
+    // Exactly a colour word: "negros" is not one, though the vocabulary
+    // reads it as "negro" (and "negros號" is "negro s號").
+    let is_colour = |word: &str| {
+        colour_keys.iter().any(|k| k == word)
+            || lexicon.concepts().iter().any(|c| {
+                c.kind == ConceptKind::Color
+                    && c.terms
+                        .iter()
+                        .any(|(_, ws)| ws.iter().any(|w| option_key(w) == word))
+            })
+    };
+    let is_size = |word: &str| {
+        let key = size_key(word);
+        sizes
+            .iter()
+            .any(|v| option_key(v) == word || size_key(v) == key)
+    };
+    let mut cuts: Vec<usize> = Vec::new();
+    for t in tokenize(text) {
+        if t.cjk {
+            continue;
+        }
+        let typed = &text[t.start..t.end];
+        let touches_cjk = text[..t.start]
+            .chars()
+            .next_back()
+            .is_some_and(crate::text::is_cjk)
+            || text[t.end..]
+                .chars()
+                .next()
+                .is_some_and(crate::text::is_cjk);
+        let chars: Vec<(usize, char)> = typed.char_indices().collect();
+        if !touches_cjk
+            || fold(typed) != t.text
+            || chars.len() != t.text.chars().count()
+            || is_size(&t.text)
+            || is_colour(&t.text)
+        {
+            continue;
+        }
+        // The longest colour that leaves a size.
+        let cut = (3..chars.len()).rev().find(|&k| {
+            let colour: String = t.text.chars().take(k).collect();
+            let size: String = t.text.chars().skip(k).collect();
+            size.chars().count() <= 4 && is_colour(&colour) && is_size(&size)
+        });
+        if let Some(k) = cut {
+            cuts.push(t.start + chars[k].0);
+        }
+    }
+    let mut out = text.to_string();
+    for at in cuts.into_iter().rev() {
+        out.insert(at, ' ');
+    }
+    out
 }
 
 /// The store's spelling of a size a shopper said: the same value (`9,5` is

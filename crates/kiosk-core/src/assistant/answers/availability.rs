@@ -84,6 +84,19 @@ impl Assistant<'_> {
             self.stock_answer(session, &reading, record, d)?;
             return Ok(());
         }
+        // "Do you have size M?" with no product named, in focus or shown:
+        // ask which product.
+        if only_slots
+            && !list_follow_up
+            && session.focus.is_none()
+            && !has_product_words(&reading.search_text)
+        {
+            d.confidence = 0.6;
+            d.resolved = false;
+            let asked = self.asked_text(&reading, d.lang);
+            d.say("which_product_for", &[("options", &asked)]);
+            return Ok(());
+        }
         // "In black?", "under 50?" after a list: the products shown,
         // narrowed, when some of them fit.
         if list_follow_up {
@@ -548,6 +561,18 @@ impl Assistant<'_> {
         d.say("try_other_words", &[]);
         d.chip("chip_call_staff");
     }
+}
+
+/// Whether a turn's search words hold anything beyond stop words (in
+/// either script): "有 嗎" of "有M號嗎" does not.
+fn has_product_words(search_text: &str) -> bool {
+    crate::text::tokenize(search_text).into_iter().any(|t| {
+        if t.cjk {
+            !crate::text::strip_cjk_stopwords(&t.text).is_empty()
+        } else {
+            !crate::text::is_stopword(&t.text)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod compare;
 mod handoff;
 mod location;
 mod orders;
+mod overview;
 mod pickup;
 mod price;
 mod recommend;

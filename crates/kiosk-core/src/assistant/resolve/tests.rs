@@ -299,3 +299,219 @@ fn a_title_said_whole_wins_over_longer_ones() {
         .collect();
     assert_eq!(best_fits(&q, &titles), [0, 1]);
 }
+
+fn sleeves_shop() -> crate::assistant::test_store::TestStore {
+    let shirt = |id, title| {
+        product(
+            id,
+            title,
+            "Football Shirts",
+            "1499",
+            &[("M", None, 3), ("L", None, 0)],
+        )
+    };
+    crate::assistant::test_store::TestStore::new(vec![
+        shirt(
+            "arsenal-sleeves",
+            "Pre Order Arsenal Third Full Sleeves Jersey 2025-26 Player Version",
+        ),
+        shirt(
+            "liverpool-sleeve",
+            "Liverpool Away Full Sleeve Jersey 2025-26 Player Version",
+        ),
+        shirt("liverpool-away", "Liverpool Away Jersey 2025-26"),
+    ])
+}
+
+#[test]
+fn a_phrase_as_typed_tells_equal_fits_apart() {
+    let store = sleeves_shop();
+    assert_eq!(
+        ids(&named(&store, "full sleeves size L in stock?")),
+        ["arsenal-sleeves"]
+    );
+    assert_eq!(
+        ids(&named(&store, "price of the sleeve jersey?")),
+        ["liverpool-sleeve"]
+    );
+    // Said alike of both, they stay equal: the kiosk asks which.
+    assert_eq!(ids(&named(&store, "player version")).len(), 2);
+    let reply = store.ask(
+        &mut Session::default(),
+        "is the full sleeves in L?",
+        Lang::En,
+    );
+    assert!(
+        reply
+            .answer
+            .starts_with("Pre Order Arsenal Third Full Sleeves"),
+        "{}",
+        reply.answer
+    );
+}
+
+#[test]
+fn products_sharing_a_title_are_one_product() {
+    let store = crate::assistant::test_store::TestStore::new(vec![
+        product(
+            "fries-1",
+            "LW Crisscut Fries",
+            "Frozen",
+            "11.00",
+            &[("1kg", None, 4)],
+        ),
+        product(
+            "fries-2",
+            "LW CrissCut  Fries",
+            "Frozen",
+            "33.30",
+            &[("5kg", None, 0)],
+        ),
+        product(
+            "wedges",
+            "LW Spicy Wedges",
+            "Frozen",
+            "10.30",
+            &[("1kg", None, 0)],
+        ),
+    ]);
+    let got = named(&store, "do you have crisscut fries?");
+    let Named::One(record) = got else {
+        panic!("one product expected: {got:?}");
+    };
+    assert_eq!(record.variants.len(), 2, "the namesake's variants join");
+    assert_eq!(record.product.price.to_string(), "11.00");
+    let mut session = Session::default();
+    let reply = store.ask(&mut session, "how much are the crisscut fries?", Lang::En);
+    assert!(reply.answer.contains("11.00"), "{}", reply.answer);
+    assert!(reply.answer.contains("33.30"), "{}", reply.answer);
+    // A follow-up about the product in focus sees both.
+    let reply = store.ask(&mut session, "and in 5kg?", Lang::En);
+    assert!(reply.answer.contains("out of stock"), "{}", reply.answer);
+}
+
+#[test]
+fn words_the_vocabulary_knows_name_a_product_by_a_phrase_of_its_title() {
+    let store = crate::assistant::test_store::TestStore::new(vec![
+        product(
+            "white-shirt",
+            "White Cotton Top Shirt",
+            "Clothing",
+            "30",
+            &[("M", None, 4)],
+        ),
+        product(
+            "blue-shirt",
+            "Ocean Blue Shirt",
+            "Clothing",
+            "50",
+            &[("M", None, 4)],
+        ),
+        product("plain-top", "Top", "Clothing", "18", &[("M", None, 4)]),
+        product(
+            "logo-top",
+            "Top with Logo",
+            "Clothing",
+            "18",
+            &[("M", None, 4)],
+        ),
+        product(
+            "black-red",
+            "Jordan 13 Black Red",
+            "Shoes",
+            "99",
+            &[("9", None, 0)],
+        ),
+    ]);
+    // Two words in a row of one title.
+    assert_eq!(ids(&named(&store, "the top shirt")), ["white-shirt"]);
+    assert_eq!(ids(&named(&store, "wat kost de black red?")), ["black-red"]);
+    // A category's name with more words is not the category.
+    let store_with_category = crate::assistant::test_store::TestStore::new(vec![
+        product(
+            "kids",
+            "Anchor Jacket Kids",
+            "Jackets",
+            "55",
+            &[("M", None, 4)],
+        ),
+        product("rain", "Rain Jacket", "Jackets", "42", &[("M", None, 4)]),
+    ]);
+    assert_eq!(ids(&named(&store_with_category, "jacket kids")), ["kids"]);
+    assert_eq!(named(&store_with_category, "jackets"), Named::Nothing);
+    // One word: only a title that is exactly that word.
+    assert_eq!(ids(&named(&store, "the top")), ["plain-top"]);
+    // A plural, or words of no single title, name a kind of product.
+    assert_eq!(named(&store, "tops"), Named::Nothing);
+    assert_eq!(named(&store, "shirt top"), Named::Nothing);
+    let reply = store.ask(&mut Session::default(), "wat kost de black red?", Lang::Nl);
+    assert!(
+        reply.answer.contains("Jordan 13 Black Red"),
+        "{}",
+        reply.answer
+    );
+}
+
+#[test]
+fn an_off_topic_word_that_names_a_product_is_searched() {
+    let store = crate::assistant::test_store::TestStore::new(vec![product(
+        "taxi",
+        "Jordan 12 Taxi",
+        "Shoes",
+        "175",
+        &[("9", None, 2)],
+    )]);
+    let reply = store.ask(
+        &mut Session::default(),
+        "what does the jordan 12 taxi cost?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("Jordan 12 Taxi"), "{}", reply.answer);
+    // Where no title has the word, it stays off topic.
+    let reply = store.ask(
+        &mut Session::default(),
+        "where can I get a train?",
+        Lang::En,
+    );
+    assert_eq!(
+        reply.intent,
+        crate::assistant::Intent::OutOfScope,
+        "{}",
+        reply.answer
+    );
+}
+
+#[test]
+fn a_misspelling_the_store_holds_as_a_title_word_is_that_word() {
+    // "block" is one letter from "black", but the store sells a Block tee.
+    let store = crate::assistant::test_store::TestStore::new(vec![
+        product(
+            "block",
+            "Build And Win Block Tee",
+            "Tops",
+            "30",
+            &[("S", Some("Red"), 0), ("S", Some("Black"), 2)],
+        ),
+        product(
+            "plain",
+            "Plain Tee",
+            "Tops",
+            "20",
+            &[("S", Some("Black"), 2)],
+        ),
+    ]);
+    let reply = store.ask(
+        &mut Session::default(),
+        "block tee in red in size S?",
+        Lang::En,
+    );
+    assert!(
+        reply.answer.contains("Build And Win Block Tee"),
+        "{}",
+        reply.answer
+    );
+    assert!(reply.answer.contains("out of stock"), "{}", reply.answer);
+    // Where no title has the word, the misspelling is still read.
+    let reading = understand::read("plain tee in blakc", store.lexicon());
+    assert!(reading.color.is_some());
+}

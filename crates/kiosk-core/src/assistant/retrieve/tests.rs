@@ -58,3 +58,48 @@ fn similar_products_are_in_stock_and_named() {
         d.parts
     );
 }
+
+#[test]
+fn a_variant_colour_in_another_word_of_the_colour_is_found() {
+    // The index filters colours by one name ("black"); a variant written
+    // with another of the colour's words ("Zwart") is that colour too.
+    let store = crate::assistant::test_store::TestStore::new(vec![
+        crate::assistant::test_store::product(
+            "tee",
+            "Club Tee",
+            "Tops",
+            "18",
+            &[("M", Some("Zwart"), 3)],
+        ),
+        crate::assistant::test_store::product(
+            "cap",
+            "Club Cap",
+            "Caps",
+            "12",
+            &[("One Size", Some("Red"), 3)],
+        ),
+    ]);
+    let config = AssistantConfig::default();
+    let assistant = Assistant::new(&store, &store, &config);
+    let reading = understand::read("club tee in black", store.lexicon());
+    let (records, dropped) = assistant
+        .find(&reading, &Session::default(), None)
+        .expect("an in-memory search");
+    assert!(dropped.is_empty(), "{dropped:?}");
+    let ids: Vec<&str> = records.iter().map(|r| r.product.id.as_str()).collect();
+    assert_eq!(ids, ["tee"]);
+}
+
+#[test]
+fn words_that_say_a_category_whole_search_that_category() {
+    // "Manchester United Training Jacket" is filed under Jackets: the
+    // Training category holds only the top.
+    let (ids, _) = found("show me training");
+    assert_eq!(ids, ["training-top"]);
+    // With more words, those words within the category.
+    let (ids, _) = found("club training");
+    assert_eq!(ids, ["training-top"]);
+    // Nothing in the category for the other words: searched everywhere.
+    let (ids, _) = found("manchester united training");
+    assert!(ids.contains(&"united-training".to_string()), "{ids:?}");
+}

@@ -515,3 +515,63 @@ fn a_size_the_store_writes_as_a_range_is_read_whole() {
     let reading = read_in_store("madrid home size M", &lexicon, &sizes);
     assert_eq!(reading.size.as_deref(), Some("M"));
 }
+
+#[test]
+fn a_size_word_takes_any_size_the_store_sells() {
+    let store: Vec<String> = ["7y", "Única", "Regular", "12 us"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for (text, size) in [
+        ("and in size 7y?", "7y"),
+        ("en in maat Única?", "Única"),
+        ("kalau ukuran regular?", "Regular"),
+        ("那7Y號呢?", "7y"),
+        ("那Regular號呢?", "Regular"),
+    ] {
+        let reading = read_in_store(text, &lexicon(), &store);
+        assert_eq!(reading.size.as_deref(), Some(size), "{text}");
+        assert_eq!(reading.leftover_words, 0, "{text}: {reading:?}");
+    }
+    // A word the store sells no size as is still a product word.
+    let reading = read_in_store("size banana", &lexicon(), &store);
+    assert_eq!(reading.size, None);
+}
+
+#[test]
+fn a_colour_glued_to_a_size_against_chinese_is_split() {
+    let colours: Vec<String> = ["Blanco", "Naranja", "Negro", "khaki-oscuro"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let sizes: Vec<String> = ["XS", "S", "M", "L", "XL"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let split = |text: &str| split_glued_options(text, &lexicon(), &colours, &sizes);
+    assert_eq!(
+        split("splash mujer有blancoxs號嗎?"),
+        "splash mujer有blanco xs號嗎?"
+    );
+    assert_eq!(
+        split("change happens有naranjam號嗎?"),
+        "change happens有naranja m號嗎?"
+    );
+    // A vocabulary colour glued the same way.
+    assert_eq!(split("有blackxl號嗎?"), "有black xl號嗎?");
+    // A colour and a size that read as a plural: still split.
+    assert_eq!(split("strength有negros號嗎?"), "strength有negro s號嗎?");
+    // The store's own colour or size, a word that is neither, and a word
+    // in a Latin sentence stay as typed.
+    assert_eq!(split("有negro的xs號嗎?"), "有negro的xs號嗎?");
+    assert_eq!(split("有superoversize嗎?"), "有superoversize嗎?");
+    assert_eq!(
+        split("is the blancoxs in stock?"),
+        "is the blancoxs in stock?"
+    );
+    // Read after the split: the size and the colour.
+    let reading = read_in_store(&split("splash mujer有blancoxs號嗎?"), &lexicon(), &sizes);
+    assert_eq!(reading.size.as_deref(), Some("XS"));
+    let reading = with_store_colour(reading, &colours);
+    assert_eq!(reading.color_value.as_deref(), Some("Blanco"));
+}

@@ -116,3 +116,34 @@ fn a_relaxed_list_is_introduced_once() {
         reply.answer
     );
 }
+
+#[test]
+fn a_size_with_no_product_asks_which_or_answers_over_the_list() {
+    let store = football_shop();
+    for (text, lang) in [
+        ("do you have size M?", Lang::En),
+        ("heb je maat M?", Lang::Nl),
+        ("ada ukuran M?", Lang::Id),
+        ("有M號嗎?", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert!(reply.products.is_empty(), "{text}: {}", reply.answer);
+        assert!(reply.answer.contains('M'), "{text}: {}", reply.answer);
+        assert!(
+            reply.answer.contains('?') || reply.answer.contains('？'),
+            "{text}: {}",
+            reply.answer
+        );
+    }
+    // After a list: over what was shown.
+    let mut session = Session::default();
+    let list = store.ask(&mut session, "show me Real Madrid jerseys", Lang::En);
+    assert_eq!(list.products.len(), 3, "{}", list.answer);
+    let reply = store.ask(&mut session, "ada ukuran M?", Lang::Id);
+    assert_eq!(
+        ids(&reply),
+        ["madrid-home", "madrid-kids"],
+        "{}",
+        reply.answer
+    );
+}
