@@ -10,6 +10,8 @@ mod controller;
 mod convert;
 pub mod events;
 mod model;
+mod photos;
+pub mod pictogram;
 mod pin;
 pub mod screenshots;
 mod speak;

@@ -152,6 +152,7 @@ fn run(
     let retention = links.retention;
     purge(local.as_ref(), live.as_deref(), &retention);
     let mut session = Session::default();
+    let mut photos = super::photos::PhotoCache::default();
     let mut tag = session_tag();
     if let Some(live) = &live {
         post_freshness(live, &config);
@@ -225,7 +226,8 @@ fn run(
                         if let Some(local) = &local {
                             record(local, clock, &tag, &reply);
                         }
-                        let cards = super::convert::cards(&reply, snapshot.lexicon());
+                        let mut cards = super::convert::cards(&reply, snapshot.lexicon());
+                        photos.attach(&snapshot, &mut cards, kiosk_catalog::ImageSize::Card);
                         let handoff = reply.handoff.clone();
                         let language = reply.language;
                         post(Event::Reply {
@@ -264,14 +266,10 @@ fn run(
                         lang,
                         snapshot.low_stock_threshold(),
                     );
-                    Some(super::convert::card(
-                        &view,
-                        lang,
-                        snapshot.lexicon(),
-                        None,
-                        None,
-                        &[],
-                    ))
+                    let mut card =
+                        super::convert::card(&view, lang, snapshot.lexicon(), None, None, &[]);
+                    card.photo = photos.get(&snapshot, &id, kiosk_catalog::ImageSize::Detail);
+                    Some(card)
                 });
                 post(Event::Detail(Box::new(card)));
             }
