@@ -256,6 +256,8 @@ pub(crate) fn attach(
                 }
                 Err(message) => {
                     counts.n_failed += 1;
+                    // Decoder messages may span lines; an issue is one.
+                    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
                     issues.push(Issue::file_note(
                         &label,
                         Rule::BadImage,
