@@ -8,6 +8,14 @@
 //! The photos are a few distinct JPEGs (1000×750, noisy, like a product
 //! shot) hard-linked under every product's name, so the disk holds a few
 //! files while every product's photo is still read and decoded on its own.
+//!
+//! Measured on the 2-core build machine under a load of ~15 (other builds
+//! running), `--products 1000`: bundle create 109.0 s (107.9 s decoding
+//! and thumbnails, ~0.11 s a photo), bundle 34.4 MiB (2,007 files), peak
+//! RSS 84 MiB; the kiosk's sync and import 14.7 s (0.4 s storing the
+//! thumbnails), snapshot 34.6 MiB, peak RSS 98 MiB. The thumbnails of these
+//! noisy test photos are ~35 KB a product; 100k products would take about
+//! three hours of thumbnailing on that machine and a ~3.4 GB bundle.
 
 use std::path::Path;
 use std::time::Instant;

@@ -460,9 +460,9 @@ fn copy_payload<R: Read>(
         let images = dest.join(PAYLOAD_DIR).join(IMAGES_DIR);
         let dirs = [images, dest.join(PAYLOAD_DIR), dest.to_path_buf()];
         for dir in dirs.iter().filter(|d| d.is_dir()) {
-            File::open(&dir)
+            File::open(dir)
                 .and_then(|d| d.sync_all())
-                .map_err(Error::io("syncing", &dir))?;
+                .map_err(Error::io("syncing", dir))?;
         }
     }
     Ok(())
