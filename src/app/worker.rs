@@ -167,6 +167,7 @@ fn run(
     let retention = links.retention;
     purge(local.as_ref(), live.as_deref(), &retention);
     let mut session = Session::default();
+    let mut photos = super::photos::PhotoCache::default();
     let mut tag = session_tag();
     if let Some(live) = &live {
         post_freshness(live, &config);
@@ -244,7 +245,8 @@ fn run(
                 match result {
                     Ok(reply) => {
                         let saved = record(local.as_ref(), clock, &tag, &reply);
-                        let cards = super::convert::cards(&reply, snapshot.lexicon());
+                        let mut cards = super::convert::cards(&reply, snapshot.lexicon());
+                        photos.attach(&snapshot, &mut cards, kiosk_catalog::ImageSize::Card);
                         let handoff = reply.handoff.clone();
                         let language = reply.language;
                         post(Event::Reply {
@@ -291,14 +293,10 @@ fn run(
                         lang,
                         snapshot.low_stock_threshold(),
                     );
-                    Some(super::convert::card(
-                        &view,
-                        lang,
-                        snapshot.lexicon(),
-                        None,
-                        None,
-                        &[],
-                    ))
+                    let mut card =
+                        super::convert::card(&view, lang, snapshot.lexicon(), None, None, &[]);
+                    card.photo = photos.get(&snapshot, &id, kiosk_catalog::ImageSize::Detail);
+                    Some(card)
                 });
                 post(Event::Detail(Box::new(card)));
             }

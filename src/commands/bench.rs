@@ -69,6 +69,11 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         } => bench_search(config, data_dir.data_dir.as_ref(), &queries, rounds, json),
         BenchCommand::Relevance(args) => bench_relevance(config, &args),
         BenchCommand::Stores(args) => super::bench_stores::run(config, &args),
+        BenchCommand::Images {
+            from,
+            products,
+            json,
+        } => super::bench_images::run(&from, products, json),
         BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
         BenchCommand::Voice(args) => super::speech::voice::bench_voice(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),

@@ -14,6 +14,7 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut options = ImportOptions::new(&args.from);
     options.format = args.format;
     options.stock_as_of = args.stock_as_of;
+    options.images = super::images::options(&args.images)?;
     options.limits = Limits {
         max_file_bytes: config.import.max_input_mib.saturating_mul(1 << 20),
         ..Limits::default()
@@ -53,6 +54,14 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
         summary.elapsed_ms as f64 / 1000.0,
         summary.snapshot_id
     );
+    if !options.images.is_empty() {
+        println!(
+            "{} products with photos ({} could not be used) in {:.1} s",
+            count(summary.n_images),
+            count(summary.n_bad_images),
+            summary.images_ms as f64 / 1000.0
+        );
+    }
     if !summary.issue_counts.is_empty() {
         let total: u64 = summary.issue_counts.values().sum();
         let by_rule: Vec<String> = summary

@@ -4,9 +4,11 @@
 mod app_commands;
 mod ask;
 mod bench;
+mod bench_images;
 mod bench_stores;
 mod doctor;
 pub mod embed;
+mod images;
 mod import;
 pub mod llm;
 mod search;

@@ -83,6 +83,8 @@ pub struct BundleCreateArgs {
     /// re-signing an old export.
     #[arg(long, value_name = "TIME")]
     pub created: Option<jiff::Timestamp>,
+    #[command(flatten)]
+    pub images: crate::cli::ImageArgs,
     #[arg(long)]
     pub json: bool,
 }
@@ -232,6 +234,7 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
                 stock_as_of: args.stock_as_of,
                 format: args.format,
                 now: args.created.unwrap_or_else(jiff::Timestamp::now),
+                images: super::images::options(&args.images)?,
             };
             let mut progress = TerminalProgress::new();
             let result = kiosk_sync::bundle::create(&options, &mut progress);
@@ -258,6 +261,17 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
             );
             if !created.skipped.is_empty() {
                 println!("not bundled: {}", created.skipped.join(", "));
+            }
+            if !options.images.is_empty() {
+                println!(
+                    "{} products with photos ({} thumbnails made in {:.1} s)",
+                    count(created.n_images),
+                    count(created.n_images * 2),
+                    created.images_ms as f64 / 1000.0
+                );
+                for issue in &created.image_issues {
+                    println!("  {issue}");
+                }
             }
             Ok(ExitCode::Ok)
         }

@@ -26,5 +26,7 @@ pub mod vocabulary;
 
 pub use data_dir::DataDir;
 pub use error::{Error, Result};
-pub use import::{Format, ImportOptions, ImportSummary, Issue, Progress, Rule};
+pub use import::{
+    Format, ImageOptions, ImageSize, ImportOptions, ImportSummary, Issue, Progress, Rule,
+};
 pub use snapshot::Snapshot;

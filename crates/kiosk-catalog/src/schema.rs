@@ -57,6 +57,14 @@ CREATE TABLE orders (
     updated_at TEXT,
     detail TEXT
 );
+-- Product photos as JPEG thumbnails, card and detail size; a product
+-- without a row shows its category's pictogram.
+CREATE TABLE images (
+    product_rowid INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    card BLOB NOT NULL,
+    detail BLOB NOT NULL
+);
 CREATE TABLE import_issues (
     file TEXT NOT NULL,
     line INTEGER NOT NULL,
@@ -89,4 +97,5 @@ pub mod meta {
     pub const N_VARIANTS: &str = "n_variants";
     pub const N_INDEXED: &str = "n_indexed";
     pub const LOW_STOCK_THRESHOLD: &str = "low_stock_threshold";
+    pub const N_IMAGES: &str = "n_images";
 }

@@ -41,6 +41,8 @@ pub struct Snapshot {
     colors: Vec<String>,
     low_stock_threshold: i64,
     has_orders: bool,
+    /// Snapshots made before photos existed have no `images` table.
+    has_images: bool,
 }
 
 /// What `verify` found.
@@ -226,6 +228,13 @@ impl Snapshot {
         let has_orders: bool = conn
             .query_row("SELECT EXISTS (SELECT 1 FROM orders)", [], |r| r.get(0))
             .map_err(Error::sqlite("reading orders"))?;
+        let has_images: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'images')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(Error::sqlite("reading the table list"))?;
         drop(conn);
         let lexicon = Arc::new(Lexicon::new(concepts));
         let index = IndexSearcher::open(
@@ -257,6 +266,7 @@ impl Snapshot {
             colors,
             low_stock_threshold,
             has_orders,
+            has_images,
         })
     }
 
@@ -286,6 +296,36 @@ impl Snapshot {
 
     pub fn location(&self, id: &str) -> Option<&Location> {
         self.locations.get(id)
+    }
+
+    /// A product's photo thumbnail (JPEG), if the snapshot has one.
+    pub fn image(&self, product_id: &str, size: crate::ImageSize) -> Result<Option<Vec<u8>>> {
+        if !self.has_images {
+            return Ok(None);
+        }
+        let sql = match size {
+            crate::ImageSize::Card => {
+                "SELECT i.card FROM images i JOIN products p ON p.rowid = i.product_rowid WHERE p.id = ?1"
+            }
+            crate::ImageSize::Detail => {
+                "SELECT i.detail FROM images i JOIN products p ON p.rowid = i.product_rowid WHERE p.id = ?1"
+            }
+        };
+        self.conn()
+            .prepare_cached(sql)
+            .and_then(|mut s| s.query_row([product_id], |r| r.get(0)).optional())
+            .map_err(Error::sqlite("reading a product image"))
+    }
+
+    /// How many products have a photo.
+    pub fn n_images(&self) -> Result<u64> {
+        if !self.has_images {
+            return Ok(0);
+        }
+        self.conn()
+            .query_row("SELECT COUNT(*) FROM images", [], |r| r.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(Error::sqlite("counting product images"))
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

@@ -13,12 +13,18 @@
 //! path = "catalog/products.csv"
 //! size = 123456
 //! sha256 = "…64 hex digits…"
+//!
+//! [[files]]                        # one per product photo thumbnail
+//! path = "catalog/images/velora-stride-3.card.jpg"
+//! size = 6012
+//! sha256 = "…"
 //! ```
 //!
 //! The manifest is parsed only after its signature checked out, and the
 //! payload is trusted only as far as it matches the manifest's sizes and
-//! hashes. Paths are `catalog/NAME` with a plain file name, so nothing in a
-//! bundle can name a file outside the folder it is copied to.
+//! hashes, every photo included. Paths are `catalog/NAME` or
+//! `catalog/images/NAME` with a plain file name, so nothing in a bundle can
+//! name a file outside the folder it is copied to.
 
 use std::collections::BTreeSet;
 
@@ -31,8 +37,14 @@ use crate::error::Rejection;
 pub const BUNDLE_FORMAT: u32 = 1;
 /// The folder inside a bundle that holds the export.
 pub const PAYLOAD_DIR: &str = "catalog";
-/// More files than any export has; a bound on what a manifest may list.
-pub const MAX_FILES: usize = 64;
+/// The folder inside [`PAYLOAD_DIR`] that holds the photo thumbnails.
+pub const IMAGES_DIR: &str = "images";
+/// The export's own files, more than any export has.
+pub const MAX_EXPORT_FILES: usize = 64;
+/// Photos a bundle may carry (a card and a detail thumbnail each).
+pub const MAX_IMAGES: usize = 250_000;
+/// A bound on what a manifest may list.
+pub const MAX_FILES: usize = MAX_EXPORT_FILES + 2 * MAX_IMAGES;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -148,8 +160,8 @@ impl Manifest {
     }
 }
 
-/// `catalog/NAME`, NAME made of letters, digits, `.`, `-`, `_`, not starting
-/// with a dot.
+/// `catalog/NAME` or `catalog/images/NAME`, NAME made of letters, digits,
+/// `.`, `-`, `_`, not starting with a dot.
 pub fn is_payload_path(path: &str) -> bool {
     let Some(name) = path
         .strip_prefix(PAYLOAD_DIR)
@@ -157,7 +169,19 @@ pub fn is_payload_path(path: &str) -> bool {
     else {
         return false;
     };
+    let name = name
+        .strip_prefix(IMAGES_DIR)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(name);
     !name.is_empty() && name.len() <= 100 && !name.starts_with('.') && is_plain_id(name)
+}
+
+/// Whether a payload path is a photo thumbnail.
+pub fn is_image_path(path: &str) -> bool {
+    path.strip_prefix(PAYLOAD_DIR)
+        .and_then(|p| p.strip_prefix('/'))
+        .and_then(|p| p.strip_prefix(IMAGES_DIR))
+        .is_some_and(|p| p.starts_with('/'))
 }
 
 fn is_plain_id(s: &str) -> bool {

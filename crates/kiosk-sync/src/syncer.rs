@@ -476,11 +476,15 @@ impl Syncer {
         state.pending = Some(record.clone());
         state.save(self.root())?;
         let options = ImportOptions {
-            source: catalog,
+            source: catalog.clone(),
             format: Some(manifest.format()),
             stock_as_of: Some(manifest.stock_as_of),
             limits: self.settings.limits,
             source_label: Some(record.label.clone()),
+            images: kiosk_catalog::ImageOptions {
+                folder: Some(catalog.join(crate::manifest::IMAGES_DIR)).filter(|d| d.is_dir()),
+                fetch: None,
+            },
         };
         let summary = import::import(&self.data_dir, &options, progress)?;
         record.snapshot_id = Some(summary.snapshot_id.clone());

@@ -40,6 +40,7 @@ pub fn options(catalog: &Path, key: &Path, out: &Path, version: u64) -> CreateOp
         stock_as_of: None,
         format: None,
         now: jiff::Timestamp::now(),
+        images: kiosk_catalog::ImageOptions::default(),
     }
 }
 

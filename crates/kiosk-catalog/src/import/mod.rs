@@ -10,6 +10,7 @@
 
 mod csv_input;
 mod fields;
+pub mod images;
 mod native;
 mod options;
 mod shopify;
@@ -25,6 +26,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 pub use csv_input::{Limits, human_bytes};
+pub use images::{ImageOptions, ImageSize, Thumbnails};
 pub use writer::{ProductRow, VariantRow, Writer};
 
 use crate::data_dir::DataDir;
@@ -132,6 +134,13 @@ pub enum Rule {
     /// Note: how an export option was read: as the size or the colour by its
     /// name or from its values, or kept as it is.
     OptionName,
+    /// Repair: a product photo could not be read, decoded or downloaded; the
+    /// product shows its category's pictogram.
+    BadImage,
+    /// Note: a file in the image folder names no product id or SKU.
+    UnmatchedImage,
+    /// Note: a second photo for a product was left out; the first is used.
+    DuplicateImage,
 }
 
 impl Rule {
@@ -140,7 +149,8 @@ impl Rule {
         match self {
             BadPrice | MissingPrice | DuplicateSku | DuplicateProduct | MissingField
             | UnknownReference | Inactive | NotInStore => Action::SkipRow,
-            Delimiter | UnknownColumn | RowWidth | Grouped | OptionName => Action::Note,
+            Delimiter | UnknownColumn | RowWidth | Grouped | OptionName | UnmatchedImage
+            | DuplicateImage => Action::Note,
             _ => Action::Repair,
         }
     }
@@ -246,6 +256,8 @@ pub struct ImportOptions {
     pub limits: Limits,
     /// Overrides the source recorded in the snapshot (e.g. a bundle's URL).
     pub source_label: Option<String>,
+    /// Where product photos come from; none by default.
+    pub images: ImageOptions,
 }
 
 impl ImportOptions {
@@ -256,6 +268,7 @@ impl ImportOptions {
             stock_as_of: None,
             limits: Limits::default(),
             source_label: None,
+            images: ImageOptions::default(),
         }
     }
 }
@@ -275,12 +288,17 @@ pub struct ImportSummary {
     pub n_locations: u64,
     pub n_faq: u64,
     pub n_concepts: u64,
+    /// Products with a photo.
+    pub n_images: u64,
+    /// Photos that could not be used (each is an issue).
+    pub n_bad_images: u64,
     pub issue_counts: BTreeMap<Rule, u64>,
     /// The first issues, in file order.
     pub issues: Vec<Issue>,
     pub elapsed_ms: u64,
     pub parse_ms: u64,
     pub index_ms: u64,
+    pub images_ms: u64,
 }
 
 /// What the format readers hand back besides the rows they wrote.
@@ -439,6 +457,13 @@ pub fn import(
         )));
     }
     let parse_ms = started.elapsed().as_millis() as u64;
+    let images_started = Instant::now();
+    let image_counts = if options.images.is_empty() {
+        images::ImageCounts::default()
+    } else {
+        images::attach(&mut writer, &options.images, &mut issues, progress)?
+    };
+    let images_ms = duration_ms(images_started.elapsed());
     let index_started = Instant::now();
     progress.phase("indexing", counts.n_products);
     let n_indexed = index::build(
@@ -465,6 +490,7 @@ pub fn import(
         (meta::N_PRODUCTS, counts.n_products.to_string()),
         (meta::N_VARIANTS, counts.n_variants.to_string()),
         (meta::N_INDEXED, n_indexed.to_string()),
+        (meta::N_IMAGES, image_counts.n_images.to_string()),
         (
             meta::LOW_STOCK_THRESHOLD,
             parsed.low_stock_threshold.to_string(),
@@ -487,11 +513,14 @@ pub fn import(
         n_locations: counts.n_locations,
         n_faq: counts.n_faq,
         n_concepts: parsed.vocabulary.len() as u64,
+        n_images: image_counts.n_images,
+        n_bad_images: image_counts.n_failed,
         issue_counts: issues.counts,
         issues: issues.kept,
         elapsed_ms: duration_ms(started.elapsed()),
         parse_ms,
         index_ms,
+        images_ms,
     })
 }
 

@@ -132,6 +132,29 @@ impl Writer {
         Ok(())
     }
 
+    /// Stores a product's photo thumbnails.
+    pub fn insert_image(
+        &mut self,
+        product_rowid: i64,
+        source: &str,
+        thumbnails: &super::images::Thumbnails,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO images (product_rowid, source, card, detail) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    product_rowid,
+                    source,
+                    thumbnails.card,
+                    thumbnails.detail
+                ])
+            })
+            .map_err(Error::sqlite("storing a product image"))?;
+        Ok(())
+    }
+
     pub fn set_product_image_if_missing(&mut self, rowid: i64, image: &str) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE products SET image = ?2 WHERE rowid = ?1 AND image IS NULL")

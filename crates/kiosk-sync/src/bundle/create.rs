@@ -1,20 +1,28 @@
 //! `kiosk bundle create`: hash the export, write and sign the manifest, and
 //! write the bundle to a temporary name renamed into place, so a static
 //! server never hands out half a bundle.
+//!
+//! With photos (from a folder, or fetched by the export's URLs), the export
+//! is first imported into a scratch data dir, which matches photos to
+//! products and makes their thumbnails exactly as the kiosk's import
+//! would; the thumbnails go into the bundle as `catalog/images/ID.card.jpg`
+//! and `ID.detail.jpg`, each listed in the signed manifest with its hash.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kiosk_catalog::{Format, Progress};
+use kiosk_catalog::{DataDir, Format, ImageOptions, ImportOptions, Issue, Progress};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{CHUNK, MANIFEST, SIGNATURE, hex};
 use crate::error::{Error, Result};
 use crate::keys;
-use crate::manifest::{BUNDLE_FORMAT, FileEntry, Manifest, PAYLOAD_DIR};
+use crate::manifest::{
+    BUNDLE_FORMAT, FileEntry, IMAGES_DIR, MAX_IMAGES, Manifest, PAYLOAD_DIR, is_payload_path,
+};
 
 /// The files of a native catalog, in bundle order (catalog/README.md).
 const NATIVE_FILES: [&str; 8] = [
@@ -51,6 +59,8 @@ pub struct CreateOptions {
     pub format: Option<Format>,
     /// The creation time recorded (normally now).
     pub now: jiff::Timestamp,
+    /// Product photos to make thumbnails of; none by default.
+    pub images: ImageOptions,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +71,12 @@ pub struct Created {
     pub key_id: String,
     /// Files in the folder that are not part of the export.
     pub skipped: Vec<String>,
+    /// Products with a photo in the bundle.
+    pub n_images: u64,
+    /// Photos that could not be used, and why.
+    pub image_issues: Vec<Issue>,
+    /// Time spent matching photos and making thumbnails.
+    pub images_ms: u64,
     pub elapsed_ms: u64,
 }
 
@@ -91,7 +107,7 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
     if format != Format::Native {
         refuse_orders(dir)?;
     }
-    let (files, skipped) = payload_files(dir, format)?;
+    let (mut files, skipped) = payload_files(dir, format)?;
     let store = read_store_head(dir)?;
     let store_id = match (&options.store_id, store.as_ref().and_then(|s| s.id.clone())) {
         (Some(flag), Some(file)) if *flag != file => {
@@ -140,6 +156,19 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
             .map_err(|e| Error::Invalid(format!("expiry {} after now: {e}", options.valid_for)))?,
     };
 
+    // Kept until the bundle is written: the thumbnails are read from here.
+    let mut scratch = None;
+    let mut n_images = 0;
+    let mut image_issues = Vec::new();
+    let images_started = Instant::now();
+    if !options.images.is_empty() {
+        let made = thumbnails(options, format, stock_as_of, progress)?;
+        n_images = made.n_images;
+        image_issues = made.issues;
+        files.extend(made.files);
+        scratch = Some(made.scratch);
+    }
+    let images_ms = started_ms(images_started);
     let total: u64 = files
         .iter()
         .map(|(_, p)| fs::metadata(p).map(|m| m.len()).unwrap_or(0))
@@ -212,6 +241,7 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
             .and_then(|d| d.sync_all())
             .map_err(Error::io("syncing", parent))?;
     }
+    drop(scratch);
     let bytes = fs::metadata(&options.out)
         .map_err(Error::io("reading", &options.out))?
         .len();
@@ -221,7 +251,131 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         bytes,
         key_id: key.key_id,
         skipped,
-        elapsed_ms: started.elapsed().as_millis() as u64,
+        n_images,
+        image_issues,
+        images_ms,
+        elapsed_ms: started_ms(started),
+    })
+}
+
+fn started_ms(started: Instant) -> u64 {
+    started.elapsed().as_millis() as u64
+}
+
+/// Thumbnails made for a bundle, in a scratch folder.
+struct Made {
+    scratch: tempfile::TempDir,
+    files: Files,
+    n_images: u64,
+    issues: Vec<Issue>,
+}
+
+/// Imports the export into a scratch data dir with its photos, and writes
+/// each product's thumbnails out as files named by its id.
+fn thumbnails(
+    options: &CreateOptions,
+    format: Format,
+    stock_as_of: jiff::Timestamp,
+    progress: &mut dyn Progress,
+) -> Result<Made> {
+    let parent = options
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(Error::io("creating", parent))?;
+    let scratch = tempfile::Builder::new()
+        .prefix(".kbundle-images-")
+        .tempdir_in(parent)
+        .map_err(Error::io("creating a scratch folder in", parent))?;
+    let data_dir = DataDir::new(scratch.path().join("data"));
+    let mut import = ImportOptions::new(options.from.clone());
+    import.format = Some(format);
+    import.stock_as_of = Some(stock_as_of);
+    import.images = options.images.clone();
+    let summary = kiosk_catalog::import::import(&data_dir, &import, progress)?;
+    let mut issues: Vec<Issue> = summary
+        .issues
+        .into_iter()
+        .filter(|i| {
+            matches!(
+                i.rule,
+                kiosk_catalog::Rule::BadImage
+                    | kiosk_catalog::Rule::UnmatchedImage
+                    | kiosk_catalog::Rule::DuplicateImage
+            )
+        })
+        .collect();
+    let out_dir = scratch.path().join(IMAGES_DIR);
+    fs::create_dir(&out_dir).map_err(Error::io("creating", &out_dir))?;
+    let db = summary
+        .snapshot_path
+        .join(kiosk_catalog::schema::SNAPSHOT_DB);
+    let conn = rusqlite::Connection::open_with_flags(
+        &db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::Invalid(format!("opening {}: {e}", db.display())))?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT p.id, i.card, i.detail FROM images i JOIN products p ON p.rowid = i.product_rowid ORDER BY p.rowid",
+        )
+        .map_err(|e| Error::Invalid(format!("reading thumbnails: {e}")))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(|e| Error::Invalid(format!("reading thumbnails: {e}")))?;
+    let mut files = Vec::new();
+    let mut n_images = 0u64;
+    progress.phase("thumbnails", summary.n_images);
+    while let Some(row) = rows
+        .next()
+        .map_err(|e| Error::Invalid(format!("reading thumbnails: {e}")))?
+    {
+        let read = |i| -> Result<Vec<u8>> {
+            row.get(i)
+                .map_err(|e| Error::Invalid(format!("reading thumbnails: {e}")))
+        };
+        let id: String = row
+            .get(0)
+            .map_err(|e| Error::Invalid(format!("reading thumbnails: {e}")))?;
+        let names = [
+            format!("{IMAGES_DIR}/{id}.card.jpg"),
+            format!("{IMAGES_DIR}/{id}.detail.jpg"),
+        ];
+        if !names
+            .iter()
+            .all(|n| is_payload_path(&format!("{PAYLOAD_DIR}/{n}")))
+        {
+            issues.push(Issue::file_note(
+                &options.from.display().to_string(),
+                kiosk_catalog::Rule::BadImage,
+                format!(
+                    "product id {id:?} cannot name a file in a bundle (letters, digits, '-', '_', '.', up to 90 characters): its photo is left out"
+                ),
+            ));
+            continue;
+        }
+        if n_images as usize >= MAX_IMAGES {
+            return Err(Error::Invalid(format!(
+                "more than {MAX_IMAGES} products with photos: a bundle carries at most {MAX_IMAGES}"
+            )));
+        }
+        for (name, column) in names.into_iter().zip([1, 2]) {
+            let path = scratch.path().join(&name);
+            fs::write(&path, read(column)?).map_err(Error::io("writing", &path))?;
+            files.push((name, path));
+        }
+        n_images += 1;
+        progress.set(n_images);
+    }
+    drop(rows);
+    drop(stmt);
+    drop(conn);
+    Ok(Made {
+        scratch,
+        files,
+        n_images,
+        issues,
     })
 }
 

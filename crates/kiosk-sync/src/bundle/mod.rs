@@ -8,6 +8,8 @@
 //! catalog/…               the export: a native catalog, or a Shopify or
 //!                         WooCommerce CSV with optional store.toml;
 //!                         orders.csv for order status (native only)
+//! catalog/images/…        product photo thumbnails, NAME.card.jpg and
+//!                         NAME.detail.jpg, NAME a product id or SKU
 //! ```
 //!
 //! The order matters: the reader checks the signature against the trusted
@@ -35,7 +37,10 @@ pub const MANIFEST: &str = "manifest.toml";
 pub const SIGNATURE: &str = "manifest.toml.minisig";
 /// Bundle files end in `.kbundle`.
 pub const EXTENSION: &str = "kbundle";
-const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+/// A manifest lists every photo thumbnail (about 150 bytes each), so it may
+/// be large; it is still read whole, under this bound, before its signature
+/// is checked.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 const MAX_SIGNATURE_BYTES: u64 = 4096;
 const CHUNK: usize = 1 << 16;
 

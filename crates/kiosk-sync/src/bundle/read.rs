@@ -28,7 +28,7 @@ use super::guard::{HeaderGuard, Refusal};
 use super::{CHUNK, MANIFEST, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE, hex, sha256_hex};
 use crate::error::{Error, Rejection, Result};
 use crate::keys::TrustedKeys;
-use crate::manifest::{Manifest, PAYLOAD_DIR};
+use crate::manifest::{IMAGES_DIR, Manifest, PAYLOAD_DIR, is_image_path};
 
 /// What the kiosk requires of a bundle besides a trusted signature.
 #[derive(Debug, Clone, Copy)]
@@ -362,6 +362,10 @@ fn copy_payload<R: Read>(
     if let Some(dest) = dest {
         let dir = dest.join(PAYLOAD_DIR);
         fs::create_dir_all(&dir).map_err(Error::io("creating", &dir))?;
+        if manifest.files.iter().any(|f| is_image_path(&f.path)) {
+            let images = dir.join(IMAGES_DIR);
+            fs::create_dir_all(&images).map_err(Error::io("creating", &images))?;
+        }
     }
     progress.phase(phase, manifest.total_bytes());
     let mut done = 0u64;
@@ -378,7 +382,10 @@ fn copy_payload<R: Read>(
         };
         let name = entry_name(&entry)?;
         let kind = entry.header().entry_type();
-        if kind.is_dir() && name.trim_end_matches('/') == PAYLOAD_DIR {
+        if kind.is_dir()
+            && (name.trim_end_matches('/') == PAYLOAD_DIR
+                || name.trim_end_matches('/') == format!("{PAYLOAD_DIR}/{IMAGES_DIR}"))
+        {
             continue;
         }
         let Some(expected) = remaining.remove(name.as_str()) else {
@@ -450,10 +457,12 @@ fn copy_payload<R: Read>(
         done += size;
     }
     if let Some(dest) = dest {
-        for dir in [dest.join(PAYLOAD_DIR), dest.to_path_buf()] {
-            File::open(&dir)
+        let images = dest.join(PAYLOAD_DIR).join(IMAGES_DIR);
+        let dirs = [images, dest.join(PAYLOAD_DIR), dest.to_path_buf()];
+        for dir in dirs.iter().filter(|d| d.is_dir()) {
+            File::open(dir)
                 .and_then(|d| d.sync_all())
-                .map_err(Error::io("syncing", &dir))?;
+                .map_err(Error::io("syncing", dir))?;
         }
     }
     Ok(())

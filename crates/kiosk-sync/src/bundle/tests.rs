@@ -566,3 +566,116 @@ fn small_pax_records_pass_and_the_bundle_still_opens() {
     let opened = open_bytes(&bytes, &policy(&f.keys.trusted), &f.dir.join("in")).expect("opens");
     assert!(matches!(opened, Opened::Extracted(_)));
 }
+
+/// A bundle made with a folder of photos: one photo by product id, one by
+/// SKU, one that is not an image.
+fn fixture_with_photos() -> (Fixture, Created) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().to_path_buf();
+    testkit::write_catalog(&dir.join("cat"), 5, "store-a", "a");
+    let photos = dir.join("photos");
+    std::fs::create_dir_all(&photos).expect("mkdir");
+    let image = image::RgbImage::from_fn(640, 400, |x, y| image::Rgb([x as u8, y as u8, 7]));
+    image.save(photos.join("a0.jpg")).expect("jpeg");
+    image.save(photos.join("a1-9-Blue.png")).expect("png");
+    std::fs::write(photos.join("a2.jpg"), b"not a jpeg").expect("write");
+    let keys = testkit::keys(&dir, "office.key");
+    let mut options = testkit::options(&dir.join("cat"), &keys.secret, &dir.join("b.kbundle"), 5);
+    options.images.folder = Some(photos);
+    let created = create(&options, &mut NoProgress).expect("bundle create");
+    let bundle = created.path.clone();
+    (
+        Fixture {
+            _tmp: tmp,
+            dir,
+            keys,
+            bundle,
+        },
+        created,
+    )
+}
+
+#[test]
+fn photos_travel_as_thumbnails_each_listed_with_its_hash() {
+    // Issue 16: every image is in the signed manifest with its sha256.
+    let (f, created) = fixture_with_photos();
+    assert_eq!(created.n_images, 2);
+    assert!(
+        created
+            .image_issues
+            .iter()
+            .any(|i| i.rule == kiosk_catalog::Rule::BadImage && i.file.ends_with("a2.jpg")),
+        "{:?}",
+        created.image_issues
+    );
+    let listed: Vec<&str> = created
+        .manifest
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| crate::manifest::is_image_path(p))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "catalog/images/a0.card.jpg",
+            "catalog/images/a0.detail.jpg",
+            "catalog/images/a1.card.jpg",
+            "catalog/images/a1.detail.jpg"
+        ]
+    );
+    let dest = f.dir.join("in");
+    let opened = open_bytes(
+        &std::fs::read(&f.bundle).expect("read"),
+        &policy(&f.keys.trusted),
+        &dest,
+    )
+    .expect("opens");
+    assert!(matches!(opened, Opened::Extracted(_)));
+    for entry in created
+        .manifest
+        .files
+        .iter()
+        .filter(|f| crate::manifest::is_image_path(&f.path))
+    {
+        let bytes = std::fs::read(dest.join(&entry.path)).expect("copied");
+        assert_eq!(sha256_hex(&bytes), entry.sha256);
+    }
+    // The kiosk's import takes them as they are.
+    let data = kiosk_catalog::DataDir::new(f.dir.join("data"));
+    let mut import = kiosk_catalog::ImportOptions::new(dest.join("catalog"));
+    import.images.folder = Some(dest.join("catalog/images"));
+    let summary = kiosk_catalog::import::import(&data, &import, &mut NoProgress).expect("import");
+    assert_eq!(summary.n_images, 2, "{:?}", summary.issues);
+}
+
+#[test]
+fn a_tampered_photo_is_refused() {
+    // Issue 16: a photo changed after signing never reaches the kiosk.
+    let (f, created) = fixture_with_photos();
+    let entry = created
+        .manifest
+        .files
+        .iter()
+        .find(|e| e.path == "catalog/images/a1.detail.jpg")
+        .expect("listed");
+    let mut bytes = std::fs::read(&f.bundle).expect("read");
+    // The tar entry's header is a 512-byte block starting with its name;
+    // its data is the next block.
+    let name = entry.path.as_bytes();
+    let header = (0..bytes.len())
+        .step_by(512)
+        .find(|&at| bytes[at..].starts_with(name))
+        .expect("entry header");
+    let data = header + 512;
+    bytes[data + entry.size as usize / 2] ^= 0x55;
+    let r = rejection(open_bytes(
+        &bytes,
+        &policy(&f.keys.trusted),
+        &f.dir.join("in"),
+    ));
+    assert!(
+        matches!(&r, Rejection::Tampered { file, .. } if file == "catalog/images/a1.detail.jpg"),
+        "{r}"
+    );
+}

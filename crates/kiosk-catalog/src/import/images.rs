@@ -1,0 +1,408 @@
+//! Product photos: found in a folder by the product's handle or a SKU, or
+//! fetched by the export's image URLs through a fetcher the caller gives
+//! (the catalog crate itself has no network code, and the kiosk never
+//! fetches). Each photo is decoded (JPEG, PNG, WebP) and made into two JPEG
+//! thumbnails, card and detail size, stored in the snapshot's `images`
+//! table, so they are published with it atomically.
+//!
+//! A folder may also hold thumbnails made before (`NAME.card.jpg` beside
+//! `NAME.detail.jpg`, as `kiosk bundle create` writes them); those are
+//! checked and stored as they are.
+//!
+//! Memory stays bounded whatever the number of photos: the jobs are paths
+//! and URLs, a few workers decode one photo each, and the channels between
+//! them hold a few photos at a time.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
+use rusqlite::OptionalExtension;
+
+use super::{Issue, Issues, Progress, Rule, Writer};
+use crate::error::{Error, Result};
+
+/// The longest side of a card thumbnail, in pixels.
+pub const CARD_PX: u32 = 160;
+/// The longest side of a detail thumbnail, in pixels.
+pub const DETAIL_PX: u32 = 480;
+/// JPEG quality of both thumbnails.
+const QUALITY: u8 = 82;
+/// A photo wider or taller than this is refused before it is decoded.
+const MAX_SIDE: u32 = 12_000;
+/// What decoding one photo may allocate.
+const MAX_DECODE_BYTES: u64 = 400 << 20;
+/// A file or download larger than this is not read.
+pub const MAX_FILE_BYTES: u64 = 40 << 20;
+/// The file name endings read as photos.
+pub const EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "webp"];
+const CARD_SUFFIX: &str = ".card.jpg";
+const DETAIL_SUFFIX: &str = ".detail.jpg";
+
+/// Fetches an image URL's bytes; an error is a sentence for the import's
+/// issues.
+pub type FetchFn = dyn Fn(&str) -> std::result::Result<Vec<u8>, String> + Send + Sync;
+
+/// Where an import takes product photos from.
+#[derive(Clone, Default)]
+pub struct ImageOptions {
+    /// A folder of photos named by product handle (id) or SKU, or of
+    /// thumbnail pairs made before.
+    pub folder: Option<PathBuf>,
+    /// Fetches the export's image URLs for products the folder has no photo
+    /// for.
+    pub fetch: Option<Arc<FetchFn>>,
+}
+
+impl ImageOptions {
+    pub fn is_empty(&self) -> bool {
+        self.folder.is_none() && self.fetch.is_none()
+    }
+}
+
+impl fmt::Debug for ImageOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImageOptions")
+            .field("folder", &self.folder)
+            .field("fetch", &self.fetch.is_some())
+            .finish()
+    }
+}
+
+/// A card and a detail thumbnail, JPEG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thumbnails {
+    pub card: Vec<u8>,
+    pub detail: Vec<u8>,
+}
+
+/// Which thumbnail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageSize {
+    Card,
+    Detail,
+}
+
+/// Decodes a photo and makes its thumbnails.
+pub fn thumbnails(bytes: &[u8]) -> std::result::Result<Thumbnails, String> {
+    let image = decode(bytes)?;
+    let detail = fit(image, DETAIL_PX);
+    let card = fit(detail.clone(), CARD_PX);
+    Ok(Thumbnails {
+        card: encode_jpeg(&card)?,
+        detail: encode_jpeg(&detail)?,
+    })
+}
+
+/// Decodes a JPEG, PNG or WebP image within the size limits.
+pub fn decode(bytes: &[u8]) -> std::result::Result<DynamicImage, String> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("reading the image: {e}"))?;
+    match reader.format() {
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
+        Some(other) => {
+            return Err(format!("a {other:?} image: expected JPEG, PNG or WebP"));
+        }
+        None => return Err("not an image: expected JPEG, PNG or WebP".into()),
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    reader
+        .decode()
+        .map_err(|e| format!("cannot decode it: {e}"))
+}
+
+/// The image scaled down (never up) to fit `max` × `max`, flattened onto
+/// white (a transparent PNG's background).
+fn fit(image: DynamicImage, max: u32) -> DynamicImage {
+    let image = if image.width() > max || image.height() > max {
+        image.thumbnail(max, max)
+    } else {
+        image
+    };
+    if image.color().has_alpha() {
+        let rgba = image.to_rgba8();
+        let mut rgb = RgbImage::new(rgba.width(), rgba.height());
+        for (out, p) in rgb.pixels_mut().zip(rgba.pixels()) {
+            let a = u16::from(p[3]);
+            for c in 0..3 {
+                out[c] = ((u16::from(p[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
+            }
+        }
+        DynamicImage::ImageRgb8(rgb)
+    } else {
+        DynamicImage::ImageRgb8(image.to_rgb8())
+    }
+}
+
+fn encode_jpeg(image: &DynamicImage) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY)
+        .encode_image(image)
+        .map_err(|e| format!("encoding a thumbnail: {e}"))?;
+    Ok(out)
+}
+
+/// Checks a thumbnail made before: a JPEG no larger than `max` on a side.
+fn check_prepared(bytes: &[u8], max: u32) -> std::result::Result<(), String> {
+    let reader = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Jpeg);
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| format!("not a JPEG thumbnail: {e}"))?;
+    if w == 0 || h == 0 || w > max || h > max {
+        return Err(format!("{w}×{h}: expected at most {max}×{max}"));
+    }
+    Ok(())
+}
+
+/// Where one product's photo comes from.
+enum Job {
+    File(PathBuf),
+    Prepared { card: PathBuf, detail: PathBuf },
+    Url(String),
+}
+
+impl Job {
+    fn label(&self) -> String {
+        match self {
+            Job::File(p) => p.display().to_string(),
+            Job::Prepared { detail, .. } => detail.display().to_string(),
+            Job::Url(u) => u.clone(),
+        }
+    }
+}
+
+/// What the images stage did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImageCounts {
+    pub n_images: u64,
+    pub n_failed: u64,
+}
+
+/// Finds, thumbnails and stores the photos of the products `writer` holds.
+pub(crate) fn attach(
+    writer: &mut Writer,
+    options: &ImageOptions,
+    issues: &mut Issues,
+    progress: &mut dyn Progress,
+) -> Result<ImageCounts> {
+    let mut jobs: HashMap<i64, Job> = HashMap::new();
+    if let Some(folder) = &options.folder {
+        folder_jobs(writer, folder, &mut jobs, issues)?;
+    }
+    if options.fetch.is_some() {
+        let urls: Vec<(i64, String)> = writer
+            .connection()
+            .prepare("SELECT rowid, image FROM products WHERE image IS NOT NULL AND image <> ''")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(Error::sqlite("reading image URLs"))?;
+        for (rowid, url) in urls {
+            let url = url.trim().to_string();
+            if url.starts_with("http://") || url.starts_with("https://") {
+                jobs.entry(rowid).or_insert(Job::Url(url));
+            }
+        }
+    }
+    let mut jobs: Vec<(i64, Job)> = jobs.into_iter().collect();
+    jobs.sort_by_key(|(rowid, _)| *rowid);
+    progress.phase("images", jobs.len() as u64);
+    let mut counts = ImageCounts::default();
+    let n_workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+    let fetch = options.fetch.clone();
+    std::thread::scope(|scope| -> Result<()> {
+        let (job_tx, job_rx) = sync_channel::<(i64, Job)>(n_workers * 2);
+        let (done_tx, done_rx) = sync_channel(n_workers * 2);
+        let job_rx: Arc<Mutex<Receiver<(i64, Job)>>> = Arc::new(Mutex::new(job_rx));
+        scope.spawn(move || {
+            for job in jobs {
+                if job_tx.send(job).is_err() {
+                    break;
+                }
+            }
+        });
+        for _ in 0..n_workers {
+            let job_rx = Arc::clone(&job_rx);
+            let done_tx = done_tx.clone();
+            let fetch = fetch.clone();
+            scope.spawn(move || {
+                loop {
+                    let next = job_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((rowid, job))) = next else { break };
+                    let label = job.label();
+                    let made = make(&job, fetch.as_deref());
+                    if done_tx.send((rowid, label, made)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut done = 0;
+        for (rowid, label, made) in done_rx {
+            match made {
+                Ok(thumbs) => {
+                    writer.insert_image(rowid, &label, &thumbs)?;
+                    counts.n_images += 1;
+                }
+                Err(message) => {
+                    counts.n_failed += 1;
+                    // Decoder messages may span lines; an issue is one.
+                    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+                    issues.push(Issue::file_note(
+                        &label,
+                        Rule::BadImage,
+                        format!("{message}; the product shows its category's pictogram"),
+                    ));
+                }
+            }
+            done += 1;
+            progress.set(done);
+        }
+        Ok(())
+    })?;
+    Ok(counts)
+}
+
+fn make(job: &Job, fetch: Option<&FetchFn>) -> std::result::Result<Thumbnails, String> {
+    match job {
+        Job::File(path) => thumbnails(&read_limited(path)?),
+        Job::Prepared { card, detail } => {
+            let card_bytes = read_limited(card)?;
+            let detail_bytes = read_limited(detail)?;
+            check_prepared(&card_bytes, CARD_PX).map_err(|e| format!("{}: {e}", card.display()))?;
+            check_prepared(&detail_bytes, DETAIL_PX)?;
+            Ok(Thumbnails {
+                card: card_bytes,
+                detail: detail_bytes,
+            })
+        }
+        Job::Url(url) => {
+            let fetch = fetch.ok_or("no fetcher")?;
+            let bytes = fetch(url).map_err(|e| format!("downloading it: {e}"))?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return Err(format!(
+                    "{} bytes: larger than the {MAX_FILE_BYTES} an image may be",
+                    bytes.len()
+                ));
+            }
+            thumbnails(&bytes)
+        }
+    }
+}
+
+fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| format!("reading it: {e}"))?
+        .len();
+    if len > MAX_FILE_BYTES {
+        return Err(format!(
+            "{len} bytes: larger than the {MAX_FILE_BYTES} an image may be"
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("reading it: {e}"))
+}
+
+/// The photos in `folder`, matched to products by file stem: a product id
+/// first, else a SKU. Files that match nothing, and a second photo for a
+/// product, are noted.
+fn folder_jobs(
+    writer: &Writer,
+    folder: &Path,
+    jobs: &mut HashMap<i64, Job>,
+    issues: &mut Issues,
+) -> Result<()> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .map_err(Error::io("reading the image folder", folder))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    let conn = writer.connection();
+    let mut by_id = conn
+        .prepare("SELECT rowid FROM products WHERE id = ?1")
+        .map_err(Error::sqlite("looking up image names"))?;
+    let mut by_sku = conn
+        .prepare("SELECT product_rowid FROM variants WHERE sku = ?1")
+        .map_err(Error::sqlite("looking up image names"))?;
+    let mut find = |stem: &str| -> Result<Option<i64>> {
+        if let Some(rowid) = by_id
+            .query_row([stem], |r| r.get(0))
+            .optional()
+            .map_err(Error::sqlite("looking up an image name"))?
+        {
+            return Ok(Some(rowid));
+        }
+        by_sku
+            .query_row([stem], |r| r.get(0))
+            .optional()
+            .map_err(Error::sqlite("looking up an image name"))
+    };
+    for name in &names {
+        let path = folder.join(name);
+        let (stem, job) = if let Some(stem) = name.strip_suffix(CARD_SUFFIX) {
+            let detail = folder.join(format!("{stem}{DETAIL_SUFFIX}"));
+            if !detail.exists() {
+                issues.push(Issue::file_note(
+                    &path.display().to_string(),
+                    Rule::UnmatchedImage,
+                    format!("a card thumbnail without its {stem}{DETAIL_SUFFIX}: not used"),
+                ));
+                continue;
+            }
+            (
+                stem,
+                Job::Prepared {
+                    card: path.clone(),
+                    detail,
+                },
+            )
+        } else if let Some(stem) = name.strip_suffix(DETAIL_SUFFIX) {
+            if names.binary_search(&format!("{stem}{CARD_SUFFIX}")).is_ok() {
+                continue; // taken with its card thumbnail
+            }
+            (stem, Job::File(path.clone()))
+        } else {
+            let Some((stem, ext)) = name.rsplit_once('.') else {
+                continue;
+            };
+            if !EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)) {
+                continue;
+            }
+            (stem, Job::File(path.clone()))
+        };
+        match find(stem)? {
+            Some(rowid) => {
+                if let Some(first) = jobs.get(&rowid) {
+                    issues.push(Issue::file_note(
+                        &path.display().to_string(),
+                        Rule::DuplicateImage,
+                        format!(
+                            "the product already has a photo ({}): not used",
+                            first.label()
+                        ),
+                    ));
+                } else {
+                    jobs.insert(rowid, job);
+                }
+            }
+            None => issues.push(Issue::file_note(
+                &path.display().to_string(),
+                Rule::UnmatchedImage,
+                format!("{stem:?} is no product id (handle) or SKU in the catalog: not used"),
+            )),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Product photos (issue 16): a folder of photos named by handle or SKU
+//! becomes card and detail thumbnails in the snapshot; a photo that cannot
+//! be decoded is a per-file issue and its product keeps its pictogram.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
+use kiosk_catalog::import::images::{CARD_PX, DETAIL_PX};
+use kiosk_catalog::import::{self, NoProgress};
+use kiosk_catalog::{DataDir, ImageOptions, ImageSize, ImportOptions, Rule, Snapshot};
+
+const STORE: &str = r#"
+id = "test-store"
+name = "Test Store"
+language = "en"
+currency = "EUR"
+stock_as_of = "2026-11-22T22:00:00Z"
+"#;
+
+const PRODUCTS: &str = "id,title,brand,category,description,tags,price,location,image,goes_with\n\
+p1,Trail Runner Shoe,Velo,Running Shoes,Grippy,running;trail,99.95,,,\n\
+p2,Wool Socks,Velo,Sports Socks,Warm,socks,9.95,,,\n\
+p3,Rain Jacket,Velo,Rain Jackets,Dry,rain,59.95,,http://example.invalid/p3.jpg,\n\
+p4,Sun Cap,Velo,Caps,Shade,cap,19.95,,,\n";
+
+const VARIANTS: &str = "sku,product_id,size,color,price,barcode\n\
+p1-9-blk,p1,9,Black,,\n\
+p2-m,p2,M,Grey,,\n\
+p3-m,p3,M,Blue,,\n\
+p4-one,p4,One size,Red,,\n";
+
+const STOCK: &str = "sku,quantity\np1-9-blk,3\np2-m,12\np3-m,2\np4-one,5\n";
+
+fn catalog(dir: &Path) {
+    for (name, text) in [
+        ("store.toml", STORE),
+        ("products.csv", PRODUCTS),
+        ("variants.csv", VARIANTS),
+        ("stock.csv", STOCK),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write fixture");
+    }
+}
+
+fn photo(path: &Path, w: u32, h: u32, format: ImageFormat) {
+    let image = RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    DynamicImage::ImageRgb8(image)
+        .save_with_format(path, format)
+        .expect("write photo");
+}
+
+fn dimensions(jpeg: &[u8]) -> (u32, u32) {
+    let image = image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg).expect("a JPEG");
+    (image.width(), image.height())
+}
+
+#[test]
+fn a_folder_of_photos_by_handle_and_sku_becomes_thumbnails() {
+    let catalog_dir = tempfile::tempdir().expect("temp dir");
+    catalog(catalog_dir.path());
+    let photos = tempfile::tempdir().expect("temp dir");
+    // By handle, a large JPEG.
+    photo(&photos.path().join("p1.jpg"), 1200, 800, ImageFormat::Jpeg);
+    // By SKU, a transparent PNG.
+    RgbaImage::from_pixel(300, 600, image::Rgba([200, 0, 0, 0]))
+        .save_with_format(photos.path().join("p2-m.png"), ImageFormat::Png)
+        .expect("write png");
+    // Not an image at all, under a photo's name.
+    std::fs::write(photos.path().join("p4.webp"), b"this is no webp").expect("write");
+    // Names no product.
+    photo(&photos.path().join("nobody.jpg"), 50, 50, ImageFormat::Jpeg);
+    // Not a photo's file type: ignored.
+    std::fs::write(photos.path().join("notes.txt"), b"hello").expect("write");
+
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut options = ImportOptions::new(catalog_dir.path());
+    options.images = ImageOptions {
+        folder: Some(photos.path().to_path_buf()),
+        fetch: None,
+    };
+    let summary =
+        import::import(&DataDir::new(data.path()), &options, &mut NoProgress).expect("import");
+    assert_eq!(summary.n_images, 2);
+    assert_eq!(summary.n_bad_images, 1);
+
+    let bad: Vec<_> = summary
+        .issues
+        .iter()
+        .filter(|i| i.rule == Rule::BadImage)
+        .collect();
+    assert_eq!(bad.len(), 1, "{:?}", summary.issues);
+    assert!(bad[0].file.ends_with("p4.webp"), "{}", bad[0]);
+    assert!(bad[0].message.contains("pictogram"), "{}", bad[0]);
+    let unmatched: Vec<_> = summary
+        .issues
+        .iter()
+        .filter(|i| i.rule == Rule::UnmatchedImage)
+        .collect();
+    assert_eq!(unmatched.len(), 1);
+    assert!(unmatched[0].file.ends_with("nobody.jpg"));
+
+    let snapshot = Snapshot::open(&DataDir::new(data.path())).expect("open");
+    assert_eq!(snapshot.n_images().expect("count"), 2);
+    let card = snapshot
+        .image("p1", ImageSize::Card)
+        .expect("read")
+        .expect("p1 card");
+    let detail = snapshot
+        .image("p1", ImageSize::Detail)
+        .expect("read")
+        .expect("p1 detail");
+    assert_eq!(dimensions(&card), (CARD_PX, (CARD_PX * 2 + 1) / 3));
+    assert_eq!(dimensions(&detail), (DETAIL_PX, DETAIL_PX * 2 / 3));
+    // The PNG named by SKU belongs to its product; transparency is white.
+    let card = snapshot
+        .image("p2", ImageSize::Card)
+        .expect("read")
+        .expect("p2 card");
+    let decoded = image::load_from_memory(&card).expect("jpeg").to_rgb8();
+    assert_eq!(decoded.dimensions(), (CARD_PX / 2, CARD_PX));
+    let p = decoded.get_pixel(10, 10);
+    assert!(p[0] > 240 && p[1] > 240 && p[2] > 240, "{p:?}");
+    // The broken photo's product and the one without a photo have none.
+    assert_eq!(snapshot.image("p4", ImageSize::Card).expect("read"), None);
+    assert_eq!(snapshot.image("p3", ImageSize::Detail).expect("read"), None);
+}
+
+#[test]
+fn fetched_photos_fill_in_and_failures_are_issues() {
+    let catalog_dir = tempfile::tempdir().expect("temp dir");
+    catalog(catalog_dir.path());
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut png = Vec::new();
+    DynamicImage::ImageRgb8(RgbImage::from_pixel(64, 64, image::Rgb([0, 0, 255])))
+        .write_to(&mut std::io::Cursor::new(&mut png), ImageFormat::Png)
+        .expect("encode");
+    let mut options = ImportOptions::new(catalog_dir.path());
+    options.images = ImageOptions {
+        folder: None,
+        fetch: Some(Arc::new(move |url: &str| {
+            if url.ends_with("p3.jpg") {
+                Ok(png.clone())
+            } else {
+                Err("404 Not Found".into())
+            }
+        })),
+    };
+    let summary =
+        import::import(&DataDir::new(data.path()), &options, &mut NoProgress).expect("import");
+    assert_eq!(summary.n_images, 1);
+    let snapshot = Snapshot::open(&DataDir::new(data.path())).expect("open");
+    let card = snapshot
+        .image("p3", ImageSize::Card)
+        .expect("read")
+        .expect("p3");
+    // Never scaled up.
+    assert_eq!(dimensions(&card), (64, 64));
+}
+
+#[test]
+fn thumbnails_made_before_are_taken_as_they_are() {
+    let catalog_dir = tempfile::tempdir().expect("temp dir");
+    catalog(catalog_dir.path());
+    let photos = tempfile::tempdir().expect("temp dir");
+    photo(&photos.path().join("src.jpg"), 900, 900, ImageFormat::Jpeg);
+    let made = kiosk_catalog::import::images::thumbnails(
+        &std::fs::read(photos.path().join("src.jpg")).expect("read"),
+    )
+    .expect("thumbnails");
+    std::fs::remove_file(photos.path().join("src.jpg")).expect("rm");
+    std::fs::write(photos.path().join("p1.card.jpg"), &made.card).expect("write");
+    std::fs::write(photos.path().join("p1.detail.jpg"), &made.detail).expect("write");
+    // A "card" thumbnail at detail size is refused.
+    std::fs::write(photos.path().join("p2.card.jpg"), &made.detail).expect("write");
+    std::fs::write(photos.path().join("p2.detail.jpg"), &made.detail).expect("write");
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut options = ImportOptions::new(catalog_dir.path());
+    options.images.folder = Some(photos.path().to_path_buf());
+    let summary =
+        import::import(&DataDir::new(data.path()), &options, &mut NoProgress).expect("import");
+    assert_eq!(summary.n_images, 1, "{:?}", summary.issues);
+    assert!(
+        summary
+            .issues
+            .iter()
+            .any(|i| i.rule == Rule::BadImage && i.message.contains("p2.card.jpg")),
+        "{:?}",
+        summary.issues
+    );
+    let snapshot = Snapshot::open(&DataDir::new(data.path())).expect("open");
+    assert_eq!(
+        snapshot.image("p1", ImageSize::Card).expect("read"),
+        Some(made.card)
+    );
+}

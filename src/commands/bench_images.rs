@@ -1,0 +1,207 @@
+//! `kiosk bench images`: product photos at scale. Generates a store of N
+//! products (the demo store scaled up) with a photo per product, then
+//! times `bundle create --images` (matching, decoding, thumbnails, hashing,
+//! signing) and the kiosk's side, a sync of that bundle (signature, every
+//! hash, import with the thumbnails); reports the bundle's size and the
+//! peak memory of each phase. Everything happens in a temp dir.
+//!
+//! The photos are a few distinct JPEGs (1000×750, noisy, like a product
+//! shot) hard-linked under every product's name, so the disk holds a few
+//! files while every product's photo is still read and decoded on its own.
+//!
+//! Measured on the 2-core build machine under a load of ~15 (other builds
+//! running), `--products 1000`: bundle create 109.0 s (107.9 s decoding
+//! and thumbnails, ~0.11 s a photo), bundle 34.4 MiB (2,007 files), peak
+//! RSS 84 MiB; the kiosk's sync and import 14.7 s (0.4 s storing the
+//! thumbnails), snapshot 34.6 MiB, peak RSS 98 MiB. The thumbnails of these
+//! noisy test photos are ~35 KB a product; 100k products would take about
+//! three hours of thumbnailing on that machine and a ~3.4 GB bundle.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use kiosk_catalog::generate::{GenerateOptions, generate};
+use kiosk_catalog::{DataDir, ImageOptions};
+use kiosk_sync::keys::TrustedKeys;
+use serde::Serialize;
+
+use super::ExitCode;
+use super::bench::peak_rss_mib;
+use crate::output::{TerminalProgress, count};
+
+/// Distinct source photos the products share.
+const DISTINCT_PHOTOS: usize = 32;
+
+#[derive(Debug, Serialize)]
+struct Figures {
+    n_products: u64,
+    n_images: u64,
+    photo_bytes_each: u64,
+    bundle_bytes: u64,
+    bundle_files: usize,
+    bundle_create_s: f64,
+    bundle_create_thumbnails_s: f64,
+    bundle_create_peak_rss_mib: f64,
+    sync_import_s: f64,
+    sync_import_images_s: f64,
+    sync_import_peak_rss_mib: f64,
+    snapshot_bytes: u64,
+}
+
+pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode> {
+    let tmp = tempfile::tempdir().context("creating a temp dir")?;
+    let catalog = tmp.path().join("catalog");
+    let summary = generate(&GenerateOptions {
+        from: from.to_path_buf(),
+        out: catalog.clone(),
+        products,
+        variants_per_product: 10,
+        seed: 20261123,
+    })?;
+    let photos = tmp.path().join("photos");
+    let photo_bytes_each = write_photos(&catalog, &photos)?;
+
+    let key = kiosk_sync::keys::generate(&tmp.path().join("office.key"), false)?;
+    let out = tmp.path().join("bench.kbundle");
+    let options = kiosk_sync::bundle::CreateOptions {
+        from: catalog.clone(),
+        key: key.secret_path.clone(),
+        out: out.clone(),
+        store_id: None,
+        version: Some(1),
+        valid_for: jiff::SignedDuration::from_hours(24),
+        expires: None,
+        stock_as_of: None,
+        format: None,
+        now: jiff::Timestamp::now(),
+        images: ImageOptions {
+            folder: Some(photos.clone()),
+            fetch: None,
+        },
+    };
+    reset_peak_rss();
+    let started = Instant::now();
+    let mut progress = TerminalProgress::new();
+    let created = kiosk_sync::bundle::create(&options, &mut progress);
+    progress.finish();
+    let created = created.context("bundle create")?;
+    let bundle_create_s = started.elapsed().as_secs_f64();
+    let bundle_create_peak_rss_mib = peak_rss_mib();
+    std::fs::remove_dir_all(&photos).ok();
+
+    let data_dir = DataDir::new(tmp.path().join("kiosk"));
+    let settings = kiosk_sync::syncer::SyncSettings {
+        trusted_keys: TrustedKeys::parse([(key.public_key.as_str(), "bench")])?,
+        expected_store: Some(created.manifest.store_id.clone()),
+        max_bundle_age: None,
+        http: Default::default(),
+        limits: Default::default(),
+        upload: None,
+    };
+    let syncer = kiosk_sync::syncer::Syncer::new(data_dir.clone(), settings);
+    reset_peak_rss();
+    let started = Instant::now();
+    let mut progress = TerminalProgress::new();
+    let report = syncer.sync(
+        &kiosk_sync::source::Source::File(out.clone()),
+        &mut progress,
+    );
+    progress.finish();
+    let pull = report.context("sync")?.pull.context("sync")?;
+    let sync_import_s = started.elapsed().as_secs_f64();
+    let sync_import_peak_rss_mib = peak_rss_mib();
+    let import = pull.import.as_ref().context("the sync imported nothing")?;
+    let snapshot_bytes = std::fs::metadata(
+        import
+            .snapshot_path
+            .join(kiosk_catalog::schema::SNAPSHOT_DB),
+    )
+    .map(|m| m.len())
+    .unwrap_or(0);
+    let figures = Figures {
+        n_products: summary.n_products,
+        n_images: import.n_images,
+        photo_bytes_each,
+        bundle_bytes: created.bytes,
+        bundle_files: created.manifest.files.len(),
+        bundle_create_s,
+        bundle_create_thumbnails_s: created.images_ms as f64 / 1000.0,
+        bundle_create_peak_rss_mib,
+        sync_import_s,
+        sync_import_images_s: import.images_ms as f64 / 1000.0,
+        sync_import_peak_rss_mib,
+        snapshot_bytes,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+        return Ok(ExitCode::Ok);
+    }
+    let mib = |b: u64| b as f64 / (1 << 20) as f64;
+    println!(
+        "{} products, {} with photos (source photos {:.0} KiB, 1000×750 JPEG)",
+        count(figures.n_products),
+        count(figures.n_images),
+        figures.photo_bytes_each as f64 / 1024.0
+    );
+    println!(
+        "bundle create: {:.1} s ({:.1} s matching, decoding and thumbnails); bundle {:.1} MiB, {} files; peak RSS {:.0} MiB",
+        figures.bundle_create_s,
+        figures.bundle_create_thumbnails_s,
+        mib(figures.bundle_bytes),
+        count(figures.bundle_files as u64),
+        figures.bundle_create_peak_rss_mib
+    );
+    println!(
+        "sync + import on the kiosk: {:.1} s ({:.1} s storing thumbnails); snapshot {:.1} MiB; peak RSS {:.0} MiB",
+        figures.sync_import_s,
+        figures.sync_import_images_s,
+        mib(figures.snapshot_bytes),
+        figures.sync_import_peak_rss_mib
+    );
+    Ok(ExitCode::Ok)
+}
+
+/// Writes a few distinct photos and links one under every product's id.
+fn write_photos(catalog: &Path, photos: &Path) -> anyhow::Result<u64> {
+    std::fs::create_dir_all(photos)?;
+    let mut sources = Vec::new();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for i in 0..DISTINCT_PHOTOS {
+        let image = image::RgbImage::from_fn(1000, 750, |x, y| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let noise = (state & 31) as u8;
+            image::Rgb([
+                ((x / 4) as u8).wrapping_add(noise),
+                ((y / 3) as u8).wrapping_add((i * 7) as u8),
+                (((x + y) / 8) as u8).wrapping_add(noise / 2),
+            ])
+        });
+        let path = photos.join(format!(".source-{i}.jpg"));
+        image.save(&path)?;
+        sources.push(path);
+    }
+    let bytes = std::fs::metadata(&sources[0])?.len();
+    let mut reader = csv::Reader::from_path(catalog.join("products.csv"))?;
+    let id_column = reader
+        .headers()?
+        .iter()
+        .position(|h| h == "id")
+        .context("products.csv has no id column")?;
+    for (i, record) in reader.records().enumerate() {
+        let record = record?;
+        let id = record.get(id_column).unwrap_or_default();
+        std::fs::hard_link(
+            &sources[i % sources.len()],
+            photos.join(format!("{id}.jpg")),
+        )?;
+    }
+    Ok(bytes)
+}
+
+/// Resets the process's peak RSS, so the next phase measures its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
