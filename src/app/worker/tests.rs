@@ -1,6 +1,6 @@
 use kiosk_catalog::import::{ImportOptions, NoProgress, import};
 use kiosk_catalog::{DataDir, Snapshot};
-use kiosk_core::assistant::{Assistant, Reply};
+use kiosk_core::assistant::{Action, ActionStatus, Assistant, Reply};
 
 use super::*;
 
