@@ -21,6 +21,31 @@ pub struct Config {
     pub kiosk: KioskSection,
     pub staff: StaffSection,
     pub privacy: PrivacySection,
+    pub embed: EmbedSection,
+}
+
+/// `[embed]`: the multilingual sentence model that lets search go by
+/// meaning. Without its file the kiosk searches by words alone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmbedSection {
+    /// `false`: imports store no product vectors and search is lexical.
+    pub enabled: bool,
+    /// The model file; default: multilingual-e5-small-q4 under the
+    /// `[llm] models_dir` hub.
+    pub model: Option<PathBuf>,
+    /// Threads the model runs on (import and queries).
+    pub threads: usize,
+}
+
+impl Default for EmbedSection {
+    fn default() -> EmbedSection {
+        EmbedSection {
+            enabled: true,
+            model: None,
+            threads: 2,
+        }
+    }
 }
 
 /// `[privacy]`: how long the kiosk keeps what it stores in `local.sqlite`.
@@ -233,6 +258,7 @@ impl Default for Config {
             kiosk: KioskSection::default(),
             staff: StaffSection::default(),
             privacy: PrivacySection::default(),
+            embed: EmbedSection::default(),
         }
     }
 }
@@ -286,6 +312,12 @@ impl Config {
             && let Some(dir) = path.parent()
         {
             config.speech.models_dir = dir.join(&config.speech.models_dir);
+        }
+        if let Some(model) = &config.embed.model
+            && model.is_relative()
+            && let Some(dir) = path.parent()
+        {
+            config.embed.model = Some(dir.join(model));
         }
         if let Some(dir) = path.parent() {
             config.sync.resolve_paths(dir);

@@ -28,6 +28,7 @@
 use std::fs::{self, File};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use kiosk_catalog::import::{self, ImportSummary, Limits};
@@ -77,6 +78,8 @@ pub struct Syncer {
     data_dir: DataDir,
     settings: SyncSettings,
     client: Client,
+    /// Embeds the products of an imported bundle; `None`: lexical only.
+    embedder: Option<Arc<kiosk_catalog::kiosk_embed::Embedder>>,
 }
 
 /// How a pull ended, when it did not fail.
@@ -259,7 +262,18 @@ impl Syncer {
             data_dir,
             settings,
             client,
+            embedder: None,
         }
+    }
+
+    /// Embeds every imported snapshot's products with `embedder`, so the
+    /// kiosk searches them by meaning too.
+    pub fn with_embedder(
+        mut self,
+        embedder: Option<Arc<kiosk_catalog::kiosk_embed::Embedder>>,
+    ) -> Syncer {
+        self.embedder = embedder;
+        self
     }
 
     pub fn data_dir(&self) -> &DataDir {
@@ -481,6 +495,7 @@ impl Syncer {
             stock_as_of: Some(manifest.stock_as_of),
             limits: self.settings.limits,
             source_label: Some(record.label.clone()),
+            embedder: self.embedder.clone(),
         };
         let summary = import::import(&self.data_dir, &options, progress)?;
         record.snapshot_id = Some(summary.snapshot_id.clone());

@@ -20,7 +20,10 @@ mod writer;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use kiosk_embed::Embedder;
 
 use serde::Serialize;
 
@@ -30,7 +33,8 @@ pub use writer::{ProductRow, VariantRow, Writer};
 use crate::data_dir::DataDir;
 use crate::error::{Error, Result};
 use crate::index;
-use crate::schema::meta;
+use crate::schema::{SNAPSHOT_DB, meta};
+use crate::vectors::{self, VectorSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -246,6 +250,9 @@ pub struct ImportOptions {
     pub limits: Limits,
     /// Overrides the source recorded in the snapshot (e.g. a bundle's URL).
     pub source_label: Option<String>,
+    /// Embeds every product for search by meaning; `None`: the snapshot
+    /// has no vectors and search is lexical only.
+    pub embedder: Option<Arc<Embedder>>,
 }
 
 impl ImportOptions {
@@ -256,6 +263,7 @@ impl ImportOptions {
             stock_as_of: None,
             limits: Limits::default(),
             source_label: None,
+            embedder: None,
         }
     }
 }
@@ -281,6 +289,8 @@ pub struct ImportSummary {
     pub elapsed_ms: u64,
     pub parse_ms: u64,
     pub index_ms: u64,
+    /// The product vectors; `None` when no embedding model was given.
+    pub vectors: Option<VectorSummary>,
 }
 
 /// What the format readers hand back besides the rows they wrote.
@@ -449,13 +459,26 @@ pub fn import(
         progress,
     )?;
     let index_ms = index_started.elapsed().as_millis() as u64;
+    // Vectors the live snapshot holds for unchanged passages are copied.
+    let vectors = match &options.embedder {
+        Some(embedder) => {
+            let previous = data_dir.current()?.map(|p| p.join(SNAPSHOT_DB));
+            Some(vectors::build(
+                writer.connection(),
+                previous.as_deref(),
+                embedder,
+                progress,
+            )?)
+        }
+        None => None,
+    };
     let created_at = jiff::Timestamp::now();
     let source = options
         .source_label
         .clone()
         .unwrap_or_else(|| options.source.display().to_string());
     writer.set_issues(&issues.kept)?;
-    writer.set_meta(&[
+    let mut entries = vec![
         (meta::SNAPSHOT_ID, staging.id.clone()),
         (meta::SOURCE, source.clone()),
         (meta::FORMAT, format.name().to_string()),
@@ -469,7 +492,12 @@ pub fn import(
             meta::LOW_STOCK_THRESHOLD,
             parsed.low_stock_threshold.to_string(),
         ),
-    ])?;
+    ];
+    if let (Some(summary), Some(embedder)) = (&vectors, &options.embedder) {
+        entries.push((meta::EMBED_MODEL, summary.model.clone()));
+        entries.push((meta::EMBED_DIM, embedder.dim().to_string()));
+    }
+    writer.set_meta(&entries)?;
     writer.close()?;
     let snapshot_id = staging.id.clone();
     let snapshot_path = data_dir.publish(staging)?;
@@ -492,6 +520,7 @@ pub fn import(
         elapsed_ms: duration_ms(started.elapsed()),
         parse_ms,
         index_ms,
+        vectors,
     })
 }
 
