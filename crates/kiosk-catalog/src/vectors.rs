@@ -118,7 +118,7 @@ fn short_description(description: &str) -> &str {
                     && head[i + c.len_utf8()..].starts_with(char::is_whitespace))
         })
         .map(|(i, c)| i + c.len_utf8())
-        .last();
+        .next_back();
     match sentence_end {
         Some(end) => &head[..end],
         None => head
