@@ -170,6 +170,9 @@ pub struct SearchArgs {
     /// Show how the query was read.
     #[arg(long)]
     pub explain: bool,
+    /// Search by words alone, without the product vectors.
+    #[arg(long)]
+    pub lexical: bool,
     #[arg(long)]
     pub json: bool,
     /// What the shopper typed. Empty with filters browses.
@@ -283,6 +286,10 @@ pub enum BenchCommand {
         from: PathBuf,
         #[command(flatten)]
         data_dir: DataDirArg,
+        /// Import the same source a second time, to time what the vector
+        /// cache saves.
+        #[arg(long)]
+        reimport: bool,
         #[arg(long)]
         json: bool,
     },

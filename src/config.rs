@@ -22,6 +22,7 @@ pub struct Config {
     pub staff: StaffSection,
     pub privacy: PrivacySection,
     pub log: LogSection,
+    pub embed: EmbedSection,
 }
 
 /// `[log]`: the kiosk's log, `logs/kiosk.log` in the data dir (see
@@ -45,6 +46,30 @@ impl Default for LogSection {
             level: "info".into(),
             max_file_kib: 1024,
             max_files: 5,
+        }
+    }
+}
+
+/// `[embed]`: the multilingual sentence model that lets search go by
+/// meaning. Without its file the kiosk searches by words alone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmbedSection {
+    /// `false`: imports store no product vectors and search is lexical.
+    pub enabled: bool,
+    /// The model file; default: multilingual-e5-small-q4 under the
+    /// `[llm] models_dir` hub.
+    pub model: Option<PathBuf>,
+    /// Threads the model runs on (import and queries).
+    pub threads: usize,
+}
+
+impl Default for EmbedSection {
+    fn default() -> EmbedSection {
+        EmbedSection {
+            enabled: false,
+            model: None,
+            threads: 2,
         }
     }
 }
@@ -260,6 +285,7 @@ impl Default for Config {
             staff: StaffSection::default(),
             privacy: PrivacySection::default(),
             log: LogSection::default(),
+            embed: EmbedSection::default(),
         }
     }
 }
@@ -313,6 +339,12 @@ impl Config {
             && let Some(dir) = path.parent()
         {
             config.speech.models_dir = dir.join(&config.speech.models_dir);
+        }
+        if let Some(model) = &config.embed.model
+            && model.is_relative()
+            && let Some(dir) = path.parent()
+        {
+            config.embed.model = Some(dir.join(model));
         }
         if let Some(dir) = path.parent() {
             config.sync.resolve_paths(dir);

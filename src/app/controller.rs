@@ -881,6 +881,13 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<Mod
         sync,
         model,
         retention: config.privacy.retention(),
+        embed_model: match crate::commands::embed::product_model(config) {
+            Ok(path) => Some((path, config.embed.threads)),
+            Err(why) => {
+                eprintln!("kiosk: search is lexical only: no embedding model ({why})");
+                None
+            }
+        },
     }
 }
 

@@ -79,6 +79,9 @@ pub struct Links {
     pub model: Arc<ModelSlot>,
     /// How long `local.sqlite` keeps contacts and analytics.
     pub retention: Retention,
+    /// The embedding model's file and threads, loaded on the worker's
+    /// thread; `None`: search is lexical only.
+    pub embed_model: Option<(PathBuf, usize)>,
 }
 
 /// What the staff panel shows.
@@ -144,7 +147,13 @@ fn run(
     own: Sender<Request>,
     rx: Receiver<Request>,
 ) {
-    let live = match LiveSnapshot::open(DataDir::new(&data_dir)) {
+    let embedder = links.embed_model.as_ref().and_then(|(path, threads)| {
+        kiosk_embed::Embedder::open_with_threads(path, *threads)
+            .map(Arc::new)
+            .map_err(|e| eprintln!("kiosk: search is lexical only: {e}"))
+            .ok()
+    });
+    let live = match LiveSnapshot::open_with_embedder(DataDir::new(&data_dir), embedder.clone()) {
         Ok(live) => Some(Arc::new(live)),
         Err(e) => {
             tracing::error!("no catalog: {e}");
@@ -173,6 +182,7 @@ fn run(
         post_freshness(live, &config);
     }
     let agent = links.sync.and_then(|(syncer, schedule, poll)| {
+        let syncer = syncer.with_embedder(embedder.clone());
         kiosk_sync::agent::spawn(syncer, schedule, live.clone(), poll, on_sync_event).ok()
     });
     let link = links

@@ -2,8 +2,8 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use kiosk_catalog::Snapshot;
 use kiosk_catalog::local::{LocalStore, WaitlistEntry};
-use kiosk_catalog::{DataDir, Snapshot};
 use kiosk_core::Lang;
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Reply, Session, TurnInput};
 use serde::Deserialize;
@@ -30,7 +30,7 @@ impl Kiosk {
         with_model: bool,
     ) -> anyhow::Result<Kiosk> {
         let dir = config.data_dir(data_dir);
-        let snapshot = Snapshot::open(&DataDir::new(&dir))?;
+        let snapshot = super::open_search_snapshot(config, Some(&dir))?;
         let local = if record {
             Some(LocalStore::open(&dir)?)
         } else {

@@ -45,8 +45,9 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Import {
             from,
             data_dir,
+            reimport,
             json,
-        } => bench_import(config, &from, data_dir.data_dir.as_ref(), json),
+        } => bench_import(config, &from, data_dir.data_dir.as_ref(), reimport, json),
         BenchCommand::Assistant {
             data_dir,
             dialogues,
@@ -92,21 +93,82 @@ struct ImportFigures {
     peak_rss_mib: f64,
     sqlite_mib: f64,
     index_mib: f64,
+    /// The product vectors: `None` without the embedding model.
+    vectors: Option<VectorFigures>,
+    /// The same source imported again over the first: only changed
+    /// passages are embedded.
+    reimport: Option<ReimportFigures>,
+}
+
+#[derive(Serialize)]
+struct VectorFigures {
+    computed: u64,
+    reused: u64,
+    /// The time embedding added to the import.
+    seconds: f64,
+    seconds_per_1k: f64,
+    /// `seconds_per_1k` × 100, at this machine's load and thread count.
+    seconds_per_100k_extrapolated: f64,
+    threads: usize,
+}
+
+#[derive(Serialize)]
+struct ReimportFigures {
+    seconds: f64,
+    vector_seconds: f64,
+    computed: u64,
+    reused: u64,
 }
 
 fn bench_import(
     config: &Config,
     from: &Path,
     data_dir: Option<&std::path::PathBuf>,
+    reimport: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let dir = DataDir::new(config.data_dir(data_dir));
+    let mut options = ImportOptions::new(from);
+    match super::embed::product_embedder(config) {
+        Ok(embedder) => options.embedder = Some(embedder),
+        Err(why) => eprintln!("{}: {why}", kiosk_catalog::vectors::NO_MODEL),
+    }
     let started = Instant::now();
     let mut progress = TerminalProgress::new();
-    let summary = kiosk_catalog::import::import(&dir, &ImportOptions::new(from), &mut progress);
+    let summary = kiosk_catalog::import::import(&dir, &options, &mut progress);
     progress.finish();
     let summary = summary.with_context(|| format!("importing {}", from.display()))?;
     let seconds = started.elapsed().as_secs_f64();
+    let again = if reimport {
+        let started = Instant::now();
+        let mut progress = TerminalProgress::new();
+        let again = kiosk_catalog::import::import(&dir, &options, &mut progress);
+        progress.finish();
+        let again = again.with_context(|| format!("importing {} again", from.display()))?;
+        Some(ReimportFigures {
+            seconds: started.elapsed().as_secs_f64(),
+            vector_seconds: again
+                .vectors
+                .as_ref()
+                .map_or(0.0, |v| v.elapsed_ms as f64 / 1000.0),
+            computed: again.vectors.as_ref().map_or(0, |v| v.computed),
+            reused: again.vectors.as_ref().map_or(0, |v| v.reused),
+        })
+    } else {
+        None
+    };
+    let vectors = summary.vectors.as_ref().map(|v| {
+        let seconds = v.elapsed_ms as f64 / 1000.0;
+        let per_1k = seconds * 1000.0 / summary.n_products.max(1) as f64;
+        VectorFigures {
+            computed: v.computed,
+            reused: v.reused,
+            seconds,
+            seconds_per_1k: per_1k,
+            seconds_per_100k_extrapolated: per_1k * 100.0,
+            threads: config.embed.threads,
+        }
+    });
     let figures = ImportFigures {
         source: from.display().to_string(),
         n_products: summary.n_products,
@@ -123,6 +185,8 @@ fn bench_import(
             / (1 << 20) as f64,
         index_mib: dir_size(&summary.snapshot_path.join(kiosk_catalog::schema::INDEX_DIR)) as f64
             / (1 << 20) as f64,
+        vectors,
+        reimport: again,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&figures)?);
@@ -138,6 +202,27 @@ fn bench_import(
             figures.sqlite_mib,
             figures.index_mib
         );
+        match &figures.vectors {
+            Some(v) => println!(
+                "vectors: {} embedded, {} reused in {:.1} s on {} threads: {:.2} s per 1k products, {:.0} s per 100k (extrapolated)",
+                count(v.computed),
+                count(v.reused),
+                v.seconds,
+                v.threads,
+                v.seconds_per_1k,
+                v.seconds_per_100k_extrapolated
+            ),
+            None => println!("vectors: none ({})", kiosk_catalog::vectors::NO_MODEL),
+        }
+        if let Some(r) = &figures.reimport {
+            println!(
+                "re-import of the same source: {:.1} s, of it vectors {:.1} s ({} embedded, {} reused)",
+                r.seconds,
+                r.vector_seconds,
+                count(r.computed),
+                count(r.reused)
+            );
+        }
     }
     Ok(ExitCode::Ok)
 }
@@ -172,6 +257,34 @@ struct SearchFigures {
     /// FTS5 p99 latency over the kiosk's (above 1: the kiosk is faster).
     p99_ratio_fts5_over_kiosk: f64,
     misses: Vec<Miss>,
+    /// Search by meaning beside search by words; `None` when the
+    /// snapshot has no vectors or the model is missing.
+    hybrid: Option<HybridFigures>,
+}
+
+/// The vector side's cost and what it changes, over the same queries.
+#[derive(Default, Serialize)]
+struct HybridFigures {
+    n_vectors: usize,
+    threads: usize,
+    /// The product vectors in memory.
+    vectors_mib: f64,
+    /// Resident memory the embedding model added when it loaded.
+    model_rss_mib: f64,
+    /// Embedding the query (never cached here).
+    embed_p50_ms: f64,
+    embed_p99_ms: f64,
+    /// The exact dot products over every allowed product, filters applied.
+    scan_p50_ms: f64,
+    scan_p99_ms: f64,
+    /// A whole hybrid search with its query embedded afresh.
+    hybrid_p50_ms: f64,
+    hybrid_p99_ms: f64,
+    /// The same search by words alone.
+    lexical_p50_ms: f64,
+    lexical_p99_ms: f64,
+    hybrid_recall_at_5: f64,
+    lexical_recall_at_5: f64,
 }
 
 #[derive(Serialize)]
@@ -190,7 +303,24 @@ fn bench_search(
     rounds: usize,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let snapshot = open_snapshot(config, data_dir)?;
+    let mut snapshot = open_snapshot(config, data_dir)?;
+    let rss_before = rss_mib();
+    let mut hybrid = None;
+    if snapshot.vectors().is_some() {
+        match super::embed::product_embedder(config) {
+            Ok(embedder) => {
+                let state = snapshot.attach_embedder(embedder);
+                eprintln!("search: {state}");
+                hybrid = snapshot.embedder().is_some().then(|| HybridFigures {
+                    model_rss_mib: rss_mib() - rss_before,
+                    ..HybridFigures::default()
+                });
+            }
+            Err(why) => eprintln!("search: lexical only, no embedding model ({why})"),
+        }
+    } else {
+        eprintln!("search: {}", snapshot.semantic_state());
+    }
     let queries = quality::load(queries_path)?;
     let db = quality::open_db(snapshot.path())?;
     let work = config.data_dir(data_dir).join("bench");
@@ -203,9 +333,37 @@ fn bench_search(
     let mut classes: BTreeMap<String, ClassFigures> = BTreeMap::new();
     let mut all = ClassFigures::default();
     let mut misses = Vec::new();
+    let mut times: [Vec<Duration>; 4] = Default::default();
+    let (mut hybrid_recall, mut lexical_recall) = (0.0, 0.0);
     for q in &queries {
         let relevant = quality::relevant_ids(&db, q)?;
         let request = q.request(5);
+        if let (Some(_), Some(embedder), Some(vectors)) =
+            (&hybrid, snapshot.embedder(), snapshot.vectors())
+        {
+            let ids = |hits: Vec<kiosk_core::ProductHit>| -> Vec<String> {
+                hits.into_iter().map(|h| h.record.product.id).collect()
+            };
+            hybrid_recall += quality::recall_at(5, &ids(snapshot.search(&request)?), &relevant);
+            lexical_recall +=
+                quality::recall_at(5, &ids(snapshot.search_lexical(&request)?), &relevant);
+            for _ in 0..rounds {
+                let t = Instant::now();
+                let query = embedder.embed(kiosk_embed::TextKind::Query, &q.query);
+                times[0].push(t.elapsed());
+                let allowed = snapshot.index().filtered_rowids(&request.filters)?;
+                let t = Instant::now();
+                std::hint::black_box(vectors.nearest(&query, allowed.as_deref(), 40));
+                times[1].push(t.elapsed());
+                snapshot.forget_queries();
+                let t = Instant::now();
+                std::hint::black_box(snapshot.search(&request)?);
+                times[2].push(t.elapsed());
+                let t = Instant::now();
+                std::hint::black_box(snapshot.search_lexical(&request)?);
+                times[3].push(t.elapsed());
+            }
+        }
         // Warm both once, then time `rounds` runs each, interleaved.
         let ours: Vec<String> = snapshot
             .search(&request)?
@@ -249,7 +407,19 @@ fn bench_search(
         (c.kiosk_p50_ms, c.kiosk_p99_ms) = percentiles(&mut c.kiosk_times);
         (c.fts5_p50_ms, c.fts5_p99_ms) = percentiles(&mut c.fts5_times);
     }
+    if let (Some(h), Some(vectors)) = (&mut hybrid, snapshot.vectors()) {
+        h.n_vectors = vectors.len();
+        h.threads = config.embed.threads;
+        h.vectors_mib = vectors.memory_bytes() as f64 / (1 << 20) as f64;
+        (h.embed_p50_ms, h.embed_p99_ms) = percentiles(&mut times[0]);
+        (h.scan_p50_ms, h.scan_p99_ms) = percentiles(&mut times[1]);
+        (h.hybrid_p50_ms, h.hybrid_p99_ms) = percentiles(&mut times[2]);
+        (h.lexical_p50_ms, h.lexical_p99_ms) = percentiles(&mut times[3]);
+        h.hybrid_recall_at_5 = hybrid_recall / queries.len().max(1) as f64;
+        h.lexical_recall_at_5 = lexical_recall / queries.len().max(1) as f64;
+    }
     let figures = SearchFigures {
+        hybrid,
         snapshot: snapshot.info().id.clone(),
         n_products: snapshot.info().n_products,
         n_queries: queries.len(),
@@ -296,6 +466,30 @@ fn bench_search(
         "p99 latency ratio fts5/kiosk: {:.2}",
         figures.p99_ratio_fts5_over_kiosk
     );
+    if let Some(h) = &figures.hybrid {
+        println!(
+            "by meaning: {} vectors ({:.1} MiB) + model ({:.1} MiB RSS) on {} threads",
+            count(h.n_vectors as u64),
+            h.vectors_mib,
+            h.model_rss_mib,
+            h.threads
+        );
+        println!(
+            "  p50/p99 ms: embed query {:.2}/{:.2}, vector scan {:.2}/{:.2}, hybrid search {:.2}/{:.2}, lexical only {:.2}/{:.2}",
+            h.embed_p50_ms,
+            h.embed_p99_ms,
+            h.scan_p50_ms,
+            h.scan_p99_ms,
+            h.hybrid_p50_ms,
+            h.hybrid_p99_ms,
+            h.lexical_p50_ms,
+            h.lexical_p99_ms
+        );
+        println!(
+            "  recall@5: hybrid {:.3}, lexical only {:.3}",
+            h.hybrid_recall_at_5, h.lexical_recall_at_5
+        );
+    }
     for m in figures.misses.iter().take(15) {
         println!(
             "  miss (line {}, {}): {:?} recall {:.2} → {}",
@@ -692,6 +886,19 @@ fn percentiles(times: &mut [Duration]) -> (f64, f64) {
         times[idx].as_secs_f64() * 1000.0
     };
     (at(0.50), at(0.99))
+}
+
+/// The process's resident set now (VmRSS), in MiB.
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// The process's peak resident set (VmHWM), in MiB.

@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -239,6 +240,29 @@ pub fn bench(config: &Config, args: BenchEmbedArgs) -> anyhow::Result<ExitCode> 
         print_report(&report);
     }
     Ok(ExitCode::Ok)
+}
+
+/// The model file product vectors come from, per `[embed]`; `Err` says
+/// why there is none (turned off, not fetched).
+pub fn product_model(config: &Config) -> Result<PathBuf, String> {
+    if !config.embed.enabled {
+        return Err("turned off in [embed]".into());
+    }
+    match &config.embed.model {
+        Some(path) if path.is_file() => Ok(path.clone()),
+        Some(path) => Err(format!("no model file at {}", path.display())),
+        None => default_model(config).map_err(|e| format!("{e:#}")),
+    }
+}
+
+/// The embedding model for product vectors, loaded on `[embed] threads`
+/// threads; `Err` says why the kiosk goes without (turned off, not
+/// fetched, a corrupt file).
+pub fn product_embedder(config: &Config) -> Result<Arc<Embedder>, String> {
+    let path = product_model(config)?;
+    Embedder::open_with_threads(&path, config.embed.threads)
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
 }
 
 /// `<models_dir>/hub/models--kiosk--multilingual-e5-small-q4/snapshots/<ref>/e5-small-q4.bin`.

@@ -19,6 +19,15 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
         max_file_bytes: config.import.max_input_mib.saturating_mul(1 << 20),
         ..Limits::default()
     };
+    // Products are embedded for search by meaning when the model is there;
+    // without it the kiosk searches by words alone.
+    let no_model = match super::embed::product_embedder(config) {
+        Ok(embedder) => {
+            options.embedder = Some(embedder);
+            None
+        }
+        Err(why) => Some(why),
+    };
     let mut progress = TerminalProgress::new();
     let result = import::import(&data_dir, &options, &mut progress);
     progress.finish();
@@ -61,6 +70,16 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
             count(summary.n_bad_images),
             summary.images_ms as f64 / 1000.0
         );
+    }
+    match (&summary.vectors, &no_model) {
+        (Some(v), _) => println!(
+            "product vectors: {} embedded, {} reused from the previous snapshot, in {:.1} s",
+            count(v.computed),
+            count(v.reused),
+            v.elapsed_ms as f64 / 1000.0
+        ),
+        (None, Some(why)) => println!("{}: {why}", kiosk_catalog::vectors::NO_MODEL),
+        (None, None) => {}
     }
     if !summary.issue_counts.is_empty() {
         let total: u64 = summary.issue_counts.values().sum();

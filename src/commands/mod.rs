@@ -158,6 +158,29 @@ pub fn open_snapshot(
     Ok(kiosk_catalog::Snapshot::open(&dir)?)
 }
 
+/// Opens the live snapshot for searching: by words and, when the snapshot
+/// has product vectors and the embedding model is there, by meaning.
+/// Says on stderr when search is lexical only.
+pub fn open_search_snapshot(
+    config: &Config,
+    flag: Option<&std::path::PathBuf>,
+) -> anyhow::Result<kiosk_catalog::Snapshot> {
+    let mut snapshot = open_snapshot(config, flag)?;
+    if snapshot.vectors().is_none() {
+        return Ok(snapshot);
+    }
+    match embed::product_embedder(config) {
+        Ok(embedder) => {
+            let state = snapshot.attach_embedder(embedder);
+            if !matches!(state, kiosk_catalog::snapshot::SemanticState::Hybrid { .. }) {
+                eprintln!("search: {state}");
+            }
+        }
+        Err(why) => eprintln!("search: lexical only, no embedding model ({why})"),
+    }
+    Ok(snapshot)
+}
+
 /// Parses a price given on the command line.
 pub fn parse_price(raw: &str, flag: &str) -> anyhow::Result<kiosk_core::Money> {
     kiosk_core::Money::parse_decimal(raw)

@@ -6,7 +6,7 @@ use kiosk_core::view::ProductView;
 use kiosk_core::{Filters, SearchRequest};
 use serde::Serialize;
 
-use super::{ExitCode, open_snapshot, parse_price};
+use super::{ExitCode, open_search_snapshot, open_snapshot, parse_price};
 use crate::cli::{FilterArgs, SearchArgs};
 use crate::config::Config;
 use crate::output::print_product;
@@ -47,7 +47,11 @@ pub fn filters(args: &FilterArgs) -> anyhow::Result<Filters> {
 }
 
 pub fn run(config: &Config, args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let snapshot = open_snapshot(config, args.data_dir.data_dir.as_ref())?;
+    let snapshot = if args.lexical {
+        open_snapshot(config, args.data_dir.data_dir.as_ref())?
+    } else {
+        open_search_snapshot(config, args.data_dir.data_dir.as_ref())?
+    };
     let lang = args.lang.unwrap_or(snapshot.store().language);
     let request = SearchRequest {
         text: args.query.clone(),
@@ -76,6 +80,21 @@ pub fn run(config: &Config, args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         if let Some(plan) = &plan {
             print_plan(plan);
+            if let Some(near) = snapshot.nearest(&request.text, &request.filters, 5)? {
+                println!(
+                    "nearest in meaning (similarity, standard deviations above the mean {:.3}; near from {}):",
+                    near.mean,
+                    kiosk_catalog::snapshot::hybrid::MIN_Z
+                );
+                for (rowid, similarity) in &near.hits {
+                    println!(
+                        "  {:.3} {:+.1}σ {}",
+                        similarity,
+                        near.z(*similarity),
+                        snapshot.title_of(*rowid)?
+                    );
+                }
+            }
         }
         if views.is_empty() {
             println!("nothing matches {:?}", args.query);

@@ -400,6 +400,15 @@ pub fn run(config: &Config, args: SyncArgs) -> anyhow::Result<ExitCode> {
     if args.rollback {
         return rollback(&syncer, args.json);
     }
+    // An imported bundle's products are embedded for search by meaning
+    // when the model is there.
+    let syncer = syncer.with_embedder(match super::embed::product_embedder(config) {
+        Ok(embedder) => Some(embedder),
+        Err(why) => {
+            eprintln!("{}: {why}", kiosk_catalog::vectors::NO_MODEL);
+            None
+        }
+    });
     if args.watch {
         return watch(config, &syncer, args.from.as_deref());
     }

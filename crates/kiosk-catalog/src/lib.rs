@@ -8,6 +8,7 @@
 //!   the old complete snapshot or the new complete one, never a mix.
 //! - [`snapshot`] opens the live snapshot and implements the core's
 //!   `ProductSearch` and `StockLookup` traits.
+//! - [`vectors`] embeds products at import and searches them by meaning.
 
 pub mod data_dir;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod quality;
 pub mod relevance;
 pub mod schema;
 pub mod snapshot;
+pub mod vectors;
 pub mod vocabulary;
 
 pub use data_dir::DataDir;
@@ -29,4 +31,5 @@ pub use error::{Error, Result};
 pub use import::{
     Format, ImageOptions, ImageSize, ImportOptions, ImportSummary, Issue, Progress, Rule,
 };
+pub use kiosk_embed;
 pub use snapshot::Snapshot;

@@ -8,20 +8,32 @@ use std::sync::{Arc, RwLock};
 
 use crate::data_dir::DataDir;
 use crate::error::Result;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Embedder, Snapshot};
 
 pub struct LiveSnapshot {
     data_dir: DataDir,
     current: RwLock<(PathBuf, Arc<Snapshot>)>,
+    /// Attached to every snapshot opened, so search goes by meaning too.
+    embedder: Option<Arc<Embedder>>,
 }
 
 impl LiveSnapshot {
     pub fn open(data_dir: DataDir) -> Result<LiveSnapshot> {
-        let snapshot = Snapshot::open(&data_dir)?;
+        LiveSnapshot::open_with_embedder(data_dir, None)
+    }
+
+    /// As [`open`](Self::open), searching by meaning too with `embedder`
+    /// (this snapshot and every one a refresh switches to).
+    pub fn open_with_embedder(
+        data_dir: DataDir,
+        embedder: Option<Arc<Embedder>>,
+    ) -> Result<LiveSnapshot> {
+        let snapshot = open(&data_dir, embedder.as_ref())?;
         let path = snapshot.path().to_path_buf();
         Ok(LiveSnapshot {
             data_dir,
             current: RwLock::new((path, Arc::new(snapshot))),
+            embedder,
         })
     }
 
@@ -51,7 +63,7 @@ impl LiveSnapshot {
         {
             return Ok(false);
         }
-        let snapshot = Arc::new(Snapshot::open(&self.data_dir)?);
+        let snapshot = Arc::new(open(&self.data_dir, self.embedder.as_ref())?);
         let path = snapshot.path().to_path_buf();
         *self
             .current
@@ -63,4 +75,12 @@ impl LiveSnapshot {
     pub fn data_dir(&self) -> &DataDir {
         &self.data_dir
     }
+}
+
+fn open(data_dir: &DataDir, embedder: Option<&Arc<Embedder>>) -> Result<Snapshot> {
+    let mut snapshot = Snapshot::open(data_dir)?;
+    if let Some(embedder) = embedder {
+        snapshot.attach_embedder(embedder.clone());
+    }
+    Ok(snapshot)
 }

@@ -98,4 +98,9 @@ pub mod meta {
     pub const N_INDEXED: &str = "n_indexed";
     pub const LOW_STOCK_THRESHOLD: &str = "low_stock_threshold";
     pub const N_IMAGES: &str = "n_images";
+    /// The sha256 of the embedding model the product vectors came from;
+    /// absent when the snapshot has none.
+    pub const EMBED_MODEL: &str = "embed_model";
+    /// The length of the product vectors.
+    pub const EMBED_DIM: &str = "embed_dim";
 }

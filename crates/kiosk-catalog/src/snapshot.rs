@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use kiosk_core::traits::BackendError;
 use kiosk_core::{
-    Concept, FaqEntry, Lexicon, Location, Money, OrderStatus, Product, ProductHit, ProductRecord,
-    ProductSearch, SearchRequest, SnapshotInfo, StockLookup, StoreInfo, Variant,
+    Concept, FaqEntry, Filters, Lexicon, Location, Money, OrderStatus, Product, ProductHit,
+    ProductRecord, ProductSearch, SearchRequest, SnapshotInfo, StockLookup, StoreInfo, Variant,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
@@ -18,6 +18,12 @@ use crate::data_dir::DataDir;
 use crate::error::{Error, Result};
 use crate::index::{IndexSearcher, QueryPlan};
 use crate::schema::{self, INDEX_DIR, SNAPSHOT_DB, meta};
+use crate::vectors::{Nearest, VectorIndex};
+
+pub mod hybrid;
+
+use hybrid::QueryEncoder;
+pub use kiosk_embed::Embedder;
 
 /// Read connections kept open; a search borrows a free one.
 const POOL_SIZE: usize = 4;
@@ -43,6 +49,53 @@ pub struct Snapshot {
     has_orders: bool,
     /// Snapshots made before photos existed have no `images` table.
     has_images: bool,
+    /// The product vectors, when the import had the embedding model.
+    vectors: Option<VectorIndex>,
+    /// The model that embeds queries, once attached
+    /// ([`Snapshot::attach_embedder`]); without it search is lexical.
+    encoder: Option<QueryEncoder>,
+}
+
+/// Whether search also goes by meaning, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SemanticState {
+    /// Words and meaning, fused.
+    Hybrid { products: u64 },
+    /// The snapshot was imported without the embedding model.
+    NoVectors,
+    /// The snapshot has vectors but no model is loaded to embed queries.
+    NoModel { products: u64 },
+    /// The loaded model is not the one the vectors came from.
+    OtherModel { vectors: String, model: String },
+}
+
+impl std::fmt::Display for SemanticState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SemanticState::Hybrid { products } => {
+                write!(f, "by words and meaning ({products} product vectors)")
+            }
+            SemanticState::NoVectors => write!(
+                f,
+                "lexical only: the snapshot was imported without the embedding model"
+            ),
+            SemanticState::NoModel { products } => write!(
+                f,
+                "lexical only: {products} product vectors but no embedding model loaded"
+            ),
+            SemanticState::OtherModel { vectors, model } => write!(
+                f,
+                "lexical only: the vectors come from model {}, the loaded model is {} (re-import)",
+                short(vectors),
+                short(model)
+            ),
+        }
+    }
+}
+
+fn short(fingerprint: &str) -> &str {
+    fingerprint.get(..12).unwrap_or(fingerprint)
 }
 
 /// What `verify` found.
@@ -235,6 +288,7 @@ impl Snapshot {
                 |r| r.get(0),
             )
             .map_err(Error::sqlite("reading the table list"))?;
+        let vectors = VectorIndex::load(&conn, path)?;
         drop(conn);
         let lexicon = Arc::new(Lexicon::new(concepts));
         let index = IndexSearcher::open(
@@ -267,7 +321,68 @@ impl Snapshot {
             low_stock_threshold,
             has_orders,
             has_images,
+            vectors,
+            encoder: None,
         })
+    }
+
+    /// Lets search go by meaning too, with `embedder` embedding queries,
+    /// when the snapshot's vectors came from the same model. Returns the
+    /// resulting state.
+    pub fn attach_embedder(&mut self, embedder: Arc<Embedder>) -> SemanticState {
+        if let Some(vectors) = &self.vectors
+            && vectors.model() == embedder.fingerprint()
+            && vectors.dim() == embedder.dim()
+        {
+            self.encoder = Some(QueryEncoder::new(embedder));
+        }
+        self.semantic_state()
+    }
+
+    /// Whether search goes by meaning too.
+    pub fn semantic_state(&self) -> SemanticState {
+        match (&self.vectors, &self.encoder) {
+            (None, _) => SemanticState::NoVectors,
+            (Some(v), Some(_)) => SemanticState::Hybrid {
+                products: v.len() as u64,
+            },
+            (Some(v), None) => SemanticState::NoModel {
+                products: v.len() as u64,
+            },
+        }
+    }
+
+    /// The state as [`attach_embedder`](Self::attach_embedder) would leave
+    /// it with `embedder`, without attaching it.
+    pub fn semantic_state_with(&self, embedder: &Embedder) -> SemanticState {
+        match &self.vectors {
+            Some(v) if v.model() != embedder.fingerprint() => SemanticState::OtherModel {
+                vectors: v.model().to_string(),
+                model: embedder.fingerprint().to_string(),
+            },
+            Some(v) => SemanticState::Hybrid {
+                products: v.len() as u64,
+            },
+            None => SemanticState::NoVectors,
+        }
+    }
+
+    /// Forgets the recent query vectors, so the next search embeds its
+    /// words afresh (for benchmarks).
+    pub fn forget_queries(&self) {
+        if let Some(encoder) = &self.encoder {
+            encoder.forget();
+        }
+    }
+
+    /// The product vectors, when the snapshot has them.
+    pub fn vectors(&self) -> Option<&VectorIndex> {
+        self.vectors.as_ref()
+    }
+
+    /// The embedding model attached for queries.
+    pub fn embedder(&self) -> Option<&Arc<Embedder>> {
+        self.encoder.as_ref().map(QueryEncoder::embedder)
     }
 
     pub fn path(&self) -> &Path {
@@ -344,13 +459,72 @@ impl Snapshot {
         self.index.plan(&request.text, request.prefix)
     }
 
+    /// Searches by words and, when the snapshot has vectors and a model is
+    /// attached, by meaning, fused ([`hybrid`]). Type-ahead (a prefix
+    /// query) and browsing without words stay lexical.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
+        let plan = self.index.plan(&request.text, request.prefix);
+        let semantic = !request.prefix && !plan.stopwords_only && !plan.groups.is_empty();
+        let near = if semantic {
+            self.nearest(
+                &request.text,
+                &request.filters,
+                request.limit.max(hybrid::POOL),
+            )?
+        } else {
+            None
+        };
+        let hits = match near {
+            None => self
+                .index
+                .search_plan(&plan, &request.filters, request.limit)?,
+            Some(near) => {
+                let lexical = self.index.search_plan(
+                    &plan,
+                    &request.filters,
+                    request.limit.max(hybrid::POOL),
+                )?;
+                let words: Vec<String> = plan.groups.iter().map(|g| g.from.clone()).collect();
+                let conn = self.conn();
+                let mut exact = Vec::with_capacity(lexical.len());
+                for &(rowid, _, full) in &lexical {
+                    exact.push(full && hybrid::title_names(&words, &title(&conn, rowid)?));
+                }
+                drop(conn);
+                hybrid::fuse(&lexical, &exact, &near, request.limit)
+            }
+        };
+        self.records(hits)
+    }
+
+    /// Searches by words alone, as the kiosk does without the model.
+    pub fn search_lexical(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
         let hits = self.index.search(
             &request.text,
             request.prefix,
             &request.filters,
             request.limit,
         )?;
+        self.records(hits)
+    }
+
+    /// The `k` products nearest `text` in meaning among those `filters`
+    /// allow; `None` without vectors or an attached model.
+    pub fn nearest(&self, text: &str, filters: &Filters, k: usize) -> Result<Option<Nearest>> {
+        let (Some(vectors), Some(encoder)) = (&self.vectors, &self.encoder) else {
+            return Ok(None);
+        };
+        let allowed = self.index.filtered_rowids(filters)?;
+        let query = encoder.vector(text);
+        Ok(Some(vectors.nearest(&query, allowed.as_deref(), k)))
+    }
+
+    /// A product's title by its rowid (for `kiosk search --explain`).
+    pub fn title_of(&self, rowid: u64) -> Result<String> {
+        title(&self.conn(), rowid)
+    }
+
+    fn records(&self, hits: Vec<(u64, f32, bool)>) -> Result<Vec<ProductHit>> {
         let conn = self.conn();
         let mut out = Vec::with_capacity(hits.len());
         for (rowid, score, full_match) in hits {
@@ -566,6 +740,14 @@ impl Snapshot {
             problems,
         })
     }
+}
+
+/// A product's title by rowid (empty when it has none).
+fn title(conn: &Connection, rowid: u64) -> Result<String> {
+    conn.prepare_cached("SELECT title FROM products WHERE rowid = ?1")
+        .and_then(|mut s| s.query_row([rowid as i64], |r| r.get(0)).optional())
+        .map(Option::unwrap_or_default)
+        .map_err(Error::sqlite("reading a title"))
 }
 
 fn open_read_only(db: &Path) -> Result<Connection> {

@@ -22,6 +22,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use sha2::Digest;
+
 use crate::encoder::{Layer, Linear, Norm, Weights};
 use crate::error::{Error, Result};
 use crate::quant::{BLOCK, BLOCK_BYTES, Q4Matrix};
@@ -70,10 +72,14 @@ pub(crate) struct ModelFile {
     pub weights: Weights,
 }
 
-/// Reads and checks the model file at `path`.
-pub(crate) fn read(path: &Path) -> Result<ModelFile> {
+/// Reads and checks the model file at `path`; also returns the file's
+/// sha256 in hex.
+pub(crate) fn read(path: &Path) -> Result<(ModelFile, String)> {
     let bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
-    parse(path, &bytes)
+    let file = parse(path, &bytes)?;
+    let digest = sha2::Sha256::digest(&bytes);
+    let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Ok((file, hex))
 }
 
 /// Checks and decodes a model file's bytes; `path` only names it in errors.

@@ -61,6 +61,8 @@ pub struct Embedder {
     encoder: Encoder,
     /// The embedder's own threads; `None`: rayon's global pool.
     pool: Option<rayon::ThreadPool>,
+    /// The sha256 of the model file, in hex.
+    fingerprint: String,
 }
 
 impl Embedder {
@@ -68,7 +70,7 @@ impl Embedder {
     /// global pool (one thread per core unless the program set it up
     /// otherwise).
     pub fn open(path: &Path) -> Result<Embedder> {
-        let file = format::read(path)?;
+        let (file, sha256) = format::read(path)?;
         let tokenizer =
             Tokenizer::new(&file.vocab).map_err(|message| Error::model(path, message))?;
         Ok(Embedder {
@@ -76,6 +78,7 @@ impl Embedder {
             tokenizer,
             encoder: Encoder::new(file.config, file.weights),
             pool: None,
+            fingerprint: sha256,
         })
     }
 
@@ -98,6 +101,12 @@ impl Embedder {
             Some(pool) => pool.current_num_threads(),
             None => rayon::current_num_threads(),
         }
+    }
+
+    /// The sha256 of the model file (hex): what vectors stored by one
+    /// model are checked against before another compares with them.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// The model's shape.

@@ -28,6 +28,7 @@
 use std::fs::{self, File};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use kiosk_catalog::import::{self, ImportSummary, Limits};
@@ -77,6 +78,8 @@ pub struct Syncer {
     data_dir: DataDir,
     settings: SyncSettings,
     client: Client,
+    /// Embeds the products of an imported bundle; `None`: lexical only.
+    embedder: Option<Arc<kiosk_catalog::kiosk_embed::Embedder>>,
 }
 
 /// How a pull ended, when it did not fail.
@@ -259,7 +262,18 @@ impl Syncer {
             data_dir,
             settings,
             client,
+            embedder: None,
         }
+    }
+
+    /// Embeds every imported snapshot's products with `embedder`, so the
+    /// kiosk searches them by meaning too.
+    pub fn with_embedder(
+        mut self,
+        embedder: Option<Arc<kiosk_catalog::kiosk_embed::Embedder>>,
+    ) -> Syncer {
+        self.embedder = embedder;
+        self
     }
 
     pub fn data_dir(&self) -> &DataDir {
@@ -485,6 +499,7 @@ impl Syncer {
                 folder: Some(catalog.join(crate::manifest::IMAGES_DIR)).filter(|d| d.is_dir()),
                 fetch: None,
             },
+            embedder: self.embedder.clone(),
         };
         let summary = import::import(&self.data_dir, &options, progress)?;
         record.snapshot_id = Some(summary.snapshot_id.clone());

@@ -21,7 +21,10 @@ mod writer;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use kiosk_embed::Embedder;
 
 use serde::Serialize;
 
@@ -32,7 +35,8 @@ pub use writer::{ProductRow, VariantRow, Writer};
 use crate::data_dir::DataDir;
 use crate::error::{Error, Result};
 use crate::index;
-use crate::schema::meta;
+use crate::schema::{SNAPSHOT_DB, meta};
+use crate::vectors::{self, VectorSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -258,6 +262,9 @@ pub struct ImportOptions {
     pub source_label: Option<String>,
     /// Where product photos come from; none by default.
     pub images: ImageOptions,
+    /// Embeds every product for search by meaning; `None`: the snapshot
+    /// has no vectors and search is lexical only.
+    pub embedder: Option<Arc<Embedder>>,
 }
 
 impl ImportOptions {
@@ -269,6 +276,7 @@ impl ImportOptions {
             limits: Limits::default(),
             source_label: None,
             images: ImageOptions::default(),
+            embedder: None,
         }
     }
 }
@@ -299,6 +307,8 @@ pub struct ImportSummary {
     pub parse_ms: u64,
     pub index_ms: u64,
     pub images_ms: u64,
+    /// The product vectors; `None` when no embedding model was given.
+    pub vectors: Option<VectorSummary>,
 }
 
 /// What the format readers hand back besides the rows they wrote.
@@ -474,13 +484,26 @@ pub fn import(
         progress,
     )?;
     let index_ms = index_started.elapsed().as_millis() as u64;
+    // Vectors the live snapshot holds for unchanged passages are copied.
+    let vectors = match &options.embedder {
+        Some(embedder) => {
+            let previous = data_dir.current()?.map(|p| p.join(SNAPSHOT_DB));
+            Some(vectors::build(
+                writer.connection(),
+                previous.as_deref(),
+                embedder,
+                progress,
+            )?)
+        }
+        None => None,
+    };
     let created_at = jiff::Timestamp::now();
     let source = options
         .source_label
         .clone()
         .unwrap_or_else(|| options.source.display().to_string());
     writer.set_issues(&issues.kept)?;
-    writer.set_meta(&[
+    let mut entries = vec![
         (meta::SNAPSHOT_ID, staging.id.clone()),
         (meta::SOURCE, source.clone()),
         (meta::FORMAT, format.name().to_string()),
@@ -495,7 +518,12 @@ pub fn import(
             meta::LOW_STOCK_THRESHOLD,
             parsed.low_stock_threshold.to_string(),
         ),
-    ])?;
+    ];
+    if let (Some(summary), Some(embedder)) = (&vectors, &options.embedder) {
+        entries.push((meta::EMBED_MODEL, summary.model.clone()));
+        entries.push((meta::EMBED_DIM, embedder.dim().to_string()));
+    }
+    writer.set_meta(&entries)?;
     writer.close()?;
     let snapshot_id = staging.id.clone();
     let snapshot_path = data_dir.publish(staging)?;
@@ -521,6 +549,7 @@ pub fn import(
         parse_ms,
         index_ms,
         images_ms,
+        vectors,
     })
 }
 

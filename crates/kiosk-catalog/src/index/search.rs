@@ -21,7 +21,7 @@ use std::sync::Arc;
 use kiosk_core::text::{is_stopword, strip_cjk_stopwords, typo_budget};
 use kiosk_core::{ConceptKind, Filters, Lang, Lexicon};
 use serde::Serialize;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
     Occur, PhraseQuery, Query, RangeQuery, TermQuery,
@@ -623,6 +623,42 @@ impl IndexSearcher {
             .enumerate()
             .map(|(i, (score, rowid))| (rowid, score, i < n_full))
             .collect())
+    }
+
+    /// The rowids of the products `filters` allow, sorted; `None` when
+    /// they allow every product.
+    pub fn filtered_rowids(&self, filters: &Filters) -> Result<Option<Vec<u64>>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .filter_clauses(filters)
+            .into_iter()
+            .filter(|(occur, _)| *occur == Occur::Must)
+            .collect();
+        if clauses.is_empty() {
+            return Ok(None);
+        }
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+        let searcher = self.reader.searcher();
+        let docs = searcher
+            .search(&BooleanQuery::new(clauses), &DocSetCollector)
+            .map_err(Error::index("filtering"))?;
+        let mut rowids = Vec::with_capacity(docs.len());
+        let mut columns = HashMap::new();
+        for addr in docs {
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("rowid")
+                        .map_err(Error::index("reading rowids"))?
+                        .first_or_default_col(0),
+                ),
+            };
+            rowids.push(column.get_val(addr.doc_id));
+        }
+        rowids.sort_unstable();
+        Ok(Some(rowids))
     }
 
     fn group_query(&self, group: &Group) -> Box<dyn Query> {

@@ -201,7 +201,7 @@ fn matches_the_reference_algorithm_on_the_catalogs() {
         "no e5 model at {}: set KIOSK_E5_MODEL or run scripts/fetch-models",
         path.display()
     );
-    let file = crate::format::read(&path).expect("the model file reads");
+    let (file, _) = crate::format::read(&path).expect("the model file reads");
     let tokenizer = Tokenizer::new(&file.vocab).expect("the tokenizer builds");
     let oracle = Oracle::new(&file.vocab);
     let texts = corpus();

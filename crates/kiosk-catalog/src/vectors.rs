@@ -1,0 +1,481 @@
+//! Product vectors: every product embedded as a passage by the multilingual
+//! sentence model, stored in the snapshot and searched by exact dot product.
+//!
+//! At import ([`build`]) each product becomes one short passage (title,
+//! category, tags, option names and values, the start of its description).
+//! A passage is keyed by the sha256 of the model's fingerprint and its text,
+//! so a vector the live snapshot already holds for the same text under the
+//! same model is copied rather than computed again: a nightly sync embeds
+//! only the products that changed. Vectors are stored as int8 with one
+//! scale each (`product_vectors`), 384 bytes a product.
+//!
+//! At search ([`VectorIndex`]) all vectors sit in one contiguous block; a
+//! query is quantised the same way and compared with every allowed product
+//! (integer dot products, which the compiler turns into SIMD). The
+//! similarities of one query cluster closely whatever it asks, so a product
+//! counts as near only by how far it stands out from the rest of the
+//! catalog for that query ([`Nearest::stands_out`]), never by a fixed
+//! similarity.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use kiosk_embed::{Embedder, TextKind};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::import::Progress;
+use crate::schema::meta;
+
+/// The table and its lookup index, created by [`build`].
+const CREATE: &str = "
+CREATE TABLE product_vectors (
+    product_rowid INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL,
+    scale REAL NOT NULL,
+    vector BLOB NOT NULL
+);
+";
+const POST_LOAD: &str = "CREATE INDEX product_vectors_by_hash ON product_vectors(hash);";
+
+/// The most characters of a description a passage takes.
+const DESCRIPTION_CHARS: usize = 240;
+/// The most values of one option a passage lists.
+const OPTION_VALUES: usize = 12;
+/// Products read from the database at a time.
+const CHUNK: i64 = 256;
+/// Passages sent through the encoder together.
+const EMBED_BATCH: usize = 32;
+
+/// What [`build`] did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VectorSummary {
+    /// Products embedded now.
+    pub computed: u64,
+    /// Products whose vector was copied from the previous snapshot.
+    pub reused: u64,
+    pub elapsed_ms: u64,
+    /// The model's fingerprint (the sha256 of its file).
+    pub model: String,
+}
+
+/// Why a snapshot has no vectors, said by import and doctor.
+pub const NO_MODEL: &str = "no embedding model: search is lexical only";
+
+/// The passage a product is embedded as.
+pub fn passage(
+    title: &str,
+    category: Option<&str>,
+    tags: &[&str],
+    options: &BTreeMap<String, Vec<String>>,
+    description: &str,
+) -> String {
+    let mut parts: Vec<String> = vec![title.trim().to_string()];
+    if let Some(category) = category.map(str::trim).filter(|c| !c.is_empty()) {
+        parts.push(category.to_string());
+    }
+    let tags: Vec<&str> = tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if !tags.is_empty() {
+        parts.push(tags.join(", "));
+    }
+    for (name, values) in options {
+        if !values.is_empty() {
+            parts.push(format!("{name}: {}", values.join(", ")));
+        }
+    }
+    let description = short_description(description);
+    if !description.is_empty() {
+        parts.push(description.to_string());
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(". ")
+}
+
+/// The start of a description: whole sentences up to [`DESCRIPTION_CHARS`],
+/// or as many whole words when the first sentence is longer.
+fn short_description(description: &str) -> &str {
+    let text = description.trim();
+    if text.chars().count() <= DESCRIPTION_CHARS {
+        return text;
+    }
+    let cut = text
+        .char_indices()
+        .nth(DESCRIPTION_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    let sentence_end = head
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, '。' | '！' | '？')
+                || (matches!(c, '.' | '!' | '?')
+                    && head[i + c.len_utf8()..].starts_with(char::is_whitespace))
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .next_back();
+    match sentence_end {
+        Some(end) => &head[..end],
+        None => head
+            .rfind(char::is_whitespace)
+            .map_or(head, |i| head[..i].trim_end()),
+    }
+}
+
+/// The cache key of a passage under a model.
+pub fn content_hash(model: &str, passage: &str) -> [u8; 16] {
+    let mut hasher = Sha256::new();
+    hasher.update(model.as_bytes());
+    hasher.update([0]);
+    hasher.update(passage.as_bytes());
+    let digest = hasher.finalize();
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
+/// A vector as int8 and the scale that brings it back (`x ≈ q * scale`).
+pub fn quantize(v: &[f32]) -> (f32, Vec<i8>) {
+    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    if max == 0.0 {
+        return (0.0, vec![0; v.len()]);
+    }
+    let scale = max / 127.0;
+    let q = v
+        .iter()
+        .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    (scale, q)
+}
+
+/// Embeds every product of the snapshot being written through `conn` and
+/// stores the vectors, copying those the previous snapshot (`previous`, its
+/// SQLite file) holds for the same passage under the same model.
+pub fn build(
+    conn: &Connection,
+    previous: Option<&Path>,
+    embedder: &Embedder,
+    progress: &mut dyn Progress,
+) -> Result<VectorSummary> {
+    let started = Instant::now();
+    let model = embedder.fingerprint().to_string();
+    conn.execute_batch(CREATE)
+        .map_err(Error::sqlite("creating the vector table"))?;
+    let previous = match previous {
+        Some(path) => open_previous(path, &model)?,
+        None => None,
+    };
+    let n_products: i64 = conn
+        .query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))
+        .map_err(Error::sqlite("counting products"))?;
+    progress.phase("embedding", n_products as u64);
+    let mut summary = VectorSummary {
+        model: model.clone(),
+        ..VectorSummary::default()
+    };
+    let mut products = conn
+        .prepare(
+            "SELECT rowid, title, category, tags, description FROM products
+             WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+        )
+        .map_err(Error::sqlite("reading products to embed"))?;
+    let mut variants = conn
+        .prepare("SELECT options FROM variants WHERE product_rowid = ?1 ORDER BY rowid")
+        .map_err(Error::sqlite("reading options to embed"))?;
+    let mut insert = conn
+        .prepare(
+            "INSERT INTO product_vectors (product_rowid, hash, scale, vector) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(Error::sqlite("storing vectors"))?;
+    let mut reuse = match &previous {
+        Some(db) => Some(
+            db.prepare("SELECT scale, vector FROM product_vectors WHERE hash = ?1 LIMIT 1")
+                .map_err(Error::sqlite("reading the previous snapshot's vectors"))?,
+        ),
+        None => None,
+    };
+    let dim = embedder.dim();
+    let mut after = 0i64;
+    let mut done = 0u64;
+    loop {
+        let rows: Vec<(i64, String, Option<String>, String, String)> = products
+            .query_map(params![after, CHUNK], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(Error::sqlite("reading products to embed"))?;
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        // (rowid, hash, passage) of the products whose vector is new.
+        let mut todo: Vec<(i64, [u8; 16], String)> = Vec::new();
+        for (rowid, title, category, tags, description) in &rows {
+            let mut options: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let json: Vec<String> = variants
+                .query_map([rowid], |r| r.get(0))
+                .and_then(|rows| rows.collect())
+                .map_err(Error::sqlite("reading options to embed"))?;
+            for json in json {
+                let map: BTreeMap<String, String> = serde_json::from_str(&json).unwrap_or_default();
+                for (name, value) in map {
+                    let values = options.entry(name).or_default();
+                    if values.len() < OPTION_VALUES && !values.contains(&value) {
+                        values.push(value);
+                    }
+                }
+            }
+            let tags: Vec<&str> = tags.split(';').collect();
+            let text = passage(title, category.as_deref(), &tags, &options, description);
+            let hash = content_hash(&model, &text);
+            let found: Option<(f64, Vec<u8>)> = match reuse.as_mut() {
+                Some(stmt) => stmt
+                    .query_row([&hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+                    .map_err(Error::sqlite("reading the previous snapshot's vectors"))?,
+                None => None,
+            };
+            match found {
+                Some((scale, vector)) if vector.len() == dim => {
+                    insert
+                        .execute(params![rowid, &hash[..], scale, vector])
+                        .map_err(Error::sqlite("storing vectors"))?;
+                    summary.reused += 1;
+                    done += 1;
+                }
+                _ => todo.push((*rowid, hash, text)),
+            }
+        }
+        progress.set(done);
+        for batch in todo.chunks(EMBED_BATCH) {
+            let texts: Vec<&str> = batch.iter().map(|(_, _, t)| t.as_str()).collect();
+            let vectors = embedder.embed_batch(TextKind::Passage, &texts);
+            for ((rowid, hash, _), vector) in batch.iter().zip(vectors) {
+                let (scale, q) = quantize(&vector);
+                let bytes: Vec<u8> = q.iter().map(|&x| x as u8).collect();
+                insert
+                    .execute(params![rowid, &hash[..], f64::from(scale), bytes])
+                    .map_err(Error::sqlite("storing vectors"))?;
+            }
+            summary.computed += batch.len() as u64;
+            done += batch.len() as u64;
+            progress.set(done);
+        }
+    }
+    conn.execute_batch(POST_LOAD)
+        .map_err(Error::sqlite("indexing the vector table"))?;
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(summary)
+}
+
+/// The previous snapshot's database, when its vectors came from `model`.
+fn open_previous(path: &Path, model: &str) -> Result<Option<Connection>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let uri = format!("file:{}?immutable=1", path.display());
+    let db = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(Error::sqlite(format!("opening {}", path.display())))?;
+    if !has_table(&db)? {
+        return Ok(None);
+    }
+    let theirs: Option<String> = db
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [meta::EMBED_MODEL],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::sqlite("reading the previous snapshot's metadata"))?;
+    Ok((theirs.as_deref() == Some(model)).then_some(db))
+}
+
+fn has_table(db: &Connection) -> Result<bool> {
+    db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'product_vectors')",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(Error::sqlite("looking for the vector table"))
+}
+
+/// The snapshot's vectors in memory, in rowid order.
+pub struct VectorIndex {
+    dim: usize,
+    model: String,
+    rowids: Vec<u64>,
+    scales: Vec<f32>,
+    /// `rowids.len() × dim` int8 values.
+    data: Vec<i8>,
+}
+
+/// The products nearest a query, and how the query's similarities spread
+/// over every product it was compared with.
+#[derive(Debug, Clone)]
+pub struct Nearest {
+    /// (rowid, similarity), most similar first.
+    pub hits: Vec<(u64, f32)>,
+    pub mean: f32,
+    pub std_dev: f32,
+}
+
+impl Nearest {
+    /// How many standard deviations `similarity` lies above the mean.
+    pub fn z(&self, similarity: f32) -> f32 {
+        (similarity - self.mean) / self.std_dev.max(1e-6)
+    }
+
+    /// The hits that stand out from the catalog: at least `min_z` standard
+    /// deviations above the mean similarity.
+    pub fn stands_out(&self, min_z: f32) -> impl Iterator<Item = (u64, f32)> + '_ {
+        self.hits
+            .iter()
+            .copied()
+            .filter(move |&(_, s)| self.z(s) >= min_z)
+    }
+}
+
+impl VectorIndex {
+    /// Reads the snapshot's vectors; `None` when it has none (imported
+    /// without the model).
+    pub fn load(conn: &Connection, snapshot: &Path) -> Result<Option<VectorIndex>> {
+        if !has_table(conn)? {
+            return Ok(None);
+        }
+        let corrupt = |reason: String| Error::Corrupt {
+            path: snapshot.to_path_buf(),
+            reason,
+        };
+        let get = |key: &str| -> Result<Option<String>> {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+                .map_err(Error::sqlite("reading snapshot metadata"))
+        };
+        let model = get(meta::EMBED_MODEL)?
+            .ok_or_else(|| corrupt(format!("metadata {} is missing", meta::EMBED_MODEL)))?;
+        let dim: usize = get(meta::EMBED_DIM)?
+            .ok_or_else(|| corrupt(format!("metadata {} is missing", meta::EMBED_DIM)))?
+            .parse()
+            .map_err(|e| corrupt(format!("metadata {} is not a number: {e}", meta::EMBED_DIM)))?;
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM product_vectors", [], |r| r.get(0))
+            .map_err(Error::sqlite("counting vectors"))?;
+        let mut index = VectorIndex {
+            dim,
+            model,
+            rowids: Vec::with_capacity(n as usize),
+            scales: Vec::with_capacity(n as usize),
+            data: Vec::with_capacity(n as usize * dim),
+        };
+        let mut stmt = conn
+            .prepare(
+                "SELECT product_rowid, scale, vector FROM product_vectors ORDER BY product_rowid",
+            )
+            .map_err(Error::sqlite("reading vectors"))?;
+        let mut rows = stmt.query([]).map_err(Error::sqlite("reading vectors"))?;
+        while let Some(row) = rows.next().map_err(Error::sqlite("reading vectors"))? {
+            let rowid: i64 = row.get(0).map_err(Error::sqlite("reading vectors"))?;
+            let scale: f64 = row.get(1).map_err(Error::sqlite("reading vectors"))?;
+            let vector = row
+                .get_ref(2)
+                .and_then(|v| v.as_blob().map_err(Into::into))
+                .map_err(Error::sqlite("reading vectors"))?;
+            if vector.len() != dim {
+                return Err(corrupt(format!(
+                    "product {rowid}'s vector has {} values, expected {dim}",
+                    vector.len()
+                )));
+            }
+            index.rowids.push(rowid as u64);
+            index.scales.push(scale as f32);
+            index.data.extend(vector.iter().map(|&b| b as i8));
+        }
+        Ok(Some(index))
+    }
+
+    pub fn len(&self) -> usize {
+        self.rowids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rowids.is_empty()
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// The fingerprint of the model the vectors came from.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// Bytes held in memory.
+    pub fn memory_bytes(&self) -> usize {
+        self.data.capacity() + self.rowids.capacity() * 8 + self.scales.capacity() * 4
+    }
+
+    /// The `k` products most similar to `query` (a unit vector), among
+    /// `allowed` rowids (sorted) when given.
+    pub fn nearest(&self, query: &[f32], allowed: Option<&[u64]>, k: usize) -> Nearest {
+        let (q_scale, q) = quantize(query);
+        let mut sims: Vec<(u32, f32)> = Vec::with_capacity(match allowed {
+            Some(a) => a.len(),
+            None => self.len(),
+        });
+        let mut score = |i: usize| {
+            let v = &self.data[i * self.dim..(i + 1) * self.dim];
+            let dot = dot_i8(&q, v);
+            sims.push((i as u32, dot as f32 * q_scale * self.scales[i]));
+        };
+        match allowed {
+            None => (0..self.len()).for_each(&mut score),
+            Some(allowed) => {
+                for rowid in allowed {
+                    if let Ok(i) = self.rowids.binary_search(rowid) {
+                        score(i);
+                    }
+                }
+            }
+        }
+        let n = sims.len().max(1) as f32;
+        let mean = sims.iter().map(|(_, s)| s).sum::<f32>() / n;
+        let var = sims
+            .iter()
+            .map(|(_, s)| (s - mean) * (s - mean))
+            .sum::<f32>()
+            / n;
+        let by_sim = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if sims.len() > k && k > 0 {
+            sims.select_nth_unstable_by(k - 1, by_sim);
+            sims.truncate(k);
+        }
+        sims.sort_by(by_sim);
+        sims.truncate(k);
+        Nearest {
+            hits: sims
+                .into_iter()
+                .map(|(i, s)| (self.rowids[i as usize], s))
+                .collect(),
+            mean,
+            std_dev: var.sqrt(),
+        }
+    }
+}
+
+/// The integer dot product of two int8 vectors of the same length.
+fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| i32::from(x) * i32::from(y))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,175 @@
+//! Search by meaning over real imported snapshots with the real e5 model:
+//! the demo store (English catalog) and a French garden shop's Shopify
+//! export from `bench/stores`, asked in Dutch, Indonesian and Chinese for
+//! things whose words the lexical side cannot match. Needs the e5 model
+//! (`$KIOSK_E5_MODEL` or where scripts/fetch-models puts it); a missing
+//! model fails, never skips.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kiosk_catalog::import::{self, NoProgress};
+use kiosk_catalog::kiosk_embed::Embedder;
+use kiosk_catalog::snapshot::SemanticState;
+use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
+use kiosk_core::{Filters, Money, SearchRequest};
+
+fn model() -> PathBuf {
+    let path = std::env::var_os("KIOSK_E5_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("models/hub/models--kiosk--multilingual-e5-small-q4/snapshots/kiosk")
+                .join("e5-small-q4.bin")
+        });
+    assert!(
+        path.is_file(),
+        "no e5 model at {} (set KIOSK_E5_MODEL or run scripts/fetch-models)",
+        path.display()
+    );
+    path
+}
+
+fn embedder() -> Arc<Embedder> {
+    Arc::new(Embedder::open_with_threads(&model(), 2).expect("the e5 model opens"))
+}
+
+fn import_with(data: &Path, source: &Path, embedder: &Arc<Embedder>) -> import::ImportSummary {
+    let mut options = ImportOptions::new(source);
+    options.embedder = Some(embedder.clone());
+    import::import(&DataDir::new(data), &options, &mut NoProgress).expect("import")
+}
+
+fn open(data: &Path, embedder: &Arc<Embedder>) -> Snapshot {
+    let mut snapshot = Snapshot::open(&DataDir::new(data)).expect("open");
+    let state = snapshot.attach_embedder(embedder.clone());
+    assert!(
+        matches!(state, SemanticState::Hybrid { .. }),
+        "search by meaning: {state}"
+    );
+    snapshot
+}
+
+fn top(snapshot: &Snapshot, request: &SearchRequest, n: usize) -> Vec<(String, String)> {
+    snapshot
+        .search(request)
+        .expect("search")
+        .into_iter()
+        .take(n)
+        .map(|h| (h.record.product.id, h.record.product.title))
+        .collect()
+}
+
+/// The query finds a product whose title has `title_word` in its top 3.
+fn finds(snapshot: &Snapshot, query: &str, title_word: &str) {
+    let hits = top(snapshot, &SearchRequest::new(query), 3);
+    assert!(
+        hits.iter()
+            .any(|(_, t)| t.to_lowercase().contains(&title_word.to_lowercase())),
+        "{query:?}: expected a {title_word:?} in the top 3, got {hits:?}"
+    );
+}
+
+#[test]
+fn demo_store_is_found_across_languages() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let embedder = embedder();
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
+    let summary = import_with(tmp.path(), &catalog, &embedder);
+    let vectors = summary.vectors.expect("vectors with the model");
+    assert_eq!(vectors.computed, summary.n_products);
+    let snapshot = open(tmp.path(), &embedder);
+
+    // Dutch, Indonesian and Chinese, in words the store's catalog does not
+    // have.
+    finds(&snapshot, "iets voor op het strand", "bikini");
+    finds(&snapshot, "sarung tangan musim dingin", "gloves");
+    finds(&snapshot, "baju renang anak", "kids' swimsuit");
+    finds(&snapshot, "有沒有瑜珈墊", "yoga mat");
+    // A thing the store does not sell finds nothing.
+    let piano = top(&snapshot, &SearchRequest::new("do you have a piano?"), 3);
+    assert!(piano.is_empty(), "a piano in a sports shop: {piano:?}");
+
+    // A product named by its title stays first.
+    let named = top(
+        &snapshot,
+        &SearchRequest::new("Nordkap Gale Women's Rain Jacket"),
+        3,
+    );
+    assert_eq!(named[0].0, "nordkap-gale-womens-rain-jacket", "{named:?}");
+
+    // Filters hold on the vector side too.
+    let mut request = SearchRequest::new("iets voor op het strand");
+    request.filters = Filters {
+        price_max: Some(Money::from_minor(3000)),
+        in_stock_only: true,
+        ..Filters::default()
+    };
+    let hits = snapshot.search(&request).expect("search");
+    assert!(!hits.is_empty(), "something for the beach under 30");
+    for hit in &hits {
+        assert!(
+            hit.record
+                .variants
+                .iter()
+                .any(|v| v.in_stock && v.price.minor <= 3000),
+            "{} has no variant in stock at 30 or less",
+            hit.record.product.title
+        );
+    }
+}
+
+#[test]
+fn a_french_store_is_found_from_other_languages_and_reimport_reuses_vectors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let embedder = embedder();
+    let export =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/stores/shopify_parispousse-garden.csv");
+    let first = import_with(tmp.path(), &export, &embedder);
+    assert!(first.vectors.as_ref().expect("vectors").computed > 0);
+    let snapshot = open(tmp.path(), &embedder);
+    // Indonesian for an olive tree and a small cactus; the catalog says
+    // "Olivier" and "Cactus".
+    finds(&snapshot, "pohon zaitun", "olivier");
+    finds(&snapshot, "cactus kecil", "cactus");
+    let lexical = snapshot
+        .search_lexical(&SearchRequest::new("pohon zaitun"))
+        .expect("search");
+    assert!(
+        lexical.is_empty(),
+        "the words alone match nothing: {lexical:?}"
+    );
+    drop(snapshot);
+
+    // The same export again: every passage is unchanged, nothing is
+    // embedded.
+    let again = import_with(tmp.path(), &export, &embedder);
+    let vectors = again.vectors.expect("vectors");
+    assert_eq!(vectors.computed, 0);
+    assert_eq!(vectors.reused, again.n_products);
+    finds(&open(tmp.path(), &embedder), "pohon zaitun", "olivier");
+}
+
+#[test]
+fn without_the_model_search_is_lexical_and_works() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let export =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/stores/shopify_parispousse-garden.csv");
+    let summary = import::import(
+        &DataDir::new(tmp.path()),
+        &ImportOptions::new(&export),
+        &mut NoProgress,
+    )
+    .expect("import");
+    assert!(summary.vectors.is_none());
+    let mut snapshot = Snapshot::open(&DataDir::new(tmp.path())).expect("open");
+    assert_eq!(snapshot.semantic_state(), SemanticState::NoVectors);
+    assert_eq!(
+        snapshot.attach_embedder(embedder()),
+        SemanticState::NoVectors
+    );
+    let hits = snapshot
+        .search(&SearchRequest::new("cactus"))
+        .expect("search");
+    assert_eq!(hits[0].record.product.title, "Cactus");
+}
