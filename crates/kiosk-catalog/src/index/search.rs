@@ -114,8 +114,11 @@ const COVERAGE_EXPONENT: f32 = 0.5;
 /// bonus for products that have it, never a condition.
 const STOPWORD_BOOST: f32 = 0.5;
 
-/// Weight of the all-text field beside the per-field scores.
-const ALL_TEXT_WEIGHT: f32 = 1.0;
+/// Weight of the all-text field beside the per-field scores: enough to
+/// order products by how much of their whole text a word is, low enough
+/// that a word only in a description (a jacket's "hood") stays below one in
+/// a title (a "hoodie" typed as `hood`).
+const ALL_TEXT_WEIGHT: f32 = 0.3;
 
 /// Text fields searched for catalog words, with their weights.
 type FieldOf = fn(&Fields) -> Field;
