@@ -12,7 +12,7 @@
 //! matching some follow, by score scaled by the share they match. A word
 //! scores in each text field and in the product's whole text (the title
 //! counted thrice), so a title word leads and a long description cannot
-//! bury it. A stop word beside other words only adds a little score; a
+//! bury it. A stop word beside other words only adds its score; a
 //! query of stop words alone searches for them. A word where digits meet
 //! letters (`27in`, `16mm`) also matches its parts as a phrase. Filters always apply; in-stock
 //! products rank first; equal scores are ordered by rowid.
@@ -110,9 +110,10 @@ const SYNONYM_BOOST: f32 = 0.5;
 /// Below 1, so a rare word matched still outranks two common ones.
 const COVERAGE_EXPONENT: f32 = 0.5;
 
-/// Weight of a stop word the shopper wrote ("shoes for women"): a small
-/// bonus for products that have it, never a condition.
-const STOPWORD_BOOST: f32 = 0.5;
+/// Weight of a stop word the shopper wrote ("shoes for women"): a bonus
+/// for products that have it, never a condition. Its BM25 weight is small
+/// for a word most products have, larger where the word is rare.
+const STOPWORD_BOOST: f32 = 1.0;
 
 /// Weight of the all-text field beside the per-field scores: enough to
 /// order products by how much of their whole text a word is, low enough
