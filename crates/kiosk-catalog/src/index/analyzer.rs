@@ -3,9 +3,10 @@
 //! 輕量跑鞋), all folded the way `kiosk_core::text::fold` folds.
 //!
 //! When indexing, a hyphenated word is indexed whole, by its parts and
-//! joined up (`Bar-B-Q` → `bar-b-q`, `bar`, `b`, `q`, `barbq`), so a
-//! shopper finds it however they write it; a query keeps its words as they
-//! are.
+//! joined up (`Bar-B-Q` → `bar-b-q`, `bar`, `b`, `q`, `barbq`), and a word
+//! where digits meet letters whole and by its parts (`27in` → `27in`, `27`,
+//! `in`), so a shopper finds it however they write it; a query keeps its
+//! words as they are.
 
 use kiosk_core::Lang;
 use kiosk_core::text::tokenize;
@@ -84,8 +85,8 @@ pub fn split(text: &str) -> Vec<Token> {
     out
 }
 
-/// The index tokens of a text: [`split`], plus the parts and the joined
-/// form of each hyphenated word. The whole word and its first part share a
+/// The index tokens of a text: [`split`], plus the parts ([`word_parts`])
+/// and the joined form of each hyphenated word or number with its unit. The whole word and its first part share a
 /// position and the parts take consecutive ones, so a phrase of the parts
 /// (`bar b q`) matches as well as the whole word.
 pub fn split_with_parts(text: &str) -> Vec<Token> {
@@ -93,26 +94,47 @@ pub fn split_with_parts(text: &str) -> Vec<Token> {
     let mut shift = 0;
     for mut t in split(text) {
         t.position += shift;
-        let parts: Vec<String> = t
-            .text
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect();
+        let parts = word_parts(&t.text);
         if parts.len() < 2 {
             out.push(t);
             continue;
         }
         let (from, to, position) = (t.offset_from, t.offset_to, t.position);
         let joined: String = parts.concat();
+        let whole = t.text.clone();
         out.push(t);
-        out.push(token(joined, from, to, position));
+        if joined != whole {
+            out.push(token(joined, from, to, position));
+        }
         for (i, part) in parts.iter().enumerate() {
             out.push(token(part.clone(), from, to, position + i));
         }
         shift += parts.len() - 1;
     }
     out
+}
+
+/// The parts of a word: split at hyphens and where digits meet letters
+/// (`27in` → `27`, `in`; `2.5mm` → `2.5`, `mm`; `bar-b-q` → `bar`, `b`,
+/// `q`). One part when there is nothing to split.
+pub fn word_parts(word: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    for piece in word.split('-').filter(|p| !p.is_empty()) {
+        let mut current = String::new();
+        let mut digits: Option<bool> = None;
+        for c in piece.chars() {
+            let is_digit = c.is_ascii_digit() || matches!(c, '.' | ',');
+            if digits.is_some_and(|d| d != is_digit) {
+                parts.push(std::mem::take(&mut current));
+            }
+            digits = Some(is_digit);
+            current.push(c);
+        }
+        if !current.is_empty() {
+            parts.push(current);
+        }
+    }
+    parts
 }
 
 fn token(text: String, from: usize, to: usize, position: usize) -> Token {

@@ -9,8 +9,12 @@
 //! typo budget and by sound; a word it holds is never "corrected". A
 //! group's alternatives count once, by the best of them. Products that
 //! match every group of the query come first; when too few do, products
-//! matching some follow, by score scaled by the share they match. A query
-//! of stop words alone searches for them. Filters always apply; in-stock
+//! matching some follow, by score scaled by the share they match. A word
+//! scores in each text field and in the product's whole text (the title
+//! counted thrice), so a title word leads and a long description cannot
+//! bury it. A stop word beside other words only adds its score; a
+//! query of stop words alone searches for them. A word where digits meet
+//! letters (`27in`, `16mm`) also matches its parts as a phrase. Filters always apply; in-stock
 //! products rank first; equal scores are ordered by rowid.
 
 use std::cmp::Reverse;
@@ -105,6 +109,17 @@ const SYNONYM_BOOST: f32 = 0.5;
 /// groups it leaves out: `score × (matched / groups)^COVERAGE_EXPONENT`.
 /// Below 1, so a rare word matched still outranks two common ones.
 const COVERAGE_EXPONENT: f32 = 0.5;
+
+/// Weight of a stop word the shopper wrote ("shoes for women"): a bonus
+/// for products that have it, never a condition. Its BM25 weight is small
+/// for a word most products have, larger where the word is rare.
+const STOPWORD_BOOST: f32 = 1.0;
+
+/// Weight of the all-text field beside the per-field scores: enough to
+/// order products by how much of their whole text a word is, low enough
+/// that a word only in a description (a jacket's "hood") stays below one in
+/// a title (a "hoodie" typed as `hood`).
+const ALL_TEXT_WEIGHT: f32 = 0.3;
 
 /// Text fields searched for catalog words, with their weights.
 type FieldOf = fn(&Fields) -> Field;
@@ -437,6 +452,14 @@ impl IndexSearcher {
                 term: size_term(word),
             });
         }
+        let parts = analyzer::word_parts(word);
+        if !word.contains('-') && parts.len() > 1 {
+            // `27in` finds `27 in` and `27-in` as well.
+            alts.push(Alt::Words {
+                text: parts.join(" "),
+                boost: 1.0,
+            });
+        }
         if word.contains('-') {
             // `sub-zero` finds `Subzero` and `sub zero` as well.
             let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
@@ -517,6 +540,22 @@ impl IndexSearcher {
         let filter_clauses = self.filter_clauses(filters);
         let group_queries: Vec<Box<dyn Query>> =
             plan.groups.iter().map(|g| self.group_query(g)).collect();
+        // The stop words the plan set aside ("for women", "two piece")
+        // rank the products that have them a little higher; they never
+        // decide which products match.
+        let stop_query: Option<Box<dyn Query>> = (!plan.ignored.is_empty()).then(|| {
+            let q: Vec<Box<dyn Query>> = plan
+                .ignored
+                .iter()
+                .filter_map(|w| {
+                    self.alt_query(&Alt::Words {
+                        text: w.clone(),
+                        boost: STOPWORD_BOOST,
+                    })
+                })
+                .collect();
+            Box::new(BooleanQuery::union(q)) as Box<dyn Query>
+        });
         // The best `n` products for `query` under the filters: (score,
         // rowid), by score, then by rowid, so equal scores always come back
         // in the same order however the import's threads wrote the index.
@@ -526,6 +565,9 @@ impl IndexSearcher {
                 .map(|(o, q)| (*o, q.box_clone()))
                 .collect();
             clauses.push((Occur::Must, query));
+            if let Some(q) = &stop_query {
+                clauses.push((Occur::Should, q.box_clone()));
+            }
             let query = BooleanQuery::new(clauses);
             let collector =
                 TopDocs::with_limit(n.max(1)).tweak_score(move |segment: &SegmentReader| {
@@ -693,8 +735,15 @@ impl IndexSearcher {
                     return None;
                 }
                 let mut per_field: Vec<Box<dyn Query>> = Vec::new();
-                for (field, weight) in TEXT_WEIGHTS {
-                    let field = field(f);
+                // Each field by its own length, and the whole product's
+                // text by its length (titles counted thrice), so a word in
+                // a short title leads and a long description cannot bury
+                // it.
+                let weights = TEXT_WEIGHTS
+                    .iter()
+                    .map(|(field, w)| (field(f), *w))
+                    .chain([(f.all_text, ALL_TEXT_WEIGHT)]);
+                for (field, weight) in weights {
                     let q: Box<dyn Query> = if terms.len() == 1 {
                         Box::new(TermQuery::new(
                             Term::from_field_text(field, &terms[0]),

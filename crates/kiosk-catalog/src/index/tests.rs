@@ -436,3 +436,67 @@ fn equal_scores_come_back_by_catalog_order() {
         .collect();
     assert_eq!(rowids, [1, 2, 3, 4, 5]);
 }
+
+#[test]
+fn numbers_and_units_are_found_written_together_or_apart() {
+    let rows: &[Row] = &[
+        ("Monitor Arm 27in", "Mounts", "Steel.", "", ""),
+        ("Monitor Riser", "Mounts", "Bamboo.", "", ""),
+        ("Drill Bit 16 mm", "Tools", "Cobalt.", "", ""),
+        ("Drill Bit Set", "Tools", "Titanium.", "", ""),
+    ];
+    let store = Store::new(rows);
+    // `27in` is indexed whole and as `27` `in`.
+    assert_eq!(store.top("27 monitor"), Some("Monitor Arm 27in"));
+    assert_eq!(store.top("monitor 27in"), Some("Monitor Arm 27in"));
+    // A query's `16mm` finds `16 mm`.
+    assert_eq!(store.top("16mm drill bit"), Some("Drill Bit 16 mm"));
+    let plan = store.index.plan("16mm", false);
+    assert!(
+        plan.groups[0]
+            .alternatives
+            .iter()
+            .any(|a| matches!(a, Alt::Words { text, .. } if text == "16 mm")),
+        "{:?}",
+        plan.groups[0].alternatives
+    );
+}
+
+#[test]
+fn stop_words_rank_the_products_that_have_them_without_filtering() {
+    let rows: &[Row] = &[
+        ("Running Shoes Men", "Shoes", "Mesh.", "", ""),
+        ("Running Shoes for Women", "Shoes", "Mesh.", "", ""),
+        ("Rain Boots", "Shoes", "Rubber.", "", ""),
+    ];
+    let store = Store::new(rows);
+    let plan = store.index.plan("shoes for women", false);
+    assert_eq!(plan.ignored, vec!["for".to_string()]);
+    assert_eq!(
+        store.top("running shoes for"),
+        Some("Running Shoes for Women")
+    );
+    // The stop word decides no match: the other shoes are still found.
+    assert!(
+        store
+            .titles("running shoes for", 5)
+            .contains(&"Running Shoes Men")
+    );
+}
+
+#[test]
+fn a_word_in_the_title_outranks_it_in_a_long_description() {
+    let rows: &[Row] = &[
+        (
+            "Garden Hose Reel",
+            "Garden",
+            "A reel for any hose, with a crank, wall bracket, guide and a lock; \
+             the lantern hook on its side holds a light for evening watering.",
+            "",
+            "",
+        ),
+        ("Camping Lantern", "Outdoor", "Battery powered.", "", ""),
+    ];
+    let store = Store::new(rows);
+    assert_eq!(store.top("lantern"), Some("Camping Lantern"));
+}
