@@ -193,21 +193,23 @@ impl DocBuilder {
             doc.add_text(f.words, c);
         }
         doc.add_text(f.description, &self.description);
-        // The title thrice: a word in it counts as much as three of the
-        // description's, before BM25 saturates the count.
-        for _ in 0..3 {
-            doc.add_text(f.all_text, &self.title);
+        if let Some(all_text) = f.all_text {
+            // The title thrice: a word in it counts as much as three of the
+            // description's, before BM25 saturates the count.
+            for _ in 0..3 {
+                doc.add_text(all_text, &self.title);
+            }
+            for text in self.brand.iter().chain(&self.category) {
+                doc.add_text(all_text, text);
+            }
+            for tag in self.tags.split(';').filter(|t| !t.is_empty()) {
+                doc.add_text(all_text, tag);
+            }
+            for c in &self.colors {
+                doc.add_text(all_text, c);
+            }
+            doc.add_text(all_text, &self.description);
         }
-        for text in self.brand.iter().chain(&self.category) {
-            doc.add_text(f.all_text, text);
-        }
-        for tag in self.tags.split(';').filter(|t| !t.is_empty()) {
-            doc.add_text(f.all_text, tag);
-        }
-        for c in &self.colors {
-            doc.add_text(f.all_text, c);
-        }
-        doc.add_text(f.all_text, &self.description);
         for t in &self.opt {
             doc.add_text(f.opt, t);
         }

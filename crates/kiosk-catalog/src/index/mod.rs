@@ -28,8 +28,10 @@ pub struct Fields {
     pub description: Field,
     /// Title, brand, category, tags, colours and description together, so
     /// a word's score is weighed against the whole product's length, as a
-    /// shopper reads the product.
-    pub all_text: Field,
+    /// shopper reads the product. `None` in an index built before the field
+    /// existed: such a snapshot still opens and is searched without it until
+    /// the next import or sync rebuilds it.
+    pub all_text: Option<Field>,
     /// Unstemmed words of title, brand, category, tags and colours: the
     /// dictionary for typo and prefix matching.
     pub words: Field,
@@ -66,7 +68,7 @@ pub fn schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", text(analyzer::STEMMED, true)),
         colors: b.add_text_field("colors", text(analyzer::STEMMED, true)),
         description: b.add_text_field("description", text(analyzer::STEMMED, true)),
-        all_text: b.add_text_field("all_text", text(analyzer::STEMMED, true)),
+        all_text: Some(b.add_text_field("all_text", text(analyzer::STEMMED, true))),
         words: b.add_text_field("words", text(analyzer::PLAIN, false)),
         title_words: b.add_text_field("title_words", text(analyzer::PLAIN, false)),
         category_key: b.add_text_field("category_key", STRING),
@@ -90,7 +92,7 @@ impl Fields {
             tags: f("tags")?,
             colors: f("colors")?,
             description: f("description")?,
-            all_text: f("all_text")?,
+            all_text: f("all_text").ok(),
             words: f("words")?,
             title_words: f("title_words")?,
             category_key: f("category_key")?,

@@ -742,7 +742,7 @@ impl IndexSearcher {
                 let weights = TEXT_WEIGHTS
                     .iter()
                     .map(|(field, w)| (field(f), *w))
-                    .chain([(f.all_text, ALL_TEXT_WEIGHT)]);
+                    .chain(f.all_text.map(|field| (field, ALL_TEXT_WEIGHT)));
                 for (field, weight) in weights {
                     let q: Box<dyn Query> = if terms.len() == 1 {
                         Box::new(TermQuery::new(
