@@ -5,9 +5,8 @@
 //! candidates are read from [`ime`] on every key. A pick adds the
 //! candidate to the question being typed and leaves the rest of the
 //! composition. Everything runs on the UI thread: a key takes well under a
-//! millisecond once the dictionary is loaded, and the
-//! dictionary starts loading on its own thread when Chinese input is first
-//! chosen.
+//! millisecond once the dictionary is loaded, and the dictionary loads on
+//! its own thread when the app starts.
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
@@ -20,6 +19,9 @@ const MAX_COMPOSITION: usize = 60;
 
 /// Wires the adapter's callbacks.
 pub fn connect(window: &ui::App) {
+    // Loaded once at start, on its own thread, so a Chinese shopper's first
+    // key never waits for the dictionary on the UI thread.
+    preload();
     let adapter = window.global::<ui::KeyboardAdapter>();
     adapter.on_drop_last(|text| {
         let mut t = text.to_string();
