@@ -884,7 +884,9 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<Mod
         embed_model: match crate::commands::embed::product_model(config) {
             Ok(path) => Some((path, config.embed.threads)),
             Err(why) => {
-                eprintln!("kiosk: search is lexical only: no embedding model ({why})");
+                if config.embed.enabled {
+                    tracing::warn!("search is lexical only: no embedding model ({why})");
+                }
                 None
             }
         },

@@ -78,8 +78,11 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
             count(v.reused),
             v.elapsed_ms as f64 / 1000.0
         ),
-        (None, Some(why)) => println!("{}: {why}", kiosk_catalog::vectors::NO_MODEL),
-        (None, None) => {}
+        // Turned off on purpose is the default and needs no line.
+        (None, Some(why)) if config.embed.enabled => {
+            println!("{}: {why}", kiosk_catalog::vectors::NO_MODEL)
+        }
+        (None, _) => {}
     }
     if !summary.issue_counts.is_empty() {
         let total: u64 = summary.issue_counts.values().sum();
