@@ -41,6 +41,9 @@ pub struct Controller {
     model: Arc<ModelSlot>,
     /// The shopper picked a language (rather than the kiosk guessing it).
     lang_chosen: bool,
+    /// When the stock shown was counted, in the store's time: the banner
+    /// is said again in each language the screen switches to.
+    stock_as_of: Option<String>,
     turn: u64,
     streaming: Option<(u64, usize)>,
     speaker: Speaker,
@@ -149,6 +152,7 @@ impl Controller {
             speech,
             model,
             lang_chosen: false,
+            stock_as_of: None,
             turn: 0,
             streaming: None,
             speaker: Speaker::default(),
@@ -371,9 +375,9 @@ impl Controller {
             Event::Notice(notice) => self.tell_shopper(notice.text(self.lang)),
             Event::Status(text) => self.status(&text),
             Event::Freshness { stale, as_of } => {
-                let app = self.window.global::<ui::AppState>();
-                app.set_stale(stale);
-                app.set_stale_text(s(say(self.lang, "stale_note", &[("as_of", &as_of)])));
+                self.window.global::<ui::AppState>().set_stale(stale);
+                self.stock_as_of = Some(as_of);
+                self.show_stock_as_of();
             }
             Event::StaffInfo(info) => self.show_staff_info(*info),
             Event::Tick => self.tick(),
@@ -400,6 +404,18 @@ impl Controller {
         self.window
             .global::<ui::AppState>()
             .set_lang(s(lang.code()));
+        self.show_stock_as_of();
+    }
+
+    /// The stock banner in the screen's language.
+    fn show_stock_as_of(&self) {
+        if let Some(as_of) = &self.stock_as_of {
+            self.window.global::<ui::AppState>().set_stale_text(s(say(
+                self.lang,
+                "stale_note",
+                &[("as_of", as_of)],
+            )));
+        }
     }
 
     fn status(&self, text: &str) {
