@@ -10,20 +10,10 @@ use std::process::{Command, Output};
 
 const KIOSK: &str = env!("CARGO_BIN_EXE_kiosk");
 
+mod embed_support;
+
 fn model() -> PathBuf {
-    let path = std::env::var_os("KIOSK_E5_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("models/hub/models--kiosk--multilingual-e5-small-q4/snapshots/kiosk")
-                .join("e5-small-q4.bin")
-        });
-    assert!(
-        path.is_file(),
-        "no e5 model at {} (set KIOSK_E5_MODEL or run scripts/fetch-models)",
-        path.display()
-    );
-    path
+    embed_support::e5_model()
 }
 
 fn kiosk(args: &[&str]) -> Output {
