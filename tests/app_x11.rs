@@ -45,14 +45,35 @@ fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     assert!(done(), "{what} (waited {limit:?})");
 }
 
-/// A display number no X server uses.
-fn free_display() -> u32 {
-    (90..200)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        })
-        .expect("a free X display number")
+/// A virtual X server on a display number it picks and holds itself
+/// (`-displayfd`): choosing a free number first and starting the server
+/// after leaves a window in which another server takes it.
+fn start_xvfb(dir: &Path, processes: &mut Processes) -> String {
+    let number = dir.join("xvfb-display");
+    processes.0.push(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec Xvfb -displayfd 3 -screen 0 {W}x{H}x24 -nolisten tcp 3>\"$0\""
+            ))
+            .arg(&number)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (package xvfb)"),
+    );
+    let read = || {
+        std::fs::read_to_string(&number)
+            .ok()
+            .filter(|s| s.ends_with('\n'))
+            .map(|s| s.trim().to_string())
+    };
+    wait_until(
+        Duration::from_secs(20),
+        "Xvfb starts and names its display",
+        || read().is_some(),
+    );
+    format!(":{}", read().expect("display number"))
 }
 
 fn x(display: &str, program: &str, args: &[&str]) -> std::process::Output {
@@ -168,27 +189,8 @@ fn the_real_window_by_touch_and_keyboard() {
     ]);
     run(&["staff-pin", "set", "--pin", "2468"]);
 
-    let n = free_display();
-    let display = format!(":{n}");
     let mut processes = Processes(Vec::new());
-    processes.0.push(
-        Command::new("Xvfb")
-            .args([
-                &display,
-                "-screen",
-                "0",
-                &format!("{W}x{H}x24"),
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (package xvfb)"),
-    );
-    wait_until(Duration::from_secs(10), "Xvfb starts", || {
-        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-    });
+    let display = start_xvfb(tmp.path(), &mut processes);
     processes.0.push(
         Command::new("matchbox-window-manager")
             .args(["-use_titlebar", "no"])
@@ -198,6 +200,7 @@ fn the_real_window_by_touch_and_keyboard() {
             .spawn()
             .expect("matchbox-window-manager"),
     );
+    let kiosk_log = tmp.path().join("kiosk-stderr.txt");
     processes.0.push(
         Command::new(KIOSK)
             .arg("--config")
@@ -206,21 +209,41 @@ fn the_real_window_by_touch_and_keyboard() {
             .arg(&data)
             .env("DISPLAY", &display)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&kiosk_log).expect("log file"))
             .spawn()
             .expect("the kiosk"),
     );
     // A loaded machine (a build beside the tests) has taken over 20 s to
     // map the window; the bound only matters when the window never shows.
-    wait_until(Duration::from_secs(60), "the kiosk window shows", || {
-        x(
+    // A kiosk that exits, or a window that never maps, is reported with
+    // what the kiosk wrote.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let shown = x(
             &display,
             "xdotool",
             &["search", "--onlyvisible", "--name", "Kiosk"],
         )
         .status
-        .success()
-    });
+        .success();
+        if shown {
+            break;
+        }
+        let exited = processes
+            .0
+            .last_mut()
+            .and_then(|k| k.try_wait().ok().flatten());
+        if exited.is_some() || Instant::now() > deadline {
+            let any = x(&display, "xdotool", &["search", "--name", "Kiosk"]);
+            panic!(
+                "the kiosk window did not show on {display} (kiosk exited: {exited:?}; \
+                 windows named Kiosk, mapped or not: {:?}); the kiosk wrote:\n{}",
+                String::from_utf8_lossy(&any.stdout).trim(),
+                std::fs::read_to_string(&kiosk_log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     std::thread::sleep(Duration::from_millis(800));
 
     let golden = |name: &str| {
@@ -260,6 +283,22 @@ fn the_real_window_by_touch_and_keyboard() {
     // conversation; typing on the keyboard asks, Return sends.
     tap(&display, (1213, 52));
     tap(&display, (100, 720));
+    // The keyboard's input goes to the window with the X focus; name it, as
+    // the kiosk's session does, rather than rely on the window manager
+    // having given it.
+    let focused = x(
+        &display,
+        "xdotool",
+        &[
+            "search",
+            "--onlyvisible",
+            "--name",
+            "Kiosk",
+            "windowfocus",
+            "--sync",
+        ],
+    );
+    assert!(focused.status.success(), "xdotool windowfocus");
     let typed = x(
         &display,
         "xdotool",
@@ -267,11 +306,21 @@ fn the_real_window_by_touch_and_keyboard() {
     );
     assert!(typed.status.success());
     x(&display, "xdotool", &["key", "Return"]);
-    wait_until(
-        Duration::from_secs(15),
-        "the typed question is answered (one turn in the analytics, in Dutch)",
-        || analytics(&data)["turns"] == 1,
-    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while analytics(&data)["turns"] != 1 {
+        if Instant::now() > deadline {
+            let path = failures.join("typed-question-x11.png");
+            screenshots::write_png(&screen(&display), &path).expect("write");
+            panic!(
+                "the typed question is not answered in 15 s (one turn in the analytics, \
+                 in Dutch): {}; the screen is saved at {}; the kiosk wrote:\n{}",
+                analytics(&data),
+                path.display(),
+                std::fs::read_to_string(&kiosk_log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
     let figures = analytics(&data);
     assert_eq!(figures["languages"][0]["item"], "nl", "{figures}");
     assert!(
