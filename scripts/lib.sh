@@ -12,7 +12,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
 note() { printf '    %s\n' "$*" >&2; }
 
 # Debian packages the build, the kiosk and the tests need. The test
-# `tests/system_packages.rs` fails when the code names a system file or
+# `tests/cli/system_packages.rs` fails when the code names a system file or
 # program whose package is not here.
 APT_PACKAGES=(
   pkg-config        # -sys crates find their libraries
@@ -29,7 +29,7 @@ APT_PACKAGES=(
   xvfb xauth x11-apps  # tests/app_x11.rs: the real window on a virtual X server, read back with xwd
   xdotool              # ... tapped at screen coordinates and typed into
   matchbox-window-manager  # ... under the kiosk window manager that gives the window the keyboard
-  time                 # tests/cli.rs: peak memory of an import of a hostile file (/usr/bin/time -v)
+  time                 # tests/cli/commands.rs: peak memory of an import of a hostile file (/usr/bin/time -v)
 )
 
 as_root() {

@@ -3,7 +3,7 @@
 //! the kiosk's answers scored against the export's columns, per store ×
 //! kind of question × language, with the two defects that must never
 //! happen counted apart: a fact stated about the wrong product, and an
-//! empty list rendered. `kiosk bench stores` prints it; `tests/bench_stores.rs`
+//! empty list rendered. `kiosk bench stores` prints it; `tests/assistant/bench_stores.rs`
 //! holds today's floor.
 //!
 //! - `truth.rs` reads an export into what it says (products, sizes,

@@ -2,7 +2,7 @@
 //! records, a word-matching `ProductSearch` over titles, categories and
 //! tags, and a lexicon of a few concepts. The real index and snapshot
 //! (Tantivy, SQLite) are exercised by the root package's tests
-//! (`tests/assistant_resolution.rs` and the dialogue sets); this store only
+//! (`tests/assistant/resolution.rs` and the dialogue sets); this store only
 //! lets each stage of a reply be tested on its own, in RAM.
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@
 //! page reconnects with the open call; a kiosk's figures show on the
 //! analytics tab. Screenshots land in target/staff-console-*.png.
 
-mod staff_support;
+use crate::staff_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -2,7 +2,7 @@
 //! leaves a complete snapshot live (the old or the new), no lock behind,
 //! and a state file that still refuses older bundles.
 
-mod sync_support;
+use crate::sync_support;
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -8,7 +8,7 @@
 //! through the console is killed and restarted on the same database. The
 //! figures are printed; nothing asserts a time.
 
-mod staff_support;
+use crate::staff_support;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 const KIOSK: &str = env!("CARGO_BIN_EXE_kiosk");
 
-mod embed_support;
+use crate::embed_support;
 
 fn model() -> PathBuf {
     embed_support::e5_model()

@@ -14,7 +14,7 @@ use kiosk_catalog::snapshot::SemanticState;
 use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
 use kiosk_core::{Filters, Money, SearchRequest};
 
-mod embed_support;
+use crate::embed_support;
 
 fn model() -> PathBuf {
     embed_support::e5_model()

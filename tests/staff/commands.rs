@@ -4,7 +4,7 @@
 //! comes back, a handoff taken from `kiosk ask --json`, and `kiosk
 //! analytics` over a known event log.
 
-mod staff_support;
+use crate::staff_support;
 
 use std::process::Command;
 

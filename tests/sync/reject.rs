@@ -2,7 +2,7 @@
 //! the live snapshot. Each bad bundle is refused with exit 3 and a message
 //! naming what was wrong, and the live snapshot stays as it was.
 
-mod sync_support;
+use crate::sync_support;
 
 use std::io::Write;
 

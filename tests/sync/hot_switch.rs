@@ -3,7 +3,7 @@
 //! Shoppers' searches run on several threads through `LiveSnapshot::get()`
 //! while the real `kiosk sync` publishes new bundles and a refresher swaps.
 
-mod sync_support;
+use crate::sync_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

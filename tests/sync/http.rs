@@ -3,7 +3,7 @@
 //! connection or serve garbage (each a clear failure, the snapshot stays
 //! live), and uploads retried after a failure without duplicates.
 
-mod sync_support;
+use crate::sync_support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,0 +1,12 @@
+//! The cli tests, one test binary (each binary links the whole kiosk:
+//! fewer binaries build faster). Each module is one area, as named.
+
+mod commands;
+mod embed;
+#[path = "../embed_support/mod.rs"]
+mod embed_support;
+mod hybrid_search;
+mod images;
+mod speech;
+mod system_packages;
+mod voice_e2e;
