@@ -9,3 +9,4 @@ pub mod config;
 pub mod logging;
 pub mod output;
 pub mod store_bench;
+pub mod turn;

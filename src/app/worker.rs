@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use kiosk_catalog::DataDir;
 use kiosk_catalog::live::LiveSnapshot;
-use kiosk_catalog::local::{LocalStore, Retention, WaitlistEntry};
+use kiosk_catalog::local::{LocalStore, Retention};
 use kiosk_core::assistant::generator::Generator;
-use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Session, TurnInput};
+use kiosk_core::assistant::{Assistant, AssistantConfig, Session, TurnInput};
 use kiosk_core::{Lang, StockLookup};
 use kiosk_staff::{Analytics, CallEvent, CallId, CallStatus, LinkConfig, StaffLink};
 use kiosk_sync::Syncer;
@@ -21,6 +21,7 @@ use kiosk_sync::agent::{AgentEvent, Schedule};
 use super::events::{Event, post};
 use super::model::ModelSlot;
 use super::notices::Notice;
+use crate::turn;
 
 pub enum Request {
     Ask {
@@ -125,21 +126,6 @@ impl Worker {
     }
 }
 
-fn clock_for(timezone: &str) -> Clock {
-    let now = jiff::Timestamp::now();
-    match jiff::tz::TimeZone::get(timezone) {
-        Ok(tz) => Clock {
-            now,
-            local: now.to_zoned(tz).datetime(),
-        },
-        Err(_) => Clock::utc(now),
-    }
-}
-
-fn session_tag() -> String {
-    format!("{:016x}", rand::random::<u64>())
-}
-
 fn run(
     data_dir: PathBuf,
     config: AssistantConfig,
@@ -177,7 +163,7 @@ fn run(
     purge(local.as_ref(), live.as_deref(), &retention);
     let mut session = Session::default();
     let mut photos = super::photos::PhotoCache::default();
-    let mut tag = session_tag();
+    let mut tag = turn::new_session_tag();
     if let Some(live) = &live {
         post_freshness(live, &config);
     }
@@ -225,7 +211,7 @@ fn run(
                 }
                 session.reset();
                 model.forget();
-                tag = session_tag();
+                tag = turn::new_session_tag();
                 purge(local.as_ref(), live.as_deref(), &retention);
             }
             Request::Ask { turn, text, lang } => {
@@ -242,19 +228,24 @@ fn run(
                     post(Event::Status("Switched to the newly synced catalog".into()));
                 }
                 let snapshot = live.get();
-                let mut assistant = Assistant::new(&*snapshot, &*snapshot, &config);
-                assistant.generator = model.generator().map(|g| g as &dyn Generator);
-                let clock = clock_for(&snapshot.store().timezone);
+                let generator = model.generator().map(|g| g as &dyn Generator);
                 let input = TurnInput { text, lang };
-                let result = assistant.turn_streaming(&mut session, &input, clock, &mut |token| {
-                    post(Event::Token {
-                        turn,
-                        text: token.to_string(),
-                    });
-                });
+                let (result, clock) = turn::take(
+                    &snapshot,
+                    &config,
+                    generator,
+                    &mut session,
+                    &input,
+                    &mut |token| {
+                        post(Event::Token {
+                            turn,
+                            text: token.to_string(),
+                        });
+                    },
+                );
                 match result {
                     Ok(reply) => {
-                        let saved = record(local.as_ref(), clock, &tag, &reply);
+                        let saved = turn::record(local.as_ref(), clock, &tag, &reply);
                         let mut cards = super::convert::cards(&reply, snapshot.lexicon());
                         photos.attach(&snapshot, &mut cards, kiosk_catalog::ImageSize::Card);
                         let handoff = reply.handoff.clone();
@@ -264,7 +255,7 @@ fn run(
                             reply: Box::new(reply),
                             cards,
                         });
-                        if saved == Recorded::WaitlistLost {
+                        if saved == turn::Recorded::WaitlistLost {
                             post(Event::Notice(Notice::WaitlistNotSaved));
                         }
                         if let Some(handoff) = handoff {
@@ -447,47 +438,6 @@ fn purge(local: Option<&LocalStore>, live: Option<&LiveSnapshot>, retention: &Re
         tracing::error!("purging local records: {e}");
         post(Event::Status(format!("Local records: {e}")));
     }
-}
-
-/// What [`record`] kept of a turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recorded {
-    /// Everything the turn asked to keep (or there was nothing to keep).
-    Kept,
-    /// A back-in-stock request the shopper consented to was not saved: the
-    /// shopper must be told.
-    WaitlistLost,
-}
-
-/// The turn's anonymous event, and a waitlist request the shopper
-/// consented to. A lost analytics event is only logged; a lost waitlist
-/// request is logged and returned, for the shopper to hear about.
-pub fn record(
-    local: Option<&LocalStore>,
-    clock: Clock,
-    tag: &str,
-    reply: &kiosk_core::assistant::Reply,
-) -> Recorded {
-    if let Some(local) = local
-        && let Err(e) = local.record_event(clock.now, tag, &reply.analytics)
-    {
-        tracing::error!("analytics event not recorded: {e}");
-    }
-    let mut recorded = Recorded::Kept;
-    for action in &reply.actions {
-        if let Some(entry) = WaitlistEntry::from_action(action, clock.now, reply.language) {
-            let Some(local) = local else {
-                tracing::error!(sku = %entry.sku, "back-in-stock request lost: no local store");
-                recorded = Recorded::WaitlistLost;
-                continue;
-            };
-            if let Err(e) = local.add_waitlist(&entry) {
-                tracing::error!(sku = %entry.sku, "back-in-stock request not saved: {e}");
-                recorded = Recorded::WaitlistLost;
-            }
-        }
-    }
-    recorded
 }
 
 fn post_freshness(live: &LiveSnapshot, config: &AssistantConfig) {

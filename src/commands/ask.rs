@@ -3,14 +3,15 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use kiosk_catalog::Snapshot;
-use kiosk_catalog::local::{LocalStore, WaitlistEntry};
+use kiosk_catalog::local::LocalStore;
 use kiosk_core::Lang;
-use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Reply, Session, TurnInput};
+use kiosk_core::assistant::{AssistantConfig, Reply, Session, TurnInput};
 use serde::Deserialize;
 
 use super::ExitCode;
 use crate::cli::{AskArgs, ChatArgs};
 use crate::config::Config;
+use crate::turn;
 
 /// The assistant over the live snapshot, recording turns locally.
 struct Kiosk {
@@ -40,20 +41,9 @@ impl Kiosk {
             snapshot,
             config: config.assistant(),
             local,
-            session_tag: new_session_tag(),
+            session_tag: turn::new_session_tag(),
             generator: with_model.then(|| load_model(config)).flatten(),
         })
-    }
-
-    fn clock(&self) -> Clock {
-        let now = jiff::Timestamp::now();
-        match jiff::tz::TimeZone::get(&self.snapshot.store().timezone) {
-            Ok(tz) => Clock {
-                now,
-                local: now.to_zoned(tz).datetime(),
-            },
-            Err(_) => Clock::utc(now),
-        }
     }
 
     fn turn(
@@ -62,24 +52,29 @@ impl Kiosk {
         text: &str,
         lang: Option<Lang>,
     ) -> anyhow::Result<Reply> {
-        let mut assistant = Assistant::new(&self.snapshot, &self.snapshot, &self.config);
-        assistant.generator = self
+        let generator = self
             .generator
             .as_ref()
             .map(|g| g as &dyn kiosk_core::assistant::generator::Generator);
-        let clock = self.clock();
         let input = TurnInput {
             text: text.to_string(),
             lang,
         };
-        let reply = assistant.turn(session, &input, clock)?;
-        if let Some(local) = &self.local {
-            local.record_event(clock.now, &self.session_tag, &reply.analytics)?;
-            for action in &reply.actions {
-                if let Some(entry) = WaitlistEntry::from_action(action, clock.now, reply.language) {
-                    local.add_waitlist(&entry)?;
-                }
-            }
+        let (reply, clock) = turn::take(
+            &self.snapshot,
+            &self.config,
+            generator,
+            session,
+            &input,
+            &mut |_| {},
+        );
+        let reply = reply?;
+        // Without recording (`--no-record`) nothing is meant to be kept.
+        if self.local.is_some()
+            && turn::record(self.local.as_ref(), clock, &self.session_tag, &reply)
+                == turn::Recorded::WaitlistLost
+        {
+            anyhow::bail!("the back-in-stock request was not saved (see the log)");
         }
         Ok(reply)
     }
@@ -89,7 +84,7 @@ impl Kiosk {
         if let Some(g) = &self.generator {
             g.forget();
         }
-        self.session_tag = new_session_tag();
+        self.session_tag = turn::new_session_tag();
     }
 }
 
@@ -104,10 +99,6 @@ fn load_model(config: &Config) -> Option<kiosk_llm::generator::LlmGenerator> {
             None
         }
     }
-}
-
-fn new_session_tag() -> String {
-    format!("{:016x}", rand::random::<u64>())
 }
 
 pub fn ask(config: &Config, args: AskArgs) -> anyhow::Result<ExitCode> {

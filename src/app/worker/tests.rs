@@ -3,6 +3,8 @@ use kiosk_catalog::{DataDir, Snapshot};
 use kiosk_core::assistant::{Action, ActionStatus, Assistant, Reply};
 
 use super::*;
+use crate::turn::{Recorded, record};
+use kiosk_core::assistant::Clock;
 
 fn mini_catalog(dir: &std::path::Path) {
     std::fs::create_dir_all(dir).expect("mkdir");
