@@ -413,6 +413,10 @@ impl SampleSource for WavSource {
     }
 }
 
+/// How many failures in a row, with no audio between them, end a device
+/// whose errors cpal does not classify as its disappearance.
+const FAILURES_BEFORE_LOST: u32 = 3;
+
 /// The default input device through cpal. The stream's callback only
 /// converts to f32 and pushes into a lock-free ring; everything else happens
 /// on the capture thread.
@@ -452,17 +456,25 @@ impl MicSource {
         let (producer, consumer) = rtrb::RingBuffer::<f32>::new(capacity);
         let lost = Arc::new(std::sync::Mutex::new(None));
         let lost_flag = Arc::new(AtomicBool::new(false));
+        // Errors since the last audio: the callback clears it.
+        let failures = Arc::new(AtomicU32::new(0));
         let on_error = {
             let lost = Arc::clone(&lost);
             let lost_flag = Arc::clone(&lost_flag);
+            let failures = Arc::clone(&failures);
             let name = name.clone();
             move |err: cpal::Error| {
                 use cpal::ErrorKind::*;
-                // Overruns are glitches, not the end of the device.
-                if matches!(
-                    err.kind(),
-                    DeviceNotAvailable | StreamInvalidated | HostUnavailable
-                ) {
+                let gone = match err.kind() {
+                    DeviceNotAvailable | StreamInvalidated | HostUnavailable => true,
+                    // Overruns are glitches, not the end of the device.
+                    Xrun => false,
+                    // Other failures (a plugin's I/O error, a sound server
+                    // that died) end the device when they repeat with no
+                    // audio in between: cpal keeps retrying them.
+                    _ => failures.fetch_add(1, Ordering::AcqRel) + 1 >= FAILURES_BEFORE_LOST,
+                };
+                if gone && !lost_flag.load(Ordering::Acquire) {
                     if let Ok(mut slot) = lost.lock() {
                         *slot = Some(format!("{name} went away: {err}"));
                     }
@@ -473,13 +485,13 @@ impl MicSource {
         let timeout = Some(Duration::from_secs(2));
         use cpal::SampleFormat as F;
         let stream = match sample_format {
-            F::F32 => build::<f32, _>(&device, config, producer, on_error, timeout),
-            F::I16 => build::<i16, _>(&device, config, producer, on_error, timeout),
-            F::I32 => build::<i32, _>(&device, config, producer, on_error, timeout),
-            F::U16 => build::<u16, _>(&device, config, producer, on_error, timeout),
-            F::U8 => build::<u8, _>(&device, config, producer, on_error, timeout),
-            F::I8 => build::<i8, _>(&device, config, producer, on_error, timeout),
-            F::F64 => build::<f64, _>(&device, config, producer, on_error, timeout),
+            F::F32 => build::<f32, _>(&device, config, producer, failures, on_error, timeout),
+            F::I16 => build::<i16, _>(&device, config, producer, failures, on_error, timeout),
+            F::I32 => build::<i32, _>(&device, config, producer, failures, on_error, timeout),
+            F::U16 => build::<u16, _>(&device, config, producer, failures, on_error, timeout),
+            F::U8 => build::<u8, _>(&device, config, producer, failures, on_error, timeout),
+            F::I8 => build::<i8, _>(&device, config, producer, failures, on_error, timeout),
+            F::F64 => build::<f64, _>(&device, config, producer, failures, on_error, timeout),
             other => {
                 return Err(CaptureError::NoMicrophone(format!(
                     "{name}: sample format {other} is not supported"
@@ -523,6 +535,7 @@ fn build<T, E>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
     mut producer: rtrb::Producer<f32>,
+    failures: Arc<AtomicU32>,
     on_error: E,
     timeout: Option<Duration>,
 ) -> Result<cpal::Stream, cpal::Error>
@@ -534,6 +547,9 @@ where
     device.build_input_stream(
         config,
         move |data: &[T], _: &cpal::InputCallbackInfo| {
+            if failures.load(Ordering::Relaxed) != 0 {
+                failures.store(0, Ordering::Release);
+            }
             // Whatever does not fit is dropped: the capture thread is behind.
             let n = data.len().min(producer.slots());
             if let Ok(chunk) = producer.write_chunk_uninit(n) {
@@ -579,8 +595,6 @@ impl SampleSource for MicSource {
     }
 }
 
-/// Whether a microphone can be opened now (for status screens): `Ok` with
-/// its name, or why not. Opens and closes the device.
 /// ALSA prints its own error lines ("ALSA lib confmisc.c:855:(parse_card)
 /// cannot find card '0'") on stderr whenever a device is looked for and is
 /// not there. The kiosk says what is wrong in its own words, so those lines
@@ -620,6 +634,8 @@ pub fn quiet_alsa() {
 #[cfg(not(target_os = "linux"))]
 pub fn quiet_alsa() {}
 
+/// Whether a microphone can be opened now (for status screens): `Ok` with
+/// its name, or why not. Opens and closes the device.
 pub fn probe_microphone() -> Result<String, CaptureError> {
     MicSource::open_default().map(|m| m.name)
 }
