@@ -380,6 +380,28 @@ fn listen_hears_a_question_from_an_alsa_capture_device() {
 }
 
 #[test]
+fn a_capture_device_that_vanishes_mid_question_ends_the_turn_and_says_so() {
+    // Half a second of silence, then 1.3 s of the question: cut mid-way.
+    let mic = VirtualMic::new(
+        &recording_16k("stp_en_add_apples_to_my_shopping_list.wav"),
+        Some(1.8),
+    );
+    let out = kiosk_with_alsa(
+        &["listen", "--model", "tiny.en", "--json"],
+        &mic.config(),
+        LISTEN_LIMIT,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a lost microphone is a failure");
+    assert!(stderr.contains("the microphone stopped"), "{stderr}");
+    assert!(!stderr.contains("ALSA lib"), "{stderr}");
+    let v = listen_json(&out);
+    assert_eq!(v["end"], "device_lost", "{v}");
+    let why = v["device_error"].as_str().expect("device_error");
+    assert!(why.contains("went away"), "{why}");
+}
+
+#[test]
 fn listen_without_any_capture_device_says_so_at_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     // An ALSA configuration that knows of no device at all.

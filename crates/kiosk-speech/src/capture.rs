@@ -413,9 +413,10 @@ impl SampleSource for WavSource {
     }
 }
 
-/// How many failures in a row, with no audio between them, end a device
-/// whose errors cpal does not classify as its disappearance.
-const FAILURES_BEFORE_LOST: u32 = 3;
+/// How many failures within [`FAILURE_WINDOW`] end a device whose errors
+/// cpal does not classify as its disappearance.
+const FAILURES_BEFORE_LOST: usize = 3;
+const FAILURE_WINDOW: Duration = Duration::from_secs(1);
 
 /// The default input device through cpal. The stream's callback only
 /// converts to f32 and pushes into a lock-free ring; everything else happens
@@ -456,25 +457,33 @@ impl MicSource {
         let (producer, consumer) = rtrb::RingBuffer::<f32>::new(capacity);
         let lost = Arc::new(std::sync::Mutex::new(None));
         let lost_flag = Arc::new(AtomicBool::new(false));
-        // Errors since the last audio: the callback clears it.
-        let failures = Arc::new(AtomicU32::new(0));
         let on_error = {
             let lost = Arc::clone(&lost);
             let lost_flag = Arc::clone(&lost_flag);
-            let failures = Arc::clone(&failures);
             let name = name.clone();
+            // Recent failures cpal does not call the end of the device.
+            let mut failures: Vec<Instant> = Vec::with_capacity(FAILURES_BEFORE_LOST);
             move |err: cpal::Error| {
                 use cpal::ErrorKind::*;
+                if lost_flag.load(Ordering::Acquire) {
+                    return;
+                }
                 let gone = match err.kind() {
                     DeviceNotAvailable | StreamInvalidated | HostUnavailable => true,
                     // Overruns are glitches, not the end of the device.
                     Xrun => false,
                     // Other failures (a plugin's I/O error, a sound server
-                    // that died) end the device when they repeat with no
-                    // audio in between: cpal keeps retrying them.
-                    _ => failures.fetch_add(1, Ordering::AcqRel) + 1 >= FAILURES_BEFORE_LOST,
+                    // that died) end the device when they keep coming:
+                    // cpal retries them forever, and reads that fail lose
+                    // audio, so what gets through is broken anyway.
+                    _ => {
+                        let now = Instant::now();
+                        failures.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+                        failures.push(now);
+                        failures.len() >= FAILURES_BEFORE_LOST
+                    }
                 };
-                if gone && !lost_flag.load(Ordering::Acquire) {
+                if gone {
                     if let Ok(mut slot) = lost.lock() {
                         *slot = Some(format!("{name} went away: {err}"));
                     }
@@ -485,13 +494,13 @@ impl MicSource {
         let timeout = Some(Duration::from_secs(2));
         use cpal::SampleFormat as F;
         let stream = match sample_format {
-            F::F32 => build::<f32, _>(&device, config, producer, failures, on_error, timeout),
-            F::I16 => build::<i16, _>(&device, config, producer, failures, on_error, timeout),
-            F::I32 => build::<i32, _>(&device, config, producer, failures, on_error, timeout),
-            F::U16 => build::<u16, _>(&device, config, producer, failures, on_error, timeout),
-            F::U8 => build::<u8, _>(&device, config, producer, failures, on_error, timeout),
-            F::I8 => build::<i8, _>(&device, config, producer, failures, on_error, timeout),
-            F::F64 => build::<f64, _>(&device, config, producer, failures, on_error, timeout),
+            F::F32 => build::<f32, _>(&device, config, producer, on_error, timeout),
+            F::I16 => build::<i16, _>(&device, config, producer, on_error, timeout),
+            F::I32 => build::<i32, _>(&device, config, producer, on_error, timeout),
+            F::U16 => build::<u16, _>(&device, config, producer, on_error, timeout),
+            F::U8 => build::<u8, _>(&device, config, producer, on_error, timeout),
+            F::I8 => build::<i8, _>(&device, config, producer, on_error, timeout),
+            F::F64 => build::<f64, _>(&device, config, producer, on_error, timeout),
             other => {
                 return Err(CaptureError::NoMicrophone(format!(
                     "{name}: sample format {other} is not supported"
@@ -535,7 +544,6 @@ fn build<T, E>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
     mut producer: rtrb::Producer<f32>,
-    failures: Arc<AtomicU32>,
     on_error: E,
     timeout: Option<Duration>,
 ) -> Result<cpal::Stream, cpal::Error>
@@ -547,9 +555,6 @@ where
     device.build_input_stream(
         config,
         move |data: &[T], _: &cpal::InputCallbackInfo| {
-            if failures.load(Ordering::Relaxed) != 0 {
-                failures.store(0, Ordering::Release);
-            }
             // Whatever does not fit is dropped: the capture thread is behind.
             let n = data.len().min(producer.slots());
             if let Ok(chunk) = producer.write_chunk_uninit(n) {
