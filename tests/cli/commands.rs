@@ -445,3 +445,69 @@ fn doctor_shows_the_last_errors_of_the_log() {
         stdout(&out)
     );
 }
+
+// Issue 17: on a machine without a microphone (here: an ALSA
+// configuration that knows of no device), `kiosk doctor` says so as a
+// warning that never fails it, since shoppers can type; ALSA's own error
+// lines stay out of the terminal.
+#[test]
+fn doctor_without_a_microphone_warns_and_does_not_fail() {
+    let (tmp, data) = imported();
+    let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = write_config(
+        tmp.path(),
+        &data,
+        &format!(
+            "[speech]\nmodels_dir = {:?}\n",
+            repo.join("models").display().to_string()
+        ),
+    );
+    let alsa = tmp.path().join("asound.conf");
+    std::fs::write(&alsa, "").expect("write the ALSA config");
+    let run = |json: bool| {
+        let mut args = vec!["--config", config.as_str(), "doctor"];
+        if json {
+            args.push("--json");
+        }
+        Command::new(KIOSK)
+            .args(&args)
+            .env_remove("KIOSK_CONFIG")
+            .env_remove("KIOSK_ALSA_DEBUG")
+            .env("ALSA_CONFIG_PATH", &alsa)
+            .current_dir(std::env::temp_dir())
+            .output()
+            .expect("run kiosk")
+    };
+    let out = run(false);
+    let mic = stdout(&out)
+        .lines()
+        .find(|l| l.contains("microphone"))
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no microphone line:\n{}", stdout(&out)));
+    assert!(
+        mic.starts_with("[warn]")
+            && mic.contains("no microphone")
+            && mic.contains("can still type"),
+        "{mic}"
+    );
+    assert!(!stderr(&out).contains("ALSA lib"), "{}", stderr(&out));
+
+    // The exit code and `ok` follow the checks alone: the missing
+    // microphone is among the warnings, never among the checks.
+    let json = run(true);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let checks = v["checks"].as_array().expect("checks");
+    assert!(checks.iter().all(|c| c["name"] != "microphone"), "{v}");
+    let all_ok = checks.iter().all(|c| c["ok"] == true);
+    assert_eq!(v["ok"], all_ok, "{v}");
+    assert_eq!(code(&json) == 0, all_ok, "{v}");
+    assert_eq!(code(&out), code(&json));
+    let warnings = v["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["name"] == "microphone" && w["ok"] == false),
+        "{v}"
+    );
+    assert!(!stderr(&json).contains("ALSA lib"), "{}", stderr(&json));
+}

@@ -182,3 +182,241 @@ fn convert_whisper_converts_once_and_repairs_a_damaged_file() {
         std::fs::read(hub.join("models--kiosk--whisper-tiny.en-ggml/refs/main")).expect("ref");
     assert_eq!(refs, b"kiosk");
 }
+
+// Issue 17: the real capture path. `kiosk listen` without `--from-wav`
+// opens the default ALSA device through cpal, as on a kiosk; here that
+// device is virtual: ALSA's `file` plugin over its `null` device, with
+// `infile` a FIFO that a feeder thread fills at the pace of real time
+// (reads from it block, so the device delivers audio as fast as a
+// microphone would, no faster). The plugin accepts any format and hands
+// over the FIFO's bytes as they are, so the feeder writes what the kiosk
+// asks a device for when it may choose: 16 kHz mono f32. (ALSA's `plug`
+// in front, to pin another rate such as 44.1 kHz stereo, reads the plugin
+// through mmap, which reads the FIFO ahead and drops what it does not
+// use: the audio arrives scrambled. Such devices are covered by the
+// capture loop's own tests in crates/kiosk-speech.)
+
+/// What the virtual device delivers: 16 kHz mono f32, little-endian.
+const DEVICE_RATE: u32 = 16_000;
+const FRAME_BYTES: usize = 4;
+
+/// A virtual ALSA capture device playing `samples` (16 kHz mono) after
+/// half a second of room silence, then silence until it is dropped.
+/// `vanish_after` cuts it off after that many seconds of audio: the
+/// plugin's copy of what it captured goes to a pipe that closes then, so
+/// each later read fails with an I/O error, the way a device that went
+/// away fails.
+struct VirtualMic {
+    dir: tempfile::TempDir,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    feeder: Option<std::thread::JoinHandle<()>>,
+}
+
+impl VirtualMic {
+    fn new(samples: &[f32], vanish_after: Option<f64>) -> VirtualMic {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("mic.fifo");
+        let made = Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success(), "mkfifo {}", fifo.display());
+        let copy = match vanish_after {
+            Some(seconds) => format!(
+                "|head -c {} >/dev/null",
+                (seconds * f64::from(DEVICE_RATE)) as usize * FRAME_BYTES
+            ),
+            None => "/dev/null".to_string(),
+        };
+        let conf = format!(
+            "pcm.!default {{\n  type file\n  slave.pcm {{ type null }}\n  file \"{copy}\"\n  format raw\n  infile \"{}\"\n}}\n",
+            fifo.display()
+        );
+        std::fs::write(dir.path().join("asound.conf"), conf).expect("write the ALSA config");
+
+        let lead = vec![0.0f32; DEVICE_RATE as usize / 2];
+        let bytes: Vec<u8> = lead
+            .iter()
+            .chain(samples)
+            .flat_map(|s| s.to_le_bytes())
+            .collect();
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let feeder_stop = std::sync::Arc::clone(&stop);
+        // Opened for reading too, so the device's opens never wait for a
+        // writer and the feeder never sees a broken pipe; non-blocking, so
+        // it can stop while the pipe is full.
+        const O_NONBLOCK: i32 = 0o4000;
+        let mut pipe = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo)
+            .expect("open the FIFO");
+        let feeder = std::thread::spawn(move || {
+            // 10 ms at a time: whole frames, and at most PIPE_BUF bytes,
+            // so each write lands whole or not at all.
+            let chunk = DEVICE_RATE as usize / 100 * FRAME_BYTES;
+            let silence = vec![0u8; chunk];
+            let started = std::time::Instant::now();
+            let mut sent = 0usize;
+            while !feeder_stop.load(Ordering::Acquire) {
+                let due = std::time::Duration::from_secs_f64(
+                    (sent / FRAME_BYTES) as f64 / f64::from(DEVICE_RATE),
+                );
+                if let Some(wait) = due.checked_sub(started.elapsed()) {
+                    std::thread::sleep(wait);
+                }
+                let piece = if sent < bytes.len() {
+                    &bytes[sent..(sent + chunk).min(bytes.len())]
+                } else {
+                    &silence[..]
+                };
+                match pipe.write(piece) {
+                    Ok(n) => sent += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    Err(e) => panic!("feeding the virtual device: {e}"),
+                }
+            }
+        });
+        VirtualMic {
+            dir,
+            stop,
+            feeder: Some(feeder),
+        }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("asound.conf")
+    }
+}
+
+impl Drop for VirtualMic {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
+        if let Some(feeder) = self.feeder.take() {
+            let _ = feeder.join();
+        }
+    }
+}
+
+/// Runs kiosk with ALSA's configuration replaced by `alsa_config`, killing
+/// it (and failing) if it has not finished within `limit`.
+fn kiosk_with_alsa(args: &[&str], alsa_config: &Path, limit: std::time::Duration) -> Output {
+    let mut child = Command::new(KIOSK)
+        .args(args)
+        .env_remove("KIOSK_CONFIG")
+        .env_remove("KIOSK_ALSA_DEBUG")
+        .env("KIOSK_MODELS", models_dir())
+        .env("ALSA_CONFIG_PATH", alsa_config)
+        .current_dir(std::env::temp_dir())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kiosk");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait for kiosk").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("collect kiosk");
+            panic!(
+                "kiosk {args:?} hung (killed after {limit:?}); stderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("collect kiosk")
+}
+
+/// A shared 16 kHz mono recording's samples.
+fn recording_16k(name: &str) -> Vec<f32> {
+    let (samples, info) =
+        kiosk_speech::audio::read_wav_interleaved(&recording(name)).expect("read the recording");
+    assert_eq!(
+        (info.sample_rate, info.channels),
+        (DEVICE_RATE, 1),
+        "{name}"
+    );
+    samples
+}
+
+const LISTEN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+fn listen_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no JSON on stdout ({e}); stderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn listen_hears_a_question_from_an_alsa_capture_device() {
+    let mic = VirtualMic::new(
+        &recording_16k("stp_en_add_apples_to_my_shopping_list.wav"),
+        None,
+    );
+    let out = kiosk_with_alsa(
+        &["listen", "--model", "tiny.en", "--json"],
+        &mic.config(),
+        LISTEN_LIMIT,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    let v = listen_json(&out);
+    let text = v["text"].as_str().expect("text").to_lowercase();
+    assert!(text.contains("add apples"), "{text}");
+    // The end-pointer ended it, on the silence after the question.
+    assert_eq!(v["end"], "trailing_silence", "{v}");
+    assert!(v["device_error"].is_null(), "{v}");
+    assert!(!stderr.contains("ALSA lib"), "{stderr}");
+}
+
+#[test]
+fn a_capture_device_that_vanishes_mid_question_ends_the_turn_and_says_so() {
+    // Half a second of silence, then 1.3 s of the question: cut mid-way.
+    let mic = VirtualMic::new(
+        &recording_16k("stp_en_add_apples_to_my_shopping_list.wav"),
+        Some(1.8),
+    );
+    let out = kiosk_with_alsa(
+        &["listen", "--model", "tiny.en", "--json"],
+        &mic.config(),
+        LISTEN_LIMIT,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a lost microphone is a failure");
+    assert!(stderr.contains("the microphone stopped"), "{stderr}");
+    assert!(!stderr.contains("ALSA lib"), "{stderr}");
+    let v = listen_json(&out);
+    assert_eq!(v["end"], "device_lost", "{v}");
+    let why = v["device_error"].as_str().expect("device_error");
+    assert!(why.contains("went away"), "{why}");
+}
+
+#[test]
+fn listen_without_any_capture_device_says_so_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // An ALSA configuration that knows of no device at all.
+    let conf = dir.path().join("asound.conf");
+    std::fs::write(&conf, "").expect("write the ALSA config");
+    let out = kiosk_with_alsa(
+        &["listen", "--model", "tiny.en", "--json"],
+        &conf,
+        LISTEN_LIMIT,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("microphone unavailable") && stderr.contains("typed questions still work"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ALSA lib"), "{stderr}");
+}

@@ -413,6 +413,11 @@ impl SampleSource for WavSource {
     }
 }
 
+/// How many failures within [`FAILURE_WINDOW`] end a device whose errors
+/// cpal does not classify as its disappearance.
+const FAILURES_BEFORE_LOST: usize = 3;
+const FAILURE_WINDOW: Duration = Duration::from_secs(1);
+
 /// The default input device through cpal. The stream's callback only
 /// converts to f32 and pushes into a lock-free ring; everything else happens
 /// on the capture thread.
@@ -456,13 +461,29 @@ impl MicSource {
             let lost = Arc::clone(&lost);
             let lost_flag = Arc::clone(&lost_flag);
             let name = name.clone();
+            // Recent failures cpal does not call the end of the device.
+            let mut failures: Vec<Instant> = Vec::with_capacity(FAILURES_BEFORE_LOST);
             move |err: cpal::Error| {
                 use cpal::ErrorKind::*;
-                // Overruns are glitches, not the end of the device.
-                if matches!(
-                    err.kind(),
-                    DeviceNotAvailable | StreamInvalidated | HostUnavailable
-                ) {
+                if lost_flag.load(Ordering::Acquire) {
+                    return;
+                }
+                let gone = match err.kind() {
+                    DeviceNotAvailable | StreamInvalidated | HostUnavailable => true,
+                    // Overruns are glitches, not the end of the device.
+                    Xrun => false,
+                    // Other failures (a plugin's I/O error, a sound server
+                    // that died) end the device when they keep coming:
+                    // cpal retries them forever, and reads that fail lose
+                    // audio, so what gets through is broken anyway.
+                    _ => {
+                        let now = Instant::now();
+                        failures.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+                        failures.push(now);
+                        failures.len() >= FAILURES_BEFORE_LOST
+                    }
+                };
+                if gone {
                     if let Ok(mut slot) = lost.lock() {
                         *slot = Some(format!("{name} went away: {err}"));
                     }
@@ -579,8 +600,6 @@ impl SampleSource for MicSource {
     }
 }
 
-/// Whether a microphone can be opened now (for status screens): `Ok` with
-/// its name, or why not. Opens and closes the device.
 /// ALSA prints its own error lines ("ALSA lib confmisc.c:855:(parse_card)
 /// cannot find card '0'") on stderr whenever a device is looked for and is
 /// not there. The kiosk says what is wrong in its own words, so those lines
@@ -620,6 +639,8 @@ pub fn quiet_alsa() {
 #[cfg(not(target_os = "linux"))]
 pub fn quiet_alsa() {}
 
+/// Whether a microphone can be opened now (for status screens): `Ok` with
+/// its name, or why not. Opens and closes the device.
 pub fn probe_microphone() -> Result<String, CaptureError> {
     MicSource::open_default().map(|m| m.name)
 }
