@@ -34,31 +34,41 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
                     info.n_products, info.n_variants, info.source, info.id
                 ),
             });
-            // Search by meaning needs the snapshot's vectors and the model
-            // they came from; without either it is lexical, which works.
-            let state = match super::embed::product_embedder(config) {
-                Ok(embedder) => snapshot.semantic_state_with(&embedder),
-                Err(why) => match snapshot.semantic_state() {
-                    kiosk_catalog::snapshot::SemanticState::NoVectors => {
-                        kiosk_catalog::snapshot::SemanticState::NoVectors
-                    }
-                    _ => {
-                        checks.push(Check {
-                            name: "search by meaning",
-                            ok: false,
-                            detail: format!("lexical only: no embedding model ({why})"),
-                        });
-                        kiosk_catalog::snapshot::SemanticState::NoModel { products: 0 }
-                    }
-                },
-            };
-            match &state {
-                kiosk_catalog::snapshot::SemanticState::NoModel { .. } => {}
-                state => checks.push(Check {
+            if !config.embed.enabled {
+                // Off by configuration (the default): search is lexical,
+                // which is how this kiosk is meant to run.
+                checks.push(Check {
                     name: "search by meaning",
-                    ok: matches!(state, kiosk_catalog::snapshot::SemanticState::Hybrid { .. }),
-                    detail: state.to_string(),
-                }),
+                    ok: true,
+                    detail: "off ([embed] enabled = false): search is lexical".into(),
+                });
+            } else {
+                // Search by meaning needs the snapshot's vectors and the model
+                // they came from; without either it is lexical, which works.
+                let state = match super::embed::product_embedder(config) {
+                    Ok(embedder) => snapshot.semantic_state_with(&embedder),
+                    Err(why) => match snapshot.semantic_state() {
+                        kiosk_catalog::snapshot::SemanticState::NoVectors => {
+                            kiosk_catalog::snapshot::SemanticState::NoVectors
+                        }
+                        _ => {
+                            checks.push(Check {
+                                name: "search by meaning",
+                                ok: false,
+                                detail: format!("lexical only: no embedding model ({why})"),
+                            });
+                            kiosk_catalog::snapshot::SemanticState::NoModel { products: 0 }
+                        }
+                    },
+                };
+                match &state {
+                    kiosk_catalog::snapshot::SemanticState::NoModel { .. } => {}
+                    state => checks.push(Check {
+                        name: "search by meaning",
+                        ok: matches!(state, kiosk_catalog::snapshot::SemanticState::Hybrid { .. }),
+                        detail: state.to_string(),
+                    }),
+                }
             }
             checks.push(Check {
                 name: "stock freshness",
