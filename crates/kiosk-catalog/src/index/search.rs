@@ -14,8 +14,13 @@
 //! counted thrice), so a title word leads and a long description cannot
 //! bury it. A stop word beside other words only adds its score; a
 //! query of stop words alone searches for them. A word where digits meet
-//! letters (`27in`, `16mm`) also matches its parts as a phrase. Filters always apply; in-stock
-//! products rank first; equal scores are ordered by rowid.
+//! letters (`27in`, `16mm`) also matches its parts as a phrase. A word the
+//! shopper excludes ("headphones without mic", "不含酒精") is not required:
+//! a product that has it counts as missing one of the query's words, one
+//! that says it lacks it ("no mic", "mic-free") ranks higher, and when
+//! nothing has the wanted words the excluded ones are searched as wanted.
+//! Filters always apply; in-stock products rank first; equal scores are
+//! ordered by rowid.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -845,6 +850,13 @@ impl IndexSearcher {
             });
         }
         hits.truncate(limit);
+        if hits.is_empty() && !plan.negated.is_empty() {
+            // Nothing has the wanted words: the excluded ones are searched
+            // as wanted, rather than showing nothing.
+            let mut plain = plan.clone();
+            plain.groups.append(&mut plain.negated);
+            return self.search_plan(&plain, filters, limit);
+        }
         if hits.is_empty() && !plan.negated.is_empty() {
             // Nothing has the wanted words: the excluded ones are searched
             // as wanted, rather than showing nothing.
