@@ -173,6 +173,9 @@ const TEXT_WEIGHTS: [(FieldOf, f32); 6] = [
     (|f| f.description, 0.3),
 ];
 
+/// A query, when there is anything to ask.
+type MaybeQuery = Option<Box<dyn Query>>;
+
 /// Score factor for products with nothing in stock.
 const OUT_OF_STOCK_FACTOR: Score = 0.4;
 
@@ -881,7 +884,7 @@ impl IndexSearcher {
     /// For an excluded word: the query of products that have it, and of
     /// those that say they lack it ("no mic", "without mic", "mic-free",
     /// "不含酒精", "無酒精").
-    fn negation_queries(&self, group: &Group) -> (Option<Box<dyn Query>>, Option<Box<dyn Query>>) {
+    fn negation_queries(&self, group: &Group) -> (MaybeQuery, MaybeQuery) {
         let has: Vec<Box<dyn Query>> = group
             .alternatives
             .iter()
