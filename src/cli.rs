@@ -379,6 +379,9 @@ pub struct RelevanceArgs {
     /// Times each query runs (for latency percentiles).
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    /// Queries listed where the kiosk ranks furthest below FTS5.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub worst: usize,
     #[arg(long)]
     pub json: bool,
 }

@@ -615,7 +615,8 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
             .partial_cmp(&(b.kiosk_ndcg - b.fts5_ndcg))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    deltas.truncate(20);
+    deltas.retain(|d| d.kiosk_ndcg < d.fts5_ndcg);
+    deltas.truncate(args.worst);
     let figures = RelevanceFigures {
         n_products: snapshot.info().n_products,
         n_queries: set.queries.len(),
@@ -648,12 +649,7 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
             name, s.ndcg_at_10, s.recall_at_10, s.zero_result_rate, s.p50_ms, s.p99_ms
         );
     }
-    for d in figures
-        .worst
-        .iter()
-        .filter(|d| d.kiosk_ndcg < d.fts5_ndcg)
-        .take(10)
-    {
+    for d in &figures.worst {
         println!(
             "  behind fts5: {:?} NDCG {:.2} vs {:.2}",
             d.query, d.kiosk_ndcg, d.fts5_ndcg

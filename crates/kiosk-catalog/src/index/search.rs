@@ -14,8 +14,13 @@
 //! counted thrice), so a title word leads and a long description cannot
 //! bury it. A stop word beside other words only adds its score; a
 //! query of stop words alone searches for them. A word where digits meet
-//! letters (`27in`, `16mm`) also matches its parts as a phrase. Filters always apply; in-stock
-//! products rank first; equal scores are ordered by rowid.
+//! letters (`27in`, `16mm`) also matches its parts as a phrase. A word the
+//! shopper excludes ("headphones without mic", "不含酒精") is not required:
+//! a product that has it counts as missing one of the query's words, one
+//! that says it lacks it ("no mic", "mic-free") ranks higher, and when
+//! nothing has the wanted words the excluded ones are searched as wanted.
+//! Filters always apply; in-stock products rank first; equal scores are
+//! ordered by rowid.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -49,7 +54,42 @@ pub struct QueryPlan {
     /// The query held nothing but stop words, so they are searched; when no
     /// product has them, the search browses by its filters alone.
     pub stopwords_only: bool,
+    /// What the shopper does not want ("headphones without mic": `mic`).
+    /// A product needs none of these words; one that has a word, other
+    /// than as "no mic", "mic free" and the like, counts as missing one of
+    /// the query's words, and one that says so ranks higher.
+    pub negated: Vec<Group>,
 }
+
+/// Words that exclude the word after them from what the shopper wants,
+/// in the kiosk's languages and their neighbours'. A number after one is
+/// not excluded (`no 5` names a number), nor a stop word (`without me`).
+const NEGATORS: &[&str] = &[
+    "without", "no", "not", "non", "zonder", "geen", "niet", "tanpa", "bukan", "tidak", "sin",
+    "sans", "ohne", "senza", "sem",
+];
+
+/// Words between a negator and the word it excludes: "without any sugar".
+const NEGATED_DETERMINERS: &[&str] = &[
+    "a", "an", "any", "the", "de", "het", "een", "el", "la", "los", "las", "un", "una", "le",
+    "les", "une", "des", "du", "der", "die", "das",
+];
+
+/// Words that carry an exclusion on to the next word: "without ammonia or
+/// peroxide".
+const NEGATION_JOINERS: &[&str] = &[
+    "or", "nor", "and", "of", "en", "atau", "dan", "y", "o", "ni", "ou", "et", "oder", "und",
+];
+
+/// Words after an excluded word that say a product lacks it: "BPA free",
+/// "mic-free".
+const NEGATING_SUFFIXES: &[&str] = &["free"];
+
+/// In Chinese text, what excludes the rest of its phrase ("不含酒精", no
+/// alcohol), and what says a product lacks it ("無酒精"). `無`/`无` alone
+/// is not read as a negation in a query: `無線` is "wireless".
+const CJK_NEGATORS: &[&str] = &["不含"];
+const CJK_NEGATING_PREFIXES: &[&str] = &["不含", "無", "无"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
@@ -132,6 +172,9 @@ const TEXT_WEIGHTS: [(FieldOf, f32); 6] = [
     (|f| f.colors, 1.5),
     (|f| f.description, 0.3),
 ];
+
+/// A query, when there is anything to ask.
+type MaybeQuery = Option<Box<dyn Query>>;
 
 /// Score factor for products with nothing in stock.
 const OUT_OF_STOCK_FACTOR: Score = 0.4;
@@ -223,8 +266,18 @@ impl IndexSearcher {
         self.concept_category.get(&concept).map(String::as_str)
     }
 
-    /// Reads a query into groups of alternatives.
+    /// Reads a query into groups of alternatives, and the words the
+    /// shopper does not want. A query whose every word is negated ("not
+    /// ok") is read as plain words.
     pub fn plan(&self, text: &str, prefix: bool) -> QueryPlan {
+        let plan = self.plan_with(text, prefix, true);
+        if plan.groups.is_empty() && !plan.negated.is_empty() {
+            return self.plan_with(text, prefix, false);
+        }
+        plan
+    }
+
+    fn plan_with(&self, text: &str, prefix: bool, negation: bool) -> QueryPlan {
         // While typing, the last word is unfinished: it is matched as a
         // prefix on its own, not read against the vocabulary.
         let (text, unfinished) = match kiosk_core::text::tokenize(text).last() {
@@ -254,10 +307,99 @@ impl IndexSearcher {
             .collect();
         pieces.sort_by_key(|(start, _)| *start);
         let last_start = pieces.last().map(|(s, _)| *s);
+        // Which pieces a negator excludes, and the negators (with the words
+        // between) that are read as such and searched no further.
+        let mut negated = vec![false; pieces.len()];
+        let mut dropped = vec![false; pieces.len()];
+        if negation {
+            let word_of = |i: usize| match pieces.get(i).map(|p| &p.1) {
+                Some(Piece::Word(t)) if !t.cjk => Some(t.text.as_str()),
+                _ => None,
+            };
+            // A word or concept that can be excluded: not a stop word, a
+            // number or another negator.
+            let excludable = |i: usize| match pieces.get(i).map(|p| &p.1) {
+                Some(Piece::Mention(m)) => !text[m.start..m.end].contains(kiosk_core::text::is_cjk),
+                Some(Piece::Word(t)) => {
+                    !t.cjk
+                        && !is_stopword(&t.text)
+                        && !NEGATORS.contains(&t.text.as_str())
+                        && !t.text.starts_with(|c: char| c.is_ascii_digit())
+                }
+                None => false,
+            };
+            let mut i = 0;
+            while i < pieces.len() {
+                if !word_of(i).is_some_and(|w| NEGATORS.contains(&w)) {
+                    i += 1;
+                    continue;
+                }
+                let mut j = i + 1;
+                while word_of(j).is_some_and(|w| NEGATED_DETERMINERS.contains(&w)) {
+                    j += 1;
+                }
+                if !excludable(j) {
+                    i += 1;
+                    continue;
+                }
+                dropped[i..j].iter_mut().for_each(|d| *d = true);
+                negated[j] = true;
+                // "without ammonia or peroxide"
+                while word_of(j + 1).is_some_and(|w| NEGATION_JOINERS.contains(&w))
+                    && excludable(j + 2)
+                {
+                    dropped[j + 1] = true;
+                    negated[j + 2] = true;
+                    j += 2;
+                }
+                i = j + 1;
+            }
+            // A word both wanted and excluded ("vitamin without vitamin k")
+            // is read as wanted, with its negator.
+            let literal = |i: usize| match &pieces[i].1 {
+                Piece::Mention(m) => option_key(&text[m.start..m.end]),
+                Piece::Word(t) => t.text.clone(),
+            };
+            for j in 0..pieces.len() {
+                if negated[j]
+                    && (0..pieces.len())
+                        .any(|k| !negated[k] && !dropped[k] && literal(k) == literal(j))
+                {
+                    negated[j] = false;
+                    for k in (0..j).rev() {
+                        if !dropped[k] {
+                            break;
+                        }
+                        dropped[k] = false;
+                    }
+                }
+            }
+        }
         // (group, piece, word) of each group read from one plain word.
         let mut word_groups: Vec<(usize, usize, String)> = Vec::new();
         for (piece_idx, (start, piece)) in pieces.iter().enumerate() {
             let is_last = Some(*start) == last_start;
+            if dropped[piece_idx] {
+                continue;
+            }
+            if negated[piece_idx] {
+                let from = match piece {
+                    Piece::Mention(m) => &text[m.start..m.end],
+                    Piece::Word(t) => &text[t.start..t.end],
+                };
+                let word = match piece {
+                    Piece::Mention(m) => option_key(&text[m.start..m.end]),
+                    Piece::Word(t) => t.text.clone(),
+                };
+                plan.negated.push(Group {
+                    from: from.to_string(),
+                    alternatives: vec![Alt::Words {
+                        text: word,
+                        boost: 1.0,
+                    }],
+                });
+                continue;
+            }
             match piece {
                 Piece::Mention(m) => {
                     let literal = &text[m.start..m.end];
@@ -269,6 +411,30 @@ impl IndexSearcher {
                 Piece::Word(t) => {
                     if t.cjk {
                         for part in strip_cjk_stopwords(&t.text) {
+                            // "不含酒精": the rest of the phrase is excluded.
+                            let negator = CJK_NEGATORS
+                                .iter()
+                                .filter_map(|n| part.find(n).map(|at| (at, n.len())))
+                                .min();
+                            if let Some((at, len)) = negator.filter(|_| negation) {
+                                let (before, after) = (&part[..at], &part[at + len..]);
+                                if !after.is_empty() {
+                                    for (words, list) in
+                                        [(before, &mut plan.groups), (after, &mut plan.negated)]
+                                    {
+                                        if !words.is_empty() {
+                                            list.push(Group {
+                                                from: words.to_string(),
+                                                alternatives: vec![Alt::Words {
+                                                    text: words.to_string(),
+                                                    boost: 1.0,
+                                                }],
+                                            });
+                                        }
+                                    }
+                                    continue;
+                                }
+                            }
                             plan.groups.push(Group {
                                 from: part.clone(),
                                 alternatives: vec![Alt::Words {
@@ -556,66 +722,105 @@ impl IndexSearcher {
                 .collect();
             Box::new(BooleanQuery::union(q)) as Box<dyn Query>
         });
-        // The best `n` products for `query` under the filters: (score,
-        // rowid), by score, then by rowid, so equal scores always come back
-        // in the same order however the import's threads wrote the index.
-        let run = |query: Box<dyn Query>, n: usize| -> Result<Vec<(Score, u64)>> {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
-                .iter()
-                .map(|(o, q)| (*o, q.box_clone()))
-                .collect();
-            clauses.push((Occur::Must, query));
-            if let Some(q) = &stop_query {
-                clauses.push((Occur::Should, q.box_clone()));
+        // Each excluded word: the products that say they lack it ("no
+        // mic", "mic-free") rank higher; those that have it otherwise
+        // count as missing one word of the query.
+        let mut lack_queries: Vec<Box<dyn Query>> = Vec::new();
+        let mut violations: HashMap<u64, usize> = HashMap::new();
+        for group in &plan.negated {
+            let (has, lacks) = self.negation_queries(group);
+            let Some(has) = has else { continue };
+            let violating: Box<dyn Query> = match &lacks {
+                Some(lacks) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, has),
+                    (Occur::MustNot, lacks.box_clone()),
+                ])),
+                None => has,
+            };
+            for rowid in self.rowids(&*violating)? {
+                *violations.entry(rowid).or_default() += 1;
             }
-            let query = BooleanQuery::new(clauses);
-            let collector =
-                TopDocs::with_limit(n.max(1)).tweak_score(move |segment: &SegmentReader| {
-                    let fast = segment.fast_fields();
-                    let in_stock = fast
-                        .u64("in_stock")
-                        .expect("in_stock is a fast field of every kiosk index")
-                        .first_or_default_col(0);
-                    let rowid = fast
-                        .u64("rowid")
-                        .expect("rowid is a fast field of every kiosk index")
-                        .first_or_default_col(0);
-                    move |doc, score: Score| {
-                        let score = if in_stock.get_val(doc) > 0 {
-                            score
-                        } else {
-                            score * OUT_OF_STOCK_FACTOR
-                        };
-                        (score, Reverse(rowid.get_val(doc)))
-                    }
-                });
-            Ok(searcher
-                .search(&query, &collector)
-                .map_err(Error::index("searching"))?
-                .into_iter()
-                .map(|((score, Reverse(rowid)), _)| (score, rowid))
-                .collect())
-        };
-        // (score, rowid, groups matched), best first.
-        let mut hits: Vec<(Score, u64, usize)> = Vec::new();
+            lack_queries.extend(lacks);
+        }
+        let n_negated = plan.negated.len();
+        let violations = Arc::new(violations);
+        // The best `n` products for `query` under the filters, which match
+        // at least `need` of the groups: (score, rowid, groups and
+        // exclusions satisfied), by score, then by rowid, so equal scores
+        // always come back in the same order however the import's threads
+        // wrote the index. A product that matches every group and has no
+        // excluded word comes first.
         let n_groups = group_queries.len();
+        let n_total = n_groups + n_negated;
+        let run =
+            |query: Box<dyn Query>, n: usize, need: usize| -> Result<Vec<(Score, u64, usize)>> {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
+                    .iter()
+                    .map(|(o, q)| (*o, q.box_clone()))
+                    .collect();
+                clauses.push((Occur::Must, query));
+                if let Some(q) = &stop_query {
+                    clauses.push((Occur::Should, q.box_clone()));
+                }
+                for q in &lack_queries {
+                    clauses.push((Occur::Should, q.box_clone()));
+                }
+                let query = BooleanQuery::new(clauses);
+                let violations = Arc::clone(&violations);
+                let collector =
+                    TopDocs::with_limit(n.max(1)).tweak_score(move |segment: &SegmentReader| {
+                        let fast = segment.fast_fields();
+                        let in_stock = fast
+                            .u64("in_stock")
+                            .expect("in_stock is a fast field of every kiosk index")
+                            .first_or_default_col(0);
+                        let rowid = fast
+                            .u64("rowid")
+                            .expect("rowid is a fast field of every kiosk index")
+                            .first_or_default_col(0);
+                        let violations = Arc::clone(&violations);
+                        move |doc, score: Score| {
+                            let score = if in_stock.get_val(doc) > 0 {
+                                score
+                            } else {
+                                score * OUT_OF_STOCK_FACTOR
+                            };
+                            let rowid = rowid.get_val(doc);
+                            let matched = need + n_negated
+                                - violations.get(&rowid).copied().unwrap_or(0).min(n_negated);
+                            let score = if n_total == 0 {
+                                score
+                            } else {
+                                coverage_score(score, matched, n_total)
+                            };
+                            (matched == n_total, score, Reverse(rowid), matched)
+                        }
+                    });
+                Ok(searcher
+                    .search(&query, &collector)
+                    .map_err(Error::index("searching"))?
+                    .into_iter()
+                    .map(|((_, score, Reverse(rowid), matched), _)| (score, rowid, matched))
+                    .collect())
+            };
+        // (score, rowid, groups and exclusions satisfied), best first.
+        let mut hits: Vec<(Score, u64, usize)> = Vec::new();
         if n_groups == 0 {
             // Browsing by filters alone: every product scores the same
             // before the in-stock preference.
-            for (score, rowid) in run(Box::new(AllQuery), limit)? {
-                hits.push((score, rowid, 0));
-            }
+            hits.extend(run(Box::new(AllQuery), limit, 0)?);
         }
         // Products that match all the groups come first. Below them, a
         // product's score is scaled by the share of groups it matches
         // (`COVERAGE_EXPONENT`), so more of the shopper's words win over a
         // few words repeated, and a rare word still counts for more than a
-        // common one. Each tier (products matching at least `need` groups)
+        // common one; an excluded word the product has counts as a group
+        // missed. Each tier (products matching at least `need` groups)
         // gives its best `limit`: the final `limit` are always among them,
         // since the ranking rises with both the score and the groups
         // matched.
         for need in (1..=n_groups).rev() {
-            if need == n_groups - 1 && hits.len() >= limit {
+            if need == n_groups - 1 && hits.iter().filter(|h| h.2 == n_total).count() >= limit {
                 break;
             }
             let query: Box<dyn Query> = if need == n_groups {
@@ -629,35 +834,44 @@ impl IndexSearcher {
                 ))
             };
             let mut taken = 0;
-            for (score, rowid) in run(query, limit + hits.len())? {
+            for hit in run(query, limit + hits.len(), need)? {
                 if taken >= limit {
                     break;
                 }
-                if !hits.iter().any(|h| h.1 == rowid) {
-                    hits.push((score, rowid, need));
+                if !hits.iter().any(|h| h.1 == hit.1) {
+                    hits.push(hit);
                     taken += 1;
                 }
             }
         }
         if n_groups > 0 {
-            for hit in &mut hits {
-                hit.0 = coverage_score(hit.0, hit.2, n_groups);
-            }
             hits.sort_by(|a, b| {
-                (b.2 == n_groups)
-                    .cmp(&(a.2 == n_groups))
+                (b.2 == n_total)
+                    .cmp(&(a.2 == n_total))
                     .then(b.0.total_cmp(&a.0))
                     .then(a.1.cmp(&b.1))
             });
         }
         hits.truncate(limit);
-        let mut n_full = hits.iter().filter(|h| h.2 == n_groups).count();
+        if hits.is_empty() && !plan.negated.is_empty() {
+            // Nothing has the wanted words: the excluded ones are searched
+            // as wanted, rather than showing nothing.
+            let mut plain = plan.clone();
+            plain.groups.append(&mut plain.negated);
+            return self.search_plan(&plain, filters, limit);
+        }
+        if hits.is_empty() && !plan.negated.is_empty() {
+            // Nothing has the wanted words: the excluded ones are searched
+            // as wanted, rather than showing nothing.
+            let mut plain = plan.clone();
+            plain.groups.append(&mut plain.negated);
+            return self.search_plan(&plain, filters, limit);
+        }
+        let mut n_full = hits.iter().filter(|h| h.2 == n_total).count();
         if hits.is_empty() && plan.stopwords_only {
             // No product has the stop words: browse by the filters, as a
             // query without words does.
-            for (score, rowid) in run(Box::new(AllQuery), limit)? {
-                hits.push((score, rowid, 0));
-            }
+            hits.extend(run(Box::new(AllQuery), limit, 0)?);
             n_full = hits.len();
         }
         Ok(monotone_scores(hits)
@@ -665,6 +879,78 @@ impl IndexSearcher {
             .enumerate()
             .map(|(i, (score, rowid))| (rowid, score, i < n_full))
             .collect())
+    }
+
+    /// For an excluded word: the query of products that have it, and of
+    /// those that say they lack it ("no mic", "without mic", "mic-free",
+    /// "不含酒精", "無酒精").
+    fn negation_queries(&self, group: &Group) -> (MaybeQuery, MaybeQuery) {
+        let has: Vec<Box<dyn Query>> = group
+            .alternatives
+            .iter()
+            .filter_map(|a| self.alt_query(a))
+            .collect();
+        let mut lacks: Vec<Box<dyn Query>> = Vec::new();
+        for alt in &group.alternatives {
+            let Alt::Words { text, .. } = alt else {
+                continue;
+            };
+            let phrases: Vec<String> = if text.contains(kiosk_core::text::is_cjk) {
+                CJK_NEGATING_PREFIXES
+                    .iter()
+                    .map(|p| format!("{p}{text}"))
+                    .collect()
+            } else {
+                NEGATORS
+                    .iter()
+                    .map(|n| format!("{n} {text}"))
+                    .chain(NEGATING_SUFFIXES.iter().map(|s| format!("{text} {s}")))
+                    .collect()
+            };
+            lacks.extend(phrases.into_iter().filter_map(|p| {
+                self.alt_query(&Alt::Words {
+                    text: p,
+                    boost: 1.0,
+                })
+            }));
+        }
+        let union = |qs: Vec<Box<dyn Query>>| -> Option<Box<dyn Query>> {
+            (!qs.is_empty()).then(|| Box::new(BooleanQuery::union(qs)) as Box<dyn Query>)
+        };
+        (union(has), union(lacks))
+    }
+
+    /// The rowids of every product `query` matches.
+    fn rowids(&self, query: &dyn Query) -> Result<Vec<u64>> {
+        let searcher = self.reader.searcher();
+        let docs = searcher
+            .search(query, &DocSetCollector)
+            .map_err(Error::index("searching"))?;
+        self.rowids_of(&searcher, docs)
+    }
+
+    fn rowids_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        docs: std::collections::HashSet<tantivy::DocAddress>,
+    ) -> Result<Vec<u64>> {
+        let mut rowids = Vec::with_capacity(docs.len());
+        let mut columns = HashMap::new();
+        for addr in docs {
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("rowid")
+                        .map_err(Error::index("reading rowids"))?
+                        .first_or_default_col(0),
+                ),
+            };
+            rowids.push(column.get_val(addr.doc_id));
+        }
+        Ok(rowids)
     }
 
     /// The rowids of the products `filters` allow, sorted; `None` when
@@ -683,22 +969,7 @@ impl IndexSearcher {
         let docs = searcher
             .search(&BooleanQuery::new(clauses), &DocSetCollector)
             .map_err(Error::index("filtering"))?;
-        let mut rowids = Vec::with_capacity(docs.len());
-        let mut columns = HashMap::new();
-        for addr in docs {
-            let column = match columns.entry(addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .u64("rowid")
-                        .map_err(Error::index("reading rowids"))?
-                        .first_or_default_col(0),
-                ),
-            };
-            rowids.push(column.get_val(addr.doc_id));
-        }
+        let mut rowids = self.rowids_of(&searcher, docs)?;
         rowids.sort_unstable();
         Ok(Some(rowids))
     }

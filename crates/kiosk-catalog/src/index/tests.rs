@@ -500,3 +500,153 @@ fn a_word_in_the_title_outranks_it_in_a_long_description() {
     let store = Store::new(rows);
     assert_eq!(store.top("lantern"), Some("Camping Lantern"));
 }
+
+#[test]
+fn an_excluded_word_is_not_required_and_demotes_products_that_have_it() {
+    let rows: &[Row] = &[
+        (
+            "Wireless Gaming Headphones with Mic",
+            "Audio",
+            "Boom mic, 40 h battery.",
+            "",
+            "",
+        ),
+        (
+            "Wireless Bluetooth Headphones",
+            "Audio",
+            "Foldable, 30 h battery.",
+            "",
+            "",
+        ),
+        (
+            "Studio Headphones, No Mic",
+            "Audio",
+            "Closed back, wired.",
+            "",
+            "",
+        ),
+        ("Mic Stand", "Audio", "Steel.", "", ""),
+    ];
+    let store = Store::new(rows);
+    let plan = store.index.plan("wireless headphones without mic", false);
+    let groups: Vec<&str> = plan.groups.iter().map(|g| g.from.as_str()).collect();
+    assert_eq!(groups, ["wireless", "headphones"]);
+    let negated: Vec<&str> = plan.negated.iter().map(|g| g.from.as_str()).collect();
+    assert_eq!(negated, ["mic"]);
+    let hits = store
+        .index
+        .search(
+            "wireless headphones without mic",
+            false,
+            &Filters::default(),
+            10,
+        )
+        .expect("search");
+    let titles: Vec<&str> = hits.iter().map(|h| rows[h.0 as usize - 1].0).collect();
+    // The headphones without a mic match in full; those with one count as
+    // missing a word, so they are no full match and rank below.
+    assert_eq!(titles[0], "Wireless Bluetooth Headphones", "{titles:?}");
+    assert!(hits[0].2);
+    let with_mic = titles
+        .iter()
+        .position(|t| *t == "Wireless Gaming Headphones with Mic")
+        .expect("still found");
+    assert!(!hits[with_mic].2, "{titles:?}");
+    // The mic stand has nothing the shopper wants but the excluded word.
+    assert!(!titles.contains(&"Mic Stand"), "{titles:?}");
+    // A product that says it lacks the word is no violation, and ranks
+    // above one that merely does not mention it.
+    let titles = store.titles("headphones without mic", 10);
+    assert_eq!(
+        &titles[..2],
+        ["Studio Headphones, No Mic", "Wireless Bluetooth Headphones"],
+        "{titles:?}"
+    );
+    assert_eq!(titles.last(), Some(&"Wireless Gaming Headphones with Mic"));
+}
+
+#[test]
+fn negations_in_other_forms_and_languages() {
+    let rows: &[Row] = &[
+        (
+            "Hair Dye Black with Ammonia",
+            "Beauty",
+            "Permanent.",
+            "",
+            "",
+        ),
+        ("Ammonia-Free Hair Dye Black", "Beauty", "Gentle.", "", ""),
+        (
+            "Hair Dye Black, Peroxide Developer",
+            "Beauty",
+            "Kit.",
+            "",
+            "",
+        ),
+        ("Koptelefoon zonder microfoon", "Audio", "Bedraad.", "", ""),
+        ("Koptelefoon met microfoon", "Audio", "Draadloos.", "", ""),
+    ];
+    let store = Store::new(rows);
+    // "X-free" says a product lacks X; "or" carries the exclusion on.
+    let plan = store
+        .index
+        .plan("hair dye without ammonia or peroxide", false);
+    let negated: Vec<&str> = plan.negated.iter().map(|g| g.from.as_str()).collect();
+    assert_eq!(negated, ["ammonia", "peroxide"]);
+    assert_eq!(
+        store.top("hair dye without ammonia or peroxide"),
+        Some("Ammonia-Free Hair Dye Black")
+    );
+    assert_eq!(
+        store.top("koptelefoon zonder microfoon"),
+        Some("Koptelefoon zonder microfoon")
+    );
+    assert_eq!(
+        store.titles("koptelefoon zonder microfoon", 5).last(),
+        Some(&"Koptelefoon met microfoon")
+    );
+    // "without any": a determiner between the negator and its word.
+    let plan = store.index.plan("dye without any ammonia", false);
+    assert_eq!(plan.negated.len(), 1);
+    assert_eq!(plan.groups.len(), 1);
+}
+
+#[test]
+fn a_negator_before_a_number_a_stop_word_or_alone_is_a_plain_word() {
+    let rows: &[Row] = &[
+        ("Perfume No 5", "Beauty", "Eau de parfum.", "", ""),
+        ("Perfume Classic", "Beauty", "Eau de toilette.", "", ""),
+        ("Do Not Disturb Sign", "Signs", "Door hanger.", "", ""),
+        (
+            "Mug: I Can't Do It Without You",
+            "Kitchen",
+            "Ceramic.",
+            "",
+            "",
+        ),
+    ];
+    let store = Store::new(rows);
+    // `no 5` names a number.
+    let plan = store.index.plan("perfume no 5", false);
+    assert!(plan.negated.is_empty(), "{:?}", plan.negated);
+    assert_eq!(store.top("perfume no 5"), Some("Perfume No 5"));
+    // `without you`: nothing to exclude.
+    assert!(
+        store
+            .index
+            .plan("without you mug", false)
+            .negated
+            .is_empty()
+    );
+    // Every content word negated: read as plain words.
+    let plan = store.index.plan("not disturb", false);
+    assert!(plan.negated.is_empty());
+    assert_eq!(store.top("not disturb"), Some("Do Not Disturb Sign"));
+    // A title that holds the negation matches it in full.
+    let hits = store
+        .index
+        .search("do not disturb sign", false, &Filters::default(), 5)
+        .expect("search");
+    assert_eq!(rows[hits[0].0 as usize - 1].0, "Do Not Disturb Sign");
+    assert!(hits[0].2);
+}

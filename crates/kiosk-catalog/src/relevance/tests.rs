@@ -144,11 +144,12 @@ fn esci_us_200_kiosk_ranks_above_fts5() {
 #[test]
 fn esci_us_500_kiosk_ranks_above_fts5() {
     let (kiosk, fts5, kiosk_zero, fts5_zero) = measure("esci-us-500");
-    // Measured 0.523 against 0.512.
-    assert!(kiosk >= 0.520, "kiosk NDCG@10 {kiosk:.3} below 0.520");
+    // Measured 0.530 against 0.512, once negations were read ("headphones
+    // without mic").
+    assert!(kiosk >= 0.527, "kiosk NDCG@10 {kiosk:.3} below 0.527");
     assert!(
-        kiosk >= fts5 + 0.008,
-        "kiosk NDCG@10 {kiosk:.3} not 0.008 above fts5 {fts5:.3}"
+        kiosk >= fts5 + 0.015,
+        "kiosk NDCG@10 {kiosk:.3} not 0.015 above fts5 {fts5:.3}"
     );
     assert!(kiosk_zero <= fts5_zero);
 }
