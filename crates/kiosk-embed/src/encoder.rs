@@ -14,7 +14,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::format::Config;
-use crate::quant::{Q4Matrix, Q8Acts, dot};
+use crate::quant::{Q4Matrix, Q4Table, Q8Acts, dot};
 
 /// GELU values one parallel task computes.
 const GELU_CHUNK: usize = 4096;
@@ -68,7 +68,7 @@ pub(crate) struct Layer {
 /// Every weight of the encoder, checked against the [`Config`].
 #[derive(Debug)]
 pub(crate) struct Weights {
-    pub word: Q4Matrix,
+    pub word: Q4Table,
     pub position: Vec<f32>,
     pub token_type: Vec<f32>,
     pub norm: Norm,

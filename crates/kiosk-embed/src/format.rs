@@ -26,7 +26,7 @@ use sha2::Digest;
 
 use crate::encoder::{Layer, Linear, Norm, Weights};
 use crate::error::{Error, Result};
-use crate::quant::{BLOCK, BLOCK_BYTES, Q4Matrix};
+use crate::quant::{BLOCK, BLOCK_BYTES, Q4Matrix, Q4Table};
 
 const MAGIC: &[u8; 4] = b"E5S1";
 const VERSION: u32 = 1;
@@ -54,7 +54,7 @@ pub struct Config {
 /// The tokenizer's part of the file.
 #[derive(Debug)]
 pub(crate) struct Vocab {
-    pub pieces: Vec<Box<[u8]>>,
+    pub pieces: Pieces,
     pub scores: Vec<f32>,
     pub bos: u32,
     pub eos: u32,
@@ -62,6 +62,45 @@ pub(crate) struct Vocab {
     /// Per code point, what the normaliser replaces it with (possibly
     /// nothing), sorted by code point.
     pub normalization: Vec<(char, Box<[char]>)>,
+}
+
+/// The vocabulary's pieces as the file holds them: their bytes one after
+/// the other and an offset per piece (no allocation per piece).
+#[derive(Debug, Default)]
+pub(crate) struct Pieces {
+    pub bytes: Vec<u8>,
+    /// Piece `i` is `bytes[offsets[i]..offsets[i + 1]]`; one more than
+    /// the pieces.
+    pub offsets: Vec<u32>,
+}
+
+impl Pieces {
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub(crate) fn get(&self, i: usize) -> &[u8] {
+        &self.bytes[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl<P: AsRef<[u8]>> FromIterator<P> for Pieces {
+    fn from_iter<I: IntoIterator<Item = P>>(pieces: I) -> Pieces {
+        let mut out = Pieces {
+            bytes: Vec::new(),
+            offsets: vec![0],
+        };
+        for piece in pieces {
+            out.bytes.extend_from_slice(piece.as_ref());
+            out.offsets.push(out.bytes.len() as u32);
+        }
+        out
+    }
 }
 
 /// A checked model file.
@@ -172,9 +211,9 @@ fn read_vocab(reader: &mut Reader, config: &Config) -> Result<Vocab> {
             ))
         })?;
     let offsets_bytes = reader.take((n_pieces + 1) * 4, "the piece offsets")?;
-    let offsets: Vec<usize> = offsets_bytes
+    let offsets: Vec<u32> = offsets_bytes
         .chunks_exact(4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
     let scores_bytes = reader.take(n_pieces * 4, "the piece scores")?;
     let scores: Vec<f32> = scores_bytes
@@ -182,7 +221,7 @@ fn read_vocab(reader: &mut Reader, config: &Config) -> Result<Vocab> {
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
     let blob = reader.take(blob_len, "the piece bytes")?;
-    if offsets[0] != 0 || offsets[n_pieces] != blob_len {
+    if offsets[0] != 0 || offsets[n_pieces] as usize != blob_len {
         return Err(reader.error(format!(
             "piece offsets run from {} to {}, expected 0 to {blob_len}",
             offsets[0], offsets[n_pieces]
@@ -194,10 +233,10 @@ fn read_vocab(reader: &mut Reader, config: &Config) -> Result<Vocab> {
     if let Some(i) = scores.iter().position(|s| !s.is_finite()) {
         return Err(reader.error(format!("piece {i} has a score that is not a number")));
     }
-    let pieces = offsets
-        .windows(2)
-        .map(|w| Box::from(&blob[w[0]..w[1]]))
-        .collect();
+    let pieces = Pieces {
+        bytes: blob.to_vec(),
+        offsets,
+    };
 
     let n_entries = reader.count("the normalisation entry count", 0, 1 << 21)?;
     let table_len = reader.u32("the normalisation table's length")? as usize;
@@ -357,7 +396,11 @@ impl Directory<'_> {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Weights {
-            word: self.q4("emb.word", config.vocab_rows, h)?,
+            word: Q4Table::from_bytes(
+                config.vocab_rows,
+                h,
+                self.entry("emb.word", TYPE_Q4_0, config.vocab_rows * h)?,
+            ),
             position: self.f32("emb.pos", config.max_positions * h)?,
             token_type: self.f32("emb.type", config.type_vocab * h)?,
             norm: norm("emb.ln")?,

@@ -10,8 +10,8 @@
 //! - `format` reads the file and checks every offset, length and shape
 //!   before anything is used; a truncated or corrupt file is an [`Error`].
 //! - `quant` holds the Q4_0 blocks and the matrix product over them.
-//! - [`Tokenizer`] is the SentencePiece unigram tokenizer, a `tokenizers`
-//!   pipeline built from the file's vocabulary and normalisation table.
+//! - [`Tokenizer`] is the SentencePiece unigram tokenizer over the file's
+//!   vocabulary and normalisation table.
 //! - `encoder` is the transformer forward pass and mean pooling.
 //! - [`Embedder`] ties them together: `query: ` / `passage: ` prefixes,
 //!   inputs longer than the model takes, L2 normalisation.

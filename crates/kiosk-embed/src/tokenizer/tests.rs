@@ -1,6 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use super::oracle::Oracle;
+use super::pipeline::Pipeline;
 use super::*;
 
 /// A toy vocabulary: the four specials, `▁`, `▁a`, `b`, `▁ab`, `c`, and an
@@ -25,16 +26,22 @@ fn toy_vocab() -> Vocab {
     }
 }
 
-/// The tokenizer and the oracle both give `expected` for `text`.
+/// The tokenizer, the oracle and the `tokenizers` pipeline all give
+/// `expected` for `text`.
 fn check(text: &str, expected: &[u32]) {
-    let vocab = toy_vocab();
-    let tokenizer = Tokenizer::new(&vocab).expect("the toy vocabulary builds");
+    check_with(&toy_vocab(), text, expected);
+}
+
+fn check_with(vocab: &Vocab, text: &str, expected: &[u32]) {
+    let tokenizer = Tokenizer::new(vocab).expect("the vocabulary builds");
     assert_eq!(tokenizer.encode(text), expected, "tokenizer, {text:?}");
     assert_eq!(
-        Oracle::new(&vocab).encode(text),
+        Oracle::new(vocab).encode(text),
         expected,
         "oracle, {text:?}"
     );
+    let pipeline = Pipeline::new(vocab).expect("the pipeline builds");
+    assert_eq!(pipeline.encode(text), expected, "pipeline, {text:?}");
 }
 
 #[test]
@@ -61,13 +68,7 @@ fn ties_keep_the_segmentation_found_first() {
             unk: 3,
             normalization: Vec::new(),
         };
-        let tokenizer = Tokenizer::new(&vocab).expect("the vocabulary builds");
-        assert_eq!(tokenizer.encode(text), expected, "tokenizer, {text:?}");
-        assert_eq!(
-            Oracle::new(&vocab).encode(text),
-            expected,
-            "oracle, {text:?}"
-        );
+        check_with(&vocab, text, expected);
     };
     // ▁ab, ▁ + ab and ▁a + b all score -2: ▁ab ends at `b` first (from
     // position 0), and the later equal candidates do not replace it.
@@ -118,6 +119,8 @@ fn framing_adds_bos_and_eos() {
     let tokenizer = Tokenizer::new(&toy_vocab()).expect("the toy vocabulary builds");
     assert_eq!(tokenizer.encode_framed("ab"), [0, 7, 2]);
     assert_eq!(tokenizer.encode_framed("x y"), [0, 4, 3, 4, 3, 2]);
+    let pipeline = Pipeline::new(&toy_vocab()).expect("the pipeline builds");
+    assert_eq!(pipeline.encode_framed("x y"), [0, 4, 3, 4, 3, 2]);
 }
 
 #[test]
@@ -191,8 +194,9 @@ fn corpus() -> Vec<String> {
     texts
 }
 
-/// Issue 14: the `tokenizers`-based tokenizer gives the reference
-/// algorithm's ids on every text of the catalogs, not just the fixtures.
+/// Issue 14: the tokenizer gives the reference algorithm's ids, and the
+/// `tokenizers` crate's `Unigram` pipeline's, on every text of the
+/// catalogs, not just the fixtures.
 #[test]
 fn matches_the_reference_algorithm_on_the_catalogs() {
     let path = model_path();
@@ -204,16 +208,18 @@ fn matches_the_reference_algorithm_on_the_catalogs() {
     let (file, _) = crate::format::read(&path).expect("the model file reads");
     let tokenizer = Tokenizer::new(&file.vocab).expect("the tokenizer builds");
     let oracle = Oracle::new(&file.vocab);
+    let pipeline = Pipeline::new(&file.vocab).expect("the pipeline builds");
     let texts = corpus();
     let mut mismatches = Vec::new();
     let mut n_tokens = 0;
     for text in &texts {
         let ours = tokenizer.encode(text);
         let expected = oracle.encode(text);
+        let theirs = pipeline.encode(text);
         n_tokens += expected.len();
-        if ours != expected {
+        if ours != expected || theirs != expected {
             mismatches.push(format!(
-                "{text:?}\n  ours:   {ours:?}\n  oracle: {expected:?}"
+                "{text:?}\n  ours:     {ours:?}\n  oracle:   {expected:?}\n  pipeline: {theirs:?}"
             ));
         }
     }
