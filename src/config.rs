@@ -395,8 +395,13 @@ pub struct SyncSection {
     pub transfer_deadline_seconds: f64,
     /// Sticks mounted under this folder are checked for bundles.
     pub usb_root: Option<PathBuf>,
-    /// The store server's bundle, e.g. "http://store-server/kiosk.kbundle".
+    /// The store server's bundle, e.g.
+    /// "https://store-server:8443/kiosk.kbundle".
     pub server_url: Option<String>,
+    /// The SHA-256 of the store server's certificate (`kiosk serve-bundles`
+    /// prints it); `https://` needs it, and no other certificate is
+    /// trusted.
+    pub server_cert_sha256: Option<String>,
     /// Local time of the nightly pull from server_url ("03:00"; "" for none).
     pub nightly_at: Option<String>,
     /// The nightly pull starts at a random moment up to this much later.
@@ -418,7 +423,8 @@ pub struct SyncSection {
     /// Upload back-in-stock requests (with the shopper's contact) on each
     /// sync.
     pub upload_waitlist: bool,
-    /// Where HTTP uploads go; default: /uploads/ on the bundle's server.
+    /// Where uploads go over HTTPS; default: /uploads/ on the bundle's
+    /// server.
     pub upload_url: Option<String>,
 }
 
@@ -431,6 +437,7 @@ impl Default for SyncSection {
             transfer_deadline_seconds: 1800.0,
             usb_root: None,
             server_url: None,
+            server_cert_sha256: None,
             nightly_at: Some("03:00".into()),
             jitter_minutes: 30,
             retry_minutes: 30,

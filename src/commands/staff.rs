@@ -248,7 +248,7 @@ pub fn staff_console(config: &Config, args: StaffConsoleArgs) -> anyhow::Result<
 /// The names the certificate carries (browsers show them; kiosks check
 /// only the fingerprint): localhost, this machine's host name, and the
 /// address listened on when it is a specific one.
-fn cert_names(listen: &str) -> Vec<String> {
+pub(crate) fn cert_names(listen: &str) -> Vec<String> {
     let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
     if let Ok(host) = std::fs::read_to_string("/etc/hostname") {
         let host = host.trim();

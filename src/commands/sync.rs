@@ -4,7 +4,6 @@
 //! `[sync]` into its settings and prints what happened.
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -104,8 +103,10 @@ pub struct BundleVerifyArgs {
 pub struct SyncArgs {
     #[command(flatten)]
     pub data_dir: DataDirArg,
-    /// A bundle file, a folder or USB mount, or http://server/NAME.kbundle
-    /// (default: [sync] server_url, else a stick under [sync] usb_root).
+    /// A bundle file, a folder or USB mount, or a URL:
+    /// https://server:8443/NAME.kbundle (with [sync] server_cert_sha256) or
+    /// http://… (default: [sync] server_url, else a stick under [sync]
+    /// usb_root).
     #[arg(long, value_name = "SRC")]
     pub from: Option<String>,
     /// Also trust this public key (base64 line or .pub file). Repeatable.
@@ -133,9 +134,15 @@ pub struct SyncArgs {
 pub struct ServeBundlesArgs {
     /// The folder holding the bundles; uploads are stored in DIR/uploads/.
     pub dir: PathBuf,
-    /// The address to listen on.
-    #[arg(long, default_value = "0.0.0.0:8080", value_name = "ADDR")]
+    /// The address to listen on (HTTPS only).
+    #[arg(long, default_value = "0.0.0.0:8443", value_name = "ADDR")]
     pub listen: String,
+    /// The folder of the server's certificate and key (made on the first
+    /// start; the key 0600). Default: the data dir. Never the served folder.
+    #[arg(long, value_name = "DIR")]
+    pub cert_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub data_dir: DataDirArg,
     /// Do not log each request.
     #[arg(long)]
     pub quiet: bool,
@@ -346,6 +353,7 @@ fn settings(config: &Config, trust: &[String], no_upload: bool) -> anyhow::Resul
                 sync.transfer_deadline_seconds,
                 "transfer_deadline_seconds",
             )?,
+            server_cert_sha256: sync.server_cert_sha256.clone(),
         },
         limits: Limits {
             max_file_bytes: config.import.max_input_mib.saturating_mul(1 << 20),
@@ -468,7 +476,7 @@ fn default_source(config: &Config) -> anyhow::Result<Source> {
         return Ok(Source::Folder(mounted.folder));
     }
     Err(SyncError::NoBundle(
-        "nothing to sync from: pass --from (a bundle, a folder or an http:// URL), or set [sync] server_url or usb_root in kiosk.toml".into(),
+        "nothing to sync from: pass --from (a bundle, a folder or an https:// or http:// URL), or set [sync] server_url or usb_root in kiosk.toml".into(),
     )
     .into())
 }
@@ -561,12 +569,6 @@ fn print_upload(report: &SyncReport) {
             u.destination
         ),
         Some(Err(e)) => eprintln!("kiosk: warning: {e}; the rows stay queued for the next sync"),
-    }
-    // Rows kept back on purpose (shoppers' contacts over plain HTTP).
-    if let Some(Ok(u)) = &report.upload
-        && let Some(note) = &u.held_back
-    {
-        eprintln!("kiosk: note: {note}");
     }
 }
 
@@ -764,7 +766,23 @@ fn watch(config: &Config, syncer: &Syncer, from: Option<&str>) -> anyhow::Result
 }
 
 pub fn serve(config: &Config, args: ServeBundlesArgs) -> anyhow::Result<ExitCode> {
-    let mut server = BundleServer::bind(&args.dir, &args.listen)?;
+    let cert_dir = args
+        .cert_dir
+        .clone()
+        .unwrap_or_else(|| config.data_dir(args.data_dir.data_dir.as_ref()));
+    let same = |a: &std::path::Path, b: &std::path::Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if b.starts_with(&a) || a.starts_with(&b));
+    if same(&args.dir, &cert_dir) {
+        anyhow::bail!(
+            "the certificate's folder {} is (in) the served folder {}: its key would sit beside the bundles; pass --cert-dir elsewhere",
+            cert_dir.display(),
+            args.dir.display()
+        );
+    }
+    std::fs::create_dir_all(&cert_dir)
+        .with_context(|| format!("creating {}", cert_dir.display()))?;
+    let (cert, created, [cert_path, key_path]) =
+        kiosk_sync::serve::server_cert(&cert_dir, &super::staff::cert_names(&args.listen))?;
+    let mut server = BundleServer::bind(&args.dir, &args.listen, &cert)?;
     let key = upload_key(config, args.key_file.as_deref())?;
     let uploads = match &key {
         Some(_) => format!(
@@ -776,18 +794,33 @@ pub fn serve(config: &Config, args: ServeBundlesArgs) -> anyhow::Result<ExitCode
     if let Some(key) = key {
         server = server.with_store_key(key, config.staff.max_clock_skew_seconds)?;
     }
-    // The first line says where: scripts and tests read the port from it.
+    if !args.quiet {
+        server = server.with_log(|line| eprintln!("{line}"));
+    }
+    // The first lines say where and which certificate: scripts and tests
+    // read the port and the fingerprint from them.
     println!(
-        "serving {} on http://{}/ ({uploads}); Ctrl-C stops",
+        "serving {} on https://{}/ ({uploads}); Ctrl-C stops",
         args.dir.display(),
         server.addr(),
     );
-    let quiet = args.quiet;
-    let stop = AtomicBool::new(false);
-    server.run(4, &stop, &|line| {
-        if !quiet {
-            eprintln!("{line}");
-        }
-    });
+    println!("certificate sha256 {}", cert.fingerprint());
+    std::io::Write::flush(&mut std::io::stdout())?;
+    eprintln!(
+        "  certificate: {} ({}), its key {} (0600)",
+        cert_path.display(),
+        if created {
+            "made now"
+        } else {
+            "kept from the first start"
+        },
+        key_path.display()
+    );
+    eprintln!(
+        "  kiosks: [sync] server_url = \"https://<this machine's address>:{}/NAME.kbundle\", server_cert_sha256 = \"{}\"",
+        server.addr().port(),
+        cert.fingerprint()
+    );
+    server.run();
     Ok(ExitCode::Ok)
 }

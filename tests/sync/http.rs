@@ -1,7 +1,9 @@
 //! Issue 7: LAN pulls from `kiosk serve-bundles` (conditional, so an
 //! unchanged bundle is not downloaded again), servers that hang, drop the
 //! connection or serve garbage (each a clear failure, the snapshot stays
-//! live), and uploads retried after a failure without duplicates.
+//! live), and uploads retried after a failure without duplicates. Issue 15:
+//! serve-bundles speaks HTTPS only, kiosks pin its certificate, and
+//! uploads go only over that TLS.
 
 use crate::sync_support;
 
@@ -26,7 +28,8 @@ impl Drop for Killed {
 }
 
 /// `kiosk serve-bundles DIR` on a free loopback port; returns the child
-/// and its base URL (read from its first line).
+/// and its base URL (read from its first line). The kiosk's config pins
+/// the certificate it prints on its second.
 fn serve(world: &World, dir: &str) -> (Killed, String) {
     std::fs::create_dir_all(world.path(dir)).expect("mkdir");
     let mut child = world
@@ -35,15 +38,23 @@ fn serve(world: &World, dir: &str) -> (Killed, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("serve-bundles");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
+    out.read_line(&mut line).expect("first line");
     let url = line
         .split_whitespace()
-        .find(|w| w.starts_with("http://"))
+        .find(|w| w.starts_with("https://"))
         .expect("the address")
         .to_string();
+    let mut line = String::new();
+    out.read_line(&mut line).expect("second line");
+    let pin = line
+        .strip_prefix("certificate sha256 ")
+        .expect("the certificate's SHA-256")
+        .trim()
+        .to_string();
+    *world.server_pin.borrow_mut() = Some(pin);
+    world.config("");
     (Killed(child), url)
 }
 
@@ -141,78 +152,68 @@ fn servers_that_hang_drop_or_serve_garbage_leave_the_snapshot_live() {
     }
 }
 
-/// A store server: serves the bundle file at `/store.kbundle` (uploads go
-/// only to the server whose bundle verified), stores uploads by id (a
-/// repeat is not stored again) and loses the confirmation of the first one
-/// (answers 500 after storing it). Returns its base URL.
-fn flaky_upload_server(stored: Arc<Mutex<Vec<(String, String)>>>, bundle: PathBuf) -> String {
+/// A store server over HTTPS with serve-bundles' certificate (the one the
+/// kiosk pins, kept in the data dir): serves the bundle file at
+/// `/store.kbundle` (uploads go only to the server whose bundle verified),
+/// stores uploads by id (a repeat is not stored again) and loses the
+/// confirmation of the first one (answers 500 after storing it). Returns
+/// its base URL.
+fn flaky_upload_server(
+    world: &World,
+    stored: Arc<Mutex<Vec<(String, String)>>>,
+    bundle: PathBuf,
+) -> String {
+    let (cert, created) = kiosk_staff::tls::ConsoleCert::load_or_create(
+        &world.path("data/serve-bundles.cert.pem"),
+        &world.path("data/serve-bundles.key.pem"),
+        &[],
+    )
+    .expect("serve-bundles' certificate");
+    assert!(!created, "serve-bundles made it");
+    let config = cert.server_config().expect("server config");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {
         let mut n_uploads = 0;
         for stream in listener.incoming().take(40) {
-            let Ok(mut s) = stream else { continue };
-            let mut got = Vec::new();
-            let mut buf = vec![0u8; 1 << 16];
-            loop {
-                let n = s.read(&mut buf).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                got.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&got).into_owned();
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let length: usize = text[..end]
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().to_string())
-                        })
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0);
-                    if got.len() >= end + 4 + length {
-                        break;
-                    }
-                }
-            }
-            let text = String::from_utf8_lossy(&got).into_owned();
-            if text.starts_with("GET /store.kbundle ") {
+            let Ok(stream) = stream else { continue };
+            let Some(mut conn) = kiosk_staff::lan::Conn::new(stream, Some(&config)) else {
+                continue;
+            };
+            let Ok(request) = conn.read_head() else {
+                continue;
+            };
+            if request.method == "GET" && request.target == "/store.kbundle" {
                 let body = std::fs::read(&bundle).expect("the bundle");
-                let _ = write!(
-                    s,
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
+                let length = body.len() as u64;
+                conn.respond_streaming(
+                    kiosk_staff::lan::Reply::new(200, Vec::new()),
+                    length,
+                    Some(&mut body.as_slice()),
                 );
-                let _ = s.write_all(&body);
                 continue;
             }
-            let id = text
-                .split_whitespace()
-                .nth(1)
-                .and_then(|p| p.strip_prefix("/uploads/"))
+            let id = request
+                .target
+                .strip_prefix("/uploads/")
                 .unwrap_or("")
                 .to_string();
-            let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+            let length = request.body_length().unwrap_or(0);
+            let Ok(body) = conn.read_body(length) else {
+                continue;
+            };
             {
                 let mut stored = stored.lock().expect("lock");
                 if !stored.iter().any(|(s, _)| *s == id) {
-                    stored.push((id, body));
+                    stored.push((id, String::from_utf8_lossy(&body).into_owned()));
                 }
             }
-            let status = if n_uploads == 0 {
-                "500 Lost"
-            } else {
-                "201 Created"
-            };
+            let status = if n_uploads == 0 { 500 } else { 201 };
             n_uploads += 1;
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
-            );
+            conn.respond(kiosk_staff::lan::Reply::new(status, b"{}".to_vec()));
         }
     });
-    format!("http://{addr}")
+    format!("https://{addr}")
 }
 
 /// The rows of `kind` waiting for an upload, as `kiosk sync --status`
@@ -239,8 +240,7 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     // Issue 15: uploads go only to a server whose bundle verified in the
     // same sync, so the store publishes a new version before each sync
     // here (a "not modified" answer proves nothing).
-    // Anonymous rows (thumbs up or down at the end of a session): over
-    // plain HTTP only these go, never the shoppers' contacts.
+    // Anonymous rows (thumbs up or down at the end of a session).
     let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
     for i in 0..7 {
         local
@@ -252,7 +252,8 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     // The upload endpoint loses its first confirmation, and only one try
     // per sync is allowed: the first sync's upload fails.
     let stored = Arc::new(Mutex::new(Vec::new()));
-    let store_server = flaky_upload_server(stored.clone(), world.path("served/store.kbundle"));
+    let store_server =
+        flaky_upload_server(&world, stored.clone(), world.path("served/store.kbundle"));
     let upload_url = format!("{store_server}/uploads/");
     let store_bundle_url = format!("{store_server}/store.kbundle");
     world.config(&format!(
@@ -284,10 +285,10 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
         assert_eq!(doc["kind"], "feedback");
     }
 
-    // Issue 15: a shopper's contact never crosses the LAN in clear. With
-    // waitlist uploads on, the request stays queued on the kiosk and the
-    // sync says why; to serve-bundles' own endpoint (the default upload
-    // URL) the anonymous rows still go, once.
+    // Issue 15: a shopper's contact crosses the LAN only over TLS, to the
+    // server whose certificate the kiosk pins and whose bundle verified:
+    // to serve-bundles' own endpoint (the default upload URL) the contact
+    // and the anonymous rows go, once each.
     world.config("upload_waitlist = true\nupload_analytics = true");
     let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
     local
@@ -315,24 +316,19 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     drop(local);
     world.bundle("a", 5, "served/store.kbundle", &[]);
     let out = world.sync(&bundle_url);
-    assert!(
-        stderr(&out).contains("plain HTTP") || stdout(&out).contains("plain HTTP"),
-        "the sync says why the contact stayed: {}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     world.bundle("a", 6, "served/store.kbundle", &[]);
-    world.sync(&bundle_url);
+    assert!(world.sync(&bundle_url).status.success());
     assert_eq!(
         pending_uploads(&world, "waitlist"),
-        1,
-        "the contact stays queued"
+        0,
+        "the contact went over pinned TLS"
     );
     let uploads: Vec<_> = std::fs::read_dir(world.path("served/uploads"))
         .expect("uploads")
         .flatten()
         .collect();
-    assert_eq!(uploads.len(), 1);
+    assert_eq!(uploads.len(), 2, "the contact and the feedback row");
     let not_served = world.sync(&format!(
         "{url}uploads/{}",
         uploads[0].file_name().to_string_lossy()
@@ -344,6 +340,7 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     );
 
     // Issue 15: serve-bundles stored whatever anyone on the LAN posted.
+    let pin = world.server_pin.borrow().clone().expect("pinned");
     // An unsigned upload, and one signed with another key, are refused
     // with 401 and nothing is stored.
     let doc = r#"{"kiosk_id": "intruder", "rows": []}"#;
@@ -358,6 +355,7 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     ] {
         let answer = post(
             &format!("{url}uploads/intruder-feedback-1-1-aa"),
+            &pin,
             doc,
             authorization.as_deref(),
         );
@@ -366,14 +364,22 @@ fn an_upload_retried_after_a_failure_is_not_duplicated() {
     let uploads = std::fs::read_dir(world.path("served/uploads"))
         .expect("uploads")
         .count();
-    assert_eq!(uploads, 1, "nothing more stored");
+    assert_eq!(uploads, 2, "nothing more stored");
 }
 
-/// POSTs `body` over a raw connection; returns the whole answer.
-fn post(url: &str, body: &str, authorization: Option<&str>) -> String {
-    let rest = url.strip_prefix("http://").expect("http url");
+/// POSTs `body` over TLS pinned to `pin`; returns the whole answer.
+fn post(url: &str, pin: &str, body: &str, authorization: Option<&str>) -> String {
+    let rest = url.strip_prefix("https://").expect("https url");
     let (authority, path) = rest.split_at(rest.find('/').expect("a path"));
-    let mut s = TcpStream::connect(authority).expect("connect");
+    let tcp = TcpStream::connect(authority).expect("connect");
+    let mut s = kiosk_staff::tls::ClientStream::connect(
+        tcp,
+        kiosk_staff::tls::client_config(pin).expect("pinned"),
+        rustls::pki_types::ServerName::try_from("localhost").expect("name"),
+        std::time::Instant::now() + Duration::from_secs(10),
+        Duration::from_secs(10),
+    )
+    .expect("handshake");
     let auth = authorization
         .map(|a| format!("Authorization: {a}\r\n"))
         .unwrap_or_default();
@@ -383,9 +389,9 @@ fn post(url: &str, body: &str, authorization: Option<&str>) -> String {
         body.len()
     )
     .expect("send");
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    answer
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 #[test]
@@ -420,4 +426,78 @@ fn a_server_trickling_the_bundle_is_cut_off_at_the_transfer_deadline() {
     );
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
     assert_eq!(world.live().expect("live"), before);
+}
+
+#[test]
+fn a_kiosk_pinned_to_another_certificate_sends_no_contact() {
+    // Issue 15: serve-bundles speaks HTTPS only and the kiosk trusts only
+    // the certificate it pins; a server with another one (a machine posing
+    // as the store server) is sent nothing, the shopper's contact least of
+    // all.
+    let world = World::new(30, 40);
+    let (_server, url) = serve(&world, "served");
+    world.bundle("a", 1, "served/store.kbundle", &[]);
+    let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
+    local
+        .add_waitlist(&kiosk_catalog::local::WaitlistEntry {
+            at: jiff::Timestamp::now(),
+            product_id: "a1".into(),
+            sku: "a1-8-Blue".into(),
+            title: "Trail Runner 1 Shoe".into(),
+            options: "8 / Blue".into(),
+            contact: "jan@example.com".into(),
+            language: kiosk_core::Lang::En,
+            consent: kiosk_core::assistant::Consent {
+                requested: "Notify me".into(),
+                shown: "I can let you know when Trail Runner 1 Shoe is back.".into(),
+                language: kiosk_core::Lang::En,
+                shown_at: jiff::Timestamp::now(),
+                answer: "[email]".into(),
+                answered_at: jiff::Timestamp::now(),
+            },
+        })
+        .expect("waitlist");
+    drop(local);
+    let bundle_url = format!("{url}store.kbundle");
+
+    // Pinned to another certificate.
+    world.config(&format!(
+        "upload_waitlist = true\nserver_cert_sha256 = \"{}\"",
+        "ab".repeat(32)
+    ));
+    let out = world.sync(&bundle_url);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not the pinned one"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(world.live().is_none(), "nothing applied");
+
+    // No pin for an https:// server: a configuration error.
+    let pin = world.server_pin.borrow_mut().take().expect("pin");
+    world.config("upload_waitlist = true");
+    let out = world.sync(&bundle_url);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("server_cert_sha256"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Plain HTTP to serve-bundles gets no bundle.
+    let plain = bundle_url.replacen("https://", "http://", 1);
+    let out = world.sync(&plain);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(world.live().is_none(), "nothing applied over plain HTTP");
+    assert_eq!(pending_uploads(&world, "waitlist"), 1, "the contact stays");
+    assert!(!world.path("served/uploads").exists(), "nothing was sent");
+
+    // Pinned to the right one: the bundle is applied and the contact goes.
+    *world.server_pin.borrow_mut() = Some(pin);
+    world.config("upload_waitlist = true");
+    let out = world.sync(&bundle_url);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(world.live().map(|l| l.1), Some(30));
+    assert_eq!(pending_uploads(&world, "waitlist"), 0);
 }

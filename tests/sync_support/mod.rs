@@ -19,6 +19,9 @@ pub const STORE_KEY: &str = "the-store-secret-for-tests";
 
 pub struct World {
     pub tmp: tempfile::TempDir,
+    /// The certificate SHA-256 of the store server the tests started
+    /// (`[sync] server_cert_sha256`, kept in every config written).
+    pub server_pin: std::cell::RefCell<Option<String>>,
 }
 
 impl World {
@@ -27,6 +30,7 @@ impl World {
     pub fn new(n_a: usize, n_b: usize) -> World {
         let world = World {
             tmp: tempfile::tempdir().expect("temp dir"),
+            server_pin: Default::default(),
         };
         write_catalog(&world.path("a"), n_a, "store-a", "a");
         write_catalog(&world.path("b"), n_b, "store-a", "b");
@@ -61,6 +65,11 @@ impl World {
             .map(|d| d.to_string())
             .collect();
         lines.extend(extra.lines().map(str::to_string));
+        if let Some(pin) = self.server_pin.borrow().as_ref()
+            && !extra.lines().any(|l| key(l) == "server_cert_sha256")
+        {
+            lines.push(format!("server_cert_sha256 = \"{pin}\""));
+        }
         std::fs::write(
             self.path("kiosk.toml"),
             format!(

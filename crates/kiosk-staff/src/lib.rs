@@ -10,6 +10,8 @@
 //! - [`analytics`] and [`csv`]: what the kiosk did for the store, from its
 //!   anonymous event log.
 //! - [`tls`]: the console's self-signed certificate, pinned by kiosks.
+//! - [`lan`]: the bounded HTTP/1.1 (and HTTPS) server of the console,
+//!   shared with the bundle server (`kiosk serve-bundles`).
 //! - [`messages`]: what the kiosk tells the shopper, in four languages.
 
 pub mod analytics;
@@ -19,6 +21,7 @@ pub mod client;
 pub mod console;
 pub mod csv;
 pub mod error;
+pub mod lan;
 pub mod messages;
 pub mod tls;
 

@@ -9,9 +9,10 @@
 //! accept it.
 //!
 //! Only rustls with *ring* is compiled in; the handshake is driven by the
-//! console's own bounded connection code (`console/http.rs`), so its read
+//! server's own bounded connection code (`lan/http.rs`), so its read
 //! deadline covers the handshake too.
 
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -122,7 +123,7 @@ impl ConsoleCert {
     }
 
     /// The server side's settings: this certificate, TLS 1.2 and 1.3.
-    pub(crate) fn server_config(&self) -> Result<Arc<rustls::ServerConfig>> {
+    pub fn server_config(&self) -> Result<Arc<rustls::ServerConfig>> {
         let key = PrivateKeyDer::from_pem_slice(self.key_pem.as_bytes())
             .map_err(|e| Error::Tls(format!("the console's TLS key: {e}")))?;
         let config = rustls::ServerConfig::builder_with_provider(provider())
@@ -171,6 +172,124 @@ pub fn client_config(fingerprint: &str) -> Result<Arc<rustls::ClientConfig>> {
     Ok(Arc::new(config))
 }
 
+/// A client's TLS connection, driven one network read at a time so that
+/// every read, the handshake included, ends by a deadline: a server that
+/// trickles bytes (or a record a byte at a time) cannot hold the client
+/// longer than `deadline`, nor longer than `per_read` between bytes.
+/// (`rustls::Stream` waits for whole records, each socket read getting the
+/// full timeout again.)
+pub struct ClientStream {
+    conn: rustls::ClientConnection,
+    tcp: std::net::TcpStream,
+    deadline: std::time::Instant,
+    per_read: std::time::Duration,
+}
+
+impl ClientStream {
+    /// Performs the handshake over `tcp` with `config` (see
+    /// [`client_config`]); fails if the server does not prove it holds the
+    /// pinned certificate, or has not done so by `deadline`.
+    pub fn connect(
+        tcp: std::net::TcpStream,
+        config: Arc<rustls::ClientConfig>,
+        name: ServerName<'static>,
+        deadline: std::time::Instant,
+        per_read: std::time::Duration,
+    ) -> std::io::Result<ClientStream> {
+        let conn = rustls::ClientConnection::new(config, name).map_err(std::io::Error::other)?;
+        let _ = tcp.set_write_timeout(Some(per_read));
+        let mut stream = ClientStream {
+            conn,
+            tcp,
+            deadline,
+            per_read,
+        };
+        while stream.conn.is_handshaking() {
+            if stream.conn.wants_write() {
+                stream.flush_tls()?;
+                continue;
+            }
+            if stream.read_record()? == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the server closed the connection during the TLS handshake",
+                ));
+            }
+        }
+        stream.flush_tls()?;
+        Ok(stream)
+    }
+
+    /// Moves the deadline (a request after the handshake, say).
+    pub fn set_deadline(&mut self, deadline: std::time::Instant) {
+        self.deadline = deadline;
+    }
+
+    /// One network read, waiting at most the per-read timeout and no later
+    /// than the deadline; its records are decrypted. Returns the bytes read
+    /// from the network (0: closed).
+    fn read_record(&mut self) -> std::io::Result<usize> {
+        let left = self
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the deadline passed",
+            ));
+        }
+        self.tcp.set_read_timeout(Some(left.min(self.per_read)))?;
+        let n = self.conn.read_tls(&mut self.tcp)?;
+        let processed = self.conn.process_new_packets();
+        // Alerts, or handshake messages to send.
+        let _ = self.flush_tls();
+        processed.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        Ok(n)
+    }
+
+    fn flush_tls(&mut self) -> std::io::Result<()> {
+        while self.conn.wants_write() {
+            self.conn.write_tls(&mut self.tcp)?;
+        }
+        self.tcp.flush()
+    }
+}
+
+impl std::io::Read for ClientStream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.conn.reader().read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+            if self.read_record()? == 0 {
+                // The reader now reports the close: clean (close_notify)
+                // or not (an error).
+                return match self.conn.reader().read(buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Err(
+                        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed"),
+                    ),
+                    other => other,
+                };
+            }
+        }
+    }
+}
+
+impl std::io::Write for ClientStream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.conn.writer().write(buf)?;
+        self.flush_tls()?;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.conn.writer().flush()?;
+        self.flush_tls()
+    }
+}
+
 /// Accepts one certificate, by its SHA-256.
 #[derive(Debug)]
 struct Pinned {
@@ -193,7 +312,7 @@ impl ServerCertVerifier for Pinned {
             Ok(ServerCertVerified::assertion())
         } else {
             Err(rustls::Error::General(format!(
-                "the console's certificate is not the pinned one (its SHA-256 is {seen})"
+                "the server's certificate is not the pinned one (its SHA-256 is {seen})"
             )))
         }
     }

@@ -15,7 +15,9 @@
 //! ([`NonceJournal`]), so a replay is refused after a restart too. The key
 //! itself never crosses the network.
 
-pub use kiosk_staff::auth::{NonceJournal, Refusal, SCHEME, StoreKey, Verifier, authorization};
+pub use kiosk_staff::auth::{
+    CONTENT_SHA256, NonceJournal, Refusal, SCHEME, StoreKey, Verifier, authorization, body_sha256,
+};
 
 /// Signed requests whose time differs more from the server's are refused.
 pub const DEFAULT_MAX_SKEW_SECS: u64 = 300;

@@ -1,6 +1,12 @@
-//! `kiosk serve-bundles DIR`: a laptop as the store server. Any static
-//! HTTP server works for pulls; this one adds the upload endpoint.
+//! `kiosk serve-bundles DIR`: a laptop as the store server, over HTTPS only.
 //!
+//! - It speaks HTTPS with a self-signed store certificate made on its first
+//!   start (kept with its key, 0600, outside the served folder); kiosks pin
+//!   the certificate's SHA-256 (`[sync] server_cert_sha256`), as they pin
+//!   the staff console's. Plain HTTP gets no page. The HTTP and TLS are the
+//!   console's own ([`kiosk_staff::lan`]): every request is read under hard
+//!   limits and a deadline, handshake included, and stalled connections
+//!   cannot keep kiosks out.
 //! - `GET`/`HEAD /NAME` serves a file of DIR (subfolders allowed, no `..`,
 //!   no hidden names, nothing under `uploads/`), with `ETag` and
 //!   `Last-Modified`, answering `If-None-Match`/`If-Modified-Since` with 304.
@@ -21,15 +27,18 @@
 //!   cannot fill the laptop's disk.
 
 use std::fs::{self, File};
-use std::io::{Read, Write};
-use std::net::SocketAddr;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
-use tiny_http::{Header, Method, Request, Response, Server};
+use kiosk_staff::auth::CONTENT_SHA256;
+use kiosk_staff::lan::{self, Conn, Reply, Request, server};
+use kiosk_staff::tls::ConsoleCert;
 
 use crate::auth::{NonceJournal, Refusal, StoreKey, Verifier};
 use crate::error::{Error, Result};
@@ -40,6 +49,12 @@ pub const UPLOADS: &str = "uploads";
 pub const NONCES: &str = ".kiosk-serve-nonces.sqlite";
 /// The largest upload accepted (a batch of 5 000 rows is a few MiB).
 pub const MAX_UPLOAD_BYTES: u64 = 16 << 20;
+/// The time an upload whose signature was checked before its body (it
+/// names the body's digest) has to send that body. Other requests have
+/// [`lan::http::READ_DEADLINE`] in all.
+pub const UPLOAD_BODY_TIME: Duration = Duration::from_secs(60);
+/// Upload bodies read at once; more get 503 and are retried.
+const MAX_BODIES: usize = 4;
 
 /// Bounds on what uploads may store.
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +64,7 @@ pub struct UploadLimits {
     /// How many uploads `uploads/` may hold.
     pub max_files: usize,
     /// How many bytes `uploads/` may hold. Concurrent uploads may pass it
-    /// by at most one body per worker thread.
+    /// by at most one body per upload read at once.
     pub max_total_bytes: u64,
     /// How many distinct kiosk ids `uploads/` may hold uploads from.
     pub max_kiosks: usize,
@@ -66,25 +81,52 @@ impl Default for UploadLimits {
     }
 }
 
-pub struct BundleServer {
-    server: Arc<Server>,
-    dir: PathBuf,
-    addr: SocketAddr,
-    limits: UploadLimits,
-    verifier: Option<Arc<Verifier>>,
+/// The store server's certificate for `dir`'s server, kept in `cert_dir`
+/// (`serve-bundles.cert.pem` and its key `serve-bundles.key.pem`, 0600),
+/// made on the first start for `names`. Returns it, whether it is new, and
+/// the two paths. `cert_dir` must not be the served folder.
+pub fn server_cert(cert_dir: &Path, names: &[String]) -> Result<(ConsoleCert, bool, [PathBuf; 2])> {
+    let cert_path = cert_dir.join("serve-bundles.cert.pem");
+    let key_path = cert_dir.join("serve-bundles.key.pem");
+    let (cert, created) =
+        ConsoleCert::load_or_create(&cert_path, &key_path, names).map_err(|e| {
+            Error::Invalid(format!(
+                "the server's certificate in {}: {e}",
+                cert_dir.display()
+            ))
+        })?;
+    Ok((cert, created, [cert_path, key_path]))
 }
 
-/// A server running on background threads (tests, the app).
+pub struct BundleServer {
+    listener: TcpListener,
+    addr: SocketAddr,
+    served: Served,
+}
+
+/// What every connection's thread shares.
+struct Served {
+    dir: PathBuf,
+    limits: UploadLimits,
+    verifier: Option<Verifier>,
+    tls: Arc<rustls::ServerConfig>,
+    stop: AtomicBool,
+    /// Upload bodies being read.
+    bodies: AtomicUsize,
+    log: Box<dyn Fn(String) + Send + Sync>,
+}
+
+/// A server running on a background thread (tests, the app). Dropping it
+/// stops it.
 pub struct RunningServer {
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    server: Arc<Server>,
-    threads: Vec<JoinHandle<()>>,
+    served: Arc<Served>,
+    accept: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        format!("https://{}/", self.addr)
     }
 
     pub fn stop(mut self) {
@@ -92,12 +134,10 @@ impl RunningServer {
     }
 
     fn shutdown(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for _ in &self.threads {
-            self.server.unblock();
-        }
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        self.served.stop.store(true, Ordering::SeqCst);
+        if let Some(accept) = self.accept.take() {
+            server::wake(self.addr);
+            let _ = accept.join();
         }
     }
 }
@@ -109,27 +149,36 @@ impl Drop for RunningServer {
 }
 
 impl BundleServer {
-    /// Binds `addr` (`0.0.0.0:8080`; port 0 picks a free one) to serve
-    /// `dir`.
-    pub fn bind(dir: &Path, addr: &str) -> Result<BundleServer> {
+    /// Binds `addr` (`0.0.0.0:8443`; port 0 picks a free one) to serve
+    /// `dir` over HTTPS with `cert` (see [`server_cert`]).
+    pub fn bind(dir: &Path, addr: &str, cert: &ConsoleCert) -> Result<BundleServer> {
         if !dir.is_dir() {
             return Err(Error::Invalid(format!(
                 "{} is not a folder: expected the folder holding the bundles",
                 dir.display()
             )));
         }
-        let server =
-            Server::http(addr).map_err(|e| Error::Invalid(format!("listening on {addr}: {e}")))?;
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::Invalid(format!("{addr} is not an IP address")))?;
+        let tls = cert
+            .server_config()
+            .map_err(|e| Error::Invalid(format!("the server's certificate: {e}")))?;
+        let listener = TcpListener::bind(addr)
+            .map_err(|e| Error::Invalid(format!("listening on {addr}: {e}")))?;
+        server::widen_backlog(&listener);
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Invalid(format!("listening on {addr}: {e}")))?;
         Ok(BundleServer {
-            server: Arc::new(server),
-            dir: dir.to_path_buf(),
+            listener,
             addr,
-            limits: UploadLimits::default(),
-            verifier: None,
+            served: Served {
+                dir: dir.to_path_buf(),
+                limits: UploadLimits::default(),
+                verifier: None,
+                tls,
+                stop: AtomicBool::new(false),
+                bodies: AtomicUsize::new(0),
+                log: Box::new(|_| {}),
+            },
         })
     }
 
@@ -139,19 +188,25 @@ impl BundleServer {
     /// is hidden), so a request captured before a restart is still refused
     /// as a replay after it.
     pub fn with_store_key(mut self, key: StoreKey, max_skew_secs: u64) -> Result<BundleServer> {
-        let path = self.dir.join(NONCES);
+        let path = self.served.dir.join(NONCES);
         let journal = NonceJournal::open(&path)
             .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
         let now = jiff::Timestamp::now().as_second();
         let verifier = Verifier::with_journal(key, max_skew_secs, journal, now)
             .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
-        self.verifier = Some(Arc::new(verifier));
+        self.served.verifier = Some(verifier);
         Ok(self)
     }
 
     /// Other bounds on uploads than the defaults.
     pub fn with_upload_limits(mut self, limits: UploadLimits) -> BundleServer {
-        self.limits = limits;
+        self.served.limits = limits;
+        self
+    }
+
+    /// `log` gets one line per request.
+    pub fn with_log(mut self, log: impl Fn(String) + Send + Sync + 'static) -> BundleServer {
+        self.served.log = Box::new(log);
         self
     }
 
@@ -159,110 +214,92 @@ impl BundleServer {
         self.addr
     }
 
-    /// Serves on `workers` threads until `stop` is set; `log` gets one line
-    /// per request.
-    pub fn run(&self, workers: usize, stop: &AtomicBool, log: &(dyn Fn(String) + Sync)) {
-        std::thread::scope(|scope| {
-            for _ in 0..workers.max(1) {
-                scope.spawn(|| {
-                    while !stop.load(Ordering::SeqCst) {
-                        match self.server.recv_timeout(Duration::from_millis(200)) {
-                            Ok(Some(request)) => log(handle(
-                                &self.dir,
-                                &self.limits,
-                                self.verifier.as_deref(),
-                                request,
-                            )),
-                            Ok(None) => {}
-                            // An accept error (e.g. out of file handles):
-                            // keep serving after a pause.
-                            Err(_) => std::thread::sleep(Duration::from_millis(100)),
-                        }
-                    }
-                });
-            }
-        });
+    /// Serves until the process ends.
+    pub fn run(self) {
+        server::accept_loop(self.listener, Arc::new(self.served));
     }
 
     /// Serves on background threads until the handle is stopped or
     /// dropped.
-    pub fn spawn(self, workers: usize) -> RunningServer {
-        let stop = Arc::new(AtomicBool::new(false));
-        let mut threads = Vec::new();
-        for _ in 0..workers.max(1) {
-            let (server, dir, stop) = (self.server.clone(), self.dir.clone(), stop.clone());
-            let limits = self.limits;
-            let verifier = self.verifier.clone();
-            threads.push(std::thread::spawn(move || {
-                while !stop.load(Ordering::SeqCst) {
-                    match server.recv() {
-                        Ok(request) => {
-                            handle(&dir, &limits, verifier.as_deref(), request);
-                        }
-                        // Unblocked by `stop`, or an accept error.
-                        Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                    }
-                }
-            }));
-        }
+    pub fn spawn(self) -> RunningServer {
+        let served = Arc::new(self.served);
+        let shared = Arc::clone(&served);
+        let listener = self.listener;
+        let accept = std::thread::Builder::new()
+            .name("serve-bundles".into())
+            .spawn(move || server::accept_loop(listener, shared))
+            .ok();
         RunningServer {
             addr: self.addr,
-            stop,
-            server: self.server,
-            threads,
+            served,
+            accept,
         }
     }
 }
 
+impl lan::Service for Served {
+    fn handle(&self, conn: Conn, request: Request) {
+        let line = handle(self, conn, &request);
+        (self.log)(line);
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    fn tls(&self) -> Option<&Arc<rustls::ServerConfig>> {
+        Some(&self.tls)
+    }
+}
+
 /// Answers one request; returns a log line.
-fn handle(
-    dir: &Path,
-    limits: &UploadLimits,
-    verifier: Option<&Verifier>,
-    mut request: Request,
-) -> String {
-    let method = request.method().clone();
-    let url = request.url().to_string();
-    let path = url.split('?').next().unwrap_or("").to_string();
-    let (status, note, response) = match (&method, path.as_str()) {
-        (Method::Get | Method::Head, "/") => (200, String::new(), index(dir)),
-        (Method::Get | Method::Head, _) => serve_file(dir, &path, &request),
-        (Method::Post, p) if p.starts_with("/uploads/") => {
-            let id = p.trim_start_matches("/uploads/").to_string();
-            store_upload(dir, &id, &path, limits, verifier, &mut request)
+fn handle(served: &Served, conn: Conn, request: &Request) -> String {
+    let method = request.method.as_str();
+    let url = request.target.as_str();
+    let path = url.split('?').next().unwrap_or("");
+    let (status, note) = match (method, path) {
+        ("GET" | "HEAD", "/") => respond(conn, request, index(&served.dir)),
+        ("GET" | "HEAD", _) => serve_file(&served.dir, path, conn, request),
+        ("POST", p) if p.starts_with("/uploads/") => {
+            let id = p.trim_start_matches("/uploads/");
+            store_upload(served, id, path, conn, request)
         }
-        _ => (
-            405,
-            String::new(),
+        _ => respond(
+            conn,
+            request,
             text(405, "expected GET or HEAD of a file, or POST /uploads/ID\n"),
         ),
     };
-    let _ = request.respond(response);
     format!("{method} {url} {status}{note}")
 }
 
-type Answer = (u16, String, tiny_http::ResponseBox);
+/// What was answered, for the log: the status and a note.
+type Answer = (u16, String);
 
-fn text(status: u16, body: &str) -> tiny_http::ResponseBox {
-    Response::from_string(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .boxed()
+/// Sends `reply` (a request's unread body is drained a little first, so
+/// the client sees the reply).
+fn respond(conn: Conn, request: &Request, reply: Reply) -> Answer {
+    respond_noted(conn, request, reply, String::new())
 }
 
-fn json(status: u16, body: serde_json::Value) -> tiny_http::ResponseBox {
-    Response::from_string(body.to_string())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "application/json"))
-        .boxed()
+fn respond_noted(mut conn: Conn, request: &Request, reply: Reply, note: String) -> Answer {
+    conn.expect_body(request.body_length().unwrap_or(1));
+    let status = reply.status();
+    conn.respond(reply);
+    (status, note)
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values here are ASCII")
+fn text(status: u16, body: &str) -> Reply {
+    Reply::new(status, body.as_bytes().to_vec())
+        .with_header("Content-Type", "text/plain; charset=utf-8")
 }
 
-fn index(dir: &Path) -> tiny_http::ResponseBox {
+fn json(status: u16, body: serde_json::Value) -> Reply {
+    Reply::new(status, body.to_string().into_bytes())
+        .with_header("Content-Type", "application/json")
+}
+
+fn index(dir: &Path) -> Reply {
     let mut body = String::from("kiosk bundles:\n");
     for bundle in crate::source::find_bundles(dir, 2) {
         if let Ok(rel) = bundle.strip_prefix(dir) {
@@ -313,15 +350,15 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn serve_file(dir: &Path, url_path: &str, request: &Request) -> Answer {
+fn serve_file(dir: &Path, url_path: &str, conn: Conn, request: &Request) -> Answer {
     let Some(path) = resolve(dir, url_path) else {
-        return (404, String::new(), text(404, "no such bundle\n"));
+        return respond(conn, request, text(404, "no such bundle\n"));
     };
-    let Ok(file) = File::open(&path) else {
-        return (404, String::new(), text(404, "no such bundle\n"));
+    let Ok(mut file) = File::open(&path) else {
+        return respond(conn, request, text(404, "no such bundle\n"));
     };
     let Ok(meta) = file.metadata() else {
-        return (500, String::new(), text(500, "cannot read the file\n"));
+        return respond(conn, request, text(500, "cannot read the file\n"));
     };
     let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
     let nanos = modified
@@ -330,17 +367,11 @@ fn serve_file(dir: &Path, url_path: &str, request: &Request) -> Answer {
         .unwrap_or(0);
     let etag = format!("\"{:x}-{:x}\"", meta.len(), nanos);
     let last_modified = httpdate::fmt_http_date(modified);
-    let request_header = |name: &'static str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv(name))
-            .map(|h| h.value.as_str().to_string())
-    };
-    let not_modified = match request_header("If-None-Match") {
+    let not_modified = match request.header("If-None-Match") {
         Some(tags) => tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"),
-        None => request_header("If-Modified-Since")
-            .and_then(|since| httpdate::parse_http_date(&since).ok())
+        None => request
+            .header("If-Modified-Since")
+            .and_then(|since| httpdate::parse_http_date(since).ok())
             .is_some_and(|since| {
                 modified
                     .duration_since(since)
@@ -348,18 +379,22 @@ fn serve_file(dir: &Path, url_path: &str, request: &Request) -> Answer {
             }),
     };
     if not_modified {
-        let response = Response::empty(304)
-            .with_header(header("ETag", &etag))
-            .with_header(header("Last-Modified", &last_modified))
-            .boxed();
-        return (304, String::new(), response);
+        let reply = Reply::new(304, Vec::new())
+            .with_header("ETag", &etag)
+            .with_header("Last-Modified", &last_modified);
+        return respond(conn, request, reply);
     }
-    let response = Response::from_file(file)
-        .with_header(header("Content-Type", "application/octet-stream"))
-        .with_header(header("ETag", &etag))
-        .with_header(header("Last-Modified", &last_modified))
-        .boxed();
-    (200, format!(" {} bytes", meta.len()), response)
+    let reply = Reply::new(200, Vec::new())
+        .with_header("Content-Type", "application/octet-stream")
+        .with_header("ETag", &etag)
+        .with_header("Last-Modified", &last_modified);
+    let body: Option<&mut dyn std::io::Read> = if request.method == "HEAD" {
+        None
+    } else {
+        Some(&mut file)
+    };
+    conn.respond_streaming(reply, meta.len(), body);
+    (200, format!(" {} bytes", meta.len()))
 }
 
 fn valid_upload_id(id: &str) -> bool {
@@ -371,43 +406,108 @@ fn valid_upload_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// Counts an upload body being read; dropped when it is done.
+struct BodySlot<'a>(&'a AtomicUsize);
+
+impl Drop for BodySlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Stores an upload under its id, once: the first copy wins, a repeat is
-/// acknowledged as a duplicate.
+/// acknowledged as a duplicate. The signature is checked before the body
+/// is read when the request names the body's digest (the kiosk always
+/// does); otherwise what can be is checked first and the signature after
+/// the body, which then has only the request's short deadline.
 fn store_upload(
-    dir: &Path,
+    served: &Served,
     id: &str,
     url_path: &str,
-    limits: &UploadLimits,
-    verifier: Option<&Verifier>,
-    request: &mut Request,
+    mut conn: Conn,
+    request: &Request,
 ) -> Answer {
-    let Some(verifier) = verifier else {
+    let Some(verifier) = served.verifier.as_ref() else {
         return unauthorized(
+            conn,
+            request,
             "this server takes no uploads: start serve-bundles with the store key ([staff] key_file)",
         );
     };
-    let authorization = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .map(|h| h.value.as_str().to_string());
+    let authorization = request.header("Authorization");
     let now = jiff::Timestamp::now().as_second();
-    let Some(signed) = authorization.as_deref() else {
-        return refused(&Refusal::Missing);
+    let Some(signed) = authorization else {
+        return refused(conn, request, &Refusal::Missing);
     };
-    if let Err(refusal) = verifier.precheck(signed, now) {
-        return refused(&refusal);
+    let digest = request
+        .header(CONTENT_SHA256)
+        .map(|d| d.trim().to_ascii_lowercase());
+    let early = match &digest {
+        Some(digest) => verifier.verify_digest(Some(signed), "POST", url_path, digest, now),
+        None => verifier.precheck(signed, now),
+    };
+    if let Err(refusal) = early {
+        return refused(conn, request, &refusal);
     }
     if !valid_upload_id(id) {
-        return (
-            400,
-            String::new(),
+        return respond(
+            conn,
+            request,
             text(
                 400,
                 "expected /uploads/ID with letters, digits, '-', '_', '.'\n",
             ),
         );
     }
+    let max_bytes = served.limits.max_bytes;
+    let length = match request.body_length() {
+        Ok(length) => length,
+        Err(reply) => return respond(conn, request, reply),
+    };
+    if length > max_bytes {
+        return respond(
+            conn,
+            request,
+            text(413, &format!("uploads are limited to {max_bytes} bytes\n")),
+        );
+    }
+    if served.bodies.fetch_add(1, Ordering::SeqCst) >= MAX_BODIES {
+        served.bodies.fetch_sub(1, Ordering::SeqCst);
+        return respond(
+            conn,
+            request,
+            text(503, "busy with other uploads; try again\n").with_header("Retry-After", "1"),
+        );
+    }
+    let slot = BodySlot(&served.bodies);
+    conn.expect_body(length);
+    if digest.is_some() {
+        conn.extend_deadline(UPLOAD_BODY_TIME);
+    }
+    conn.continue_if_expected(request);
+    let body = match conn.read_body(length) {
+        Ok(body) => body,
+        Err(reply) => {
+            let status = reply.status();
+            conn.respond(reply);
+            return (status, " the upload broke off".into());
+        }
+    };
+    drop(slot);
+    let checked = match &digest {
+        Some(digest) if crate::auth::body_sha256(&body) == *digest => Ok(()),
+        Some(_) => Err(Refusal::BadSignature),
+        None => verifier.verify(authorization, "POST", url_path, &body, now),
+    };
+    if let Err(refusal) = checked {
+        return refused(conn, request, &refusal);
+    }
+    let (_, note, reply) = store(&served.dir, id, &served.limits, &body);
+    respond_noted(conn, request, reply, note)
+}
+
+/// Writes an authenticated upload's body, within the folder's limits.
+fn store(dir: &Path, id: &str, limits: &UploadLimits, body: &[u8]) -> (u16, String, Reply) {
     let uploads = dir.join(UPLOADS);
     if fs::create_dir_all(&uploads).is_err() {
         return (
@@ -417,34 +517,20 @@ fn store_upload(
         );
     }
     let path = uploads.join(format!("{id}.json"));
-    let max_bytes = limits.max_bytes;
-    if request.body_length().is_some_and(|n| n as u64 > max_bytes) {
-        return too_large(max_bytes);
-    }
-    let mut body = Vec::new();
-    match request
-        .as_reader()
-        .take(max_bytes + 1)
-        .read_to_end(&mut body)
-    {
-        Ok(n) if n as u64 > max_bytes => return too_large(max_bytes),
-        Ok(_) => {}
-        Err(_) => return (400, String::new(), text(400, "the upload broke off\n")),
-    }
-    if let Err(refusal) = verifier.verify(authorization.as_deref(), "POST", url_path, &body, now) {
-        return refused(&refusal);
-    }
-    if path.exists() {
-        return (
+    let duplicate = || {
+        (
             200,
-            " duplicate".into(),
+            " duplicate".to_string(),
             json(
                 200,
                 serde_json::json!({"stored": false, "duplicate": true, "upload_id": id}),
             ),
-        );
+        )
+    };
+    if path.exists() {
+        return duplicate();
     }
-    let Some(kiosk_id) = serde_json::from_slice::<serde_json::Value>(&body)
+    let Some(kiosk_id) = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|doc| doc.get("kiosk_id")?.as_str().map(str::to_string))
     else {
@@ -482,10 +568,16 @@ fn store_upload(
         ));
     }
     let tmp = uploads.join(format!(".{id}.{:08x}.tmp", rand::random::<u32>()));
-    let written = File::create(&tmp).and_then(|mut f| {
-        f.write_all(&body)?;
-        f.sync_all()
-    });
+    // Uploads hold shoppers' contacts: readable by the server's user only.
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(body)?;
+            f.sync_all()
+        });
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
         return (500, String::new(), text(500, "cannot store the upload\n"));
@@ -503,28 +595,13 @@ fn store_upload(
                 json(201, serde_json::json!({"stored": true, "upload_id": id})),
             )
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => (
-            200,
-            " duplicate".into(),
-            json(
-                200,
-                serde_json::json!({"stored": false, "duplicate": true, "upload_id": id}),
-            ),
-        ),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => duplicate(),
         Err(_) => (500, String::new(), text(500, "cannot store the upload\n")),
     }
 }
 
-fn too_large(max_bytes: u64) -> Answer {
-    (
-        413,
-        String::new(),
-        text(413, &format!("uploads are limited to {max_bytes} bytes\n")),
-    )
-}
-
 /// The uploads folder is full: 507, and the kiosk keeps its rows queued.
-fn full(why: &str) -> Answer {
+fn full(why: &str) -> (u16, String, Reply) {
     (
         507,
         format!(" refused: uploads folder full, {why}"),
@@ -578,17 +655,13 @@ fn kiosk_of(upload_id: &str) -> Option<&str> {
     parts.next().filter(|k| !k.is_empty())
 }
 
-fn unauthorized(why: &str) -> Answer {
-    let response = Response::from_string(format!("{why}\n"))
-        .with_status_code(401)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("WWW-Authenticate", crate::auth::SCHEME))
-        .boxed();
-    (401, format!(" refused: {why}"), response)
+fn unauthorized(conn: Conn, request: &Request, why: &str) -> Answer {
+    let reply = text(401, &format!("{why}\n")).with_header("WWW-Authenticate", crate::auth::SCHEME);
+    respond_noted(conn, request, reply, format!(" refused: {why}"))
 }
 
-fn refused(refusal: &Refusal) -> Answer {
-    unauthorized(&crate::auth::refusal_message(refusal))
+fn refused(conn: Conn, request: &Request, refusal: &Refusal) -> Answer {
+    unauthorized(conn, request, &crate::auth::refusal_message(refusal))
 }
 
 #[cfg(test)]

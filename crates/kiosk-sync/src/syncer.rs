@@ -124,22 +124,13 @@ impl SyncReport {
         };
         match &self.upload {
             None => pull,
-            Some(Ok(u)) => {
-                let sent = if u.n_rows == 0 {
-                    format!("{pull}; nothing to upload")
-                } else {
-                    format!(
-                        "{pull}; uploaded {} rows in {} batches to {}",
-                        u.n_rows,
-                        u.batches.len(),
-                        u.destination
-                    )
-                };
-                match &u.held_back {
-                    Some(note) => format!("{sent}; {note}"),
-                    None => sent,
-                }
-            }
+            Some(Ok(u)) if u.n_rows == 0 => format!("{pull}; nothing to upload"),
+            Some(Ok(u)) => format!(
+                "{pull}; uploaded {} rows in {} batches to {}",
+                u.n_rows,
+                u.batches.len(),
+                u.destination
+            ),
             Some(Err(e)) => format!("{pull}; {e} (kept for the next sync)"),
         }
     }
@@ -672,17 +663,14 @@ impl Syncer {
         };
         proven(source, &destination, pull, jiff::Timestamp::now())
             .map_err(|why| refused(format!("not sent: {why}")))?;
-        let mut kinds = settings.kinds.clone();
-        let mut held_back = None;
         if let Destination::Http(url) = &destination
-            && kinds.contains(&Kind::Waitlist)
+            && !crate::http::is_https(url)
         {
-            kinds.retain(|k| *k != Kind::Waitlist);
-            held_back = Some(contacts_not_over_http(url));
+            return Err(refused(format!(
+                "not sent: {url} is plain HTTP, where shoppers' contacts and the kiosk's figures would cross the network in clear; uploads go only over HTTPS to the store server whose certificate [sync] server_cert_sha256 pins, or on a stick whose bundle verifies"
+            )));
         }
-        if kinds.is_empty() {
-            return Err(refused(held_back.unwrap_or_default()));
-        }
+        let kinds = settings.kinds.clone();
         if matches!(destination, Destination::Http(_)) && settings.store_key.is_none() {
             return Err(refused(
                 "not sent: the server takes only uploads signed with the store key; set [staff] key_file in kiosk.toml".into(),
@@ -708,10 +696,6 @@ impl Syncer {
             match upload::upload(self.root(), &destination, &options, &self.client) {
                 Err(Error::Upload { .. }) if attempt < tries => {
                     std::thread::sleep(self.settings.http.backoff_after(attempt - 1));
-                }
-                Ok(mut report) => {
-                    report.held_back = held_back;
-                    return Ok(report);
                 }
                 other => return other,
             }
@@ -836,19 +820,6 @@ fn proven(
         ));
     }
     Ok(())
-}
-
-/// Why waitlist requests are held back from an HTTP destination.
-fn contacts_not_over_http(url: &str) -> String {
-    if url.to_ascii_lowercase().starts_with("http://") {
-        format!(
-            "waitlist requests not sent to {url}: over plain HTTP the shoppers' contacts would cross the network in clear; they go on a stick whose bundle verifies"
-        )
-    } else {
-        format!(
-            "waitlist requests not sent to {url}: the server is not authenticated with a store secret; they go on a stick whose bundle verifies"
-        )
-    }
 }
 
 /// A native payload's store.toml must name the manifest's store.

@@ -49,3 +49,11 @@ pub fn bundle(catalog: &Path, key: &Path, out: &Path, version: u64) -> PathBuf {
     bundle::create(&options(catalog, key, out, version), &mut NoProgress).expect("bundle create");
     out.to_path_buf()
 }
+
+/// One certificate for the tests' bundle servers (made once).
+pub fn cert() -> &'static kiosk_staff::tls::ConsoleCert {
+    static CERT: std::sync::OnceLock<kiosk_staff::tls::ConsoleCert> = std::sync::OnceLock::new();
+    CERT.get_or_init(|| {
+        kiosk_staff::tls::ConsoleCert::generate(&["localhost".into()]).expect("certificate")
+    })
+}

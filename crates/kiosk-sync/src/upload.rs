@@ -111,9 +111,6 @@ pub struct UploadReport {
     pub destination: String,
     pub batches: Vec<BatchReport>,
     pub n_rows: u64,
-    /// What was kept back from this destination, and why (the waitlist
-    /// over HTTP); those rows stay queued.
-    pub held_back: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -165,7 +162,6 @@ pub fn upload(
         destination: destination.describe(),
         batches: Vec::new(),
         n_rows: 0,
-        held_back: None,
     };
     for &kind in &options.kinds {
         while let Some(batch) = next_batch(conn, kind, &kiosk_id, options.batch_rows)? {

@@ -319,29 +319,17 @@ impl ConsoleClient {
         };
         timer.set_write_timeout(Some(left()?))?;
         let mut stream: Box<dyn ReadWrite> = match &self.tls {
-            Some((config, name)) => {
-                let mut conn = rustls::ClientConnection::new(Arc::clone(config), name.clone())
-                    .map_err(std::io::Error::other)?;
-                let mut tcp = tcp;
-                // The handshake under the deadline, one read at a time: a
-                // server that is not the console (it cannot finish the
-                // handshake) cannot hold the kiosk by trickling bytes.
-                while conn.is_handshaking() {
-                    if conn.wants_write() {
-                        conn.write_tls(&mut tcp)?;
-                        continue;
-                    }
-                    timer.set_read_timeout(Some(left()?))?;
-                    if conn.read_tls(&mut tcp)? == 0 {
-                        return Err(std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            "the console closed the connection during the TLS handshake",
-                        ));
-                    }
-                    conn.process_new_packets().map_err(std::io::Error::other)?;
-                }
-                Box::new(rustls::StreamOwned::new(conn, tcp))
-            }
+            // The handshake and every read under the deadline, one network
+            // read at a time: a server that is not the console (it cannot
+            // finish the handshake), or one trickling a record a byte at a
+            // time, cannot hold the kiosk past it.
+            Some((config, name)) => Box::new(crate::tls::ClientStream::connect(
+                tcp,
+                Arc::clone(config),
+                name.clone(),
+                deadline,
+                timeout,
+            )?),
             None => Box::new(tcp),
         };
         timer.set_read_timeout(Some(left()?))?;

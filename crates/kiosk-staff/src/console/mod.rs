@@ -7,18 +7,16 @@
 //! within the clock-skew window, so a restart does not reopen a replay.
 //!
 //! One thread accepts connections and hands each to a thread of its own
-//! (capped, see `server.rs`), because two kinds of request hang by design:
+//! (capped, see `lan/server.rs`), because two kinds of request hang by design:
 //! kiosks' watches (long polls) and staff pages' event streams. The HTTP is
-//! the console's own (`http.rs`), so every limit on what a stranger can
+//! shared with `serve-bundles` ([`crate::lan`]), so every limit on what a stranger can
 //! send is enforced here. With a certificate ([`ConsoleConfig::tls`],
 //! `kiosk staff-console` always has one) it serves HTTPS: rustls over each
-//! accepted connection, driven by `http.rs` under the same read deadline,
+//! accepted connection, driven by `lan/http.rs` under the same read deadline,
 //! and the session cookie is `Secure`. The API is described in `docs/staff-console.md`.
 
-mod http;
 mod hub;
 mod routes;
-mod server;
 mod store;
 
 use std::net::{SocketAddr, TcpListener};
@@ -28,6 +26,9 @@ use std::thread::JoinHandle;
 
 use crate::auth::{NonceJournal, StoreKey, Verifier};
 use crate::error::{Error, Result};
+#[cfg(test)]
+use crate::lan::http;
+use crate::lan::{self, Conn, Reply, Request, server};
 use crate::tls::ConsoleCert;
 use hub::Hub;
 
@@ -74,6 +75,24 @@ pub(crate) struct Shared {
     session_secs: i64,
     /// The TLS settings, when serving HTTPS.
     tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+impl lan::Service for Shared {
+    fn handle(&self, conn: Conn, request: Request) {
+        routes::handle(self, conn, request);
+    }
+
+    fn stopping(&self) -> bool {
+        self.hub.stopping()
+    }
+
+    fn tls(&self) -> Option<&Arc<rustls::ServerConfig>> {
+        self.tls.as_ref()
+    }
+
+    fn busy(&self) -> Reply {
+        routes::busy()
+    }
 }
 
 /// A running console. Dropping it stops it.

@@ -12,12 +12,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Shared;
-use super::http::{Conn, Reply, Request};
 use super::hub::StateError;
 use crate::auth::{
     CONTENT_SHA256, REPLY_SIGNATURE, Refusal, SignedHeader, body_sha256, sha256_hex, sign_reply,
 };
 use crate::call::{AnalyticsPush, CallId, NewCall, StateChange, WatchRequest};
+use crate::lan::{Conn, Reply, Request};
 
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_JS: &str = include_str!("page.js");

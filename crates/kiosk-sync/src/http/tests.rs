@@ -12,6 +12,7 @@ fn options() -> HttpOptions {
         backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(40),
         transfer_deadline: Duration::from_secs(60),
+        server_cert_sha256: None,
     }
 }
 
@@ -174,4 +175,94 @@ fn a_server_trickling_bytes_is_cut_off_at_the_transfer_deadline() {
         err.to_string().contains("transfer_deadline_seconds"),
         "{err}"
     );
+}
+
+/// A loopback HTTPS server with a new self-signed certificate; its first
+/// connection's TCP stream goes to `serve`. Returns the URL and the pin.
+fn tls_server(
+    serve: impl FnOnce(TcpStream, std::sync::Arc<rustls::ServerConfig>) + Send + 'static,
+) -> (String, String) {
+    let cert = kiosk_staff::tls::ConsoleCert::generate(&["localhost".into()]).expect("certificate");
+    let config = cert.server_config().expect("server config");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        if let Some(Ok(stream)) = listener.incoming().next() {
+            serve(stream, config);
+        }
+    });
+    (format!("https://{addr}/b.kbundle"), cert.fingerprint())
+}
+
+#[test]
+fn a_server_trickling_the_body_over_tls_is_cut_off_at_the_transfer_deadline() {
+    // The deadline holds over TLS: the server proves its certificate, then
+    // sends a byte every 100 ms (a record each) of a 10 000-byte body.
+    let (url, pin) = tls_server(|stream, config| {
+        let Some(mut conn) = kiosk_staff::lan::Conn::new(stream, Some(&config)) else {
+            return;
+        };
+        if conn.read_head().is_err() {
+            return;
+        }
+        let _ = conn.send(b"HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n");
+        for _ in 0..10_000 {
+            if conn.send(b"x").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let client = Client::new(HttpOptions {
+        transfer_deadline: Duration::from_millis(1500),
+        server_cert_sha256: Some(pin),
+        ..options()
+    });
+    let started = std::time::Instant::now();
+    let Fetched::Body { mut reader, .. } = client.get(&url, None).expect("headers arrive") else {
+        panic!("expected a body");
+    };
+    let mut body = Vec::new();
+    let err = std::io::Read::read_to_end(&mut reader, &mut body).expect_err("cut off");
+    let elapsed = started.elapsed();
+    // The trickle would last 1 000 s.
+    assert!(
+        elapsed < Duration::from_secs(10),
+        "cut off after {elapsed:?} ({} bytes): {err}",
+        body.len()
+    );
+    assert!(body.len() < 40, "{} bytes arrived", body.len());
+    assert_eq!(err.kind(), std::io::ErrorKind::TimedOut, "{err}");
+    assert!(
+        err.to_string().contains("transfer_deadline_seconds"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_server_trickling_a_tls_record_is_cut_off_at_the_transfer_deadline() {
+    // A record header announcing 16 KiB, then a byte every 100 ms: a reader
+    // that waits for whole records (each socket read getting the whole
+    // per-read timeout again) would wait 1 600 s.
+    let (url, pin) = tls_server(|mut stream, _| {
+        read_request(&mut stream);
+        let _ = stream.write_all(&[0x16, 0x03, 0x03, 0x40, 0x00]);
+        for _ in 0..16_384 {
+            if stream.write_all(&[0x02]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let client = Client::new(HttpOptions {
+        transfer_deadline: Duration::from_millis(1500),
+        server_cert_sha256: Some(pin),
+        ..options()
+    });
+    let started = std::time::Instant::now();
+    let (message, retryable) = source_error(client.get(&url, None));
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}: {message}");
+    assert!(retryable, "{message}");
+    assert!(message.contains("transfer_deadline_seconds"), "{message}");
 }

@@ -1,3 +1,4 @@
+use std::io::Read;
 use std::time::Duration;
 
 use super::*;
@@ -5,12 +6,21 @@ use crate::auth::StoreKey;
 use crate::http::{Client, Fetched, HttpOptions};
 use crate::state::Validators;
 
-fn client() -> Client {
+use crate::testkit::cert;
+
+/// A client pinned to `pin` (none: no pin).
+fn client_pinned(pin: Option<String>) -> Client {
     Client::new(HttpOptions {
         read_timeout: Duration::from_secs(5),
         attempts: 1,
+        server_cert_sha256: pin,
         ..HttpOptions::default()
     })
+}
+
+/// A client pinned to the tests' certificate.
+fn client() -> Client {
+    client_pinned(Some(cert().fingerprint()))
 }
 
 fn get(url: &str, validators: Option<&Validators>) -> (Vec<u8>, Option<Validators>) {
@@ -32,9 +42,9 @@ fn get(url: &str, validators: Option<&Validators>) -> (Vec<u8>, Option<Validator
 fn files_are_served_with_validators_and_304_when_unchanged() {
     let tmp = tempfile::tempdir().expect("tmp");
     fs::write(tmp.path().join("b.kbundle"), b"bundle bytes").expect("write");
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0")
+    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
         .expect("bind")
-        .spawn(2);
+        .spawn();
     let url = format!("{}b.kbundle", running.url());
     let (body, validators) = get(&url, None);
     assert_eq!(body, b"bundle bytes");
@@ -65,9 +75,9 @@ fn only_plain_files_outside_uploads_are_served() {
     fs::create_dir_all(tmp.path().join("uploads")).expect("mkdir");
     fs::write(tmp.path().join("uploads/secret.json"), b"{}").expect("write");
     fs::write(tmp.path().join(".hidden"), b"x").expect("write");
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0")
+    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
         .expect("bind")
-        .spawn(1);
+        .spawn();
     for path in [
         "uploads/secret.json",
         ".hidden",
@@ -91,12 +101,12 @@ fn store_key() -> StoreKey {
 
 /// A server taking uploads signed with [`store_key`].
 fn upload_server(dir: &Path, limits: UploadLimits) -> RunningServer {
-    BundleServer::bind(dir, "127.0.0.1:0")
+    BundleServer::bind(dir, "127.0.0.1:0", cert())
         .expect("bind")
         .with_upload_limits(limits)
         .with_store_key(store_key(), 300)
         .expect("nonce journal")
-        .spawn(2)
+        .spawn()
 }
 
 /// POSTs `body` to `/uploads/ID`, signed with `key` at `ts` (none: not
@@ -217,9 +227,9 @@ fn uploads_without_a_valid_fresh_signature_are_refused_with_401() {
     assert_eq!(status, 401);
 
     // Without a store key the server takes no uploads at all.
-    let keyless = BundleServer::bind(tmp.path(), "127.0.0.1:0")
+    let keyless = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
         .expect("bind")
-        .spawn(1);
+        .spawn();
     assert_eq!(post(&keyless, "k1-feedback-3-3-cc", &doc).0, 401);
 }
 
@@ -335,5 +345,100 @@ fn a_replay_is_refused_after_the_server_restarts() {
     match client().get(&format!("{}{}", running.url(), NONCES), None) {
         Err(crate::Error::Source { message, .. }) => assert!(message.contains("404"), "{message}"),
         _ => panic!("the nonce journal was served"),
+    }
+}
+
+#[test]
+fn plain_http_gets_nothing() {
+    // Issue 15: the bundle server spoke plain HTTP on the LAN.
+    let tmp = tempfile::tempdir().expect("tmp");
+    fs::write(tmp.path().join("b.kbundle"), b"bundle bytes").expect("write");
+    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
+        .expect("bind")
+        .spawn();
+    assert!(running.url().starts_with("https://"));
+    let mut tcp = std::net::TcpStream::connect(running.addr).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    std::io::Write::write_all(&mut tcp, b"GET /b.kbundle HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("send");
+    let mut answer = Vec::new();
+    let _ = tcp.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        !answer.contains("HTTP/1.1") && !answer.contains("bundle bytes"),
+        "plain HTTP was answered: {answer:?}"
+    );
+    // The kiosk's client, asked for http:// there, gets no bundle either.
+    let plain = format!("http://{}/b.kbundle", running.addr);
+    assert!(client().get(&plain, None).is_err());
+    // Over pinned TLS the same file comes.
+    let (body, _) = get(&format!("{}b.kbundle", running.url()), None);
+    assert_eq!(body, b"bundle bytes");
+}
+
+#[test]
+fn a_client_pinned_to_another_certificate_sends_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    fs::write(tmp.path().join("b.kbundle"), b"bundle bytes").expect("write");
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = Arc::clone(&seen);
+    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
+        .expect("bind")
+        .with_store_key(store_key(), 300)
+        .expect("journal")
+        .with_log(move |line| log.lock().expect("log").push(line))
+        .spawn();
+    let other = ConsoleCert::generate(&["localhost".into()]).expect("certificate");
+    let impostor_pin = client_pinned(Some(other.fingerprint()));
+    let url = format!("{}b.kbundle", running.url());
+    match impostor_pin.get(&url, None) {
+        Err(crate::Error::Source {
+            message, retryable, ..
+        }) => {
+            assert!(message.contains("not the pinned one"), "{message}");
+            assert!(message.contains("server_cert_sha256"), "{message}");
+            assert!(!retryable, "a wrong certificate does not fix itself");
+        }
+        Err(other) => panic!("expected a source error, got {other}"),
+        Ok(_) => panic!("a server with another certificate was trusted"),
+    }
+    let doc = body("k1", 64);
+    let upload = format!("{}uploads/k1-waitlist-1-1-aa", running.url());
+    let authorization = crate::auth::authorization(
+        &store_key(),
+        "POST",
+        "/uploads/k1-waitlist-1-1-aa",
+        &doc,
+        jiff::Timestamp::now().as_second(),
+    );
+    assert!(
+        impostor_pin
+            .post(&upload, "application/json", Some(&authorization), &doc)
+            .is_err()
+    );
+    running.stop();
+    assert!(
+        seen.lock().expect("log").is_empty(),
+        "no request reached the server: {:?}",
+        seen.lock().expect("log")
+    );
+    assert!(!tmp.path().join(UPLOADS).exists());
+}
+
+#[test]
+fn https_without_a_pin_is_a_configuration_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
+        .expect("bind")
+        .spawn();
+    for pin in [None, Some("not-a-fingerprint".to_string())] {
+        match client_pinned(pin.clone()).get(&format!("{}b.kbundle", running.url()), None) {
+            Err(crate::Error::Invalid(message)) => {
+                assert!(message.contains("server_cert_sha256"), "{pin:?}: {message}")
+            }
+            Err(other) => panic!("{pin:?}: expected a configuration error, got {other}"),
+            Ok(_) => panic!("{pin:?}: fetched without a valid pin"),
+        }
     }
 }

@@ -1,5 +1,6 @@
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use kiosk_catalog::import::NoProgress;
@@ -47,6 +48,7 @@ impl World {
                     backoff: Duration::from_millis(10),
                     max_backoff: Duration::from_millis(50),
                     transfer_deadline: Duration::from_secs(60),
+                    server_cert_sha256: Some(testkit::cert().fingerprint()),
                 },
                 limits: Limits::default(),
                 upload: None,
@@ -187,9 +189,9 @@ fn over_http_a_pull_is_conditional_and_sees_new_bundles() {
     let syncer = w.syncer();
     fs::create_dir_all(w.path("served")).expect("mkdir");
     w.bundle("a", 1, "served/store.kbundle");
-    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0")
+    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0", testkit::cert())
         .expect("bind")
-        .spawn(2);
+        .spawn();
     let source = Source::Http(format!("{}store.kbundle", server.url()));
     let first = pull(&syncer, &source).expect("applied");
     assert_eq!(first.outcome, Outcome::Applied);
@@ -388,33 +390,163 @@ fn a_kiosk_uploads_symlink_on_a_proven_stick_is_refused() {
     assert_eq!(w.unexported(), 1);
 }
 
+/// A plain HTTP server (any static server) answering every GET with
+/// `bundle`; returns the URL and the request lines it saw.
+fn plain_http_server(bundle: Vec<u8>) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://{}/store.kbundle",
+        listener.local_addr().expect("addr")
+    );
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_string();
+            let line = head.lines().next().unwrap_or("").to_string();
+            log.lock().expect("log").push(line.clone());
+            if line.starts_with("GET") {
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+                    bundle.len()
+                );
+                let _ = s.write_all(&bundle);
+            } else {
+                let _ = s.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+            }
+        }
+    });
+    (url, seen)
+}
+
 #[test]
-fn over_plain_http_contacts_are_never_uploaded() {
+fn over_plain_http_nothing_is_uploaded() {
     // Issue 15: over plain HTTP the contacts travelled in clear to an
-    // unauthenticated server.
+    // unauthenticated server. Now nothing goes over plain HTTP, signed or
+    // not: not the waitlist, not the anonymous analytics.
     let w = World::new();
-    let syncer = w.uploading_syncer();
+    let mut syncer = w.uploading_syncer();
+    if let Some(upload) = syncer.settings.upload.as_mut() {
+        upload.kinds = vec![Kind::Waitlist, Kind::Analytics, Kind::Feedback];
+        upload.store_key =
+            Some(crate::auth::StoreKey::new("the-store-secret-for-tests").expect("key"));
+    }
     w.add_waitlist_row();
-    fs::create_dir_all(w.path("served")).expect("mkdir");
-    w.bundle("a", 1, "served/store.kbundle");
-    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0")
-        .expect("bind")
-        .spawn(1);
-    let source = Source::Http(format!("{}store.kbundle", server.url()));
-    let report = syncer.sync(&source, &mut NoProgress).expect("sync runs");
+    let bytes = fs::read(w.bundle("a", 1, "store.kbundle")).expect("read");
+    let (url, seen) = plain_http_server(bytes);
+    let report = syncer
+        .sync(&Source::Http(url), &mut NoProgress)
+        .expect("sync runs");
     assert_eq!(report.outcome(), Outcome::Applied, "the pull itself works");
     match &report.upload {
         Some(Err(Error::Upload { message, .. })) => {
             assert!(message.contains("plain HTTP"), "{message}")
         }
-        other => panic!("contacts must stay, got {:?}", other.is_some()),
+        other => panic!("nothing may be uploaded, got {:?}", other.is_some()),
     }
     assert!(report.summary().contains("plain HTTP"));
     assert_eq!(w.unexported(), 1);
+    let seen = seen.lock().expect("log").clone();
     assert!(
-        !w.path("served").join("uploads").exists()
-            || names_in(&w.path("served").join("uploads")).is_empty()
+        seen.iter().all(|line| line.starts_with("GET")),
+        "only the pull reached the server: {seen:?}"
     );
+}
+
+/// A syncer uploading the waitlist, signed with the store key, pinned to
+/// `pin` (none: no pin).
+fn pinned_uploading_syncer(w: &World, pin: Option<String>) -> Syncer {
+    let mut settings = w.uploading_syncer().settings.clone();
+    settings.http.server_cert_sha256 = pin;
+    if let Some(upload) = settings.upload.as_mut() {
+        upload.store_key =
+            Some(crate::auth::StoreKey::new("the-store-secret-for-tests").expect("key"));
+    }
+    Syncer::new(DataDir::new(w.path("data")), settings)
+}
+
+/// serve-bundles over HTTPS serving `served/`, taking uploads signed with
+/// the tests' store key.
+fn https_server(w: &World) -> crate::serve::RunningServer {
+    BundleServer::bind(&w.path("served"), "127.0.0.1:0", testkit::cert())
+        .expect("bind")
+        .with_store_key(
+            crate::auth::StoreKey::new("the-store-secret-for-tests").expect("key"),
+            300,
+        )
+        .expect("journal")
+        .spawn()
+}
+
+#[test]
+fn over_pinned_https_the_waitlist_reaches_the_proven_server() {
+    let w = World::new();
+    let syncer = pinned_uploading_syncer(&w, Some(testkit::cert().fingerprint()));
+    w.add_waitlist_row();
+    fs::create_dir_all(w.path("served")).expect("mkdir");
+    w.bundle("a", 1, "served/store.kbundle");
+    let server = https_server(&w);
+    let source = Source::Http(format!("{}store.kbundle", server.url()));
+    assert!(server.url().starts_with("https://"));
+    let report = syncer.sync(&source, &mut NoProgress).expect("sync runs");
+    assert_eq!(report.outcome(), Outcome::Applied);
+    let upload = match &report.upload {
+        Some(Ok(upload)) => upload,
+        Some(Err(e)) => panic!("the upload failed: {e}"),
+        None => panic!("no upload"),
+    };
+    assert_eq!(upload.n_rows, 1);
+    assert_eq!(w.unexported(), 0);
+    let stored = names_in(&w.path("served").join("uploads"));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert!(stored[0].starts_with("kiosk-1-waitlist"), "{stored:?}");
+    let mode = fs::metadata(w.path("served").join("uploads").join(&stored[0]))
+        .expect("stored upload")
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o600,
+        "the contact is readable by the server's user only"
+    );
+}
+
+#[test]
+fn a_server_with_another_certificate_gets_nothing() {
+    // The kiosk pins another certificate than the server's (a machine
+    // posing as the store server): the pull fails clearly, and no contact
+    // is sent.
+    let w = World::new();
+    let other = kiosk_staff::tls::ConsoleCert::generate(&["localhost".into()]).expect("cert");
+    let syncer = pinned_uploading_syncer(&w, Some(other.fingerprint()));
+    w.add_waitlist_row();
+    fs::create_dir_all(w.path("served")).expect("mkdir");
+    w.bundle("a", 1, "served/store.kbundle");
+    let server = https_server(&w);
+    let source = Source::Http(format!("{}store.kbundle", server.url()));
+    let report = syncer.sync(&source, &mut NoProgress).expect("sync runs");
+    let err = report.pull.as_ref().expect_err("refused");
+    let message = err.to_string();
+    assert!(message.contains("not the pinned one"), "{message}");
+    assert!(message.contains("server_cert_sha256"), "{message}");
+    assert!(matches!(report.upload, Some(Err(Error::Upload { .. }))));
+    assert_eq!(w.unexported(), 1);
+    assert!(!w.path("served").join("uploads").exists());
+    assert_eq!(w.n_products(), None, "nothing applied");
+
+    // Without a pin an https:// server is a configuration error.
+    let unpinned = pinned_uploading_syncer(&w, None);
+    let report = unpinned.sync(&source, &mut NoProgress).expect("sync runs");
+    match report.pull.as_ref() {
+        Err(Error::Invalid(message)) => {
+            assert!(message.contains("server_cert_sha256"), "{message}")
+        }
+        other => panic!("expected a configuration error, got {:?}", other.is_ok()),
+    }
+    assert_eq!(w.unexported(), 1);
 }
 
 #[test]
@@ -528,9 +660,9 @@ fn not_modified_or_up_to_date_answers_never_make_old_data_fresh() {
     let w = World::new();
     fs::create_dir_all(w.path("served")).expect("mkdir");
     old_bundle(&w, "a", 1, "served/store.kbundle", 30);
-    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0")
+    let server = BundleServer::bind(&w.path("served"), "127.0.0.1:0", testkit::cert())
         .expect("bind")
-        .spawn(2);
+        .spawn();
     let source = Source::Http(format!("{}store.kbundle", server.url()));
     // Applied while the kiosk had no age limit.
     let applied = pull(&w.syncer(), &source).expect("applied");

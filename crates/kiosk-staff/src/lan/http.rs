@@ -1,13 +1,13 @@
-//! The console's own small HTTP/1.1: one request per connection, read under
-//! hard limits, because the console listens on a LAN where anyone can
-//! connect. A request line or header line is at most [`MAX_LINE`] bytes,
+//! The LAN servers' own small HTTP/1.1 (the staff console's and
+//! `serve-bundles`'): one request per connection, read under hard limits,
+//! because they listen on a LAN where anyone can connect. A request line or header line is at most [`MAX_LINE`] bytes,
 //! a head at most [`MAX_HEADERS`] headers and [`MAX_HEAD`] bytes, and the
 //! whole request (head and body) must arrive within [`READ_DEADLINE`] of
 //! the connection being accepted. The body is read only when the route
 //! asks for it, after authentication, and never beyond its declared length.
 //! Every reply closes the connection.
 //!
-//! Over TLS the console drives rustls itself, one record read at a time
+//! Over TLS the server drives rustls itself, one record read at a time
 //! under the same deadline, so the handshake and a trickled record are cut
 //! off like a trickled head; the limits above apply to the decrypted bytes.
 
@@ -19,13 +19,13 @@ use std::time::{Duration, Instant};
 use rustls::{ServerConfig, ServerConnection};
 
 /// The longest request line or header line.
-pub(crate) const MAX_LINE: usize = 8 * 1024;
+pub const MAX_LINE: usize = 8 * 1024;
 /// The most header lines in one request.
-pub(crate) const MAX_HEADERS: usize = 64;
+pub const MAX_HEADERS: usize = 64;
 /// The largest head (request line and headers together).
-pub(crate) const MAX_HEAD: usize = 32 * 1024;
+pub const MAX_HEAD: usize = 32 * 1024;
 /// The time a client has to send a whole request, head and body.
-pub(crate) const READ_DEADLINE: Duration = Duration::from_secs(5);
+pub const READ_DEADLINE: Duration = Duration::from_secs(5);
 /// A reply (or a frame of an event stream) the client does not take within
 /// this ends the connection.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,7 +37,7 @@ const LINGER_TIME: Duration = Duration::from_secs(1);
 
 /// A request's head.
 #[derive(Debug)]
-pub(crate) struct Request {
+pub struct Request {
     pub method: String,
     /// The path and query, as sent.
     pub target: String,
@@ -83,7 +83,7 @@ impl Request {
 
 /// Why a head was not read.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum HeadError {
+pub enum HeadError {
     /// The client closed, or the connection failed (or was dropped to make
     /// room); nothing to answer.
     Gone,
@@ -111,7 +111,7 @@ impl HeadError {
 }
 
 /// One accepted connection, serving one request.
-pub(crate) struct Conn {
+pub struct Conn {
     stream: TcpStream,
     /// The TLS session over `stream`, when the console serves HTTPS.
     tls: Option<Box<ServerConnection>>,
@@ -243,6 +243,39 @@ impl Conn {
         flush_tls(tls, &mut self.stream)
     }
 
+    /// Gives the rest of the request `time` from now instead of what is
+    /// left of [`READ_DEADLINE`]: for a large body, once its sender is
+    /// authenticated.
+    pub fn extend_deadline(&mut self, time: Duration) {
+        self.deadline = Instant::now() + time;
+    }
+
+    /// Sends `reply`'s head with `length` as its `Content-Length`, then
+    /// `length` bytes of `body` (none for a `HEAD`), and closes. A client
+    /// that stops taking them is dropped after the write timeout.
+    pub fn respond_streaming(mut self, reply: Reply, length: u64, body: Option<&mut dyn Read>) {
+        if self.send(&reply.encode_head(length)).is_err() {
+            return;
+        }
+        if let Some(body) = body {
+            let mut chunk = vec![0u8; 64 * 1024];
+            let mut left = length;
+            while left > 0 {
+                let want = usize::try_from(left.min(chunk.len() as u64)).unwrap_or(chunk.len());
+                match body.read(&mut chunk[..want]) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        if self.send(&chunk[..n]).is_err() {
+                            return;
+                        }
+                        left -= n as u64;
+                    }
+                }
+            }
+        }
+        self.close();
+    }
+
     /// Marks a declared body as not (yet) read.
     pub fn expect_body(&mut self, length: u64) {
         self.unread = length > 0;
@@ -359,7 +392,7 @@ fn parse_header(line: &str) -> Result<(String, String), HeadError> {
 
 /// A whole reply, sent with a length and `Connection: close`.
 #[derive(Debug)]
-pub(crate) struct Reply {
+pub struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
@@ -398,6 +431,13 @@ impl Reply {
     }
 
     fn encode(&self) -> Vec<u8> {
+        let mut out = self.encode_head(self.body.len() as u64);
+        out.extend_from_slice(&self.body);
+        out
+    }
+
+    /// The status line and headers, with `length` as the body's length.
+    fn encode_head(&self, length: u64) -> Vec<u8> {
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             head.push_str(name);
@@ -406,12 +446,9 @@ impl Reply {
             head.push_str("\r\n");
         }
         head.push_str(&format!(
-            "Content-Length: {}\r\nConnection: close\r\n\r\n",
-            self.body.len()
+            "Content-Length: {length}\r\nConnection: close\r\n\r\n"
         ));
-        let mut out = head.into_bytes();
-        out.extend_from_slice(&self.body);
-        out
+        head.into_bytes()
     }
 }
 
@@ -420,10 +457,12 @@ fn reason(status: u16) -> &'static str {
         100 => "Continue",
         200 => "OK",
         201 => "Created",
+        304 => "Not Modified",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        405 => "Method Not Allowed",
         408 => "Request Timeout",
         409 => "Conflict",
         411 => "Length Required",
@@ -431,6 +470,7 @@ fn reason(status: u16) -> &'static str {
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
+        507 => "Insufficient Storage",
         _ => "",
     }
 }

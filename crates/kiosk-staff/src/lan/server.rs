@@ -1,5 +1,5 @@
-//! Accepting connections without letting anyone on the LAN take the console
-//! down. Each connection gets a thread (kiosks' watches and staff pages'
+//! Accepting connections without letting anyone on the LAN take a server
+//! (the staff console, `serve-bundles`) down. Each connection gets a thread (kiosks' watches and staff pages'
 //! streams hang by design), but at most [`MAX_READING`] of them may still be
 //! sending their request and at most [`MAX_CONNECTIONS`] may be open: a new
 //! connection beyond either drops the oldest one still sending its request.
@@ -12,14 +12,28 @@ use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream}
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::Shared;
-use super::http::Conn;
-use super::routes;
+use rustls::ServerConfig;
+
+use super::http::{Conn, Reply, Request};
+
+/// What a server built on [`accept_loop`] does with its requests.
+pub trait Service: Send + Sync + 'static {
+    /// Answers one request whose head has been read (the body is not).
+    fn handle(&self, conn: Conn, request: Request);
+    /// True once the server is stopping: the loop then ends.
+    fn stopping(&self) -> bool;
+    /// The TLS settings, when serving HTTPS.
+    fn tls(&self) -> Option<&Arc<ServerConfig>>;
+    /// The answer when too many connections are open (plain HTTP only).
+    fn busy(&self) -> Reply {
+        Reply::error(503, "the server is busy; try again").with_header("Retry-After", "1")
+    }
+}
 
 /// Connections still sending their request.
-pub(crate) const MAX_READING: usize = 128;
+pub const MAX_READING: usize = 128;
 /// Open connections, counting long polls and event streams.
-pub(crate) const MAX_CONNECTIONS: usize = 512;
+pub const MAX_CONNECTIONS: usize = 512;
 
 #[derive(Default)]
 struct Slots {
@@ -57,7 +71,7 @@ impl Drop for SlotGuard {
     }
 }
 
-/// Connections the kernel may hold for the console before it accepts them.
+/// Connections the kernel may hold for a server before it accepts them.
 /// A burst of connections (a flood, or every kiosk after an outage) beyond
 /// the queue makes the kernel drop SYNs, and a dropped SYN costs the
 /// client a full second before it retries.
@@ -66,7 +80,7 @@ const LISTEN_BACKLOG: i32 = 1024;
 /// Widens the listen queue of a bound listener (on Linux, calling `listen`
 /// again on a listening socket resizes its queue; the kernel caps it at
 /// `net.core.somaxconn`). On failure the queue stays as it was.
-pub(crate) fn widen_backlog(listener: &TcpListener) {
+pub fn widen_backlog(listener: &TcpListener) {
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
@@ -79,13 +93,13 @@ pub(crate) fn widen_backlog(listener: &TcpListener) {
     let _ = listener;
 }
 
-/// Accepts until the hub stops; [`wake`] unblocks it after the stop.
-pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// Accepts until the service stops; [`wake`] unblocks it after the stop.
+pub fn accept_loop<S: Service>(listener: TcpListener, shared: Arc<S>) {
     let slots = SharedSlots::default();
-    while !shared.hub.stopping() {
+    while !shared.stopping() {
         match listener.accept() {
             Ok((stream, _)) => {
-                if !shared.hub.stopping() {
+                if !shared.stopping() {
                     admit(stream, &slots, &shared);
                 }
             }
@@ -96,9 +110,9 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Connects once to the console's own address so a blocked accept returns
+/// Connects once to the server's own address so a blocked accept returns
 /// and sees the stop.
-pub(crate) fn wake(addr: SocketAddr) {
+pub fn wake(addr: SocketAddr) {
     let mut addr = addr;
     if addr.ip().is_unspecified() {
         addr.set_ip(match addr {
@@ -109,7 +123,7 @@ pub(crate) fn wake(addr: SocketAddr) {
     let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
 }
 
-fn admit(stream: TcpStream, slots: &SharedSlots, shared: &Arc<Shared>) {
+fn admit<S: Service>(stream: TcpStream, slots: &SharedSlots, shared: &Arc<S>) {
     if stream.set_nonblocking(false).is_err() {
         return;
     }
@@ -128,13 +142,13 @@ fn admit(stream: TcpStream, slots: &SharedSlots, shared: &Arc<Shared>) {
             // Over TLS a reply needs a handshake, which the accept thread
             // must not wait for: the connection is closed instead, and the
             // kiosk retries as for any unreachable console.
-            if shared.tls.is_some() {
+            if shared.tls().is_some() {
                 let _ = stream.shutdown(Shutdown::Both);
                 return;
             }
             let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
             if let Some(conn) = Conn::new(stream, None) {
-                conn.respond(routes::busy());
+                conn.respond(shared.busy());
             }
             return;
         }
@@ -152,22 +166,22 @@ fn admit(stream: TcpStream, slots: &SharedSlots, shared: &Arc<Shared>) {
     };
     let shared = Arc::clone(shared);
     let spawned = std::thread::Builder::new()
-        .name("console-conn".into())
-        .spawn(move || serve(&shared, stream, guard));
+        .name("lan-conn".into())
+        .spawn(move || serve(&*shared, stream, guard));
     if spawned.is_err() {
         // The closure, and with it the stream and the slot, were dropped.
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-fn serve(shared: &Shared, stream: TcpStream, guard: SlotGuard) {
-    let Some(mut conn) = Conn::new(stream, shared.tls.as_ref()) else {
+fn serve<S: Service>(shared: &S, stream: TcpStream, guard: SlotGuard) {
+    let Some(mut conn) = Conn::new(stream, shared.tls()) else {
         return;
     };
     let request = conn.read_head();
     guard.done_reading();
     match request {
-        Ok(request) => routes::handle(shared, conn, request),
+        Ok(request) => shared.handle(conn, request),
         Err(e) => {
             if let Some(reply) = e.reply() {
                 conn.expect_body(1);
