@@ -79,6 +79,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Voice(args) => super::speech::voice::bench_voice(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),
         BenchCommand::Embed(args) => super::embed::bench(config, args),
+        BenchCommand::Ime(args) => super::bench_ime::run(&args),
     }
 }
 

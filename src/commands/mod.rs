@@ -5,6 +5,7 @@ mod app_commands;
 mod ask;
 mod bench;
 mod bench_images;
+pub mod bench_ime;
 mod bench_stores;
 mod doctor;
 pub mod embed;
