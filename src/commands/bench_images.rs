@@ -9,13 +9,15 @@
 //! shot) hard-linked under every product's name, so the disk holds a few
 //! files while every product's photo is still read and decoded on its own.
 //!
-//! Measured on the 2-core build machine under a load of ~15 (other builds
-//! running), `--products 1000`: bundle create 109.0 s (107.9 s decoding
-//! and thumbnails, ~0.11 s a photo), bundle 34.4 MiB (2,007 files), peak
-//! RSS 84 MiB; the kiosk's sync and import 14.7 s (0.4 s storing the
-//! thumbnails), snapshot 34.6 MiB, peak RSS 98 MiB. The thumbnails of these
-//! noisy test photos are ~35 KB a product; 100k products would take about
-//! three hours of thumbnailing on that machine and a ~3.4 GB bundle.
+//! Measured on the 2-core build machine under a load of ~17 (other builds
+//! running, so wall times are several times the CPU time), `--products
+//! 4000`: bundle create 366 s wall, 39.0 s CPU (9.7 ms CPU a product),
+//! bundle 100.5 MiB (8,007 files), peak RSS 124 MiB; the kiosk's sync and
+//! import 35.7 s wall, 3.4 s CPU, snapshot 99.5 MiB, peak RSS 147 MiB.
+//! Before the 2×2 averaging and jpeg-encoder, `--products 2000` took 37 s
+//! CPU for the whole bench (4,000 products now take 43 s). 100k products
+//! would take about 16 minutes of CPU for bundle create (extrapolated, not
+//! measured) and a ~2.5 GB bundle.
 
 use std::path::Path;
 use std::time::Instant;

@@ -271,42 +271,6 @@ fn a_greyscale_jpeg_becomes_grey_thumbnails() {
     );
 }
 
-/// The reduced decode looks like a full decode scaled down: the mean
-/// difference per channel is small on a photo with detail everywhere.
-#[test]
-fn the_reduced_decode_matches_a_full_decode_scaled_down() {
-    let image = RgbImage::from_fn(1920, 1440, |x, y| {
-        image::Rgb([
-            (x / 8 % 256) as u8,
-            (y / 6 % 256) as u8,
-            (((x / 40 + y / 40) % 2) * 200) as u8,
-        ])
-    });
-    let mut jpeg = std::io::Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(image)
-        .write_to(&mut jpeg, ImageFormat::Jpeg)
-        .expect("encode");
-    let jpeg = jpeg.into_inner();
-    let made = kiosk_catalog::import::images::thumbnails(&jpeg).expect("thumbnails");
-    let ours = rgb(&made.detail);
-    let reference = image::load_from_memory(&jpeg)
-        .expect("decode")
-        .resize_exact(
-            ours.width(),
-            ours.height(),
-            image::imageops::FilterType::Triangle,
-        )
-        .to_rgb8();
-    let total: u64 = ours
-        .as_raw()
-        .iter()
-        .zip(reference.as_raw())
-        .map(|(a, b)| u64::from(a.abs_diff(*b)))
-        .sum();
-    let mean = total as f64 / ours.as_raw().len() as f64;
-    assert!(mean < 6.0, "mean difference {mean:.2} per channel");
-}
-
 /// Photos stream from the fetcher through the thumbnail workers to the
 /// snapshot: at no time are more than a few fetched photos waiting, so
 /// memory does not grow with the number of products.

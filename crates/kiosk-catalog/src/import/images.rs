@@ -452,3 +452,37 @@ fn folder_jobs(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halving_averages_each_two_by_two_block() {
+        let image = RgbImage::from_raw(
+            5,
+            2,
+            vec![
+                0, 10, 20, 4, 10, 20, 100, 0, 255, 200, 0, 255, 9, 9, 9, //
+                0, 10, 21, 4, 10, 21, 100, 0, 255, 200, 0, 254, 9, 9, 9,
+            ],
+        )
+        .expect("5×2");
+        let half = halve(&image);
+        assert_eq!((half.width(), half.height()), (2, 1));
+        assert_eq!(half.as_raw(), &vec![2, 10, 21, 150, 0, 255]);
+    }
+
+    #[test]
+    fn fit_reaches_the_size_asked_and_never_scales_up() {
+        let image = DynamicImage::ImageRgb8(RgbImage::new(2048, 1536));
+        let fitted = fit(image, DETAIL_PX);
+        assert_eq!((fitted.width(), fitted.height()), (480, 360));
+        let small = DynamicImage::ImageRgb8(RgbImage::new(100, 30));
+        let fitted = fit(small, DETAIL_PX);
+        assert_eq!((fitted.width(), fitted.height()), (100, 30));
+        let tall = DynamicImage::ImageRgb8(RgbImage::new(999, 4001));
+        let fitted = fit(tall, CARD_PX);
+        assert_eq!((fitted.width(), fitted.height()), (40, 160));
+    }
+}
