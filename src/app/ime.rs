@@ -368,6 +368,26 @@ impl Dictionary {
     }
 }
 
+/// The candidates for typed zhuyin: read as pinyin, then each pick's
+/// extent mapped back to the zhuyin; the last candidate is the zhuyin
+/// itself.
+pub fn zhuyin_candidates(composition: &str, script: Script) -> Vec<Candidate> {
+    let (pinyin, ends) = zhuyin_to_pinyin(composition);
+    let mut found = dictionary().candidates(&pinyin, script, Breaks::Marked);
+    for candidate in &mut found {
+        candidate.consumed = ends
+            .iter()
+            // A syllable's letters end at `in_pinyin`; the next start one
+            // separator later.
+            .find(|(_, in_pinyin)| in_pinyin + 1 >= candidate.consumed)
+            .map_or(composition.len(), |(in_zhuyin, _)| *in_zhuyin);
+    }
+    if let Some(last) = found.last_mut() {
+        last.text = composition.to_string();
+    }
+    found
+}
+
 /// The cheapest sequence of words over all `n` letters, if any.
 fn best_path(edges: &[Vec<Edge>], n: usize) -> Option<Vec<u32>> {
     let mut best: Vec<Option<(f32, usize, u32)>> = vec![None; n + 1];

@@ -167,22 +167,7 @@ fn candidates(window: &ui::App) -> Vec<Candidate> {
     if adapter.get_mode() != ui::InputMode::Zhuyin {
         return ime::dictionary().candidates(&composition, script, Breaks::Free);
     }
-    // Zhuyin: read as pinyin, then each pick's extent mapped back.
-    let (pinyin, ends) = ime::zhuyin_to_pinyin(&composition);
-    let mut found = ime::dictionary().candidates(&pinyin, script, Breaks::Marked);
-    for candidate in &mut found {
-        candidate.consumed = ends
-            .iter()
-            // A syllable's letters end at `in_pinyin`; the next start one
-            // separator later.
-            .find(|(_, in_pinyin)| in_pinyin + 1 >= candidate.consumed)
-            .map_or(composition.len(), |(in_zhuyin, _)| *in_zhuyin);
-    }
-    // The last candidate is the typed letters: here, the zhuyin itself.
-    if let Some(last) = found.last_mut() {
-        last.text = composition.to_string();
-    }
-    found
+    ime::zhuyin_candidates(&composition, script)
 }
 
 fn show_candidates(window: &ui::App) {

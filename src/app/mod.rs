@@ -9,7 +9,7 @@
 mod controller;
 mod convert;
 pub mod events;
-mod ime;
+pub(crate) mod ime;
 mod keyboard;
 mod model;
 mod notices;

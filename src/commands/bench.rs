@@ -80,6 +80,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Llm(args) => super::llm::bench(config, args),
         BenchCommand::Embed(args) => super::embed::bench(config, args),
         BenchCommand::Hybrid(args) => super::bench_hybrid::run(config, args),
+        BenchCommand::Ime(args) => super::bench_ime::run(&args),
     }
 }
 

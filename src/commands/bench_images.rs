@@ -9,13 +9,15 @@
 //! shot) hard-linked under every product's name, so the disk holds a few
 //! files while every product's photo is still read and decoded on its own.
 //!
-//! Measured on the 2-core build machine under a load of ~15 (other builds
-//! running), `--products 1000`: bundle create 109.0 s (107.9 s decoding
-//! and thumbnails, ~0.11 s a photo), bundle 34.4 MiB (2,007 files), peak
-//! RSS 84 MiB; the kiosk's sync and import 14.7 s (0.4 s storing the
-//! thumbnails), snapshot 34.6 MiB, peak RSS 98 MiB. The thumbnails of these
-//! noisy test photos are ~35 KB a product; 100k products would take about
-//! three hours of thumbnailing on that machine and a ~3.4 GB bundle.
+//! Measured on the 2-core build machine under a load of ~17 (other builds
+//! running, so wall times are several times the CPU time), `--products
+//! 4000`: bundle create 366 s wall, 39.0 s CPU (9.7 ms CPU a product),
+//! bundle 100.5 MiB (8,007 files), peak RSS 124 MiB; the kiosk's sync and
+//! import 35.7 s wall, 3.4 s CPU, snapshot 99.5 MiB, peak RSS 147 MiB.
+//! Before the 2×2 averaging and jpeg-encoder, `--products 2000` took 37 s
+//! CPU for the whole bench (4,000 products now take 43 s). 100k products
+//! would take about 16 minutes of CPU for bundle create (extrapolated, not
+//! measured) and a ~2.5 GB bundle.
 
 use std::path::Path;
 use std::time::Instant;
@@ -42,11 +44,21 @@ struct Figures {
     bundle_files: usize,
     bundle_create_s: f64,
     bundle_create_thumbnails_s: f64,
+    /// CPU time (user + system, all threads): on a shared machine, what
+    /// the work costs whatever else runs.
+    bundle_create_cpu_s: f64,
     bundle_create_peak_rss_mib: f64,
     sync_import_s: f64,
     sync_import_images_s: f64,
+    sync_import_cpu_s: f64,
     sync_import_peak_rss_mib: f64,
     snapshot_bytes: u64,
+    /// Threads the thumbnails were made on.
+    threads: usize,
+    /// `bundle_create_s` scaled linearly to 100k products, when fewer
+    /// were measured: an estimate, not a measurement.
+    bundle_create_s_per_100k_extrapolated: Option<f64>,
+    sync_import_s_per_100k_extrapolated: Option<f64>,
 }
 
 pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode> {
@@ -81,12 +93,14 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
         },
     };
     reset_peak_rss();
+    let cpu_before = cpu_s();
     let started = Instant::now();
     let mut progress = TerminalProgress::new();
     let created = kiosk_sync::bundle::create(&options, &mut progress);
     progress.finish();
     let created = created.context("bundle create")?;
     let bundle_create_s = started.elapsed().as_secs_f64();
+    let bundle_create_cpu_s = cpu_s() - cpu_before;
     let bundle_create_peak_rss_mib = peak_rss_mib();
     std::fs::remove_dir_all(&photos).ok();
 
@@ -101,6 +115,7 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
     };
     let syncer = kiosk_sync::syncer::Syncer::new(data_dir.clone(), settings);
     reset_peak_rss();
+    let cpu_before = cpu_s();
     let started = Instant::now();
     let mut progress = TerminalProgress::new();
     let report = syncer.sync(
@@ -110,6 +125,7 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
     progress.finish();
     let pull = report.context("sync")?.pull.context("sync")?;
     let sync_import_s = started.elapsed().as_secs_f64();
+    let sync_import_cpu_s = cpu_s() - cpu_before;
     let sync_import_peak_rss_mib = peak_rss_mib();
     let import = pull.import.as_ref().context("the sync imported nothing")?;
     let snapshot_bytes = std::fs::metadata(
@@ -127,11 +143,18 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
         bundle_files: created.manifest.files.len(),
         bundle_create_s,
         bundle_create_thumbnails_s: created.images_ms as f64 / 1000.0,
+        bundle_create_cpu_s,
         bundle_create_peak_rss_mib,
         sync_import_s,
         sync_import_images_s: import.images_ms as f64 / 1000.0,
+        sync_import_cpu_s,
         sync_import_peak_rss_mib,
         snapshot_bytes,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        bundle_create_s_per_100k_extrapolated: (summary.n_products < 100_000)
+            .then(|| bundle_create_s * 100_000.0 / summary.n_products.max(1) as f64),
+        sync_import_s_per_100k_extrapolated: (summary.n_products < 100_000)
+            .then(|| sync_import_s * 100_000.0 / summary.n_products.max(1) as f64),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&figures)?);
@@ -145,19 +168,35 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
         figures.photo_bytes_each as f64 / 1024.0
     );
     println!(
-        "bundle create: {:.1} s ({:.1} s matching, decoding and thumbnails); bundle {:.1} MiB, {} files; peak RSS {:.0} MiB",
+        "bundle create: {:.1} s ({:.1} s matching, decoding and thumbnails; {:.1} s CPU); bundle {:.1} MiB, {} files; peak RSS {:.0} MiB",
         figures.bundle_create_s,
         figures.bundle_create_thumbnails_s,
+        figures.bundle_create_cpu_s,
         mib(figures.bundle_bytes),
         count(figures.bundle_files as u64),
         figures.bundle_create_peak_rss_mib
     );
     println!(
-        "sync + import on the kiosk: {:.1} s ({:.1} s storing thumbnails); snapshot {:.1} MiB; peak RSS {:.0} MiB",
+        "sync + import on the kiosk: {:.1} s ({:.1} s storing thumbnails; {:.1} s CPU); snapshot {:.1} MiB; peak RSS {:.0} MiB",
         figures.sync_import_s,
         figures.sync_import_images_s,
+        figures.sync_import_cpu_s,
         mib(figures.snapshot_bytes),
         figures.sync_import_peak_rss_mib
+    );
+    if let (Some(create), Some(import)) = (
+        figures.bundle_create_s_per_100k_extrapolated,
+        figures.sync_import_s_per_100k_extrapolated,
+    ) {
+        println!(
+            "extrapolated linearly to 100k products (not measured): bundle create {:.0} s, sync + import {:.0} s",
+            create, import
+        );
+    }
+    println!(
+        "bundle create: {:.1} ms CPU a product; {} threads",
+        figures.bundle_create_cpu_s * 1000.0 / figures.n_products.max(1) as f64,
+        figures.threads
     );
     Ok(ExitCode::Ok)
 }
@@ -199,6 +238,28 @@ fn write_photos(catalog: &Path, photos: &Path) -> anyhow::Result<u64> {
         )?;
     }
     Ok(bytes)
+}
+
+/// The CPU time the process (all its threads) has used so far, from
+/// `/proc/self/stat` (user + system, in clock ticks of 1/100 s, Linux's
+/// `USER_HZ`); 0 where that cannot be read.
+fn cpu_s() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name (which may hold spaces): state is
+    // the first, utime the 12th, stime the 13th.
+    let Some((_, rest)) = stat.rsplit_once(") ") else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
 }
 
 /// Resets the process's peak RSS, so the next phase measures its own.

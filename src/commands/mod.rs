@@ -6,6 +6,7 @@ mod ask;
 mod bench;
 pub mod bench_hybrid;
 mod bench_images;
+pub mod bench_ime;
 mod bench_stores;
 mod doctor;
 pub mod embed;

@@ -196,3 +196,150 @@ fn thumbnails_made_before_are_taken_as_they_are() {
         Some(made.card)
     );
 }
+
+/// A photo whose left half is red and right half blue, in a JPEG.
+fn halves_jpeg(w: u32, h: u32, grey: bool) -> Vec<u8> {
+    let image = RgbImage::from_fn(w, h, |x, _| {
+        if x < w / 2 {
+            image::Rgb([220, 20, 30])
+        } else {
+            image::Rgb([20, 40, 210])
+        }
+    });
+    let image = if grey {
+        DynamicImage::ImageLuma8(DynamicImage::ImageRgb8(image).to_luma8())
+    } else {
+        DynamicImage::ImageRgb8(image)
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, ImageFormat::Jpeg)
+        .expect("encode JPEG");
+    out.into_inner()
+}
+
+fn rgb(jpeg: &[u8]) -> RgbImage {
+    image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg)
+        .expect("a JPEG")
+        .to_rgb8()
+}
+
+/// A large JPEG is decoded at a reduced scale: the thumbnails still have
+/// the exact sizes and the photo's colours where they were.
+#[test]
+fn a_large_jpeg_keeps_its_size_and_colours_through_the_reduced_decode() {
+    for (w, h) in [(2400, 1200), (1000, 750), (481, 2000), (500, 500)] {
+        let made = kiosk_catalog::import::images::thumbnails(&halves_jpeg(w, h, false))
+            .expect("thumbnails");
+        let detail = rgb(&made.detail);
+        let card = rgb(&made.card);
+        let fit = |max: u32| {
+            let long = w.max(h);
+            (
+                (w * max).div_ceil(long).min(max).max(1),
+                (h * max).div_ceil(long).min(max).max(1),
+            )
+        };
+        let (dw, dh) = (detail.width(), detail.height());
+        let (ew, eh) = fit(DETAIL_PX);
+        assert!(
+            dw.abs_diff(ew) <= 1 && dh.abs_diff(eh) <= 1 && dw.max(dh) == DETAIL_PX,
+            "{w}×{h}: detail {dw}×{dh}"
+        );
+        assert_eq!(card.width().max(card.height()), CARD_PX, "{w}×{h}");
+        for image in [&detail, &card] {
+            let y = image.height() / 2;
+            let left = image.get_pixel(image.width() / 8, y);
+            let right = image.get_pixel(image.width() * 7 / 8, y);
+            assert!(left[0] > 180 && left[2] < 80, "{w}×{h}: left {left:?}");
+            assert!(right[2] > 170 && right[0] < 80, "{w}×{h}: right {right:?}");
+        }
+    }
+}
+
+/// A greyscale JPEG takes the same reduced decode and comes out grey.
+#[test]
+fn a_greyscale_jpeg_becomes_grey_thumbnails() {
+    let made = kiosk_catalog::import::images::thumbnails(&halves_jpeg(1600, 1200, true))
+        .expect("thumbnails");
+    let detail = rgb(&made.detail);
+    assert_eq!((detail.width(), detail.height()), (DETAIL_PX, 360));
+    let p = detail.get_pixel(40, 180);
+    assert!(
+        p[0].abs_diff(p[1]) <= 3 && p[1].abs_diff(p[2]) <= 3,
+        "{p:?}"
+    );
+}
+
+/// Photos stream from the fetcher through the thumbnail workers to the
+/// snapshot: at no time are more than a few fetched photos waiting, so
+/// memory does not grow with the number of products.
+#[test]
+fn photos_stream_through_the_import_a_few_at_a_time() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    const N: usize = 400;
+    let catalog_dir = tempfile::tempdir().expect("temp dir");
+    let mut products =
+        String::from("id,title,brand,category,description,tags,price,location,image,goes_with\n");
+    let mut variants = String::from("sku,product_id,size,color,price,barcode\n");
+    let mut stock = String::from("sku,quantity\n");
+    for i in 0..N {
+        products.push_str(&format!(
+            "p{i},Shoe {i},Velo,Running Shoes,Grippy,running,9.95,,http://example.invalid/p{i}.jpg,\n"
+        ));
+        variants.push_str(&format!("s{i},p{i},9,Black,,\n"));
+        stock.push_str(&format!("s{i},1\n"));
+    }
+    for (name, text) in [
+        ("store.toml", STORE),
+        ("products.csv", products.as_str()),
+        ("variants.csv", variants.as_str()),
+        ("stock.csv", stock.as_str()),
+    ] {
+        std::fs::write(catalog_dir.path().join(name), text).expect("write fixture");
+    }
+    let photo = halves_jpeg(64, 48, false);
+    let fetched = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&fetched);
+    struct Watch {
+        fetched: Arc<AtomicU64>,
+        in_images: bool,
+        most_waiting: u64,
+    }
+    impl import::Progress for Watch {
+        fn phase(&mut self, name: &str, _: u64) {
+            self.in_images = name == "images";
+        }
+        fn set(&mut self, done: u64) {
+            if self.in_images {
+                let waiting = self.fetched.load(Ordering::SeqCst).saturating_sub(done);
+                self.most_waiting = self.most_waiting.max(waiting);
+                // A slow writer: a pipeline that did not wait for it
+                // would fetch far ahead.
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
+    }
+    let mut watch = Watch {
+        fetched: Arc::clone(&fetched),
+        in_images: false,
+        most_waiting: 0,
+    };
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut options = ImportOptions::new(catalog_dir.path());
+    options.images.fetch = Some(Arc::new(move |_: &str| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok(photo.clone())
+    }));
+    let summary = import::import(&DataDir::new(data.path()), &options, &mut watch).expect("import");
+    assert_eq!(summary.n_images, N as u64);
+    assert_eq!(fetched.load(Ordering::SeqCst), N as u64);
+    // Workers (at most 8), each holding one photo, plus the bounded
+    // channel between them and the writer.
+    assert!(
+        watch.most_waiting <= 8 * 3 + 1,
+        "{} photos fetched and not yet stored",
+        watch.most_waiting
+    );
+}

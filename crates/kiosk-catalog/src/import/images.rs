@@ -89,9 +89,8 @@ pub enum ImageSize {
 
 /// Decodes a photo and makes its thumbnails.
 pub fn thumbnails(bytes: &[u8]) -> std::result::Result<Thumbnails, String> {
-    let image = decode(bytes)?;
-    let detail = fit(image, DETAIL_PX);
-    let card = fit(detail.clone(), CARD_PX);
+    let detail = fit(decode(bytes)?, DETAIL_PX);
+    let card = fit(DynamicImage::ImageRgb8(detail.clone()), CARD_PX);
     Ok(Thumbnails {
         card: encode_jpeg(&card)?,
         detail: encode_jpeg(&detail)?,
@@ -120,33 +119,80 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<DynamicImage, String> {
         .map_err(|e| format!("cannot decode it: {e}"))
 }
 
-/// The image scaled down (never up) to fit `max` × `max`, flattened onto
-/// white (a transparent PNG's background).
-fn fit(image: DynamicImage, max: u32) -> DynamicImage {
-    let image = if image.width() > max || image.height() > max {
-        image.thumbnail(max, max)
+/// The image flattened onto white (a transparent PNG's background) and
+/// scaled down (never up) to fit `max` × `max`: halved by averaging 2×2
+/// pixels while that still leaves `max` or more, then the rest of the way
+/// by `image`'s thumbnail filter, which costs by the pixels it reads.
+fn fit(image: DynamicImage, max: u32) -> RgbImage {
+    let (w, h) = (image.width(), image.height());
+    let mut rgb = flatten(image);
+    if w <= max && h <= max {
+        return rgb;
+    }
+    let ratio = f64::from(max) / f64::from(w.max(h));
+    let to_w = ((f64::from(w) * ratio).round() as u32).clamp(1, max);
+    let to_h = ((f64::from(h) * ratio).round() as u32).clamp(1, max);
+    while rgb.width() / 2 >= to_w && rgb.height() / 2 >= to_h {
+        rgb = halve(&rgb);
+    }
+    if (rgb.width(), rgb.height()) == (to_w, to_h) {
+        rgb
     } else {
-        image
-    };
-    if image.color().has_alpha() {
-        let rgba = image.to_rgba8();
-        let mut rgb = RgbImage::new(rgba.width(), rgba.height());
-        for (out, p) in rgb.pixels_mut().zip(rgba.pixels()) {
-            let a = u16::from(p[3]);
-            for c in 0..3 {
-                out[c] = ((u16::from(p[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
-            }
-        }
-        DynamicImage::ImageRgb8(rgb)
-    } else {
-        DynamicImage::ImageRgb8(image.to_rgb8())
+        image::imageops::thumbnail(&rgb, to_w, to_h)
     }
 }
 
-fn encode_jpeg(image: &DynamicImage) -> std::result::Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY)
-        .encode_image(image)
+fn flatten(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    let mut rgb = RgbImage::new(rgba.width(), rgba.height());
+    for (out, p) in rgb.pixels_mut().zip(rgba.pixels()) {
+        let a = u16::from(p[3]);
+        for c in 0..3 {
+            out[c] = ((u16::from(p[c]) * a + 255 * (255 - a) + 127) / 255) as u8;
+        }
+    }
+    rgb
+}
+
+/// Each 2×2 block of pixels averaged into one (an odd last row or column
+/// is dropped).
+fn halve(image: &RgbImage) -> RgbImage {
+    let (w, h) = (image.width() as usize / 2, image.height() as usize / 2);
+    let stride = image.width() as usize * 3;
+    let raw = image.as_raw();
+    let mut out = vec![0u8; w * h * 3];
+    for (y, row) in out.chunks_exact_mut(w * 3).enumerate() {
+        let top = &raw[2 * y * stride..][..stride];
+        let bottom = &raw[(2 * y + 1) * stride..][..stride];
+        for ((px, t), b) in row
+            .chunks_exact_mut(3)
+            .zip(top.chunks_exact(6))
+            .zip(bottom.chunks_exact(6))
+        {
+            for c in 0..3 {
+                let sum =
+                    u16::from(t[c]) + u16::from(t[c + 3]) + u16::from(b[c]) + u16::from(b[c + 3]);
+                px[c] = ((sum + 2) / 4) as u8;
+            }
+        }
+    }
+    RgbImage::from_raw(w as u32, h as u32, out).unwrap_or_default()
+}
+
+fn encode_jpeg(image: &RgbImage) -> std::result::Result<Vec<u8>, String> {
+    let (Ok(w), Ok(h)) = (u16::try_from(image.width()), u16::try_from(image.height())) else {
+        return Err(format!(
+            "a thumbnail of {}×{} pixels is too large",
+            image.width(),
+            image.height()
+        ));
+    };
+    let mut out = Vec::with_capacity(image.as_raw().len() / 8);
+    jpeg_encoder::Encoder::new(&mut out, QUALITY)
+        .encode(image.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| format!("encoding a thumbnail: {e}"))?;
     Ok(out)
 }
@@ -405,4 +451,38 @@ fn folder_jobs(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halving_averages_each_two_by_two_block() {
+        let image = RgbImage::from_raw(
+            5,
+            2,
+            vec![
+                0, 10, 20, 4, 10, 20, 100, 0, 255, 200, 0, 255, 9, 9, 9, //
+                0, 10, 21, 4, 10, 21, 100, 0, 255, 200, 0, 254, 9, 9, 9,
+            ],
+        )
+        .expect("5×2");
+        let half = halve(&image);
+        assert_eq!((half.width(), half.height()), (2, 1));
+        assert_eq!(half.as_raw(), &vec![2, 10, 21, 150, 0, 255]);
+    }
+
+    #[test]
+    fn fit_reaches_the_size_asked_and_never_scales_up() {
+        let image = DynamicImage::ImageRgb8(RgbImage::new(2048, 1536));
+        let fitted = fit(image, DETAIL_PX);
+        assert_eq!((fitted.width(), fitted.height()), (480, 360));
+        let small = DynamicImage::ImageRgb8(RgbImage::new(100, 30));
+        let fitted = fit(small, DETAIL_PX);
+        assert_eq!((fitted.width(), fitted.height()), (100, 30));
+        let tall = DynamicImage::ImageRgb8(RgbImage::new(999, 4001));
+        let fitted = fit(tall, CARD_PX);
+        assert_eq!((fitted.width(), fitted.height()), (40, 160));
+    }
 }
