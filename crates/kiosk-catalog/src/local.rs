@@ -30,6 +30,18 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+/// A struct built from a row, its fields given in the order of the
+/// query's columns: `from_row!(r, Call { id, status })` reads column 0
+/// into `id` and column 1 into `status`.
+macro_rules! from_row {
+    ($row:expr, $ty:ident { $($field:ident),* $(,)? }) => {{
+        let mut column = 0..;
+        $ty {
+            $($field: $row.get(column.next().expect("an endless range"))?,)*
+        }
+    }};
+}
+
 mod analytics;
 mod calls;
 mod schema;

@@ -88,13 +88,7 @@ impl StaffCalls<'_> {
              WHERE status = 'queued' AND next_try_ms <= ?1 ORDER BY rowid LIMIT ?2",
             params![now_ms, i64::try_from(limit).unwrap_or(i64::MAX)],
             "reading queued staff calls",
-            |r| {
-                Ok(QueuedCall {
-                    id: r.get(0)?,
-                    call: r.get(1)?,
-                    attempts: r.get(2)?,
-                })
-            },
+            |r| Ok(from_row!(r, QueuedCall { id, call, attempts })),
         )
     }
 
@@ -215,12 +209,15 @@ impl StaffCalls<'_> {
             [],
             "reading staff calls",
             |r| {
-                Ok(CallTimes {
-                    id: r.get(0)?,
-                    created_at: r.get(1)?,
-                    status_at: r.get(2)?,
-                    status: r.get(3)?,
-                })
+                Ok(from_row!(
+                    r,
+                    CallTimes {
+                        id,
+                        created_at,
+                        status_at,
+                        status
+                    }
+                ))
             },
         )
     }
@@ -310,13 +307,16 @@ impl StaffCalls<'_> {
                 "SELECT status, by, language, last_error, attempts FROM staff_calls WHERE id = ?1",
                 [id],
                 |r| {
-                    Ok(CallRow {
-                        status: r.get(0)?,
-                        by: r.get(1)?,
-                        language: r.get(2)?,
-                        last_error: r.get(3)?,
-                        attempts: r.get(4)?,
-                    })
+                    Ok(from_row!(
+                        r,
+                        CallRow {
+                            status,
+                            by,
+                            language,
+                            last_error,
+                            attempts
+                        }
+                    ))
                 },
             )
             .optional()

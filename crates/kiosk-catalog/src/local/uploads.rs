@@ -262,34 +262,20 @@ impl LocalStore {
                 "id, at, session, intent, resolved, escalated, reason, language, latency_ms, text, lost_demand, n_products",
                 range,
                 |r| {
-                    Ok(EventUpload {
-                        id: r.get(0)?,
-                        at: r.get(1)?,
-                        session: r.get(2)?,
-                        intent: r.get(3)?,
-                        resolved: r.get(4)?,
-                        escalated: r.get(5)?,
-                        reason: r.get(6)?,
-                        language: r.get(7)?,
-                        latency_ms: r.get(8)?,
-                        text: r.get(9)?,
-                        lost_demand: r.get(10)?,
-                        n_products: r.get(11)?,
-                    })
+                    Ok(from_row!(
+                        r,
+                        EventUpload {
+                            id, at, session, intent, resolved, escalated, reason, language,
+                            latency_ms, text, lost_demand, n_products,
+                        }
+                    ))
                 },
             )?),
             UploadKind::Feedback => UploadRows::Feedback(self.read_rows(
                 "feedback",
                 "id, at, session, up",
                 range,
-                |r| {
-                    Ok(FeedbackUpload {
-                        id: r.get(0)?,
-                        at: r.get(1)?,
-                        session: r.get(2)?,
-                        up: r.get(3)?,
-                    })
-                },
+                |r| Ok(from_row!(r, FeedbackUpload { id, at, session, up })),
             )?),
             UploadKind::Waitlist => UploadRows::Waitlist(self.read_rows(
                 "waitlist",
@@ -297,23 +283,14 @@ impl LocalStore {
                  consent_shown, consent_language, consent_shown_at, consent_answer, consent_at",
                 range,
                 |r| {
-                    Ok(WaitlistUpload {
-                        id: r.get(0)?,
-                        at: r.get(1)?,
-                        product_id: r.get(2)?,
-                        sku: r.get(3)?,
-                        title: r.get(4)?,
-                        options: r.get(5)?,
-                        contact: r.get(6)?,
-                        language: r.get(7)?,
-                        consent: r.get(8)?,
-                        consent_requested: r.get(9)?,
-                        consent_shown: r.get(10)?,
-                        consent_language: r.get(11)?,
-                        consent_shown_at: r.get(12)?,
-                        consent_answer: r.get(13)?,
-                        consent_at: r.get(14)?,
-                    })
+                    Ok(from_row!(
+                        r,
+                        WaitlistUpload {
+                            id, at, product_id, sku, title, options, contact, language, consent,
+                            consent_requested, consent_shown, consent_language, consent_shown_at,
+                            consent_answer, consent_at,
+                        }
+                    ))
                 },
             )?),
         })
