@@ -31,8 +31,8 @@ pub struct Pictograms {
 }
 
 impl Pictograms {
-    fn parse(text: &str) -> Result<Pictograms, String> {
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    fn parse(text: &str) -> Result<Pictograms, toml::de::Error> {
+        let file: File = toml::from_str(text)?;
         let mut icons = vec![file.default];
         let mut words = Vec::new();
         for entry in file.pictogram {

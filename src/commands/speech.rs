@@ -980,8 +980,7 @@ fn start_peer(
             hub.root().display()
         )
     })?;
-    let peer = FasterWhisper::start(python, &ct2_dir, &args.peer_compute, threads, 1)
-        .map_err(anyhow::Error::msg)?;
+    let peer = FasterWhisper::start(python, &ct2_dir, &args.peer_compute, threads, 1)?;
     *description = Some(format!(
         "faster-whisper {} (CTranslate2 {}), {}, beam 1, {threads} threads",
         peer.info.version, peer.info.ctranslate2, args.peer_compute
@@ -1070,11 +1069,7 @@ fn bench_asr_on(
                     // clip), then alternate, so both see the same machine.
                     let mut t = engine.transcribe(&rec.samples, lang)?;
                     let mut peer_text = match peer.as_mut() {
-                        Some(p) => Some(
-                            p.transcribe(&rec.path, lang)
-                                .map_err(anyhow::Error::msg)?
-                                .text,
-                        ),
+                        Some(p) => Some(p.transcribe(&rec.path, lang)?.text),
                         None => None,
                     };
                     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
@@ -1082,7 +1077,7 @@ fn bench_asr_on(
                         t = engine.transcribe(&rec.samples, lang)?;
                         ours.push(t.elapsed_ms / 1000.0);
                         if let Some(p) = peer.as_mut() {
-                            let run = p.transcribe(&rec.path, lang).map_err(anyhow::Error::msg)?;
+                            let run = p.transcribe(&rec.path, lang)?;
                             theirs.push(run.seconds);
                             peer_text = Some(run.text);
                         }

@@ -13,72 +13,50 @@
 //! Each contact is stored with its consent record (the question exactly as
 //! shown, its language, what the shopper sent before and after it, and
 //! when), and the record goes wherever the contact goes: exported with it,
-//! deleted with it. `PRAGMA user_version` numbers the schema; an older
-//! file is migrated in place when opened.
+//! deleted with it.
+//!
+//! `LocalStore` is the file's one owner: `schema.rs` holds every table, as
+//! migrations numbered by `PRAGMA user_version` (an older file is migrated
+//! in place when opened), and the other crates that keep records here go
+//! through its typed accessors: kiosk-staff's call outbox (`calls.rs`) and
+//! analytics (`analytics.rs`), kiosk-sync's uploads (`uploads.rs`).
 
 use std::path::{Path, PathBuf};
 
 use kiosk_core::Lang;
-use kiosk_core::assistant::{Action, ActionStatus, AnalyticsEvent, Consent};
+use kiosk_core::assistant::{Action, ActionStatus, Consent};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    session TEXT NOT NULL,
-    intent TEXT NOT NULL,
-    resolved INTEGER NOT NULL,
-    escalated INTEGER NOT NULL,
-    reason TEXT,
-    language TEXT NOT NULL,
-    latency_ms REAL NOT NULL,
-    text TEXT NOT NULL,
-    lost_demand TEXT NOT NULL,
-    n_products INTEGER NOT NULL,
-    exported INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS waitlist (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    product_id TEXT NOT NULL,
-    sku TEXT NOT NULL,
-    title TEXT NOT NULL,
-    options TEXT NOT NULL,
-    contact TEXT NOT NULL,
-    language TEXT NOT NULL,
-    consent TEXT NOT NULL,
-    exported INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    session TEXT NOT NULL,
-    up INTEGER NOT NULL,
-    exported INTEGER NOT NULL DEFAULT 0
-);
-";
+/// A struct built from a row, its fields given in the order of the
+/// query's columns: `from_row!(r, Call { id, status })` reads column 0
+/// into `id` and column 1 into `status`.
+macro_rules! from_row {
+    ($row:expr, $ty:ident { $($field:ident),* $(,)? }) => {{
+        let mut column = 0..;
+        $ty {
+            $($field: $row.get(column.next().expect("an endless range"))?,)*
+        }
+    }};
+}
 
-/// The schema version `PRAGMA user_version` records; [`migrate`] brings an
-/// older file up to it.
-pub const SCHEMA_VERSION: i64 = 1;
+mod analytics;
+mod calls;
+mod schema;
+mod uploads;
 
-/// The consent record kept with each contact (version 1): the question
-/// word for word, its language, the shopper's words before and after it,
-/// and when it was shown and answered. Rows from before version 1 have
-/// empty values here (their `consent` column says what was recorded then).
-const CONSENT_COLUMNS: [&str; 6] = [
-    "consent_requested",
-    "consent_shown",
-    "consent_language",
-    "consent_shown_at",
-    "consent_answer",
-    "consent_at",
-];
+pub use analytics::{EventRecord, FeedbackRecord};
+pub use calls::{CallRow, CallTimes, QueuedCall, StaffCalls};
+pub use schema::SCHEMA_VERSION;
+pub use uploads::{
+    EventUpload, FeedbackUpload, UploadBatch, UploadKind, UploadRows, WaitlistUpload,
+};
 
+/// The kiosk's `local.sqlite`, open. Every read and write of the file goes
+/// through this type's methods (here and in `calls.rs`, `uploads.rs` and
+/// `analytics.rs`); `schema.rs` is the only place that shapes the file.
 pub struct LocalStore {
     conn: Connection,
     path: PathBuf,
@@ -130,15 +108,15 @@ impl LocalStore {
         std::fs::create_dir_all(data_dir).map_err(Error::io("creating", data_dir))?;
         let path = data_dir.join("local.sqlite");
         create_private(&path)?;
-        let conn = Connection::open(&path)
+        let mut conn = Connection::open(&path)
             .map_err(Error::sqlite(format!("opening {}", path.display())))?;
+        // Several processes share the file (the app, `kiosk call-staff`,
+        // `kiosk sync`): WAL, and a wait for the lock rather than an error.
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
         )
         .map_err(Error::sqlite("setting up the local store"))?;
-        conn.execute_batch(SCHEMA)
-            .map_err(Error::sqlite("creating the local store"))?;
-        migrate(&conn, &path)?;
+        schema::migrate(&mut conn, &path)?;
         Ok(LocalStore { conn, path })
     }
 
@@ -205,39 +183,6 @@ impl LocalStore {
         Ok(purged)
     }
 
-    /// Records one turn. The event carries no personal data by
-    /// construction (its text is redacted); `session` is a random tag.
-    pub fn record_event(
-        &self,
-        at: jiff::Timestamp,
-        session: &str,
-        e: &AnalyticsEvent,
-    ) -> Result<()> {
-        let name = |v: &dyn erased::Named| v.name();
-        self.conn
-            .prepare_cached(
-                "INSERT INTO events (at, session, intent, resolved, escalated, reason, language, latency_ms, text, lost_demand, n_products)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    at.to_string(),
-                    session,
-                    name(&e.intent),
-                    e.resolved,
-                    e.escalated,
-                    e.reason.as_ref().map(|r| name(r)),
-                    e.language.code(),
-                    e.latency_ms,
-                    e.text,
-                    serde_json::to_string(&e.lost_demand).expect("lost demand serializes"),
-                    e.n_products as i64,
-                ])
-            })
-            .map_err(Error::sqlite("recording an analytics event"))?;
-        Ok(())
-    }
-
     /// Stores a back-in-stock request the shopper agreed to.
     pub fn add_waitlist(&self, entry: &WaitlistEntry) -> Result<()> {
         self.conn
@@ -294,6 +239,28 @@ impl LocalStore {
             .map_err(Error::sqlite("counting local records"))
     }
 
+    /// Runs a query and maps each row; `context` names the step in errors.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        context: &str,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(sql)
+            .map_err(Error::sqlite(context))?;
+        let rows = stmt
+            .query_map(params, row)
+            .map_err(Error::sqlite(context))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(Error::sqlite(context))
+    }
+
+    /// The open connection, for tests and checks that look at the file
+    /// as it is; the kiosk's own code reads and writes through the typed
+    /// methods.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -329,48 +296,6 @@ pub struct Purged {
     pub events: usize,
 }
 
-/// Brings a file of an older schema up to [`SCHEMA_VERSION`], in one
-/// transaction: version 0 (files made before consent was recorded) gains
-/// the consent columns. A file from a newer kiosk is refused rather than
-/// written in a shape it does not expect.
-fn migrate(conn: &Connection, path: &Path) -> Result<()> {
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(Error::sqlite(format!(
-            "reading the schema version of {}",
-            path.display()
-        )))?;
-    if version > SCHEMA_VERSION {
-        return Err(Error::Invalid(format!(
-            "{} has schema version {version}, newer than this kiosk's {SCHEMA_VERSION}: \
-             expected a file made by this version of the kiosk or an older one",
-            path.display()
-        )));
-    }
-    if version == SCHEMA_VERSION {
-        return Ok(());
-    }
-    let tx = conn
-        .unchecked_transaction()
-        .map_err(Error::sqlite(format!("migrating {}", path.display())))?;
-    let existing: Vec<String> = tx
-        .prepare("SELECT name FROM pragma_table_info('waitlist')")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(Error::sqlite("reading the waitlist's columns"))?;
-    for column in CONSENT_COLUMNS {
-        if !existing.iter().any(|c| c == column) {
-            tx.execute_batch(&format!(
-                "ALTER TABLE waitlist ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
-            ))
-            .map_err(Error::sqlite(format!("adding the column {column}")))?;
-        }
-    }
-    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))
-        .map_err(Error::sqlite("recording the schema version"))?;
-    tx.commit()
-        .map_err(Error::sqlite("committing the schema migration"))
-}
-
 /// Creates the file 0600 if it is missing, and makes an existing one
 /// 0600: SQLite gives its `-wal` and `-shm` files the database's mode.
 fn create_private(path: &Path) -> Result<()> {
@@ -383,23 +308,6 @@ fn create_private(path: &Path) -> Result<()> {
         .map_err(Error::io("creating", path))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .map_err(Error::io("restricting", path))
-}
-
-/// The snake_case name serde gives an enum value.
-mod erased {
-    pub trait Named {
-        fn name(&self) -> String;
-    }
-
-    impl<T: serde::Serialize> Named for T {
-        fn name(&self) -> String {
-            match serde_json::to_value(self) {
-                Ok(serde_json::Value::String(s)) => s,
-                Ok(other) => other.to_string(),
-                Err(_) => String::new(),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -343,3 +343,30 @@ fn photos_stream_through_the_import_a_few_at_a_time() {
         watch.most_waiting
     );
 }
+
+#[test]
+fn a_photo_that_is_not_one_says_why() {
+    use kiosk_catalog::import::ImageError;
+    use kiosk_catalog::import::images::thumbnails;
+    let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+    match thumbnails(gif) {
+        Err(ImageError::Format(ImageFormat::Gif)) => {}
+        other => panic!("a GIF: {other:?}"),
+    }
+    match thumbnails(b"just some text") {
+        Err(error @ ImageError::NotAnImage) => {
+            assert_eq!(
+                error.to_string(),
+                "not an image: expected JPEG, PNG or WebP"
+            )
+        }
+        other => panic!("text: {other:?}"),
+    }
+    // A JPEG header with nothing after it.
+    match thumbnails(b"\xFF\xD8\xFF\xE0") {
+        Err(error @ ImageError::Decode(_)) => {
+            assert!(error.to_string().starts_with("cannot decode it"), "{error}")
+        }
+        other => panic!("a truncated JPEG: {other:?}"),
+    }
+}

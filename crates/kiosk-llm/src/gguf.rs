@@ -235,7 +235,6 @@ impl Gguf {
         };
         let m = to_qmatrix(dtype, raw, rows, cols, |raw| {
             self.dequantize(name, dtype, &dims, raw)
-                .map_err(|e| e.to_string())
         })
         .map_err(|e| self.corrupt(format!("tensor {name}: {e}")))?;
         Ok(m)

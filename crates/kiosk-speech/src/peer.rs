@@ -6,7 +6,7 @@
 //! can alternate between it and the kiosk and both see the same machine.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use serde::Deserialize;
@@ -30,6 +30,35 @@ pub struct PeerRun {
     pub lang: String,
 }
 
+/// Why the faster-whisper peer could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum PeerError {
+    #[error("starting {}: {source}", python.display())]
+    Start {
+        python: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the peer's pipes did not open")]
+    Pipes,
+    #[error("{source} (is faster-whisper installed in {}?)", python.display())]
+    Setup {
+        python: PathBuf,
+        #[source]
+        source: Box<PeerError>,
+    },
+    #[error("talking to the faster-whisper peer: {0}")]
+    Talk(#[source] std::io::Error),
+    #[error("the faster-whisper peer exited")]
+    Exited,
+    #[error("the peer's answer {line:?}: {source}")]
+    Answer {
+        line: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
 /// A running faster-whisper.
 pub struct FasterWhisper {
     child: Child,
@@ -46,16 +75,19 @@ impl FasterWhisper {
         compute_type: &str,
         threads: usize,
         beam_size: usize,
-    ) -> Result<FasterWhisper, String> {
+    ) -> Result<FasterWhisper, PeerError> {
         let mut child = Command::new(python)
             .args(["-c", FASTER_WHISPER_SCRIPT])
             .env("HF_HUB_OFFLINE", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("starting {}: {e}", python.display()))?;
+            .map_err(|source| PeerError::Start {
+                python: python.to_path_buf(),
+                source,
+            })?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            return Err("the peer's pipes did not open".into());
+            return Err(PeerError::Pipes);
         };
         let mut peer = FasterWhisper {
             child,
@@ -73,30 +105,30 @@ impl FasterWhisper {
             "threads": threads,
             "beam_size": beam_size,
         });
-        peer.info = peer
-            .ask(&setup)
-            .map_err(|e| format!("{e} (is faster-whisper installed in {}?)", python.display()))?;
+        peer.info = peer.ask(&setup).map_err(|e| PeerError::Setup {
+            python: python.to_path_buf(),
+            source: Box::new(e),
+        })?;
         Ok(peer)
     }
 
     /// Transcribes a file once, timed by the peer itself.
-    pub fn transcribe(&mut self, path: &Path, lang: Option<&str>) -> Result<PeerRun, String> {
+    pub fn transcribe(&mut self, path: &Path, lang: Option<&str>) -> Result<PeerRun, PeerError> {
         self.ask(&serde_json::json!({ "path": path, "lang": lang }))
     }
 
     fn ask<T: for<'de> Deserialize<'de>>(
         &mut self,
         request: &serde_json::Value,
-    ) -> Result<T, String> {
-        let io = |e: std::io::Error| format!("talking to the faster-whisper peer: {e}");
-        writeln!(self.stdin, "{request}").map_err(io)?;
-        self.stdin.flush().map_err(io)?;
+    ) -> Result<T, PeerError> {
+        writeln!(self.stdin, "{request}").map_err(PeerError::Talk)?;
+        self.stdin.flush().map_err(PeerError::Talk)?;
         let mut line = String::new();
-        self.stdout.read_line(&mut line).map_err(io)?;
+        self.stdout.read_line(&mut line).map_err(PeerError::Talk)?;
         if line.is_empty() {
-            return Err("the faster-whisper peer exited".into());
+            return Err(PeerError::Exited);
         }
-        serde_json::from_str(&line).map_err(|e| format!("the peer's answer {line:?}: {e}"))
+        serde_json::from_str(&line).map_err(|source| PeerError::Answer { line, source })
     }
 }
 

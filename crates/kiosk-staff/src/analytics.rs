@@ -24,66 +24,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use kiosk_catalog::local::LocalStore;
 use kiosk_core::assistant::redact::redact;
-use kiosk_core::assistant::{AnalyticsEvent, LostDemand};
 use kiosk_core::text::{fold, option_key};
-use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// How many entries the ranked lists keep.
 pub const TOP_N: usize = 10;
 
-/// One stored turn: a row of `events`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRecord {
-    pub at: jiff::Timestamp,
-    pub session: String,
-    pub intent: String,
-    pub resolved: bool,
-    pub escalated: bool,
-    pub reason: Option<String>,
-    pub language: String,
-    pub latency_ms: f64,
-    pub text: String,
-    pub lost_demand: Vec<LostDemand>,
-    pub n_products: usize,
-}
-
-impl EventRecord {
-    /// The record `LocalStore::record_event` stores for an event.
-    pub fn from_event(at: jiff::Timestamp, session: &str, e: &AnalyticsEvent) -> EventRecord {
-        EventRecord {
-            at,
-            session: session.to_string(),
-            intent: serde_name(&e.intent),
-            resolved: e.resolved,
-            escalated: e.escalated,
-            reason: e.reason.as_ref().map(serde_name),
-            language: e.language.code().to_string(),
-            latency_ms: e.latency_ms,
-            text: e.text.clone(),
-            lost_demand: e.lost_demand.clone(),
-            n_products: e.n_products,
-        }
-    }
-}
-
-fn serde_name<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
-/// One thumbs up or down: a row of `feedback`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedbackRecord {
-    pub at: jiff::Timestamp,
-    pub session: String,
-    pub up: bool,
-}
+/// A stored turn and a stored thumb, as `local.sqlite` holds them.
+pub use kiosk_catalog::local::{EventRecord, FeedbackRecord};
 
 /// A time range `[from, to)`; `None` is open-ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -341,86 +291,11 @@ impl Tally {
 }
 
 /// Reads the events and feedback of `period` from the kiosk's local store.
-pub fn load(conn: &Connection, period: Period) -> Result<(Vec<EventRecord>, Vec<FeedbackRecord>)> {
-    // Stored times are RFC 3339 text whose fraction varies in length, so the
-    // SQL range is widened by a second and the exact test happens here.
-    let bound = |t: Option<jiff::Timestamp>, secs: i64, open: &str| {
-        t.and_then(|t| t.checked_add(jiff::SignedDuration::from_secs(secs)).ok())
-            .map(|t| t.to_string())
-            .unwrap_or_else(|| open.to_string())
-    };
-    let from = bound(period.from, -1, "");
-    let to = bound(period.to, 1, "\u{10FFFF}");
-    let mut stmt = conn
-        .prepare(
-            "SELECT at, session, intent, resolved, escalated, reason, language, latency_ms, text, lost_demand, n_products
-             FROM events WHERE at >= ?1 AND at <= ?2 ORDER BY id",
-        )
-        .map_err(Error::sqlite("reading analytics events"))?;
-    let rows = stmt
-        .query_map(params![from, to], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, bool>(3)?,
-                r.get::<_, bool>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, f64>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?,
-                r.get::<_, i64>(10)?,
-            ))
-        })
-        .map_err(Error::sqlite("reading analytics events"))?;
-    let mut events = Vec::new();
-    for row in rows {
-        let (at, session, intent, resolved, escalated, reason, language, latency_ms, text, lost, n) =
-            row.map_err(Error::sqlite("reading analytics events"))?;
-        let Ok(at) = at.parse::<jiff::Timestamp>() else {
-            continue;
-        };
-        if !period.contains(at) {
-            continue;
-        }
-        events.push(EventRecord {
-            at,
-            session,
-            intent,
-            resolved,
-            escalated,
-            reason,
-            language,
-            latency_ms,
-            text,
-            lost_demand: serde_json::from_str(&lost).unwrap_or_default(),
-            n_products: usize::try_from(n).unwrap_or(0),
-        });
-    }
-
-    let mut stmt = conn
-        .prepare("SELECT at, session, up FROM feedback WHERE at >= ?1 AND at <= ?2 ORDER BY id")
-        .map_err(Error::sqlite("reading feedback"))?;
-    let rows = stmt
-        .query_map(params![from, to], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-            ))
-        })
-        .map_err(Error::sqlite("reading feedback"))?;
-    let mut feedback = Vec::new();
-    for row in rows {
-        let (at, session, up) = row.map_err(Error::sqlite("reading feedback"))?;
-        if let Ok(at) = at.parse::<jiff::Timestamp>()
-            && period.contains(at)
-        {
-            feedback.push(FeedbackRecord { at, session, up });
-        }
-    }
-    Ok((events, feedback))
+pub fn load(local: &LocalStore, period: Period) -> Result<(Vec<EventRecord>, Vec<FeedbackRecord>)> {
+    Ok((
+        local.events_between(period.from, period.to)?,
+        local.feedback_between(period.from, period.to)?,
+    ))
 }
 
 /// The figures of a kiosk's local store.
@@ -434,12 +309,7 @@ impl Analytics {
     }
 
     pub fn for_period(local: &LocalStore, period: Period) -> Result<Figures> {
-        Analytics::from_connection(local.connection(), period)
-    }
-
-    /// The same from an open connection to `local.sqlite`.
-    pub fn from_connection(conn: &Connection, period: Period) -> Result<Figures> {
-        let (events, feedback) = load(conn, period)?;
+        let (events, feedback) = load(local, period)?;
         Ok(Figures::compute(period, &events, &feedback))
     }
 }

@@ -25,7 +25,6 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use kiosk_catalog::local::LocalStore;
 use kiosk_core::Lang;
 use kiosk_core::assistant::Handoff;
 use serde::Serialize;
@@ -196,9 +195,7 @@ impl StaffLink {
     /// Opens the outbox in `data_dir/local.sqlite` and starts delivering
     /// (including calls saved by an earlier run).
     pub fn start(config: LinkConfig, data_dir: &Path) -> Result<StaffLink> {
-        // Creates local.sqlite with the analytics tables the figures need.
-        LocalStore::open(data_dir).map_err(|e| Error::Invalid(format!("local store: {e}")))?;
-        let outbox = Outbox::open(&data_dir.join("local.sqlite"))?;
+        let outbox = Outbox::open(data_dir)?;
         let client = ConsoleClient::pinned(
             &config.console_url,
             config.key.clone(),
@@ -589,7 +586,7 @@ fn send_cancels(shared: &Shared) {
 
 fn push_analytics(shared: &Shared) {
     let period = Period::today(&jiff::tz::TimeZone::system(), jiff::Timestamp::now());
-    let figures = match Analytics::from_connection(shared.outbox().connection(), period) {
+    let figures = match Analytics::for_period(shared.outbox().local(), period) {
         Ok(figures) => figures,
         Err(_) => return,
     };

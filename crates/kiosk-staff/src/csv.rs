@@ -10,7 +10,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use kiosk_catalog::local::LocalStore;
-use rusqlite::params;
 
 use crate::analytics::{Analytics, Figures, Period};
 use crate::call::KioskInfo;
@@ -122,18 +121,9 @@ pub fn export_pending(
     tz: &jiff::tz::TimeZone,
     now: jiff::Timestamp,
 ) -> Result<Vec<PathBuf>> {
-    let conn = local.connection();
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS analytics_exports (day TEXT PRIMARY KEY, file TEXT NOT NULL, at TEXT NOT NULL);",
-    )
-    .map_err(Error::sqlite("creating the analytics export log"))?;
     let today = now.to_zoned(tz.clone()).date();
-    let last_done: Option<String> = conn
-        .query_row("SELECT MAX(day) FROM analytics_exports", [], |r| r.get(0))
-        .map_err(Error::sqlite("reading the analytics export log"))?;
-    let first_event: Option<String> = conn
-        .query_row("SELECT MIN(at) FROM events", [], |r| r.get(0))
-        .map_err(Error::sqlite("reading the first event"))?;
+    let last_done = local.last_exported_day()?;
+    let first_event = local.first_event_at()?;
     let start = match (last_done, first_event) {
         (Some(day), _) => day
             .parse::<jiff::civil::Date>()
@@ -177,11 +167,7 @@ pub fn export_pending(
         write_figures(&figures, &kiosk.id, std::io::BufWriter::new(file))?;
         std::fs::rename(&tmp, &path).map_err(Error::io("publishing", &path))?;
         if day < today {
-            conn.execute(
-                "INSERT OR REPLACE INTO analytics_exports (day, file, at) VALUES (?1, ?2, ?3)",
-                params![day.to_string(), path.display().to_string(), now.to_string()],
-            )
-            .map_err(Error::sqlite("logging an analytics export"))?;
+            local.log_analytics_export(day, &path.display().to_string(), now)?;
         }
         written.push(path);
         day = next;

@@ -24,6 +24,10 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// The kiosk's `local.sqlite` (the call outbox, the analytics) could
+    /// not be opened, read or written.
+    #[error("local store: {0}")]
+    Local(#[from] kiosk_catalog::Error),
     /// The store key is missing or unusable.
     #[error("store key: {0}")]
     Key(String),

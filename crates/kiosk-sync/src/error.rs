@@ -36,15 +36,10 @@ pub enum Error {
     /// Nothing to sync from: no bundle at the source.
     #[error("no bundle found: {0}")]
     NoBundle(String),
-    /// The import of a verified bundle failed (or the data dir is busy).
+    /// The import of a verified bundle failed (or the data dir is busy), or
+    /// the kiosk's own records (`local.sqlite`) could not be read or updated.
     #[error(transparent)]
     Catalog(#[from] kiosk_catalog::Error),
-    /// The kiosk's own records (local.sqlite) could not be read or updated.
-    #[error("local store, {context}: {cause}")]
-    Local {
-        context: String,
-        cause: rusqlite::Error,
-    },
     /// Sending waitlist requests or analytics failed; they stay queued and
     /// go with the next sync.
     #[error("upload to {destination}: {message}")]
@@ -147,11 +142,6 @@ impl Error {
             path,
             cause,
         }
-    }
-
-    pub fn local(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
-        let context = context.into();
-        move |cause| Error::Local { context, cause }
     }
 
     /// True when the bundle itself was refused (or its payload was refused

@@ -188,30 +188,56 @@ impl TrustedKeys {
     }
 }
 
+/// Why an entry is not a public key.
+#[derive(Debug, thiserror::Error)]
+pub enum PublicKeyError {
+    /// A two-line box that minisign does not read.
+    #[error("not a minisign public key: {0}")]
+    BadBox(String),
+    #[error("reading {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A `.pub` file with no key line.
+    #[error("{} holds no public key", .0.display())]
+    Empty(PathBuf),
+    /// A `.pub` file whose key line minisign does not read.
+    #[error("{}: not a minisign public key: {message}", path.display())]
+    BadFile { path: PathBuf, message: String },
+    /// Neither a key nor the path of a file.
+    #[error("{0:?} is neither a minisign public key (a base64 line starting RW) nor a .pub file")]
+    Unrecognized(String),
+}
+
 /// A public key from its base64 line, its two-line box, or a `.pub` file.
-pub fn parse_public_key(entry: &str) -> std::result::Result<PublicKey, String> {
+pub fn parse_public_key(entry: &str) -> std::result::Result<PublicKey, PublicKeyError> {
     let entry = entry.trim();
     if entry.contains('\n') {
         return PublicKey::from_box(PublicKeyBox::from(entry.to_string()))
-            .map_err(|e| format!("not a minisign public key: {e}"));
+            .map_err(|e| PublicKeyError::BadBox(e.to_string()));
     }
     if let Ok(key) = PublicKey::from_base64(entry) {
         return Ok(key);
     }
     let path = Path::new(entry);
     if path.is_file() {
-        let text = fs::read_to_string(path).map_err(|e| format!("reading {entry}: {e}"))?;
+        let text = fs::read_to_string(path).map_err(|source| PublicKeyError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let line = text
             .lines()
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
-            .ok_or_else(|| format!("{entry} holds no public key"))?;
-        return PublicKey::from_base64(line)
-            .map_err(|e| format!("{entry}: not a minisign public key: {e}"));
+            .ok_or_else(|| PublicKeyError::Empty(path.to_path_buf()))?;
+        return PublicKey::from_base64(line).map_err(|e| PublicKeyError::BadFile {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        });
     }
-    Err(format!(
-        "{entry:?} is neither a minisign public key (a base64 line starting RW) nor a .pub file"
-    ))
+    Err(PublicKeyError::Unrecognized(entry.to_string()))
 }
 
 /// minisign's key id: the 8-byte key number as a little-endian u64 in hex.

@@ -783,43 +783,48 @@ fn proven(
     destination: &Destination,
     pull: &Result<PullReport>,
     now: jiff::Timestamp,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Unproven> {
     let from = source.describe();
     let report = match pull {
         Ok(report) => report,
-        Err(_) => {
-            return Err(format!(
-                "no bundle from {from} verified under a trusted key in this sync"
-            ));
-        }
+        Err(_) => return Err(Unproven::NoBundle { from }),
     };
     match (report.outcome, &report.bundle) {
         (Outcome::Applied | Outcome::UpToDate, Some(bundle)) if bundle.expires > now => {}
         (Outcome::Applied | Outcome::UpToDate, Some(bundle)) => {
-            return Err(format!(
-                "the bundle from {from} expired at {}",
-                bundle.expires
-            ));
+            return Err(Unproven::Expired {
+                from,
+                at: bundle.expires,
+            });
         }
-        (Outcome::NotModified, _) => {
-            return Err(format!(
-                "{from} answered \"not modified\", so no bundle from it was verified in this sync"
-            ));
-        }
-        _ => {
-            return Err(format!(
-                "no bundle from {from} verified under a trusted key in this sync"
-            ));
-        }
+        (Outcome::NotModified, _) => return Err(Unproven::NotModified { from }),
+        _ => return Err(Unproven::NoBundle { from }),
     }
     if let (Source::Http(bundle_url), Destination::Http(upload_url)) = (source, destination)
         && crate::http::upload_base(bundle_url) != crate::http::upload_base(upload_url)
     {
-        return Err(format!(
-            "{upload_url} is not on the server whose bundle verified ({bundle_url})"
-        ));
+        return Err(Unproven::OtherServer {
+            upload_url: upload_url.clone(),
+            bundle_url: bundle_url.clone(),
+        });
     }
     Ok(())
+}
+
+/// Why a destination is not proven to be the store's in this sync.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum Unproven {
+    #[error("no bundle from {from} verified under a trusted key in this sync")]
+    NoBundle { from: String },
+    #[error("the bundle from {from} expired at {at}")]
+    Expired { from: String, at: jiff::Timestamp },
+    #[error("{from} answered \"not modified\", so no bundle from it was verified in this sync")]
+    NotModified { from: String },
+    #[error("{upload_url} is not on the server whose bundle verified ({bundle_url})")]
+    OtherServer {
+        upload_url: String,
+        bundle_url: String,
+    },
 }
 
 /// A native payload's store.toml must name the manifest's store.

@@ -87,8 +87,51 @@ pub enum ImageSize {
     Detail,
 }
 
+/// Why one photo gave no thumbnails. It becomes an import issue on the
+/// photo's line; the import goes on without it.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("reading it: {0}")]
+    Read(#[source] std::io::Error),
+    #[error("{0} bytes: larger than the {MAX_FILE_BYTES} an image may be")]
+    TooLarge(u64),
+    #[error("downloading it: {0}")]
+    Download(String),
+    #[error("reading the image: {0}")]
+    Guess(#[source] std::io::Error),
+    #[error("a {0:?} image: expected JPEG, PNG or WebP")]
+    Format(ImageFormat),
+    #[error("not an image: expected JPEG, PNG or WebP")]
+    NotAnImage,
+    #[error("cannot decode it: {0}")]
+    Decode(#[source] image::ImageError),
+    #[error("encoding a thumbnail: {0}")]
+    Encode(#[source] jpeg_encoder::EncodingError),
+    #[error("a thumbnail of {width}×{height} pixels is too large to encode")]
+    ThumbnailTooLarge { width: u32, height: u32 },
+    #[error("{}not a JPEG thumbnail: {source}", file_prefix(.file))]
+    NotJpeg {
+        file: Option<PathBuf>,
+        #[source]
+        source: image::ImageError,
+    },
+    #[error("{}{width}×{height}: expected at most {max}×{max}", file_prefix(.file))]
+    Oversized {
+        file: Option<PathBuf>,
+        width: u32,
+        height: u32,
+        max: u32,
+    },
+}
+
+fn file_prefix(file: &Option<PathBuf>) -> String {
+    file.as_ref()
+        .map(|f| format!("{}: ", f.display()))
+        .unwrap_or_default()
+}
+
 /// Decodes a photo and makes its thumbnails.
-pub fn thumbnails(bytes: &[u8]) -> std::result::Result<Thumbnails, String> {
+pub fn thumbnails(bytes: &[u8]) -> std::result::Result<Thumbnails, ImageError> {
     let detail = fit(decode(bytes)?, DETAIL_PX);
     let card = fit(DynamicImage::ImageRgb8(detail.clone()), CARD_PX);
     Ok(Thumbnails {
@@ -98,25 +141,21 @@ pub fn thumbnails(bytes: &[u8]) -> std::result::Result<Thumbnails, String> {
 }
 
 /// Decodes a JPEG, PNG or WebP image within the size limits.
-pub fn decode(bytes: &[u8]) -> std::result::Result<DynamicImage, String> {
+pub fn decode(bytes: &[u8]) -> std::result::Result<DynamicImage, ImageError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("reading the image: {e}"))?;
+        .map_err(ImageError::Guess)?;
     match reader.format() {
         Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
-        Some(other) => {
-            return Err(format!("a {other:?} image: expected JPEG, PNG or WebP"));
-        }
-        None => return Err("not an image: expected JPEG, PNG or WebP".into()),
+        Some(other) => return Err(ImageError::Format(other)),
+        None => return Err(ImageError::NotAnImage),
     }
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    reader
-        .decode()
-        .map_err(|e| format!("cannot decode it: {e}"))
+    reader.decode().map_err(ImageError::Decode)
 }
 
 /// The image flattened onto white (a transparent PNG's background) and
@@ -182,29 +221,42 @@ fn halve(image: &RgbImage) -> RgbImage {
     RgbImage::from_raw(w as u32, h as u32, out).unwrap_or_default()
 }
 
-fn encode_jpeg(image: &RgbImage) -> std::result::Result<Vec<u8>, String> {
+fn encode_jpeg(image: &RgbImage) -> std::result::Result<Vec<u8>, ImageError> {
     let (Ok(w), Ok(h)) = (u16::try_from(image.width()), u16::try_from(image.height())) else {
-        return Err(format!(
-            "a thumbnail of {}×{} pixels is too large",
-            image.width(),
-            image.height()
-        ));
+        return Err(ImageError::ThumbnailTooLarge {
+            width: image.width(),
+            height: image.height(),
+        });
     };
     let mut out = Vec::with_capacity(image.as_raw().len() / 8);
     jpeg_encoder::Encoder::new(&mut out, QUALITY)
         .encode(image.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| format!("encoding a thumbnail: {e}"))?;
+        .map_err(ImageError::Encode)?;
     Ok(out)
 }
 
 /// Checks a thumbnail made before: a JPEG no larger than `max` on a side.
-fn check_prepared(bytes: &[u8], max: u32) -> std::result::Result<(), String> {
+/// `file` is named in the error when the job has more than one file.
+fn check_prepared(
+    bytes: &[u8],
+    max: u32,
+    file: Option<&Path>,
+) -> std::result::Result<(), ImageError> {
+    let file = || file.map(Path::to_path_buf);
     let reader = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Jpeg);
-    let (w, h) = reader
+    let (width, height) = reader
         .into_dimensions()
-        .map_err(|e| format!("not a JPEG thumbnail: {e}"))?;
-    if w == 0 || h == 0 || w > max || h > max {
-        return Err(format!("{w}×{h}: expected at most {max}×{max}"));
+        .map_err(|source| ImageError::NotJpeg {
+            file: file(),
+            source,
+        })?;
+    if width == 0 || height == 0 || width > max || height > max {
+        return Err(ImageError::Oversized {
+            file: file(),
+            width,
+            height,
+            max,
+        });
     }
     Ok(())
 }
@@ -300,10 +352,14 @@ pub(crate) fn attach(
                     writer.insert_image(rowid, &label, &thumbs)?;
                     counts.n_images += 1;
                 }
-                Err(message) => {
+                Err(error) => {
                     counts.n_failed += 1;
                     // Decoder messages may span lines; an issue is one.
-                    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let message = error
+                        .to_string()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     issues.push(Issue::file_note(
                         &label,
                         Rule::BadImage,
@@ -319,43 +375,36 @@ pub(crate) fn attach(
     Ok(counts)
 }
 
-fn make(job: &Job, fetch: Option<&FetchFn>) -> std::result::Result<Thumbnails, String> {
+fn make(job: &Job, fetch: Option<&FetchFn>) -> std::result::Result<Thumbnails, ImageError> {
     match job {
         Job::File(path) => thumbnails(&read_limited(path)?),
         Job::Prepared { card, detail } => {
             let card_bytes = read_limited(card)?;
             let detail_bytes = read_limited(detail)?;
-            check_prepared(&card_bytes, CARD_PX).map_err(|e| format!("{}: {e}", card.display()))?;
-            check_prepared(&detail_bytes, DETAIL_PX)?;
+            check_prepared(&card_bytes, CARD_PX, Some(card))?;
+            check_prepared(&detail_bytes, DETAIL_PX, None)?;
             Ok(Thumbnails {
                 card: card_bytes,
                 detail: detail_bytes,
             })
         }
         Job::Url(url) => {
-            let fetch = fetch.ok_or("no fetcher")?;
-            let bytes = fetch(url).map_err(|e| format!("downloading it: {e}"))?;
+            let fetch = fetch.ok_or_else(|| ImageError::Download("no fetcher was given".into()))?;
+            let bytes = fetch(url).map_err(ImageError::Download)?;
             if bytes.len() as u64 > MAX_FILE_BYTES {
-                return Err(format!(
-                    "{} bytes: larger than the {MAX_FILE_BYTES} an image may be",
-                    bytes.len()
-                ));
+                return Err(ImageError::TooLarge(bytes.len() as u64));
             }
             thumbnails(&bytes)
         }
     }
 }
 
-fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| format!("reading it: {e}"))?
-        .len();
+fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, ImageError> {
+    let len = std::fs::metadata(path).map_err(ImageError::Read)?.len();
     if len > MAX_FILE_BYTES {
-        return Err(format!(
-            "{len} bytes: larger than the {MAX_FILE_BYTES} an image may be"
-        ));
+        return Err(ImageError::TooLarge(len));
     }
-    std::fs::read(path).map_err(|e| format!("reading it: {e}"))
+    std::fs::read(path).map_err(ImageError::Read)
 }
 
 /// The photos in `folder`, matched to products by file stem: a product id

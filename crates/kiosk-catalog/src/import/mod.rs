@@ -29,7 +29,7 @@ use kiosk_embed::Embedder;
 use serde::Serialize;
 
 pub use csv_input::{Limits, human_bytes};
-pub use images::{ImageOptions, ImageSize, Thumbnails};
+pub use images::{ImageError, ImageOptions, ImageSize, Thumbnails};
 pub use writer::{ProductRow, VariantRow, Writer};
 
 use crate::data_dir::DataDir;

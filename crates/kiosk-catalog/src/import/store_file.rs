@@ -211,16 +211,23 @@ pub fn read_or_default(
     })
 }
 
-fn localized(map: &BTreeMap<String, String>) -> std::result::Result<Localized, String> {
+/// Why a policy's text is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum PolicyTextError {
+    #[error(transparent)]
+    Language(#[from] kiosk_core::lang::UnknownLang),
+    #[error("a policy needs text in at least one language")]
+    Empty,
+}
+
+fn localized(map: &BTreeMap<String, String>) -> std::result::Result<Localized, PolicyTextError> {
     let mut out = Localized::default();
     for (lang, text) in map {
-        let lang: Lang = lang
-            .parse()
-            .map_err(|e: kiosk_core::lang::UnknownLang| e.to_string())?;
+        let lang: Lang = lang.parse()?;
         out.0.insert(lang, text.clone());
     }
     if out.is_empty() {
-        return Err("a policy needs text in at least one language".into());
+        return Err(PolicyTextError::Empty);
     }
     Ok(out)
 }

@@ -1,7 +1,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use kiosk_core::Lang;
-use kiosk_core::assistant::Consent;
+use kiosk_core::assistant::{AnalyticsEvent, Consent};
 
 use super::*;
 
@@ -288,4 +288,203 @@ fn a_file_from_a_newer_kiosk_is_refused_with_its_name() {
         .expect("refused")
         .to_string();
     assert!(err.contains("local.sqlite") && err.contains("99"), "{err}");
+}
+
+#[test]
+fn a_version_1_file_keeps_every_row_when_migrated() {
+    // Issue 18: `local.sqlite` has one owner; the tables other crates used
+    // to create come under its migrations without losing a row. The file
+    // was made by the kiosk before this change (`kiosk ask`, `chat` with a
+    // consented back-in-stock request, `call-staff` with the console down,
+    // `sync` uploading three events to a stick, then one more `ask`).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.sqlite");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/local-v1.sqlite"
+        ),
+        &path,
+    )
+    .unwrap();
+    let version = |store: &LocalStore| -> i64 {
+        store
+            .connection()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    {
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1, "the fixture is a version 1 file");
+    }
+    let store = LocalStore::open(dir.path()).unwrap();
+    assert_eq!(version(&store), SCHEMA_VERSION);
+    assert_eq!(SCHEMA_VERSION, 2);
+
+    // The records and what was uploaded of them.
+    assert_eq!(store.count("events").unwrap(), 8);
+    assert_eq!(store.count("waitlist").unwrap(), 1);
+    assert_eq!(store.pending_uploads(UploadKind::Analytics).unwrap(), 5);
+    assert_eq!(store.pending_uploads(UploadKind::Waitlist).unwrap(), 1);
+    let events = store.events_between(None, None).unwrap();
+    assert_eq!(events.len(), 8);
+    assert_eq!(events[0].intent, "availability");
+
+    // The confirmed batch holds: the next one starts after it.
+    let batch = store
+        .next_upload_batch(UploadKind::Analytics, "kiosk-1", 100)
+        .unwrap()
+        .expect("a batch");
+    assert!(!batch.resent);
+    assert_eq!(batch.n_rows, 5);
+    assert!(batch.first_id > 3, "{batch:?}");
+    let UploadRows::Analytics(rows) = store.upload_rows(&batch).unwrap() else {
+        panic!("analytics rows");
+    };
+    assert_eq!(rows.len(), 5);
+    let waitlist = store
+        .next_upload_batch(UploadKind::Waitlist, "kiosk-1", 100)
+        .unwrap()
+        .expect("a waitlist batch");
+    let UploadRows::Waitlist(contacts) = store.upload_rows(&waitlist).unwrap() else {
+        panic!("waitlist rows");
+    };
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0].contact, "jan@example.nl");
+    assert_eq!(contacts[0].consent_language, "en");
+    assert!(!contacts[0].consent_shown.is_empty());
+
+    // The staff call saved while the console was down is still queued.
+    let calls = store.staff_calls();
+    assert_eq!(calls.queued_count().unwrap(), 1);
+    let due = calls.due(i64::MAX, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert!(
+        due[0].call.contains("need help with size"),
+        "{}",
+        due[0].call
+    );
+    let row = calls.row(&due[0].id).unwrap().expect("the call");
+    assert_eq!(row.status, "queued");
+    assert!(row.attempts >= 1, "{row:?}");
+
+    // New rows go in, and opening again changes nothing.
+    store
+        .add_waitlist(&entry("2026-12-07T10:00:00Z", "new"))
+        .unwrap();
+    store
+        .record_feedback(at("2026-12-07T10:00:00Z"), "s", true)
+        .unwrap();
+    drop(store);
+    let store = LocalStore::open(dir.path()).unwrap();
+    assert_eq!(version(&store), SCHEMA_VERSION);
+    assert_eq!(store.count("waitlist").unwrap(), 2);
+    assert_eq!(store.count("feedback").unwrap(), 1);
+}
+
+#[test]
+fn a_new_file_has_every_table_at_the_current_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).unwrap();
+    let tables: Vec<String> = store
+        .connection()
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        tables,
+        [
+            "analytics_exports",
+            "events",
+            "feedback",
+            "staff_calls",
+            "sync_identity",
+            "sync_uploads",
+            "waitlist"
+        ]
+    );
+    let id = store.kiosk_id().unwrap();
+    assert!(id.starts_with("kiosk-"), "{id}");
+    assert_eq!(store.kiosk_id().unwrap(), id, "made once and kept");
+}
+
+#[test]
+fn uploads_carry_the_documented_fields_only() {
+    // Issue 18: uploads had whatever columns the table happened to have
+    // (`SELECT *`); now each kind has a fixed set of fields.
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).unwrap();
+    store
+        .record_event(at("2026-12-01T10:00:00Z"), "s1", &event("rain jacket"))
+        .unwrap();
+    store
+        .record_feedback(at("2026-12-01T10:01:00Z"), "s1", false)
+        .unwrap();
+    store
+        .add_waitlist(&entry("2026-12-01T10:02:00Z", "a"))
+        .unwrap();
+    // A column a later version might add is not sent.
+    store
+        .connection()
+        .execute_batch("ALTER TABLE events ADD COLUMN internal TEXT NOT NULL DEFAULT 'x'")
+        .unwrap();
+    let fields = |kind| {
+        let batch = store
+            .next_upload_batch(kind, "k", 10)
+            .unwrap()
+            .expect("a batch");
+        let rows = serde_json::to_value(store.upload_rows(&batch).unwrap()).unwrap();
+        let row = rows[0].as_object().expect("an object").clone();
+        (row.keys().cloned().collect::<Vec<_>>(), row)
+    };
+    let (keys, row) = fields(UploadKind::Analytics);
+    assert_eq!(
+        keys,
+        [
+            "at",
+            "escalated",
+            "id",
+            "intent",
+            "language",
+            "latency_ms",
+            "lost_demand",
+            "n_products",
+            "reason",
+            "resolved",
+            "session",
+            "text"
+        ]
+    );
+    assert_eq!(row["resolved"], 1);
+    assert_eq!(row["lost_demand"], "[]");
+    let (keys, row) = fields(UploadKind::Feedback);
+    assert_eq!(keys, ["at", "id", "session", "up"]);
+    assert_eq!(row["up"], 0);
+    let (keys, _) = fields(UploadKind::Waitlist);
+    assert_eq!(
+        keys,
+        [
+            "at",
+            "consent",
+            "consent_answer",
+            "consent_at",
+            "consent_language",
+            "consent_requested",
+            "consent_shown",
+            "consent_shown_at",
+            "contact",
+            "id",
+            "language",
+            "options",
+            "product_id",
+            "sku",
+            "title"
+        ]
+    );
 }

@@ -16,24 +16,34 @@ fn table() -> &'static Table {
     TABLE.get_or_init(|| parse(SOURCE).expect("phrases.toml is valid (checked by a test)"))
 }
 
-pub(crate) fn parse(source: &str) -> Result<Table, String> {
-    let raw: toml::Table = toml::from_str(source).map_err(|e| e.to_string())?;
+/// Why `phrases.toml` does not read as a phrase book.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum SourceError {
+    #[error("phrases.toml: {0}")]
+    Toml(String),
+    #[error("phrases.toml: [{key}] is not a table")]
+    NotATable { key: String },
+    #[error("phrases.toml: [{key}] has no en")]
+    NoEnglish { key: String },
+}
+
+pub(crate) fn parse(source: &str) -> Result<Table, SourceError> {
+    let raw: toml::Table = toml::from_str(source).map_err(|e| SourceError::Toml(e.to_string()))?;
     let mut out = Table::new();
     for (key, value) in raw {
         let entry = value
             .as_table()
-            .ok_or_else(|| format!("[{key}] is not a table"))?;
-        let text = |lang: Lang| -> Result<String, String> {
+            .ok_or_else(|| SourceError::NotATable { key: key.clone() })?;
+        let text = |lang: Lang| -> Option<String> {
             entry
                 .get(lang.code())
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
-                .ok_or_else(|| format!("[{key}] has no {}", lang.code()))
         };
-        let en = text(Lang::En)?;
+        let en = text(Lang::En).ok_or_else(|| SourceError::NoEnglish { key: key.clone() })?;
         // A missing translation falls back to English rather than failing
         // at run time; the test suite requires all four.
-        let pick = |lang| text(lang).unwrap_or_else(|_| en.clone());
+        let pick = |lang| text(lang).unwrap_or_else(|| en.clone());
         out.insert(
             key.clone(),
             [en.clone(), pick(Lang::Nl), pick(Lang::Id), pick(Lang::Zh)],

@@ -123,23 +123,44 @@ pub fn f32_to_q4_0(values: &[f32]) -> Vec<u8> {
     out
 }
 
+/// Why a GGUF tensor does not make a kernel matrix. `E` is the error of
+/// the dequantizer the caller gave.
+#[derive(Debug, thiserror::Error)]
+pub enum MatrixError<E> {
+    #[error("{0} columns is not a multiple of {QK}")]
+    Columns(usize),
+    #[error(transparent)]
+    Dequantize(E),
+    #[error("{got} bytes of {format} data for {rows}×{cols}, expected {expected}")]
+    Size {
+        got: usize,
+        format: &'static str,
+        rows: usize,
+        cols: usize,
+        expected: usize,
+    },
+}
+
 /// A weight matrix in a kernel format from a GGUF tensor's raw bytes
 /// (`rows` × `cols`, GGUF order). `dequantize` is asked for f32 values
 /// when the data must be requantized.
-pub fn to_qmatrix(
+pub fn to_qmatrix<E>(
     dtype: GgmlDType,
     raw: Vec<u8>,
     rows: usize,
     cols: usize,
-    dequantize: impl FnOnce(&[u8]) -> Result<Vec<f32>, String>,
-) -> Result<QMatrix, String> {
+    dequantize: impl FnOnce(&[u8]) -> Result<Vec<f32>, E>,
+) -> Result<QMatrix, MatrixError<E>> {
     if !cols.is_multiple_of(QK) {
-        return Err(format!("{cols} columns is not a multiple of {QK}"));
+        return Err(MatrixError::Columns(cols));
     }
     let (format, data) = match (native_format(dtype), dtype) {
         (Some(format), _) => (format, raw),
         (None, GgmlDType::Q4K) => (Format::Q4_1, q4k_to_q4_1(&raw)),
-        (None, _) => (Format::Q8_0, f32_to_q8_0(&dequantize(&raw)?)),
+        (None, _) => (
+            Format::Q8_0,
+            f32_to_q8_0(&dequantize(&raw).map_err(MatrixError::Dequantize)?),
+        ),
     };
     let m = QMatrix {
         format,
@@ -148,12 +169,13 @@ pub fn to_qmatrix(
         data,
     };
     if m.data.len() != rows * m.row_bytes() {
-        return Err(format!(
-            "{} bytes of {} data for {rows}×{cols}, expected {}",
-            m.data.len(),
-            format.name(),
-            rows * m.row_bytes()
-        ));
+        return Err(MatrixError::Size {
+            got: m.data.len(),
+            format: format.name(),
+            rows,
+            cols,
+            expected: rows * m.row_bytes(),
+        });
     }
     Ok(m)
 }

@@ -71,10 +71,15 @@ impl Hparams {
     }
 
     /// Rejects numbers no Whisper model has, before anything is sized by them.
-    fn check(&self) -> std::result::Result<(), String> {
-        let in_range = |name: &str, v: i32, lo: i32, hi: i32| {
-            if v < lo || v > hi {
-                Err(format!("{name} = {v}, expected {lo} to {hi}"))
+    pub(crate) fn check(&self) -> std::result::Result<(), BadHparams> {
+        let in_range = |name: &'static str, value: i32, lo: i32, hi: i32| {
+            if value < lo || value > hi {
+                Err(BadHparams::OutOfRange {
+                    name,
+                    value,
+                    lo,
+                    hi,
+                })
             } else {
                 Ok(())
             }
@@ -90,23 +95,38 @@ impl Hparams {
         in_range("n_text_layer", self.n_text_layer, 1, 64)?;
         in_range("n_mels", self.n_mels, 1, 256)?;
         if self.n_text_state != self.n_audio_state {
-            return Err(format!(
-                "n_text_state {} differs from n_audio_state {}",
-                self.n_text_state, self.n_audio_state
-            ));
+            return Err(BadHparams::StateMismatch {
+                text: self.n_text_state,
+                audio: self.n_audio_state,
+            });
         }
         if self.n_audio_state % self.n_audio_head != 0 || self.n_text_state % self.n_text_head != 0
         {
-            return Err("the state size is not a multiple of the head count".into());
+            return Err(BadHparams::HeadsDoNotDivide);
         }
         if self.weight_type().is_none() {
-            return Err(format!(
-                "ftype {}, expected 0 (f32), 1 (f16), 2007 (q8_0) or 2009 (q5_1)",
-                self.ftype
-            ));
+            return Err(BadHparams::Ftype(self.ftype));
         }
         Ok(())
     }
+}
+
+/// Hyper-parameters no Whisper model has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum BadHparams {
+    #[error("{name} = {value}, expected {lo} to {hi}")]
+    OutOfRange {
+        name: &'static str,
+        value: i32,
+        lo: i32,
+        hi: i32,
+    },
+    #[error("n_text_state {text} differs from n_audio_state {audio}")]
+    StateMismatch { text: i32, audio: i32 },
+    #[error("the state size is not a multiple of the head count")]
+    HeadsDoNotDivide,
+    #[error("ftype {0}, expected 0 (f32), 1 (f16), 2007 (q8_0) or 2009 (q5_1)")]
+    Ftype(i32),
 }
 
 /// How a tensor's values are stored.

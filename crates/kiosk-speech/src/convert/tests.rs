@@ -336,3 +336,54 @@ fn inspect_rejects_truncated_and_corrupt_ggml() {
     let err = ggml::inspect(path, &bad_hparams).expect_err("hparams");
     assert!(err.to_string().contains("n_vocab"), "{err}");
 }
+
+#[test]
+fn hyper_parameters_no_whisper_model_has_are_named() {
+    use super::ggml::{BadHparams, Hparams};
+    let tiny = Hparams {
+        n_vocab: 51865,
+        n_audio_ctx: 1500,
+        n_audio_state: 384,
+        n_audio_head: 6,
+        n_audio_layer: 4,
+        n_text_ctx: 448,
+        n_text_state: 384,
+        n_text_head: 6,
+        n_text_layer: 4,
+        n_mels: 80,
+        ftype: 1,
+    };
+    assert_eq!(tiny.check(), Ok(()));
+    let check = |h: Hparams, expected: BadHparams| assert_eq!(h.check(), Err(expected));
+    check(
+        Hparams { n_mels: 0, ..tiny },
+        BadHparams::OutOfRange {
+            name: "n_mels",
+            value: 0,
+            lo: 1,
+            hi: 256,
+        },
+    );
+    check(
+        Hparams {
+            n_text_state: 512,
+            ..tiny
+        },
+        BadHparams::StateMismatch {
+            text: 512,
+            audio: 384,
+        },
+    );
+    check(
+        Hparams {
+            n_audio_head: 5,
+            ..tiny
+        },
+        BadHparams::HeadsDoNotDivide,
+    );
+    check(Hparams { ftype: 3, ..tiny }, BadHparams::Ftype(3));
+    assert_eq!(
+        BadHparams::Ftype(3).to_string(),
+        "ftype 3, expected 0 (f32), 1 (f16), 2007 (q8_0) or 2009 (q5_1)"
+    );
+}

@@ -2,7 +2,7 @@
 //! a real `local.sqlite`.
 
 use kiosk_core::Lang;
-use kiosk_core::assistant::{EscalationReason, Intent};
+use kiosk_core::assistant::{AnalyticsEvent, EscalationReason, Intent, LostDemand};
 
 use super::*;
 

@@ -467,7 +467,7 @@ fn failed_calls_forget_the_shoppers_words_after_the_retention() {
     // Issue 15: the outbox kept the last messages of calls that failed or
     // expired for ever; they are dropped once `forget_words_after` passes.
     let dir = tempfile::tempdir().expect("tempdir");
-    let outbox = outbox::Outbox::open(&dir.path().join("local.sqlite")).expect("outbox");
+    let outbox = outbox::Outbox::open(dir.path()).expect("outbox");
     let now = jiff::Timestamp::now();
     let call = |words: &str| crate::call::NewCall {
         id: CallId::random(),
@@ -536,7 +536,7 @@ fn no_call_keeps_the_shoppers_words_or_its_row_beyond_the_policy() {
     // stayed "open" on the kiosk, its last messages kept for ever; and
     // ended calls were never deleted.
     let dir = tempfile::tempdir().expect("tempdir");
-    let outbox = outbox::Outbox::open(&dir.path().join("local.sqlite")).expect("outbox");
+    let outbox = outbox::Outbox::open(dir.path()).expect("outbox");
     let now = jiff::Timestamp::now();
     let ago = |hours: i64| {
         now.checked_sub(jiff::SignedDuration::from_hours(hours))

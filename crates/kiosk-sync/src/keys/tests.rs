@@ -65,3 +65,37 @@ fn key_ids_print_like_minisign() {
         "0123456789ABCDEF"
     );
 }
+
+#[test]
+fn a_bad_key_entry_says_which_kind_of_bad() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let empty = tmp.path().join("empty.pub");
+    fs::write(&empty, "untrusted comment: nothing here\n\n").expect("write");
+    let junk = tmp.path().join("junk.pub");
+    fs::write(&junk, "untrusted comment: x\nnot a key\n").expect("write");
+    let check = |entry: &str, expected: fn(&PublicKeyError) -> bool, names: &str| {
+        let err = parse_public_key(entry).expect_err("refused");
+        assert!(expected(&err), "{entry}: {err:?}");
+        assert!(err.to_string().contains(names), "{err}");
+    };
+    check(
+        &empty.display().to_string(),
+        |e| matches!(e, PublicKeyError::Empty(_)),
+        "empty.pub holds no public key",
+    );
+    check(
+        &junk.display().to_string(),
+        |e| matches!(e, PublicKeyError::BadFile { .. }),
+        "junk.pub: not a minisign public key",
+    );
+    check(
+        "untrusted comment: x\nRWQnot-base64",
+        |e| matches!(e, PublicKeyError::BadBox(_)),
+        "not a minisign public key",
+    );
+    check(
+        "no-such-file.pub",
+        |e| matches!(e, PublicKeyError::Unrecognized(_)),
+        "neither a minisign public key",
+    );
+}

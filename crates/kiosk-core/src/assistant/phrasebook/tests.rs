@@ -284,3 +284,26 @@ fn issue_13_lists_of_blanks_are_empty() {
     }
     assert!(checked >= 8, "only {checked} list phrases");
 }
+
+#[test]
+fn a_bad_phrase_book_says_what_is_wrong() {
+    let check = |source: &str, expected: SourceError| {
+        assert_eq!(parse(source).expect_err(source), expected);
+    };
+    check(
+        "greeting = 'hello'",
+        SourceError::NotATable {
+            key: "greeting".into(),
+        },
+    );
+    check(
+        "[greeting]\nnl = 'hallo'",
+        SourceError::NoEnglish {
+            key: "greeting".into(),
+        },
+    );
+    assert!(matches!(parse("[greeting"), Err(SourceError::Toml(_))));
+    // A missing translation is English, not an error.
+    let table = parse("[greeting]\nen = 'hello'\nnl = 'hallo'").expect("parses");
+    assert_eq!(table["greeting"], ["hello", "hallo", "hello", "hello"]);
+}
