@@ -344,6 +344,7 @@ impl WhisperEngine {
             Error::Whisper(format!("transcribing {audio_seconds:.1} s of audio: {e}"))
         })?;
         slot.audio_ctx = audio_ctx;
+        let no_speech_prob = self.no_speech_prob(&mut slot.state, threads)?;
         let lang_code = match language {
             Some(code) => code.to_string(),
             None => whisper_rs::get_lang_str(slot.state.full_lang_id_from_state())
@@ -368,7 +369,6 @@ impl WhisperEngine {
             } else {
                 logprobs.iter().sum::<f32>() / logprobs.len() as f32
             };
-            let no_speech_prob = segment.no_speech_probability();
             let dropped = filter::judge(&text, no_speech_prob, avg_logprob, &self.options.filter);
             segments.push(Segment {
                 text,
@@ -394,6 +394,22 @@ impl WhisperEngine {
             audio_ctx,
             segments,
         })
+    }
+
+    /// The probability that the clip just transcribed holds no speech:
+    /// Whisper's no-speech token after the start-of-transcript token, as
+    /// OpenAI's Whisper computes it. whisper.cpp 1.8.3 reports a value read
+    /// from the wrong row of its logits (always 1/n_vocab once the decoder
+    /// prompt has more than one token), so the kiosk asks the decoder
+    /// itself: one token over the encoder output the state still holds.
+    fn no_speech_prob(&self, state: &mut WhisperState, threads: i32) -> Result<f32> {
+        state
+            .decode(&[self.ctx.token_sot()], 0, threads.max(1) as usize)
+            .map_err(|e| Error::Whisper(format!("scoring speech against silence: {e}")))?;
+        let logits = state
+            .get_logits()
+            .map_err(|e| Error::Whisper(format!("reading the decoder's logits: {e}")))?;
+        Ok(token_probability(logits, self.ctx.token_nosp() as usize))
     }
 
     /// Runs one short transcription so the first real one is not slowed by
@@ -431,6 +447,19 @@ impl WhisperEngine {
             }
         }
     }
+}
+
+/// The softmax probability of `token` over `logits` (0 when out of range).
+fn token_probability(logits: &[f32], token: usize) -> f32 {
+    let Some(&target) = logits.get(token) else {
+        return 0.0;
+    };
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        return 0.0;
+    }
+    let sum: f64 = logits.iter().map(|&l| f64::from(l - max).exp()).sum();
+    (f64::from(target - max).exp() / sum) as f32
 }
 
 fn prompt_for<'a>(prompts: &'a [Prompt], lang: Option<&str>) -> Option<&'a Prompt> {

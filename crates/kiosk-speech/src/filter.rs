@@ -15,8 +15,20 @@ use serde::Serialize;
 pub struct FilterOptions {
     /// Drop a segment whose no-speech probability is above this.
     pub max_no_speech_prob: f32,
-    /// Drop a segment whose mean token log-probability is below this.
+    /// Drop a segment whose mean token log-probability is below this when
+    /// its no-speech probability is above `unsure_no_speech_prob`: the
+    /// decoder was unsure of its words and may have heard only noise. An
+    /// accent or a brand name Whisper does not know also lowers the
+    /// log-probability, with speech clearly there (no-speech 0.1–0.4 on
+    /// spoken questions, about 0.57 on the shared background noise).
     pub min_avg_logprob: f32,
+    /// See `min_avg_logprob`.
+    pub unsure_no_speech_prob: f32,
+    /// Drop a segment whose mean token log-probability is below this,
+    /// whatever the no-speech probability: words made up from noise
+    /// (-2.1 to -4.4 on the shared background noise; spoken questions
+    /// -0.4 to -1.5).
+    pub min_avg_logprob_any: f32,
     /// A known hallucination is dropped when its no-speech probability is
     /// above this (a shopper may really say "thank you").
     pub phrase_no_speech_prob: f32,
@@ -27,6 +39,8 @@ impl Default for FilterOptions {
         FilterOptions {
             max_no_speech_prob: 0.6,
             min_avg_logprob: -1.0,
+            unsure_no_speech_prob: 0.5,
+            min_avg_logprob_any: -1.8,
             phrase_no_speech_prob: 0.05,
         }
     }
@@ -107,6 +121,9 @@ const DOUBTFUL: &[&str] = &[
     "oh",
     "uh",
     "um",
+    "music",
+    "muziek",
+    "musik",
 ];
 
 /// Lowercase letters and digits only (spaces kept between words; CJK kept).
@@ -174,7 +191,9 @@ pub fn judge(
     if no_speech_prob > options.max_no_speech_prob {
         return Some(DropReason::NoSpeech);
     }
-    if avg_logprob < options.min_avg_logprob {
+    if avg_logprob < options.min_avg_logprob_any
+        || (avg_logprob < options.min_avg_logprob && no_speech_prob > options.unsure_no_speech_prob)
+    {
         return Some(DropReason::LowConfidence);
     }
     if is_repetitive(text) {

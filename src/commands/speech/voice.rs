@@ -134,7 +134,10 @@ fn voices(lang: Lang) -> &'static [&'static str] {
         Lang::En => &["en-us", "en-gb-x-rp", "en-us+f3"],
         Lang::Nl => &["nl", "nl+f3"],
         Lang::Id => &["id", "id+f3"],
-        Lang::Zh => &["cmn", "cmn+f3"],
+        // Not "cmn": espeak-ng 1.51 (Debian 12) turns Chinese into
+        // pinyin and reads its tone digits aloud in English ("you3" as
+        // "you three"); "cmn-latn-pinyin" says the syllables in Mandarin.
+        Lang::Zh => &["cmn-latn-pinyin", "cmn-latn-pinyin+f3"],
     }
 }
 

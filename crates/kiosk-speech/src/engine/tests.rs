@@ -31,3 +31,13 @@ fn a_truncated_model_file_is_a_clear_error_not_a_crash() {
         .expect("refused");
     assert!(err.to_string().contains("nope.bin"), "{err}");
 }
+
+#[test]
+fn token_probability_is_a_softmax() {
+    let p = token_probability(&[0.0, 0.0, 0.0, 0.0], 2);
+    assert!((p - 0.25).abs() < 1e-6, "{p}");
+    let p = token_probability(&[1000.0, 0.0], 0);
+    assert!((p - 1.0).abs() < 1e-6, "{p}");
+    assert_eq!(token_probability(&[1.0, 2.0], 5), 0.0);
+    assert_eq!(token_probability(&[f32::NEG_INFINITY; 3], 1), 0.0);
+}

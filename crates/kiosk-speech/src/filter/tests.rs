@@ -62,7 +62,23 @@ fn drops_decoding_loops() {
 fn drops_unsure_or_speechless_segments() {
     use DropReason::*;
     check(" Where are the shoes?", 0.9, -0.2, Some(NoSpeech));
-    check(" Where are the shoes?", 0.1, -1.4, Some(LowConfidence));
+    check(" Where are the shoes?", 0.55, -1.4, Some(LowConfidence));
+    check(
+        " I'm going to put the tape on the top.",
+        0.57,
+        -2.1,
+        Some(LowConfidence),
+    );
+    check("水", 0.1, -4.4, Some(LowConfidence));
+    check(" MUZIEK.", 0.57, -0.99, Some(Hallucination));
+}
+
+#[test]
+fn keeps_unsure_words_when_speech_is_clearly_there() {
+    // espeak-ng's Dutch and Indonesian with made-up brand names: Whisper
+    // is unsure of the words, not of the speech.
+    check(" Hoe veel kost de kestrelbasen kan?", 0.41, -1.24, None);
+    check(" Berapa harga kestrel pasir chump?", 0.08, -1.02, None);
 }
 
 #[test]
