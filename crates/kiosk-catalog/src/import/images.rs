@@ -229,7 +229,11 @@ fn encode_jpeg(image: &RgbImage) -> std::result::Result<Vec<u8>, ImageError> {
         });
     };
     let mut out = Vec::with_capacity(image.as_raw().len() / 8);
-    jpeg_encoder::Encoder::new(&mut out, QUALITY)
+    // Full colour resolution (4:4:4): the encoder's default halves it,
+    // which blurs the colour of small print and thin edges on a product.
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, QUALITY);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    encoder
         .encode(image.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
         .map_err(ImageError::Encode)?;
     Ok(out)
