@@ -199,14 +199,14 @@ fn question_form(reading: &Reading, text: &str) -> bool {
     {
         return true;
     }
+    // A Chinese question form ("…嗎") asks about the product only when the
+    // turn points at it ("這件…嗎"): "X M號可以買嗎" asks for stock.
     let folded = fold(text);
-    if CJK_FORMS.iter().any(|f| folded.contains(&fold(f))) {
-        return true;
-    }
     let points = understand::refers_back(reading);
     let asks = tokens
         .iter()
         .any(|t| !t.cjk && WH_WORDS.contains(&t.text.as_str()))
+        || CJK_FORMS.iter().any(|f| folded.contains(&fold(f)))
         || text.trim_end().ends_with(['?', '？']);
     points && asks
 }
