@@ -54,6 +54,9 @@ pub struct Snapshot {
     /// The model that embeds queries, once attached
     /// ([`Snapshot::attach_embedder`]); without it search is lexical.
     encoder: Option<QueryEncoder>,
+    /// The model that weighs a question against a product's description
+    /// sentences, once attached, with or without product vectors.
+    meaning: Option<QueryEncoder>,
 }
 
 /// Whether search also goes by meaning, and why not.
@@ -323,13 +326,16 @@ impl Snapshot {
             has_images,
             vectors,
             encoder: None,
+            meaning: None,
         })
     }
 
     /// Lets search go by meaning too, with `embedder` embedding queries,
-    /// when the snapshot's vectors came from the same model. Returns the
-    /// resulting state.
+    /// when the snapshot's vectors came from the same model (with or without
+    /// them, it weighs a product's description sentences against a question
+    /// about the product). Returns the resulting search state.
     pub fn attach_embedder(&mut self, embedder: Arc<Embedder>) -> SemanticState {
+        self.meaning = Some(QueryEncoder::new(embedder.clone()));
         if let Some(vectors) = &self.vectors
             && vectors.model() == embedder.fingerprint()
             && vectors.dim() == embedder.dim()
@@ -818,6 +824,12 @@ impl StockLookup for Snapshot {
 
     fn category_of_concept(&self, concept: usize) -> Option<&str> {
         self.index.category_of_concept(concept)
+    }
+
+    fn meaning(&self) -> Option<&dyn kiosk_core::TextMeaning> {
+        self.meaning
+            .as_ref()
+            .map(|m| m as &dyn kiosk_core::TextMeaning)
     }
 
     fn category_location(&self, category: &str) -> Option<&Location> {

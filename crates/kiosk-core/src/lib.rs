@@ -22,5 +22,6 @@ pub use model::{
 };
 pub use money::Money;
 pub use traits::{
-    Filters, ProductHit, ProductSearch, SearchRequest, StockLookup, Transcriber, Transcript,
+    Filters, ProductHit, ProductSearch, SearchRequest, StockLookup, TextMeaning, Transcriber,
+    Transcript,
 };

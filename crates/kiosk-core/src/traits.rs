@@ -107,6 +107,20 @@ pub trait StockLookup {
     fn colors(&self) -> &[String] {
         &[]
     }
+    /// A model that weighs text by meaning, when one is loaded; `None`
+    /// reads by words alone.
+    fn meaning(&self) -> Option<&dyn TextMeaning> {
+        None
+    }
+}
+
+/// Similarity in meaning between a shopper's question and short passages
+/// (the sentences of a product's description), across languages.
+pub trait TextMeaning {
+    /// The similarity of `question` with each of `passages`, in order;
+    /// higher is closer. Only the order and the spread between passages
+    /// mean anything, not the absolute values.
+    fn similarities(&self, question: &str, passages: &[&str]) -> Result<Vec<f32>, BackendError>;
 }
 
 /// What speech recognition heard.

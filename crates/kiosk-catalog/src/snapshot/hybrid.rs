@@ -9,7 +9,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
+use kiosk_core::TextMeaning;
 use kiosk_core::text::{fold, is_cjk, is_stopword};
+use kiosk_core::traits::BackendError;
 use kiosk_embed::{Embedder, TextKind};
 
 use crate::vectors::Nearest;
@@ -74,6 +76,20 @@ impl QueryEncoder {
         }
         cache.push_back((text.to_string(), vector.clone()));
         vector
+    }
+}
+
+/// A question weighed against passages (a description's sentences), as a
+/// query against passages, by cosine similarity.
+impl TextMeaning for QueryEncoder {
+    fn similarities(&self, question: &str, passages: &[&str]) -> Result<Vec<f32>, BackendError> {
+        let query = self.vector(question);
+        Ok(self
+            .embedder
+            .embed_batch(TextKind::Passage, passages)
+            .iter()
+            .map(|passage| kiosk_embed::cosine(&query, passage))
+            .collect())
     }
 }
 

@@ -48,6 +48,8 @@ pub enum Cue {
     Help,
     /// "what do you have?", "wat verkopen jullie?": what the store sells.
     Overview,
+    /// "what is it made of?", "bahannya apa?": a product's material.
+    MadeOf,
 }
 
 const SOURCE: &str = include_str!("cues.toml");
@@ -86,6 +88,7 @@ fn cue_of(key: &str) -> Option<Cue> {
         "refers_to_list" => Cue::RefersToList,
         "help" => Cue::Help,
         "overview" => Cue::Overview,
+        "made_of" => Cue::MadeOf,
         _ => return None,
     })
 }

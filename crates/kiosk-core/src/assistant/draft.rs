@@ -23,6 +23,9 @@ pub(super) struct Draft {
     pub(super) resolved: bool,
     pub(super) lost_demand: Vec<LostDemand>,
     pub(super) stock_facts: bool,
+    /// The answer quotes the catalog: shown as written, never phrased by a
+    /// model.
+    pub(super) quoted: bool,
     /// The reading the answer used, when follow-up context changed it
     /// (size and category carried over), for the reply's slots.
     pub(super) effective: Option<Reading>,
@@ -43,6 +46,7 @@ impl Draft {
             resolved: true,
             lost_demand: Vec::new(),
             stock_facts: false,
+            quoted: false,
             effective: None,
         }
     }

@@ -10,7 +10,9 @@
 //! staleness, handoff, the `Reply`) and the router (`respond`: which kind
 //! of answer a reading gets). The stages of a reply live beside it:
 //! `understand` reads, `resolve` picks the product spoken of, `retrieve`
-//! searches, `answers/` holds one file per kind of answer, `wording` says
+//! searches, `answers/` holds one file per kind of answer (`quote` picks
+//! the description sentences that answer a question about a product),
+//! `wording` says
 //! options and lists, and `model_hooks` is where a language model may
 //! choose a meaning or phrase an answer.
 
@@ -23,6 +25,7 @@ pub mod generator;
 pub mod language;
 mod model_hooks;
 pub mod phrasebook;
+mod quote;
 pub mod redact;
 mod reply;
 mod resolve;
@@ -280,7 +283,8 @@ impl Assistant<'_> {
             session.pending,
             Some(Pending::WaitlistContact { asked: None, .. })
         );
-        let (answer, phrasing) = if asks_consent {
+        // A quote from the catalog is shown as written, never reworded.
+        let (answer, phrasing) = if asks_consent || draft.quoted {
             (template.clone(), None)
         } else {
             self.phrase(&template, about, lang, on_token)
@@ -559,6 +563,11 @@ impl Assistant<'_> {
                 return self.answer_faq(entry, d);
             }
             return self.location(session, reading, text, d);
+        }
+        // "Is it waterproof?", "what is it made of?": the product's own
+        // description answers.
+        if let Some(record) = self.details_asked(session, reading, text)? {
+            return self.details(session, reading, text, record, d);
         }
         // A question with no product concept may still name a product
         // ("show me the Velora Stride 3"): the FAQ answers it only when it

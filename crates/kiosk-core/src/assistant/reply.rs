@@ -22,6 +22,9 @@ pub enum Intent {
     Returns,
     OrderStatus,
     Waitlist,
+    /// A question about a product's own qualities, answered from its
+    /// description.
+    ProductInfo,
     Human,
     Greeting,
     OutOfScope,

@@ -27,7 +27,7 @@ pub(super) struct TestStore {
     sizes: Vec<String>,
 }
 
-fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
+pub(super) fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
     Concept {
         id: id.to_string(),
         kind,
@@ -286,6 +286,14 @@ impl TestStore {
             brands: vec!["Stadium".to_string()],
             sizes,
         }
+    }
+
+    /// The store with more concepts in its vocabulary.
+    pub(super) fn with_concepts(mut self, extra: Vec<Concept>) -> TestStore {
+        let mut concepts = self.lexicon.concepts().to_vec();
+        concepts.extend(extra);
+        self.lexicon = Lexicon::new(concepts);
+        self
     }
 
     /// Asks one turn of `session` with the default configuration.

@@ -3,6 +3,7 @@
 
 mod availability;
 mod compare;
+mod details;
 mod handoff;
 mod location;
 mod orders;
