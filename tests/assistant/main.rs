@@ -2,9 +2,12 @@
 //! fewer binaries build faster). Each module is one area, as named.
 
 mod bench_stores;
+#[path = "../embed_support/mod.rs"]
+mod embed_support;
 mod eval;
 mod exports;
 mod injection_model;
+mod product_questions;
 mod resolution;
 mod rules;
 mod understanding;

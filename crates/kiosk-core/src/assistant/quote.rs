@@ -22,7 +22,7 @@ pub const MAX_QUOTED: usize = 2;
 /// Without a shared word, the model's best sentence must be this much more
 /// similar to the question than the next best and than the mean of the
 /// others (calibrated on the demo store's descriptions asked in four
-/// languages, `tests/product_questions.rs`: an answering sentence led by
+/// languages, `tests/assistant/product_questions.rs`: an answering sentence led by
 /// 0.028 to 0.11, one that does not answer by up to 0.027) ...
 pub const MIN_GAP: f32 = 0.02;
 /// ... and this much more similar than the product's title ...

@@ -15,7 +15,7 @@ use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Intent, Reply, Session, TurnInput};
 use kiosk_core::{Lang, StockLookup};
 
-mod embed_support;
+use crate::embed_support;
 
 fn demo_store(data: &Path) -> Snapshot {
     let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
