@@ -143,7 +143,7 @@ pub fn run(config: &Config, args: BenchHybridArgs) -> anyhow::Result<ExitCode> {
     let Some(vectors) = snapshot.vectors() else {
         anyhow::bail!("the snapshot has no products to search");
     };
-    let load_before = load_average();
+    let load_before = super::load_average();
     let mut times: [Vec<Duration>; 4] = Default::default();
     let mut hybrid_cpu = Duration::ZERO;
     for q in &queries {
@@ -179,7 +179,7 @@ pub fn run(config: &Config, args: BenchHybridArgs) -> anyhow::Result<ExitCode> {
         n_queries: queries.len(),
         rounds,
         load_before,
-        load_after: load_average(),
+        load_after: super::load_average(),
         model_mib,
         vectors_mib: vectors.memory_bytes() as f64 / (1 << 20) as f64,
         added_mib,
@@ -262,13 +262,4 @@ fn cpu_time() -> Duration {
         .unwrap_or(0);
     // The kernel counts in USER_HZ, 100 per second on Linux.
     Duration::from_millis(ticks * 10)
-}
-
-fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }

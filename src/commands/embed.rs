@@ -186,7 +186,7 @@ pub fn bench(config: &Config, args: BenchEmbedArgs) -> anyhow::Result<ExitCode> 
         Some(src) => Some(Peer::build(src)?),
         None => None,
     };
-    let load_before = load_average();
+    let load_before = super::load_average();
     let mut reports = Vec::new();
     for case in &cases {
         let (kiosk_seconds, kiosk_first) = time_kiosk(&embedder, case, rounds);
@@ -224,7 +224,7 @@ pub fn bench(config: &Config, args: BenchEmbedArgs) -> anyhow::Result<ExitCode> 
         threads,
         rounds,
         load_before,
-        load_after: load_average(),
+        load_after: super::load_average(),
         reference: match &peer {
             Some(peer) => format!("{} (cc -O3 -march=native -fopenmp)", peer.source.display()),
             None => "not measured: pass --peer-src (or set KIOSK_E5_PEER_SRC) with the \
@@ -471,15 +471,6 @@ fn parse_peer_line(line: &str) -> anyhow::Result<(f64, Vec<f32>)> {
         .collect::<Result<Vec<_>, _>>()
         .context("the embedding is not a list of numbers")?;
     Ok((seconds, embedding))
-}
-
-fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }
 
 fn print_report(report: &Report) {

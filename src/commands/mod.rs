@@ -184,6 +184,32 @@ pub fn open_search_snapshot(
 }
 
 /// Parses a price given on the command line.
+/// The 1-minute load average, printed beside a benchmark's figures to show
+/// how busy the machine was.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Where a LAN server's self-signed certificate and its key are, said on
+/// stderr when it starts.
+pub fn print_certificate(cert: &std::path::Path, created: bool, key: &std::path::Path) {
+    eprintln!(
+        "  certificate: {} ({}), its key {} (0600)",
+        cert.display(),
+        if created {
+            "made now"
+        } else {
+            "kept from the first start"
+        },
+        key.display()
+    );
+}
+
 pub fn parse_price(raw: &str, flag: &str) -> anyhow::Result<kiosk_core::Money> {
     kiosk_core::Money::parse_decimal(raw)
         .ok_or_else(|| anyhow::anyhow!("{flag}: expected a price like 20 or 19.95, found {raw:?}"))

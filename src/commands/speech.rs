@@ -915,16 +915,6 @@ fn median(mut xs: Vec<f64>) -> f64 {
     }
 }
 
-/// The 1-minute load average, to show how busy the machine was.
-fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
 /// The first five seconds of the first English recording, as a stand-in
 /// for a typical 5 s utterance (written to a temp file so the peer can
 /// read it too).
@@ -1031,7 +1021,7 @@ fn bench_asr_on(
     } else {
         args.beams.clone()
     };
-    let load_before = load_average();
+    let load_before = super::load_average();
     let mut rows: Vec<AsrRow> = Vec::new();
     let mut peer_description = None;
     for (label, kind, path) in &runs {
@@ -1117,7 +1107,7 @@ fn bench_asr_on(
             }
         }
     }
-    let load_after = load_average();
+    let load_after = super::load_average();
     let curve = curve(&rows);
     if args.json {
         println!(

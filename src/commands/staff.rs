@@ -225,16 +225,7 @@ pub fn staff_console(config: &Config, args: StaffConsoleArgs) -> anyhow::Result<
     std::io::stdout().flush()?;
     let port = console.addr().port();
     eprintln!("  calls and sessions: {}", db.display());
-    eprintln!(
-        "  certificate: {} ({}), its key {} (0600)",
-        cert_path.display(),
-        if created {
-            "made now"
-        } else {
-            "kept from the first start"
-        },
-        key_path.display()
-    );
+    super::print_certificate(&cert_path, created, &key_path);
     eprintln!(
         "  staff: open https://<this machine's address>:{port}/ on a phone or tablet; the browser warns once about the self-signed certificate: accept it if its SHA-256 is {fingerprint}; then sign in once with the store key"
     );

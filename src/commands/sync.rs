@@ -806,16 +806,7 @@ pub fn serve(config: &Config, args: ServeBundlesArgs) -> anyhow::Result<ExitCode
     );
     println!("certificate sha256 {}", cert.fingerprint());
     std::io::Write::flush(&mut std::io::stdout())?;
-    eprintln!(
-        "  certificate: {} ({}), its key {} (0600)",
-        cert_path.display(),
-        if created {
-            "made now"
-        } else {
-            "kept from the first start"
-        },
-        key_path.display()
-    );
+    super::print_certificate(&cert_path, created, &key_path);
     eprintln!(
         "  kiosks: [sync] server_url = \"https://<this machine's address>:{}/NAME.kbundle\", server_cert_sha256 = \"{}\"",
         server.addr().port(),

@@ -57,6 +57,28 @@ use session::Pending;
 pub use session::{Clock, Session, TurnInput};
 use wording::format_as_of;
 
+/// The cues of a turn that asks the kiosk something (a price, a place,
+/// stock, a policy…): such a turn is never only small talk, and a question
+/// about the product itself comes after them.
+pub(crate) const ASKING_CUES: &[Cue] = &[
+    Cue::Price,
+    Cue::Location,
+    Cue::Availability,
+    Cue::Recommend,
+    Cue::Complement,
+    Cue::Compare,
+    Cue::Waitlist,
+    Cue::Returns,
+    Cue::Exchange,
+    Cue::OrderStatus,
+    Cue::Hours,
+    Cue::Payment,
+    Cue::Loyalty,
+    Cue::Cheaper,
+    Cue::Pickup,
+    Cue::Overview,
+];
+
 #[derive(Debug, Clone)]
 pub struct AssistantConfig {
     /// Answers about stock say "as of …" beyond this age.
@@ -478,26 +500,7 @@ impl Assistant<'_> {
             (Cue::Goodbye, "goodbye"),
             (Cue::Greeting, "greeting"),
         ];
-        let asks_something = [
-            Cue::Price,
-            Cue::Location,
-            Cue::Availability,
-            Cue::Recommend,
-            Cue::Complement,
-            Cue::Compare,
-            Cue::Waitlist,
-            Cue::Returns,
-            Cue::Exchange,
-            Cue::OrderStatus,
-            Cue::Hours,
-            Cue::Payment,
-            Cue::Loyalty,
-            Cue::Cheaper,
-            Cue::Pickup,
-            Cue::Overview,
-        ]
-        .iter()
-        .any(|c| reading.has(*c));
+        let asks_something = ASKING_CUES.iter().any(|c| reading.has(*c));
         if !asks_something && reading.categories.is_empty() && !reading.has_variant_slot() {
             for (cue, key) in social {
                 if reading.has(cue) && reading.leftover_words <= 4 {

@@ -18,24 +18,9 @@ use crate::text::{fold, tokenize};
 use crate::traits::BackendError;
 
 /// Cues that ask something other than a question about the product
-/// itself: those answers come first.
+/// itself, beyond the questions every turn may ask
+/// ([`crate::assistant::ASKING_CUES`]): those answers come first.
 const OTHER_QUESTIONS: &[Cue] = &[
-    Cue::Price,
-    Cue::Location,
-    Cue::Availability,
-    Cue::Recommend,
-    Cue::Complement,
-    Cue::Compare,
-    Cue::Waitlist,
-    Cue::Returns,
-    Cue::Exchange,
-    Cue::OrderStatus,
-    Cue::Hours,
-    Cue::Payment,
-    Cue::Loyalty,
-    Cue::Cheaper,
-    Cue::Pickup,
-    Cue::Overview,
     Cue::Human,
     Cue::Discount,
     Cue::Complaint,
@@ -173,7 +158,10 @@ fn is_cjk_stop(c: char) -> bool {
 /// other kind of question, a size, colour or price to look up, and either
 /// the material asked for or a question form with something to look for.
 fn asks_about_a_product(reading: &Reading, text: &str) -> bool {
-    if OTHER_QUESTIONS.iter().any(|c| reading.has(*c))
+    if crate::assistant::ASKING_CUES
+        .iter()
+        .chain(OTHER_QUESTIONS)
+        .any(|c| reading.has(*c))
         || reading.has_variant_slot()
         || reading.price_min.is_some()
         || reading.price_max.is_some()
