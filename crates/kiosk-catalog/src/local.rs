@@ -299,15 +299,7 @@ pub struct Purged {
 /// Creates the file 0600 if it is missing, and makes an existing one
 /// 0600: SQLite gives its `-wal` and `-shm` files the database's mode.
 fn create_private(path: &Path) -> Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(Error::io("creating", path))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-        .map_err(Error::io("restricting", path))
+    crate::private_file::create(path).map_err(Error::io("restricting", path))
 }
 
 #[cfg(test)]

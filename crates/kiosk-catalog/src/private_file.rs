@@ -1,6 +1,8 @@
 //! Files that hold secrets or shoppers' data (keys, the staff PIN's hash
 //! and its lockout): readable by the kiosk's user only, and replaced
 //! atomically, so a crash leaves the old file or the new one, never half.
+//! SQLite files holding such data are made private with [`create`] before
+//! SQLite opens them.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -33,4 +35,17 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Creates the file at `path` 0600 if it is missing, and makes an existing
+/// one 0600. Call it before SQLite opens a database: SQLite gives its
+/// `-wal` and `-shm` files the database file's mode.
+pub fn create(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }

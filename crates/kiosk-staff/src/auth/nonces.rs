@@ -23,6 +23,9 @@ pub struct NonceJournal {
 impl NonceJournal {
     /// Opens (and creates) the table in the SQLite file at `path`.
     pub fn open(path: &Path) -> Result<NonceJournal> {
+        // The console's database, or the bundle server's: private, with
+        // its -wal and -shm (SQLite gives them the file's mode).
+        kiosk_catalog::private_file::create(path).map_err(Error::io("restricting", path))?;
         let conn =
             Connection::open(path).map_err(Error::sqlite(format!("opening {}", path.display())))?;
         conn.execute_batch(

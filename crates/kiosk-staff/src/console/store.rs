@@ -41,6 +41,9 @@ impl Store {
         {
             std::fs::create_dir_all(dir).map_err(Error::io("creating", dir))?;
         }
+        // Shoppers' words and staff sessions: the console's user only, and
+        // so its -wal and -shm too, which SQLite creates with this mode.
+        kiosk_catalog::private_file::create(path).map_err(Error::io("restricting", path))?;
         let conn =
             Connection::open(path).map_err(Error::sqlite(format!("opening {}", path.display())))?;
         conn.execute_batch(

@@ -326,6 +326,34 @@ fn open_calls_survive_a_restart() {
 }
 
 #[test]
+fn the_database_and_its_journal_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    // The usual umask, under which a plain open makes files 0644, so
+    // the test cannot pass on a umask that hides a missing restriction.
+    // SAFETY: umask only sets the process's file creation mask.
+    unsafe { libc::umask(0o022) };
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("console.sqlite");
+    let console = start(&db);
+    // A call holds the shopper's words; it is written through the WAL.
+    client(&console)
+        .deliver(&new_call("my name is Jan"))
+        .expect("deliver");
+    for name in ["console.sqlite", "console.sqlite-wal", "console.sqlite-shm"] {
+        let path = dir.path().join(name);
+        assert_eq!(mode(&path), 0o600, "{name} is {:o}", mode(&path));
+    }
+    console.stop();
+    // A file left 0644 by an older console is restricted when opened.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let console = start(&db);
+    assert_eq!(mode(&db), 0o600);
+    console.stop();
+}
+
+#[test]
 fn a_request_replayed_after_a_restart_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("console.sqlite");

@@ -120,6 +120,8 @@ pub struct Conn {
     extra: Vec<u8>,
     /// Body bytes declared but not read; a refusal then lingers.
     unread: bool,
+    /// Told each time bytes arrive from the client.
+    progress: Option<Box<dyn FnMut() + Send>>,
 }
 
 impl Conn {
@@ -138,7 +140,27 @@ impl Conn {
             deadline: Instant::now() + READ_DEADLINE,
             extra: Vec::new(),
             unread: false,
+            progress: None,
         })
+    }
+
+    /// Calls `progress` each time bytes arrive from the client (the
+    /// server ranks connections still sending their request by it).
+    pub fn on_progress(&mut self, progress: impl FnMut() + Send + 'static) {
+        self.progress = Some(Box::new(progress));
+    }
+
+    /// Stops calling what [`Conn::on_progress`] gave.
+    pub fn forget_progress(&mut self) {
+        self.progress = None;
+    }
+
+    fn progressed(&mut self, n: usize) {
+        if n > 0
+            && let Some(progress) = self.progress.as_mut()
+        {
+            progress();
+        }
     }
 
     /// Reads the head, within the limits and the deadline.
@@ -207,7 +229,9 @@ impl Conn {
             }
             let Some(tls) = self.tls.as_mut() else {
                 self.stream.set_read_timeout(Some(left))?;
-                return self.stream.read(buf);
+                let n = self.stream.read(buf)?;
+                self.progressed(n);
+                return Ok(n);
             };
             match tls.reader().read(buf) {
                 Ok(n) => return Ok(n),
@@ -215,13 +239,15 @@ impl Conn {
                 Err(e) => return Err(e),
             }
             self.stream.set_read_timeout(Some(left))?;
-            if tls.read_tls(&mut self.stream)? == 0 {
+            let n = tls.read_tls(&mut self.stream)?;
+            if n == 0 {
                 return Ok(0);
             }
             let processed = tls.process_new_packets();
             // Handshake messages, or the alert for a bad record.
             flush_tls(tls, &mut self.stream)?;
             processed.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            self.progressed(n);
         }
     }
 

@@ -2,12 +2,16 @@
 //! (the staff console, `serve-bundles`) down. Each connection gets a thread (kiosks' watches and staff pages'
 //! streams hang by design), but at most [`MAX_READING`] of them may still be
 //! sending their request and at most [`MAX_CONNECTIONS`] may be open: a new
-//! connection beyond either drops the oldest one still sending its request.
-//! A client that connects and stalls therefore holds a slot for at most
-//! the read deadline, and only until newer clients need it, so a burst of
-//! stalled connections cannot keep a kiosk's call out.
+//! connection beyond either drops, of those still sending their request,
+//! the one whose client has been silent longest (the oldest, among those
+//! that sent nothing since they connected). A client that connects and
+//! stalls therefore holds a slot for at most the read deadline, and only
+//! until newer clients need it, so a burst of stalled connections cannot
+//! keep a kiosk's call out; and a kiosk part way through its TLS handshake
+//! or its request, whose bytes keep arriving, is not the one dropped
+//! when a burst of new connections comes in behind it.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -37,11 +41,39 @@ pub const MAX_CONNECTIONS: usize = 512;
 
 #[derive(Default)]
 struct Slots {
-    next_id: u64,
-    /// Connections still sending their request, oldest first (ids grow),
-    /// with a handle to drop them.
-    reading: BTreeMap<u64, TcpStream>,
+    /// Counts connections and the arrivals of their bytes: it orders both.
+    clock: u64,
+    /// Connections still sending their request, by id: when their client
+    /// was last heard from (on `clock`), and a handle to drop them.
+    reading: HashMap<u64, (u64, TcpStream)>,
     open: usize,
+}
+
+impl Slots {
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// At a cap, drops the connection still sending its request whose
+    /// client has been silent longest.
+    fn make_room(&mut self) {
+        if self.reading.len() < MAX_READING && self.open < MAX_CONNECTIONS {
+            return;
+        }
+        let Some(id) = self
+            .reading
+            .iter()
+            .min_by_key(|(_, (heard, _))| *heard)
+            .map(|(id, _)| *id)
+        else {
+            return;
+        };
+        if let Some((_, stream)) = self.reading.remove(&id) {
+            // Its thread sees the read fail and ends, freeing the slot.
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
 }
 
 type SharedSlots = Arc<Mutex<Slots>>;
@@ -60,6 +92,19 @@ impl SlotGuard {
     /// The request is in: the connection no longer counts as sending.
     fn done_reading(&self) {
         lock(&self.slots).reading.remove(&self.id);
+    }
+
+    /// What to call as the client's bytes arrive.
+    fn heard(&self) -> impl FnMut() + Send + 'static {
+        let slots = Arc::clone(&self.slots);
+        let id = self.id;
+        move || {
+            let mut slots = lock(&slots);
+            let now = slots.tick();
+            if let Some((heard, _)) = slots.reading.get_mut(&id) {
+                *heard = now;
+            }
+        }
     }
 }
 
@@ -129,12 +174,7 @@ fn admit<S: Service>(stream: TcpStream, slots: &SharedSlots, shared: &Arc<S>) {
     }
     let id = {
         let mut slots = lock(slots);
-        if (slots.reading.len() >= MAX_READING || slots.open >= MAX_CONNECTIONS)
-            && let Some((_, oldest)) = slots.reading.pop_first()
-        {
-            // Its thread sees the read fail and ends, freeing the slot.
-            let _ = oldest.shutdown(Shutdown::Both);
-        }
+        slots.make_room();
         // Dropped connections' threads are still winding down; past twice
         // the cap (all of it long polls and streams), answer busy.
         if slots.open >= 2 * MAX_CONNECTIONS {
@@ -152,10 +192,9 @@ fn admit<S: Service>(stream: TcpStream, slots: &SharedSlots, shared: &Arc<S>) {
             }
             return;
         }
-        let id = slots.next_id;
-        slots.next_id += 1;
+        let id = slots.tick();
         if let Ok(handle) = stream.try_clone() {
-            slots.reading.insert(id, handle);
+            slots.reading.insert(id, (id, handle));
         }
         slots.open += 1;
         id
@@ -178,8 +217,10 @@ fn serve<S: Service>(shared: &S, stream: TcpStream, guard: SlotGuard) {
     let Some(mut conn) = Conn::new(stream, shared.tls()) else {
         return;
     };
+    conn.on_progress(guard.heard());
     let request = conn.read_head();
     guard.done_reading();
+    conn.forget_progress();
     match request {
         Ok(request) => shared.handle(conn, request),
         Err(e) => {
@@ -190,3 +231,6 @@ fn serve<S: Service>(shared: &S, stream: TcpStream, guard: SlotGuard) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
