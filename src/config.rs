@@ -307,10 +307,39 @@ impl Default for StockConfig {
     }
 }
 
+/// The environment variable naming the models dir (overrides the config).
+pub const MODELS_ENV: &str = "KIOSK_MODELS";
+
 impl Config {
     /// Loads `path`, or `./kiosk.toml` when it exists, or the defaults.
     /// Relative paths in the file are taken relative to the file.
+    /// `$KIOSK_MODELS`, when set, is the models dir of every model user (the
+    /// LLM, Whisper, the e5 embedder): the one place it is read.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let mut config = Config::load_file(path)?;
+        if let Some(dir) = std::env::var_os(MODELS_ENV).filter(|d| !d.is_empty()) {
+            config.set_models_dir(PathBuf::from(dir));
+        }
+        Ok(config)
+    }
+
+    /// Points every model user at one models dir (manifest.toml and hub/).
+    pub fn set_models_dir(&mut self, dir: PathBuf) {
+        self.llm.models_dir = dir.clone();
+        self.speech.models_dir = dir;
+    }
+
+    /// The model store of the LLM and the e5 embedder (`[llm] models_dir`).
+    pub fn llm_models(&self) -> kiosk_models::ModelStore {
+        kiosk_models::ModelStore::new(&self.llm.models_dir)
+    }
+
+    /// The model store of Whisper (`[speech] models_dir`).
+    pub fn speech_models(&self) -> kiosk_models::ModelStore {
+        kiosk_models::ModelStore::new(&self.speech.models_dir)
+    }
+
+    fn load_file(path: Option<&Path>) -> anyhow::Result<Config> {
         let path = match path {
             Some(p) => p.to_path_buf(),
             None => {

@@ -267,10 +267,10 @@ pub fn product_embedder(config: &Config) -> Result<Arc<Embedder>, String> {
 
 /// `<models_dir>/hub/models--kiosk--multilingual-e5-small-q4/snapshots/<ref>/e5-small-q4.bin`.
 pub(super) fn default_model(config: &Config) -> anyhow::Result<PathBuf> {
-    let hub = kiosk_speech::Hub::new(config.llm.models_dir.join("hub"));
-    match hub.snapshot_dir(MODEL_REPO).map(|dir| dir.join(MODEL_FILE)) {
-        Some(path) if path.is_file() => Ok(path),
-        _ => bail!(
+    let hub = config.llm_models().hub();
+    match hub.file(MODEL_REPO, MODEL_FILE) {
+        Some(path) => Ok(path),
+        None => bail!(
             "{MODEL_FILE} of {MODEL_REPO} is not in {} (run scripts/fetch-models, or pass --model)",
             hub.root().display()
         ),

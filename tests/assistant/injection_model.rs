@@ -23,7 +23,8 @@ use kiosk_core::assistant::eval;
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock};
 use kiosk_llm::engine::{Engine, EngineConfig};
 use kiosk_llm::generator::{GeneratorSettings, LlmGenerator};
-use kiosk_llm::models::ModelsDir;
+use kiosk_llm::models::locate;
+use kiosk_models::ModelStore;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,8 +32,10 @@ fn root() -> PathBuf {
 
 fn generator() -> LlmGenerator {
     let defaults = kiosk::config::Config::default().llm;
-    let dir = ModelsDir::from_env_or(&root().join("models"));
-    let path = dir.locate(defaults.model, false).unwrap_or_else(|e| {
+    let dir = std::env::var_os(kiosk::config::MODELS_ENV)
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| root().join("models"), PathBuf::from);
+    let path = locate(&ModelStore::new(dir), defaults.model, false).unwrap_or_else(|e| {
         panic!(
             "the {} model is needed for this test and is not usable: {e}\n\
              run scripts/fetch-models (or set KIOSK_MODELS to a models dir holding hub/)",

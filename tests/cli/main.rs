@@ -7,6 +7,7 @@ mod embed;
 mod embed_support;
 mod hybrid_search;
 mod images;
+mod models;
 mod speech;
 mod system_packages;
 mod voice_e2e;

@@ -42,6 +42,21 @@ pub enum Error {
     },
 }
 
+impl From<kiosk_models::Error> for Error {
+    fn from(e: kiosk_models::Error) -> Error {
+        match e {
+            kiosk_models::Error::Missing { path } => Error::Missing { path },
+            kiosk_models::Error::Mismatch { path, what } => Error::Mismatch { path, what },
+            kiosk_models::Error::Manifest { path, what } => Error::Manifest { path, what },
+            kiosk_models::Error::Fetch { what } => Error::Fetch(what),
+            kiosk_models::Error::Io { path, source } => Error::Io {
+                context: path.display().to_string(),
+                source,
+            },
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Error {
         Error::Io {

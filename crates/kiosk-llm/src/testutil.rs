@@ -4,16 +4,22 @@
 use std::path::{Path, PathBuf};
 
 use crate::engine::{Engine, EngineConfig};
-use crate::models::{ModelKind, ModelsDir};
+use kiosk_models::ModelStore;
 
-/// The repository's models dir, or `$KIOSK_MODELS`.
-pub fn models_dir() -> ModelsDir {
-    ModelsDir::from_env_or(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"))
+use crate::models::{ModelKind, locate};
+
+/// `$KIOSK_MODELS` when set (as the test runner sets it), else the
+/// repository's models dir.
+pub fn models_dir() -> ModelStore {
+    match std::env::var_os("KIOSK_MODELS") {
+        Some(dir) if !dir.is_empty() => ModelStore::new(dir),
+        _ => ModelStore::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")),
+    }
 }
 
 /// The model file, checked against the manifest's size.
 pub fn model_path(kind: ModelKind) -> PathBuf {
-    match models_dir().locate(kind, false) {
+    match locate(&models_dir(), kind, false) {
         Ok(p) => p,
         Err(e) => panic!(
             "the {kind} model is needed for this test and is not usable: {e}\n\

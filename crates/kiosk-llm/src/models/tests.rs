@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use super::{ModelKind, ModelsDir, sha256_file};
+use kiosk_models::{ModelStore, sha256_file};
+
+use super::{ModelKind, entry, locate};
 use crate::Error;
 use crate::engine::{Engine, EngineConfig};
 use crate::testutil::{model_path, models_dir};
@@ -12,20 +14,16 @@ use crate::testutil::{model_path, models_dir};
 fn the_real_models_resolve_and_match_the_manifest() {
     let dir = models_dir();
     for kind in ModelKind::ALL {
-        let path = dir
-            .locate(kind, true)
-            .unwrap_or_else(|e| panic!("{kind}: {e}"));
-        assert!(path.ends_with(dir.entry(kind).expect("entry").file));
+        let path = locate(&dir, kind, true).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert!(path.ends_with(entry(&dir, kind).expect("entry").file));
     }
 }
 
 #[test]
 fn a_missing_model_is_a_clear_error() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = ModelsDir {
-        root: tmp.path().to_path_buf(),
-    };
-    let err = dir.locate(ModelKind::Gemma, false).unwrap_err();
+    let dir = ModelStore::new(tmp.path());
+    let err = locate(&dir, ModelKind::Gemma, false).unwrap_err();
     assert!(matches!(err, Error::Missing { .. }), "{err}");
     assert!(err.to_string().contains("kiosk models fetch"), "{err}");
 }
@@ -33,10 +31,8 @@ fn a_missing_model_is_a_clear_error() {
 /// A models dir whose Gemma file is `bytes`.
 fn dir_with(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = ModelsDir {
-        root: tmp.path().to_path_buf(),
-    };
-    let entry = dir.entry(ModelKind::Gemma).expect("entry");
+    let dir = ModelStore::new(tmp.path());
+    let entry = entry(&dir, ModelKind::Gemma).expect("entry");
     let path = dir.expected_path(&entry);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::File::create(&path)
@@ -58,10 +54,8 @@ fn load_err(path: &std::path::Path) -> Error {
 fn a_truncated_model_is_a_clear_error() {
     let real = std::fs::read(model_path(ModelKind::Gemma)).expect("reads");
     let (tmp, path) = dir_with(&real[..real.len() / 2]);
-    let dir = ModelsDir {
-        root: tmp.path().to_path_buf(),
-    };
-    let err = dir.locate(ModelKind::Gemma, false).unwrap_err();
+    let dir = ModelStore::new(tmp.path());
+    let err = locate(&dir, ModelKind::Gemma, false).unwrap_err();
     assert!(err.to_string().contains("truncated"), "{err}");
     let err = load_err(&path);
     assert!(matches!(err, Error::Corrupt { .. }), "{err}");
@@ -84,18 +78,16 @@ fn a_corrupt_model_is_a_clear_error() {
     let n = bad.len();
     bad[n - 1000] ^= 0xff;
     let (tmp, path) = dir_with(&bad);
-    let dir = ModelsDir {
-        root: tmp.path().to_path_buf(),
-    };
+    let dir = ModelStore::new(tmp.path());
     assert!(
-        dir.locate(ModelKind::Gemma, false).is_ok(),
+        locate(&dir, ModelKind::Gemma, false).is_ok(),
         "size alone looks fine"
     );
-    let err = dir.locate(ModelKind::Gemma, true).unwrap_err();
+    let err = locate(&dir, ModelKind::Gemma, true).unwrap_err();
     assert!(err.to_string().contains("sha256"), "{err}");
     assert_ne!(
         Some(sha256_file(&path).expect("hash")),
-        dir.entry(ModelKind::Gemma).expect("entry").sha256
+        entry(&dir, ModelKind::Gemma).expect("entry").sha256
     );
 }
 

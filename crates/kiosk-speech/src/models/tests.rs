@@ -1,4 +1,4 @@
-//! Resolving and publishing files in the hf-hub layout.
+//! Finding the Whisper models in the hub layout.
 
 use super::*;
 
@@ -10,7 +10,7 @@ fn resolves_a_published_file() {
         .snapshot_path("kiosk/whisper-base-ggml", "kiosk", "ggml-base.bin")
         .expect("snapshot dir");
     std::fs::write(&path, b"x").expect("write");
-    assert!(hub.ggml_model(ModelKind::Base).is_err(), "no ref yet");
+    assert!(ModelKind::Base.ggml_path(&hub).is_err(), "no ref yet");
     hub.publish_ref("kiosk/whisper-base-ggml", "kiosk")
         .expect("ref");
     let refs = std::fs::read(
@@ -19,14 +19,14 @@ fn resolves_a_published_file() {
     )
     .expect("ref file");
     assert_eq!(refs, b"kiosk", "no trailing newline");
-    assert_eq!(hub.ggml_model(ModelKind::Base).expect("resolves"), path);
+    assert_eq!(ModelKind::Base.ggml_path(&hub).expect("resolves"), path);
 }
 
 #[test]
 fn a_missing_model_says_how_to_get_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let err = Hub::new(dir.path())
-        .ggml_model(ModelKind::TinyEn)
+    let err = ModelKind::TinyEn
+        .ggml_path(&Hub::new(dir.path()))
         .expect_err("missing");
     let msg = err.to_string();
     assert!(
