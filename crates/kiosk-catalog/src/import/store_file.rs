@@ -189,17 +189,12 @@ pub fn read_or_default(
     {
         return read(&path);
     }
-    issues.push(Issue::file_note(
-        source_name,
-        Rule::StoreDefaults,
-        "no store.toml beside the export: store name, hours and policies are empty; the kiosk will refer shoppers to staff for them",
-    ));
-    Ok(Store {
+    let store = Store {
         info: StoreInfo {
             id: "store".into(),
             name: "Store".into(),
             language: Lang::En,
-            currency: "EUR".into(),
+            currency: default_currency(),
             timezone: "UTC".into(),
             address: None,
             phone: None,
@@ -208,7 +203,16 @@ pub fn read_or_default(
         },
         low_stock_threshold: default_low_stock(),
         stock_as_of: None,
-    })
+    };
+    issues.push(Issue::file_note(
+        source_name,
+        Rule::StoreDefaults,
+        format!(
+            "no store.toml beside the export: expected one with the store's name, currency, time zone, hours and policies (catalog/README.md); until then the store is named {:?}, prices are shown in {}, times in {}, and shoppers asking for hours or policies are referred to staff",
+            store.info.name, store.info.currency, store.info.timezone
+        ),
+    ));
+    Ok(store)
 }
 
 /// Why a policy's text is not usable.
@@ -256,4 +260,31 @@ pub fn line_col(text: &str, offset: usize) -> (u64, usize) {
     let line = before.matches('\n').count() as u64 + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_without_a_store_file_says_which_defaults_it_uses() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut issues = Issues::default();
+        let store =
+            read_or_default(Some(dir.path()), "products.csv", &mut issues).expect("defaults");
+        let note = issues
+            .kept
+            .iter()
+            .find(|i| i.rule == Rule::StoreDefaults)
+            .expect("the defaults are reported");
+        assert_eq!(note.file, "products.csv");
+        for stated in [&store.info.currency, &store.info.timezone, &store.info.name] {
+            assert!(
+                note.message.contains(stated.as_str()),
+                "{stated} not named in: {}",
+                note.message
+            );
+        }
+        assert!(note.message.contains("store.toml"), "{}", note.message);
+    }
 }
