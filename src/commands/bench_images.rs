@@ -9,15 +9,22 @@
 //! shot) hard-linked under every product's name, so the disk holds a few
 //! files while every product's photo is still read and decoded on its own.
 //!
-//! Measured on the 2-core build machine under a load of ~17 (other builds
-//! running, so wall times are several times the CPU time), `--products
-//! 4000`: bundle create 366 s wall, 39.0 s CPU (9.7 ms CPU a product),
-//! bundle 100.5 MiB (8,007 files), peak RSS 124 MiB; the kiosk's sync and
-//! import 35.7 s wall, 3.4 s CPU, snapshot 99.5 MiB, peak RSS 147 MiB.
-//! Before the 2×2 averaging and jpeg-encoder, `--products 2000` took 37 s
-//! CPU for the whole bench (4,000 products now take 43 s). 100k products
-//! would take about 16 minutes of CPU for bundle create (extrapolated, not
-//! measured) and a ~2.5 GB bundle.
+//! Measured on the 2-core build machine under a load of ~15 (other builds
+//! running, so wall times are several times the CPU time), with the
+//! snapshot writer's page cache at 16 MiB (2 MiB while thumbnails are
+//! stored; it was 64 MiB):
+//!
+//! | products | create CPU | bundle    | create peak RSS | sync+import CPU | sync+import peak RSS |
+//! |---------:|-----------:|----------:|----------------:|----------------:|---------------------:|
+//! |    2,000 |     21.0 s |  71.0 MiB |          66 MiB |           3.9 s |               78 MiB |
+//! |   10,000 |    113.5 s | 355.8 MiB |          81 MiB |           9.7 s |              112 MiB |
+//!
+//! With the 64 MiB page cache, 2,000 products peaked at 122 MiB (create)
+//! and 135 MiB (sync+import). What still grows is the Tantivy writer
+//! (bounded by its 48 MiB a thread) and, in that 10k run, the manifest's
+//! TOML parse on the kiosk (the `start` phase, 97 MiB), which now reads
+//! the written form table by table. 100k products (about 19 minutes of
+//! CPU for bundle create, extrapolated) were not measured.
 
 use std::path::Path;
 use std::time::Instant;
