@@ -126,6 +126,15 @@ pub struct ImageArgs {
     /// photo for (back office only: needs a network).
     #[arg(long)]
     pub fetch_images: bool,
+    /// Where thumbnails made before are kept by photo content, so an
+    /// unchanged photo is not decoded again (default:
+    /// $XDG_CACHE_HOME/kiosk/thumbnails, else ~/.cache/kiosk/thumbnails;
+    /// kept under 4 GiB, least recently used first out).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_thumbnail_cache")]
+    pub thumbnail_cache: Option<PathBuf>,
+    /// Make every thumbnail anew, without reading or filling the cache.
+    #[arg(long)]
+    pub no_thumbnail_cache: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -340,6 +349,10 @@ pub enum BenchCommand {
         from: PathBuf,
         #[arg(long, default_value_t = 100_000)]
         products: usize,
+        /// Use (and fill) this thumbnail cache: the figures are then those
+        /// of a re-create with unchanged photos, not of a first create.
+        #[arg(long, value_name = "DIR")]
+        thumbnail_cache: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },

@@ -73,8 +73,9 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Images {
             from,
             products,
+            thumbnail_cache,
             json,
-        } => super::bench_images::run(&from, products, json),
+        } => super::bench_images::run(&from, products, thumbnail_cache.as_deref(), json),
         BenchCommand::Asr(args) => super::speech::bench_asr(config, args),
         BenchCommand::Voice(args) => super::speech::voice::bench_voice(config, args),
         BenchCommand::Llm(args) => super::llm::bench(config, args),

@@ -9,15 +9,22 @@
 //! shot) hard-linked under every product's name, so the disk holds a few
 //! files while every product's photo is still read and decoded on its own.
 //!
-//! Measured on the 2-core build machine under a load of ~17 (other builds
-//! running, so wall times are several times the CPU time), `--products
-//! 4000`: bundle create 366 s wall, 39.0 s CPU (9.7 ms CPU a product),
-//! bundle 100.5 MiB (8,007 files), peak RSS 124 MiB; the kiosk's sync and
-//! import 35.7 s wall, 3.4 s CPU, snapshot 99.5 MiB, peak RSS 147 MiB.
-//! Before the 2×2 averaging and jpeg-encoder, `--products 2000` took 37 s
-//! CPU for the whole bench (4,000 products now take 43 s). 100k products
-//! would take about 16 minutes of CPU for bundle create (extrapolated, not
-//! measured) and a ~2.5 GB bundle.
+//! Measured on the 2-core build machine under a load of ~15 (other builds
+//! running, so wall times are several times the CPU time), with the
+//! snapshot writer's page cache at 16 MiB (2 MiB while thumbnails are
+//! stored; it was 64 MiB):
+//!
+//! | products | create CPU | bundle    | create peak RSS | sync+import CPU | sync+import peak RSS |
+//! |---------:|-----------:|----------:|----------------:|----------------:|---------------------:|
+//! |    2,000 |     21.0 s |  71.0 MiB |          66 MiB |           3.9 s |               78 MiB |
+//! |   10,000 |    113.5 s | 355.8 MiB |          81 MiB |           9.7 s |              112 MiB |
+//!
+//! With the 64 MiB page cache, 2,000 products peaked at 122 MiB (create)
+//! and 135 MiB (sync+import). What still grows is the Tantivy writer
+//! (bounded by its 48 MiB a thread) and, in that 10k run, the manifest's
+//! TOML parse on the kiosk (the `start` phase, 97 MiB), which now reads
+//! the written form table by table. 100k products (about 19 minutes of
+//! CPU for bundle create, extrapolated) were not measured.
 
 use std::path::Path;
 use std::time::Instant;
@@ -48,10 +55,17 @@ struct Figures {
     /// the work costs whatever else runs.
     bundle_create_cpu_s: f64,
     bundle_create_peak_rss_mib: f64,
+    /// The peak RSS of each phase of bundle create, in order.
+    bundle_create_peak_rss_by_phase: Vec<(String, f64)>,
+    /// Photos decoded and made into thumbnails, and photos whose
+    /// thumbnails came from the thumbnail cache (with `--thumbnail-cache`).
+    thumbnails_made: u64,
+    thumbnails_cached: u64,
     sync_import_s: f64,
     sync_import_images_s: f64,
     sync_import_cpu_s: f64,
     sync_import_peak_rss_mib: f64,
+    sync_import_peak_rss_by_phase: Vec<(String, f64)>,
     snapshot_bytes: u64,
     /// Threads the thumbnails were made on.
     threads: usize,
@@ -61,7 +75,12 @@ struct Figures {
     sync_import_s_per_100k_extrapolated: Option<f64>,
 }
 
-pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    from: &Path,
+    products: usize,
+    thumbnail_cache: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let tmp = tempfile::tempdir().context("creating a temp dir")?;
     let catalog = tmp.path().join("catalog");
     let summary = generate(&GenerateOptions {
@@ -90,18 +109,21 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
         images: ImageOptions {
             folder: Some(photos.clone()),
             fetch: None,
+            cache: thumbnail_cache.map(kiosk_catalog::ThumbnailCache::new),
         },
     };
     reset_peak_rss();
     let cpu_before = cpu_s();
     let started = Instant::now();
     let mut progress = TerminalProgress::new();
-    let created = kiosk_sync::bundle::create(&options, &mut progress);
+    let mut phases = PhasePeaks::new(&mut progress);
+    let created = kiosk_sync::bundle::create(&options, &mut phases);
+    let bundle_create_peak_rss_by_phase = phases.finish();
     progress.finish();
     let created = created.context("bundle create")?;
     let bundle_create_s = started.elapsed().as_secs_f64();
     let bundle_create_cpu_s = cpu_s() - cpu_before;
-    let bundle_create_peak_rss_mib = peak_rss_mib();
+    let bundle_create_peak_rss_mib = max_peak(&bundle_create_peak_rss_by_phase);
     std::fs::remove_dir_all(&photos).ok();
 
     let data_dir = DataDir::new(tmp.path().join("kiosk"));
@@ -118,15 +140,14 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
     let cpu_before = cpu_s();
     let started = Instant::now();
     let mut progress = TerminalProgress::new();
-    let report = syncer.sync(
-        &kiosk_sync::source::Source::File(out.clone()),
-        &mut progress,
-    );
+    let mut phases = PhasePeaks::new(&mut progress);
+    let report = syncer.sync(&kiosk_sync::source::Source::File(out.clone()), &mut phases);
+    let sync_import_peak_rss_by_phase = phases.finish();
     progress.finish();
     let pull = report.context("sync")?.pull.context("sync")?;
     let sync_import_s = started.elapsed().as_secs_f64();
     let sync_import_cpu_s = cpu_s() - cpu_before;
-    let sync_import_peak_rss_mib = peak_rss_mib();
+    let sync_import_peak_rss_mib = max_peak(&sync_import_peak_rss_by_phase);
     let import = pull.import.as_ref().context("the sync imported nothing")?;
     let snapshot_bytes = std::fs::metadata(
         import
@@ -145,10 +166,14 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
         bundle_create_thumbnails_s: created.images_ms as f64 / 1000.0,
         bundle_create_cpu_s,
         bundle_create_peak_rss_mib,
+        bundle_create_peak_rss_by_phase,
+        thumbnails_made: created.n_thumbnails_made,
+        thumbnails_cached: created.n_thumbnails_cached,
         sync_import_s,
         sync_import_images_s: import.images_ms as f64 / 1000.0,
         sync_import_cpu_s,
         sync_import_peak_rss_mib,
+        sync_import_peak_rss_by_phase,
         snapshot_bytes,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         bundle_create_s_per_100k_extrapolated: (summary.n_products < 100_000)
@@ -176,6 +201,17 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
         count(figures.bundle_files as u64),
         figures.bundle_create_peak_rss_mib
     );
+    if thumbnail_cache.is_some() {
+        println!(
+            "thumbnail cache: {} photos made into thumbnails, {} taken from the cache",
+            count(figures.thumbnails_made),
+            count(figures.thumbnails_cached)
+        );
+    }
+    println!(
+        "  peak RSS by phase (MiB): {}",
+        by_phase(&figures.bundle_create_peak_rss_by_phase)
+    );
     println!(
         "sync + import on the kiosk: {:.1} s ({:.1} s storing thumbnails; {:.1} s CPU); snapshot {:.1} MiB; peak RSS {:.0} MiB",
         figures.sync_import_s,
@@ -183,6 +219,10 @@ pub fn run(from: &Path, products: usize, json: bool) -> anyhow::Result<ExitCode>
         figures.sync_import_cpu_s,
         mib(figures.snapshot_bytes),
         figures.sync_import_peak_rss_mib
+    );
+    println!(
+        "  peak RSS by phase (MiB): {}",
+        by_phase(&figures.sync_import_peak_rss_by_phase)
     );
     if let (Some(create), Some(import)) = (
         figures.bundle_create_s_per_100k_extrapolated,
@@ -260,6 +300,61 @@ fn cpu_s() -> f64 {
             .unwrap_or(0.0)
     };
     (tick(11) + tick(12)) / 100.0
+}
+
+/// Passes progress on, and notes the peak RSS of each phase (the peak is
+/// reset as each phase starts).
+struct PhasePeaks<'a> {
+    inner: &'a mut dyn kiosk_catalog::Progress,
+    current: Option<String>,
+    peaks: Vec<(String, f64)>,
+}
+
+impl<'a> PhasePeaks<'a> {
+    fn new(inner: &'a mut dyn kiosk_catalog::Progress) -> PhasePeaks<'a> {
+        reset_peak_rss();
+        PhasePeaks {
+            inner,
+            current: Some("start".into()),
+            peaks: Vec::new(),
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(name) = self.current.take() {
+            self.peaks.push((name, peak_rss_mib()));
+        }
+        reset_peak_rss();
+    }
+
+    fn finish(mut self) -> Vec<(String, f64)> {
+        self.close();
+        self.peaks
+    }
+}
+
+impl kiosk_catalog::Progress for PhasePeaks<'_> {
+    fn phase(&mut self, name: &str, total: u64) {
+        self.close();
+        self.current = Some(name.to_string());
+        self.inner.phase(name, total);
+    }
+
+    fn set(&mut self, done: u64) {
+        self.inner.set(done);
+    }
+}
+
+fn max_peak(peaks: &[(String, f64)]) -> f64 {
+    peaks.iter().map(|(_, p)| *p).fold(0.0, f64::max)
+}
+
+fn by_phase(peaks: &[(String, f64)]) -> String {
+    peaks
+        .iter()
+        .map(|(name, mib)| format!("{name} {mib:.0}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Resets the process's peak RSS, so the next phase measures its own.

@@ -4,12 +4,13 @@
 //! a bundle and never downloads at run time.
 
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::bail;
-use kiosk_catalog::ImageOptions;
 use kiosk_catalog::import::images::MAX_FILE_BYTES;
+use kiosk_catalog::{ImageOptions, ThumbnailCache};
 
 use crate::cli::ImageArgs;
 
@@ -25,7 +26,17 @@ pub fn options(args: &ImageArgs) -> anyhow::Result<ImageOptions> {
             dir.display()
         );
     }
+    let photos = args.images.is_some() || args.fetch_images;
+    let cache = if args.no_thumbnail_cache || !photos {
+        None
+    } else {
+        args.thumbnail_cache
+            .clone()
+            .or_else(default_cache_dir)
+            .map(ThumbnailCache::new)
+    };
     Ok(ImageOptions {
+        cache,
         folder: args.images.clone(),
         fetch: args.fetch_images.then(|| {
             let agent = agent();
@@ -33,6 +44,20 @@ pub fn options(args: &ImageArgs) -> anyhow::Result<ImageOptions> {
                 as Arc<kiosk_catalog::import::images::FetchFn>
         }),
     })
+}
+
+/// The back office's thumbnail cache: `$XDG_CACHE_HOME/kiosk/thumbnails`,
+/// else `~/.cache/kiosk/thumbnails`; none when neither is set.
+fn default_cache_dir() -> Option<PathBuf> {
+    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
+    std::env::var_os("XDG_CACHE_HOME")
+        .and_then(absolute)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .and_then(absolute)
+                .map(|h| h.join(".cache"))
+        })
+        .map(|c| c.join("kiosk").join("thumbnails"))
 }
 
 fn agent() -> ureq::Agent {

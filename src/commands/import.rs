@@ -65,10 +65,12 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     );
     if !options.images.is_empty() {
         println!(
-            "{} products with photos ({} could not be used) in {:.1} s",
+            "{} products with photos ({} could not be used) in {:.1} s: {} made into thumbnails, {} from the thumbnail cache",
             count(summary.n_images),
             count(summary.n_bad_images),
-            summary.images_ms as f64 / 1000.0
+            summary.images_ms as f64 / 1000.0,
+            count(summary.n_thumbnails_made),
+            count(summary.n_thumbnails_cached),
         );
     }
     match (&summary.vectors, &no_model) {

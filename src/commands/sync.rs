@@ -271,11 +271,21 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
             }
             if !options.images.is_empty() {
                 println!(
-                    "{} products with photos ({} thumbnails made in {:.1} s)",
+                    "{} products with photos in {:.1} s: {} photos made into thumbnails, {} taken from the thumbnail cache",
                     count(created.n_images),
-                    count(created.n_images * 2),
-                    created.images_ms as f64 / 1000.0
+                    created.images_ms as f64 / 1000.0,
+                    count(created.n_thumbnails_made),
+                    count(created.n_thumbnails_cached),
                 );
+                if let Some(cache) = &options.images.cache {
+                    println!("thumbnail cache: {}", cache.root().display());
+                }
+                if created.n_thumbnail_cache_failed > 0 {
+                    println!(
+                        "warning: {} thumbnails could not be stored in the thumbnail cache",
+                        count(created.n_thumbnail_cache_failed)
+                    );
+                }
                 for issue in &created.image_issues {
                     println!("  {issue}");
                 }

@@ -28,6 +28,7 @@ pub mod vocabulary;
 
 pub use data_dir::DataDir;
 pub use error::{Error, Result};
+pub use import::thumbnail_cache::ThumbnailCache;
 pub use import::{
     Format, ImageOptions, ImageSize, ImportOptions, ImportSummary, Issue, Progress, Rule,
 };

@@ -80,6 +80,7 @@ fn a_folder_of_photos_by_handle_and_sku_becomes_thumbnails() {
     options.images = ImageOptions {
         folder: Some(photos.path().to_path_buf()),
         fetch: None,
+        cache: None,
     };
     let summary =
         import::import(&DataDir::new(data.path()), &options, &mut NoProgress).expect("import");
@@ -147,6 +148,7 @@ fn fetched_photos_fill_in_and_failures_are_issues() {
                 Err("404 Not Found".into())
             }
         })),
+        cache: None,
     };
     let summary =
         import::import(&DataDir::new(data.path()), &options, &mut NoProgress).expect("import");

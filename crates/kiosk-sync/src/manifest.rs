@@ -66,17 +66,67 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+/// The manifest's fields before its `[[files]]`.
+#[derive(Serialize, Deserialize)]
+struct Head<S> {
+    bundle_format: u32,
+    store_id: S,
+    version: u64,
+    created: jiff::Timestamp,
+    stock_as_of: jiff::Timestamp,
+    expires: jiff::Timestamp,
+    catalog_format: S,
+    /// Present only when a manifest lists its files some other way than
+    /// `[[files]]` tables; then the whole text is parsed as TOML.
+    #[serde(default, skip_serializing)]
+    files: Option<toml::Value>,
+}
+
 impl Manifest {
+    /// The manifest as TOML: the head, then one `[[files]]` table per file,
+    /// written line by line (a TOML document of 500,000 tables built in
+    /// memory first would cost far more than the text).
     pub fn to_toml(&self) -> Result<String, Rejection> {
         self.validate()?;
-        toml::to_string(self).map_err(|e| Rejection::BadManifest(e.to_string()))
+        let head = Head {
+            bundle_format: self.bundle_format,
+            store_id: self.store_id.as_str(),
+            version: self.version,
+            created: self.created,
+            stock_as_of: self.stock_as_of,
+            expires: self.expires,
+            catalog_format: self.catalog_format.as_str(),
+            files: None,
+        };
+        let mut text = toml::to_string(&head).map_err(|e| Rejection::BadManifest(e.to_string()))?;
+        text.reserve(self.files.len() * 150);
+        for file in &self.files {
+            // `validate` allowed only plain paths and hex digests: nothing
+            // to escape.
+            text.push_str("\n[[files]]\npath = \"");
+            text.push_str(&file.path);
+            text.push_str("\"\nsize = ");
+            text.push_str(&file.size.to_string());
+            text.push_str("\nsha256 = \"");
+            text.push_str(&file.sha256);
+            text.push_str("\"\n");
+        }
+        Ok(text)
     }
 
     /// Parses and checks a manifest whose signature was verified.
+    ///
+    /// A manifest as `bundle create` writes it is read table by table (a
+    /// TOML parser would hold a tree of every table, several times the
+    /// text); any other TOML, such as a manifest made by hand, is parsed
+    /// whole.
     pub fn parse(text: &str) -> Result<Manifest, Rejection> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| {
-            Rejection::BadManifest(format!("{}: {}", crate::bundle::MANIFEST, e.message()))
-        })?;
+        let manifest = match parse_written(text) {
+            Some(manifest) => manifest,
+            None => toml::from_str(text).map_err(|e| {
+                Rejection::BadManifest(format!("{}: {}", crate::bundle::MANIFEST, e.message()))
+            })?,
+        };
         manifest.validate()?;
         Ok(manifest)
     }
@@ -158,6 +208,63 @@ impl Manifest {
     pub fn file(&self, path: &str) -> Option<&FileEntry> {
         self.files.iter().find(|f| f.path == path)
     }
+}
+
+/// A manifest in exactly the form [`Manifest::to_toml`] writes: a head
+/// TOML reads, then `[[files]]` tables of `path`, `size` and `sha256` in
+/// that order, each a plain string or a decimal integer. `None` for
+/// anything else (comments, other keys or order, escapes), which is then
+/// parsed as TOML: this reads nothing TOML would read differently.
+fn parse_written(text: &str) -> Option<Manifest> {
+    const TABLE: &str = "[[files]]";
+    let at = text.find("\n[[files]]\n")?;
+    let (head, rest) = text.split_at(at + 1);
+    let head: Head<String> = toml::from_str(head).ok()?;
+    if head.files.is_some() {
+        return None;
+    }
+    let plain = |line: &str, key: &str| -> Option<String> {
+        let value = line
+            .strip_prefix(key)?
+            .strip_prefix(" = \"")?
+            .strip_suffix('"')?;
+        value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'))
+            .then(|| value.to_string())
+    };
+    let mut files = Vec::new();
+    let mut lines = rest.split('\n');
+    while let Some(line) = lines.next() {
+        if line.is_empty() {
+            continue;
+        }
+        if line != TABLE {
+            return None;
+        }
+        let path = plain(lines.next()?, "path")?;
+        let size = lines.next()?.strip_prefix("size = ")?;
+        if size.is_empty()
+            || !size.bytes().all(|b| b.is_ascii_digit())
+            || (size.len() > 1 && size.starts_with('0'))
+        {
+            return None;
+        }
+        // TOML integers are i64.
+        let size = u64::try_from(size.parse::<i64>().ok()?).ok()?;
+        let sha256 = plain(lines.next()?, "sha256")?;
+        files.push(FileEntry { path, size, sha256 });
+    }
+    Some(Manifest {
+        bundle_format: head.bundle_format,
+        store_id: head.store_id,
+        version: head.version,
+        created: head.created,
+        stock_as_of: head.stock_as_of,
+        expires: head.expires,
+        catalog_format: head.catalog_format,
+        files,
+    })
 }
 
 /// `catalog/NAME` or `catalog/images/NAME`, NAME made of letters, digits,

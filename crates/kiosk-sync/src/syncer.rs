@@ -489,6 +489,7 @@ impl Syncer {
             images: kiosk_catalog::ImageOptions {
                 folder: Some(catalog.join(crate::manifest::IMAGES_DIR)).filter(|d| d.is_dir()),
                 fetch: None,
+                cache: None,
             },
             embedder: self.embedder.clone(),
         };

@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
 use rusqlite::OptionalExtension;
 
+use super::thumbnail_cache::ThumbnailCache;
 use super::{Issue, Issues, Progress, Rule, Writer};
 use crate::error::{Error, Result};
 
@@ -31,7 +32,7 @@ pub const CARD_PX: u32 = 160;
 /// The longest side of a detail thumbnail, in pixels.
 pub const DETAIL_PX: u32 = 480;
 /// JPEG quality of both thumbnails.
-const QUALITY: u8 = 82;
+pub(crate) const QUALITY: u8 = 82;
 /// A photo wider or taller than this is refused before it is decoded.
 const MAX_SIDE: u32 = 12_000;
 /// What decoding one photo may allocate.
@@ -56,6 +57,9 @@ pub struct ImageOptions {
     /// Fetches the export's image URLs for products the folder has no photo
     /// for.
     pub fetch: Option<Arc<FetchFn>>,
+    /// Thumbnails made before, by photo content: a photo found there is
+    /// not decoded again.
+    pub cache: Option<ThumbnailCache>,
 }
 
 impl ImageOptions {
@@ -69,6 +73,7 @@ impl fmt::Debug for ImageOptions {
         f.debug_struct("ImageOptions")
             .field("folder", &self.folder)
             .field("fetch", &self.fetch.is_some())
+            .field("cache", &self.cache.as_ref().map(ThumbnailCache::root))
             .finish()
     }
 }
@@ -221,7 +226,7 @@ fn halve(image: &RgbImage) -> RgbImage {
     RgbImage::from_raw(w as u32, h as u32, out).unwrap_or_default()
 }
 
-fn encode_jpeg(image: &RgbImage) -> std::result::Result<Vec<u8>, ImageError> {
+pub(crate) fn encode_jpeg(image: &RgbImage) -> std::result::Result<Vec<u8>, ImageError> {
     let (Ok(w), Ok(h)) = (u16::try_from(image.width()), u16::try_from(image.height())) else {
         return Err(ImageError::ThumbnailTooLarge {
             width: image.width(),
@@ -241,7 +246,7 @@ fn encode_jpeg(image: &RgbImage) -> std::result::Result<Vec<u8>, ImageError> {
 
 /// Checks a thumbnail made before: a JPEG no larger than `max` on a side.
 /// `file` is named in the error when the job has more than one file.
-fn check_prepared(
+pub(crate) fn check_prepared(
     bytes: &[u8],
     max: u32,
     file: Option<&Path>,
@@ -287,6 +292,24 @@ impl Job {
 pub struct ImageCounts {
     pub n_images: u64,
     pub n_failed: u64,
+    /// Photos decoded and made into thumbnails.
+    pub n_made: u64,
+    /// Photos whose thumbnails came from the cache.
+    pub n_cached: u64,
+    /// Thumbnails that could not be stored in the cache (they are made
+    /// again next time).
+    pub n_cache_failed: u64,
+}
+
+/// Where a product's thumbnails came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Decoded and scaled here.
+    Made { cache_failed: bool },
+    /// From the thumbnail cache.
+    Cached,
+    /// Thumbnails in the folder, made before.
+    Prepared,
 }
 
 /// Finds, thumbnails and stores the photos of the products `writer` holds.
@@ -321,6 +344,8 @@ pub(crate) fn attach(
         .map_or(2, |n| n.get())
         .clamp(1, 8);
     let fetch = options.fetch.clone();
+    let cache = options.cache.as_ref();
+    writer.storing_blobs(true)?;
     std::thread::scope(|scope| -> Result<()> {
         let (job_tx, job_rx) = sync_channel::<(i64, Job)>(n_workers * 2);
         let (done_tx, done_rx) = sync_channel(n_workers * 2);
@@ -341,7 +366,7 @@ pub(crate) fn attach(
                     let next = job_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((rowid, job))) = next else { break };
                     let label = job.label();
-                    let made = make(&job, fetch.as_deref());
+                    let made = make(&job, fetch.as_deref(), cache);
                     if done_tx.send((rowid, label, made)).is_err() {
                         break;
                     }
@@ -352,9 +377,17 @@ pub(crate) fn attach(
         let mut done = 0;
         for (rowid, label, made) in done_rx {
             match made {
-                Ok(thumbs) => {
+                Ok((thumbs, origin)) => {
                     writer.insert_image(rowid, &label, &thumbs)?;
                     counts.n_images += 1;
+                    match origin {
+                        Origin::Made { cache_failed } => {
+                            counts.n_made += 1;
+                            counts.n_cache_failed += u64::from(cache_failed);
+                        }
+                        Origin::Cached => counts.n_cached += 1,
+                        Origin::Prepared => {}
+                    }
                 }
                 Err(error) => {
                     counts.n_failed += 1;
@@ -376,21 +409,34 @@ pub(crate) fn attach(
         }
         Ok(())
     })?;
+    writer.storing_blobs(false)?;
+    if let Some(cache) = cache {
+        // The cache stays within its bound; failing to prune it costs disk,
+        // not the import.
+        let _ = cache.prune();
+    }
     Ok(counts)
 }
 
-fn make(job: &Job, fetch: Option<&FetchFn>) -> std::result::Result<Thumbnails, ImageError> {
+fn make(
+    job: &Job,
+    fetch: Option<&FetchFn>,
+    cache: Option<&ThumbnailCache>,
+) -> std::result::Result<(Thumbnails, Origin), ImageError> {
     match job {
-        Job::File(path) => thumbnails(&read_limited(path)?),
+        Job::File(path) => made_or_cached(&read_limited(path)?, cache),
         Job::Prepared { card, detail } => {
             let card_bytes = read_limited(card)?;
             let detail_bytes = read_limited(detail)?;
             check_prepared(&card_bytes, CARD_PX, Some(card))?;
             check_prepared(&detail_bytes, DETAIL_PX, None)?;
-            Ok(Thumbnails {
-                card: card_bytes,
-                detail: detail_bytes,
-            })
+            Ok((
+                Thumbnails {
+                    card: card_bytes,
+                    detail: detail_bytes,
+                },
+                Origin::Prepared,
+            ))
         }
         Job::Url(url) => {
             let fetch = fetch.ok_or_else(|| ImageError::Download("no fetcher was given".into()))?;
@@ -398,9 +444,31 @@ fn make(job: &Job, fetch: Option<&FetchFn>) -> std::result::Result<Thumbnails, I
             if bytes.len() as u64 > MAX_FILE_BYTES {
                 return Err(ImageError::TooLarge(bytes.len() as u64));
             }
-            thumbnails(&bytes)
+            made_or_cached(&bytes, cache)
         }
     }
+}
+
+/// A photo's thumbnails from the cache, else made (and cached).
+fn made_or_cached(
+    photo: &[u8],
+    cache: Option<&ThumbnailCache>,
+) -> std::result::Result<(Thumbnails, Origin), ImageError> {
+    let Some(cache) = cache else {
+        return Ok((
+            thumbnails(photo)?,
+            Origin::Made {
+                cache_failed: false,
+            },
+        ));
+    };
+    let key = ThumbnailCache::key(photo);
+    if let Some(cached) = cache.get(&key) {
+        return Ok((cached, Origin::Cached));
+    }
+    let made = thumbnails(photo)?;
+    let cache_failed = cache.put(&key, &made).is_err();
+    Ok((made, Origin::Made { cache_failed }))
 }
 
 fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, ImageError> {

@@ -15,6 +15,7 @@ mod native;
 mod options;
 mod shopify;
 mod store_file;
+pub mod thumbnail_cache;
 mod woocommerce;
 mod writer;
 
@@ -300,6 +301,12 @@ pub struct ImportSummary {
     pub n_images: u64,
     /// Photos that could not be used (each is an issue).
     pub n_bad_images: u64,
+    /// Photos decoded and made into thumbnails by this import.
+    pub n_thumbnails_made: u64,
+    /// Photos whose thumbnails came from the thumbnail cache.
+    pub n_thumbnails_cached: u64,
+    /// Thumbnails that could not be stored in the cache.
+    pub n_thumbnail_cache_failed: u64,
     pub issue_counts: BTreeMap<Rule, u64>,
     /// The first issues, in file order.
     pub issues: Vec<Issue>,
@@ -543,6 +550,9 @@ pub fn import(
         n_concepts: parsed.vocabulary.len() as u64,
         n_images: image_counts.n_images,
         n_bad_images: image_counts.n_failed,
+        n_thumbnails_made: image_counts.n_made,
+        n_thumbnails_cached: image_counts.n_cached,
+        n_thumbnail_cache_failed: image_counts.n_cache_failed,
         issue_counts: issues.counts,
         issues: issues.kept,
         elapsed_ms: duration_ms(started.elapsed()),

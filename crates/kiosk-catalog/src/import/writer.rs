@@ -59,6 +59,14 @@ pub struct Writer {
     conn: Connection,
 }
 
+/// The page cache while rows are loaded, in KiB. SQLite fills its cache up
+/// to this as the file grows, so it is part of the import's peak memory:
+/// bounded, and small enough that the peak hardly grows with the catalog.
+const CACHE_KIB: i64 = 16 << 10;
+/// The page cache while photo thumbnails are stored: their pages are
+/// written once and not read again during the import.
+const BLOB_CACHE_KIB: i64 = 2 << 10;
+
 impl Writer {
     pub fn create(path: &Path) -> Result<Writer> {
         let conn = Connection::open(path)
@@ -67,10 +75,11 @@ impl Writer {
             "PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
              PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -65536;",
+             PRAGMA temp_store = MEMORY;",
         )
         .map_err(Error::sqlite("setting up the new snapshot"))?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)
+            .map_err(Error::sqlite("setting up the new snapshot"))?;
         conn.execute_batch(schema::CREATE)
             .map_err(Error::sqlite("creating the snapshot tables"))?;
         conn.pragma_update(None, "user_version", schema::SCHEMA_VERSION)
@@ -130,6 +139,14 @@ impl Writer {
             .and_then(|mut s| s.execute(params![rowid, price.minor]))
             .map_err(Error::sqlite("updating a product price"))?;
         Ok(())
+    }
+
+    /// Sizes the page cache for storing thumbnails (`true`) or for rows.
+    pub fn storing_blobs(&mut self, blobs: bool) -> Result<()> {
+        let kib = if blobs { BLOB_CACHE_KIB } else { CACHE_KIB };
+        self.conn
+            .pragma_update(None, "cache_size", -kib)
+            .map_err(Error::sqlite("sizing the page cache"))
     }
 
     /// Stores a product's photo thumbnails.

@@ -75,6 +75,12 @@ pub struct Created {
     pub n_images: u64,
     /// Photos that could not be used, and why.
     pub image_issues: Vec<Issue>,
+    /// Photos decoded and made into thumbnails.
+    pub n_thumbnails_made: u64,
+    /// Photos whose thumbnails came from the thumbnail cache unchanged.
+    pub n_thumbnails_cached: u64,
+    /// Thumbnails that could not be stored in the cache.
+    pub n_thumbnail_cache_failed: u64,
     /// Time spent matching photos and making thumbnails.
     pub images_ms: u64,
     pub elapsed_ms: u64,
@@ -160,11 +166,13 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
     let mut scratch = None;
     let mut n_images = 0;
     let mut image_issues = Vec::new();
+    let mut thumbnail_counts = (0, 0, 0);
     let images_started = Instant::now();
     if !options.images.is_empty() {
         let made = thumbnails(options, format, stock_as_of, progress)?;
         n_images = made.n_images;
         image_issues = made.issues;
+        thumbnail_counts = (made.n_made, made.n_cached, made.n_cache_failed);
         files.extend(made.files);
         scratch = Some(made.scratch);
     }
@@ -253,6 +261,9 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         skipped,
         n_images,
         image_issues,
+        n_thumbnails_made: thumbnail_counts.0,
+        n_thumbnails_cached: thumbnail_counts.1,
+        n_thumbnail_cache_failed: thumbnail_counts.2,
         images_ms,
         elapsed_ms: started_ms(started),
     })
@@ -267,6 +278,9 @@ struct Made {
     scratch: tempfile::TempDir,
     files: Files,
     n_images: u64,
+    n_made: u64,
+    n_cached: u64,
+    n_cache_failed: u64,
     issues: Vec<Issue>,
 }
 
@@ -294,6 +308,11 @@ fn thumbnails(
     import.stock_as_of = Some(stock_as_of);
     import.images = options.images.clone();
     let summary = kiosk_catalog::import::import(&data_dir, &import, progress)?;
+    let (n_made, n_cached, n_cache_failed) = (
+        summary.n_thumbnails_made,
+        summary.n_thumbnails_cached,
+        summary.n_thumbnail_cache_failed,
+    );
     let mut issues: Vec<Issue> = summary
         .issues
         .into_iter()
@@ -375,6 +394,9 @@ fn thumbnails(
         scratch,
         files,
         n_images,
+        n_made,
+        n_cached,
+        n_cache_failed,
         issues,
     })
 }

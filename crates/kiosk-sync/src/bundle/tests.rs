@@ -679,3 +679,83 @@ fn a_tampered_photo_is_refused() {
         "{r}"
     );
 }
+
+#[test]
+fn a_second_create_with_the_same_photos_takes_every_thumbnail_from_the_cache() {
+    // Issue 16: re-creating a bundle decodes only photos that changed.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    testkit::write_catalog(&dir.join("cat"), 5, "store-a", "a");
+    let photos = dir.join("photos");
+    std::fs::create_dir_all(&photos).expect("mkdir");
+    let photo = |seed: u8| {
+        image::RgbImage::from_fn(640, 400, move |x, y| {
+            image::Rgb([x as u8 ^ seed, y as u8, seed])
+        })
+    };
+    photo(1).save(photos.join("a0.jpg")).expect("jpeg");
+    photo(2).save(photos.join("a1-9-Blue.png")).expect("png");
+    photo(3).save(photos.join("a3.jpg")).expect("jpeg");
+    let keys = testkit::keys(dir, "office.key");
+    let mut options = testkit::options(&dir.join("cat"), &keys.secret, &dir.join("1.kbundle"), 5);
+    options.images.folder = Some(photos.clone());
+    options.images.cache = Some(kiosk_catalog::ThumbnailCache::new(dir.join("cache")));
+    let first = create(&options, &mut NoProgress).expect("first create");
+    assert_eq!(
+        (
+            first.n_images,
+            first.n_thumbnails_made,
+            first.n_thumbnails_cached
+        ),
+        (3, 3, 0)
+    );
+    assert_eq!(first.n_thumbnail_cache_failed, 0);
+
+    options.out = dir.join("2.kbundle");
+    let second = create(&options, &mut NoProgress).expect("second create");
+    assert_eq!(
+        (
+            second.n_images,
+            second.n_thumbnails_made,
+            second.n_thumbnails_cached
+        ),
+        (3, 0, 3)
+    );
+    // The same thumbnails, byte for byte: the manifests (every file's size
+    // and sha256) are equal.
+    assert_eq!(second.manifest, first.manifest);
+
+    // One photo changed: only it is made again.
+    photo(4).save(photos.join("a3.jpg")).expect("jpeg");
+    options.out = dir.join("3.kbundle");
+    let third = create(&options, &mut NoProgress).expect("third create");
+    assert_eq!(
+        (
+            third.n_images,
+            third.n_thumbnails_made,
+            third.n_thumbnails_cached
+        ),
+        (3, 1, 2)
+    );
+    let changed: Vec<&str> = third
+        .manifest
+        .files
+        .iter()
+        .filter(|f| !first.manifest.files.contains(f))
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(
+        changed,
+        ["catalog/images/a3.card.jpg", "catalog/images/a3.detail.jpg"]
+    );
+
+    // Without the cache, the same photos give the same bundle contents.
+    options.images.cache = None;
+    options.out = dir.join("4.kbundle");
+    let uncached = create(&options, &mut NoProgress).expect("uncached create");
+    assert_eq!(
+        (uncached.n_thumbnails_made, uncached.n_thumbnails_cached),
+        (3, 0)
+    );
+    assert_eq!(uncached.manifest, third.manifest);
+}

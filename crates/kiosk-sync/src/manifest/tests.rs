@@ -77,3 +77,52 @@ fn toml_that_is_not_a_manifest_is_refused() {
         .to_string();
     assert!(err.contains("manifest.toml"), "{err}");
 }
+
+#[test]
+fn a_written_manifest_reads_the_same_line_by_line_as_through_toml() {
+    let mut m = sample();
+    for i in 0..3 {
+        m.files.push(FileEntry {
+            path: format!("catalog/images/p-{i}_x.card.jpg"),
+            size: 1000 + i,
+            sha256: format!("{i:x}").repeat(64),
+        });
+    }
+    let text = m.to_toml().expect("encodes");
+    let read = parse_written(&text).expect("the written form");
+    assert_eq!(read, m);
+    let whole: Manifest = toml::from_str(&text).expect("TOML");
+    assert_eq!(whole, m);
+    assert_eq!(Manifest::parse(&text).expect("parses"), m);
+}
+
+#[test]
+fn a_manifest_made_by_hand_is_parsed_as_toml() {
+    let m = sample();
+    let text = m.to_toml().expect("encodes");
+    // Another key order, a comment, an escape, CRLF: all TOML, none the
+    // written form, all read the same.
+    let variants = [
+        text.replace(
+            "path = \"catalog/products.csv\"\nsize = 10",
+            "size = 10\npath = \"catalog/products.csv\"",
+        ),
+        text.replace("[[files]]\n", "[[files]] # the export\n"),
+        text.replace("catalog/products.csv", "catalog\\u002Fproducts.csv"),
+        text.replace('\n', "\r\n"),
+        text.replace("size = 10", "size = 1_0"),
+    ];
+    for variant in &variants {
+        assert_eq!(parse_written(variant), None, "{variant}");
+        assert_eq!(Manifest::parse(variant).expect("parses"), m, "{variant}");
+    }
+    // What TOML refuses stays refused.
+    for bad in [
+        text.replace("size = 10", "size = 010"),
+        text.replace("size = 10", "size = 99999999999999999999"),
+        format!("{text}path = \"catalog/x.csv\"\n"),
+        text.replace("[[files]]", "files = 3\n[[files]]"),
+    ] {
+        assert!(Manifest::parse(&bad).is_err(), "{bad}");
+    }
+}
