@@ -344,7 +344,8 @@ pub fn store_prompts(snapshot: &kiosk_catalog::Snapshot) -> Vec<(Option<Lang>, S
 
 /// The store's names a transcript is read against (`kiosk_speech::names`),
 /// and the words it knows, from the snapshot: the names are its brands and
-/// the words of its product lines ("Velora", "Stride"); the known words are
+/// the words of its product lines with their brand ("Meridian", "Aviator");
+/// the known words are
 /// its titles' words, category, colour and size names, and the vocabulary's
 /// terms in every language, which are never replaced.
 pub struct HeardNames {
@@ -356,11 +357,23 @@ impl HeardNames {
     pub fn from_snapshot(snapshot: &kiosk_catalog::Snapshot) -> HeardNames {
         use kiosk_core::traits::StockLookup;
         let words = store_words(snapshot, None);
-        let mut names: Vec<String> = words.brands.clone();
+        let mut lines: Vec<(String, String)> = Vec::new();
         for title in &words.titles {
-            if let Some(line) = prompt::line_name(title, &words.brands) {
-                names.extend(line.split_whitespace().map(str::to_string));
-            }
+            let Some(line) = prompt::line_name(title, &words.brands) else {
+                continue;
+            };
+            let Some(brand) = words
+                .brands
+                .iter()
+                .find(|b| line.to_lowercase().starts_with(&b.to_lowercase()))
+            else {
+                continue;
+            };
+            let rest = &line[brand.len().min(line.len())..];
+            lines.extend(
+                rest.split_whitespace()
+                    .map(|w| (brand.clone(), w.to_string())),
+            );
         }
         let mut known = std::collections::HashSet::new();
         let mut add = |text: &str| {
@@ -387,7 +400,7 @@ impl HeardNames {
             }
         }
         HeardNames {
-            names: StoreNames::new(names),
+            names: StoreNames::with_lines(words.brands.clone(), lines),
             known,
         }
     }

@@ -27,6 +27,9 @@ struct Name {
     /// Folded, without spaces or hyphens.
     key: String,
     sound: String,
+    /// For a product-line word ("Aviator"), its brand's key: the word is
+    /// read only right after that brand ("Meridian Aviator").
+    brand: Option<String>,
 }
 
 /// The store's names a transcript is read against.
@@ -62,23 +65,44 @@ fn name_key(s: &str) -> String {
 }
 
 impl StoreNames {
-    /// `names`: brands and product-line words as the store spells them.
-    /// Names under five letters, and names with digits, are left out.
+    /// `names`: the store's brands as it spells them. Names under five
+    /// letters, and names with digits, are left out.
     pub fn new<I, S>(names: I) -> StoreNames
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        StoreNames::with_lines(names, Vec::<(String, String)>::new())
+    }
+
+    /// Brands, and product-line words with their brand ("Meridian",
+    /// "Aviator"): a line word is read only right after its brand, so a
+    /// word heard elsewhere ("night") never becomes a line ("Light").
+    pub fn with_lines<I, S, L, T>(brands: I, lines: L) -> StoreNames
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+        L: IntoIterator<Item = (T, T)>,
+        T: AsRef<str>,
+    {
+        let entries =
+            brands
+                .into_iter()
+                .map(|b| (b.as_ref().to_string(), None))
+                .chain(lines.into_iter().map(|(brand, word)| {
+                    (word.as_ref().to_string(), Some(name_key(brand.as_ref())))
+                }))
+                .collect::<Vec<_>>();
         let mut out: Vec<Name> = Vec::new();
-        for name in names {
-            let text = name.as_ref().trim();
+        for (name, brand) in entries {
+            let text = name.trim();
             let key = name_key(text);
             if key.chars().count() < MIN_NAME_CHARS
                 || key.chars().any(|c| c.is_ascii_digit())
                 || !key
                     .chars()
                     .all(|c| c.is_alphabetic() && !kiosk_core::text::is_cjk(c))
-                || out.iter().any(|n| n.key == key)
+                || out.iter().any(|n| n.key == key && n.brand == brand)
             {
                 continue;
             }
@@ -86,6 +110,7 @@ impl StoreNames {
                 text: text.to_string(),
                 sound: sound_key(&key),
                 key,
+                brand,
             });
         }
         StoreNames { names: out }
@@ -109,6 +134,8 @@ impl StoreNames {
         let mut out = String::new();
         let mut copied = 0;
         let mut i = 0;
+        // The brand the word before was (as heard or read), if any.
+        let mut after: Option<String> = None;
         while i < words.len() {
             let mut taken = None;
             for span in (1..=MAX_SPAN.min(words.len() - i)).rev() {
@@ -117,11 +144,22 @@ impl StoreNames {
                     continue;
                 }
                 let heard: String = run.iter().map(|w| w.key.as_str()).collect();
-                if let Some(name) = self.closest(&heard) {
+                if let Some(name) = self.closest(&heard, after.as_deref()) {
                     taken = Some((span, name));
                     break;
                 }
             }
+            let next_to = |a: usize, b: usize| {
+                text[words[a].end..words[b].start]
+                    .chars()
+                    .all(|c| c == ' ' || c == '-')
+            };
+            let brand_key = |key: &str| {
+                self.names
+                    .iter()
+                    .find(|n| n.brand.is_none() && n.key == key)
+                    .map(|n| n.key.clone())
+            };
             match taken {
                 Some((span, name)) => {
                     let (start, end) = (words[i].start, words[i + span - 1].end);
@@ -132,9 +170,16 @@ impl StoreNames {
                         heard: text[start..end].to_string(),
                         name: name.text.clone(),
                     });
+                    let last = i + span - 1;
+                    after = brand_key(&name.key)
+                        .filter(|_| last + 1 < words.len() && next_to(last, last + 1));
                     i += span;
                 }
-                None => i += 1,
+                None => {
+                    after = brand_key(&words[i].key)
+                        .filter(|_| i + 1 < words.len() && next_to(i, i + 1));
+                    i += 1;
+                }
             }
         }
         out.push_str(&text[copied..]);
@@ -154,18 +199,25 @@ impl StoreNames {
         run.iter().all(|w| {
             !is_stopword(&w.key)
                 && !known(&w.key)
-                && !self.names.iter().any(|n| n.key == w.key)
+                && !self
+                    .names
+                    .iter()
+                    .any(|n| n.key == w.key && n.brand.is_none())
                 && !w.key.chars().any(|c| c.is_ascii_digit())
         })
     }
 
-    /// The one name `heard` is close to, if exactly one is closest.
-    fn closest(&self, heard: &str) -> Option<&Name> {
+    /// The one name `heard` is close to, if exactly one is closest; a
+    /// line word only right after its brand (`after`).
+    fn closest(&self, heard: &str, after: Option<&str>) -> Option<&Name> {
         let heard_sound = sound_key(heard);
         let heard_len = heard.chars().count();
         let mut best: Option<(usize, &Name)> = None;
         let mut tie = false;
         for name in &self.names {
+            if name.brand.is_some() && name.brand.as_deref() != after {
+                continue;
+            }
             let len = name.key.chars().count();
             // Within a typo budget by spelling; one more edit when it sounds
             // the same ("solen" for "Solenne").

@@ -79,3 +79,17 @@ fn no_names_no_change() {
     assert!(empty.is_empty());
     assert_eq!(empty.correct("Vilora", &known).text, "Vilora");
 }
+
+#[test]
+fn a_line_word_is_read_only_after_its_brand() {
+    let names = StoreNames::with_lines(
+        ["Meridian", "Velora"],
+        [("Meridian", "Aviator"), ("Velora", "Pacer")],
+    );
+    let fix = |t: &str| names.correct(t, &known).text;
+    assert_eq!(fix("de meerdien aviatok"), "de Meridian Aviator");
+    assert_eq!(fix("Meridian aviatok"), "Meridian Aviator");
+    // Not after its brand: left as heard.
+    assert_eq!(fix("berapa harga aviatok"), "berapa harga aviatok");
+    assert_eq!(fix("Meridian pasir"), "Meridian pasir");
+}
