@@ -13,6 +13,7 @@ use kiosk_speech::capture::probe_microphone;
 use kiosk_speech::{CaptureError, Recording, WhisperEngine};
 
 use super::events::{Event, post};
+use crate::commands::speech::HeardNames;
 use crate::config::Config;
 
 /// What the microphone button shows.
@@ -89,6 +90,8 @@ const PROBE_EVERY: Duration = Duration::from_secs(5);
 
 fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
     mic(MicPhase::Unavailable, MicNote::Loading);
+    // Misheard store names are read as the names ("Vilora" → "Velora").
+    let names = crate::commands::speech::heard_names(data_dir).ok();
     let engine = match crate::commands::speech::load_configured(config) {
         Ok((kind, engine)) => {
             // The store's names help Whisper hear them; without a snapshot
@@ -162,7 +165,7 @@ fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
                     Some(path) => Recording::wav(path, true, options.clone()),
                     None => Recording::microphone(options.clone()),
                 };
-                match listen(&engine, recording, lang, rx) {
+                match listen(&engine, names.as_ref(), recording, lang, rx) {
                     Listened::Shutdown => return,
                     Listened::NoMicrophone => {
                         have_mic = false;
@@ -185,6 +188,7 @@ enum Listened {
 /// then transcribe and post the text.
 fn listen(
     engine: &WhisperEngine,
+    names: Option<&HeardNames>,
     recording: Recording,
     lang: Option<Lang>,
     rx: &Receiver<SpeechRequest>,
@@ -255,10 +259,9 @@ fn listen(
     };
     match result {
         Ok(t) if !t.text.trim().is_empty() => {
-            post(Event::Transcript {
-                text: t.text.trim().to_string(),
-                lang: t.lang,
-            });
+            let text = t.text.trim();
+            let text = names.map_or_else(|| text.to_string(), |n| n.correct(text).text);
+            post(Event::Transcript { text, lang: t.lang });
             mic(
                 if unplugged {
                     MicPhase::Unavailable

@@ -16,6 +16,7 @@ use kiosk_speech::capture::{
     CaptureError, CaptureOptions, EndpointConfig, Recording, RecordingStatus,
 };
 use kiosk_speech::convert::{self, ConvertOptions, ggml::WeightType};
+use kiosk_speech::names::{Corrected, StoreNames};
 use kiosk_speech::peer::FasterWhisper;
 use kiosk_speech::prompt::{self, StoreWords};
 use kiosk_speech::wer::{self, Metric};
@@ -341,6 +342,81 @@ pub fn store_prompts(snapshot: &kiosk_catalog::Snapshot) -> Vec<(Option<Lang>, S
         .collect()
 }
 
+/// The store's names a transcript is read against (`kiosk_speech::names`),
+/// and the words it knows, from the snapshot: the names are its brands and
+/// the words of its product lines with their brand ("Meridian", "Aviator");
+/// the known words are
+/// its titles' words, category, colour and size names, and the vocabulary's
+/// terms in every language, which are never replaced.
+pub struct HeardNames {
+    names: StoreNames,
+    known: std::collections::HashSet<String>,
+}
+
+impl HeardNames {
+    pub fn from_snapshot(snapshot: &kiosk_catalog::Snapshot) -> HeardNames {
+        use kiosk_core::traits::StockLookup;
+        let words = store_words(snapshot, None);
+        let mut lines: Vec<(String, String)> = Vec::new();
+        for title in &words.titles {
+            let Some(line) = prompt::line_name(title, &words.brands) else {
+                continue;
+            };
+            let Some(brand) = words
+                .brands
+                .iter()
+                .find(|b| line.to_lowercase().starts_with(&b.to_lowercase()))
+            else {
+                continue;
+            };
+            let rest = &line[brand.len().min(line.len())..];
+            lines.extend(
+                rest.split_whitespace()
+                    .map(|w| (brand.clone(), w.to_string())),
+            );
+        }
+        let mut known = std::collections::HashSet::new();
+        let mut add = |text: &str| {
+            for w in kiosk_core::text::fold(text).split(|c: char| !c.is_alphanumeric()) {
+                if !w.is_empty() {
+                    known.insert(w.to_string());
+                }
+            }
+        };
+        for title in &words.titles {
+            add(title);
+        }
+        for (category, _) in snapshot.categories() {
+            add(category);
+        }
+        for value in snapshot.colors().iter().chain(snapshot.sizes()) {
+            add(value);
+        }
+        for concept in snapshot.lexicon().concepts() {
+            for lang in Lang::ALL {
+                for term in concept.terms(lang) {
+                    add(term);
+                }
+            }
+        }
+        HeardNames {
+            names: StoreNames::with_lines(words.brands.clone(), lines),
+            known,
+        }
+    }
+
+    /// `text` with misheard store names put back.
+    pub fn correct(&self, text: &str) -> Corrected {
+        self.names.correct(text, &|w| self.known.contains(w))
+    }
+}
+
+/// The store's names from the snapshot in `data_dir`.
+pub fn heard_names(data_dir: &Path) -> anyhow::Result<HeardNames> {
+    let snapshot = kiosk_catalog::Snapshot::open(&kiosk_catalog::DataDir::new(data_dir))?;
+    Ok(HeardNames::from_snapshot(&snapshot))
+}
+
 /// Sets the store prompts on `engine` from the snapshot in `data_dir`;
 /// without a snapshot, Whisper runs without one.
 pub fn apply_store_prompts(engine: &WhisperEngine, data_dir: &Path) -> anyhow::Result<usize> {
@@ -450,6 +526,7 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
     if let Err(e) = apply_store_prompts(&engine, &config.data_dir(None)) {
         eprintln!("no store prompt ({e:#})");
     }
+    let names = heard_names(&config.data_dir(None)).ok();
     engine.warm_up()?;
     let options = CaptureOptions {
         debug_wav: args.save_wav.clone(),
@@ -511,12 +588,22 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
     }
     let lang = whisper_lang(args.lang.as_deref());
     let t = engine.transcribe(&utterance.samples, lang.as_deref())?;
+    // The turn the assistant gets: the store's names put back.
+    let read = names.as_ref().map_or_else(
+        || Corrected {
+            text: t.text.clone(),
+            changes: Vec::new(),
+        },
+        |n| n.correct(&t.text),
+    );
     let latency_ms = utterance.ended_at.elapsed().as_secs_f64() * 1000.0;
     if args.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "text": t.text,
+                "question": read.text,
+                "names": read.changes,
                 "lang": t.lang,
                 "lang_code": t.lang_code,
                 "detected": t.detected,
@@ -534,6 +621,9 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
         println!("{}", t.text);
         if t.text.is_empty() {
             eprintln!("(no speech heard)");
+        }
+        if !read.changes.is_empty() {
+            println!("read as: {}", read.text);
         }
         println!(
             "language: {}{} · from {} · ended by {:?} · utterance {:.2} s · end of utterance → text {:.0} ms",

@@ -10,6 +10,7 @@
 //!   through one pipeline, and [`endpoint`] decides when an utterance ends.
 //! - [`models`] finds model files in the hf-hub cache layout, offline.
 //! - [`prompt`] builds Whisper's initial prompt from the store's words.
+//! - [`names`] reads a misheard store name in a transcript as the name.
 //! - [`wer`] scores transcripts (word and character error rates); [`peer`]
 //!   holds the faster-whisper script `kiosk bench asr` measures against.
 
@@ -21,6 +22,7 @@ pub mod engine;
 mod error;
 pub mod filter;
 pub mod models;
+pub mod names;
 pub mod peer;
 pub mod prompt;
 pub mod wer;

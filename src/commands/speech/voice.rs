@@ -23,7 +23,7 @@ use kiosk_speech::wer::{self, Metric};
 use kiosk_speech::{WhisperEngine, prompt};
 use serde::Serialize;
 
-use super::{ModelArgs, capture_options, load_engine, store_prompts};
+use super::{HeardNames, ModelArgs, capture_options, load_engine, store_prompts};
 use crate::commands::ExitCode;
 use crate::config::Config;
 
@@ -49,6 +49,10 @@ pub struct BenchVoiceArgs {
     /// Transcribe without the store prompt (to measure what it brings).
     #[arg(long)]
     pub no_prompt: bool,
+    /// Give the assistant the transcript as heard, without putting the
+    /// store's names back (to measure what that brings).
+    #[arg(long)]
+    pub no_names: bool,
     /// Only the clean condition.
     #[arg(long)]
     pub clean_only: bool,
@@ -77,7 +81,12 @@ struct VoiceRow {
     voice: String,
     speed: u32,
     transcript: String,
+    /// The transcript with the store's names put back: the assistant's
+    /// turn.
+    read_as: String,
     error_rate: f64,
+    /// The error of `read_as` against the spoken text.
+    read_error_rate: f64,
     /// The typed question's answer names the product asked about.
     typed_names_product: bool,
     /// The spoken question got the same products and stock as the typed.
@@ -92,6 +101,7 @@ struct LangSummary {
     questions: usize,
     metric: Metric,
     error_rate: f64,
+    read_error_rate: f64,
     same_answer: f64,
     typed_names_product: f64,
     median_transcribe_ms: f64,
@@ -342,6 +352,7 @@ pub fn bench_voice(config: &Config, args: BenchVoiceArgs) -> anyhow::Result<Exit
             engine.set_prompt(lang.map(Lang::code), Some(&text))?;
         }
     }
+    let names = (!args.no_names).then(|| HeardNames::from_snapshot(&snapshot));
     engine.warm_up()?;
     let noise_path = args.noise.clone().unwrap_or_else(|| {
         std::env::var_os("KIOSK_SHARED_DATA")
@@ -390,7 +401,11 @@ pub fn bench_voice(config: &Config, args: BenchVoiceArgs) -> anyhow::Result<Exit
                 };
                 let wav = tmp.path().join("heard.wav");
                 let (transcript, heard_lang, ms) = hear(&engine, &samples, &wav, &options, lang)?;
-                let reply = answer(&transcript, heard_lang.or(Some(lang)))?;
+                let read_as = match &names {
+                    Some(n) => n.correct(&transcript).text,
+                    None => transcript.clone(),
+                };
+                let reply = answer(&read_as, heard_lang.or(Some(lang)))?;
                 let metric = Metric::for_lang(lang.code());
                 rows.push(VoiceRow {
                     lang,
@@ -399,8 +414,10 @@ pub fn bench_voice(config: &Config, args: BenchVoiceArgs) -> anyhow::Result<Exit
                     voice: q.voice.clone(),
                     speed: q.speed,
                     error_rate: wer::score(metric, &q.text, &transcript).rate(),
+                    read_error_rate: wer::score(metric, &q.text, &read_as).rate(),
                     same_answer: !transcript.is_empty() && facts(&reply) == typed_facts,
                     transcript,
+                    read_as,
                     typed_names_product,
                     transcribe_ms: ms,
                 });
@@ -423,6 +440,7 @@ pub fn bench_voice(config: &Config, args: BenchVoiceArgs) -> anyhow::Result<Exit
                 "model": kind,
                 "threads": engine.options().threads,
                 "prompt": !args.no_prompt,
+                "names": !args.no_names,
                 "snr_db": args.snr_db,
                 "summary": summary,
                 "noise_only": noise_only,
@@ -433,27 +451,33 @@ pub fn bench_voice(config: &Config, args: BenchVoiceArgs) -> anyhow::Result<Exit
     }
     for r in &rows {
         println!(
-            "{} {:<5} {} {:?} → {:?} ({:.0}%)",
+            "{} {:<5} {} {:?} → {:?} ({:.0}%){}",
             r.lang,
             r.condition,
             if r.same_answer { "same" } else { "DIFF" },
             r.question,
             r.transcript,
-            r.error_rate * 100.0
+            r.error_rate * 100.0,
+            if r.read_as == r.transcript {
+                String::new()
+            } else {
+                format!(" read as {:?}", r.read_as)
+            }
         );
     }
     println!();
     println!(
-        "{:<4} {:<6} {:>5} {:>7} {:>12} {:>13} {:>9}",
-        "lang", "cond", "n", "err %", "same answer", "typed names", "median ms"
+        "{:<4} {:<6} {:>5} {:>7} {:>7} {:>12} {:>13} {:>9}",
+        "lang", "cond", "n", "err %", "read %", "same answer", "typed names", "median ms"
     );
     for s in &summary {
         println!(
-            "{:<4} {:<6} {:>5} {:>7.1} {:>11.1}% {:>12.1}% {:>9.0}",
+            "{:<4} {:<6} {:>5} {:>7.1} {:>7.1} {:>11.1}% {:>12.1}% {:>9.0}",
             s.lang,
             s.condition,
             s.questions,
             s.error_rate * 100.0,
+            s.read_error_rate * 100.0,
             s.same_answer * 100.0,
             s.typed_names_product * 100.0,
             s.median_transcribe_ms
@@ -463,9 +487,10 @@ pub fn bench_voice(config: &Config, args: BenchVoiceArgs) -> anyhow::Result<Exit
         println!("noise alone ×{}: {:?}", n["gain"], n["text"]);
     }
     println!(
-        "model {kind}, {} threads, store prompt {}, noise at {} dB SNR; err: WER (CER for zh) against the spoken text",
+        "model {kind}, {} threads, store prompt {}, store names {}, noise at {} dB SNR; err: WER (CER for zh) of the transcript against the spoken text; read: of the turn the assistant got",
         engine.options().threads,
         if args.no_prompt { "off" } else { "on" },
+        if args.no_names { "off" } else { "on" },
         args.snr_db
     );
     Ok(ExitCode::Ok)
@@ -493,6 +518,7 @@ fn summarize(rows: &[VoiceRow]) -> Vec<LangSummary> {
                 questions: rs.len(),
                 metric: Metric::for_lang(lang.code()),
                 error_rate: rs.iter().map(|r| r.error_rate).sum::<f64>() / n,
+                read_error_rate: rs.iter().map(|r| r.read_error_rate).sum::<f64>() / n,
                 same_answer: rs.iter().filter(|r| r.same_answer).count() as f64 / n,
                 typed_names_product: rs.iter().filter(|r| r.typed_names_product).count() as f64 / n,
                 median_transcribe_ms: ms.get(ms.len() / 2).copied().unwrap_or(0.0),

@@ -1,0 +1,95 @@
+use super::*;
+
+fn names() -> StoreNames {
+    StoreNames::new([
+        "Velora",
+        "Kestrel",
+        "Maasworks",
+        "Nordkap",
+        "Solenne",
+        "Luma",
+        "Stride",
+        "Merinova",
+    ])
+}
+
+fn known(word: &str) -> bool {
+    ["stride", "shoe", "running", "jacket"].contains(&word)
+}
+
+fn fix(text: &str) -> String {
+    names().correct(text, &known).text
+}
+
+#[test]
+fn a_misheard_name_becomes_the_store_name() {
+    assert_eq!(
+        fix("Do you have the Vilora Stride 3 in size 42?"),
+        "Do you have the Velora Stride 3 in size 42?"
+    );
+    assert_eq!(
+        fix("How much is the Kestral Pulse 2?"),
+        "How much is the Kestrel Pulse 2?"
+    );
+    let c = names().correct("Where is the Solen jacket?", &known);
+    assert_eq!(c.text, "Where is the Solenne jacket?");
+    assert_eq!(
+        c.changes,
+        vec![Change {
+            heard: "Solen".into(),
+            name: "Solenne".into()
+        }]
+    );
+}
+
+#[test]
+fn a_name_heard_as_two_words_is_joined() {
+    assert_eq!(
+        fix("Do you have mass works gloves?"),
+        "Do you have Maasworks gloves?"
+    );
+    assert_eq!(fix("Nord-cap parka"), "Nordkap parka");
+}
+
+#[test]
+fn known_words_stop_words_and_names_stay() {
+    // "stride" is a name's word and a known word: it stays as heard.
+    assert_eq!(fix("the stride shoe"), "the stride shoe");
+    assert_eq!(fix("Velora running shoe"), "Velora running shoe");
+    // Short names are never guessed at.
+    assert_eq!(fix("ukuran lima"), "ukuran lima");
+    // Far from every name.
+    assert_eq!(fix("Where are the socks?"), "Where are the socks?");
+    // Chinese text around a Latin name is kept as it is.
+    assert_eq!(fix("Vilora跑鞋多少钱？"), "Velora跑鞋多少钱？");
+}
+
+#[test]
+fn two_names_equally_close_leave_the_words_as_heard() {
+    // "Vilora" is one edit from both, and sounds like both.
+    let two = StoreNames::new(["Velora", "Valora"]);
+    let c = two.correct("Do you have Vilora socks?", &known);
+    assert_eq!(c.text, "Do you have Vilora socks?");
+    assert!(c.changes.is_empty());
+}
+
+#[test]
+fn no_names_no_change() {
+    let empty = StoreNames::new(Vec::<String>::new());
+    assert!(empty.is_empty());
+    assert_eq!(empty.correct("Vilora", &known).text, "Vilora");
+}
+
+#[test]
+fn a_line_word_is_read_only_after_its_brand() {
+    let names = StoreNames::with_lines(
+        ["Meridian", "Velora"],
+        [("Meridian", "Aviator"), ("Velora", "Pacer")],
+    );
+    let fix = |t: &str| names.correct(t, &known).text;
+    assert_eq!(fix("de meerdien aviatok"), "de Meridian Aviator");
+    assert_eq!(fix("Meridian aviatok"), "Meridian Aviator");
+    // Not after its brand: left as heard.
+    assert_eq!(fix("berapa harga aviatok"), "berapa harga aviatok");
+    assert_eq!(fix("Meridian pasir"), "Meridian pasir");
+}
