@@ -249,15 +249,26 @@ fn the_worker_purges_by_the_retention_at_start_and_when_a_shopper_leaves() {
         .record_feedback(ago(1), "s1", false)
         .expect("feedback");
 
+    let last_feedback = || -> i64 {
+        local
+            .connection()
+            .query_row("SELECT COALESCE(MAX(rowid), 0) FROM feedback", [], |r| {
+                r.get(0)
+            })
+            .expect("feedback rows")
+    };
+    let before = last_feedback();
+
     // The kiosk starts: the worker purges before its first request.
     let worker = Worker::spawn(data.clone(), AssistantConfig::default(), links());
-    // Feedback is recorded in order after the start's purge: once it is
-    // in, the purge has run.
+    // Feedback is recorded in order after the start's purge: once its row
+    // is in, the purge has run.
     worker.send(Request::Feedback { up: true });
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    while local.count("feedback").expect("count") != 2 && std::time::Instant::now() < deadline {
+    while last_feedback() == before && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(last_feedback() > before, "the worker recorded the feedback");
     assert_eq!(
         local.count("feedback").expect("count"),
         2,
