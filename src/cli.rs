@@ -368,6 +368,10 @@ pub enum BenchCommand {
     /// and product vectors add, and hybrid query latency beside search by
     /// words alone (stand-in vectors when the snapshot has none).
     Hybrid(crate::commands::bench_hybrid::BenchHybridArgs),
+    /// What `kiosk serve-bundles` holds: N kiosks pulling a bundle at once
+    /// over pinned HTTPS (throughput, time per pull p50/p99, the server's
+    /// CPU and peak memory, the load average).
+    Serve(crate::commands::bench_serve::BenchServeArgs),
     /// Query latency and recall@5 against an SQLite FTS5 baseline.
     Search {
         #[command(flatten)]

@@ -82,6 +82,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Embed(args) => super::embed::bench(config, args),
         BenchCommand::Hybrid(args) => super::bench_hybrid::run(config, args),
         BenchCommand::Ime(args) => super::bench_ime::run(&args),
+        BenchCommand::Serve(args) => super::bench_serve::run(&args),
     }
 }
 

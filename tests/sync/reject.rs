@@ -247,3 +247,53 @@ fn a_kiosk_that_does_not_know_its_store_refuses_to_sync() {
     assert!(stderr(&out).contains("[sync] store_id"), "{}", stderr(&out));
     assert_eq!(world.live(), None, "nothing imported");
 }
+
+#[test]
+fn a_stick_with_a_junk_bundle_gets_no_contact_from_kiosk_sync() {
+    // Issue 15, the issue's own test through the CLI: with upload_waitlist
+    // on and one waitlist row, `kiosk sync --from` a folder whose
+    // x.kbundle holds `junk` exits 3, writes nothing there, and the row
+    // stays unexported.
+    let world = World::new(30, 40);
+    world.config("upload_waitlist = true");
+    let local = kiosk_catalog::local::LocalStore::open(&world.path("data")).expect("local store");
+    let now = jiff::Timestamp::now();
+    local
+        .add_waitlist(&kiosk_catalog::local::WaitlistEntry {
+            at: now,
+            product_id: "a1".into(),
+            sku: "a1-8-Blue".into(),
+            title: "Trail Runner 1 Shoe".into(),
+            options: "8 / Blue".into(),
+            contact: "shopper@example.com".into(),
+            language: kiosk_core::Lang::En,
+            consent: kiosk_core::assistant::Consent {
+                requested: "Notify me".into(),
+                shown: "I can let you know when Trail Runner 1 Shoe is back.".into(),
+                language: kiosk_core::Lang::En,
+                shown_at: now,
+                answer: "[email]".into(),
+                answered_at: now,
+            },
+        })
+        .expect("waitlist row");
+    std::fs::create_dir_all(world.path("stick")).expect("mkdir");
+    std::fs::write(world.path("stick/x.kbundle"), b"junk").expect("write");
+
+    let out = world.sync("stick");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let names: Vec<_> = std::fs::read_dir(world.path("stick"))
+        .expect("stick")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["x.kbundle"], "nothing is written on the stick");
+    let unexported: i64 = local
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM waitlist WHERE exported = 0",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(unexported, 1, "the row stays unexported");
+}

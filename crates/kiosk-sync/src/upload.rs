@@ -20,6 +20,7 @@
 
 use std::fs::{self, File};
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use kiosk_catalog::local::{LocalStore, UploadRows};
@@ -210,7 +211,8 @@ fn ensure_slash(base: &str) -> String {
 /// The upload folder must be a real folder on the stick: a symbolic link
 /// (which could point anywhere on the kiosk, or at another mount) is
 /// refused, and the temp file is made with `create_new`, which does not
-/// follow a link either.
+/// follow a link either. The file holds shoppers' contacts: it is made
+/// 0600 (on a stick whose file system keeps modes).
 fn write_folder(folder: &Path, upload_id: &str, body: &[u8]) -> Result<()> {
     let dir = folder.join(crate::source::UPLOAD_DIR);
     let upload_err = |message: String| Error::Upload {
@@ -226,6 +228,7 @@ fn write_folder(folder: &Path, upload_id: &str, body: &[u8]) -> Result<()> {
     let written = File::options()
         .write(true)
         .create_new(true)
+        .mode(0o600)
         .open(&tmp)
         .and_then(|mut f| {
             f.write_all(body)?;

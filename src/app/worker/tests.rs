@@ -127,3 +127,191 @@ fn shopper_notices_are_in_each_language_and_name_no_cause() {
         }
     }
 }
+
+/// A back-in-stock contact made `days` ago for `sku`.
+fn contact(days: i64, sku: &str) -> kiosk_catalog::local::WaitlistEntry {
+    let at = ago(days);
+    kiosk_catalog::local::WaitlistEntry {
+        at,
+        product_id: "shoe".into(),
+        sku: sku.into(),
+        title: "Velo Stride Running Shoe".into(),
+        options: "9 / Black".into(),
+        contact: format!("{sku}@example.com"),
+        language: Lang::En,
+        consent: kiosk_core::assistant::Consent {
+            requested: "Notify me".into(),
+            shown: "I can let you know when it is back.".into(),
+            language: Lang::En,
+            shown_at: at,
+            answer: "[email]".into(),
+            answered_at: at,
+        },
+    }
+}
+
+fn ago(days: i64) -> jiff::Timestamp {
+    jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days)
+}
+
+fn add_event(local: &LocalStore, days: i64, text: &str) {
+    let event: kiosk_core::assistant::AnalyticsEvent = serde_json::from_value(serde_json::json!({
+        "intent": "search",
+        "resolved": true,
+        "escalated": false,
+        "reason": null,
+        "language": "en",
+        "latency_ms": 3.0,
+        "text": text,
+        "lost_demand": [],
+        "n_products": 1
+    }))
+    .expect("an analytics event");
+    local
+        .record_event(ago(days), "s", &event)
+        .expect("record event");
+}
+
+/// The contacts' e-mail addresses and the events' texts, in row order.
+fn kept(local: &LocalStore) -> (Vec<String>, Vec<String>) {
+    let column = |sql: &str| -> Vec<String> {
+        local
+            .connection()
+            .prepare(sql)
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    (
+        column("SELECT contact FROM waitlist ORDER BY id"),
+        column("SELECT text FROM events ORDER BY id"),
+    )
+}
+
+// Issue 15: the app runs the retention purge when it starts and each time
+// a shopper leaves. This drives the worker the window starts
+// (`Worker::spawn`, with the retention `Controller::start` reads from
+// `[privacy]`), and the `Request::Reset` the controller sends when it
+// wipes a shopper's session; the live snapshot decides what is back in
+// stock.
+#[test]
+fn the_worker_purges_by_the_retention_at_start_and_when_a_shopper_leaves() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let catalog = tmp.path().join("catalog");
+    mini_catalog(&catalog);
+    let data = tmp.path().join("data");
+    import(
+        &DataDir::new(&data),
+        &ImportOptions::new(&catalog),
+        &mut NoProgress,
+    )
+    .expect("import");
+    let config_file = tmp.path().join("kiosk.toml");
+    std::fs::write(
+        &config_file,
+        "[privacy]\ncontact_days = 20\nanalytics_text_days = 5\nevent_days = 60\n",
+    )
+    .expect("write config");
+    let config = crate::config::Config::load(Some(&config_file)).expect("config");
+    let links = || Links {
+        retention: config.privacy.retention(),
+        ..Links::default()
+    };
+
+    // Before the kiosk starts: shoe-9-blk is out of stock, shoe-10-blk in.
+    let local = LocalStore::open(&data).expect("local store");
+    local.add_waitlist(&contact(30, "old")).expect("add");
+    let mut back = contact(2, "shoe-10-blk");
+    back.contact = "back@example.com".into();
+    local.add_waitlist(&back).expect("add");
+    let mut out = contact(2, "shoe-9-blk");
+    out.contact = "out@example.com".into();
+    local.add_waitlist(&out).expect("add");
+    let mut unsent = contact(2, "shoe-10-blk");
+    unsent.contact = "unsent@example.com".into();
+    local.add_waitlist(&unsent).expect("add");
+    local
+        .connection()
+        .execute(
+            "UPDATE waitlist SET exported = 1 WHERE contact IN ('back@example.com', 'out@example.com')",
+            [],
+        )
+        .expect("mark exported");
+    add_event(&local, 90, "ancient");
+    add_event(&local, 10, "rain jacket");
+    add_event(&local, 1, "red socks");
+    local
+        .record_feedback(ago(90), "s0", true)
+        .expect("feedback");
+    local
+        .record_feedback(ago(1), "s1", false)
+        .expect("feedback");
+
+    let last_feedback = || -> i64 {
+        local
+            .connection()
+            .query_row("SELECT COALESCE(MAX(rowid), 0) FROM feedback", [], |r| {
+                r.get(0)
+            })
+            .expect("feedback rows")
+    };
+    let before = last_feedback();
+
+    // The kiosk starts: the worker purges before its first request.
+    let worker = Worker::spawn(data.clone(), AssistantConfig::default(), links());
+    // Feedback is recorded in order after the start's purge: once its row
+    // is in, the purge has run.
+    worker.send(Request::Feedback { up: true });
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while last_feedback() == before && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(last_feedback() > before, "the worker recorded the feedback");
+    assert_eq!(
+        local.count("feedback").expect("count"),
+        2,
+        "the 90-day-old feedback went and the new one came"
+    );
+    assert_eq!(
+        kept(&local),
+        (
+            vec!["out@example.com".into(), "unsent@example.com".into()],
+            vec!["".into(), "red socks".into()]
+        ),
+        "at start: the 30-day-old contact and the exported one back in stock went, \
+         the 90-day-old event went, the 10-day-old one lost its text"
+    );
+
+    // While shoppers come and go, records age past the policy (written
+    // here with old times); the next shopper leaving purges them.
+    local.add_waitlist(&contact(25, "aged")).expect("add");
+    add_event(&local, 70, "aged event");
+    add_event(&local, 8, "aged text");
+    local
+        .record_feedback(ago(70), "s2", true)
+        .expect("feedback");
+    let mut fresh = contact(0, "shoe-9-blk");
+    fresh.contact = "fresh@example.com".into();
+    local.add_waitlist(&fresh).expect("add");
+    add_event(&local, 0, "blue cap");
+    assert_eq!(kept(&local).0.len(), 4);
+    worker.send(Request::Reset);
+    // Shutting down waits for the worker, which answers requests in order.
+    worker.shutdown();
+    assert_eq!(
+        kept(&local),
+        (
+            vec![
+                "out@example.com".into(),
+                "unsent@example.com".into(),
+                "fresh@example.com".into()
+            ],
+            vec!["".into(), "red socks".into(), "".into(), "blue cap".into()]
+        ),
+        "when the shopper left: the 25-day-old contact and the 70-day-old event went, \
+         the 8-day-old text was blanked, the new records stayed"
+    );
+    assert_eq!(local.count("feedback").expect("count"), 2);
+}

@@ -2,17 +2,21 @@
 //! (the staff console, `serve-bundles`) down. Each connection gets a thread (kiosks' watches and staff pages'
 //! streams hang by design), but at most [`MAX_READING`] of them may still be
 //! sending their request and at most [`MAX_CONNECTIONS`] may be open: a new
-//! connection beyond either drops, of those still sending their request,
-//! the one whose client has been silent longest (the oldest, among those
-//! that sent nothing since they connected). A client that connects and
-//! stalls therefore holds a slot for at most the read deadline, and only
-//! until newer clients need it, so a burst of stalled connections cannot
-//! keep a kiosk's call out; and a kiosk part way through its TLS handshake
-//! or its request, whose bytes keep arriving, is not the one dropped
-//! when a burst of new connections comes in behind it.
+//! connection beyond either drops one of those still sending their request.
+//! The one dropped comes from the source holding the most of them (an IPv4
+//! address, or an IPv6 /64, which one machine can fill with addresses),
+//! and of that source's, the one whose client has been silent longest
+//! (the oldest, among those that sent nothing since they connected). A
+//! client that connects and stalls therefore holds a slot for at most the
+//! read deadline, and only until newer clients need it, so a burst of
+//! stalled connections cannot keep a kiosk's call out. A flood from one
+//! machine makes room from its own connections: a kiosk part way through
+//! its TLS handshake or its request is not dropped for it, however long
+//! the kiosk waits between two reads, and among connections from one
+//! source the one still sending keeps its place over the silent ones.
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -43,10 +47,40 @@ pub const MAX_CONNECTIONS: usize = 512;
 struct Slots {
     /// Counts connections and the arrivals of their bytes: it orders both.
     clock: u64,
-    /// Connections still sending their request, by id: when their client
-    /// was last heard from (on `clock`), and a handle to drop them.
-    reading: HashMap<u64, (u64, TcpStream)>,
+    /// Connections still sending their request, by id.
+    reading: HashMap<u64, Reading>,
     open: usize,
+}
+
+/// A connection still sending its request.
+struct Reading {
+    /// When its client was last heard from (on `clock`).
+    heard: u64,
+    /// Where it comes from (see [`Source`]).
+    source: Source,
+    /// A handle to drop it.
+    stream: TcpStream,
+}
+
+/// What counts as one client machine when room is made: an IPv4 address,
+/// or an IPv6 address's /64 (a machine on a LAN can take any number of
+/// addresses in its /64, and usually a single /64 at that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Source {
+    V4(Ipv4Addr),
+    V6Prefix(u64),
+}
+
+impl Source {
+    fn of(ip: IpAddr) -> Source {
+        match ip {
+            IpAddr::V4(v4) => Source::V4(v4),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Source::V4(v4),
+                None => Source::V6Prefix((v6.to_bits() >> 64) as u64),
+            },
+        }
+    }
 }
 
 impl Slots {
@@ -55,23 +89,28 @@ impl Slots {
         self.clock
     }
 
-    /// At a cap, drops the connection still sending its request whose
-    /// client has been silent longest.
+    /// At a cap, drops a connection still sending its request: of the
+    /// source holding the most of them, the one whose client has been
+    /// silent longest.
     fn make_room(&mut self) {
         if self.reading.len() < MAX_READING && self.open < MAX_CONNECTIONS {
             return;
         }
+        let mut held: HashMap<Source, usize> = HashMap::new();
+        for r in self.reading.values() {
+            *held.entry(r.source).or_default() += 1;
+        }
         let Some(id) = self
             .reading
             .iter()
-            .min_by_key(|(_, (heard, _))| *heard)
+            .max_by_key(|(_, r)| (held[&r.source], std::cmp::Reverse(r.heard)))
             .map(|(id, _)| *id)
         else {
             return;
         };
-        if let Some((_, stream)) = self.reading.remove(&id) {
+        if let Some(r) = self.reading.remove(&id) {
             // Its thread sees the read fail and ends, freeing the slot.
-            let _ = stream.shutdown(Shutdown::Both);
+            let _ = r.stream.shutdown(Shutdown::Both);
         }
     }
 }
@@ -101,8 +140,8 @@ impl SlotGuard {
         move || {
             let mut slots = lock(&slots);
             let now = slots.tick();
-            if let Some((heard, _)) = slots.reading.get_mut(&id) {
-                *heard = now;
+            if let Some(r) = slots.reading.get_mut(&id) {
+                r.heard = now;
             }
         }
     }
@@ -193,8 +232,16 @@ fn admit<S: Service>(stream: TcpStream, slots: &SharedSlots, shared: &Arc<S>) {
             return;
         }
         let id = slots.tick();
-        if let Ok(handle) = stream.try_clone() {
-            slots.reading.insert(id, (id, handle));
+        if let (Ok(stream), Ok(peer)) = (stream.try_clone(), stream.peer_addr()) {
+            let source = Source::of(peer.ip());
+            slots.reading.insert(
+                id,
+                Reading {
+                    heard: id,
+                    source,
+                    stream,
+                },
+            );
         }
         slots.open += 1;
         id

@@ -487,7 +487,6 @@ fn a_long_name_record_claiming_4_gb_is_refused_before_it_is_read() {
         inner: io::Cursor::new(header.clone()).chain(io::repeat(b'a').take(64 << 20)),
         n: n.clone(),
     };
-    let started = std::time::Instant::now();
     let result = open(
         source,
         "test",
@@ -503,7 +502,6 @@ fn a_long_name_record_claiming_4_gb_is_refused_before_it_is_read() {
         "{r}"
     );
     assert!(n.get() < 1 << 20, "read {} bytes of the source", n.get());
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert!(!f.dir.join("in").exists(), "nothing written");
 
     // The same file on a stick: `peek` (choosing among a stick's bundles)

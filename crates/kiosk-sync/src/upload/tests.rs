@@ -59,6 +59,11 @@ fn uploaded_rows(dir: &Path) -> Vec<String> {
         if name.starts_with('.') {
             continue;
         }
+        // Contacts: readable by the kiosk's user alone.
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &entry.metadata().expect("metadata").permissions(),
+        ) & 0o777;
+        assert_eq!(mode, 0o600, "{name} is {mode:o}");
         let doc: serde_json::Value =
             serde_json::from_slice(&fs::read(entry.path()).expect("read")).expect("json");
         assert_eq!(doc["upload_id"].as_str(), name.strip_suffix(".json"));
