@@ -91,7 +91,7 @@ impl Kiosk {
 /// The configured model, or `None` with the reason on stderr (the answers
 /// then come from the templates, as on a kiosk without a model).
 fn load_model(config: &Config) -> Option<kiosk_llm::generator::LlmGenerator> {
-    match super::llm::load_generator(config) {
+    match crate::services::llm::load_generator(config) {
         Ok(g) => Some(g),
         Err(e) => {
             tracing::warn!("no language model ({e:#}): answering from templates");

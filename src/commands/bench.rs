@@ -131,7 +131,7 @@ fn bench_import(
 ) -> anyhow::Result<ExitCode> {
     let dir = DataDir::new(config.data_dir(data_dir));
     let mut options = ImportOptions::new(from);
-    match super::embed::product_embedder(config) {
+    match crate::services::embed::product_embedder(config) {
         Ok(embedder) => options.embedder = Some(embedder),
         Err(why) => eprintln!("{}: {why}", kiosk_catalog::vectors::NO_MODEL),
     }
@@ -309,7 +309,7 @@ fn bench_search(
     let rss_before = rss_mib();
     let mut hybrid = None;
     if snapshot.vectors().is_some() {
-        match super::embed::product_embedder(config) {
+        match crate::services::embed::product_embedder(config) {
             Ok(embedder) => {
                 let state = snapshot.attach_embedder(embedder);
                 eprintln!("search: {state}");
@@ -739,7 +739,7 @@ fn bench_assistant(
         assistant_config.phrase_languages = kiosk_core::Lang::ALL.to_vec();
     }
     let generator = if with_model {
-        Some(super::llm::load_generator(config).context("the language model")?)
+        Some(crate::services::llm::load_generator(config).context("the language model")?)
     } else {
         None
     };

@@ -171,7 +171,7 @@ pub fn open_search_snapshot(
     if snapshot.vectors().is_none() {
         return Ok(snapshot);
     }
-    match embed::product_embedder(config) {
+    match crate::services::embed::product_embedder(config) {
         Ok(embedder) => {
             let state = snapshot.attach_embedder(embedder);
             if !matches!(state, kiosk_catalog::snapshot::SemanticState::Hybrid { .. }) {
