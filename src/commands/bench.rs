@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use kiosk_catalog::fts5::Fts5Baseline;
-use kiosk_catalog::generate::{GenerateOptions, generate};
-use kiosk_catalog::{DataDir, ImportOptions, quality, relevance};
+use kiosk_bench::fts5::Fts5Baseline;
+use kiosk_bench::generate::{GenerateOptions, generate};
+use kiosk_bench::{quality, relevance};
+use kiosk_catalog::{DataDir, ImportOptions};
 use kiosk_core::{Filters, SearchRequest};
 use serde::Serialize;
 

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
-use kiosk_catalog::quality;
+use kiosk_bench::quality;
 use kiosk_embed::{Embedder, TextKind};
 use serde::Serialize;
 

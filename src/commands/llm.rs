@@ -8,8 +8,8 @@ use std::process::Command as Process;
 
 use anyhow::Context;
 use clap::Args;
+use kiosk_bench::llm::{BenchOptions, BenchReport};
 use kiosk_llm::ModelKind;
-use kiosk_llm::bench::{BenchOptions, BenchReport};
 use kiosk_llm::engine::{CancelToken, Engine, EngineConfig, GenerateOptions};
 use kiosk_llm::models::locate;
 use kiosk_models::ModelStore;
@@ -177,7 +177,7 @@ fn fetch_from_hub(
 pub fn bench(config: &Config, args: BenchLlmArgs) -> anyhow::Result<ExitCode> {
     let (kind, path) = model_path(config, &args.model)?;
     let threads = args.model.threads.unwrap_or(config.llm.threads);
-    let report = kiosk_llm::bench::run(&BenchOptions {
+    let report = kiosk_bench::llm::run(&BenchOptions {
         model_path: path.clone(),
         threads,
         context_length: config.llm.context_length,

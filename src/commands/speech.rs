@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
+use kiosk_bench::peer::FasterWhisper;
+use kiosk_bench::wer::{self, Metric};
 use kiosk_models::{Hub, Manifest, ManifestEntry, ModelStore};
 use kiosk_speech::capture::{CaptureError, CaptureOptions, Recording, RecordingStatus};
 use kiosk_speech::convert::{self, ConvertOptions, ggml::WeightType};
-use kiosk_speech::peer::FasterWhisper;
-use kiosk_speech::wer::{self, Metric};
 use kiosk_speech::{EngineOptions, ModelKind, Transcription, WhisperEngine};
 use serde::Serialize;
 

@@ -10,8 +10,9 @@
 //!   through one pipeline, and [`endpoint`] decides when an utterance ends.
 //! - [`models`] finds model files in the hf-hub cache layout, offline.
 //! - [`prompt`] builds Whisper's initial prompt from the store's words.
-//! - [`wer`] scores transcripts (word and character error rates); [`peer`]
-//!   holds the faster-whisper script `kiosk bench asr` measures against.
+//!
+//! Error rates and the faster-whisper peer of `kiosk bench asr` are in the
+//! kiosk-bench crate.
 
 pub mod audio;
 pub mod capture;
@@ -21,9 +22,7 @@ pub mod engine;
 mod error;
 pub mod filter;
 pub mod models;
-pub mod peer;
 pub mod prompt;
-pub mod wer;
 
 pub use capture::{CaptureError, CaptureOptions, EndReason, Recording, Utterance};
 pub use engine::{EngineOptions, Transcription, WhisperEngine};
