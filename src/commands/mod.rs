@@ -80,8 +80,8 @@ fn logged_data_dir(cli: &Cli) -> Option<Option<&std::path::PathBuf>> {
     Some(match &cli.command {
         None => cli.data_dir.as_ref(),
         Some(Command::Import(a)) => a.data_dir.data_dir.as_ref(),
-        Some(Command::Ask(a)) => a.data_dir.data_dir.as_ref(),
-        Some(Command::Chat(a)) => a.data_dir.data_dir.as_ref(),
+        Some(Command::Ask(a)) => a.turn.data_dir.data_dir.as_ref(),
+        Some(Command::Chat(a)) => a.turn.data_dir.data_dir.as_ref(),
         Some(Command::Sync(a)) => a.data_dir.data_dir.as_ref(),
         Some(Command::StaffConsole(a)) => a.data_dir.data_dir.as_ref(),
         Some(Command::CallStaff(a)) => a.data_dir.data_dir.as_ref(),
@@ -137,13 +137,15 @@ fn start_app(
         return ask::chat(
             config,
             crate::cli::ChatArgs {
-                data_dir: crate::cli::DataDirArg {
-                    data_dir: Some(options.data_dir),
+                turn: crate::cli::TurnFlags {
+                    data_dir: crate::cli::DataDirArg {
+                        data_dir: Some(options.data_dir),
+                    },
+                    no_record: false,
+                    model: config.llm.enabled,
                 },
                 lang: None,
                 json: false,
-                no_record: false,
-                model: config.llm.enabled,
             },
         );
     }
