@@ -206,39 +206,12 @@ pub struct StockArgs {
     pub product_or_query: String,
 }
 
-#[derive(Debug, Args)]
-pub struct AskArgs {
+/// The flags `kiosk ask` and `kiosk chat` share: which snapshot answers,
+/// whether turns are recorded, and whether the model helps.
+#[derive(Debug, Args, Clone)]
+pub struct TurnFlags {
     #[command(flatten)]
     pub data_dir: DataDirArg,
-    /// The shopper's language; detected from the text when omitted.
-    #[arg(long)]
-    pub lang: Option<Lang>,
-    /// Print the whole reply as JSON (schema: docs/reply-schema.md).
-    #[arg(long)]
-    pub json: bool,
-    /// Do not record the turn in the local analytics store.
-    #[arg(long)]
-    pub no_record: bool,
-    /// Let the configured language model ([llm] in kiosk.toml) help
-    /// understand and phrase, as the app does (loading it takes seconds);
-    /// without it the answers come from rules and templates only.
-    #[arg(long)]
-    pub model: bool,
-    /// What the shopper said.
-    pub text: String,
-}
-
-#[derive(Debug, Args)]
-pub struct ChatArgs {
-    #[command(flatten)]
-    pub data_dir: DataDirArg,
-    /// The shopper's language for every turn (a JSON line's "lang" wins).
-    #[arg(long)]
-    pub lang: Option<Lang>,
-    /// Read one JSON object per line ({"text": "...", "lang": "nl"}, or
-    /// {"reset": true}) and write one JSON reply per line.
-    #[arg(long)]
-    pub json: bool,
     /// Do not record the turns in the local analytics store.
     #[arg(long)]
     pub no_record: bool,
@@ -247,6 +220,33 @@ pub struct ChatArgs {
     /// without it the answers come from rules and templates only.
     #[arg(long)]
     pub model: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    #[command(flatten)]
+    pub turn: TurnFlags,
+    /// The shopper's language; detected from the text when omitted.
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Print the whole reply as JSON (schema: docs/reply-schema.md).
+    #[arg(long)]
+    pub json: bool,
+    /// What the shopper said.
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    #[command(flatten)]
+    pub turn: TurnFlags,
+    /// The shopper's language for every turn (a JSON line's "lang" wins).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Read one JSON object per line ({"text": "...", "lang": "nl"}, or
+    /// {"reset": true}) and write one JSON reply per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,5 +8,6 @@ pub mod commands;
 pub mod config;
 pub mod logging;
 pub mod output;
+pub mod services;
 pub mod store_bench;
 pub mod turn;

@@ -6,28 +6,23 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use kiosk_core::Lang;
-use kiosk_core::assistant::{Action, ActionStatus, Reply, phrasebook::say};
-use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use kiosk_core::assistant::{Action, ActionStatus, QuickReply, Reply, phrasebook::say};
+use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
 use super::AppOptions;
+use super::adapters::pickup::{PickupEntry, pickup_code};
+use super::adapters::{
+    self, app_state, chat, detail, feedback, mic, pickup, staff_call, staff_panel,
+};
 use super::convert::CardData;
 use super::events::{Event, post};
 use super::model::ModelSlot;
 use super::pin::{PinCheck, PinGuard};
 use super::speak::Speaker;
-use super::speech::{MicNote, MicPhase, SpeechRequest, SpeechWorker};
+use super::speech::{MicPhase, SpeechRequest, SpeechWorker};
 use super::ui;
 use super::worker::{CallPhase, Links, Request, StaffInfo, Worker};
 use crate::config::Config;
-
-struct PickupEntry {
-    photo: Option<super::photos::Photo>,
-    pictogram: usize,
-    title: String,
-    options: String,
-    location: String,
-    sku: String,
-}
 
 pub struct Controller {
     window: ui::App,
@@ -63,10 +58,6 @@ pub struct Controller {
     _ticker: slint::Timer,
 }
 
-fn s(text: impl AsRef<str>) -> SharedString {
-    SharedString::from(text.as_ref())
-}
-
 impl Controller {
     pub fn start(
         window: &ui::App,
@@ -74,61 +65,8 @@ impl Controller {
         options: &AppOptions,
     ) -> anyhow::Result<Controller> {
         let messages = Rc::new(VecModel::<ui::Message>::default());
-        let chat = window.global::<ui::ChatAdapter>();
-        chat.set_messages(ModelRc::from(messages.clone()));
-        chat.on_send(|text| post(Event::Send(text.to_string())));
-        chat.on_add_to_pickup(|id, sku| {
-            post(Event::AddToPickup {
-                product_id: id.to_string(),
-                sku: sku.to_string(),
-            })
-        });
-        chat.on_notify_me(|id, sku| {
-            post(Event::NotifyMe {
-                product_id: id.to_string(),
-                sku: sku.to_string(),
-            })
-        });
-        chat.on_open_product(|id| post(Event::OpenProduct(id.to_string())));
-        chat.set_quick_picks(ModelRc::new(VecModel::from(quick_picks(Lang::Zh))));
-
-        let app = window.global::<ui::AppState>();
-        app.on_select_language(|code| {
-            if let Ok(lang) = code.parse() {
-                post(Event::SelectLanguage(lang));
-            }
-        });
-        app.on_touched(|| post(Event::Touched));
-        app.on_new_customer(|| post(Event::NewCustomer));
-        app.on_still_here(|| post(Event::StillHere));
-        app.on_start(|| post(Event::Start));
-        app.on_typed(|text| post(Event::Typed(text.into())));
-        app.on_open_staff(|| post(Event::OpenStaff));
-        app.on_read_aloud_changed(|on| post(Event::ReadAloud(on)));
-
-        window
-            .global::<ui::DetailAdapter>()
-            .on_close(|| post(Event::CloseDetail));
-        let staff_call = window.global::<ui::StaffCallAdapter>();
-        staff_call.on_call(|| post(Event::CallStaff));
-        staff_call.on_dismiss(|| post(Event::DismissHandoff));
-        window
-            .global::<ui::PickupAdapter>()
-            .on_remove(|i| post(Event::RemovePickup(i.max(0) as usize)));
-        let panel = window.global::<ui::StaffPanelAdapter>();
-        panel.on_submit_pin(|pin| post(Event::SubmitPin(pin.to_string())));
-        panel.on_sync_now(|| post(Event::SyncNow));
-        panel.on_exit_kiosk(|| post(Event::ExitKiosk));
-        panel.on_lock(|| post(Event::LockStaff));
-        panel.on_mask(|pin| s("●".repeat(pin.chars().count())));
-        let feedback = window.global::<ui::FeedbackAdapter>();
-        feedback.on_answer(|up| post(Event::Feedback(Some(up))));
-        feedback.on_skip(|| post(Event::Feedback(None)));
-        super::keyboard::connect(window);
-        let mic = window.global::<ui::MicAdapter>();
-        mic.on_toggle(|| post(Event::MicToggle));
-        mic.set_state(ui::MicState::Unavailable);
-        mic.set_note(ui::MicNote::NoModel);
+        adapters::connect(window);
+        chat::set_messages(window, ModelRc::from(messages.clone()));
         let speech = config
             .speech
             .enabled
@@ -169,8 +107,7 @@ impl Controller {
             _ticker: ticker,
         };
         controller.set_language(Lang::En);
-        let app = window.global::<ui::AppState>();
-        let problems = app.get_status_text();
+        let problems = app_state::status(window);
         let model = controller.model.status();
         controller.status(&if problems.is_empty() {
             model
@@ -208,10 +145,9 @@ impl Controller {
                 // Keys typed before the conversation shows (a fast typist)
                 // arrive here too: each one extends the draft.
                 if let Some(typed) = typed_text(&text) {
-                    let chat = self.window.global::<ui::ChatAdapter>();
-                    let draft = chat.get_draft();
+                    let draft = chat::draft(&self.window);
                     if !(draft.is_empty() && typed.trim().is_empty()) {
-                        chat.set_draft(s(format!("{draft}{typed}")));
+                        chat::set_draft(&self.window, &format!("{draft}{typed}"));
                     }
                 }
                 self.set_page(ui::Page::Conversation);
@@ -223,42 +159,23 @@ impl Controller {
             }
             Event::MicToggle => {
                 self.touch();
-                let mic = self.window.global::<ui::MicAdapter>();
-                let request = match mic.get_state() {
-                    ui::MicState::Idle => {
+                let request = match mic::phase(&self.window) {
+                    MicPhase::Idle => {
                         self.speaker.stop();
                         self.set_page(ui::Page::Conversation);
                         SpeechRequest::Start {
                             lang: self.lang_chosen.then_some(self.lang),
                         }
                     }
-                    ui::MicState::Listening => SpeechRequest::Stop,
+                    MicPhase::Listening => SpeechRequest::Stop,
                     _ => return,
                 };
                 if let Some(speech) = &self.speech {
                     speech.send(request);
                 }
             }
-            Event::Mic { phase, note } => {
-                let mic = self.window.global::<ui::MicAdapter>();
-                mic.set_state(match phase {
-                    MicPhase::Idle => ui::MicState::Idle,
-                    MicPhase::Listening => ui::MicState::Listening,
-                    MicPhase::Processing => ui::MicState::Processing,
-                    MicPhase::Unavailable => ui::MicState::Unavailable,
-                });
-                mic.set_note(match note {
-                    MicNote::None => ui::MicNote::None,
-                    MicNote::Loading => ui::MicNote::Loading,
-                    MicNote::NoModel => ui::MicNote::NoModel,
-                    MicNote::NoMicrophone => ui::MicNote::NoMicrophone,
-                    MicNote::Disconnected => ui::MicNote::Disconnected,
-                    MicNote::NothingHeard => ui::MicNote::NothingHeard,
-                    MicNote::NotUnderstood => ui::MicNote::NotUnderstood,
-                    MicNote::Failed => ui::MicNote::Failed,
-                });
-            }
-            Event::MicLevel(level) => self.window.global::<ui::MicAdapter>().set_level(level),
+            Event::Mic { phase, note } => mic::show(&self.window, phase, note),
+            Event::MicLevel(level) => mic::set_level(&self.window, level),
             Event::Transcript { text, lang } => {
                 // The shopper's words become their turn, in the language
                 // they chose, else the one Whisper heard.
@@ -273,9 +190,7 @@ impl Controller {
             Event::NewCustomer => {
                 // Ask how it went, if there was a conversation at all.
                 if self.messages.iter().any(|m| m.from_shopper) {
-                    self.window
-                        .global::<ui::FeedbackAdapter>()
-                        .set_visible(true);
+                    feedback::set_visible(&self.window, true);
                 } else {
                     self.wipe();
                 }
@@ -299,12 +214,10 @@ impl Controller {
             }),
             Event::Detail(card) => {
                 if let Some(card) = *card {
-                    let detail = self.window.global::<ui::DetailAdapter>();
-                    detail.set_product(to_ui_card(&card));
-                    detail.set_visible(true);
+                    detail::show(&self.window, &card);
                 }
             }
-            Event::CloseDetail => self.window.global::<ui::DetailAdapter>().set_visible(false),
+            Event::CloseDetail => detail::hide(&self.window),
             Event::RemovePickup(i) => {
                 if i < self.pickup.len() {
                     self.pickup.remove(i);
@@ -314,11 +227,7 @@ impl Controller {
             Event::CallStaff => {
                 self.ask_in(say(self.lang, "chip_call_staff", &[]), Some(self.lang))
             }
-            Event::DismissHandoff => {
-                self.window
-                    .global::<ui::StaffCallAdapter>()
-                    .set_handoff_visible(false);
-            }
+            Event::DismissHandoff => staff_call::hide_handoff(&self.window, false),
             Event::OpenStaff => {
                 // Every visit asks for the PIN: the panel never stays
                 // unlocked behind the attract screen.
@@ -335,7 +244,7 @@ impl Controller {
             Event::LockStaff => self.lock_staff(),
             Event::SyncNow => {
                 self.touch();
-                if self.window.global::<ui::StaffPanelAdapter>().get_unlocked() {
+                if staff_panel::unlocked(&self.window) {
                     self.send(Request::SyncNow);
                 }
             }
@@ -347,19 +256,19 @@ impl Controller {
                 if switched {
                     self.send(Request::Freshness);
                 }
-                if self.window.global::<ui::StaffPanelAdapter>().get_unlocked() {
+                if staff_panel::unlocked(&self.window) {
                     self.send(Request::StaffInfo);
                 }
             }
             Event::Call { phase, message } => self.call_changed(phase, &message),
             Event::ExitKiosk => {
-                if self.window.global::<ui::StaffPanelAdapter>().get_unlocked() {
+                if staff_panel::unlocked(&self.window) {
                     let _ = slint::quit_event_loop();
                 }
             }
             Event::ReadAloud(on) => {
                 if on && !self.speaker.available() {
-                    self.window.global::<ui::AppState>().set_read_aloud(false);
+                    app_state::set_read_aloud(&self.window, false);
                     self.status("Read-aloud needs espeak-ng, which is not installed.");
                 } else if !on {
                     self.speaker.stop();
@@ -369,13 +278,13 @@ impl Controller {
             Event::Reply { turn, reply, cards } => self.reply(turn, *reply, cards),
             Event::TurnFailed { turn, notice } => {
                 if self.turn == turn {
-                    self.finish_streaming(notice.text(self.lang), Vec::new(), Vec::new());
+                    self.finish_streaming(notice.text(self.lang), &[], &[]);
                 }
             }
             Event::Notice(notice) => self.tell_shopper(notice.text(self.lang)),
             Event::Status(text) => self.status(&text),
             Event::Freshness { stale, as_of } => {
-                self.window.global::<ui::AppState>().set_stale(stale);
+                app_state::set_stale(&self.window, stale);
                 self.stock_as_of = Some(as_of);
                 self.show_stock_as_of();
             }
@@ -387,41 +296,29 @@ impl Controller {
     fn touch(&mut self) {
         self.last_touch = Instant::now();
         if self.countdown_started.take().is_some() {
-            self.window
-                .global::<ui::AppState>()
-                .set_countdown_visible(false);
+            app_state::set_countdown(&self.window, None);
         }
     }
 
     fn set_page(&self, page: ui::Page) {
-        self.window.global::<ui::AppState>().set_page(page);
+        app_state::set_page(&self.window, page);
     }
 
     fn set_language(&mut self, lang: Lang) {
         self.lang = lang;
-        let code = if lang == Lang::En { "" } else { lang.code() };
-        let _ = slint::select_bundled_translation(code);
-        self.window
-            .global::<ui::AppState>()
-            .set_lang(s(lang.code()));
+        app_state::set_language(&self.window, lang);
         self.show_stock_as_of();
     }
 
     /// The stock banner in the screen's language.
     fn show_stock_as_of(&self) {
         if let Some(as_of) = &self.stock_as_of {
-            self.window.global::<ui::AppState>().set_stale_text(s(say(
-                self.lang,
-                "stale_note",
-                &[("as_of", as_of)],
-            )));
+            app_state::set_stock_as_of(&self.window, self.lang, as_of);
         }
     }
 
     fn status(&self, text: &str) {
-        self.window
-            .global::<ui::AppState>()
-            .set_status_text(s(text));
+        app_state::set_status(&self.window, text);
     }
 
     fn ask(&mut self, text: String) {
@@ -443,18 +340,13 @@ impl Controller {
         // back to that turn's template and moves on to this one.
         self.model.cancel();
         self.turn += 1;
+        self.messages.push(chat::map_question(&text));
         self.messages.push(ui::Message {
-            from_shopper: true,
-            text: s(&text),
-            ..Default::default()
-        });
-        self.messages.push(ui::Message {
-            from_shopper: false,
             streaming: true,
-            ..Default::default()
+            ..chat::map_line("")
         });
         self.streaming = Some((self.turn, self.messages.row_count() - 1));
-        self.window.global::<ui::ChatAdapter>().set_busy(true);
+        chat::set_busy(&self.window, true);
         self.send(Request::Ask {
             turn: self.turn,
             text,
@@ -470,32 +362,19 @@ impl Controller {
             return;
         }
         if let Some(mut m) = self.messages.row_data(row) {
-            m.text = s(format!("{}{}", m.text, text));
+            m.text = format!("{}{}", m.text, text).into();
             self.messages.set_row_data(row, m);
         }
     }
 
-    fn finish_streaming(
-        &mut self,
-        text: &str,
-        cards: Vec<ui::ProductCard>,
-        chips: Vec<ui::QuickReply>,
-    ) {
+    fn finish_streaming(&mut self, text: &str, cards: &[CardData], chips: &[QuickReply]) {
         if let Some((_, row)) = self.streaming.take()
             && row < self.messages.row_count()
         {
-            self.messages.set_row_data(
-                row,
-                ui::Message {
-                    from_shopper: false,
-                    text: s(text),
-                    products: ModelRc::new(VecModel::from(cards)),
-                    chips: ModelRc::new(VecModel::from(chips)),
-                    streaming: false,
-                },
-            );
+            self.messages
+                .set_row_data(row, chat::map_answer(text, cards, chips));
         }
-        self.window.global::<ui::ChatAdapter>().set_busy(false);
+        chat::set_busy(&self.window, false);
     }
 
     fn reply(&mut self, turn: u64, reply: Reply, cards: Vec<CardData>) {
@@ -506,17 +385,8 @@ impl Controller {
         if reply.language != self.lang {
             self.set_language(reply.language);
         }
-        let ui_cards: Vec<ui::ProductCard> = cards.iter().map(to_ui_card).collect();
+        self.finish_streaming(&reply.answer, &cards, &reply.quick_replies);
         self.cards.extend(cards);
-        let chips: Vec<ui::QuickReply> = reply
-            .quick_replies
-            .iter()
-            .map(|q| ui::QuickReply {
-                label: s(&q.label),
-                text: s(&q.text),
-            })
-            .collect();
-        self.finish_streaming(&reply.answer, ui_cards, chips);
         for action in &reply.actions {
             if let Action::AddToPickupList {
                 status: ActionStatus::Done,
@@ -530,31 +400,21 @@ impl Controller {
         }
         if let Some(handoff) = &reply.handoff {
             // The worker sends the call; its states follow as events.
-            let call = self.window.global::<ui::StaffCallAdapter>();
-            call.set_summary(s(super::convert::handoff_summary(
-                handoff,
-                &self.kiosk.0,
-                &self.kiosk.1,
-            )));
-            if matches!(
-                call.get_state(),
-                ui::CallState::None | ui::CallState::Resolved | ui::CallState::Unavailable
-            ) {
-                call.set_state(ui::CallState::Calling);
-                call.set_status_text(s(say(self.lang, "staff_called", &[])));
+            if !staff_call::in_progress(&self.window) {
+                let calling = say(self.lang, "staff_called", &[]);
+                staff_call::show_phase(&self.window, CallPhase::Calling, &calling);
             }
-            call.set_handoff_visible(true);
+            let summary = super::convert::handoff_summary(handoff, &self.kiosk.0, &self.kiosk.1);
+            staff_call::show_handoff(&self.window, &summary);
         }
         if reply
             .actions
             .iter()
             .any(|a| matches!(a, Action::EndSession { .. }))
         {
-            self.window
-                .global::<ui::FeedbackAdapter>()
-                .set_visible(true);
+            feedback::set_visible(&self.window, true);
         }
-        if self.window.global::<ui::AppState>().get_read_aloud() {
+        if app_state::read_aloud(&self.window) {
             self.speaker.say(&reply.answer, reply.language);
         }
     }
@@ -582,21 +442,8 @@ impl Controller {
     }
 
     fn show_pickup(&self) {
-        let items: Vec<ui::PickupItem> = self
-            .pickup
-            .iter()
-            .map(|p| ui::PickupItem {
-                photo: ui_photo(p.photo.as_ref()),
-                has_photo: p.photo.is_some(),
-                pictogram: p.pictogram as i32,
-                title: s(&p.title),
-                options: s(&p.options),
-                location: s(&p.location),
-            })
-            .collect();
-        let adapter = self.window.global::<ui::PickupAdapter>();
-        adapter.set_items(ModelRc::new(VecModel::from(items)));
-        adapter.set_code(s(pickup_code(self.pickup.iter().map(|p| p.sku.as_str()))));
+        let code = pickup_code(self.pickup.iter().map(|p| p.sku.as_str()));
+        pickup::show(&self.window, &self.pickup, &code);
     }
 
     /// Starts checking a PIN off the UI thread.
@@ -618,89 +465,70 @@ impl Controller {
         if let Err(e) = spawned {
             tracing::error!("cannot start the PIN check: {e}");
             self.pin_checking = false;
-            self.window
-                .global::<ui::StaffPanelAdapter>()
-                .set_message(s("The PIN cannot be checked right now; try again."));
+            staff_panel::set_message(
+                &self.window,
+                "The PIN cannot be checked right now; try again.",
+                false,
+            );
         }
     }
 
     fn pin_checked(&mut self, result: PinCheck) {
         self.pin_checking = false;
-        let panel = self.window.global::<ui::StaffPanelAdapter>();
+        let window = &self.window;
         match result {
             PinCheck::Ok => {
-                panel.set_unlocked(true);
-                panel.set_locked_out(false);
-                panel.set_message(s(""));
+                staff_panel::unlock(window);
                 self.send(Request::StaffInfo);
             }
-            PinCheck::Wrong { tries_left } => {
-                panel.set_message(s(format!(
-                    "Wrong PIN ({tries_left} tries left before a lockout)."
-                )));
-            }
+            PinCheck::Wrong { tries_left } => staff_panel::set_message(
+                window,
+                &format!("Wrong PIN ({tries_left} tries left before a lockout)."),
+                false,
+            ),
             PinCheck::LockedOut { seconds } => {
-                panel.set_locked_out(true);
-                panel.set_message(s(format!("Too many wrong tries: locked for {seconds} s.")));
+                staff_panel::set_message(
+                    window,
+                    &format!("Too many wrong tries: locked for {seconds} s."),
+                    true,
+                );
                 slint::Timer::single_shot(Duration::from_secs(seconds), || post(Event::LockStaff));
             }
-            PinCheck::NotSet => {
-                panel.set_message(s(
-                    "No staff PIN is set: run `kiosk staff-pin set` on this kiosk.",
-                ));
-            }
+            PinCheck::NotSet => staff_panel::set_message(
+                window,
+                "No staff PIN is set: run `kiosk staff-pin set` on this kiosk.",
+                false,
+            ),
         }
     }
 
     /// A staff call moved on: the button, the handoff dialog, and at
     /// "resolved" the handback in the conversation.
     fn call_changed(&mut self, phase: CallPhase, message: &str) {
-        let call = self.window.global::<ui::StaffCallAdapter>();
-        call.set_state(match phase {
-            CallPhase::Calling => ui::CallState::Calling,
-            CallPhase::Queued => ui::CallState::Queued,
-            CallPhase::Delivered => ui::CallState::Acknowledged,
-            CallPhase::OnTheWay => ui::CallState::OnTheWay,
-            CallPhase::Resolved => ui::CallState::Resolved,
-            CallPhase::Unavailable => ui::CallState::Unavailable,
-        });
-        if !message.is_empty() {
-            call.set_status_text(s(message));
-        }
+        staff_call::show_phase(&self.window, phase, message);
         if phase == CallPhase::Resolved {
-            call.set_handoff_visible(false);
-            call.set_summary(s(""));
+            staff_call::hide_handoff(&self.window, true);
             self.tell_shopper(message);
         }
     }
 
     /// A line from the kiosk in the conversation, read aloud when asked.
     fn tell_shopper(&mut self, text: &str) {
-        self.messages.push(ui::Message {
-            from_shopper: false,
-            text: s(text),
-            ..Default::default()
-        });
-        if self.window.global::<ui::AppState>().get_read_aloud() {
+        self.messages.push(chat::map_line(text));
+        if app_state::read_aloud(&self.window) {
             self.speaker.say(text, self.lang);
         }
     }
 
     fn show_staff_info(&self, info: StaffInfo) {
-        let panel = self.window.global::<ui::StaffPanelAdapter>();
-        panel.set_snapshot_text(s(&info.snapshot));
-        panel.set_sync_text(s(format!("{}\n{}", self.last_sync, info.staff_link)));
-        panel.set_model_text(s(&info.model));
-        let stats: Vec<ui::Stat> = info
-            .stats
-            .iter()
-            .map(|(label, value, fraction)| ui::Stat {
-                label: s(label),
-                value: s(value),
-                fraction: *fraction,
-            })
-            .collect();
-        panel.set_stats(ModelRc::new(VecModel::from(stats)));
+        let sync = format!("{}\n{}", self.last_sync, info.staff_link);
+        staff_panel::show_info(
+            &self.window,
+            &info.snapshot,
+            &sync,
+            &info.model,
+            &info.stats,
+        );
     }
 
     /// Forgets everything about the shopper: conversation, lists, the
@@ -719,22 +547,7 @@ impl Controller {
             speech.send(SpeechRequest::Cancel);
         }
         self.lang_chosen = false;
-        let chat = self.window.global::<ui::ChatAdapter>();
-        chat.set_draft(s(""));
-        chat.set_busy(false);
-        super::keyboard::reset(&self.window);
-        self.window.global::<ui::DetailAdapter>().set_visible(false);
-        let call = self.window.global::<ui::StaffCallAdapter>();
-        call.set_handoff_visible(false);
-        call.set_state(ui::CallState::None);
-        call.set_summary(s(""));
-        call.set_status_text(s(""));
-        self.window
-            .global::<ui::FeedbackAdapter>()
-            .set_visible(false);
-        let app = self.window.global::<ui::AppState>();
-        app.set_countdown_visible(false);
-        app.set_read_aloud(false);
+        adapters::reset(&self.window);
         self.countdown_started = None;
         self.set_language(Lang::En);
         self.set_page(ui::Page::Attract);
@@ -744,14 +557,11 @@ impl Controller {
     /// Locks the panel; the pad takes keys again (a lockout still in
     /// force answers the next PIN with its time left).
     fn lock_staff(&self) {
-        let panel = self.window.global::<ui::StaffPanelAdapter>();
-        panel.set_unlocked(false);
-        panel.set_locked_out(false);
-        panel.set_message(s(""));
+        staff_panel::lock(&self.window);
     }
 
     fn tick(&mut self) {
-        let page = self.window.global::<ui::AppState>().get_page();
+        let page = app_state::page(&self.window);
         let now = Instant::now();
         if page == ui::Page::Staff {
             // Staff who walk away leave the panel locked and the attract
@@ -769,99 +579,20 @@ impl Controller {
         match self.countdown_started {
             None if now.duration_since(self.last_touch) >= self.idle => {
                 self.countdown_started = Some(now);
-                let app = self.window.global::<ui::AppState>();
-                app.set_countdown(self.countdown.as_secs() as i32);
-                app.set_countdown_visible(true);
+                app_state::set_countdown(&self.window, Some(self.countdown.as_secs() as i32));
             }
             Some(started) => {
                 let left = self.countdown.saturating_sub(now.duration_since(started));
                 if left.is_zero() {
                     self.wipe();
                 } else {
-                    self.window
-                        .global::<ui::AppState>()
-                        .set_countdown(left.as_secs_f64().ceil() as i32);
+                    let seconds = left.as_secs_f64().ceil() as i32;
+                    app_state::set_countdown(&self.window, Some(seconds));
                 }
             }
             None => {}
         }
     }
-}
-
-pub fn to_ui_card(c: &CardData) -> ui::ProductCard {
-    ui::ProductCard {
-        id: s(&c.id),
-        title: s(&c.title),
-        price: s(&c.price),
-        photo: ui_photo(c.photo.as_ref()),
-        has_photo: c.photo.is_some(),
-        pictogram: c.pictogram as i32,
-        in_stock: c.in_stock,
-        stock_text: s(&c.stock_text),
-        location: s(&c.location),
-        variants: ModelRc::new(VecModel::from(
-            c.variants
-                .iter()
-                .map(|v| ui::VariantChip {
-                    label: s(&v.label),
-                    in_stock: v.in_stock,
-                    low: v.low,
-                    sku: s(&v.sku),
-                })
-                .collect::<Vec<_>>(),
-        )),
-        notify_sku: s(&c.notify_sku),
-        pickup_sku: s(&c.pickup_sku),
-    }
-}
-
-/// A decoded photo as a Slint image (the pixels are shared, not copied).
-pub fn ui_photo(photo: Option<&super::photos::Photo>) -> slint::Image {
-    photo
-        .map(|p| slint::Image::from_rgb8(p.pixels.clone()))
-        .unwrap_or_default()
-}
-
-/// A short code for the counter, the same for the same list.
-pub fn pickup_code<'a>(skus: impl Iterator<Item = &'a str>) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut any = false;
-    for sku in skus {
-        any = true;
-        for b in sku.bytes().chain(std::iter::once(b'|')) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    if !any {
-        return String::new();
-    }
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..5)
-        .map(|i| ALPHABET[((h >> (i * 5)) & 31) as usize] as char)
-        .collect()
-}
-
-/// Quick questions for shoppers without a keyboard in their script.
-fn quick_picks(lang: Lang) -> Vec<ui::QuickReply> {
-    let picks: &[&str] = match lang {
-        Lang::Zh => &[
-            "有沒有跑鞋？",
-            "雨衣在哪裡？",
-            "有沒有黑色的？",
-            "營業時間？",
-            "怎麼退貨？",
-            "請店員來",
-        ],
-        _ => &[],
-    };
-    picks
-        .iter()
-        .map(|p| ui::QuickReply {
-            label: s(p),
-            text: s(p),
-        })
-        .collect()
 }
 
 /// The staff console and sync agent the worker runs, from the config. A
@@ -870,7 +601,7 @@ fn quick_picks(lang: Lang) -> Vec<ui::QuickReply> {
 fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<ModelSlot>) -> Links {
     let mut problems = Vec::new();
     let staff = if config.staff.console_url.is_some() {
-        match crate::commands::staff::link_config(config, None, None) {
+        match crate::services::staff::link_config(config, None, None) {
             Ok(link) => Some(link),
             Err(e) => {
                 problems.push(format!("Staff console: {e:#}"));
@@ -880,7 +611,7 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<Mod
     } else {
         None
     };
-    let sync = match crate::commands::sync::agent_parts(config, &options.data_dir) {
+    let sync = match crate::services::sync::agent_parts(config, &options.data_dir) {
         Ok(parts) => Some(parts),
         Err(e) => {
             problems.push(format!("Sync: {e:#}"));
@@ -888,16 +619,14 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<Mod
         }
     };
     if !problems.is_empty() {
-        window
-            .global::<ui::AppState>()
-            .set_status_text(s(problems.join("; ")));
+        app_state::set_status(window, &problems.join("; "));
     }
     Links {
         staff,
         sync,
         model,
         retention: config.privacy.retention(),
-        embed_model: match crate::commands::embed::product_model(config) {
+        embed_model: match crate::services::embed::product_model(config) {
             Ok(path) => Some((path, config.embed.threads)),
             Err(why) => {
                 if config.embed.enabled {

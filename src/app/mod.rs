@@ -6,11 +6,11 @@
 //! (search, the assistant, the model, speech, sync) runs on workers that post
 //! events back through the Slint event loop.
 
+mod adapters;
 mod controller;
 mod convert;
 pub mod events;
 pub(crate) mod ime;
-mod keyboard;
 mod model;
 mod notices;
 mod photos;

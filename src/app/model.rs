@@ -34,7 +34,7 @@ impl ModelSlot {
             .name("model-load".into())
             .spawn(move || {
                 let started = std::time::Instant::now();
-                let status = match crate::commands::llm::load_generator(&config) {
+                let status = match crate::services::llm::load_generator(&config) {
                     Ok(generator) => {
                         tracing::info!(
                             model = %config.llm.model,

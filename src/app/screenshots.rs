@@ -11,11 +11,13 @@ use kiosk_core::assistant::{Assistant, Clock, Session, TurnInput};
 use kiosk_core::{Lang, StockLookup};
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
-use slint::{ComponentHandle, ModelRc, PhysicalSize, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, PhysicalSize, VecModel};
 
-use super::controller::{pickup_code, to_ui_card};
+use super::adapters::pickup::{PickupEntry, pickup_code};
+use super::adapters::{self, app_state, chat, detail, keyboard, pickup, staff_call, staff_panel};
 use super::convert::cards;
 use super::ui;
+use super::worker::CallPhase;
 use crate::config::Config;
 
 struct Headless {
@@ -115,10 +117,6 @@ pub fn read_png(path: &Path) -> anyhow::Result<Image> {
     })
 }
 
-fn s(text: impl AsRef<str>) -> SharedString {
-    SharedString::from(text.as_ref())
-}
-
 /// A sample question per language, answered by the real assistant.
 fn sample_question(lang: Lang) -> &'static str {
     match lang {
@@ -138,26 +136,12 @@ pub fn show(
     config: &Config,
     stats: &[(String, String, f32)],
 ) -> anyhow::Result<()> {
-    let code = if lang == Lang::En { "" } else { lang.code() };
-    let _ = slint::select_bundled_translation(code);
-    let state = app.global::<ui::AppState>();
-    state.set_lang(s(lang.code()));
-    state.set_store_name(s(&snapshot.store().name));
-    state.set_countdown_visible(false);
-    state.set_stale(screen == "conversation");
-    state.set_stale_text(s(kiosk_core::assistant::phrasebook::say(
-        lang,
-        "stale_note",
-        &[("as_of", "2026-11-22 23:00")],
-    )));
-    super::keyboard::reset(app);
-    app.global::<ui::ChatAdapter>().set_draft(s(""));
-    app.global::<ui::DetailAdapter>().set_visible(false);
-    let call = app.global::<ui::StaffCallAdapter>();
-    call.set_handoff_visible(false);
-    call.set_state(ui::CallState::None);
-    let panel = app.global::<ui::StaffPanelAdapter>();
-    panel.set_unlocked(false);
+    app_state::set_language(app, lang);
+    app_state::set_store_name(app, &snapshot.store().name);
+    app_state::set_stale(app, screen == "conversation");
+    app_state::set_stock_as_of(app, lang, "2026-11-22 23:00");
+    adapters::reset(app);
+    staff_panel::lock(app);
 
     // A real answer for the conversation screens.
     let assistant_config = config.assistant();
@@ -179,31 +163,11 @@ pub fn show(
     let mut card_data = cards(&reply, snapshot.lexicon());
     let mut photos = super::photos::PhotoCache::default();
     photos.attach(snapshot, &mut card_data, kiosk_catalog::ImageSize::Card);
-    let ui_cards: Vec<ui::ProductCard> = card_data.iter().map(to_ui_card).collect();
-    let chips: Vec<ui::QuickReply> = reply
-        .quick_replies
-        .iter()
-        .map(|q| ui::QuickReply {
-            label: s(&q.label),
-            text: s(&q.text),
-        })
-        .collect();
     let messages = vec![
-        ui::Message {
-            from_shopper: true,
-            text: s(question),
-            ..Default::default()
-        },
-        ui::Message {
-            from_shopper: false,
-            text: s(&reply.answer),
-            products: ModelRc::new(VecModel::from(ui_cards.clone())),
-            chips: ModelRc::new(VecModel::from(chips)),
-            streaming: false,
-        },
+        chat::map_question(question),
+        chat::map_answer(&reply.answer, &card_data, &reply.quick_replies),
     ];
-    app.global::<ui::ChatAdapter>()
-        .set_messages(ModelRc::new(VecModel::from(messages)));
+    chat::set_messages(app, ModelRc::new(VecModel::from(messages)));
 
     let page = match screen {
         "attract" => ui::Page::Attract,
@@ -211,57 +175,54 @@ pub fn show(
         "staff" | "staff-locked" => ui::Page::Staff,
         _ => ui::Page::Conversation,
     };
-    state.set_page(page);
+    app_state::set_page(app, page);
     match screen {
         "keyboard" => {
-            app.global::<ui::ChatAdapter>().set_draft(s(match lang {
-                Lang::En => "black running shoes",
-                Lang::Nl => "zwarte hardloopschoenen",
-                Lang::Id => "sepatu lari hitam",
-                Lang::Zh => "黑色",
-            }));
+            chat::set_draft(
+                app,
+                match lang {
+                    Lang::En => "black running shoes",
+                    Lang::Nl => "zwarte hardloopschoenen",
+                    Lang::Id => "sepatu lari hitam",
+                    Lang::Zh => "黑色",
+                },
+            );
             app.global::<ui::KeyboardAdapter>()
-                .invoke_open(s(lang.code()));
+                .invoke_open(lang.code().into());
             if lang == Lang::Zh {
                 // Pinyin half typed: the candidate bar offers 跑鞋 first.
-                super::keyboard::set_composition(app, "paoxie");
+                keyboard::set_composition(app, "paoxie");
             }
         }
         "detail" => {
             if let Some(card) = card_data.first() {
                 let mut card = card.clone();
                 card.photo = photos.get(snapshot, &card.id, kiosk_catalog::ImageSize::Detail);
-                let detail = app.global::<ui::DetailAdapter>();
-                detail.set_product(to_ui_card(&card));
-                detail.set_visible(true);
+                detail::show(app, &card);
             }
         }
         "pickup" => {
-            let items: Vec<ui::PickupItem> = card_data
+            let entries: Vec<PickupEntry> = card_data
                 .iter()
                 .take(2)
-                .map(|c| ui::PickupItem {
-                    photo: super::controller::ui_photo(c.photo.as_ref()),
-                    has_photo: c.photo.is_some(),
-                    pictogram: c.pictogram as i32,
-                    title: s(&c.title),
-                    options: s(c.variants.first().map_or("", |v| v.label.as_str())),
-                    location: s(&c.location),
+                .map(|c| {
+                    let variant = c.variants.first();
+                    PickupEntry {
+                        photo: c.photo.clone(),
+                        pictogram: c.pictogram,
+                        title: c.title.clone(),
+                        options: variant.map(|v| v.label.clone()).unwrap_or_default(),
+                        location: c.location.clone(),
+                        sku: variant.map(|v| v.sku.clone()).unwrap_or_default(),
+                    }
                 })
                 .collect();
-            let pickup = app.global::<ui::PickupAdapter>();
-            pickup.set_items(ModelRc::new(VecModel::from(items)));
-            pickup.set_code(s(pickup_code(
-                card_data.iter().take(2).map(|c| c.id.as_str()),
-            )));
+            let code = pickup_code(card_data.iter().take(2).map(|c| c.id.as_str()));
+            pickup::show(app, &entries, &code);
         }
         "handoff" => {
-            call.set_state(ui::CallState::OnTheWay);
-            call.set_status_text(s(kiosk_core::assistant::phrasebook::say(
-                lang,
-                "staff_called",
-                &[],
-            )));
+            let on_the_way = kiosk_core::assistant::phrasebook::say(lang, "staff_called", &[]);
+            staff_call::show_phase(app, CallPhase::OnTheWay, &on_the_way);
             // The real handoff of a call after the sample question.
             let call_turn = TurnInput {
                 text: kiosk_core::assistant::phrasebook::say(lang, "chip_call_staff", &[]),
@@ -272,37 +233,28 @@ pub fn show(
                 .map_err(|e| anyhow::anyhow!("calling staff: {e}"))?
                 .handoff
                 .ok_or_else(|| anyhow::anyhow!("the call-staff chip gave no handoff"))?;
-            call.set_summary(s(super::convert::handoff_summary(
+            let summary = super::convert::handoff_summary(
                 &handoff,
                 &config.kiosk.name,
                 &config.kiosk.location,
-            )));
-            call.set_handoff_visible(true);
+            );
+            staff_call::show_handoff(app, &summary);
         }
         "countdown" => {
-            state.set_countdown(7);
-            state.set_countdown_visible(true);
+            app_state::set_countdown(app, Some(7));
         }
         "staff" => {
-            panel.set_unlocked(true);
+            staff_panel::unlock(app);
             let info = snapshot.snapshot_info();
-            panel.set_snapshot_text(s(format!(
+            let catalog = format!(
                 "Catalog: {} products, {} variants — stock as of {}",
                 info.n_products, info.n_variants, info.stock_as_of
-            )));
-            panel.set_sync_text(s("Last sync: demo catalog imported"));
-            panel.set_model_text(s(format!("Language model: {} ready", config.llm.model)));
+            );
+            let model = format!("Language model: {} ready", config.llm.model);
+            let sync = "Last sync: demo catalog imported";
             // Today's figures from the data dir's own records (none on a
             // fresh demo store).
-            let stats: Vec<ui::Stat> = stats
-                .iter()
-                .map(|(label, value, fraction)| ui::Stat {
-                    label: s(label),
-                    value: s(value),
-                    fraction: *fraction,
-                })
-                .collect();
-            panel.set_stats(ModelRc::new(VecModel::from(stats)));
+            staff_panel::show_info(app, &catalog, sync, &model, stats);
         }
         _ => {}
     }

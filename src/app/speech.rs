@@ -13,8 +13,8 @@ use kiosk_speech::capture::probe_microphone;
 use kiosk_speech::{CaptureError, Recording, WhisperEngine};
 
 use super::events::{Event, post};
-use crate::commands::speech::HeardNames;
 use crate::config::Config;
+use crate::services::speech::HeardNames;
 
 /// What the microphone button shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,12 +91,12 @@ const PROBE_EVERY: Duration = Duration::from_secs(5);
 fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
     mic(MicPhase::Unavailable, MicNote::Loading);
     // Misheard store names are read as the names ("Vilora" → "Velora").
-    let names = crate::commands::speech::heard_names(data_dir).ok();
-    let engine = match crate::commands::speech::load_configured(config) {
+    let names = crate::services::speech::heard_names(data_dir).ok();
+    let engine = match crate::services::speech::load_configured(config) {
         Ok((kind, engine)) => {
             // The store's names help Whisper hear them; without a snapshot
             // it runs unprimed.
-            if let Err(e) = crate::commands::speech::apply_store_prompts(&engine, data_dir) {
+            if let Err(e) = crate::services::speech::apply_store_prompts(&engine, data_dir) {
                 tracing::warn!("speech runs without the store's words: {e:#}");
                 post(Event::Status(format!(
                     "Speech runs without the store's words: {e:#}"
@@ -122,7 +122,7 @@ fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
             return;
         }
     };
-    let options = crate::commands::speech::capture_options(config);
+    let options = crate::services::speech::capture_options(config);
     let input_wav = config.speech.input_wav.clone();
     let mut have_mic = input_wav.is_some() || probe_microphone().is_ok();
     mic(

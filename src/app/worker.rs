@@ -314,7 +314,7 @@ fn run(
                 }),
             },
             Request::Call(event) => {
-                crate::commands::staff::log_call_event(&event);
+                crate::services::staff::log_call_event(&event);
                 if open_call.as_ref() != Some(&event.call) {
                     continue;
                 }
@@ -365,7 +365,7 @@ fn on_sync_event(event: AgentEvent) {
             switched,
             ..
         } => {
-            crate::commands::sync::log_outcome(outcome, &summary);
+            crate::services::sync::log_outcome(outcome, &summary);
             let text = format!(
                 "Last sync ({}): {} — {summary}",
                 jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M"),

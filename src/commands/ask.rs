@@ -9,7 +9,7 @@ use kiosk_core::assistant::{AssistantConfig, Reply, Session, TurnInput};
 use serde::Deserialize;
 
 use super::ExitCode;
-use crate::cli::{AskArgs, ChatArgs};
+use crate::cli::{AskArgs, ChatArgs, TurnFlags};
 use crate::config::Config;
 use crate::turn;
 
@@ -24,13 +24,9 @@ struct Kiosk {
 }
 
 impl Kiosk {
-    fn open(
-        config: &Config,
-        data_dir: Option<&std::path::PathBuf>,
-        record: bool,
-        with_model: bool,
-    ) -> anyhow::Result<Kiosk> {
-        let dir = config.data_dir(data_dir);
+    fn open(config: &Config, flags: &TurnFlags) -> anyhow::Result<Kiosk> {
+        let (record, with_model) = (!flags.no_record, flags.model);
+        let dir = config.data_dir(flags.data_dir.data_dir.as_ref());
         let snapshot = super::open_search_snapshot(config, Some(&dir))?;
         let local = if record {
             Some(LocalStore::open(&dir)?)
@@ -91,7 +87,7 @@ impl Kiosk {
 /// The configured model, or `None` with the reason on stderr (the answers
 /// then come from the templates, as on a kiosk without a model).
 fn load_model(config: &Config) -> Option<kiosk_llm::generator::LlmGenerator> {
-    match super::llm::load_generator(config) {
+    match crate::services::llm::load_generator(config) {
         Ok(g) => Some(g),
         Err(e) => {
             tracing::warn!("no language model ({e:#}): answering from templates");
@@ -102,12 +98,7 @@ fn load_model(config: &Config) -> Option<kiosk_llm::generator::LlmGenerator> {
 }
 
 pub fn ask(config: &Config, args: AskArgs) -> anyhow::Result<ExitCode> {
-    let mut kiosk = Kiosk::open(
-        config,
-        args.data_dir.data_dir.as_ref(),
-        !args.no_record,
-        args.model,
-    )?;
+    let mut kiosk = Kiosk::open(config, &args.turn)?;
     let mut session = Session::default();
     let reply = kiosk.turn(&mut session, &args.text, args.lang)?;
     if args.json {
@@ -130,12 +121,7 @@ struct ChatLine {
 }
 
 pub fn chat(config: &Config, args: ChatArgs) -> anyhow::Result<ExitCode> {
-    let mut kiosk = Kiosk::open(
-        config,
-        args.data_dir.data_dir.as_ref(),
-        !args.no_record,
-        args.model,
-    )?;
+    let mut kiosk = Kiosk::open(config, &args.turn)?;
     let mut session = Session::default();
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal() && !args.json;

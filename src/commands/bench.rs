@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use kiosk_catalog::fts5::Fts5Baseline;
-use kiosk_catalog::generate::{GenerateOptions, generate};
-use kiosk_catalog::{DataDir, ImportOptions, quality, relevance};
+use kiosk_bench::fts5::Fts5Baseline;
+use kiosk_bench::generate::{GenerateOptions, generate};
+use kiosk_bench::{quality, relevance};
+use kiosk_catalog::{DataDir, ImportOptions};
 use kiosk_core::{Filters, SearchRequest};
 use serde::Serialize;
 
@@ -133,7 +134,7 @@ fn bench_import(
 ) -> anyhow::Result<ExitCode> {
     let dir = DataDir::new(config.data_dir(data_dir));
     let mut options = ImportOptions::new(from);
-    match super::embed::product_embedder(config) {
+    match crate::services::embed::product_embedder(config) {
         Ok(embedder) => options.embedder = Some(embedder),
         Err(why) => eprintln!("{}: {why}", kiosk_catalog::vectors::NO_MODEL),
     }
@@ -311,7 +312,7 @@ fn bench_search(
     let rss_before = rss_mib();
     let mut hybrid = None;
     if snapshot.vectors().is_some() {
-        match super::embed::product_embedder(config) {
+        match crate::services::embed::product_embedder(config) {
             Ok(embedder) => {
                 let state = snapshot.attach_embedder(embedder);
                 eprintln!("search: {state}");
@@ -741,7 +742,7 @@ fn bench_assistant(
         assistant_config.phrase_languages = kiosk_core::Lang::ALL.to_vec();
     }
     let generator = if with_model {
-        Some(super::llm::load_generator(config).context("the language model")?)
+        Some(crate::services::llm::load_generator(config).context("the language model")?)
     } else {
         None
     };

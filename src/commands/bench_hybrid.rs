@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
-use kiosk_catalog::quality;
+use kiosk_bench::quality;
 use kiosk_embed::{Embedder, TextKind};
 use serde::Serialize;
 
@@ -109,7 +109,7 @@ pub fn run(config: &Config, args: BenchHybridArgs) -> anyhow::Result<ExitCode> {
         .map_or(0.0, |v| v.memory_bytes() as f64 / (1 << 20) as f64);
     let model = match (&args.model, &config.embed.model) {
         (Some(path), _) | (None, Some(path)) => path.clone(),
-        (None, None) => super::embed::default_model(config)?,
+        (None, None) => crate::services::embed::default_model(config)?,
     };
     let queries = quality::load(&args.queries)?;
     let rounds = args.rounds.max(1);

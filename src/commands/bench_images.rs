@@ -30,7 +30,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use kiosk_catalog::generate::{GenerateOptions, generate};
+use kiosk_bench::generate::{GenerateOptions, generate};
 use kiosk_catalog::{DataDir, ImageOptions};
 use kiosk_sync::keys::TrustedKeys;
 use serde::Serialize;

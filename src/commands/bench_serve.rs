@@ -21,8 +21,8 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use kiosk_bench::generate::{GenerateOptions, generate};
 use kiosk_catalog::ImageOptions;
-use kiosk_catalog::generate::{GenerateOptions, generate};
 use kiosk_sync::http::{Client, Fetched, HttpOptions};
 use serde::Serialize;
 

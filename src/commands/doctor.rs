@@ -45,7 +45,7 @@ pub fn run(config: &Config, args: DoctorArgs) -> anyhow::Result<ExitCode> {
             } else {
                 // Search by meaning needs the snapshot's vectors and the model
                 // they came from; without either it is lexical, which works.
-                let state = match super::embed::product_embedder(config) {
+                let state = match crate::services::embed::product_embedder(config) {
                     Ok(embedder) => snapshot.semantic_state_with(&embedder),
                     Err(why) => match snapshot.semantic_state() {
                         kiosk_catalog::snapshot::SemanticState::NoVectors => {

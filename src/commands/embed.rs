@@ -12,7 +12,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -25,10 +24,6 @@ use crate::config::Config;
 
 /// The reference's timing `main`, compiled beside `e5.c`.
 const PEER_MAIN: &str = include_str!("embed_peer.c");
-
-/// The manifest's e5 model, under the models dir's hub.
-const MODEL_REPO: &str = "kiosk/multilingual-e5-small-q4";
-const MODEL_FILE: &str = "e5-small-q4.bin";
 
 /// Tokens of each passage, `<s>` and `</s>` included.
 const PASSAGE_TOKENS: usize = 64;
@@ -175,7 +170,7 @@ struct Report {
 pub fn bench(config: &Config, args: BenchEmbedArgs) -> anyhow::Result<ExitCode> {
     let model = match &args.model {
         Some(path) => path.clone(),
-        None => default_model(config)?,
+        None => crate::services::embed::default_model(config)?,
     };
     let threads = args.threads.max(1);
     let rounds = if args.quick { 1 } else { args.rounds.max(1) };
@@ -240,41 +235,6 @@ pub fn bench(config: &Config, args: BenchEmbedArgs) -> anyhow::Result<ExitCode> 
         print_report(&report);
     }
     Ok(ExitCode::Ok)
-}
-
-/// The model file product vectors come from, per `[embed]`; `Err` says
-/// why there is none (turned off, not fetched).
-pub fn product_model(config: &Config) -> Result<PathBuf, String> {
-    if !config.embed.enabled {
-        return Err("turned off in [embed]".into());
-    }
-    match &config.embed.model {
-        Some(path) if path.is_file() => Ok(path.clone()),
-        Some(path) => Err(format!("no model file at {}", path.display())),
-        None => default_model(config).map_err(|e| format!("{e:#}")),
-    }
-}
-
-/// The embedding model for product vectors, loaded on `[embed] threads`
-/// threads; `Err` says why the kiosk goes without (turned off, not
-/// fetched, a corrupt file).
-pub fn product_embedder(config: &Config) -> Result<Arc<Embedder>, String> {
-    let path = product_model(config)?;
-    Embedder::open_with_threads(&path, config.embed.threads)
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
-}
-
-/// `<models_dir>/hub/models--kiosk--multilingual-e5-small-q4/snapshots/<ref>/e5-small-q4.bin`.
-pub(super) fn default_model(config: &Config) -> anyhow::Result<PathBuf> {
-    let hub = config.llm_models().hub();
-    match hub.file(MODEL_REPO, MODEL_FILE) {
-        Some(path) => Ok(path),
-        None => bail!(
-            "{MODEL_FILE} of {MODEL_REPO} is not in {} (run scripts/fetch-models, or pass --model)",
-            hub.root().display()
-        ),
-    }
 }
 
 /// The three kinds of work: short queries, 64-token passages, a batch of

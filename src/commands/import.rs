@@ -21,7 +21,7 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     // Products are embedded for search by meaning when the model is there;
     // without it the kiosk searches by words alone.
-    let no_model = match super::embed::product_embedder(config) {
+    let no_model = match crate::services::embed::product_embedder(config) {
         Ok(embedder) => {
             options.embedder = Some(embedder);
             None

@@ -1,18 +1,16 @@
 //! The local LLM's commands: `kiosk models fetch [--hub]`, `kiosk bench llm`
-//! and `kiosk generate`, the model checks of `kiosk doctor`, and
-//! [`load_generator`] for the parts of the kiosk that phrase answers.
+//! and `kiosk generate`, and the model checks of `kiosk doctor` (the
+//! assistant's generator is built in `services::llm`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use kiosk_bench::llm::{BenchOptions, BenchReport};
 use kiosk_llm::ModelKind;
-use kiosk_llm::bench::{BenchOptions, BenchReport};
 use kiosk_llm::engine::{CancelToken, Engine, EngineConfig, GenerateOptions};
-use kiosk_llm::generator::{GeneratorSettings, LlmGenerator};
 use kiosk_llm::models::locate;
 use kiosk_models::ModelStore;
 
@@ -179,7 +177,7 @@ fn fetch_from_hub(
 pub fn bench(config: &Config, args: BenchLlmArgs) -> anyhow::Result<ExitCode> {
     let (kind, path) = model_path(config, &args.model)?;
     let threads = args.model.threads.unwrap_or(config.llm.threads);
-    let report = kiosk_llm::bench::run(&BenchOptions {
+    let report = kiosk_bench::llm::run(&BenchOptions {
         model_path: path.clone(),
         threads,
         context_length: config.llm.context_length,
@@ -361,31 +359,6 @@ pub fn generate(config: &Config, args: GenerateArgs) -> anyhow::Result<ExitCode>
         engine.load_time.as_secs_f64()
     );
     Ok(ExitCode::Ok)
-}
-
-/// The configured model behind the assistant's `Generator`, with its
-/// prompt prefixes computed. `Err` says why the kiosk runs on its templates
-/// (for the UI status).
-pub fn load_generator(config: &Config) -> anyhow::Result<LlmGenerator> {
-    if !config.llm.enabled {
-        anyhow::bail!("the local model is turned off ([llm] enabled = false)");
-    }
-    let path = locate(&config.llm_models(), config.llm.model, false)?;
-    let engine = Engine::load(&EngineConfig {
-        model_path: path.clone(),
-        threads: config.llm.threads,
-        context_length: config.llm.context_length,
-    })
-    .with_context(|| format!("loading {}", path.display()))?;
-    Ok(LlmGenerator::new(engine, generator_settings(config))?)
-}
-
-pub fn generator_settings(config: &Config) -> GeneratorSettings {
-    GeneratorSettings {
-        max_new_tokens: config.llm.max_new_tokens,
-        phrase_budget: Duration::from_millis(config.llm.time_budget_ms),
-        choose_budget: Duration::from_millis(config.llm.choose_budget_ms),
-    }
 }
 
 /// The model checks of `kiosk doctor`: the file (size and sha256 against

@@ -81,8 +81,8 @@ fn logged_data_dir(cli: &Cli) -> Option<Option<&std::path::PathBuf>> {
     Some(match &cli.command {
         None => cli.data_dir.as_ref(),
         Some(Command::Import(a)) => a.data_dir.data_dir.as_ref(),
-        Some(Command::Ask(a)) => a.data_dir.data_dir.as_ref(),
-        Some(Command::Chat(a)) => a.data_dir.data_dir.as_ref(),
+        Some(Command::Ask(a)) => a.turn.data_dir.data_dir.as_ref(),
+        Some(Command::Chat(a)) => a.turn.data_dir.data_dir.as_ref(),
         Some(Command::Sync(a)) => a.data_dir.data_dir.as_ref(),
         Some(Command::StaffConsole(a)) => a.data_dir.data_dir.as_ref(),
         Some(Command::CallStaff(a)) => a.data_dir.data_dir.as_ref(),
@@ -138,13 +138,15 @@ fn start_app(
         return ask::chat(
             config,
             crate::cli::ChatArgs {
-                data_dir: crate::cli::DataDirArg {
-                    data_dir: Some(options.data_dir),
+                turn: crate::cli::TurnFlags {
+                    data_dir: crate::cli::DataDirArg {
+                        data_dir: Some(options.data_dir),
+                    },
+                    no_record: false,
+                    model: config.llm.enabled,
                 },
                 lang: None,
                 json: false,
-                no_record: false,
-                model: config.llm.enabled,
             },
         );
     }
@@ -172,7 +174,7 @@ pub fn open_search_snapshot(
     if snapshot.vectors().is_none() {
         return Ok(snapshot);
     }
-    match embed::product_embedder(config) {
+    match crate::services::embed::product_embedder(config) {
         Ok(embedder) => {
             let state = snapshot.attach_embedder(embedder);
             if !matches!(state, kiosk_catalog::snapshot::SemanticState::Hybrid { .. }) {

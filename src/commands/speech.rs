@@ -10,21 +10,18 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use kiosk_core::Lang;
+use kiosk_bench::peer::FasterWhisper;
+use kiosk_bench::wer::{self, Metric};
 use kiosk_models::{Hub, Manifest, ManifestEntry, ModelStore};
-use kiosk_speech::capture::{
-    CaptureError, CaptureOptions, EndpointConfig, Recording, RecordingStatus,
-};
+use kiosk_speech::capture::{CaptureError, CaptureOptions, Recording, RecordingStatus};
 use kiosk_speech::convert::{self, ConvertOptions, ggml::WeightType};
-use kiosk_speech::names::{Corrected, StoreNames};
-use kiosk_speech::peer::FasterWhisper;
-use kiosk_speech::prompt::{self, StoreWords};
-use kiosk_speech::wer::{self, Metric};
+use kiosk_speech::names::Corrected;
 use kiosk_speech::{EngineOptions, ModelKind, Transcription, WhisperEngine};
 use serde::Serialize;
 
 use super::ExitCode;
 use crate::config::Config;
+use crate::services::speech::{apply_store_prompts, capture_options, heard_names, store_prompts};
 
 pub mod voice;
 
@@ -202,14 +199,8 @@ fn model_path(config: &Config, args: &ModelArgs, kind: ModelKind) -> anyhow::Res
 fn load_engine(config: &Config, args: &ModelArgs) -> anyhow::Result<(ModelKind, WhisperEngine)> {
     let kind = args.model.unwrap_or(config.speech.model);
     let path = model_path(config, args, kind)?;
-    let engine = WhisperEngine::load(&path, engine_options(config, args))
-        .with_context(|| format!("loading the {kind} speech model"))?;
+    let engine = crate::services::speech::load(kind, &path, engine_options(config, args))?;
     Ok((kind, engine))
-}
-
-/// The configured Whisper model, loaded (the app's speech worker uses it).
-pub fn load_configured(config: &Config) -> anyhow::Result<(ModelKind, WhisperEngine)> {
-    load_engine(config, &ModelArgs::default())
 }
 
 /// Speech's lines for `kiosk doctor`: the Whisper model file, and whether
@@ -271,175 +262,6 @@ fn speech_lines(config: &Config) -> Vec<super::doctor::DoctorCheck> {
         },
     };
     vec![model, mic]
-}
-
-/// The store's words for Whisper's prompt in `lang` (`None`: names only,
-/// for a clip whose language is detected): brands and product lines from
-/// the snapshot, and the category and colour words of `lang` from the
-/// store's vocabulary.
-pub fn store_words(snapshot: &kiosk_catalog::Snapshot, lang: Option<Lang>) -> StoreWords {
-    use kiosk_core::lexicon::ConceptKind;
-    use kiosk_core::traits::StockLookup;
-    let brands = snapshot.brands().to_vec();
-    let mut titles = Vec::new();
-    for brand in &brands {
-        let mut request = kiosk_core::traits::SearchRequest::new(brand.clone());
-        request.limit = 200;
-        if let Ok(hits) = snapshot.search(&request) {
-            titles.extend(
-                hits.into_iter()
-                    .filter(|h| h.record.product.brand.as_deref() == Some(brand.as_str()))
-                    .map(|h| h.record.product.title),
-            );
-        }
-    }
-    let (mut categories, mut colors) = (Vec::new(), Vec::new());
-    if let Some(lang) = lang {
-        let lexicon = snapshot.lexicon();
-        for (i, concept) in lexicon.concepts().iter().enumerate() {
-            let Some(word) = concept.terms(lang).first() else {
-                continue;
-            };
-            match concept.kind {
-                ConceptKind::Category if snapshot.category_of_concept(i).is_some() => {
-                    categories.push(word.clone());
-                }
-                ConceptKind::Color => {
-                    let store_has = snapshot.colors().iter().any(|c| {
-                        concept
-                            .terms(Lang::En)
-                            .iter()
-                            .any(|t| t.eq_ignore_ascii_case(c))
-                            || concept.id.eq_ignore_ascii_case(c)
-                    });
-                    if store_has {
-                        colors.push(word.clone());
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    StoreWords {
-        brands,
-        titles,
-        categories,
-        colors,
-    }
-}
-
-/// Whisper prompts from the snapshot: one per kiosk language and one for
-/// a detected language (names only), each at most
-/// [`prompt::DEFAULT_MAX_CHARS`] long.
-pub fn store_prompts(snapshot: &kiosk_catalog::Snapshot) -> Vec<(Option<Lang>, String)> {
-    std::iter::once(None)
-        .chain(Lang::ALL.into_iter().map(Some))
-        .map(|lang| {
-            let words = store_words(snapshot, lang);
-            (lang, prompt::build(&words, prompt::DEFAULT_MAX_CHARS))
-        })
-        .filter(|(_, p)| !p.is_empty())
-        .collect()
-}
-
-/// The store's names a transcript is read against (`kiosk_speech::names`),
-/// and the words it knows, from the snapshot: the names are its brands and
-/// the words of its product lines with their brand ("Meridian", "Aviator");
-/// the known words are
-/// its titles' words, category, colour and size names, and the vocabulary's
-/// terms in every language, which are never replaced.
-pub struct HeardNames {
-    names: StoreNames,
-    known: std::collections::HashSet<String>,
-}
-
-impl HeardNames {
-    pub fn from_snapshot(snapshot: &kiosk_catalog::Snapshot) -> HeardNames {
-        use kiosk_core::traits::StockLookup;
-        let words = store_words(snapshot, None);
-        let mut lines: Vec<(String, String)> = Vec::new();
-        for title in &words.titles {
-            let Some(line) = prompt::line_name(title, &words.brands) else {
-                continue;
-            };
-            let Some(brand) = words
-                .brands
-                .iter()
-                .find(|b| line.to_lowercase().starts_with(&b.to_lowercase()))
-            else {
-                continue;
-            };
-            let rest = &line[brand.len().min(line.len())..];
-            lines.extend(
-                rest.split_whitespace()
-                    .map(|w| (brand.clone(), w.to_string())),
-            );
-        }
-        let mut known = std::collections::HashSet::new();
-        let mut add = |text: &str| {
-            for w in kiosk_core::text::fold(text).split(|c: char| !c.is_alphanumeric()) {
-                if !w.is_empty() {
-                    known.insert(w.to_string());
-                }
-            }
-        };
-        for title in &words.titles {
-            add(title);
-        }
-        for (category, _) in snapshot.categories() {
-            add(category);
-        }
-        for value in snapshot.colors().iter().chain(snapshot.sizes()) {
-            add(value);
-        }
-        for concept in snapshot.lexicon().concepts() {
-            for lang in Lang::ALL {
-                for term in concept.terms(lang) {
-                    add(term);
-                }
-            }
-        }
-        HeardNames {
-            names: StoreNames::with_lines(words.brands.clone(), lines),
-            known,
-        }
-    }
-
-    /// `text` with misheard store names put back.
-    pub fn correct(&self, text: &str) -> Corrected {
-        self.names.correct(text, &|w| self.known.contains(w))
-    }
-}
-
-/// The store's names from the snapshot in `data_dir`.
-pub fn heard_names(data_dir: &Path) -> anyhow::Result<HeardNames> {
-    let snapshot = kiosk_catalog::Snapshot::open(&kiosk_catalog::DataDir::new(data_dir))?;
-    Ok(HeardNames::from_snapshot(&snapshot))
-}
-
-/// Sets the store prompts on `engine` from the snapshot in `data_dir`;
-/// without a snapshot, Whisper runs without one.
-pub fn apply_store_prompts(engine: &WhisperEngine, data_dir: &Path) -> anyhow::Result<usize> {
-    let snapshot = kiosk_catalog::Snapshot::open(&kiosk_catalog::DataDir::new(data_dir))?;
-    let prompts = store_prompts(&snapshot);
-    for (lang, text) in &prompts {
-        engine.set_prompt(lang.map(Lang::code), Some(text))?;
-    }
-    Ok(prompts.len())
-}
-
-/// Push-to-talk settings from `[speech]`; nothing is written to disk.
-pub fn capture_options(config: &Config) -> CaptureOptions {
-    CaptureOptions {
-        endpoint: EndpointConfig {
-            end_silence_ms: config.speech.end_silence_ms,
-            max_ms: (config.speech.max_seconds * 1000.0) as u32,
-            no_speech_timeout_ms: config.speech.no_speech_timeout_ms,
-            ..EndpointConfig::default()
-        },
-        debug_wav: None,
-        ..CaptureOptions::default()
-    }
 }
 
 /// A language flag as Whisper's code: the kiosk's spellings (`zh-TW`,

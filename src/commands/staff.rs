@@ -1,7 +1,8 @@
 //! `kiosk staff-console`, `kiosk call-staff` and `kiosk analytics`: staff
 //! calls over the store's LAN and what the kiosk did for the store. The
-//! work is in `kiosk-staff`; this file turns flags and kiosk.toml's
-//! `[kiosk]` and `[staff]` into its settings and prints what happened.
+//! work is in `kiosk-staff` and the link's settings come from `[kiosk]`
+//! and `[staff]` through `services::staff`; this file adds the flags and
+//! prints what happened.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -15,13 +16,14 @@ use kiosk_core::assistant::{EscalationReason, Handoff};
 use kiosk_staff::analytics::{Count, Figures};
 use kiosk_staff::call::AnalyticsPush;
 use kiosk_staff::{
-    Analytics, CallStatus, Console, ConsoleCert, ConsoleClient, ConsoleConfig, KioskInfo,
-    LinkConfig, Period, StaffLink, StoreKey,
+    Analytics, CallStatus, Console, ConsoleCert, ConsoleClient, ConsoleConfig, KioskInfo, Period,
+    StaffLink,
 };
 
 use super::ExitCode;
 use crate::cli::DataDirArg;
 use crate::config::Config;
+use crate::services::staff::{kiosk_info, link_config, log_call_event, store_key};
 
 #[derive(Debug, clap::Args)]
 pub struct StaffConsoleArgs {
@@ -114,64 +116,6 @@ fn parse_reason(text: &str) -> Result<EscalationReason, String> {
     serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| {
         format!("unknown reason {text:?}: expected requested, low_confidence, discount, complaint, damaged_or_fraud, safety_or_medical or stale_stock")
     })
-}
-
-/// This kiosk as staff see it, from `[kiosk]`.
-pub fn kiosk_info(config: &Config) -> KioskInfo {
-    KioskInfo::new(
-        config.kiosk.id.as_deref(),
-        &config.kiosk.name,
-        &config.kiosk.location,
-    )
-}
-
-/// The store key: a flag's file, else `[staff] key_file`, else `[staff] key`.
-pub fn store_key(config: &Config, key_file: Option<&Path>) -> anyhow::Result<StoreKey> {
-    if let Some(path) = key_file.or(config.staff.key_file.as_deref()) {
-        return Ok(StoreKey::from_file(path)?);
-    }
-    if let Some(key) = &config.staff.key {
-        return StoreKey::new(key).context("[staff] key");
-    }
-    bail!("no store key: set [staff] key_file (or key) in kiosk.toml, or pass --key-file")
-}
-
-/// The link settings from `[staff]` and `[kiosk]` (the app uses this too).
-pub fn link_config(
-    config: &Config,
-    console: Option<&str>,
-    key_file: Option<&Path>,
-) -> anyhow::Result<LinkConfig> {
-    let Some(url) = console.or(config.staff.console_url.as_deref()) else {
-        bail!(
-            "no staff console configured: set [staff] console_url in kiosk.toml, or pass --console URL"
-        )
-    };
-    let staff = &config.staff;
-    let secs = |s: f64, what: &str| {
-        Duration::try_from_secs_f64(s).with_context(|| format!("[staff] {what}: {s} seconds"))
-    };
-    let mut link = LinkConfig::new(url, store_key(config, key_file)?, kiosk_info(config));
-    link.console_cert_sha256 = staff.console_cert_sha256.clone();
-    if url.trim().starts_with("https://") && link.console_cert_sha256.is_none() {
-        bail!(
-            "[staff] console_cert_sha256 is not set: copy the certificate fingerprint `kiosk staff-console` prints"
-        )
-    }
-    link.retry_initial = secs(staff.retry_initial_seconds, "retry_initial_seconds")?;
-    link.retry_max = secs(staff.retry_max_seconds, "retry_max_seconds")?;
-    link.request_timeout = secs(staff.request_timeout_seconds, "request_timeout_seconds")?;
-    link.watch_wait = Duration::from_secs(staff.watch_wait_seconds);
-    link.analytics_every = (staff.analytics_every_seconds > 0)
-        .then(|| Duration::from_secs(staff.analytics_every_seconds));
-    link.expire_after = secs(staff.call_expiry_hours * 3600.0, "call_expiry_hours")?;
-    link.forget_words_after = secs(
-        staff.forget_words_after_hours * 3600.0,
-        "forget_words_after_hours",
-    )?;
-    // The kiosk keeps its ended calls no longer than the console does.
-    link.keep_ended_after = Duration::from_secs(staff.keep_closed_days.saturating_mul(86_400));
-    Ok(link)
 }
 
 /// The staff link's line for `kiosk doctor`.
@@ -346,24 +290,6 @@ pub fn call_staff(config: &Config, args: CallStaffArgs) -> anyhow::Result<ExitCo
             Ok(ExitCode::Failure)
         }
         Some(_) => Ok(ExitCode::Ok),
-    }
-}
-
-/// A staff call's delivery in the log: queued, delivered, on the way,
-/// resolved, cancelled or failed (never the shopper's words).
-pub fn log_call_event(event: &kiosk_staff::CallEvent) {
-    let call = event.call.as_str();
-    match &event.status {
-        CallStatus::Queued { error } => {
-            tracing::warn!(call, "staff call queued (console not reached): {error}")
-        }
-        CallStatus::Delivered => tracing::info!(call, "staff call delivered"),
-        CallStatus::OnTheWay { .. } => tracing::info!(call, "staff call: staff on the way"),
-        CallStatus::Resolved { .. } => tracing::info!(call, "staff call resolved"),
-        CallStatus::Cancelled => tracing::info!(call, "staff call cancelled"),
-        CallStatus::Failed { error } => {
-            tracing::error!(call, "staff call refused by the console: {error}")
-        }
     }
 }
 

@@ -12,15 +12,11 @@
 
 pub mod data_dir;
 pub mod error;
-pub mod fts5;
-pub mod generate;
 pub mod import;
 pub mod index;
 pub mod live;
 pub mod local;
 pub mod private_file;
-pub mod quality;
-pub mod relevance;
 pub mod schema;
 pub mod snapshot;
 pub mod vectors;

@@ -22,10 +22,9 @@
 //!   cancellation.
 //! - [`generator`] is the `Generator` implementation: the prompts for
 //!   `choose` and `phrase`.
-//! - [`bench`] measures load time, prompt and generation speed, time to
-//!   first token and peak memory.
+//!
+//! `kiosk bench llm`'s measurements are in the kiosk-bench crate.
 
-pub mod bench;
 pub mod engine;
 mod error;
 pub mod generator;

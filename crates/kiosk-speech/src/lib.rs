@@ -11,8 +11,9 @@
 //! - [`models`] finds model files in the hf-hub cache layout, offline.
 //! - [`prompt`] builds Whisper's initial prompt from the store's words.
 //! - [`names`] reads a misheard store name in a transcript as the name.
-//! - [`wer`] scores transcripts (word and character error rates); [`peer`]
-//!   holds the faster-whisper script `kiosk bench asr` measures against.
+//!
+//! Error rates and the faster-whisper peer of `kiosk bench asr` are in the
+//! kiosk-bench crate.
 
 pub mod audio;
 pub mod capture;
@@ -23,9 +24,7 @@ mod error;
 pub mod filter;
 pub mod models;
 pub mod names;
-pub mod peer;
 pub mod prompt;
-pub mod wer;
 
 pub use capture::{CaptureError, CaptureOptions, EndReason, Recording, Utterance};
 pub use engine::{EngineOptions, Transcription, WhisperEngine};

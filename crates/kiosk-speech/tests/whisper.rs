@@ -9,11 +9,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use kiosk_bench::wer::{self, Metric, Score};
 use kiosk_core::{Lang, Transcriber};
 use kiosk_speech::audio::{self, SAMPLE_RATE};
 use kiosk_speech::capture::{CaptureOptions, EndReason, Recording, SourceFormat, WavSource};
 use kiosk_speech::convert::{self, ConvertOptions, ggml};
-use kiosk_speech::wer::{self, Metric, Score};
 use kiosk_speech::{EngineOptions, Hub, ModelKind, WhisperEngine};
 
 fn repo() -> PathBuf {

@@ -12,6 +12,7 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use kiosk_bench::wer::{self, Metric};
 use kiosk_catalog::{DataDir, Snapshot};
 use kiosk_core::Lang;
 use kiosk_core::assistant::{Assistant, Clock, Reply, Session, TurnInput};
@@ -19,13 +20,13 @@ use kiosk_core::lexicon::ConceptKind;
 use kiosk_core::model::ProductRecord;
 use kiosk_core::traits::{SearchRequest, StockLookup};
 use kiosk_speech::capture::{CaptureOptions, Recording};
-use kiosk_speech::wer::{self, Metric};
 use kiosk_speech::{WhisperEngine, prompt};
 use serde::Serialize;
 
-use super::{HeardNames, ModelArgs, capture_options, load_engine, store_prompts};
+use super::{ModelArgs, capture_options, load_engine, store_prompts};
 use crate::commands::ExitCode;
 use crate::config::Config;
+use crate::services::speech::HeardNames;
 
 #[derive(Debug, Args)]
 pub struct BenchVoiceArgs {

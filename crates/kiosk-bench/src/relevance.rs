@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use kiosk_catalog::error::{Error, Result};
 
 /// One product of the set.
 #[derive(Debug, Clone)]

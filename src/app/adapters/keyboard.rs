@@ -10,8 +10,8 @@
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::ime::{self, Breaks, Candidate, Script};
-use super::ui;
+use crate::app::ime::{self, Breaks, Candidate, Script};
+use crate::app::ui;
 
 /// The longest composition kept: more letters than any phrase a shopper
 /// types before picking.

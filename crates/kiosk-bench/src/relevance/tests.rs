@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::{RelevanceSet, ndcg_at, recall_at};
-use crate::import::{ImportOptions, NoProgress, import};
-use crate::{DataDir, Snapshot};
+use kiosk_catalog::import::{ImportOptions, NoProgress, import};
+use kiosk_catalog::{DataDir, Snapshot};
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.join(name);

@@ -12,7 +12,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use kiosk_catalog::error::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct GenerateOptions {

@@ -21,7 +21,7 @@ use kiosk_core::{Filters, Lang, Money, SearchRequest};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use kiosk_catalog::error::{Error, Result};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LabelledQuery {
@@ -247,7 +247,7 @@ pub fn recall_at(k: usize, returned: &[String], relevant: &[String]) -> f64 {
 
 /// Opens a snapshot's SQLite file for evaluation.
 pub fn open_db(snapshot_dir: &Path) -> Result<Connection> {
-    let db = snapshot_dir.join(crate::schema::SNAPSHOT_DB);
+    let db = snapshot_dir.join(kiosk_catalog::schema::SNAPSHOT_DB);
     Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(Error::sqlite(format!("opening {}", db.display())))
 }

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use kiosk_core::Filters;
 use rusqlite::{Connection, params_from_iter};
 
-use crate::error::{Error, Result};
-use crate::schema::SNAPSHOT_DB;
+use kiosk_catalog::error::{Error, Result};
+use kiosk_catalog::schema::SNAPSHOT_DB;
 
 pub struct Fts5Baseline {
     conn: Connection,

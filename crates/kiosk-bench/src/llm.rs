@@ -12,11 +12,11 @@ use kiosk_core::Lang;
 use kiosk_core::assistant::generator::FactSheet;
 use serde::Serialize;
 
-use crate::Result;
-use crate::engine::{CancelToken, Engine, EngineConfig, GenerateOptions};
-use crate::generator::{GeneratorSettings, LlmGenerator, phrase_turn};
-use crate::gguf::Gguf;
-use crate::model::Logits;
+use kiosk_llm::Result;
+use kiosk_llm::engine::{CancelToken, Engine, EngineConfig, GenerateOptions};
+use kiosk_llm::generator::{GeneratorSettings, LlmGenerator, phrase_turn};
+use kiosk_llm::gguf::Gguf;
+use kiosk_llm::model::Logits;
 
 /// What to measure.
 #[derive(Debug, Clone)]

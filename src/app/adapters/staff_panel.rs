@@ -1,0 +1,71 @@
+//! `StaffPanelAdapter`: the staff panel behind its PIN, with the snapshot,
+//! sync and model lines and today's figures.
+
+use slint::{ComponentHandle, ModelRc, VecModel};
+
+use super::s;
+use crate::app::events::{Event, post};
+use crate::app::ui;
+
+pub fn connect(window: &ui::App) {
+    let panel = window.global::<ui::StaffPanelAdapter>();
+    panel.on_submit_pin(|pin| post(Event::SubmitPin(pin.to_string())));
+    panel.on_sync_now(|| post(Event::SyncNow));
+    panel.on_exit_kiosk(|| post(Event::ExitKiosk));
+    panel.on_lock(|| post(Event::LockStaff));
+    panel.on_mask(|pin| s("●".repeat(pin.chars().count())));
+}
+
+/// Locks the panel; the pad takes keys again.
+pub fn lock(window: &ui::App) {
+    let panel = window.global::<ui::StaffPanelAdapter>();
+    panel.set_unlocked(false);
+    panel.set_locked_out(false);
+    panel.set_message(s(""));
+}
+
+/// Opens the panel after the right PIN.
+pub fn unlock(window: &ui::App) {
+    let panel = window.global::<ui::StaffPanelAdapter>();
+    panel.set_unlocked(true);
+    panel.set_locked_out(false);
+    panel.set_message(s(""));
+}
+
+pub fn unlocked(window: &ui::App) -> bool {
+    window.global::<ui::StaffPanelAdapter>().get_unlocked()
+}
+
+/// The line under the PIN pad; with `locked_out`, the pad takes no keys.
+pub fn set_message(window: &ui::App, message: &str, locked_out: bool) {
+    let panel = window.global::<ui::StaffPanelAdapter>();
+    if locked_out {
+        panel.set_locked_out(true);
+    }
+    panel.set_message(s(message));
+}
+
+/// The panel's lines and figures (label, value, and a bar's fraction or a
+/// negative number for none).
+pub fn show_info(
+    window: &ui::App,
+    snapshot: &str,
+    sync: &str,
+    model: &str,
+    stats: &[(String, String, f32)],
+) {
+    let panel = window.global::<ui::StaffPanelAdapter>();
+    panel.set_snapshot_text(s(snapshot));
+    panel.set_sync_text(s(sync));
+    panel.set_model_text(s(model));
+    let stats: Vec<ui::Stat> = stats.iter().map(map_stat).collect();
+    panel.set_stats(ModelRc::new(VecModel::from(stats)));
+}
+
+fn map_stat((label, value, fraction): &(String, String, f32)) -> ui::Stat {
+    ui::Stat {
+        label: s(label),
+        value: s(value),
+        fraction: *fraction,
+    }
+}

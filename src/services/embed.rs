@@ -1,0 +1,48 @@
+//! The e5 embedding model behind search by meaning, per `[embed]`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::bail;
+use kiosk_embed::Embedder;
+
+use crate::config::Config;
+
+/// The manifest's e5 model, under the models dir's hub.
+const MODEL_REPO: &str = "kiosk/multilingual-e5-small-q4";
+const MODEL_FILE: &str = "e5-small-q4.bin";
+
+/// The model file product vectors come from, per `[embed]`; `Err` says
+/// why there is none (turned off, not fetched).
+pub fn product_model(config: &Config) -> Result<PathBuf, String> {
+    if !config.embed.enabled {
+        return Err("turned off in [embed]".into());
+    }
+    match &config.embed.model {
+        Some(path) if path.is_file() => Ok(path.clone()),
+        Some(path) => Err(format!("no model file at {}", path.display())),
+        None => default_model(config).map_err(|e| format!("{e:#}")),
+    }
+}
+
+/// The embedding model for product vectors, loaded on `[embed] threads`
+/// threads; `Err` says why the kiosk goes without (turned off, not
+/// fetched, a corrupt file).
+pub fn product_embedder(config: &Config) -> Result<Arc<Embedder>, String> {
+    let path = product_model(config)?;
+    Embedder::open_with_threads(&path, config.embed.threads)
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+}
+
+/// `<models_dir>/hub/models--kiosk--multilingual-e5-small-q4/snapshots/<ref>/e5-small-q4.bin`.
+pub fn default_model(config: &Config) -> anyhow::Result<PathBuf> {
+    let hub = config.llm_models().hub();
+    match hub.file(MODEL_REPO, MODEL_FILE) {
+        Some(path) => Ok(path),
+        None => bail!(
+            "{MODEL_FILE} of {MODEL_REPO} is not in {} (run scripts/fetch-models, or pass --model)",
+            hub.root().display()
+        ),
+    }
+}
