@@ -565,7 +565,11 @@ impl Assistant<'_> {
     ///   turn names, the longest first, numbers and units compared as
     ///   written or glued ("1/2oz", "½ oz"); a value the turn gives in the
     ///   option's unit that the product lacks is `missing`.
-    pub(super) fn variant_choice(&self, reading: &Reading, record: &ProductRecord) -> VariantChoice {
+    pub(super) fn variant_choice(
+        &self,
+        reading: &Reading,
+        record: &ProductRecord,
+    ) -> VariantChoice {
         let mut want = self.variant_query(reading).within(record);
         let title = title_words(&record.product.title);
         let mut colour_values: Vec<&str> = Vec::new();
@@ -776,7 +780,9 @@ pub(super) fn measure_tokens(text: &str) -> Vec<String> {
             Some(last)
                 if is_unit
                     && last.chars().last().is_some_and(|c| c.is_ascii_digit())
-                    && last.chars().all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | ',')) =>
+                    && last
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | ',')) =>
             {
                 last.push_str(&piece);
             }
@@ -813,9 +819,7 @@ fn value_has(value: &str, word: &str) -> bool {
 
 /// Whether a colour value holds every colour asked for.
 pub(super) fn colour_holds(value: &str, groups: &[Vec<String>]) -> bool {
-    groups
-        .iter()
-        .all(|g| g.iter().any(|w| value_has(value, w)))
+    groups.iter().all(|g| g.iter().any(|w| value_has(value, w)))
 }
 
 /// Whether a colour value is exactly the colours asked for, with nothing
@@ -826,12 +830,7 @@ fn colour_exact(value: &str, groups: &[Vec<String>]) -> bool {
         return false;
     }
     let words = value_words(value);
-    let covered = |w: &String| {
-        groups
-            .iter()
-            .flatten()
-            .any(|g| value_words(g).contains(w))
-    };
+    let covered = |w: &String| groups.iter().flatten().any(|g| value_words(g).contains(w));
     if !words.is_empty() {
         return words.iter().all(covered);
     }
@@ -842,8 +841,7 @@ fn colour_exact(value: &str, groups: &[Vec<String>]) -> bool {
     for w in words {
         rest = rest.replace(w.as_str(), "");
     }
-    rest.chars()
-        .all(|c| !c.is_alphanumeric() || c == '色')
+    rest.chars().all(|c| !c.is_alphanumeric() || c == '色')
 }
 
 /// The names of a product's options other than size and colour.
@@ -882,7 +880,9 @@ fn pick_value<'a>(said: &[String], taken: &mut [bool], values: &[&'a str]) -> Op
     };
     for (value, words) in &by_length {
         if let Some(at) = free_run(taken, words) {
-            taken[at..at + words.len()].iter_mut().for_each(|t| *t = true);
+            taken[at..at + words.len()]
+                .iter_mut()
+                .for_each(|t| *t = true);
             return Some(value);
         }
     }
@@ -919,13 +919,18 @@ fn asked_measure(said: &[String], taken: &[bool], values: &[&str]) -> Option<Str
         let (number, unit) = w.split_at(at);
         (!number.is_empty()
             && number.chars().any(|c| c.is_ascii_digit())
-            && number.chars().all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | ','))
+            && number
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | ','))
             && unit.chars().all(char::is_alphabetic))
         .then(|| unit.to_string())
     };
     let mut unit: Option<String> = None;
     for value in values {
-        let units: Vec<String> = measure_tokens(value).iter().filter_map(|w| unit_of(w)).collect();
+        let units: Vec<String> = measure_tokens(value)
+            .iter()
+            .filter_map(|w| unit_of(w))
+            .collect();
         match (units.as_slice(), &unit) {
             ([u], None) => unit = Some(u.clone()),
             ([u], Some(seen)) if u == seen => {}

@@ -230,7 +230,10 @@ pub(super) fn tackle_shop() -> TestStore {
         .into_iter()
         .map(c)
         .collect();
-    let crawler: Vec<Vec<(&str, &str)>> = ["Black", "Black & White", "White"].into_iter().map(c).collect();
+    let crawler: Vec<Vec<(&str, &str)>> = ["Black", "Black & White", "White"]
+        .into_iter()
+        .map(c)
+        .collect();
     let weights = ["1/4 oz", "1/2 oz", "1 1/4 oz"];
     let mut spinner: Vec<Vec<(&str, &str)>> = Vec::new();
     for colour in ["Pink", "Purple & White"] {
@@ -285,19 +288,58 @@ pub(super) fn tackle_shop() -> TestStore {
         product_with_options("plain-float", "Plain Float", "Lures", &[(&[], "2.00", 0)]),
         product_with_options("bare-hook", "Bare Hook", "Lures", &[(&[], "0.00", 9)]),
     ]);
-    let colour = |id: &str, en: &'static [&'static str], nl: &'static [&'static str], id_: &'static [&'static str], zh: &'static [&'static str]| {
+    let colour = |id: &str,
+                  en: &'static [&'static str],
+                  nl: &'static [&'static str],
+                  id_: &'static [&'static str],
+                  zh: &'static [&'static str]| {
         concept(
             id,
             ConceptKind::Color,
-            &[(Lang::En, en), (Lang::Nl, nl), (Lang::Id, id_), (Lang::Zh, zh)],
+            &[
+                (Lang::En, en),
+                (Lang::Nl, nl),
+                (Lang::Id, id_),
+                (Lang::Zh, zh),
+            ],
         )
     };
     store.with_concepts(vec![
-        colour("white", &["white"], &["wit", "witte"], &["putih"], &["白色", "白"]),
-        colour("pink", &["pink"], &["roze"], &["merah muda", "pink"], &["粉紅色", "粉紅"]),
-        colour("purple", &["purple"], &["paars", "paarse"], &["ungu"], &["紫色", "紫"]),
-        colour("yellow", &["yellow"], &["geel", "gele"], &["kuning"], &["黃色", "黃"]),
-        colour("green", &["green"], &["groen", "groene"], &["hijau"], &["綠色", "綠"]),
+        colour(
+            "white",
+            &["white"],
+            &["wit", "witte"],
+            &["putih"],
+            &["白色", "白"],
+        ),
+        colour(
+            "pink",
+            &["pink"],
+            &["roze"],
+            &["merah muda", "pink"],
+            &["粉紅色", "粉紅"],
+        ),
+        colour(
+            "purple",
+            &["purple"],
+            &["paars", "paarse"],
+            &["ungu"],
+            &["紫色", "紫"],
+        ),
+        colour(
+            "yellow",
+            &["yellow"],
+            &["geel", "gele"],
+            &["kuning"],
+            &["黃色", "黃"],
+        ),
+        colour(
+            "green",
+            &["green"],
+            &["groen", "groene"],
+            &["hijau"],
+            &["綠色", "綠"],
+        ),
     ])
 }
 

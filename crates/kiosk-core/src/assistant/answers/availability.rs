@@ -590,6 +590,23 @@ impl Assistant<'_> {
         };
         let size_asked = want.size.is_some();
         let colour_asked = want.asks_colour();
+        // A value of another option asked for ("1/2 oz"): the variants in
+        // stock in the size and colour asked for, by all their options.
+        if !want.others.is_empty() {
+            let items: Vec<String> = in_stock
+                .iter()
+                .filter(|o| want.size_matches(o) && want.color_matches(o))
+                .map(|o| self.options_text(o, lang))
+                .filter(|t| !t.is_empty())
+                .collect();
+            if !items.is_empty() {
+                d.say(
+                    "other_values_in_stock",
+                    &[("list", &shorten(&items, lang, 8))],
+                );
+                return;
+            }
+        }
         let mut said = false;
         if let (true, Some(colour)) = (colour_asked, missing.color()) {
             let sizes = sizes_of(&|o: &Variant| o.color() == Some(colour));

@@ -46,10 +46,7 @@ impl Assistant<'_> {
                 record
                     .variants
                     .iter()
-                    .find(|v| {
-                        !v.in_stock
-                            && (want.matches(v) || want.asks_nothing())
-                    })
+                    .find(|v| !v.in_stock && (want.matches(v) || want.asks_nothing()))
                     .map(|v| {
                         (
                             record.product.id.clone(),

@@ -77,14 +77,30 @@ fn the_price_of_two_colours_together_is_of_the_value_with_both() {
 fn a_price_of_zero_is_never_said() {
     let store = tackle_shop();
     for (question, lang, unavailable) in [
-        ("how much is the black and white night crawler", Lang::En, "don't have a price"),
-        ("hoeveel kost de night crawler zwart-wit?", Lang::Nl, "geen prijs"),
+        (
+            "how much is the black and white night crawler",
+            Lang::En,
+            "don't have a price",
+        ),
+        (
+            "hoeveel kost de night crawler zwart-wit?",
+            Lang::Nl,
+            "geen prijs",
+        ),
         ("how much is the bare hook", Lang::En, "don't have a price"),
         ("bare hook 多少錢?", Lang::Zh, "沒有標價"),
     ] {
         let reply = store.ask(&mut Session::default(), question, lang);
-        assert!(reply.answer.contains(unavailable), "{question}: {}", reply.answer);
-        assert!(!reply.answer.contains("0.00") && !reply.answer.contains("0,00"), "{question}: {}", reply.answer);
+        assert!(
+            reply.answer.contains(unavailable),
+            "{question}: {}",
+            reply.answer
+        );
+        assert!(
+            !reply.answer.contains("0.00") && !reply.answer.contains("0,00"),
+            "{question}: {}",
+            reply.answer
+        );
     }
     // The product's other variants have a price: the range leaves the
     // unset one out.
