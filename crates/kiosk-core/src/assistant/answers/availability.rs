@@ -590,13 +590,19 @@ impl Assistant<'_> {
         };
         let size_asked = want.size.is_some();
         let colour_asked = want.asks_colour();
-        // A value of another option asked for ("1/2 oz"): the variants in
-        // stock in the size and colour asked for, by all their options.
+        // A value of another option asked for ("1/2 oz"): its other values
+        // in stock in the size and colour asked for ("Weight 5/8 oz").
         if !want.others.is_empty() {
             let items: Vec<String> = in_stock
                 .iter()
                 .filter(|o| want.size_matches(o) && want.color_matches(o))
-                .map(|o| self.options_text(o, lang))
+                .map(|o| {
+                    want.others
+                        .iter()
+                        .filter_map(|(name, _)| o.options.get(name).map(|v| format!("{name} {v}")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
                 .filter(|t| !t.is_empty())
                 .collect();
             if !items.is_empty() {
