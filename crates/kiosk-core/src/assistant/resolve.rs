@@ -945,12 +945,15 @@ fn asked_measure(said: &[String], taken: &[bool], values: &[&str]) -> Option<Str
     let word = &said[at];
     let number = &word[..word.len() - unit.len()];
     // "1 1/2oz": a whole number before a fraction belongs to it.
-    let whole = (at > 0
+    let whole = if at > 0
         && !taken[at - 1]
         && number.contains('/')
-        && said[at - 1].chars().all(|c| c.is_ascii_digit()))
-    .then(|| format!("{} ", said[at - 1]))
-    .unwrap_or_default();
+        && said[at - 1].chars().all(|c| c.is_ascii_digit())
+    {
+        format!("{} ", said[at - 1])
+    } else {
+        String::new()
+    };
     Some(format!("{whole}{number} {unit}"))
 }
 

@@ -185,6 +185,9 @@ pub(super) fn football_shop() -> TestStore {
     ])
 }
 
+/// A variant's options (name, value), price and quantity.
+pub(super) type OptionsVariant<'a> = (&'a [(&'a str, &'a str)], &'a str, i64);
+
 /// A product whose variants carry any options, one per
 /// `(options, price, quantity)`: colours made of several colours, a weight
 /// or a volume, a price of zero where the export set none.
@@ -192,7 +195,7 @@ pub(super) fn product_with_options(
     id: &str,
     title: &str,
     category: &str,
-    variants: &[(&[(&str, &str)], &str, i64)],
+    variants: &[OptionsVariant<'_>],
 ) -> ProductRecord {
     let variants: Vec<Variant> = variants
         .iter()
