@@ -59,6 +59,8 @@ const STOCK_NO: &[&str] = &[
 /// a variant the export has, and the bench only asks about those.
 const NOT_MADE: &[&str] = &["not_made_in", "not_made_in_none"];
 const PRICE: &[&str] = &["price_one", "price_range"];
+/// ...that it has no price set (the export's price is zero).
+const NO_PRICE: &[&str] = &["price_unavailable"];
 /// Questions back to the shopper.
 const ASK: &[&str] = &[
     "which_product",
@@ -148,12 +150,20 @@ fn templates(lang: Lang) -> &'static [Template] {
     let tables = TABLES.get_or_init(|| {
         Lang::ALL.map(|lang| {
             let known = phrasebook::keys();
-            [STOCK_YES, STOCK_NO, PRICE, ASK, LIST_IN_STOCK, LIST]
-                .concat()
-                .into_iter()
-                .filter(|k| known.contains(k))
-                .filter_map(|k| template(lang, k))
-                .collect()
+            [
+                STOCK_YES,
+                STOCK_NO,
+                PRICE,
+                NO_PRICE,
+                ASK,
+                LIST_IN_STOCK,
+                LIST,
+            ]
+            .concat()
+            .into_iter()
+            .filter(|k| known.contains(k))
+            .filter_map(|k| template(lang, k))
+            .collect()
         })
     });
     &tables[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)]
@@ -546,9 +556,22 @@ fn score_price(
         .chain(said.iter().filter(|s| is(s.key, STOCK_YES)))
         .find_map(|s| {
             s.about(title)
-                .filter(|r| is(s.key, PRICE) || r.contains_key("price"))
+                .filter(|r| is(s.key, PRICE) || r.get("price").and_then(|p| amount(p)).is_some())
                 .map(|r| (s.key, r))
         });
+    if ranges.is_empty() {
+        // No price set: right only when the reply says so; any price
+        // stated is wrong.
+        if about.is_some() {
+            return Outcome::WrongFact;
+        }
+        if said
+            .iter()
+            .any(|s| is(s.key, NO_PRICE) && s.about(title).is_some())
+        {
+            return Outcome::Right;
+        }
+    }
     if let Some((key, slots)) = about {
         let stated = match key {
             "price_range" => (

@@ -51,10 +51,13 @@ pub struct TruthProduct {
 }
 
 impl TruthProduct {
+    /// The lowest price set; a price of zero is one the export left unset
+    /// (the import's `ZeroPrice`), which the kiosk never states.
     pub fn min_price(&self) -> Money {
         self.variants
             .iter()
             .map(|v| v.price)
+            .filter(|p| p.minor > 0)
             .min()
             .unwrap_or(Money::from_minor(0))
     }
@@ -63,6 +66,7 @@ impl TruthProduct {
         self.variants
             .iter()
             .map(|v| v.price)
+            .filter(|p| p.minor > 0)
             .max()
             .unwrap_or(Money::from_minor(0))
     }
@@ -70,7 +74,12 @@ impl TruthProduct {
     /// The prices a right answer may state: the range over all variants,
     /// and, where the export has several products of this title, the range
     /// of each of them.
+    /// None when no variant has a price set: the right answer then says
+    /// the price is not available.
     pub fn price_ranges(&self) -> Vec<(Money, Money)> {
+        if self.variants.iter().all(|v| v.price.minor <= 0) {
+            return Vec::new();
+        }
         let mut ranges = vec![(self.min_price(), self.max_price())];
         let mut sources: Vec<usize> = self.variants.iter().map(|v| v.source).collect();
         sources.sort_unstable();
@@ -81,7 +90,8 @@ impl TruthProduct {
                     .variants
                     .iter()
                     .filter(|v| v.source == source)
-                    .map(|v| v.price);
+                    .map(|v| v.price)
+                    .filter(|p| p.minor > 0);
                 let (min, max) = prices.fold(
                     (None, None),
                     |(lo, hi): (Option<Money>, Option<Money>), p| {

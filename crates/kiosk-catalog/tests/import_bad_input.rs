@@ -373,3 +373,48 @@ fn a_huge_field_from_an_unclosed_quote_is_refused_not_buffered() {
         "{err}"
     );
 }
+
+#[test]
+fn a_zero_price_is_reported_as_no_price_and_is_not_the_products_price() {
+    // Rule ZeroPrice: an export's 0.00 means no price was set.
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "variants.csv",
+        "sku,product_id,size,color,price,barcode\n\
+         p1-9-blk,p1,9,Black,0.00,\n\
+         p1-10-blk,p1,10,Black,,\n\
+         p2-m,p2,M,Grey,0,\n"
+            .as_bytes(),
+    );
+    c.write(
+        "products.csv",
+        "id,title,brand,category,description,tags,price,location,image,goes_with\n\
+         p1,Trail Runner Shoe,Velo,Running Shoes,Grippy,running;trail,99.95,,,\n\
+         p2,Wool Socks,Velo,Sports Socks,Warm,socks,0.00,,,\n"
+            .as_bytes(),
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    let zero = issues_of(&s, Rule::ZeroPrice);
+    let at: Vec<(String, u64)> = zero
+        .iter()
+        .map(|i| (i.file.rsplit('/').next().unwrap_or("").to_string(), i.line))
+        .collect();
+    assert!(at.contains(&("variants.csv".to_string(), 2)), "{at:?}");
+    assert!(at.contains(&("variants.csv".to_string(), 4)), "{at:?}");
+    assert!(at.contains(&("products.csv".to_string(), 3)), "{at:?}");
+    assert!(
+        zero[0].message.contains("expected a price above 0"),
+        "{}",
+        zero[0].message
+    );
+    assert_eq!(Rule::ZeroPrice.action(), import::Action::Note);
+    // The variants are kept; the product's price is the lowest price set,
+    // zero only when none is.
+    assert_eq!(s.n_variants, 3);
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let p1 = snap.product("p1").expect("lookup").expect("found");
+    assert_eq!(p1.product.price.minor, 9995);
+    let p2 = snap.product("p2").expect("lookup").expect("found");
+    assert_eq!(p2.product.price.minor, 0);
+}

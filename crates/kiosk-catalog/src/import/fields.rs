@@ -30,6 +30,16 @@ pub fn price(row: &Row<'_>, column: &str, issues: &mut Issues) -> Result<Option<
                     format!("price {raw:?} read as {m}"),
                 ));
             }
+            if m.minor == 0 {
+                issues.push(row.issue(
+                    column,
+                    Rule::ZeroPrice,
+                    format!(
+                        "expected a price above 0, found {raw:?}: read as no price set; \
+                         the kiosk says the price is not available"
+                    ),
+                ));
+            }
             Ok(Some(m))
         }
         None => {

@@ -103,6 +103,10 @@ pub enum Rule {
     BadPrice,
     /// Skip row: no price for the variant or its product.
     MissingPrice,
+    /// Note: a price of zero, which in an export means no price was set;
+    /// the kiosk says the price is not available rather than stating it,
+    /// and leaves the item out of price limits.
+    ZeroPrice,
     /// Repair: a barcode mangled into scientific notation (`3.65275E+11`)
     /// by a spreadsheet lost its digits and was dropped.
     ScientificBarcode,
@@ -155,7 +159,7 @@ impl Rule {
             BadPrice | MissingPrice | DuplicateSku | DuplicateProduct | MissingField
             | UnknownReference | Inactive | NotInStore => Action::SkipRow,
             Delimiter | UnknownColumn | RowWidth | Grouped | OptionName | UnmatchedImage
-            | DuplicateImage => Action::Note,
+            | DuplicateImage | ZeroPrice => Action::Note,
             _ => Action::Repair,
         }
     }

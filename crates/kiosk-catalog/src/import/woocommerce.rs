@@ -468,7 +468,11 @@ fn price(
 ) -> std::result::Result<Option<kiosk_core::Money>, Skipped> {
     let sale = fields::price(row, "Sale price", issues)?;
     let regular = fields::price(row, "Regular price", issues)?;
-    Ok(sale.or(regular))
+    // A sale price of zero is an unset one: the regular price holds.
+    Ok(match (sale, regular) {
+        (Some(sale), Some(regular)) if sale.minor == 0 => Some(regular),
+        (sale, regular) => sale.or(regular),
+    })
 }
 
 fn available(row: &Row<'_>) -> bool {

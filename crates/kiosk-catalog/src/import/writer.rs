@@ -387,7 +387,11 @@ impl Writer {
         )
         .map_err(sql("dropping products without variants"))?;
         c.execute(
-            "UPDATE products SET price_minor = (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_rowid = products.rowid)",
+            // A zero price is an unset one (`Rule::ZeroPrice`): the product's
+            // price is its lowest price set, zero only when none is.
+            "UPDATE products SET price_minor = COALESCE(
+                (SELECT MIN(v.price_minor) FROM variants v
+                 WHERE v.product_rowid = products.rowid AND v.price_minor > 0), 0)",
             [],
         )
         .map_err(sql("computing product prices"))?;

@@ -198,7 +198,7 @@ impl Assistant<'_> {
             session.messages.remove(0);
         }
         let text = understand::split_glued_options(
-            &input.text,
+            &understand::split_joined_colours(&input.text, lexicon),
             lexicon,
             self.stock.colors(),
             self.stock.sizes(),

@@ -126,6 +126,7 @@ impl Assistant<'_> {
             ] {
                 list.retain(|c| !dropped.contains(c));
             }
+            reading.colors.retain(|c| !dropped.contains(c));
             if reading.color.is_some_and(|c| dropped.contains(&c)) {
                 // The next colour the turn names, if any.
                 reading.color = analysis.mentions.iter().map(|m| m.concept).find(|c| {
@@ -336,6 +337,7 @@ impl Assistant<'_> {
         let mut plain = reading.clone();
         plain.size = None;
         plain.color = None;
+        plain.colors.clear();
         plain.price_min = None;
         plain.price_max = None;
         let (mut candidates, _) = self.find_all(&plain, session)?;
@@ -429,6 +431,7 @@ impl Assistant<'_> {
         let mut plain = reading.clone();
         plain.size = None;
         plain.color = None;
+        plain.colors.clear();
         plain.color_value = None;
         plain.price_min = None;
         plain.price_max = None;
@@ -523,31 +526,162 @@ impl Assistant<'_> {
 
     pub(super) fn variant_query(&self, reading: &Reading) -> VariantQuery {
         let lexicon = self.stock.lexicon();
+        let groups: Vec<Vec<String>> = match &reading.color_value {
+            Some(value) => vec![vec![option_key(value)]],
+            None => reading
+                .colour_concepts()
+                .into_iter()
+                .map(|c| {
+                    let mut words: Vec<String> = Vec::new();
+                    for w in lexicon.concept(c).terms.iter().flat_map(|(_, ws)| ws) {
+                        let key = option_key(w);
+                        if !key.is_empty() && !words.contains(&key) {
+                            words.push(key);
+                        }
+                    }
+                    words
+                })
+                .filter(|words| !words.is_empty())
+                .collect(),
+        };
         VariantQuery {
             size: reading.size.as_deref().map(option_key),
-            colors: match &reading.color_value {
-                Some(value) => vec![option_key(value)],
-                None => reading
-                    .color
-                    .map(|c| {
-                        let concept = lexicon.concept(c);
-                        concept
-                            .terms
-                            .iter()
-                            .flat_map(|(_, ws)| ws.iter().map(|w| option_key(w)))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            },
+            colors: groups.iter().flatten().cloned().collect(),
+            groups,
+            values: None,
+            others: Vec::new(),
+        }
+    }
+
+    /// What the turn asks for among one product's own variants, read
+    /// against that product's option values:
+    /// - colours: the colour value that holds every colour asked for
+    ///   ("black and white" is "Black & White", not "Black"), exactly
+    ///   first; a word of the turn that is part of one of the product's
+    ///   colour values ("camo" of "Pink camo") counts as asked; when
+    ///   several values hold the colour and none is it exactly ("pink":
+    ///   "Pink & Black", "Pink Snake"), they are the `colour_choices`;
+    /// - every other option ("Weight", "Volume", "Capacity"): the value the
+    ///   turn names, the longest first, numbers and units compared as
+    ///   written or glued ("1/2oz", "½ oz"); a value the turn gives in the
+    ///   option's unit that the product lacks is `missing`.
+    pub(super) fn variant_choice(
+        &self,
+        reading: &Reading,
+        record: &ProductRecord,
+    ) -> VariantChoice {
+        let mut want = self.variant_query(reading).within(record);
+        let title = title_words(&record.product.title);
+        let mut colour_values: Vec<&str> = Vec::new();
+        for v in &record.variants {
+            if let Some(c) = v.color()
+                && !colour_values.contains(&c)
+            {
+                colour_values.push(c);
+            }
+        }
+        // The turn's other words that some colour value of this product
+        // has ("camo"), beyond the colours the vocabulary read.
+        let said = measure_tokens(&reading.text);
+        for word in &said {
+            if word.chars().any(|c| c.is_ascii_digit())
+                || crate::text::is_stopword(word)
+                || title.contains(&crate::lexicon::light_stem(word))
+                || want.groups.iter().flatten().any(|g| g == word)
+                || (reading.size.as_deref().map(option_key).as_deref() == Some(word.as_str()))
+            {
+                continue;
+            }
+            if colour_values
+                .iter()
+                .any(|c| value_words(c).iter().any(|w| w == word))
+            {
+                want.groups.push(vec![word.clone()]);
+            }
+        }
+        let mut colour_choices = Vec::new();
+        if !want.groups.is_empty() && !colour_values.is_empty() {
+            let fits: Vec<&str> = colour_values
+                .iter()
+                .copied()
+                .filter(|c| colour_holds(c, &want.groups))
+                .collect();
+            let exact: Vec<&str> = fits
+                .iter()
+                .copied()
+                .filter(|c| colour_exact(c, &want.groups))
+                .collect();
+            let chosen = if exact.is_empty() { fits } else { exact };
+            if chosen.len() > 1 {
+                colour_choices = chosen.iter().map(|c| c.to_string()).collect();
+            }
+            want.values = Some(chosen.iter().map(|c| option_key(c)).collect());
+        }
+        let mut missing = None;
+        let mut taken = vec![false; said.len()];
+        for name in other_option_names(record) {
+            let mut values: Vec<&str> = Vec::new();
+            for v in &record.variants {
+                if let Some(x) = v.options.get(&name)
+                    && !values.contains(&x.as_str())
+                {
+                    values.push(x);
+                }
+            }
+            match pick_value(&said, &mut taken, &values) {
+                Some(value) => want.others.push((name, value.to_string())),
+                None => {
+                    if missing.is_none()
+                        && let Some(asked) = asked_measure(&said, &taken, &values)
+                    {
+                        missing = Some(MissingValue {
+                            asked,
+                            values: values.iter().map(|v| v.to_string()).collect(),
+                        });
+                    }
+                }
+            }
+        }
+        VariantChoice {
+            want,
+            colour_choices,
+            missing,
         }
     }
 }
 
-/// A size and/or colour to look for among variants.
+/// What a turn asks for among one product's variants (`variant_choice`).
+pub(super) struct VariantChoice {
+    pub(super) want: VariantQuery,
+    /// Colour values that each hold the colour asked for, none exactly it,
+    /// as the store writes them: the shopper is asked which.
+    pub(super) colour_choices: Vec<String>,
+    /// A value the product does not come in.
+    pub(super) missing: Option<MissingValue>,
+}
+
+/// A value of an option ("2 oz") that the product does not come in, and
+/// the values it does come in.
+pub(super) struct MissingValue {
+    pub(super) asked: String,
+    pub(super) values: Vec<String>,
+}
+
+/// A size, colours and other option values to look for among variants.
+#[derive(Debug, Clone, Default)]
 pub(super) struct VariantQuery {
     pub(super) size: Option<String>,
-    /// Every word of the colour concept, folded.
+    /// Every word of the colours asked for, folded.
     pub(super) colors: Vec<String>,
+    /// The colours asked for, one group of folded words each: a variant's
+    /// colour value fits when it holds a word of every group ("Purple &
+    /// White" for purple and white).
+    pub(super) groups: Vec<Vec<String>>,
+    /// Within one product: the colour values chosen (`option_key`s).
+    pub(super) values: Option<Vec<String>>,
+    /// Within one product: values of its other options the turn names,
+    /// (option name, value as the store writes it).
+    pub(super) others: Vec<(String, String)>,
 }
 
 impl VariantQuery {
@@ -562,16 +696,35 @@ impl VariantQuery {
         }
     }
 
+    /// Whether a colour is asked for at all.
+    pub(super) fn asks_colour(&self) -> bool {
+        self.values.is_some() || !self.groups.is_empty()
+    }
+
+    /// Whether nothing about the variant is asked: no size, colour or
+    /// other option value.
+    pub(super) fn asks_nothing(&self) -> bool {
+        self.size.is_none() && !self.asks_colour() && self.others.is_empty()
+    }
+
     pub(super) fn color_matches(&self, v: &Variant) -> bool {
-        if self.colors.is_empty() {
+        if let Some(values) = &self.values {
+            return v.color().is_some_and(|c| values.contains(&option_key(c)));
+        }
+        if self.groups.is_empty() {
             return true;
         }
-        v.color()
-            .is_some_and(|c| self.colors.contains(&option_key(c)))
+        v.color().is_some_and(|c| colour_holds(c, &self.groups))
+    }
+
+    pub(super) fn others_match(&self, v: &Variant) -> bool {
+        self.others
+            .iter()
+            .all(|(name, value)| v.options.get(name) == Some(value))
     }
 
     pub(super) fn matches(&self, v: &Variant) -> bool {
-        self.size_matches(v) && self.color_matches(v)
+        self.size_matches(v) && self.color_matches(v) && self.others_match(v)
     }
 
     pub(super) fn in_stock_in(&self, r: &ProductRecord) -> bool {
@@ -583,15 +736,225 @@ impl VariantQuery {
     /// Jacket") is the colour of every variant, so asking for it never
     /// excludes the product.
     pub(super) fn within(&self, record: &ProductRecord) -> VariantQuery {
-        VariantQuery {
-            size: self.size.clone(),
-            colors: if title_has_colour(&record.product.title, &self.colors) {
-                Vec::new()
-            } else {
-                self.colors.clone()
-            },
+        let mut out = self.clone();
+        if title_has_colour(&record.product.title, &self.colors) {
+            out.groups
+                .retain(|g| !title_has_colour(&record.product.title, g));
+            out.colors = out.groups.iter().flatten().cloned().collect();
+        }
+        out
+    }
+}
+
+/// The words of an option value or a turn, folded, with measures written
+/// one way: a number glued to its unit ("1/2 oz", "1/2oz" and "½ oz" are
+/// all `1/2oz`; "750 ml" is `750ml`).
+pub(super) fn measure_tokens(text: &str) -> Vec<String> {
+    // Fraction glyphs as written out ("1½" is "1 1/2"), before folding
+    // would write them with a fraction slash.
+    let mut written = text.to_string();
+    for (glyph, out) in [
+        ('½', " 1/2"),
+        ('¼', " 1/4"),
+        ('¾', " 3/4"),
+        ('⅓', " 1/3"),
+        ('⅔', " 2/3"),
+        ('⅛', " 1/8"),
+        ('⅜', " 3/8"),
+        ('⅝', " 5/8"),
+        ('⅞', " 7/8"),
+    ] {
+        written = written.replace(glyph, out);
+    }
+    let folded = crate::text::fold(&written).replace('\u{2044}', "/");
+    let pieces: Vec<String> = folded
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '/' | '.' | ',')))
+        .map(|p| p.trim_matches(|c: char| matches!(c, '/' | '.' | ',')))
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let is_unit = piece.chars().all(char::is_alphabetic) && piece.chars().count() <= 3;
+        match out.last_mut() {
+            Some(last)
+                if is_unit
+                    && last.chars().last().is_some_and(|c| c.is_ascii_digit())
+                    && last
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | ',')) =>
+            {
+                last.push_str(&piece);
+            }
+            _ => out.push(piece),
         }
     }
+    out
+}
+
+/// The words of a colour value ("Pink & Black" → pink, black), folded.
+fn value_words(value: &str) -> Vec<String> {
+    crate::text::fold(value)
+        .split(|c: char| !c.is_alphanumeric() || crate::text::is_cjk(c))
+        .filter(|w| !w.is_empty() && !crate::text::is_stopword(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a colour value holds one of the words, whole: the value itself,
+/// a run of its words ("light blue" of "Light Blue & White"), or, in
+/// Chinese, a part of it ("黑" of "黑白").
+fn value_has(value: &str, word: &str) -> bool {
+    let key = option_key(value);
+    if key == word {
+        return true;
+    }
+    if word.chars().any(crate::text::is_cjk) {
+        return crate::text::fold(value).contains(word);
+    }
+    let words = value_words(value);
+    let wanted = value_words(word);
+    has_run(&words, &wanted)
+}
+
+/// Whether a colour value holds every colour asked for.
+pub(super) fn colour_holds(value: &str, groups: &[Vec<String>]) -> bool {
+    groups.iter().all(|g| g.iter().any(|w| value_has(value, w)))
+}
+
+/// Whether a colour value is exactly the colours asked for, with nothing
+/// else: "Black & White" for black and white, "Pink" for pink, but not
+/// "Pink Snake".
+fn colour_exact(value: &str, groups: &[Vec<String>]) -> bool {
+    if !colour_holds(value, groups) {
+        return false;
+    }
+    let words = value_words(value);
+    let covered = |w: &String| groups.iter().flatten().any(|g| value_words(g).contains(w));
+    if !words.is_empty() {
+        return words.iter().all(covered);
+    }
+    // Chinese: what is left once the colours' words are taken out.
+    let mut rest = crate::text::fold(value);
+    let mut words: Vec<&String> = groups.iter().flatten().collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    for w in words {
+        rest = rest.replace(w.as_str(), "");
+    }
+    rest.chars().all(|c| !c.is_alphanumeric() || c == '色')
+}
+
+/// The names of a product's options other than size and colour.
+fn other_option_names(record: &ProductRecord) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for v in &record.variants {
+        for name in v.options.keys() {
+            if name != "Size" && name != "Color" && !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// The value of `values` the turn's words (`said`, as `measure_tokens`)
+/// name, the longest first: a value whose words stand in the turn one
+/// after another, else one whose measure ("1/2oz" of "Around 1/2 oz")
+/// does and no other value shares. The words it took are marked.
+fn pick_value<'a>(said: &[String], taken: &mut [bool], values: &[&'a str]) -> Option<&'a str> {
+    let mut by_length: Vec<(&'a str, Vec<String>)> = values
+        .iter()
+        .map(|v| (*v, measure_tokens(v)))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    by_length.sort_by_key(|(v, t)| std::cmp::Reverse((t.len(), v.len())));
+    let free_run = |taken: &[bool], words: &[String]| -> Option<usize> {
+        (!words.is_empty() && words.len() <= said.len())
+            .then(|| {
+                (0..=said.len() - words.len()).find(|&i| {
+                    said[i..i + words.len()] == *words
+                        && taken[i..i + words.len()].iter().all(|t| !t)
+                })
+            })
+            .flatten()
+    };
+    for (value, words) in &by_length {
+        if let Some(at) = free_run(taken, words) {
+            taken[at..at + words.len()]
+                .iter_mut()
+                .for_each(|t| *t = true);
+            return Some(value);
+        }
+    }
+    // A measure alone: the words of the value with a digit in them.
+    let measures: Vec<(&'a str, Vec<String>)> = by_length
+        .iter()
+        .map(|(v, t)| {
+            let m: Vec<String> = t
+                .iter()
+                .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+                .cloned()
+                .collect();
+            (*v, m)
+        })
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    for (value, m) in &measures {
+        if measures.iter().filter(|(_, o)| o == m).count() == 1
+            && let Some(at) = free_run(taken, m)
+        {
+            taken[at..at + m.len()].iter_mut().for_each(|t| *t = true);
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// A measure the turn gives in the unit all of an option's values share
+/// ("2oz" when the values are "1/4 oz", "1 oz"…) that no value took: a
+/// value the product does not come in, as the turn wrote it.
+fn asked_measure(said: &[String], taken: &[bool], values: &[&str]) -> Option<String> {
+    let unit_of = |w: &str| -> Option<String> {
+        let at = w.find(|c: char| c.is_alphabetic())?;
+        let (number, unit) = w.split_at(at);
+        (!number.is_empty()
+            && number.chars().any(|c| c.is_ascii_digit())
+            && number
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | ','))
+            && unit.chars().all(char::is_alphabetic))
+        .then(|| unit.to_string())
+    };
+    let mut unit: Option<String> = None;
+    for value in values {
+        let units: Vec<String> = measure_tokens(value)
+            .iter()
+            .filter_map(|w| unit_of(w))
+            .collect();
+        match (units.as_slice(), &unit) {
+            ([u], None) => unit = Some(u.clone()),
+            ([u], Some(seen)) if u == seen => {}
+            _ => return None,
+        }
+    }
+    let unit = unit?;
+    let at = said
+        .iter()
+        .enumerate()
+        .position(|(i, w)| !taken[i] && unit_of(w).as_deref() == Some(unit.as_str()))?;
+    let word = &said[at];
+    let number = &word[..word.len() - unit.len()];
+    // "1 1/2oz": a whole number before a fraction belongs to it.
+    let whole = if at > 0
+        && !taken[at - 1]
+        && number.contains('/')
+        && said[at - 1].chars().all(|c| c.is_ascii_digit())
+    {
+        format!("{} ", said[at - 1])
+    } else {
+        String::new()
+    };
+    Some(format!("{whole}{number} {unit}"))
 }
 
 /// The words of a title (or a turn) that can tell products apart: folded,

@@ -208,6 +208,11 @@ impl Assistant<'_> {
                     }
                 }
             }
+            if filters.price_min.is_some() || filters.price_max.is_some() {
+                // A price of zero is one the export left unset: such a
+                // product has no price to be within a limit.
+                records.retain(|r| r.product.price.minor > 0);
+            }
             if !records.is_empty() || step >= relax.len() {
                 if reading.has_variant_slot() {
                     // Products with the asked-for variant in stock first.

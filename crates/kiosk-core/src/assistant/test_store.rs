@@ -185,6 +185,167 @@ pub(super) fn football_shop() -> TestStore {
     ])
 }
 
+/// A variant's options (name, value), price and quantity.
+pub(super) type OptionsVariant<'a> = (&'a [(&'a str, &'a str)], &'a str, i64);
+
+/// A product whose variants carry any options, one per
+/// `(options, price, quantity)`: colours made of several colours, a weight
+/// or a volume, a price of zero where the export set none.
+pub(super) fn product_with_options(
+    id: &str,
+    title: &str,
+    category: &str,
+    variants: &[OptionsVariant<'_>],
+) -> ProductRecord {
+    let variants: Vec<Variant> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, (options, price, qty))| Variant {
+            sku: format!("{id}-{i}"),
+            product_id: id.to_string(),
+            options: options
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            price: Money::parse_decimal(price).expect("a test price"),
+            quantity: Some(*qty),
+            in_stock: *qty > 0,
+            barcode: None,
+        })
+        .collect();
+    let mut record = product(id, title, category, "0", &[]);
+    record.product.price = variants
+        .iter()
+        .map(|v| v.price)
+        .filter(|p| p.minor > 0)
+        .min()
+        .unwrap_or(Money::from_minor(0));
+    record.variants = variants;
+    record
+}
+
+/// A tackle shop: colours written as several colours ("Pink & Black",
+/// "Purple & White"), a weight option, a variant with no price set (0.00),
+/// a product with no options at all, and a volume option.
+pub(super) fn tackle_shop() -> TestStore {
+    let c = |colour: &'static str| -> Vec<(&'static str, &'static str)> { vec![("Color", colour)] };
+    let popper: Vec<Vec<(&str, &str)>> = ["Pink & Black", "Pink Snake", "Yellow & Green", "Black"]
+        .into_iter()
+        .map(c)
+        .collect();
+    let crawler: Vec<Vec<(&str, &str)>> = ["Black", "Black & White", "White"]
+        .into_iter()
+        .map(c)
+        .collect();
+    let weights = ["1/4 oz", "1/2 oz", "1 1/4 oz"];
+    let mut spinner: Vec<Vec<(&str, &str)>> = Vec::new();
+    for colour in ["Pink", "Purple & White"] {
+        for weight in weights {
+            spinner.push(vec![("Color", colour), ("Weight", weight)]);
+        }
+    }
+    let store = TestStore::new(vec![
+        product_with_options(
+            "toad-popper",
+            "Toad Popper",
+            "Lures",
+            &[
+                (&popper[0], "9.99", 4),
+                (&popper[1], "9.99", 0),
+                (&popper[2], "9.99", 3),
+                (&popper[3], "9.99", 2),
+            ],
+        ),
+        product_with_options(
+            "night-crawler",
+            "Night Crawler",
+            "Lures",
+            &[
+                (&crawler[0], "9.99", 5),
+                (&crawler[1], "0.00", 7),
+                (&crawler[2], "9.99", 0),
+            ],
+        ),
+        product_with_options(
+            "flash-spinner",
+            "Flash Spinner",
+            "Lures",
+            &[
+                (&spinner[0], "7.50", 3),
+                (&spinner[1], "7.50", 4),
+                (&spinner[2], "7.50", 6),
+                (&spinner[3], "12.99", 0),
+                (&spinner[4], "12.99", 2),
+                (&spinner[5], "12.99", 1),
+            ],
+        ),
+        product_with_options(
+            "olive-oil",
+            "Olive Oil Extra Virgin",
+            "Pantry",
+            &[
+                (&[("Volume", "250 ml")], "6.50", 4),
+                (&[("Volume", "750 ml")], "14.00", 0),
+            ],
+        ),
+        product_with_options("plain-float", "Plain Float", "Lures", &[(&[], "2.00", 0)]),
+        product_with_options("bare-hook", "Bare Hook", "Lures", &[(&[], "0.00", 9)]),
+    ]);
+    let colour = |id: &str,
+                  en: &'static [&'static str],
+                  nl: &'static [&'static str],
+                  id_: &'static [&'static str],
+                  zh: &'static [&'static str]| {
+        concept(
+            id,
+            ConceptKind::Color,
+            &[
+                (Lang::En, en),
+                (Lang::Nl, nl),
+                (Lang::Id, id_),
+                (Lang::Zh, zh),
+            ],
+        )
+    };
+    store.with_concepts(vec![
+        colour(
+            "white",
+            &["white"],
+            &["wit", "witte"],
+            &["putih"],
+            &["白色", "白"],
+        ),
+        colour(
+            "pink",
+            &["pink"],
+            &["roze"],
+            &["merah muda", "pink"],
+            &["粉紅色", "粉紅"],
+        ),
+        colour(
+            "purple",
+            &["purple"],
+            &["paars", "paarse"],
+            &["ungu"],
+            &["紫色", "紫"],
+        ),
+        colour(
+            "yellow",
+            &["yellow"],
+            &["geel", "gele"],
+            &["kuning"],
+            &["黃色", "黃"],
+        ),
+        colour(
+            "green",
+            &["green"],
+            &["groen", "groene"],
+            &["hijau"],
+            &["綠色", "綠"],
+        ),
+    ])
+}
+
 impl TestStore {
     pub(super) fn new(records: Vec<ProductRecord>) -> TestStore {
         let lexicon = Lexicon::new(vec![

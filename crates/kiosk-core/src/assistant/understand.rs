@@ -17,6 +17,9 @@ pub struct Reading {
     pub materials: Vec<usize>,
     pub attributes: Vec<usize>,
     pub color: Option<usize>,
+    /// Every colour concept the turn names, in order ("black and white",
+    /// "zwart-wit", "黑白"); `color` is the first.
+    pub colors: Vec<usize>,
     /// A colour the turn names by the store's own option value when the
     /// vocabulary knows no colour in it ("verde-claro", "khaki-oscuro"), as
     /// the store writes it.
@@ -37,6 +40,9 @@ pub struct Reading {
     /// Content words left after removing cues and stop words, which may
     /// name a product the lexicon does not know.
     pub leftover_words: usize,
+    /// The turn as the shopper typed it, for reading the values of a
+    /// product's own options once the product is known ("1/2 oz", "750 ml").
+    pub text: String,
 }
 
 impl Reading {
@@ -50,6 +56,17 @@ impl Reading {
 
     pub fn has_variant_slot(&self) -> bool {
         self.size.is_some() || self.color.is_some() || self.color_value.is_some()
+    }
+
+    /// The colours asked for together ("black and white"): every colour
+    /// the turn names when `color` is among them, else `color` alone (a
+    /// colour carried over from the conversation).
+    pub fn colour_concepts(&self) -> Vec<usize> {
+        match self.color {
+            Some(c) if self.colors.contains(&c) => self.colors.clone(),
+            Some(c) => vec![c],
+            None => Vec::new(),
+        }
     }
 }
 
@@ -188,6 +205,7 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
     let tokens = tokenize(text);
     let mut reading = Reading {
         cues: cues::find(text, &tokens),
+        text: text.to_string(),
         ..Reading::default()
     };
     // Spans consumed by something other than product words.
@@ -214,6 +232,7 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
             ConceptKind::Attribute => push_unique(&mut reading.attributes, m.concept),
             ConceptKind::Color => {
                 reading.color.get_or_insert(m.concept);
+                push_unique(&mut reading.colors, m.concept);
             }
             ConceptKind::Size => {
                 // "large", "groot", "大號": a size if the store sells it,
@@ -872,6 +891,30 @@ impl SizeRule<'_> {
         let key = option_key(said);
         self.store?.iter().find(|v| option_key(v) == key).cloned()
     }
+}
+
+/// The turn with colours joined by a hyphen ("zwart-wit", "black-white")
+/// written apart, so each is read as a colour asked for together with the
+/// others. A hyphenated word the vocabulary knows whole, or one with a part
+/// that is not a colour ("t-shirt"), stays as it is.
+pub fn split_joined_colours(text: &str, lexicon: &Lexicon) -> String {
+    let is_colour = |word: &str| {
+        lexicon
+            .lookup(word)
+            .is_some_and(|c| lexicon.concept(c).kind == ConceptKind::Color)
+    };
+    let mut out = text.to_string();
+    for t in tokenize(text).iter().rev() {
+        if t.cjk || !t.text.contains('-') || lexicon.lookup(&t.text).is_some() {
+            continue;
+        }
+        let parts: Vec<&str> = t.text.split('-').collect();
+        if parts.len() >= 2 && parts.iter().all(|p| is_colour(p)) {
+            let apart = text[t.start..t.end].replace('-', " ");
+            out.replace_range(t.start..t.end, &apart);
+        }
+    }
+    out
 }
 
 /// The turn with a space put between a colour and a size typed as one word

@@ -8,7 +8,7 @@ use crate::assistant::phrasebook::{list, say};
 use crate::assistant::resolve::VariantQuery;
 use crate::assistant::understand::Reading;
 use crate::lexicon::ConceptKind;
-use crate::{Lang, ProductRecord, Variant};
+use crate::{Lang, Money, ProductRecord, Variant};
 
 impl Assistant<'_> {
     /// "size 9, black" in the shopper's language.
@@ -57,8 +57,14 @@ impl Assistant<'_> {
         if let Some(s) = &reading.size {
             parts.push(format!("{} {}", say(lang, "word_size", &[]), s));
         }
-        if let Some(c) = reading.color {
-            parts.push(self.stock.lexicon().concept(c).name(lang).to_string());
+        let colours: Vec<String> = reading
+            .colour_concepts()
+            .into_iter()
+            .map(|c| self.stock.lexicon().concept(c).name(lang).to_string())
+            .chain(reading.color_value.clone())
+            .collect();
+        if !colours.is_empty() {
+            parts.push(list(lang, &colours));
         }
         parts.join(", ")
     }
@@ -73,7 +79,7 @@ impl Assistant<'_> {
         // Size and colour asked, and the size exists: the colours made in
         // that size; the colour exists: the sizes made in that colour.
         if let Some(size) = &want.size
-            && !want.colors.is_empty()
+            && want.asks_colour()
         {
             let collect = |pick: &dyn Fn(&Variant) -> Option<String>| {
                 let mut values: Vec<String> = Vec::new();
@@ -199,8 +205,32 @@ impl Assistant<'_> {
         }
     }
 
+    /// A product's price: its lowest price set. A price of zero is how
+    /// exports leave a price unset, so it is never said as a price.
     pub(super) fn price_text(&self, record: &ProductRecord, lang: Lang) -> String {
-        record.product.price.display(&record.product.currency, lang)
+        let price = if record.product.price.minor > 0 {
+            Some(record.product.price)
+        } else {
+            record
+                .variants
+                .iter()
+                .map(|v| v.price)
+                .filter(|p| p.minor > 0)
+                .min()
+        };
+        match price {
+            Some(price) => price.display(&record.product.currency, lang),
+            None => say(lang, "word_no_price", &[]),
+        }
+    }
+
+    /// A variant's price, or that it has none (a price of zero).
+    pub(super) fn variant_price_text(&self, price: Money, currency: &str, lang: Lang) -> String {
+        if price.minor > 0 {
+            price.display(currency, lang)
+        } else {
+            say(lang, "word_no_price", &[])
+        }
     }
 }
 

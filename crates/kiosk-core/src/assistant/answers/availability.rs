@@ -14,7 +14,7 @@ use crate::assistant::resolve::{Named, VariantQuery};
 use crate::assistant::understand::Reading;
 use crate::assistant::wording::shorten;
 use crate::traits::BackendError;
-use crate::{Money, ProductRecord, Variant};
+use crate::{ProductRecord, Variant};
 
 impl Assistant<'_> {
     pub(in crate::assistant) fn availability(
@@ -51,6 +51,7 @@ impl Assistant<'_> {
             }
             if reading.color.is_some() {
                 merged.color = reading.color;
+                merged.colors.clone_from(&reading.colors);
             }
             if reading.price_max.is_some() {
                 merged.price_max = reading.price_max;
@@ -299,12 +300,51 @@ impl Assistant<'_> {
         d.stock_facts = true;
         let lang = d.lang;
         let title = record.product.title.clone();
-        let want = self.variant_query(reading).within(&record);
+        let choice = self.variant_choice(reading, &record);
+        let want = choice.want;
         let currency = record.product.currency.clone();
-        if want.size.is_none() && want.colors.is_empty() {
+        // A value of another option the product does not come in ("2 oz"):
+        // say so and list the values it has, never another value's stock.
+        if let Some(missing) = &choice.missing {
+            d.say(
+                "not_made_in",
+                &[
+                    ("title", &title),
+                    ("options", &missing.asked),
+                    ("available", &shorten(&missing.values, lang, 12)),
+                ],
+            );
+            session
+                .checked
+                .push(format!("{title}: not made in {}", missing.asked));
+            d.products.push(record);
+            return Ok(());
+        }
+        // Several colour values hold the colour asked for ("pink": "Pink &
+        // Black", "Pink Snake"): list them with their stock and ask.
+        if choice.colour_choices.len() > 1 {
+            self.colour_choices(&record, &want, &choice.colour_choices, reading, d);
+            session.checked.push(format!(
+                "{title}: {} colours hold the colour asked for",
+                choice.colour_choices.len()
+            ));
+            d.products.push(record);
+            return Ok(());
+        }
+        if want.asks_nothing() {
             let in_stock: Vec<&Variant> = record.variants.iter().filter(|v| v.in_stock).collect();
             if in_stock.is_empty() {
-                d.say("nothing_in_stock", &[("title", &title)]);
+                // "in every size and colour" only of a product that has
+                // sizes or colours.
+                let has_options = record
+                    .variants
+                    .iter()
+                    .any(|v| v.size().is_some() || v.color().is_some());
+                if has_options {
+                    d.say("nothing_in_stock", &[("title", &title)]);
+                } else {
+                    d.say("out_of_stock", &[("title", &title), ("options", "")]);
+                }
                 self.offer_similar(&record, None, d)?;
                 d.resolved = true;
             } else {
@@ -358,7 +398,12 @@ impl Assistant<'_> {
             return Ok(());
         }
         let matching: Vec<&Variant> = record.variants.iter().filter(|v| want.matches(v)).collect();
-        let asked = self.asked_text(reading, lang);
+        let asked = {
+            let mut parts = vec![self.asked_text(reading, lang)];
+            parts.extend(want.others.iter().map(|(_, value)| value.clone()));
+            parts.retain(|p| !p.is_empty());
+            parts.join(", ")
+        };
         if matching.is_empty() {
             let available = self.available_text(&record, &want, lang);
             d.say(
@@ -379,7 +424,7 @@ impl Assistant<'_> {
         }
         if let Some(v) = matching.iter().find(|v| v.in_stock) {
             let options = self.options_text(v, lang);
-            let price = Money::display(v.price, &currency, lang);
+            let price = self.variant_price_text(v.price, &currency, lang);
             match v.quantity {
                 Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say(
                     "in_stock_low",
@@ -461,6 +506,48 @@ impl Assistant<'_> {
         Ok(())
     }
 
+    /// Several colour values of one product hold the colour asked for and
+    /// none is exactly it: each, with whether it is in stock (in the size
+    /// and other values asked for), and the question which one.
+    pub(in crate::assistant) fn colour_choices(
+        &self,
+        record: &ProductRecord,
+        want: &VariantQuery,
+        values: &[String],
+        reading: &Reading,
+        d: &mut Draft,
+    ) {
+        let lang = d.lang;
+        let items: Vec<String> = values
+            .iter()
+            .map(|value| {
+                let key = crate::text::option_key(value);
+                let in_stock = record.variants.iter().any(|v| {
+                    v.in_stock
+                        && v.color().map(crate::text::option_key).as_deref() == Some(key.as_str())
+                        && want.size_matches(v)
+                        && want.others_match(v)
+                });
+                let status = if in_stock {
+                    say(lang, "word_in_stock_short", &[])
+                } else {
+                    say(lang, "word_out_of_stock_short", &[])
+                };
+                format!("{} ({status})", self.color_name(value, lang))
+            })
+            .collect();
+        d.say(
+            "colour_choices",
+            &[
+                ("title", &record.product.title),
+                ("colour", &self.asked_text(reading, lang)),
+                ("list", &shorten(&items, lang, 12)),
+            ],
+        );
+        d.resolved = false;
+        d.confidence = d.confidence.max(0.8);
+    }
+
     /// After "X in size 9, black is out of stock": what the same product
     /// has in stock instead, grouped the way the shopper asked — the sizes
     /// in the colour asked for, the colours in the size asked for, else the
@@ -502,7 +589,30 @@ impl Assistant<'_> {
             )
         };
         let size_asked = want.size.is_some();
-        let colour_asked = !want.colors.is_empty();
+        let colour_asked = want.asks_colour();
+        // A value of another option asked for ("1/2 oz"): its other values
+        // in stock in the size and colour asked for ("Weight 5/8 oz").
+        if !want.others.is_empty() {
+            let items: Vec<String> = in_stock
+                .iter()
+                .filter(|o| want.size_matches(o) && want.color_matches(o))
+                .map(|o| {
+                    want.others
+                        .iter()
+                        .filter_map(|(name, _)| o.options.get(name).map(|v| format!("{name} {v}")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .filter(|t| !t.is_empty())
+                .collect();
+            if !items.is_empty() {
+                d.say(
+                    "other_values_in_stock",
+                    &[("list", &shorten(&items, lang, 8))],
+                );
+                return;
+            }
+        }
         let mut said = false;
         if let (true, Some(colour)) = (colour_asked, missing.color()) {
             let sizes = sizes_of(&|o: &Variant| o.color() == Some(colour));

@@ -29,10 +29,10 @@ impl Assistant<'_> {
         if r.color.is_none() {
             r.color = session.color;
         }
-        let want = self.variant_query(&r).within(&record);
+        let want = self.variant_choice(&r, &record).want;
         let variant = if record.variants.len() == 1 {
             record.variants.first()
-        } else if want.size.is_some() || !want.colors.is_empty() {
+        } else if !want.asks_nothing() {
             record
                 .variants
                 .iter()

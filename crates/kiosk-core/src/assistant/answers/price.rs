@@ -6,6 +6,7 @@ use crate::assistant::Draft;
 use crate::assistant::Intent;
 use crate::assistant::Session;
 use crate::assistant::understand::{self, Reading};
+use crate::assistant::wording::shorten;
 use crate::traits::BackendError;
 use crate::{Money, ProductRecord};
 
@@ -34,10 +35,27 @@ impl Assistant<'_> {
         };
         d.confidence = 0.9;
         session.focus = Some(record.product.id.clone());
-        if reading.has_variant_slot() {
-            let want = self.variant_query(reading).within(&record);
+        let choice = self.variant_choice(reading, &record);
+        if let Some(missing) = &choice.missing {
+            d.say(
+                "not_made_in",
+                &[
+                    ("title", &record.product.title),
+                    ("options", &missing.asked),
+                    ("available", &shorten(&missing.values, d.lang, 12)),
+                ],
+            );
+            d.products.push(record);
+            return Ok(());
+        }
+        if choice.colour_choices.len() > 1 {
+            self.colour_choices(&record, &choice.want, &choice.colour_choices, reading, d);
+            d.products.push(record);
+            return Ok(());
+        }
+        if !choice.want.asks_nothing() {
+            let want = &choice.want;
             if let Some(v) = record.variants.iter().find(|v| want.matches(v)) {
-                let price = Money::display(v.price, &record.product.currency, d.lang);
                 // A variant with no options of its own (the colour asked for
                 // is in the title) is named by the title alone.
                 let options = self.options_text(v, d.lang);
@@ -46,7 +64,13 @@ impl Assistant<'_> {
                 } else {
                     format!("{} ({options})", record.product.title)
                 };
-                d.say("price_one", &[("title", &title), ("price", &price)]);
+                if v.price.minor > 0 {
+                    let price = Money::display(v.price, &record.product.currency, d.lang);
+                    d.say("price_one", &[("title", &title), ("price", &price)]);
+                } else {
+                    d.say("price_unavailable", &[("title", &title)]);
+                    d.chip("chip_call_staff");
+                }
                 d.products.push(record);
                 return Ok(());
             }
@@ -69,6 +93,7 @@ impl Assistant<'_> {
         let prices: Vec<Money> = shown
             .iter()
             .flat_map(|r| r.variants.iter().map(|v| v.price))
+            .filter(|p| p.minor > 0)
             .collect();
         let (Some(min), Some(max)) = (prices.iter().min(), prices.iter().max()) else {
             d.confidence = 0.5;
@@ -100,11 +125,20 @@ impl Assistant<'_> {
 
     pub(in crate::assistant) fn say_price(&self, record: &ProductRecord, d: &mut Draft) {
         let lang = d.lang;
-        let prices: Vec<Money> = record.variants.iter().map(|v| v.price).collect();
-        let (min, max) = (
-            prices.iter().min().copied().unwrap_or(record.product.price),
-            prices.iter().max().copied().unwrap_or(record.product.price),
-        );
+        // A price of zero is a price the export left unset: never said.
+        let prices: Vec<Money> = record
+            .variants
+            .iter()
+            .map(|v| v.price)
+            .chain(std::iter::once(record.product.price))
+            .filter(|p| p.minor > 0)
+            .collect();
+        let (Some(min), Some(max)) = (prices.iter().min().copied(), prices.iter().max().copied())
+        else {
+            d.say("price_unavailable", &[("title", &record.product.title)]);
+            d.chip("chip_call_staff");
+            return;
+        };
         let currency = &record.product.currency;
         if min == max {
             d.say(
@@ -193,7 +227,7 @@ impl Assistant<'_> {
             category.as_deref(),
             self.config.max_products * 2,
         )?;
-        records.retain(|x| x.product.price < price);
+        records.retain(|x| x.product.price < price && x.product.price.minor > 0);
         if records.is_empty() || dropped.contains(&"price") {
             d.say("cheaper_none", &[("what", &what.to_lowercase())]);
             return Ok(());

@@ -42,14 +42,11 @@ impl Assistant<'_> {
                 if r.color.is_none() {
                     r.color = session.color;
                 }
-                let want = self.variant_query(&r).within(&record);
+                let want = self.variant_choice(&r, &record).want;
                 record
                     .variants
                     .iter()
-                    .find(|v| {
-                        !v.in_stock
-                            && (want.matches(v) || want.size.is_none() && want.colors.is_empty())
-                    })
+                    .find(|v| !v.in_stock && (want.matches(v) || want.asks_nothing()))
                     .map(|v| {
                         (
                             record.product.id.clone(),

@@ -103,6 +103,8 @@ fn a_colour_in_the_title_is_every_variants_colour() {
     let want = VariantQuery {
         size: Some("xl".to_string()),
         colors: vec!["black".to_string(), "zwart".to_string()],
+        groups: vec![vec!["black".to_string(), "zwart".to_string()]],
+        ..VariantQuery::default()
     };
     assert!(!want.matches(&jacket.variants[0]));
     assert!(want.within(&jacket).matches(&jacket.variants[0]));
@@ -514,4 +516,29 @@ fn a_misspelling_the_store_holds_as_a_title_word_is_that_word() {
     // Where no title has the word, the misspelling is still read.
     let reading = understand::read("plain tee in blakc", store.lexicon());
     assert!(reading.color.is_some());
+}
+
+#[test]
+fn measures_are_read_one_way_however_written() {
+    use super::measure_tokens;
+    assert_eq!(measure_tokens("in 1/2 oz?"), ["in", "1/2oz"]);
+    assert_eq!(measure_tokens("1/2oz"), ["1/2oz"]);
+    assert_eq!(measure_tokens("½ oz"), ["1/2oz"]);
+    assert_eq!(measure_tokens("1 1/4 oz"), ["1", "1/4oz"]);
+    assert_eq!(measure_tokens("750 ML bottle"), ["750ml", "bottle"]);
+    assert_eq!(measure_tokens("128GB"), ["128gb"]);
+}
+
+#[test]
+fn a_colour_value_holds_each_colour_asked_for() {
+    use super::colour_holds;
+    let group = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let black_white = [group(&["black", "zwart"]), group(&["white", "wit"])];
+    assert!(colour_holds("Black & White", &black_white));
+    assert!(colour_holds("Black/White", &black_white));
+    assert!(colour_holds("zwart-wit", &black_white));
+    assert!(!colour_holds("Black", &black_white));
+    assert!(colour_holds("黑白", &[group(&["黑"]), group(&["白"])]));
+    assert!(colour_holds("Pink Black Green White", &black_white));
+    assert!(!colour_holds("Blackberry", &[group(&["black"])]));
 }

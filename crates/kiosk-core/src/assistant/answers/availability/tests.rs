@@ -147,3 +147,284 @@ fn a_size_with_no_product_asks_which_or_answers_over_the_list() {
         reply.answer
     );
 }
+
+// Options read against the product's own values: colours made of several
+// colours, and options that are neither size nor colour.
+
+use crate::assistant::test_store::tackle_shop;
+
+fn first_options(reply: &crate::assistant::Reply) -> String {
+    reply
+        .actions
+        .iter()
+        .find_map(|a| match a {
+            crate::assistant::Action::AddToPickupList { options, .. } => Some(options.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn two_colours_asked_together_pick_the_value_that_has_both() {
+    let store = tackle_shop();
+    for (question, lang) in [
+        ("is the black and white night crawler in stock?", Lang::En),
+        ("night crawler black & white?", Lang::En),
+        ("night crawler black/white in stock?", Lang::En),
+        ("heeft u de night crawler in zwart-wit?", Lang::Nl),
+        ("night crawler 黑白 有貨嗎?", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        assert_eq!(
+            ids(&reply)[0],
+            "night-crawler",
+            "{question}: {}",
+            reply.answer
+        );
+        let options = first_options(&reply);
+        assert!(
+            options.contains("Black & White"),
+            "{question}: {options:?} / {}",
+            reply.answer
+        );
+    }
+}
+
+#[test]
+fn a_colour_that_is_a_value_whole_is_chosen_before_the_values_that_hold_it() {
+    let store = tackle_shop();
+    let reply = store.ask(
+        &mut Session::default(),
+        "is the night crawler in black?",
+        Lang::En,
+    );
+    let options = first_options(&reply);
+    assert!(
+        options.contains("black") && !options.contains('&'),
+        "{options:?} / {}",
+        reply.answer
+    );
+}
+
+#[test]
+fn a_colour_part_of_several_values_lists_them_with_their_stock() {
+    let store = tackle_shop();
+    for (question, lang, in_stock, out) in [
+        (
+            "do you have the toad popper in pink?",
+            Lang::En,
+            "in stock",
+            "out of stock",
+        ),
+        ("有沒有粉紅色的 toad popper?", Lang::Zh, "有現貨", "缺貨"),
+        (
+            "toad popper in het roze?",
+            Lang::Nl,
+            "op voorraad",
+            "uitverkocht",
+        ),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        assert!(
+            reply.answer.contains(&format!("Pink & Black ({in_stock})"))
+                && reply.answer.contains(&format!("Pink Snake ({out})")),
+            "{question}: {}",
+            reply.answer
+        );
+        assert!(
+            !reply.answer.contains("Yellow"),
+            "{question}: {}",
+            reply.answer
+        );
+        // Neither is stated as the answer.
+        assert!(
+            first_options(&reply).is_empty(),
+            "{question}: {}",
+            reply.answer
+        );
+    }
+}
+
+#[test]
+fn a_colour_only_one_value_holds_is_answered_about_that_value() {
+    let store = tackle_shop();
+    for (question, lang) in [
+        ("toad popper in yellow?", Lang::En),
+        ("toad popper kuning ada?", Lang::Id),
+        ("toad popper pink and black", Lang::En),
+        ("toad popper pink snake", Lang::En),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        let options = first_options(&reply);
+        let expected = if question.contains("snake") {
+            "out of stock"
+        } else {
+            ""
+        };
+        if expected.is_empty() {
+            assert!(
+                options.contains("Yellow & Green") || options.contains("Pink & Black"),
+                "{question}: {options:?} / {}",
+                reply.answer
+            );
+        } else {
+            assert!(
+                reply.answer.contains("Pink Snake") && reply.answer.contains(expected),
+                "{question}: {}",
+                reply.answer
+            );
+        }
+    }
+}
+
+#[test]
+fn a_colour_no_value_holds_is_said_not_to_exist() {
+    let store = tackle_shop();
+    let reply = store.ask(&mut Session::default(), "toad popper in purple?", Lang::En);
+    assert!(
+        reply.answer.contains("doesn't come in purple"),
+        "{}",
+        reply.answer
+    );
+    assert!(first_options(&reply).is_empty(), "{}", reply.answer);
+}
+
+#[test]
+fn the_value_of_another_option_is_read_from_the_turn() {
+    let store = tackle_shop();
+    for (question, lang, expected) in [
+        (
+            "do you have the flash spinner in pink 1/2 oz?",
+            Lang::En,
+            "1/2 oz",
+        ),
+        ("flash spinner pink 1/2oz in stock?", Lang::En, "1/2 oz"),
+        ("flash spinner pink ½ oz?", Lang::En, "1/2 oz"),
+        ("flash spinner pink 1 1/4 oz?", Lang::En, "1 1/4 oz"),
+        (
+            "flash spinner roze 1 1/4 oz op voorraad?",
+            Lang::Nl,
+            "1 1/4 oz",
+        ),
+        (
+            "is the purple and white flash spinner in 1/4 oz in stock?",
+            Lang::En,
+            "1/4 oz",
+        ),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        assert_eq!(
+            ids(&reply)[0],
+            "flash-spinner",
+            "{question}: {}",
+            reply.answer
+        );
+        assert!(
+            reply.answer.contains(expected),
+            "{question}: {}",
+            reply.answer
+        );
+        if question.contains("1/4 oz") && !question.contains("1 1/4") {
+            // Purple & White in 1/4 oz is out of stock: said so.
+            assert!(
+                reply.answer.contains("out of stock"),
+                "{question}: {}",
+                reply.answer
+            );
+            assert!(
+                reply.answer.contains("Purple & White"),
+                "{question}: {}",
+                reply.answer
+            );
+        } else {
+            let options = first_options(&reply);
+            assert!(
+                options.contains(&format!("Weight {expected}")),
+                "{question}: {options:?} / {}",
+                reply.answer
+            );
+        }
+    }
+}
+
+#[test]
+fn a_value_the_product_lacks_is_said_with_the_values_it_has() {
+    let store = tackle_shop();
+    for (question, lang, missing) in [
+        ("flash spinner pink 2 oz?", Lang::En, "2 oz"),
+        (
+            "do you have the olive oil extra virgin in 500 ml?",
+            Lang::En,
+            "500 ml",
+        ),
+        ("olive oil extra virgin 500ml ada?", Lang::Id, "500 ml"),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        assert!(
+            reply.answer.contains(missing),
+            "{question}: {}",
+            reply.answer
+        );
+        assert!(
+            first_options(&reply).is_empty(),
+            "{question}: {}",
+            reply.answer
+        );
+        assert!(
+            reply.answer.contains("1/4 oz") || reply.answer.contains("750 ml"),
+            "{question}: the values it has: {}",
+            reply.answer
+        );
+    }
+}
+
+#[test]
+fn a_volume_is_read_like_any_option() {
+    let store = tackle_shop();
+    let reply = store.ask(
+        &mut Session::default(),
+        "is the olive oil extra virgin 750 ml in stock?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("750 ml"), "{}", reply.answer);
+    assert!(reply.answer.contains("out of stock"), "{}", reply.answer);
+    // What is in stock instead, by the same option.
+    assert!(
+        reply.answer.contains("In stock instead: Volume 250 ml"),
+        "{}",
+        reply.answer
+    );
+}
+
+#[test]
+fn a_product_without_options_out_of_stock_is_plainly_out_of_stock() {
+    let store = tackle_shop();
+    let reply = store.ask(
+        &mut Session::default(),
+        "is the plain float in stock?",
+        Lang::En,
+    );
+    assert!(
+        reply.answer.contains("Plain Float is out of stock."),
+        "{}",
+        reply.answer
+    );
+    assert!(!reply.answer.contains("size"), "{}", reply.answer);
+}
+
+#[test]
+fn a_variant_without_a_price_is_not_given_one() {
+    let store = tackle_shop();
+    let reply = store.ask(
+        &mut Session::default(),
+        "is the black and white night crawler in stock?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("in stock"), "{}", reply.answer);
+    assert!(!reply.answer.contains("0.00"), "{}", reply.answer);
+    assert!(
+        reply.answer.contains("price not available"),
+        "{}",
+        reply.answer
+    );
+}

@@ -58,3 +58,66 @@ fn cheaper_is_cheaper_and_of_the_same_kind() {
         reply.answer
     );
 }
+
+use crate::assistant::test_store::tackle_shop;
+
+#[test]
+fn the_price_of_two_colours_together_is_of_the_value_with_both() {
+    let store = tackle_shop();
+    let reply = store.ask(
+        &mut Session::default(),
+        "how much is the toad popper in pink and black?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("Pink & Black"), "{}", reply.answer);
+    assert!(reply.answer.contains("9.99"), "{}", reply.answer);
+}
+
+#[test]
+fn a_price_of_zero_is_never_said() {
+    let store = tackle_shop();
+    for (question, lang, unavailable) in [
+        (
+            "how much is the black and white night crawler",
+            Lang::En,
+            "don't have a price",
+        ),
+        (
+            "hoeveel kost de night crawler zwart-wit?",
+            Lang::Nl,
+            "geen prijs",
+        ),
+        ("how much is the bare hook", Lang::En, "don't have a price"),
+        ("bare hook 多少錢?", Lang::Zh, "沒有標價"),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        assert!(
+            reply.answer.contains(unavailable),
+            "{question}: {}",
+            reply.answer
+        );
+        assert!(
+            !reply.answer.contains("0.00") && !reply.answer.contains("0,00"),
+            "{question}: {}",
+            reply.answer
+        );
+    }
+    // The product's other variants have a price: the range leaves the
+    // unset one out.
+    let reply = store.ask(
+        &mut Session::default(),
+        "how much is the night crawler",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("9.99"), "{}", reply.answer);
+    assert!(!reply.answer.contains("0.00"), "{}", reply.answer);
+}
+
+#[test]
+fn a_price_limit_leaves_out_what_has_no_price() {
+    let store = tackle_shop();
+    let reply = store.ask(&mut Session::default(), "lures under 8 euro", Lang::En);
+    let ids: Vec<&str> = reply.products.iter().map(|p| p.id.as_str()).collect();
+    assert!(!ids.contains(&"bare-hook"), "{ids:?}: {}", reply.answer);
+    assert!(ids.contains(&"plain-float"), "{ids:?}: {}", reply.answer);
+}
