@@ -408,6 +408,11 @@ pub struct RelevanceArgs {
     /// Queries listed where the kiosk ranks furthest below FTS5.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub worst: usize,
+    /// Also embed the set's products with the e5 model (`[embed] model`,
+    /// else the manifest's; loaded whether or not `[embed]` is enabled)
+    /// and rank by words and meaning (hybrid) beside words alone.
+    #[arg(long)]
+    pub vectors: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -548,9 +548,13 @@ struct RelevanceFigures {
     n_products: u64,
     n_queries: usize,
     rounds: usize,
+    /// The kiosk searching by words alone.
     kiosk: SystemFigures,
+    /// With `--vectors`: the kiosk searching by words and meaning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hybrid: Option<SystemFigures>,
     fts5: SystemFigures,
-    /// The queries where the kiosk ranks furthest below FTS5.
+    /// The queries where the kiosk (by words) ranks furthest below FTS5.
     worst: Vec<QueryDelta>,
 }
 
@@ -570,17 +574,34 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
     let catalog = work.join("catalog");
     set.write_native_catalog(&catalog)?;
     let data_dir = work.join("data");
+    let embedder = if args.vectors {
+        let model = match &config.embed.model {
+            Some(path) => path.clone(),
+            None => crate::services::embed::default_model(config)?,
+        };
+        let embedder =
+            kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&model, config.embed.threads)
+                .with_context(|| format!("loading the embedding model {}", model.display()))?;
+        Some(std::sync::Arc::new(embedder))
+    } else {
+        None
+    };
+    let mut options = ImportOptions::new(&catalog);
+    options.embedder = embedder.clone();
     let mut progress = TerminalProgress::new();
-    let imported = kiosk_catalog::import::import(
-        &DataDir::new(&data_dir),
-        &ImportOptions::new(&catalog),
-        &mut progress,
-    );
+    let imported = kiosk_catalog::import::import(&DataDir::new(&data_dir), &options, &mut progress);
     progress.finish();
     imported.with_context(|| format!("importing the set from {}", catalog.display()))?;
-    let snapshot = open_snapshot(config, Some(&data_dir))?;
+    let mut snapshot = open_snapshot(config, Some(&data_dir))?;
+    if let Some(embedder) = embedder {
+        let state = snapshot.attach_embedder(embedder);
+        if !matches!(state, kiosk_catalog::snapshot::SemanticState::Hybrid { .. }) {
+            anyhow::bail!("--vectors: search by meaning is off ({state})");
+        }
+    }
     let fts = Fts5Baseline::build(snapshot.path(), &work)?;
     let mut kiosk = SystemFigures::default();
+    let mut hybrid = args.vectors.then(SystemFigures::default);
     let mut fts5 = SystemFigures::default();
     let mut deltas = Vec::new();
     for q in &set.queries {
@@ -591,15 +612,24 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
             limit: 10,
             prefix: false,
         };
-        let ours: Vec<String> = snapshot
-            .search(&request)?
-            .into_iter()
-            .map(|h| h.record.product.id)
-            .collect();
+        let ids = |hits: Vec<kiosk_core::ProductHit>| -> Vec<String> {
+            hits.into_iter().map(|h| h.record.product.id).collect()
+        };
+        let ours = ids(snapshot.search_lexical(&request)?);
         let theirs = fts.search(&q.text, false, &Filters::default(), 10)?;
+        if let Some(hybrid) = &mut hybrid {
+            let both = ids(snapshot.search(&request)?);
+            for _ in 0..args.rounds {
+                snapshot.forget_queries();
+                let t = Instant::now();
+                std::hint::black_box(snapshot.search(&request)?);
+                hybrid.times.push(t.elapsed());
+            }
+            hybrid.add(&both, &q.gains);
+        }
         for _ in 0..args.rounds {
             let t = Instant::now();
-            std::hint::black_box(snapshot.search(&request)?);
+            std::hint::black_box(snapshot.search_lexical(&request)?);
             kiosk.times.push(t.elapsed());
             let t = Instant::now();
             std::hint::black_box(fts.search(&q.text, false, &Filters::default(), 10)?);
@@ -614,6 +644,9 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
         });
     }
     kiosk.finish(set.queries.len());
+    if let Some(hybrid) = &mut hybrid {
+        hybrid.finish(set.queries.len());
+    }
     fts5.finish(set.queries.len());
     deltas.sort_by(|a, b| {
         (a.kiosk_ndcg - a.fts5_ndcg)
@@ -627,6 +660,7 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
         n_queries: set.queries.len(),
         rounds: args.rounds,
         kiosk,
+        hybrid,
         fts5,
         worst: deltas,
     };
@@ -648,7 +682,12 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
         "{:<7} {:>8} {:>10} {:>12} {:>8} {:>8}",
         "system", "NDCG@10", "recall@10", "zero-result", "p50 ms", "p99 ms"
     );
-    for (name, s) in [("kiosk", &figures.kiosk), ("fts5", &figures.fts5)] {
+    let mut rows = vec![("kiosk", &figures.kiosk)];
+    if let Some(hybrid) = &figures.hybrid {
+        rows.push(("hybrid", hybrid));
+    }
+    rows.push(("fts5", &figures.fts5));
+    for (name, s) in rows {
         println!(
             "{:<7} {:>8.3} {:>10.3} {:>12.3} {:>8.2} {:>8.2}",
             name, s.ndcg_at_10, s.recall_at_10, s.zero_result_rate, s.p50_ms, s.p99_ms

@@ -659,6 +659,28 @@ impl Snapshot {
         }
     }
 
+    /// How close in meaning `product` is to each of `others` (product ids),
+    /// by their stored vectors; `None` for an id without one.
+    pub fn closeness(&self, product: &str, others: &[&str]) -> Result<Vec<Option<f32>>> {
+        let Some(vectors) = &self.vectors else {
+            return Ok(vec![None; others.len()]);
+        };
+        let conn = self.conn();
+        let rowid = |id: &str| -> Result<Option<u64>> {
+            conn.prepare_cached("SELECT rowid FROM products WHERE id = ?1")
+                .and_then(|mut s| s.query_row([id], |r| r.get::<_, i64>(0)).optional())
+                .map(|r| r.map(|r| r as u64))
+                .map_err(Error::sqlite("looking up a product"))
+        };
+        let Some(own) = rowid(product)? else {
+            return Ok(vec![None; others.len()]);
+        };
+        others
+            .iter()
+            .map(|id| Ok(rowid(id)?.and_then(|other| vectors.similarity(own, other))))
+            .collect()
+    }
+
     /// Products linked to this one (bundles from grouped products).
     pub fn links(&self, product_id: &str) -> Result<Vec<(String, String)>> {
         let conn = self.conn();
@@ -830,6 +852,14 @@ impl StockLookup for Snapshot {
         self.meaning
             .as_ref()
             .map(|m| m as &dyn kiosk_core::TextMeaning)
+    }
+
+    fn closeness(
+        &self,
+        product: &str,
+        others: &[&str],
+    ) -> std::result::Result<Vec<Option<f32>>, BackendError> {
+        Snapshot::closeness(self, product, others).map_err(backend)
     }
 
     fn category_location(&self, category: &str) -> Option<&Location> {

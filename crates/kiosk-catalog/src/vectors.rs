@@ -17,7 +17,8 @@
 //! catalog for that query ([`Nearest::stands_out`]), never by a fixed
 //! similarity.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -309,10 +310,99 @@ fn has_table(db: &Connection) -> Result<bool> {
 pub struct VectorIndex {
     dim: usize,
     model: String,
-    rowids: Vec<u64>,
+    rowids: Rowids,
     scales: Vec<f32>,
     /// `rowids.len() × dim` int8 values.
     data: Vec<i8>,
+}
+
+/// The rowids of the vectors, in order. An import numbers products from 1
+/// without a gap, so they are usually one run and cost no memory; a gap
+/// lists them all.
+#[derive(Debug, Clone, PartialEq)]
+enum Rowids {
+    Run { first: u64, len: usize },
+    Listed(Vec<u64>),
+}
+
+impl Rowids {
+    fn new() -> Rowids {
+        Rowids::Run { first: 0, len: 0 }
+    }
+
+    /// Adds the next rowid (larger than the last).
+    fn push(&mut self, rowid: u64) {
+        match self {
+            Rowids::Run { first, len } if *len == 0 => {
+                *first = rowid;
+                *len = 1;
+            }
+            Rowids::Run { first, len } if rowid == *first + *len as u64 => *len += 1,
+            Rowids::Run { first, len } => {
+                let mut listed: Vec<u64> = (*first..*first + *len as u64).collect();
+                listed.push(rowid);
+                *self = Rowids::Listed(listed);
+            }
+            Rowids::Listed(listed) => listed.push(rowid),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Rowids::Run { len, .. } => *len,
+            Rowids::Listed(listed) => listed.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> u64 {
+        match self {
+            Rowids::Run { first, .. } => first + i as u64,
+            Rowids::Listed(listed) => listed[i],
+        }
+    }
+
+    /// Where `rowid` is, if it has a vector.
+    fn position(&self, rowid: u64) -> Option<usize> {
+        match self {
+            Rowids::Run { first, len } => rowid
+                .checked_sub(*first)
+                .map(|i| i as usize)
+                .filter(|&i| i < *len),
+            Rowids::Listed(listed) => listed.binary_search(&rowid).ok(),
+        }
+    }
+
+    fn memory_bytes(&self) -> usize {
+        match self {
+            Rowids::Run { .. } => 0,
+            Rowids::Listed(listed) => listed.capacity() * 8,
+        }
+    }
+}
+
+/// A similarity in the running top `k` of [`VectorIndex::nearest`]: the
+/// greater is the more similar, then the earlier.
+#[derive(Debug, Clone, Copy)]
+struct Ranked(f32, u32);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
 }
 
 /// The products nearest a query, and how the query's similarities spread
@@ -369,7 +459,7 @@ impl VectorIndex {
         let mut index = VectorIndex {
             dim,
             model,
-            rowids: Vec::with_capacity(n as usize),
+            rowids: Rowids::new(),
             scales: Vec::with_capacity(n as usize),
             data: Vec::with_capacity(n as usize * dim),
         };
@@ -453,15 +543,14 @@ impl VectorIndex {
             model: embedder.fingerprint().to_string(),
             scales: Vec::with_capacity(rowids.len()),
             data: Vec::with_capacity(rowids.len() * dim),
-            rowids: Vec::new(),
+            rowids: Rowids::new(),
         };
         if !vectors.is_empty() {
-            for (scale, q) in vectors.iter().cycle().take(rowids.len()) {
+            for (&rowid, (scale, q)) in rowids.iter().zip(vectors.iter().cycle()) {
+                index.rowids.push(rowid);
                 index.scales.push(*scale);
                 index.data.extend_from_slice(q);
             }
-            index.rowids = rowids;
-            index.rowids.shrink_to_fit();
         }
         Ok(index)
     }
@@ -471,7 +560,7 @@ impl VectorIndex {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rowids.is_empty()
+        self.rowids.len() == 0
     }
 
     pub fn dim(&self) -> usize {
@@ -485,53 +574,68 @@ impl VectorIndex {
 
     /// Bytes held in memory.
     pub fn memory_bytes(&self) -> usize {
-        self.data.capacity() + self.rowids.capacity() * 8 + self.scales.capacity() * 4
+        self.data.capacity() + self.rowids.memory_bytes() + self.scales.capacity() * 4
+    }
+
+    /// The cosine similarity of two products' vectors (by rowid); `None`
+    /// when either has none.
+    pub fn similarity(&self, a: u64, b: u64) -> Option<f32> {
+        let (i, j) = (self.rowids.position(a)?, self.rowids.position(b)?);
+        let dot = dot_i8(self.vector(i), self.vector(j));
+        Some(dot as f32 * self.scales[i] * self.scales[j])
+    }
+
+    fn vector(&self, i: usize) -> &[i8] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
     }
 
     /// The `k` products most similar to `query` (a unit vector), among
     /// `allowed` rowids (sorted) when given.
     pub fn nearest(&self, query: &[f32], allowed: Option<&[u64]>, k: usize) -> Nearest {
         let (q_scale, q) = quantize(query);
-        let mut sims: Vec<(u32, f32)> = Vec::with_capacity(match allowed {
-            Some(a) => a.len(),
-            None => self.len(),
-        });
+        // The best `k` so far (least similar on top), and the sums for the
+        // mean and spread over every product compared: no list of every
+        // similarity is kept.
+        let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+        let (mut n, mut sum, mut sum_sq) = (0usize, 0f64, 0f64);
         let mut score = |i: usize| {
-            let v = &self.data[i * self.dim..(i + 1) * self.dim];
-            let dot = dot_i8(&q, v);
-            sims.push((i as u32, dot as f32 * q_scale * self.scales[i]));
+            let s = dot_i8(&q, self.vector(i)) as f32 * q_scale * self.scales[i];
+            n += 1;
+            sum += f64::from(s);
+            sum_sq += f64::from(s) * f64::from(s);
+            if k == 0 {
+                return;
+            }
+            let ranked = Ranked(s, i as u32);
+            if best.len() < k {
+                best.push(Reverse(ranked));
+            } else if best.peek().is_some_and(|worst| ranked > worst.0) {
+                best.pop();
+                best.push(Reverse(ranked));
+            }
         };
         match allowed {
             None => (0..self.len()).for_each(&mut score),
             Some(allowed) => {
-                for rowid in allowed {
-                    if let Ok(i) = self.rowids.binary_search(rowid) {
+                for &rowid in allowed {
+                    if let Some(i) = self.rowids.position(rowid) {
                         score(i);
                     }
                 }
             }
         }
-        let n = sims.len().max(1) as f32;
-        let mean = sims.iter().map(|(_, s)| s).sum::<f32>() / n;
-        let var = sims
-            .iter()
-            .map(|(_, s)| (s - mean) * (s - mean))
-            .sum::<f32>()
-            / n;
-        let by_sim = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if sims.len() > k && k > 0 {
-            sims.select_nth_unstable_by(k - 1, by_sim);
-            sims.truncate(k);
-        }
-        sims.sort_by(by_sim);
-        sims.truncate(k);
+        let count = n.max(1) as f64;
+        let mean = sum / count;
+        let var = (sum_sq / count - mean * mean).max(0.0);
+        let mut hits: Vec<Ranked> = best.into_iter().map(|Reverse(r)| r).collect();
+        hits.sort_by(|a, b| b.cmp(a));
         Nearest {
-            hits: sims
+            hits: hits
                 .into_iter()
-                .map(|(i, s)| (self.rowids[i as usize], s))
+                .map(|Ranked(s, i)| (self.rowids.get(i as usize), s))
                 .collect(),
-            mean,
-            std_dev: var.sqrt(),
+            mean: mean as f32,
+            std_dev: var.sqrt() as f32,
         }
     }
 }

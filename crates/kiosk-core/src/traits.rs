@@ -112,6 +112,14 @@ pub trait StockLookup {
     fn meaning(&self) -> Option<&dyn TextMeaning> {
         None
     }
+    /// How close in meaning `product` is to each of `others` (product
+    /// ids), from the products' own stored vectors: one value each, higher
+    /// is closer, `None` for a product without a vector. A store without
+    /// vectors says `None` for all.
+    fn closeness(&self, product: &str, others: &[&str]) -> Result<Vec<Option<f32>>, BackendError> {
+        let _ = product;
+        Ok(vec![None; others.len()])
+    }
 }
 
 /// Similarity in meaning between a shopper's question and short passages

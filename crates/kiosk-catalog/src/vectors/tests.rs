@@ -70,7 +70,7 @@ fn index(vectors: &[(u64, Vec<f32>)]) -> VectorIndex {
     let mut index = VectorIndex {
         dim: vectors[0].1.len(),
         model: "m".into(),
-        rowids: Vec::new(),
+        rowids: Rowids::new(),
         scales: Vec::new(),
         data: Vec::new(),
     };
@@ -114,4 +114,68 @@ fn only_hits_far_above_the_mean_stand_out() {
     // A query close to everything alike: nothing stands out.
     let near = index.nearest(&unit(&[0.0, 1.0, 0.0]), None, 10);
     assert!(near.stands_out(3.0).next().is_none());
+}
+
+#[test]
+fn rowids_without_a_gap_are_one_run_and_a_gap_lists_them() {
+    let mut run = Rowids::new();
+    for rowid in 1..=5 {
+        run.push(rowid);
+    }
+    assert_eq!(run, Rowids::Run { first: 1, len: 5 });
+    assert_eq!(run.memory_bytes(), 0);
+    assert_eq!((run.get(0), run.get(4)), (1, 5));
+    assert_eq!(run.position(3), Some(2));
+    assert_eq!(run.position(0), None);
+    assert_eq!(run.position(6), None);
+    run.push(9);
+    assert_eq!(run, Rowids::Listed(vec![1, 2, 3, 4, 5, 9]));
+    assert_eq!(run.position(9), Some(5));
+    assert_eq!(run.position(7), None);
+    assert_eq!(run.get(5), 9);
+    assert_eq!(run.len(), 6);
+}
+
+#[test]
+fn the_top_k_and_the_spread_are_those_of_every_similarity() {
+    // 60 products at pseudo-random angles, some with equal vectors: the
+    // running top k equals sorting every similarity (ties by rowid order),
+    // and the mean and spread are over all of them.
+    let vectors: Vec<(u64, Vec<f32>)> = (0..60u64)
+        .map(|i| {
+            let j = (i % 45) as f32;
+            (i * 2 + 1, vec![(j * 0.37).sin(), (j * 0.91).cos(), 0.3])
+        })
+        .collect();
+    let index = index(&vectors);
+    let query = unit(&[0.4, -0.2, 0.9]);
+    let near = index.nearest(&query, None, 7);
+    let (q_scale, q) = quantize(&query);
+    let mut all: Vec<(u64, f32)> = (0..index.len())
+        .map(|i| {
+            let s = dot_i8(&q, index.vector(i)) as f32 * q_scale * index.scales[i];
+            (index.rowids.get(i), s)
+        })
+        .collect();
+    let mean = all.iter().map(|h| h.1).sum::<f32>() / all.len() as f32;
+    let var = all.iter().map(|h| (h.1 - mean).powi(2)).sum::<f32>() / all.len() as f32;
+    all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    assert_eq!(near.hits, all[..7].to_vec());
+    assert!((near.mean - mean).abs() < 1e-5);
+    assert!((near.std_dev - var.sqrt()).abs() < 1e-4);
+    assert!(index.nearest(&query, None, 0).hits.is_empty());
+}
+
+#[test]
+fn two_products_are_as_similar_as_their_vectors() {
+    let index = index(&[
+        (1, vec![1.0, 0.0, 0.0]),
+        (2, vec![0.9, 0.1, 0.0]),
+        (3, vec![0.0, 1.0, 0.0]),
+    ]);
+    let near = index.similarity(1, 2).expect("both have vectors");
+    let far = index.similarity(1, 3).expect("both have vectors");
+    assert!(near > 0.98 && far.abs() < 0.02, "{near} {far}");
+    assert_eq!(index.similarity(1, 2), index.similarity(2, 1));
+    assert_eq!(index.similarity(1, 4), None);
 }

@@ -261,15 +261,19 @@ impl Assistant<'_> {
             limit: 64,
             prefix: false,
         };
-        let mut similar: Vec<ProductRecord> = self
+        let similar: Vec<ProductRecord> = self
             .search
             .search(&request)?
             .into_iter()
             .map(|h| h.record)
             .filter(|r| r.product.id != record.product.id)
             .collect();
-        // Most alike by name first ("Men's Running Shoe" for a men's running
-        // shoe), then nearest in price.
+        // Closest in meaning first, by the products' own vectors when the
+        // store has them; else (and between equals) most alike by name
+        // ("Men's Running Shoe" for a men's running shoe); then nearest in
+        // price.
+        let ids: Vec<&str> = similar.iter().map(|r| r.product.id.as_str()).collect();
+        let closeness = self.stock.closeness(&record.product.id, &ids)?;
         let words = |title: &str| -> Vec<String> {
             crate::text::tokenize(title)
                 .into_iter()
@@ -277,17 +281,27 @@ impl Assistant<'_> {
                 .collect()
         };
         let own = words(&record.product.title);
-        similar.sort_by_key(|r| {
-            let shared = words(&r.product.title)
-                .iter()
-                .filter(|w| own.contains(w))
-                .count();
-            (
-                std::cmp::Reverse(shared),
-                (r.product.price.minor - price).abs(),
-                r.product.id.clone(),
-            )
+        let mut ranked: Vec<(Option<f32>, usize, i64, ProductRecord)> = similar
+            .into_iter()
+            .zip(closeness)
+            .map(|(r, close)| {
+                let shared = words(&r.product.title)
+                    .iter()
+                    .filter(|w| own.contains(w))
+                    .count();
+                (close, shared, (r.product.price.minor - price).abs(), r)
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            // A product with a vector before one without.
+            let close = |c: Option<f32>| c.unwrap_or(f32::NEG_INFINITY);
+            close(b.0)
+                .total_cmp(&close(a.0))
+                .then(b.1.cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.product.id.cmp(&b.3.product.id))
         });
+        let mut similar: Vec<ProductRecord> = ranked.into_iter().map(|(.., r)| r).collect();
         similar.truncate(3);
         if similar.is_empty() {
             return Ok(());

@@ -25,6 +25,9 @@ pub(super) struct TestStore {
     brands: Vec<String>,
     /// Every size a variant has, as the records spell them.
     sizes: Vec<String>,
+    /// Stand-ins for product vectors: how close in meaning two products
+    /// are (either order); a pair not listed has no vector.
+    closeness: Vec<(String, String, f32)>,
 }
 
 pub(super) fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
@@ -446,7 +449,18 @@ impl TestStore {
             categories,
             brands: vec!["Stadium".to_string()],
             sizes,
+            closeness: Vec::new(),
         }
+    }
+
+    /// The store with product vectors, given as the closeness of pairs of
+    /// products (ids).
+    pub(super) fn with_closeness(mut self, pairs: &[(&str, &str, f32)]) -> TestStore {
+        self.closeness = pairs
+            .iter()
+            .map(|&(a, b, c)| (a.to_string(), b.to_string(), c))
+            .collect();
+        self
     }
 
     /// The store with more concepts in its vocabulary.
@@ -581,5 +595,16 @@ impl StockLookup for TestStore {
     }
     fn sizes(&self) -> &[String] {
         &self.sizes
+    }
+    fn closeness(&self, product: &str, others: &[&str]) -> Result<Vec<Option<f32>>, BackendError> {
+        Ok(others
+            .iter()
+            .map(|other| {
+                self.closeness
+                    .iter()
+                    .find(|(a, b, _)| (a == product && b == other) || (b == product && a == other))
+                    .map(|&(.., c)| c)
+            })
+            .collect())
     }
 }

@@ -103,3 +103,67 @@ fn words_that_say_a_category_whole_search_that_category() {
     let (ids, _) = found("manchester united training");
     assert!(ids.contains(&"united-training".to_string()), "{ids:?}");
 }
+
+/// A sold-out trail shoe and three in-stock shoes in its size: one that
+/// shares its title's words, one nearer its price, one that shares neither.
+fn shoe_shop() -> crate::assistant::test_store::TestStore {
+    use crate::assistant::test_store::{TestStore, product};
+    TestStore::new(vec![
+        product(
+            "trail",
+            "Trail Running Shoe",
+            "Shoes",
+            "100",
+            &[("42", None, 0)],
+        ),
+        product(
+            "slipper",
+            "Trail Running Slipper",
+            "Shoes",
+            "110",
+            &[("42", None, 4)],
+        ),
+        product("court", "Court Classic", "Shoes", "100", &[("42", None, 4)]),
+        product(
+            "hiker",
+            "Mountain Hiker",
+            "Shoes",
+            "125",
+            &[("42", None, 4)],
+        ),
+    ])
+}
+
+fn alternatives(store: &crate::assistant::test_store::TestStore) -> Vec<String> {
+    let config = AssistantConfig::default();
+    let assistant = Assistant::new(store, store, &config);
+    let sold_out = store.product("trail").expect("lookup").expect("known");
+    let mut d = Draft::new(crate::Lang::En);
+    assistant
+        .offer_similar(&sold_out, Some("42"), &mut d)
+        .expect("an in-memory search");
+    d.products.into_iter().map(|r| r.product.id).collect()
+}
+
+#[test]
+fn the_alternative_closest_in_meaning_comes_first() {
+    // The hiking shoe shares no word of the title and is the furthest in
+    // price, but its vector is the closest to the trail shoe's.
+    let store = shoe_shop().with_closeness(&[
+        ("trail", "hiker", 0.91),
+        ("trail", "slipper", 0.84),
+        ("trail", "court", 0.80),
+    ]);
+    assert_eq!(alternatives(&store), ["hiker", "slipper", "court"]);
+}
+
+#[test]
+fn without_vectors_alternatives_go_by_shared_words_then_price() {
+    assert_eq!(alternatives(&shoe_shop()), ["slipper", "court", "hiker"]);
+}
+
+#[test]
+fn an_alternative_without_a_vector_follows_those_with_one() {
+    let store = shoe_shop().with_closeness(&[("trail", "court", 0.80)]);
+    assert_eq!(alternatives(&store), ["court", "slipper", "hiker"]);
+}
