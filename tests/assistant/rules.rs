@@ -100,6 +100,18 @@ fn stock_questions_on_very_old_data_go_to_staff() {
     assert_eq!(r.language, Lang::Nl);
     let handoff = r.handoff.expect("a handoff");
     assert!(handoff.wants.contains("stock check"), "{}", handoff.wants);
+    // A list's lead-in ends with a colon and the cards follow it: the note
+    // on old data opens the answer instead of trailing the lead-in.
+    for question in ["running shoes in size 9", "running shoes in size 42?"] {
+        let r = ask(&mut Session::default(), question, None, at_hours(100));
+        assert!(r.escalate, "{question}: {}", r.answer);
+        assert!(
+            r.answer.starts_with("Our stock data is too old"),
+            "{question}: {}",
+            r.answer
+        );
+        assert!(!r.answer.contains(": Our stock"), "{}", r.answer);
+    }
 }
 
 #[test]

@@ -59,6 +59,15 @@ impl Draft {
         }
     }
 
+    /// Like [`Draft::say`], but the sentence opens the answer: a note on
+    /// the whole answer must not trail a list's lead-in ("In stock now
+    /// (22):").
+    pub(super) fn say_first(&mut self, key: &str, args: &[(&str, &str)]) {
+        if let Ok(text) = phrasebook::render(self.lang, key, args) {
+            self.parts.insert(0, text);
+        }
+    }
+
     pub(super) fn chip(&mut self, key: &str) {
         let label = say(self.lang, key, &[]);
         if !self.chips.iter().any(|c| c.label == label) {

@@ -243,7 +243,7 @@ impl Assistant<'_> {
         } else {
             session.low_confidence_streak = 0;
         }
-        // Stock answers on old data say how old; too old, staff check.
+        // Stock answers on old data say first how old; too old, staff check.
         let info = self.stock.snapshot_info();
         let age_hours = info.age_hours(clock.now);
         let stale = age_hours > self.config.stale_after_hours;
@@ -251,11 +251,11 @@ impl Assistant<'_> {
             && age_hours > self.config.hard_stale_after_hours
             && draft.escalation.is_none()
         {
-            draft.say("stale_hard", &[]);
+            draft.say_first("stale_hard", &[]);
             draft.escalate(EscalationReason::StaleStock);
         } else if draft.stock_facts && stale {
             let as_of = format_as_of(info.stock_as_of, &self.stock.store_info().timezone);
-            draft.say("stale_note", &[("as_of", &as_of)]);
+            draft.say_first("stale_note", &[("as_of", &as_of)]);
         }
         let handoff = draft.escalation.map(|reason| {
             if !draft
