@@ -550,7 +550,7 @@ fn a_server_with_another_certificate_gets_nothing() {
 }
 
 #[test]
-fn a_bundle_whose_first_header_claims_a_4_gb_long_name_is_rejected_quickly() {
+fn a_bundle_whose_first_header_claims_a_4_gb_long_name_is_rejected_at_its_header() {
     // Issue 15: an unsigned bundle could exhaust memory before its
     // signature was checked.
     let w = World::new();
@@ -567,7 +567,8 @@ fn a_bundle_whose_first_header_claims_a_4_gb_long_name_is_rejected_quickly() {
     fs::create_dir_all(&stick).expect("mkdir");
     fs::write(stick.join("x.kbundle"), header.as_bytes()).expect("write");
 
-    let started = std::time::Instant::now();
+    // Refused at the header (its own error, not a failed signature), so
+    // the record is never read: `bundle::tests` bounds what is read.
     for source in [
         Source::Folder(stick.clone()),
         Source::File(stick.join("x.kbundle")),
@@ -578,7 +579,6 @@ fn a_bundle_whose_first_header_claims_a_4_gb_long_name_is_rejected_quickly() {
         assert!(err.to_string().contains("GNU long-name"), "{err}");
         assert!(matches!(report.upload, Some(Err(Error::Upload { .. }))));
     }
-    assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(names_in(&stick), ["x.kbundle"]);
     assert_eq!(w.unexported(), 1);
 }
