@@ -943,15 +943,43 @@ pub(super) fn rss_mib() -> f64 {
 
 /// The process's peak resident set (VmHWM), in MiB.
 pub fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    proc_status_mib("self", "VmHWM:")
+}
+
+/// A `/proc/PID/status` line in kB (`VmRSS:`, `VmHWM:`), in MiB; `pid` is
+/// a process id or `self`. 0 where it cannot be read.
+pub fn proc_status_mib(pid: &str, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The CPU time a process (all its threads) has used so far, from
+/// `/proc/PID/stat` (user + system, in Linux's `USER_HZ` ticks of 1/100 s);
+/// `pid` is a process id or `self`. 0 where it cannot be read.
+pub fn process_cpu_s(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // The fields after the command name (which may hold spaces): state is
+    // the first, utime the 12th, stime the 13th.
+    let Some((_, rest)) = stat.rsplit_once(") ") else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
 }
 
 fn file_size(path: &Path) -> u64 {

@@ -36,7 +36,7 @@ use kiosk_sync::keys::TrustedKeys;
 use serde::Serialize;
 
 use super::ExitCode;
-use super::bench::peak_rss_mib;
+use super::bench::{peak_rss_mib, process_cpu_s};
 use crate::output::{TerminalProgress, count};
 
 /// Distinct source photos the products share.
@@ -113,7 +113,7 @@ pub fn run(
         },
     };
     reset_peak_rss();
-    let cpu_before = cpu_s();
+    let cpu_before = process_cpu_s("self");
     let started = Instant::now();
     let mut progress = TerminalProgress::new();
     let mut phases = PhasePeaks::new(&mut progress);
@@ -122,7 +122,7 @@ pub fn run(
     progress.finish();
     let created = created.context("bundle create")?;
     let bundle_create_s = started.elapsed().as_secs_f64();
-    let bundle_create_cpu_s = cpu_s() - cpu_before;
+    let bundle_create_cpu_s = process_cpu_s("self") - cpu_before;
     let bundle_create_peak_rss_mib = max_peak(&bundle_create_peak_rss_by_phase);
     std::fs::remove_dir_all(&photos).ok();
 
@@ -137,7 +137,7 @@ pub fn run(
     };
     let syncer = kiosk_sync::syncer::Syncer::new(data_dir.clone(), settings);
     reset_peak_rss();
-    let cpu_before = cpu_s();
+    let cpu_before = process_cpu_s("self");
     let started = Instant::now();
     let mut progress = TerminalProgress::new();
     let mut phases = PhasePeaks::new(&mut progress);
@@ -146,7 +146,7 @@ pub fn run(
     progress.finish();
     let pull = report.context("sync")?.pull.context("sync")?;
     let sync_import_s = started.elapsed().as_secs_f64();
-    let sync_import_cpu_s = cpu_s() - cpu_before;
+    let sync_import_cpu_s = process_cpu_s("self") - cpu_before;
     let sync_import_peak_rss_mib = max_peak(&sync_import_peak_rss_by_phase);
     let import = pull.import.as_ref().context("the sync imported nothing")?;
     let snapshot_bytes = std::fs::metadata(
@@ -278,28 +278,6 @@ fn write_photos(catalog: &Path, photos: &Path) -> anyhow::Result<u64> {
         )?;
     }
     Ok(bytes)
-}
-
-/// The CPU time the process (all its threads) has used so far, from
-/// `/proc/self/stat` (user + system, in clock ticks of 1/100 s, Linux's
-/// `USER_HZ`); 0 where that cannot be read.
-fn cpu_s() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // The fields after the command name (which may hold spaces): state is
-    // the first, utime the 12th, stime the 13th.
-    let Some((_, rest)) = stat.rsplit_once(") ") else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let tick = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (tick(11) + tick(12)) / 100.0
 }
 
 /// Passes progress on, and notes the peak RSS of each phase (the peak is

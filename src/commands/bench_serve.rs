@@ -27,6 +27,7 @@ use kiosk_sync::http::{Client, Fetched, HttpOptions};
 use serde::Serialize;
 
 use super::ExitCode;
+use super::bench::{proc_status_mib, process_cpu_s};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchServeArgs {
@@ -130,8 +131,9 @@ pub fn run(args: &BenchServeArgs) -> anyhow::Result<ExitCode> {
     pull(&Client::new(options.clone()), &url, bundle_bytes)?;
 
     let load_average_before = load_average();
-    let server_rss_idle_mib = proc_status_mib(pid, "VmRSS:");
-    let cpu_before = process_cpu_s(pid);
+    let server_pid = pid.to_string();
+    let server_rss_idle_mib = proc_status_mib(&server_pid, "VmRSS:");
+    let cpu_before = process_cpu_s(&server_pid);
     let barrier = Arc::new(Barrier::new(args.kiosks + 1));
     let kiosks: Vec<_> = (0..args.kiosks)
         .map(|_| {
@@ -168,8 +170,8 @@ pub fn run(args: &BenchServeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let wall_s = started.elapsed().as_secs_f64();
-    let server_cpu_s = process_cpu_s(pid) - cpu_before;
-    let server_peak_rss_mib = proc_status_mib(pid, "VmHWM:");
+    let server_cpu_s = process_cpu_s(&server_pid) - cpu_before;
+    let server_peak_rss_mib = proc_status_mib(&server_pid, "VmHWM:");
     let load_average_after = load_average();
     drop(server);
 
@@ -302,39 +304,6 @@ fn pull(client: &Client, url: &str, expected: u64) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// A process's CPU time (user + system, all threads) from
-/// `/proc/PID/stat`, in Linux's `USER_HZ` ticks of 1/100 s; 0 where it
-/// cannot be read.
-fn process_cpu_s(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0.0;
-    };
-    let Some((_, rest)) = stat.rsplit_once(") ") else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let tick = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (tick(11) + tick(12)) / 100.0
-}
-
-/// A `/proc/PID/status` line in kB (`VmRSS:`, `VmHWM:`), in MiB.
-fn proc_status_mib(pid: u32, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn load_average() -> String {

@@ -14,7 +14,10 @@ use kiosk_catalog::{DataDir, ImageSize, Snapshot};
 fn kiosk(dir: &Path, args: &[&str]) -> std::process::Output {
     let config = dir.join("empty.toml");
     std::fs::write(&config, "").expect("config");
+    // The thumbnail cache goes in the test's folder, never the user's
+    // ~/.cache, so no run sees thumbnails an earlier one made.
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
         .arg("--config")
         .arg(&config)
         .args(args)
