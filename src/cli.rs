@@ -431,6 +431,10 @@ pub struct BenchStoresArgs {
     /// Failed cases to print per store.
     #[arg(long, default_value_t = 4)]
     pub examples: usize,
+    /// Search by words alone, even with `[embed]` on (by default the
+    /// products are embedded and search is hybrid when `[embed]` is on).
+    #[arg(long)]
+    pub lexical: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -9,18 +9,23 @@
 //! - `truth.rs` reads an export into what it says (products, sizes,
 //!   colours, prices, stock), without the importer.
 //! - `questions.rs` generates the cases from that truth, with a seed.
+//! - `needs.rs` holds the kinds of product and open-ended needs asked
+//!   about where a store sells them, named in each shopper language.
 //! - `score.rs` reads a reply with the phrasebook's templates and scores it.
 
+pub mod needs;
 pub mod questions;
 pub mod score;
 pub mod truth;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use kiosk_catalog::import::{self, NoProgress};
+use kiosk_catalog::kiosk_embed::Embedder;
 use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
 use kiosk_core::Lang;
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Session, TurnInput};
@@ -140,18 +145,30 @@ pub fn exports(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Imports one export into a scratch data folder, generates its cases and
 /// asks them, each case in a fresh session, on the deterministic path (no
-/// language model).
+/// language model). With `embedder`, products are embedded at import and
+/// search goes by meaning as well as by words, as with `[embed]` on.
 pub fn run_store(
     export: &Path,
     plan: Plan,
     config: &AssistantConfig,
+    embedder: Option<Arc<Embedder>>,
 ) -> anyhow::Result<StoreReport> {
     let truth = truth::read(export)?;
     let scratch = tempfile::tempdir().context("creating a scratch data folder")?;
     let data = DataDir::new(scratch.path().join("data"));
-    let summary = import::import(&data, &ImportOptions::new(export), &mut NoProgress)
+    let mut options = ImportOptions::new(export);
+    options.embedder = embedder.clone();
+    let summary = import::import(&data, &options, &mut NoProgress)
         .with_context(|| format!("importing {}", export.display()))?;
-    let snapshot = Snapshot::open(&data).context("opening the imported snapshot")?;
+    let mut snapshot = Snapshot::open(&data).context("opening the imported snapshot")?;
+    if let Some(embedder) = embedder {
+        let state = snapshot.attach_embedder(embedder);
+        anyhow::ensure!(
+            matches!(state, kiosk_catalog::snapshot::SemanticState::Hybrid { .. }),
+            "{}: search by meaning did not start ({state:?})",
+            export.display()
+        );
+    }
     let assistant = Assistant::new(&snapshot, &snapshot, config);
     // A little after the stock was counted, so freshness notes do not
     // change the answers being measured.
@@ -258,6 +275,10 @@ fn describe(
         }
         Expect::Browse { category } => format!("products of {category}"),
         Expect::PriceLimit { category, limit } => format!("{category} at or under {limit}"),
+        Expect::OfKind { kinds } => format!("mostly {} in the first three", kinds.join(" or ")),
+        Expect::Meets { kinds } => {
+            format!("a product of {} in the first three", kinds.join(" or "))
+        }
         Expect::SecondListedPrice => match first.and_then(|r| r.products.get(1)) {
             Some(p) => format!("the price of {} (second listed)", p.title),
             None => "a price for the second product listed (none was)".to_string(),

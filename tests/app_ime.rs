@@ -34,6 +34,21 @@ fn candidates(app: &App) -> Vec<String> {
 }
 
 /// Taps each key, by its label, as a finger would.
+/// Starts a conversation in the language labelled `language` and opens
+/// the on-screen keyboard by its button, labelled `keyboard` in that
+/// language.
+fn open_keyboard(app: &App, language: &str, keyboard: &str) {
+    tap(app, language);
+    assert!(pump_until(Duration::from_secs(3), || app
+        .global::<AppState>()
+        .get_page()
+        == Page::Conversation));
+    tap(app, keyboard);
+    assert!(pump_until(Duration::from_secs(2), || app
+        .global::<KeyboardAdapter>()
+        .get_visible()));
+}
+
 fn tap_keys(app: &App, keys: &[&str]) {
     for key in keys {
         tap(app, key);
@@ -82,15 +97,7 @@ fn chinese_by_pinyin_and_zhuyin_on_the_on_screen_keyboard() {
     pump_until(Duration::from_millis(100), || false);
 
     // An English conversation; the keyboard opens in Latin letters.
-    tap(&app, "English");
-    assert!(pump_until(Duration::from_secs(3), || app
-        .global::<AppState>()
-        .get_page()
-        == Page::Conversation));
-    tap(&app, "Keyboard");
-    assert!(pump_until(Duration::from_secs(2), || app
-        .global::<KeyboardAdapter>()
-        .get_visible()));
+    open_keyboard(&app, "English", "Keyboard");
     assert_eq!(app.global::<KeyboardAdapter>().get_mode(), InputMode::Latin);
 
     // 中文: pinyin, h-e-i-s-e, the first candidate is 黑色. (The attract
@@ -184,15 +191,7 @@ fn chinese_by_pinyin_and_zhuyin_on_the_on_screen_keyboard() {
 
     // A Chinese shopper's keyboard opens in pinyin, and the send key sends
     // what is composed, converted.
-    tap(&app, "中文");
-    assert!(pump_until(Duration::from_secs(3), || app
-        .global::<AppState>()
-        .get_page()
-        == Page::Conversation));
-    tap(&app, "鍵盤");
-    assert!(pump_until(Duration::from_secs(2), || app
-        .global::<KeyboardAdapter>()
-        .get_visible()));
+    open_keyboard(&app, "中文", "鍵盤");
     assert_eq!(
         app.global::<KeyboardAdapter>().get_mode(),
         InputMode::Pinyin,

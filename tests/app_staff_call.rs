@@ -16,8 +16,9 @@ use kiosk::app::ui::{App, AppState, CallState, ChatAdapter, StaffCallAdapter};
 use kiosk::config::Config;
 use kiosk_core::Lang;
 use kiosk_staff::CallState as ConsoleState;
+use kiosk_staff::{CallId, ConsoleClient};
 use slint::{ComponentHandle, Model};
-use staff_support::{ConsoleProcess, free_port, write_key};
+use staff_support::ConsoleHome;
 
 fn call_state(app: &App) -> CallState {
     app.global::<StaffCallAdapter>().get_state()
@@ -31,17 +32,31 @@ fn texts(app: &App) -> Vec<String> {
         .collect()
 }
 
+/// Staff (Sam) set the call to `state` on the console; returns how long
+/// the window took to show it as `shown`.
+fn staff_taps(
+    staff: &ConsoleClient,
+    app: &App,
+    id: &CallId,
+    state: ConsoleState,
+    shown: CallState,
+) -> Duration {
+    let tapped = Instant::now();
+    staff
+        .set_state(id, state, Some("Sam"))
+        .unwrap_or_else(|e| panic!("set to {state:?}: {e}"));
+    assert!(pump_until(Duration::from_secs(10), || call_state(app) == shown));
+    tapped.elapsed()
+}
+
 #[test]
 fn a_call_from_the_window_reaches_the_console_and_comes_back() {
     i_slint_backend_testing::init_integration_test_with_system_time();
     let tmp = tempfile::tempdir().expect("temp dir");
     let data = demo_data(tmp.path());
 
-    let key_file = write_key(tmp.path());
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
-    let db = tmp.path().join("console.sqlite");
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
+    let home = ConsoleHome::new(tmp.path());
+    let console = home.start();
     let staff = console.client();
 
     let mut config = Config::default();
@@ -52,7 +67,7 @@ fn a_call_from_the_window_reaches_the_console_and_comes_back() {
     config.staff.console_url = Some(console.url.clone());
     // The kiosk trusts only the console's own certificate.
     config.staff.console_cert_sha256 = Some(console.cert_sha256.clone());
-    config.staff.key_file = Some(key_file.clone());
+    config.staff.key_file = Some(home.key_file.clone());
     config.staff.retry_initial_seconds = 0.1;
     config.staff.retry_max_seconds = 0.5;
     config.staff.watch_wait_seconds = 5;
@@ -97,13 +112,13 @@ fn a_call_from_the_window_reaches_the_console_and_comes_back() {
     );
 
     // "On my way" on the console shows on the kiosk.
-    let tapped = Instant::now();
-    staff
-        .set_state(&call.id, ConsoleState::OnTheWay, Some("Sam"))
-        .expect("on my way");
-    assert!(pump_until(Duration::from_secs(10), || call_state(&app)
-        == CallState::OnTheWay));
-    let on_the_way = tapped.elapsed();
+    let on_the_way = staff_taps(
+        &staff,
+        &app,
+        &call.id,
+        ConsoleState::OnTheWay,
+        CallState::OnTheWay,
+    );
     assert!(
         app.global::<StaffCallAdapter>()
             .get_status_text()
@@ -111,13 +126,13 @@ fn a_call_from_the_window_reaches_the_console_and_comes_back() {
     );
 
     // "Resolved": the handback, in Dutch, and the conversation goes on.
-    let tapped = Instant::now();
-    staff
-        .set_state(&call.id, ConsoleState::Resolved, Some("Sam"))
-        .expect("resolved");
-    assert!(pump_until(Duration::from_secs(10), || call_state(&app)
-        == CallState::Resolved));
-    let resolved = tapped.elapsed();
+    let resolved = staff_taps(
+        &staff,
+        &app,
+        &call.id,
+        ConsoleState::Resolved,
+        CallState::Resolved,
+    );
     let handback = texts(&app).last().cloned().unwrap_or_default();
     assert_eq!(handback, kiosk_staff::messages::handback(Lang::Nl));
     assert!(texts(&app).iter().any(|t| t == question), "session kept");
@@ -144,7 +159,7 @@ fn a_call_from_the_window_reaches_the_console_and_comes_back() {
         kiosk_staff::messages::offline(Lang::Nl)
     );
     // Back on the same address: the queued call arrives, once.
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
+    let console = home.start();
     assert!(
         pump_until(Duration::from_secs(15), || call_state(&app)
             == CallState::Acknowledged),

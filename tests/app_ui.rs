@@ -10,7 +10,9 @@ use std::time::Duration;
 use app_support::{click, demo_data, has_label, pump_until, start_app};
 use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use kiosk::app::events;
-use kiosk::app::ui::{App, AppState, ChatAdapter, Page, PickupAdapter, StaffPanelAdapter};
+use kiosk::app::ui::{
+    App, AppState, ChatAdapter, Page, PickupAdapter, ProductCard, StaffPanelAdapter,
+};
 use kiosk::config::Config;
 use slint::{ComponentHandle, Model};
 
@@ -19,6 +21,17 @@ fn last_answer(app: &App) -> Option<(String, usize)> {
     let n = messages.row_count();
     let m = messages.row_data(n.checked_sub(1)?)?;
     (!m.from_shopper && !m.streaming).then(|| (m.text.to_string(), m.products.row_count()))
+}
+
+/// The first product card of the last message.
+fn first_card(app: &App) -> ProductCard {
+    let messages = app.global::<ChatAdapter>().get_messages();
+    messages
+        .row_data(messages.row_count() - 1)
+        .expect("reply")
+        .products
+        .row_data(0)
+        .expect("card")
 }
 
 #[test]
@@ -32,9 +45,19 @@ fn a_shopper_asks_buys_calls_and_walks_away() {
     kiosk::app::set_staff_pin(&config.app.staff_pin_file(&data), "2468").expect("set pin");
     let app = start_app(&config, &data);
 
-    // The attract screen says what to do in four languages.
+    // The attract screen says what to do in four languages, under the
+    // name of the store the snapshot holds (the window has no name of its
+    // own: any store's kiosk shows its own).
     assert_eq!(app.global::<AppState>().get_page(), Page::Attract);
     assert!(has_label(&app, "Tap or speak"));
+    assert!(
+        pump_until(Duration::from_secs(10), || app
+            .global::<AppState>()
+            .get_store_name()
+            == "Stride & Style Rotterdam"),
+        "store name shown: {:?}",
+        app.global::<AppState>().get_store_name()
+    );
     // Every control has a label, and touch targets are at least 48 px.
     for button in ElementQuery::from_root(&app)
         .match_accessible_role(AccessibleRole::Button)
@@ -84,13 +107,7 @@ fn a_shopper_asks_buys_calls_and_walks_away() {
         "size 9 black is out of stock: {answer}"
     );
     assert!(n_cards >= 1);
-    let messages = app.global::<ChatAdapter>().get_messages();
-    let card = messages
-        .row_data(messages.row_count() - 1)
-        .expect("reply")
-        .products
-        .row_data(0)
-        .expect("card");
+    let card = first_card(&app);
     assert_eq!(card.id, "velora-stride-3-mens-running-shoe");
     assert!(
         !card.in_stock,
@@ -111,13 +128,7 @@ fn a_shopper_asks_buys_calls_and_walks_away() {
     click(&app, "Versturen");
     assert!(pump_until(Duration::from_secs(10), || last_answer(&app)
         .is_some_and(|(a, _)| a.contains("op voorraad"))));
-    let messages = app.global::<ChatAdapter>().get_messages();
-    let card = messages
-        .row_data(messages.row_count() - 1)
-        .expect("reply")
-        .products
-        .row_data(0)
-        .expect("card");
+    let card = first_card(&app);
     assert!(card.in_stock);
     assert!(!card.pickup_sku.is_empty());
     // The card's own button, labelled with the product for screen readers.

@@ -5,27 +5,20 @@
 //! background while the window already answers, and its status shows.
 
 mod app_support;
+mod common_support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use app_support::{click, demo_data, pump_until, repo, start_app};
+use common_support::shared_file;
 use kiosk::app::events;
 use kiosk::app::ui::{App, AppState, ChatAdapter, MicAdapter, MicNote, MicState};
 use kiosk::config::Config;
 use slint::{ComponentHandle, Model};
 
 fn recording(name: &str) -> PathBuf {
-    let dir = std::env::var_os("KIOSK_SHARED_DATA")
-        .map(|d| PathBuf::from(d).join("audio"))
-        .unwrap_or_else(|| repo().join("../shared/data/audio"));
-    let path = dir.join(name);
-    assert!(
-        path.is_file(),
-        "the shared recording {} is missing (set KIOSK_SHARED_DATA)",
-        path.display()
-    );
-    path
+    shared_file("audio", name)
 }
 
 /// The conversation as (from the shopper, text, still streaming).

@@ -8,10 +8,13 @@
 //! The coordinates are those of the golden images (`tests/golden/`): a
 //! layout change moves them and changes the references in the same commit.
 
+mod common_support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common_support::run_ok;
 use kiosk::app::screenshots::{self, Image};
 
 const KIOSK: &str = env!("CARGO_BIN_EXE_kiosk");
@@ -168,18 +171,14 @@ fn the_real_window_by_touch_and_keyboard() {
     )
     .expect("config");
     let run = |args: &[&str]| {
-        let out = Command::new(KIOSK)
-            .arg("--config")
-            .arg(&config)
-            .args(args)
-            .arg("--data-dir")
-            .arg(&data)
-            .output()
-            .expect("kiosk");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        run_ok(
+            Command::new(KIOSK)
+                .arg("--config")
+                .arg(&config)
+                .args(args)
+                .arg("--data-dir")
+                .arg(&data),
+            &format!("kiosk {args:?}"),
         );
     };
     run(&[

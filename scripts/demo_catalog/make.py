@@ -107,6 +107,12 @@ class Checker:
             self.failures.append(message)
         return ok
 
+    def unique_column(self, rows, column, what):
+        """The rows' values in `column`, checked to have no duplicates."""
+        values = [r[column] for r in rows]
+        self.check(len(values) == len(set(values)), "duplicate " + what)
+        return values
+
 
 def read_csv(path):
     with open(path, encoding="utf-8", newline="") as f:
@@ -138,11 +144,9 @@ def validate(out, cases):
     c.check(25 <= len(loc_ids) <= 35, "location count %d not in 25-35" % len(loc_ids))
 
     products = files["products.csv"][1]
-    pids = [p["id"] for p in products]
-    titles = [p["title"] for p in products]
     c.check(len(products) >= 330, "only %d products" % len(products))
-    c.check(len(pids) == len(set(pids)), "duplicate product ids")
-    c.check(len(titles) == len(set(titles)), "duplicate product titles")
+    pids = c.unique_column(products, "id", "product ids")
+    c.unique_column(products, "title", "product titles")
     categories = {}
     category_names = {spec["name"] for spec in CATEGORIES}
     used_locations = set()
@@ -172,11 +176,9 @@ def validate(out, cases):
     c.check(used_locations <= set(loc_ids), "unknown locations used")
 
     variants = files["variants.csv"][1]
-    skus = [v["sku"] for v in variants]
-    barcodes = [v["barcode"] for v in variants]
     c.check(len(variants) >= 2400, "only %d variants" % len(variants))
-    c.check(len(skus) == len(set(skus)), "duplicate skus")
-    c.check(len(barcodes) == len(set(barcodes)), "duplicate barcodes")
+    skus = c.unique_column(variants, "sku", "skus")
+    c.unique_column(variants, "barcode", "barcodes")
     allowed_sizes = set(SHOE_SIZES) | set(LETTER_SIZES) | set(WAIST_SIZES) | set(RING_SIZES) | {ONE_SIZE}
     pid_set = set(pids)
     per_product = {}

@@ -283,7 +283,12 @@ impl Controller {
             }
             Event::Notice(notice) => self.tell_shopper(notice.text(self.lang)),
             Event::Status(text) => self.status(&text),
-            Event::Freshness { stale, as_of } => {
+            Event::Freshness {
+                stale,
+                as_of,
+                store_name,
+            } => {
+                app_state::set_store_name(&self.window, &store_name);
                 app_state::set_stale(&self.window, stale);
                 self.stock_as_of = Some(as_of);
                 self.show_stock_as_of();

@@ -112,7 +112,7 @@ pub fn card(
     CardData {
         id: p.id.clone(),
         title: p.title.clone(),
-        price: p.price.display(&p.currency, lang),
+        price: card_price(p, lang),
         photo: None,
         pictogram: super::pictogram::Pictograms::get().pick(p.category.as_deref(), &p.title),
         in_stock: asked
@@ -124,9 +124,12 @@ pub fn card(
             .as_ref()
             .map(|l| l.text.clone())
             .unwrap_or_default(),
+        // One variant without options ("Default Title") has nothing to
+        // choose: no chip, rather than its SKU.
         variants: p
             .variants
             .iter()
+            .filter(|_| p.variants.len() > 1 || p.variants.iter().any(|v| !v.options.is_empty()))
             .map(|v| VariantData {
                 label: label(v, lang, lexicon),
                 in_stock: v.in_stock,
@@ -141,6 +144,17 @@ pub fn card(
             .map(|v| v.sku.clone())
             .unwrap_or_default(),
         pickup_sku: pickup.map(|v| v.sku.clone()).unwrap_or_default(),
+    }
+}
+
+/// The price a card shows: the product's lowest price. A price of zero
+/// is no price set in the export, so the lowest price above zero is shown,
+/// and with none the card says the price is not available, never "€ 0.00".
+fn card_price(p: &ProductView, lang: Lang) -> String {
+    let set = |price: kiosk_core::Money| (price.minor > 0).then_some(price);
+    match set(p.price).or_else(|| p.variants.iter().filter_map(|v| set(v.price)).min()) {
+        Some(price) => price.display(&p.currency, lang),
+        None => say(lang, "word_no_price", &[]),
     }
 }
 
@@ -199,3 +213,6 @@ pub fn handoff_summary(h: &kiosk_core::assistant::Handoff, kiosk: &str, location
     }
     lines.join("\n")
 }
+
+#[cfg(test)]
+mod tests;

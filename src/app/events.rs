@@ -70,10 +70,12 @@ pub enum Event {
     Detail(Box<Option<super::convert::CardData>>),
     /// A line for the status area (model loading, snapshot switched...).
     Status(String),
-    /// The snapshot's freshness, refreshed by the worker.
+    /// The snapshot's freshness and store name, refreshed by the worker
+    /// (at start, after each sync).
     Freshness {
         stale: bool,
         as_of: String,
+        store_name: String,
     },
     /// A staff call changed (with what to tell the shopper).
     Call {

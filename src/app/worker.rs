@@ -455,6 +455,7 @@ fn post_freshness(live: &LiveSnapshot, config: &AssistantConfig) {
     post(Event::Freshness {
         stale: age > config.stale_after_hours,
         as_of,
+        store_name: snapshot.store().name.clone(),
     });
 }
 

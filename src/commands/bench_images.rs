@@ -20,11 +20,23 @@
 //! |   10,000 |    113.5 s | 355.8 MiB |          81 MiB |           9.7 s |              112 MiB |
 //!
 //! With the 64 MiB page cache, 2,000 products peaked at 122 MiB (create)
-//! and 135 MiB (sync+import). What still grows is the Tantivy writer
-//! (bounded by its 48 MiB a thread) and, in that 10k run, the manifest's
-//! TOML parse on the kiosk (the `start` phase, 97 MiB), which now reads
-//! the written form table by table. 100k products (about 19 minutes of
-//! CPU for bundle create, extrapolated) were not measured.
+//! and 135 MiB (sync+import).
+//!
+//! Since then neither side holds the manifest whole (it is written, signed,
+//! verified and read a table at a time, the kiosk looking payload entries
+//! up in a SQLite listing). Measured the same way on 7 Dec 2026 (load ~8):
+//!
+//! | products | create CPU | create wall | create peak RSS | sync+import CPU | sync+import wall | sync+import peak RSS |
+//! |---------:|-----------:|------------:|----------------:|----------------:|-----------------:|---------------------:|
+//! |    2,000 |     20.7 s |     133.8 s |          68 MiB |           3.8 s |           43.8 s |               79 MiB |
+//! |   10,000 |    101.2 s |     538.0 s |         100 MiB |          10.0 s |          100.2 s |              119 MiB |
+//!
+//! The peak of both is the index build (`indexing`: +28 MiB at 2,000
+//! products, +44 MiB at 10,000, over the phase before); those runs had the
+//! Tantivy writer at 16 MiB a thread, which did not lower it, and it is
+//! back at 48 MiB. The sync's `start` figure is the RSS the process kept
+//! from the create before it. 20,000 and 100,000 products were not
+//! measured.
 
 use std::path::Path;
 use std::time::Instant;
@@ -48,7 +60,7 @@ struct Figures {
     n_images: u64,
     photo_bytes_each: u64,
     bundle_bytes: u64,
-    bundle_files: usize,
+    bundle_files: u64,
     bundle_create_s: f64,
     bundle_create_thumbnails_s: f64,
     /// CPU time (user + system, all threads): on a shared machine, what
@@ -96,21 +108,12 @@ pub fn run(
     let key = kiosk_sync::keys::generate(&tmp.path().join("office.key"), false)?;
     let out = tmp.path().join("bench.kbundle");
     let options = kiosk_sync::bundle::CreateOptions {
-        from: catalog.clone(),
-        key: key.secret_path.clone(),
-        out: out.clone(),
-        store_id: None,
-        version: Some(1),
-        valid_for: jiff::SignedDuration::from_hours(24),
-        expires: None,
-        stock_as_of: None,
-        format: None,
-        now: jiff::Timestamp::now(),
         images: ImageOptions {
             folder: Some(photos.clone()),
             fetch: None,
             cache: thumbnail_cache.map(kiosk_catalog::ThumbnailCache::new),
         },
+        ..kiosk_sync::bundle::CreateOptions::new(&catalog, &key.secret_path, &out, 1)
     };
     reset_peak_rss();
     let cpu_before = process_cpu_s("self");
@@ -161,7 +164,7 @@ pub fn run(
         n_images: import.n_images,
         photo_bytes_each,
         bundle_bytes: created.bytes,
-        bundle_files: created.manifest.files.len(),
+        bundle_files: created.manifest.n_files,
         bundle_create_s,
         bundle_create_thumbnails_s: created.images_ms as f64 / 1000.0,
         bundle_create_cpu_s,
@@ -198,7 +201,7 @@ pub fn run(
         figures.bundle_create_thumbnails_s,
         figures.bundle_create_cpu_s,
         mib(figures.bundle_bytes),
-        count(figures.bundle_files as u64),
+        count(figures.bundle_files),
         figures.bundle_create_peak_rss_mib
     );
     if thumbnail_cache.is_some() {

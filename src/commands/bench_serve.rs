@@ -22,7 +22,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use kiosk_bench::generate::{GenerateOptions, generate};
-use kiosk_catalog::ImageOptions;
 use kiosk_sync::http::{Client, Fetched, HttpOptions};
 use serde::Serialize;
 
@@ -256,19 +255,7 @@ fn make_bundle(tmp: &Path, from: &Path, products: usize, out: &Path) -> anyhow::
     .with_context(|| format!("scaling up {}", from.display()))?;
     let key = kiosk_sync::keys::generate(&tmp.join("office.key"), false)?;
     kiosk_sync::bundle::create(
-        &kiosk_sync::bundle::CreateOptions {
-            from: catalog,
-            key: key.secret_path,
-            out: out.to_path_buf(),
-            store_id: None,
-            version: Some(1),
-            valid_for: jiff::SignedDuration::from_hours(24),
-            expires: None,
-            stock_as_of: None,
-            format: None,
-            now: jiff::Timestamp::now(),
-            images: ImageOptions::default(),
-        },
+        &kiosk_sync::bundle::CreateOptions::new(&catalog, &key.secret_path, out, 1),
         &mut kiosk_catalog::import::NoProgress,
     )
     .context("bundle create")?;

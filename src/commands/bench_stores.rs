@@ -14,6 +14,8 @@ use crate::store_bench::{self, Kind, Outcome, Plan, StoreReport, Tally};
 
 #[derive(Serialize)]
 struct Figures {
+    /// "hybrid" (words and meaning) or "lexical".
+    search: &'static str,
     seed: u64,
     per_kind: usize,
     turns: usize,
@@ -38,12 +40,33 @@ pub fn run(config: &Config, args: &BenchStoresArgs) -> anyhow::Result<ExitCode> 
     // The deterministic path: no model is loaded, so none phrases.
     assistant_config.phrase_with_model = false;
     assistant_config.understand_with_model = false;
+    let embedder = if args.lexical {
+        None
+    } else {
+        match crate::services::embed::product_embedder(config) {
+            Ok(embedder) => Some(embedder),
+            Err(why) => {
+                eprintln!("search by words alone: no embedding model ({why})");
+                None
+            }
+        }
+    };
+    let search = if embedder.is_some() {
+        "hybrid"
+    } else {
+        "lexical"
+    };
     let mut stores = Vec::new();
     for file in &files {
         if !args.json {
-            eprintln!("asking {}", file.display());
+            eprintln!("asking {} ({search})", file.display());
         }
-        stores.push(store_bench::run_store(file, plan, &assistant_config)?);
+        stores.push(store_bench::run_store(
+            file,
+            plan,
+            &assistant_config,
+            embedder.clone(),
+        )?);
     }
     let mut totals: BTreeMap<Kind, BTreeMap<Lang, Tally>> = BTreeMap::new();
     let mut all = Tally::default();
@@ -63,6 +86,7 @@ pub fn run(config: &Config, args: &BenchStoresArgs) -> anyhow::Result<ExitCode> 
         times.extend(s.latencies.iter().copied());
     }
     let figures = Figures {
+        search,
         seed: args.seed,
         per_kind: args.per_kind,
         turns: times.len(),
@@ -100,7 +124,7 @@ fn print_rows(cells: &BTreeMap<Kind, BTreeMap<Lang, Tally>>) {
         }
         let langs: Vec<String> = Lang::ALL.iter().map(|l| cell(by_lang.get(l))).collect();
         println!(
-            "  {:<12} {}   wrong {:>3}  wrong product {:>3}  asked {:>3}  missed {:>3}  empty {:>3}",
+            "  {:<13} {}   wrong {:>3}  wrong product {:>3}  asked {:>3}  missed {:>3}  empty {:>3}",
             kind.name(),
             langs.join(" "),
             sum.wrong_fact,
@@ -122,7 +146,7 @@ fn print_table(f: &Figures, examples: usize) {
             "\n{} ({:?}): {} products asked about ({} imported, {} not sold, {} variants with unsettled stock)",
             s.store, s.platform, s.n_products, s.n_imported, s.n_not_sold, s.n_unsettled
         );
-        println!("  {:<12} {}", "kind", header.join(" "));
+        println!("  {:<13} {}", "kind", header.join(" "));
         print_rows(&s.cells);
         for c in s
             .cases
@@ -142,8 +166,8 @@ fn print_table(f: &Figures, examples: usize) {
             );
         }
     }
-    println!("\nall stores");
-    println!("  {:<12} {}", "kind", header.join(" "));
+    println!("\nall stores (search: {})", f.search);
+    println!("  {:<13} {}", "kind", header.join(" "));
     print_rows(&f.totals);
     println!(
         "\n{} cases, {} turns: {:.1}% right; wrong product stated as fact: {}; empty lists rendered: {}; latency p50 {:.2} ms, p95 {:.2} ms",

@@ -256,7 +256,7 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
                 created.path.display(),
                 m.store_id,
                 m.version,
-                m.files.len(),
+                m.n_files,
                 count(created.bytes),
                 created.key_id,
                 created.elapsed_ms as f64 / 1000.0
@@ -303,11 +303,7 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
                 let m = &verified.manifest;
                 println!(
                     "ok: signed by {}, store {} version {}, {} files match the manifest; expires {}",
-                    verified.key_id,
-                    m.store_id,
-                    m.version,
-                    m.files.len(),
-                    m.expires
+                    verified.key_id, m.store_id, m.version, m.n_files, m.expires
                 );
             }
             Ok(ExitCode::Ok)

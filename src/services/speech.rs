@@ -99,8 +99,8 @@ pub fn store_prompts(snapshot: &kiosk_catalog::Snapshot) -> Vec<(Option<Lang>, S
 
 /// The store's names a transcript is read against (`kiosk_speech::names`),
 /// and the words it knows, from the snapshot: the names are its brands and
-/// the words of its product lines with their brand ("Meridian", "Aviator");
-/// the known words are
+/// the words of its product lines with their brand ("Meridian", "Aviator"),
+/// and the whole lines ("Luma Ball"); the known words are
 /// its titles' words, category, colour and size names, and the vocabulary's
 /// terms in every language, which are never replaced.
 pub struct HeardNames {
@@ -113,10 +113,12 @@ impl HeardNames {
         use kiosk_core::traits::StockLookup;
         let words = store_words(snapshot, None);
         let mut lines: Vec<(String, String)> = Vec::new();
+        let mut whole_lines: Vec<String> = Vec::new();
         for title in &words.titles {
             let Some(line) = prompt::line_name(title, &words.brands) else {
                 continue;
             };
+            whole_lines.push(line.clone());
             let Some(brand) = words
                 .brands
                 .iter()
@@ -155,7 +157,7 @@ impl HeardNames {
             }
         }
         HeardNames {
-            names: StoreNames::with_lines(words.brands.clone(), lines),
+            names: StoreNames::with_lines(words.brands.clone(), lines).and_whole_lines(whole_lines),
             known,
         }
     }

@@ -8,6 +8,7 @@
 use kiosk_core::text::{fold, is_stopword};
 use kiosk_core::{Lang, Money};
 
+use super::needs;
 use super::truth::{StoreTruth, TruthProduct, title_key};
 
 /// What a question is about; the report's categories.
@@ -19,15 +20,22 @@ pub enum Kind {
     Browse,
     PriceLimit,
     FollowUp,
+    /// A kind of product the store sells, named in the shopper's language
+    /// (which need not be the catalog's): "hebben jullie rode wijn?".
+    CrossLingual,
+    /// An open-ended need: "something to put on the barbecue".
+    Need,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Stock,
         Kind::Price,
         Kind::Browse,
         Kind::PriceLimit,
         Kind::FollowUp,
+        Kind::CrossLingual,
+        Kind::Need,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +45,8 @@ impl Kind {
             Kind::Browse => "browse",
             Kind::PriceLimit => "price_limit",
             Kind::FollowUp => "follow_up",
+            Kind::CrossLingual => "cross_lingual",
+            Kind::Need => "need",
         }
     }
 }
@@ -61,6 +71,11 @@ pub enum Expect {
     PriceLimit { category: String, limit: Money },
     /// The price of the second product the first turn listed.
     SecondListedPrice,
+    /// Products of these kinds ([`super::needs::CONCEPTS`] keys): most of
+    /// the first three shown.
+    OfKind { kinds: Vec<String> },
+    /// A product of these kinds among the first three shown.
+    Meets { kinds: Vec<String> },
 }
 
 /// One scripted exchange: its turns, and what the last answer should say.
@@ -557,6 +572,33 @@ pub fn generate(store: &StoreTruth, plan: Plan) -> Vec<Case> {
                     colour: None,
                     in_stock: f.in_stock,
                 },
+            });
+        }
+    }
+    // Kinds of product named in the shopper's language, and open-ended
+    // needs, from what this store sells. Their own generator, so adding
+    // them leaves the other questions as they were.
+    let mut rng = Rng::new(plan.seed ^ fnv(&store.name) ^ 0x6b69_6e64);
+    let concepts = needs::store_concepts(store);
+    let store_needs = needs::store_needs(store);
+    for lang in Lang::ALL {
+        for (k, concept) in rng.sample(&concepts, plan.per_kind).into_iter().enumerate() {
+            let phrasings = browse_phrasings(lang, concept.name(lang));
+            cases.push(Case {
+                kind: Kind::CrossLingual,
+                lang,
+                turns: vec![phrasings[k % phrasings.len()].clone()],
+                expect: Expect::OfKind {
+                    kinds: vec![concept.key.to_string()],
+                },
+            });
+        }
+        for (need, kinds) in rng.sample(&store_needs, plan.per_kind) {
+            cases.push(Case {
+                kind: Kind::Need,
+                lang,
+                turns: vec![need.say(lang).to_string()],
+                expect: Expect::Meets { kinds },
             });
         }
     }

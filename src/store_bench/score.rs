@@ -14,6 +14,7 @@ use kiosk_core::assistant::phrasebook;
 use kiosk_core::text::fold;
 use kiosk_core::{Lang, Money};
 
+use super::needs;
 use super::questions::Expect;
 use super::truth::{StoreTruth, TruthProduct, title_key};
 
@@ -410,7 +411,57 @@ pub fn score(
         }
         Expect::Browse { category } => score_list(store, category, None, reply),
         Expect::PriceLimit { category, limit } => score_list(store, category, Some(*limit), reply),
+        Expect::OfKind { kinds } => score_kinds(store, kinds, reply, false),
+        Expect::Meets { kinds } => score_kinds(store, kinds, reply, true),
     }
+}
+
+/// A kind of product or a need: the first three products shown, read
+/// against the export. With `one_will_do`, right when any of them fits (an
+/// open-ended need); else when most of them do, the first among them.
+fn score_kinds(store: &StoreTruth, kinds: &[String], reply: &Reply, one_will_do: bool) -> Outcome {
+    let shown: Vec<bool> = reply
+        .products
+        .iter()
+        .take(3)
+        .map(|p| {
+            store
+                .by_title(&p.title)
+                .is_some_and(|i| needs::fits(&store.products[i], kinds))
+        })
+        .collect();
+    if shown.is_empty() {
+        return Outcome::Missed;
+    }
+    let fitting = shown.iter().filter(|f| **f).count();
+    let right = if one_will_do {
+        fitting >= 1
+    } else {
+        shown[0] && fitting * 2 > shown.len()
+    };
+    right_or_wrong(right)
+}
+
+/// Right when the fact stated is the truth, else a wrong fact.
+fn right_or_wrong(right: bool) -> Outcome {
+    if right {
+        Outcome::Right
+    } else {
+        Outcome::WrongFact
+    }
+}
+
+/// The outcome of a reply that states no fact about the expected product:
+/// a wrong product when it states one about another product shown, a
+/// question back when it asks or lists, else missed.
+fn no_fact_stated(said: &[Statement], title: &str, reply: &Reply) -> Outcome {
+    if fact_about_other(said, title, reply) {
+        return Outcome::WrongProduct;
+    }
+    if asked_or_listed(said, title, reply) {
+        return Outcome::AskedWhich;
+    }
+    Outcome::Missed
 }
 
 /// Whether a stock or price sentence is about a product the reply shows
@@ -517,29 +568,15 @@ fn score_stock(
             && is(key, STOCK_YES) == in_stock
             && same_size(slots, size)
             && same_colour(slots, colour, product);
-        return if right {
-            Outcome::Right
-        } else {
-            Outcome::WrongFact
-        };
+        return right_or_wrong(right);
     }
     // "In stock now (3):" with the product among the cards says it is.
     if said.iter().any(|s| is(s.key, LIST_IN_STOCK))
         && reply.products.iter().any(|p| names(&p.title, title))
     {
-        return if in_stock {
-            Outcome::Right
-        } else {
-            Outcome::WrongFact
-        };
+        return right_or_wrong(in_stock);
     }
-    if fact_about_other(said, title, reply) {
-        return Outcome::WrongProduct;
-    }
-    if asked_or_listed(said, title, reply) {
-        return Outcome::AskedWhich;
-    }
-    Outcome::Missed
+    no_fact_stated(said, title, reply)
 }
 
 fn score_price(
@@ -586,19 +623,9 @@ fn score_price(
         let right = ranges
             .iter()
             .any(|(min, max)| stated == (Some(*min), Some(*max)));
-        return if right {
-            Outcome::Right
-        } else {
-            Outcome::WrongFact
-        };
+        return right_or_wrong(right);
     }
-    if fact_about_other(said, title, reply) {
-        return Outcome::WrongProduct;
-    }
-    if asked_or_listed(said, title, reply) {
-        return Outcome::AskedWhich;
-    }
-    Outcome::Missed
+    no_fact_stated(said, title, reply)
 }
 
 /// A list answer: right when most of the products shown are of the
@@ -622,9 +649,5 @@ fn score_list(store: &StoreTruth, category: &str, limit: Option<Money>, reply: &
             over_limit += 1;
         }
     }
-    if over_limit == 0 && in_category >= 1 && in_category * 2 >= reply.products.len() {
-        Outcome::Right
-    } else {
-        Outcome::WrongFact
-    }
+    right_or_wrong(over_limit == 0 && in_category >= 1 && in_category * 2 >= reply.products.len())
 }

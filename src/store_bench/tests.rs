@@ -541,3 +541,147 @@ simple,c,Jordan 6 carmine,1,0,0,,Zapatillas > Jordan,Talle,5.5
         );
     }
 }
+
+const WINE: &str = "ID,Type,SKU,Name,Published,In stock?,Stock,Sale price,Regular price,Categories
+1,simple,a,Jović Vranac Premium,1,1,,,1900,Crveno vino
+2,simple,b,Deurić Merlot,1,1,,,1500,Crveno vino
+3,simple,c,Budimir Tamjanika,1,1,,,1200,Belo vino
+4,simple,d,Belo Brdo Sauvignon Blanc,1,1,,,1300,Belo vino
+5,simple,e,Zlatna Šljivovica,1,1,,,2500,Rakija
+";
+
+fn wine() -> truth::StoreTruth {
+    truth::parse("wine", WINE).expect("a WooCommerce export")
+}
+
+#[test]
+fn kinds_of_product_are_read_from_titles_and_categories_in_the_catalogs_language() {
+    let t = wine();
+    let keys: Vec<&str> = super::needs::store_concepts(&t)
+        .iter()
+        .map(|c| c.key)
+        .collect();
+    // Two of each wine; one brandy is not enough to ask about.
+    assert_eq!(keys, ["red_wine", "white_wine"]);
+    let red = super::needs::concept("red_wine").expect("a concept");
+    let of_red: Vec<&str> = t
+        .products
+        .iter()
+        .filter(|p| super::needs::is_of(p, red))
+        .map(|p| p.title.as_str())
+        .collect();
+    assert_eq!(of_red, ["Jović Vranac Premium", "Deurić Merlot"]);
+    // Whole words (and plurals) only: "pot" is not in "potato".
+    let pot = super::needs::concept("pot").expect("a concept");
+    let shop = truth::parse(
+        "garden",
+        "Handle,Title,Type,Variant Price\na,Sweet Potato Fries,,4.00\nb,Pot Terre,,9.00\nc,Two Pots,,9.00\n",
+    )
+    .expect("a Shopify export");
+    let pots: Vec<bool> = shop
+        .products
+        .iter()
+        .map(|p| super::needs::is_of(p, pot))
+        .collect();
+    assert_eq!(pots, [false, true, true]);
+}
+
+#[test]
+fn cross_lingual_and_need_questions_are_asked_in_every_language() {
+    let t = wine();
+    let plan = Plan {
+        per_kind: 4,
+        seed: 7,
+    };
+    let cases = questions::generate(&t, plan);
+    for lang in Lang::ALL {
+        let asked: Vec<&questions::Case> = cases
+            .iter()
+            .filter(|c| c.lang == lang && c.kind == Kind::CrossLingual)
+            .collect();
+        assert_eq!(asked.len(), 2, "{lang:?}: one per kind the store sells");
+        let needs: Vec<&questions::Case> = cases
+            .iter()
+            .filter(|c| c.lang == lang && c.kind == Kind::Need)
+            .collect();
+        // Only the steak-dinner need fits a shop with red wine here.
+        assert_eq!(needs.len(), 1, "{lang:?}");
+        assert_eq!(
+            needs[0].expect,
+            Expect::Meets {
+                kinds: vec!["red_wine".to_string()]
+            }
+        );
+    }
+    let nl: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.lang == Lang::Nl && c.kind == Kind::CrossLingual)
+        .map(|c| c.turns[0].as_str())
+        .collect();
+    assert!(
+        nl.iter().any(|q| q.contains("rode wijn")),
+        "the shopper's own words, not the catalog's: {nl:?}"
+    );
+}
+
+#[test]
+fn kind_and_need_answers_are_read_against_the_export() {
+    let t = wine();
+    let red = Expect::OfKind {
+        kinds: vec!["red_wine".to_string()],
+    };
+    let need = Expect::Meets {
+        kinds: vec!["red_wine".to_string()],
+    };
+    let at = |expect: &Expect, shown: &[&str]| {
+        score::score(&t, expect, &reply(Lang::Nl, "Gevonden:", shown), None)
+    };
+    assert_eq!(
+        at(
+            &red,
+            &["Deurić Merlot", "Jović Vranac Premium", "Budimir Tamjanika"]
+        ),
+        Outcome::Right
+    );
+    // The first shown is another kind: not an answer to "rode wijn".
+    assert_eq!(
+        at(
+            &red,
+            &["Budimir Tamjanika", "Deurić Merlot", "Jović Vranac Premium"]
+        ),
+        Outcome::WrongFact
+    );
+    assert_eq!(
+        at(
+            &red,
+            &[
+                "Deurić Merlot",
+                "Budimir Tamjanika",
+                "Belo Brdo Sauvignon Blanc"
+            ]
+        ),
+        Outcome::WrongFact
+    );
+    assert_eq!(at(&red, &[]), Outcome::Missed);
+    // A need is met by one fitting product among the first three, not by
+    // one further down.
+    assert_eq!(
+        at(
+            &need,
+            &["Budimir Tamjanika", "Zlatna Šljivovica", "Deurić Merlot"]
+        ),
+        Outcome::Right
+    );
+    assert_eq!(
+        at(
+            &need,
+            &[
+                "Budimir Tamjanika",
+                "Zlatna Šljivovica",
+                "Belo Brdo Sauvignon Blanc",
+                "Deurić Merlot"
+            ]
+        ),
+        Outcome::WrongFact
+    );
+}

@@ -54,21 +54,19 @@ impl TruthProduct {
     /// The lowest price set; a price of zero is one the export left unset
     /// (the import's `ZeroPrice`), which the kiosk never states.
     pub fn min_price(&self) -> Money {
-        self.variants
-            .iter()
-            .map(|v| v.price)
-            .filter(|p| p.minor > 0)
-            .min()
-            .unwrap_or(Money::from_minor(0))
+        self.set_prices().min().unwrap_or(Money::from_minor(0))
     }
 
     pub fn max_price(&self) -> Money {
+        self.set_prices().max().unwrap_or(Money::from_minor(0))
+    }
+
+    /// The variants' prices, leaving out those the export left unset.
+    fn set_prices(&self) -> impl Iterator<Item = Money> + '_ {
         self.variants
             .iter()
             .map(|v| v.price)
             .filter(|p| p.minor > 0)
-            .max()
-            .unwrap_or(Money::from_minor(0))
     }
 
     /// The prices a right answer may state: the range over all variants,
@@ -353,12 +351,25 @@ impl Builder {
         (self.products.len() - 1, 0)
     }
 
-    fn variant(&mut self, (product, source): (usize, usize), mut variant: TruthVariant) {
-        if variant.in_stock.is_none() {
+    /// Adds a variant, with its size and colour, to the product (and the
+    /// export's product of that title) `product` says.
+    fn variant(
+        &mut self,
+        (product, source): (usize, usize),
+        (size, colour): (Option<String>, Option<String>),
+        price: Money,
+        in_stock: Option<bool>,
+    ) {
+        if in_stock.is_none() {
             self.n_unsettled += 1;
         }
-        variant.source = source;
-        self.products[product].variants.push(variant);
+        self.products[product].variants.push(TruthVariant {
+            size,
+            colour,
+            price,
+            in_stock,
+            source,
+        });
     }
 
     fn finish(mut self) -> StoreTruth {
@@ -465,16 +476,7 @@ fn shopify(table: &Table, rows: &[Vec<String>]) -> StoreTruth {
                 None => Some(true),
             }
         };
-        b.variant(
-            index,
-            TruthVariant {
-                size,
-                colour,
-                price,
-                in_stock,
-                source: 0,
-            },
-        );
+        b.variant(index, (size, colour), price, in_stock);
     }
     b.finish()
 }
@@ -530,16 +532,7 @@ fn woocommerce(table: &Table, rows: &[Vec<String>]) -> StoreTruth {
         };
         let (size, colour) = woo_options(table, row, false);
         let index = b.product(name, category);
-        b.variant(
-            index,
-            TruthVariant {
-                size,
-                colour,
-                price,
-                in_stock: woo_stock(table, row),
-                source: 0,
-            },
-        );
+        b.variant(index, (size, colour), price, woo_stock(table, row));
     }
     for row in variations {
         let Some(parent) = table
@@ -553,16 +546,7 @@ fn woocommerce(table: &Table, rows: &[Vec<String>]) -> StoreTruth {
             continue;
         };
         let (size, colour) = woo_options(table, row, true);
-        b.variant(
-            parent,
-            TruthVariant {
-                size,
-                colour,
-                price,
-                in_stock: woo_stock(table, row),
-                source: 0,
-            },
-        );
+        b.variant(parent, (size, colour), price, woo_stock(table, row));
     }
     b.finish()
 }

@@ -3,35 +3,15 @@
 //! language is printed (`cargo test -- --nocapture`) and must stay above the
 //! bar, and every prompt-injection attempt must be handled.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-use kiosk_catalog::import::{self, NoProgress};
-use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
+use kiosk_catalog::Snapshot;
 use kiosk_core::assistant::eval::{self, Dialogue, Report};
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock};
+use std::path::{Path, PathBuf};
+
+use crate::demo_store::demo;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The demo store, imported once per test process.
-fn demo() -> &'static Snapshot {
-    static DEMO: OnceLock<(tempfile::TempDir, Snapshot)> = OnceLock::new();
-    &DEMO
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let data = DataDir::new(dir.path().join("data"));
-            import::import(
-                &data,
-                &ImportOptions::new(root().join("catalog")),
-                &mut NoProgress,
-            )
-            .expect("import demo");
-            let snap = Snapshot::open(&data).expect("open demo");
-            (dir, snap)
-        })
-        .1
 }
 
 /// Monday 23 November 2026, 11:00 in Rotterdam: thirteen hours after the

@@ -4,22 +4,14 @@
 
 use std::path::PathBuf;
 
+use crate::common_support::shared_file;
 use kiosk_catalog::import::{self, NoProgress};
 use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
 use kiosk_core::Lang;
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Intent, Session, TurnInput};
 
 fn fixture(name: &str) -> PathBuf {
-    let base = std::env::var_os("KIOSK_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    let path = base.join("catalogs").join(name);
-    assert!(
-        path.exists(),
-        "fixture {} is missing: set KIOSK_SHARED_DATA",
-        path.display()
-    );
-    path
+    shared_file("catalogs", name)
 }
 
 fn snapshot(name: &str) -> (tempfile::TempDir, Snapshot) {

@@ -13,11 +13,10 @@
 //! model writes each answer to its end.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use kiosk_catalog::import::{self, NoProgress};
-use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
+use kiosk_catalog::Snapshot;
 use kiosk_core::Lang;
 use kiosk_core::assistant::eval;
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock};
@@ -25,6 +24,8 @@ use kiosk_llm::engine::{Engine, EngineConfig};
 use kiosk_llm::generator::{GeneratorSettings, LlmGenerator};
 use kiosk_llm::models::locate;
 use kiosk_models::ModelStore;
+
+use crate::demo_store::import_demo;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -59,17 +60,6 @@ fn generator() -> LlmGenerator {
     .expect("the generator's prompts")
 }
 
-fn demo(dir: &Path) -> Snapshot {
-    let data = DataDir::new(dir.join("data"));
-    import::import(
-        &data,
-        &ImportOptions::new(root().join("catalog")),
-        &mut NoProgress,
-    )
-    .expect("import demo");
-    Snapshot::open(&data).expect("open demo")
-}
-
 /// As in `assistant_eval.rs`: thirteen hours after the demo stock count.
 fn clock(snap: &Snapshot) -> Clock {
     let now = snap.info().stock_as_of + jiff::SignedDuration::from_hours(13);
@@ -91,7 +81,7 @@ struct Tally {
 #[test]
 fn injection_dialogues_with_the_models_phrasing_invent_nothing() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let snap = demo(tmp.path());
+    let snap = import_demo(&tmp.path().join("data"));
     let model = generator();
     let config = AssistantConfig::default();
     assert!(config.phrase_with_model && config.phrase_languages == Lang::ALL.to_vec());

@@ -2,6 +2,9 @@
 //! fewer binaries build faster). Each module is one area, as named.
 
 mod bench_stores;
+#[path = "../common_support/mod.rs"]
+mod common_support;
+mod demo_store;
 #[path = "../embed_support/mod.rs"]
 mod embed_support;
 mod eval;

@@ -9,23 +9,16 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use kiosk_catalog::import::{self, NoProgress};
+use kiosk_catalog::Snapshot;
 use kiosk_catalog::kiosk_embed::Embedder;
-use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Intent, Reply, Session, TurnInput};
 use kiosk_core::{Lang, StockLookup};
 
+use crate::demo_store::import_demo;
 use crate::embed_support;
 
 fn demo_store(data: &Path) -> Snapshot {
-    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
-    import::import(
-        &DataDir::new(data),
-        &ImportOptions::new(&catalog),
-        &mut NoProgress,
-    )
-    .expect("import the demo store");
-    let mut snapshot = Snapshot::open(&DataDir::new(data)).expect("open");
+    let mut snapshot = import_demo(data);
     let embedder = Embedder::open_with_threads(&embed_support::e5_model(), 2).expect("e5 opens");
     snapshot.attach_embedder(Arc::new(embedder));
     assert!(snapshot.meaning().is_some(), "the model weighs sentences");
@@ -72,39 +65,41 @@ fn the_model_finds_the_answering_sentence_in_four_languages() {
     let snapshot = demo_store(tmp.path());
     let boot = "ridgeline-summit-mid-mens-hiking-boot";
     let shoe = "velora-stride-3-mens-running-shoe";
-    let cases: &[(&str, &str, Lang, &str)] = &[
-        (boot, "does it protect my toes?", Lang::En, "toe bumper"),
-        (boot, "beschermt hij mijn tenen?", Lang::Nl, "toe bumper"),
+    let toes = sentence_with(&snapshot, boot, "toe bumper");
+    let night = sentence_with(&snapshot, shoe, "Reflective");
+    // In each language: a question the boot's toe bumper sentence answers,
+    // and one the shoe's reflective details sentence answers.
+    let questions = [
         (
-            boot,
-            "apakah ini melindungi dari batu?",
-            Lang::Id,
-            "toe bumper",
+            Lang::En,
+            "does it protect my toes?",
+            "can I see it at night?",
         ),
-        (boot, "這雙會保護腳趾嗎?", Lang::Zh, "toe bumper"),
-        (shoe, "can I see it at night?", Lang::En, "Reflective"),
         (
-            shoe,
-            "is hij goed zichtbaar in het donker?",
             Lang::Nl,
-            "Reflective",
+            "beschermt hij mijn tenen?",
+            "is hij goed zichtbaar in het donker?",
         ),
         (
-            shoe,
-            "apakah ini terlihat saat malam?",
             Lang::Id,
-            "Reflective",
+            "apakah ini melindungi dari batu?",
+            "apakah ini terlihat saat malam?",
         ),
-        (shoe, "這雙晚上看得見嗎?", Lang::Zh, "Reflective"),
+        (Lang::Zh, "這雙會保護腳趾嗎?", "這雙晚上看得見嗎?"),
     ];
     let mut failures = Vec::new();
-    for &(product, question, lang, needle) in cases {
-        let expected = sentence_with(&snapshot, product, needle);
-        let reply = ask(&snapshot, product, question, lang);
-        let others_quoted = reply.answer.replace(&expected, "").contains(". ");
-        if reply.intent != Intent::ProductInfo || !reply.answer.contains(&expected) || others_quoted
+    for (lang, about_toes, about_night) in questions {
+        for (product, question, expected) in
+            [(boot, about_toes, &toes), (shoe, about_night, &night)]
         {
-            failures.push(format!("{question:?}: {}", reply.answer));
+            let reply = ask(&snapshot, product, question, lang);
+            let others_quoted = reply.answer.replace(expected, "").contains(". ");
+            if reply.intent != Intent::ProductInfo
+                || !reply.answer.contains(expected)
+                || others_quoted
+            {
+                failures.push(format!("{question:?}: {}", reply.answer));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

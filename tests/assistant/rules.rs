@@ -2,31 +2,14 @@
 //! freshness, escalation with a handoff summary, session reset, and the
 //! analytics record carrying no personal data.
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
-use kiosk_catalog::import::{self, NoProgress};
 use kiosk_catalog::local::LocalStore;
-use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
 use kiosk_core::assistant::{
     Action, ActionStatus, Assistant, AssistantConfig, Clock, EscalationReason, Reply, Session,
     TurnInput,
 };
 use kiosk_core::{Lang, StockLookup};
 
-fn demo() -> &'static Snapshot {
-    static DEMO: OnceLock<(tempfile::TempDir, Snapshot)> = OnceLock::new();
-    &DEMO
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let data = DataDir::new(dir.path().join("data"));
-            let catalog = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog");
-            import::import(&data, &ImportOptions::new(catalog), &mut NoProgress)
-                .expect("import demo");
-            (dir, Snapshot::open(&data).expect("open"))
-        })
-        .1
-}
+use crate::demo_store::demo;
 
 fn at_hours(hours: i64) -> Clock {
     Clock::utc(demo().info().stock_as_of + jiff::SignedDuration::from_hours(hours))
@@ -48,26 +31,21 @@ fn ask(session: &mut Session, text: &str, lang: Option<Lang>, clock: Clock) -> R
         .expect("turn")
 }
 
+/// Asks `text` in a new session, its language detected.
+fn ask_new(text: &str, clock: Clock) -> Reply {
+    ask(&mut Session::default(), text, None, clock)
+}
+
 #[test]
 fn fresh_stock_answers_without_a_note() {
-    let r = ask(
-        &mut Session::default(),
-        "do you have the Velora Stride 3 in size 10?",
-        None,
-        at_hours(2),
-    );
+    let r = ask_new("do you have the Velora Stride 3 in size 10?", at_hours(2));
     assert!(!r.snapshot.stale);
     assert!(!r.answer.contains("Stock as of"), "{}", r.answer);
 }
 
 #[test]
 fn stale_stock_says_as_of_when() {
-    let r = ask(
-        &mut Session::default(),
-        "do you have the Velora Stride 3 in size 10?",
-        None,
-        at_hours(40),
-    );
+    let r = ask_new("do you have the Velora Stride 3 in size 10?", at_hours(40));
     assert!(r.snapshot.stale);
     // The demo's stock is as of 22:00 UTC, said in the store's own zone
     // (Europe/Amsterdam, UTC+1 in November).
@@ -78,21 +56,14 @@ fn stale_stock_says_as_of_when() {
     );
     assert!(!r.escalate);
     // Facts that are not stock (opening hours) need no note.
-    let r = ask(
-        &mut Session::default(),
-        "when are you open?",
-        None,
-        at_hours(40),
-    );
+    let r = ask_new("when are you open?", at_hours(40));
     assert!(!r.answer.contains("Stock as of"), "{}", r.answer);
 }
 
 #[test]
 fn stock_questions_on_very_old_data_go_to_staff() {
-    let r = ask(
-        &mut Session::default(),
+    let r = ask_new(
         "hebben jullie de Velora Stride 3 in maat 10?",
-        None,
         at_hours(100),
     );
     assert!(r.escalate);
@@ -243,7 +214,7 @@ fn two_turns_not_understood_call_staff() {
 
 #[test]
 fn the_snapshot_reports_age_and_time() {
-    let r = ask(&mut Session::default(), "hello", None, at_hours(5));
+    let r = ask_new("hello", at_hours(5));
     assert_eq!(r.snapshot.as_of, demo().snapshot_info().stock_as_of);
     assert!((r.snapshot.age_hours - 5.0).abs() < 0.01);
 }

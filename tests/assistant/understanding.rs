@@ -140,6 +140,15 @@ fn ids(reply: &Reply) -> Vec<&str> {
     reply.products.iter().map(|p| p.id.as_str()).collect()
 }
 
+/// The answer found what `text` asked for: it is not "nothing matched".
+fn assert_found(text: &str, r: &Reply) {
+    assert!(
+        !r.answer.contains("Nothing matched") && !r.answer.contains("Niets gevonden"),
+        "{text:?}: {}",
+        r.answer
+    );
+}
+
 /// The size a turn was read with, the first product, and the answer.
 fn check_size(store: &Store, text: &str, size: Option<&str>, first: &str) {
     let r = ask(store, text);
@@ -156,11 +165,7 @@ fn check_size(store: &Store, text: &str, size: Option<&str>, first: &str) {
             "{text:?} does not say {size}: {}",
             r.answer
         );
-        assert!(
-            !r.answer.contains("Nothing matched") && !r.answer.contains("Niets gevonden"),
-            "{text:?}: {}",
-            r.answer
-        );
+        assert_found(text, &r);
     }
 }
 
@@ -306,11 +311,7 @@ fn a_colour_after_in_filters() {
             "{text:?}: {}",
             r.answer
         );
-        assert!(
-            !r.answer.contains("Nothing matched") && !r.answer.contains("Niets gevonden"),
-            "{text:?}: {}",
-            r.answer
-        );
+        assert_found(text, &r);
     }
 }
 

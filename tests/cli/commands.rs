@@ -27,51 +27,49 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A copy of `tests/fixtures/mini-store` (a running shoe in sizes 9, out of
+/// stock, and 10, and a pair of socks) at `dir`, for the test to change.
 fn mini_catalog(dir: &Path) {
     std::fs::create_dir_all(dir).expect("mkdir");
-    std::fs::write(
-        dir.join("store.toml"),
-        "id = \"mini\"\nname = \"Mini\"\nlanguage = \"en\"\ncurrency = \"EUR\"\nstock_as_of = \"2026-11-22T22:00:00Z\"\n",
-    )
-    .expect("store");
-    std::fs::write(
-        dir.join("locations.csv"),
-        "id,zone,aisle,shelf,description\nFW,Footwear,1,A,\n",
-    )
-    .expect("locations");
-    std::fs::write(
-        dir.join("products.csv"),
-        "id,title,brand,category,description,tags,price,location\n\
-         shoe,Velo Stride Running Shoe,Velo,Running Shoes,Road shoe,running,99.95,FW\n\
-         sock,Velo Run Socks,Velo,Sports Socks,Cushioned,running,9.95,\n",
-    )
-    .expect("products");
-    std::fs::write(
-        dir.join("variants.csv"),
-        "sku,product_id,size,color\nshoe-9-blk,shoe,9,Black\nshoe-10-blk,shoe,10,Black\nsock-m,sock,M,White\n",
-    )
-    .expect("variants");
-    std::fs::write(
-        dir.join("stock.csv"),
-        "sku,quantity\nshoe-9-blk,0\nshoe-10-blk,2\nsock-m,7\n",
-    )
-    .expect("stock");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini-store");
+    for entry in std::fs::read_dir(&fixture).expect("the mini store fixture") {
+        let from = entry.expect("a fixture file").path();
+        std::fs::copy(&from, dir.join(from.file_name().expect("a file name")))
+            .unwrap_or_else(|e| panic!("copying {}: {e}", from.display()));
+    }
 }
 
-fn imported() -> (tempfile::TempDir, String) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let catalog = tmp.path().join("catalog");
-    mini_catalog(&catalog);
-    let data = tmp.path().join("data").display().to_string();
-    let out = kiosk(&[
+/// `kiosk import --from <catalog> --data-dir <data>`.
+fn import(catalog: &Path, data: &str) -> Output {
+    kiosk(&[
         "import",
         "--from",
         &catalog.display().to_string(),
         "--data-dir",
-        &data,
-    ]);
+        data,
+    ])
+}
+
+/// A temp dir holding the mini catalog in `catalog/`, and the path of its
+/// data dir `data/`, not imported yet.
+fn mini_store() -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    mini_catalog(&tmp.path().join("catalog"));
+    let data = tmp.path().join("data").display().to_string();
+    (tmp, data)
+}
+
+fn imported() -> (tempfile::TempDir, String) {
+    let (tmp, data) = mini_store();
+    let out = import(&tmp.path().join("catalog"), &data);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     (tmp, data)
+}
+
+/// The snapshot that was live still answers.
+fn assert_still_live(data: &str) {
+    let out = kiosk(&["stock", "--data-dir", data, "shoe-10-blk"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
 #[test]
@@ -97,17 +95,8 @@ fn every_subcommand_has_help() {
 
 #[test]
 fn import_off_a_terminal_prints_one_summary_line() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let catalog = tmp.path().join("catalog");
-    mini_catalog(&catalog);
-    let data = tmp.path().join("data").display().to_string();
-    let out = kiosk(&[
-        "import",
-        "--from",
-        &catalog.display().to_string(),
-        "--data-dir",
-        &data,
-    ]);
+    let (tmp, data) = mini_store();
+    let out = import(&tmp.path().join("catalog"), &data);
     assert_eq!(code(&out), 0);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
@@ -132,13 +121,7 @@ fn a_rejected_import_exits_3_and_names_the_place() {
         "sku,qty\n\"shoe-9-blk,1\nshoe-10-blk,2\n",
     )
     .expect("write");
-    let out = kiosk(&[
-        "import",
-        "--from",
-        &bad.display().to_string(),
-        "--data-dir",
-        &data,
-    ]);
+    let out = import(&bad, &data);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -146,9 +129,7 @@ fn a_rejected_import_exits_3_and_names_the_place() {
         "{err}"
     );
     assert!(err.contains("the live snapshot in"), "{err}");
-    // The snapshot that was live still answers.
-    let out = kiosk(&["stock", "--data-dir", &data, "shoe-10-blk"]);
-    assert_eq!(code(&out), 0);
+    assert_still_live(&data);
 }
 
 #[test]
@@ -170,8 +151,7 @@ fn a_held_lock_exits_5() {
     let _held = kiosk_catalog::DataDir::new(&data)
         .begin()
         .expect("take the lock");
-    let catalog = tmp.path().join("catalog").display().to_string();
-    let out = kiosk(&["import", "--from", &catalog, "--data-dir", &data]);
+    let out = import(&tmp.path().join("catalog"), &data);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("another import or sync is running"));
 }
@@ -201,27 +181,21 @@ fn search_json_has_the_documented_shape() {
 #[test]
 fn in_stock_filters_apply_to_the_size_asked_for() {
     let (_tmp, data) = imported();
-    let out = kiosk(&[
-        "search",
-        "--data-dir",
-        &data,
-        "--json",
-        "--size",
-        "9",
-        "--in-stock",
-        "shoe",
-    ]);
+    let in_stock_shoes_in = |size: &str| {
+        kiosk(&[
+            "search",
+            "--data-dir",
+            &data,
+            "--json",
+            "--size",
+            size,
+            "--in-stock",
+            "shoe",
+        ])
+    };
+    let out = in_stock_shoes_in("9");
     assert_eq!(code(&out), 4, "size 9 is out of stock: nothing matches");
-    let out = kiosk(&[
-        "search",
-        "--data-dir",
-        &data,
-        "--json",
-        "--size",
-        "10",
-        "--in-stock",
-        "shoe",
-    ]);
+    let out = in_stock_shoes_in("10");
     assert_eq!(code(&out), 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["products"][0]["id"], "shoe");
@@ -313,9 +287,7 @@ fn a_line_of_a_billion_commas_is_refused_in_bounded_memory() {
         .unwrap_or_else(|| panic!("no peak memory in /usr/bin/time's report: {err}"));
     println!("peak memory of the refused import: {} MiB", peak_kib / 1024);
     assert!(peak_kib < 300 * 1000, "peak memory {peak_kib} KiB");
-    // The snapshot that was live still answers.
-    let out = kiosk(&["stock", "--data-dir", &data, "shoe-10-blk"]);
-    assert_eq!(code(&out), 0);
+    assert_still_live(&data);
 }
 
 #[test]

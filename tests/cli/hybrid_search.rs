@@ -11,7 +11,7 @@ use std::sync::Arc;
 use kiosk_catalog::import::{self, NoProgress};
 use kiosk_catalog::kiosk_embed::Embedder;
 use kiosk_catalog::snapshot::SemanticState;
-use kiosk_catalog::{DataDir, ImportOptions, Snapshot};
+use kiosk_catalog::{DataDir, ImportOptions, ImportSummary, Snapshot};
 use kiosk_core::{Filters, Money, SearchRequest};
 
 use crate::embed_support;
@@ -158,8 +158,9 @@ fn a_french_store_is_found_from_other_languages_and_reimport_reuses_vectors() {
     finds(&open(tmp.path(), &embedder), "pohon zaitun", "olivier");
 }
 
-#[test]
-fn without_the_model_search_is_lexical_and_works() {
+/// The garden store's export from `bench/stores`, imported into a temp
+/// data dir without the model.
+fn import_garden_store() -> (tempfile::TempDir, ImportSummary) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let export =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/stores/shopify_parispousse-garden.csv");
@@ -169,6 +170,12 @@ fn without_the_model_search_is_lexical_and_works() {
         &mut NoProgress,
     )
     .expect("import");
+    (tmp, summary)
+}
+
+#[test]
+fn without_the_model_search_is_lexical_and_works() {
+    let (tmp, summary) = import_garden_store();
     assert!(summary.vectors.is_none());
     let mut snapshot = Snapshot::open(&DataDir::new(tmp.path())).expect("open");
     assert_eq!(snapshot.semantic_state(), SemanticState::NoVectors);
@@ -187,15 +194,7 @@ fn without_the_model_search_is_lexical_and_works() {
 /// goes by meaning over them.
 #[test]
 fn stand_in_vectors_cover_every_product_with_a_few_real_ones() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let export =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/stores/shopify_parispousse-garden.csv");
-    let summary = import::import(
-        &DataDir::new(tmp.path()),
-        &ImportOptions::new(&export),
-        &mut NoProgress,
-    )
-    .expect("import");
+    let (tmp, summary) = import_garden_store();
     let n = summary.n_products;
     assert!(n > 16, "{n} products");
     let mut snapshot = Snapshot::open(&DataDir::new(tmp.path())).expect("open");

@@ -70,31 +70,48 @@ fn serve(body: Vec<u8>) -> u16 {
 
 fn catalog(dir: &Path, port: u16) {
     std::fs::create_dir_all(dir).expect("mkdir");
-    std::fs::write(
-        dir.join("store.toml"),
-        "id = \"photo-store\"\nname = \"Photo Store\"\nlanguage = \"en\"\ncurrency = \"EUR\"\nstock_as_of = \"2026-11-22T22:00:00Z\"\n",
-    )
-    .expect("store");
-    std::fs::write(
-        dir.join("products.csv"),
-        format!(
-            "id,title,category,price,image\n\
-             shoe,Trail Shoe,Running Shoes,99.95,http://127.0.0.1:{port}/ok.png\n\
-             sock,Wool Sock,Socks,9.95,http://127.0.0.1:{port}/missing.png\n\
-             cap,Sun Cap,Caps,19.95,\n"
+    let products = format!(
+        "id,title,category,price,image\n\
+         shoe,Trail Shoe,Running Shoes,99.95,http://127.0.0.1:{port}/ok.png\n\
+         sock,Wool Sock,Socks,9.95,http://127.0.0.1:{port}/missing.png\n\
+         cap,Sun Cap,Caps,19.95,\n"
+    );
+    for (name, text) in [
+        (
+            "store.toml",
+            "id = \"photo-store\"\nname = \"Photo Store\"\nlanguage = \"en\"\ncurrency = \"EUR\"\nstock_as_of = \"2026-11-22T22:00:00Z\"\n",
         ),
-    )
-    .expect("products");
-    std::fs::write(
-        dir.join("variants.csv"),
-        "sku,product_id,size\nshoe-9,shoe,9\nsock-m,sock,M\ncap-1,cap,One size\n",
-    )
-    .expect("variants");
-    std::fs::write(
-        dir.join("stock.csv"),
-        "sku,quantity\nshoe-9,3\nsock-m,4\ncap-1,5\n",
-    )
-    .expect("stock");
+        ("products.csv", &products),
+        (
+            "variants.csv",
+            "sku,product_id,size\nshoe-9,shoe,9\nsock-m,sock,M\ncap-1,cap,One size\n",
+        ),
+        ("stock.csv", "sku,quantity\nshoe-9,3\nsock-m,4\ncap-1,5\n"),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("writing {name}: {e}"));
+    }
+}
+
+/// `kiosk import` of the catalog `cat` into `data` with the photos in
+/// `images`, and the `extra` flags.
+fn import_with_images(
+    dir: &Path,
+    cat: &Path,
+    data: &Path,
+    images: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "import",
+        "--from",
+        cat.to_str().expect("utf-8"),
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+        "--images",
+        images,
+    ];
+    args.extend_from_slice(extra);
+    kiosk(dir, &args)
 }
 
 #[test]
@@ -110,18 +127,12 @@ fn import_fetches_urls_over_http_and_reads_a_folder() {
     std::fs::write(photos.join("cap-1.png"), png(300, 300)).expect("write");
     std::fs::write(photos.join("sock.jpg"), b"\xff\xd8\xff garbage").expect("write");
     let data = tmp.path().join("data");
-    let out = kiosk(
+    let out = import_with_images(
         tmp.path(),
-        &[
-            "import",
-            "--from",
-            cat.to_str().expect("utf-8"),
-            "--data-dir",
-            data.to_str().expect("utf-8"),
-            "--images",
-            photos.to_str().expect("utf-8"),
-            "--fetch-images",
-        ],
+        &cat,
+        &data,
+        photos.to_str().expect("utf-8"),
+        &["--fetch-images"],
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -166,17 +177,12 @@ fn a_missing_image_folder_is_a_clear_error() {
     let tmp = tempfile::tempdir().expect("tmp");
     let cat = tmp.path().join("cat");
     catalog(&cat, 9);
-    let out = kiosk(
+    let out = import_with_images(
         tmp.path(),
-        &[
-            "import",
-            "--from",
-            cat.to_str().expect("utf-8"),
-            "--data-dir",
-            tmp.path().join("data").to_str().expect("utf-8"),
-            "--images",
-            "/nonexistent/photos",
-        ],
+        &cat,
+        &tmp.path().join("data"),
+        "/nonexistent/photos",
+        &[],
     );
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -2,6 +2,8 @@
 //! fewer binaries build faster). Each module is one area, as named.
 
 mod commands;
+#[path = "../common_support/mod.rs"]
+mod common_support;
 mod embed;
 #[path = "../embed_support/mod.rs"]
 mod embed_support;

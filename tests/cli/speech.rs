@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common_support::shared_file;
+
 const KIOSK: &str = env!("CARGO_BIN_EXE_kiosk");
 
 fn repo() -> PathBuf {
@@ -19,16 +21,7 @@ fn models_dir() -> PathBuf {
 }
 
 fn recording(name: &str) -> PathBuf {
-    let dir = std::env::var_os("KIOSK_SHARED_DATA")
-        .map(|d| PathBuf::from(d).join("audio"))
-        .unwrap_or_else(|| repo().join("../shared/data/audio"));
-    let path = dir.join(name);
-    assert!(
-        path.is_file(),
-        "the shared recording {} is missing (set KIOSK_SHARED_DATA)",
-        path.display()
-    );
-    path
+    shared_file("audio", name)
 }
 
 fn kiosk(args: &[&str], models: &Path) -> Output {

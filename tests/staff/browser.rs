@@ -6,6 +6,7 @@
 //! page reconnects with the open call; a kiosk's figures show on the
 //! analytics tab. Screenshots land in target/staff-console-*.png.
 
+use crate::common_support::run_ok;
 use crate::staff_support;
 
 use std::path::{Path, PathBuf};
@@ -238,10 +239,8 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 #[test]
 fn a_call_is_taken_in_a_real_browser_and_the_kiosk_follows() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let key_file = write_key(dir.path());
-    let db = dir.path().join("console.sqlite");
-    let listen = format!("127.0.0.1:{}", free_port());
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
+    let home = ConsoleHome::new(dir.path());
+    let console = home.start();
     let config = kiosk_config(dir.path(), &console.url, &console.cert_sha256);
     let browser = Browser::start(&dir.path().join("chromium-profile"));
 
@@ -311,7 +310,7 @@ fn a_call_is_taken_in_a_real_browser_and_the_kiosk_follows() {
     browser.wait_for("article.call[data-state='open']", "een regenjas in L");
     console.kill();
     browser.wait_for("#live", "reconnecting");
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
+    let console = home.start();
     browser.wait_for("#live", "live");
     let card = browser.wait_for("article.call[data-state='open']", "een regenjas in L");
     assert!(browser.text(&card).contains("Speaks Nederlands"));
@@ -351,16 +350,12 @@ fn a_call_is_taken_in_a_real_browser_and_the_kiosk_follows() {
     local
         .record_feedback(jiff::Timestamp::now(), "s1", true)
         .expect("feedback");
-    let out = Command::new(KIOSK)
-        .arg("--config")
-        .arg(&config)
-        .args(["analytics", "--push"])
-        .output()
-        .expect("run kiosk analytics --push");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new(KIOSK)
+            .arg("--config")
+            .arg(&config)
+            .args(["analytics", "--push"]),
+        "kiosk analytics --push",
     );
     browser.click(&browser.wait_for("#tab-analytics", "Analytics"));
     let figures = browser.wait_for("article.figures[data-kiosk='kiosk-1']", "Top searches");

@@ -4,6 +4,7 @@
 //! comes back, a handoff taken from `kiosk ask --json`, and `kiosk
 //! analytics` over a known event log.
 
+use crate::common_support::run_ok;
 use crate::staff_support;
 
 use std::process::Command;
@@ -43,28 +44,20 @@ fn unauthenticated_requests_are_refused() {
         401,
         "the key itself is no credential"
     );
-    let wrong = kiosk_staff::auth::authorization(
-        &kiosk_staff::StoreKey::new("a-different-store-key").expect("key"),
-        "GET",
-        "/api/calls",
-        b"",
-        jiff::Timestamp::now().as_second(),
-    );
-    assert_eq!(
-        status("GET", "/api/calls", &[("Authorization", &wrong)], ""),
-        401
-    );
-    let right = kiosk_staff::auth::authorization(
-        &key(),
-        "GET",
-        "/api/calls",
-        b"",
-        jiff::Timestamp::now().as_second(),
-    );
-    assert_eq!(
-        status("GET", "/api/calls", &[("Authorization", &right)], ""),
-        200
-    );
+    // The calls signed now with a store key: the wrong one is refused.
+    let list_calls_signed_with = |key: &kiosk_staff::StoreKey| {
+        let auth = kiosk_staff::auth::authorization(
+            key,
+            "GET",
+            "/api/calls",
+            b"",
+            jiff::Timestamp::now().as_second(),
+        );
+        status("GET", "/api/calls", &[("Authorization", &auth)], "")
+    };
+    let wrong = kiosk_staff::StoreKey::new("a-different-store-key").expect("key");
+    assert_eq!(list_calls_signed_with(&wrong), 401);
+    assert_eq!(list_calls_signed_with(&key()), 200);
     assert_eq!(status("GET", "/", &[], ""), 200, "the page needs no key");
     // Plain HTTP to the console gets nothing: it speaks only TLS.
     let mut plain =
@@ -164,18 +157,15 @@ fn calls_queued_offline_are_delivered_once_by_the_next_run() {
 #[test]
 fn open_calls_survive_a_console_crash() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let key_file = write_key(dir.path());
-    let db = dir.path().join("console.sqlite");
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
+    let home = ConsoleHome::new(dir.path());
+    let console = home.start();
     let config = kiosk_config(dir.path(), &console.url, &console.cert_sha256);
     let call = CallStaff::start(&config, &["--no-wait", "a jacket in size L"]);
     call.expect("delivered");
     assert_eq!(call.finish(), 0);
     console.kill();
 
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
+    let console = home.start();
     let open = console.client().calls(false).expect("list");
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].handoff.wants, "a jacket in size L");
@@ -326,17 +316,13 @@ fn analytics_from_a_known_event_log() {
 
     let config = kiosk_config(dir.path(), "http://127.0.0.1:9", "");
     let run = |args: &[&str]| {
-        let out = Command::new(KIOSK)
-            .arg("--config")
-            .arg(&config)
-            .arg("analytics")
-            .args(args)
-            .output()
-            .expect("run kiosk analytics");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = run_ok(
+            Command::new(KIOSK)
+                .arg("--config")
+                .arg(&config)
+                .arg("analytics")
+                .args(args),
+            &format!("kiosk analytics {args:?}"),
         );
         String::from_utf8(out.stdout).expect("utf-8")
     };

@@ -113,6 +113,26 @@ fn handoff(wants: String) -> Handoff {
 }
 
 /// Counts each link's events per call, until told how many to expect.
+/// Tallies what the kiosks hear until `missing` finds nothing missing
+/// (`None`); fails with what it says is missing once `until` has passed.
+fn tally_until(
+    receivers: &[Receiver<CallEvent>],
+    counts: &mut [HashMap<CallId, (u32, u32)>],
+    until: Instant,
+    mut missing: impl FnMut(&[HashMap<CallId, (u32, u32)>]) -> Option<String>,
+) {
+    loop {
+        for (rx, c) in receivers.iter().zip(counts.iter_mut()) {
+            tally(rx, c);
+        }
+        let Some(missing) = missing(counts) else {
+            return;
+        };
+        assert!(Instant::now() < until, "{missing}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn tally(rx: &Receiver<CallEvent>, counts: &mut HashMap<CallId, (u32, u32)>) {
     while let Ok(event) = rx.try_recv() {
         let entry = counts.entry(event.call).or_default();
@@ -127,12 +147,9 @@ fn tally(rx: &Receiver<CallEvent>, counts: &mut HashMap<CallId, (u32, u32)>) {
 #[test]
 fn twenty_kiosks_a_hundred_calls_each() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let key_file = write_key(dir.path());
-    let db = dir.path().join("console.sqlite");
-    let console_port = free_port();
-    let listen = format!("127.0.0.1:{console_port}");
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
-    let proxy = FlakyProxy::start(console_port);
+    let home = ConsoleHome::new(dir.path());
+    let console = home.start();
+    let proxy = FlakyProxy::start(home.port);
     let proxy_url = format!("https://127.0.0.1:{}", proxy.port);
 
     let links: Vec<StaffLink> = (0..KIOSKS)
@@ -183,30 +200,24 @@ fn twenty_kiosks_a_hundred_calls_each() {
             .unwrap_or(false)
     });
     console.kill();
-    let console = ConsoleProcess::start(&listen, &db, &key_file);
+    let console = home.start();
     let direct = console.client();
 
     let mut counts: Vec<HashMap<CallId, (u32, u32)>> = vec![HashMap::new(); KIOSKS];
     let until = Instant::now() + LOAD_DEADLINE;
-    loop {
-        for (rx, c) in receivers.iter().zip(&mut counts) {
-            tally(rx, c);
-        }
+    tally_until(&receivers, &mut counts, until, |counts| {
         let delivered = counts
             .iter()
             .map(|c| c.values().filter(|v| v.0 > 0).count())
             .sum::<usize>();
         let queued: usize = links.iter().map(|l| l.queued().expect("queued")).sum();
-        if delivered == KIOSKS * CALLS && queued == 0 {
-            break;
-        }
-        assert!(
-            Instant::now() < until,
-            "only {delivered} of {} calls delivered ({queued} queued)",
-            KIOSKS * CALLS
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        (delivered < KIOSKS * CALLS || queued > 0).then(|| {
+            format!(
+                "only {delivered} of {} calls delivered ({queued} queued)",
+                KIOSKS * CALLS
+            )
+        })
+    });
     let delivered_in = started.elapsed();
 
     // The console holds each call exactly once.
@@ -241,24 +252,18 @@ fn twenty_kiosks_a_hundred_calls_each() {
             .set_state(&call.id, CallState::Resolved, Some("Floor team"))
             .expect("resolve");
     }
-    loop {
-        for (rx, c) in receivers.iter().zip(&mut counts) {
-            tally(rx, c);
-        }
+    tally_until(&receivers, &mut counts, until, |counts| {
         let resolved = counts
             .iter()
             .map(|c| c.values().filter(|v| v.1 > 0).count())
             .sum::<usize>();
-        if resolved == KIOSKS * CALLS {
-            break;
-        }
-        assert!(
-            Instant::now() < until,
-            "only {resolved} of {} resolutions reached the kiosks",
-            KIOSKS * CALLS
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        (resolved < KIOSKS * CALLS).then(|| {
+            format!(
+                "only {resolved} of {} resolutions reached the kiosks",
+                KIOSKS * CALLS
+            )
+        })
+    });
     let followed_in = resolving.elapsed();
     for (k, (c, mine)) in counts.iter().zip(&ids).enumerate() {
         let theirs: HashSet<&CallId> = c.keys().collect();

@@ -3,6 +3,8 @@
 
 mod browser;
 mod commands;
+#[path = "../common_support/mod.rs"]
+mod common_support;
 mod load;
 #[path = "../staff_support/mod.rs"]
 mod staff_support;

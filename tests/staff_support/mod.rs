@@ -57,6 +57,45 @@ pub fn console_cert(db: &Path) -> String {
         .fingerprint()
 }
 
+/// The console's next line of output, which must start with `prefix`;
+/// what follows it.
+fn line_after(reader: &mut impl BufRead, prefix: &str) -> String {
+    let mut line = String::new();
+    reader
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("the console's line {prefix:?}…: {e}"));
+    line.trim()
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("expected {prefix:?}…, got {line:?}"))
+        .to_string()
+}
+
+/// Where a console lives between restarts: its key file and database in a
+/// test's folder, and a free port it listens on each time.
+pub struct ConsoleHome {
+    pub key_file: PathBuf,
+    pub db: PathBuf,
+    pub port: u16,
+    pub listen: String,
+}
+
+impl ConsoleHome {
+    pub fn new(dir: &Path) -> ConsoleHome {
+        let port = free_port();
+        ConsoleHome {
+            key_file: write_key(dir),
+            db: dir.join("console.sqlite"),
+            port,
+            listen: format!("127.0.0.1:{port}"),
+        }
+    }
+
+    /// Starts (or starts again) the console on the same port and database.
+    pub fn start(&self) -> ConsoleProcess {
+        ConsoleProcess::start(&self.listen, &self.db, &self.key_file)
+    }
+}
+
 /// `kiosk staff-console` running in the background; killed on drop.
 pub struct ConsoleProcess {
     child: Child,
@@ -81,25 +120,9 @@ impl ConsoleProcess {
             .expect("start kiosk staff-console");
         let stdout = child.stdout.take().expect("stdout");
         let mut reader = BufReader::new(stdout);
-        let mut first = String::new();
-        reader
-            .read_line(&mut first)
-            .expect("the console's first line");
-        let url = first
-            .trim()
-            .strip_prefix("staff console listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_string();
+        let url = line_after(&mut reader, "staff console listening on ");
         assert!(url.starts_with("https://"), "{url}");
-        let mut second = String::new();
-        reader
-            .read_line(&mut second)
-            .expect("the console's second line");
-        let cert_sha256 = second
-            .trim()
-            .strip_prefix("certificate sha256 ")
-            .unwrap_or_else(|| panic!("unexpected second line {second:?}"))
-            .to_string();
+        let cert_sha256 = line_after(&mut reader, "certificate sha256 ");
         assert_eq!(
             console_cert(db),
             cert_sha256,

@@ -101,9 +101,7 @@ fn a_pull_from_serve_bundles_is_applied_then_not_downloaded_again() {
 
 #[test]
 fn servers_that_hang_drop_or_serve_garbage_leave_the_snapshot_live() {
-    let world = World::new(30, 300);
-    world.bundle("a", 1, "v1.kbundle", &[]);
-    assert!(world.sync("v1.kbundle").status.success());
+    let world = World::with_a_live(300, "v1.kbundle", "v1.kbundle");
     let before = world.live().expect("live");
     let bundle = std::fs::read(world.bundle("b", 2, "v2.kbundle", &[])).expect("read");
 
@@ -400,9 +398,7 @@ fn a_server_trickling_the_bundle_is_cut_off_at_the_transfer_deadline() {
     // per-read timeout of this config) held the sync, and its lock, for
     // as long as it liked. With a 2 s deadline and two tries the sync
     // fails within seconds, and the snapshot stays live.
-    let world = World::new(30, 40);
-    world.bundle("a", 1, "v1.kbundle", &[]);
-    assert!(world.sync("v1.kbundle").status.success());
+    let world = World::with_a_live(40, "v1.kbundle", "v1.kbundle");
     let before = world.live().expect("live");
     let trickle = raw_server(2, |_, mut s| {
         read_head(&mut s);

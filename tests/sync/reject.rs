@@ -36,12 +36,7 @@ fn bad_bundles_are_rejected_and_the_snapshot_stays_live() {
 
     // A tampered byte in the payload.
     let good = std::fs::read(world.bundle("b", 6, "v6.kbundle", &[])).expect("read");
-    let mut tampered = good.clone();
-    let at = tampered
-        .windows(14)
-        .position(|w| w == b"Trail Runner 7")
-        .expect("payload text");
-    tampered[at + 13] = b'8';
+    let tampered = with_byte_changed(&good, b"Trail Runner 7", 13, b'8');
     std::fs::write(world.path("tampered.kbundle"), &tampered).expect("write");
     check(
         &world,
@@ -50,12 +45,7 @@ fn bad_bundles_are_rejected_and_the_snapshot_stays_live() {
     );
 
     // A tampered manifest (the version raised without re-signing).
-    let mut raised = good.clone();
-    let at = raised
-        .windows(11)
-        .position(|w| w == b"version = 6")
-        .expect("manifest");
-    raised[at + 10] = b'9';
+    let raised = with_byte_changed(&good, b"version = 6", 10, b'9');
     std::fs::write(world.path("raised.kbundle"), &raised).expect("write");
     check(&world, "raised.kbundle", "signature does not match");
 
@@ -81,25 +71,25 @@ fn bad_bundles_are_rejected_and_the_snapshot_stays_live() {
     world.bundle("b", 4, "v4.kbundle", &[]);
     check(&world, "v4.kbundle", "older than version 5");
 
+    // Version 8 of catalog b, made `hours_ago`, valid for `valid_hours`.
+    let made_hours_ago = |out: &str, hours_ago: i64, valid_hours: &str| {
+        let created =
+            (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(hours_ago)).to_string();
+        world.bundle(
+            "b",
+            8,
+            out,
+            &["--created", &created, "--valid-hours", valid_hours],
+        );
+    };
+
     // An expired bundle.
-    let created = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48)).to_string();
-    world.bundle(
-        "b",
-        8,
-        "expired.kbundle",
-        &["--created", &created, "--valid-hours", "24"],
-    );
+    made_hours_ago("expired.kbundle", 48, "24");
     check(&world, "expired.kbundle", "expired at");
 
     // Issue 15: a bundle made 100 hours ago, valid for 200: not expired,
     // but older than the 72 hours of data the kiosk takes.
-    let created = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(100)).to_string();
-    world.bundle(
-        "b",
-        8,
-        "old.kbundle",
-        &["--created", &created, "--valid-hours", "200"],
-    );
+    made_hours_ago("old.kbundle", 100, "200");
     check(&world, "old.kbundle", "max_bundle_age_hours");
 
     // A truncated bundle.
@@ -128,9 +118,7 @@ fn bad_bundles_are_rejected_and_the_snapshot_stays_live() {
 
 #[test]
 fn a_stick_pulled_mid_copy_leaves_the_snapshot_live() {
-    let world = World::new(30, 400);
-    world.bundle("a", 1, "v1.kbundle", &[]);
-    assert!(world.sync("v1.kbundle").status.success());
+    let world = World::with_a_live(400, "v1.kbundle", "v1.kbundle");
     let before = world.live().expect("live");
     let bytes = std::fs::read(world.bundle("b", 2, "v2.kbundle", &[])).expect("read");
     // A FIFO stands in for the stick: the writer stops half way and goes
@@ -164,9 +152,7 @@ fn a_stick_pulled_mid_copy_leaves_the_snapshot_live() {
 
 #[test]
 fn rollback_is_one_step_and_the_bad_bundle_does_not_come_back() {
-    let world = World::new(30, 40);
-    world.bundle("a", 1, "stick/v1.kbundle", &[]);
-    assert!(world.sync("stick").status.success());
+    let world = World::with_a_live(40, "stick/v1.kbundle", "stick");
     std::fs::remove_file(world.path("stick/v1.kbundle")).expect("rm");
     world.bundle("b", 2, "stick/v2.kbundle", &[]);
     let out = world.sync("stick");
@@ -195,9 +181,7 @@ fn rollback_is_one_step_and_the_bad_bundle_does_not_come_back() {
 
 #[test]
 fn a_stick_mounted_under_the_usb_root_is_picked_up_by_the_watcher() {
-    let world = World::new(30, 40);
-    world.bundle("a", 1, "v1.kbundle", &[]);
-    assert!(world.sync("v1.kbundle").status.success());
+    let world = World::with_a_live(40, "v1.kbundle", "v1.kbundle");
     std::fs::create_dir_all(world.path("media")).expect("mkdir");
     world.config("usb_root = \"media\"\nupload_waitlist = true");
     // Killed when dropped, so a failed assertion leaves no watcher behind.
@@ -296,4 +280,16 @@ fn a_stick_with_a_junk_bundle_gets_no_contact_from_kiosk_sync() {
         )
         .expect("count");
     assert_eq!(unexported, 1, "the row stays unexported");
+}
+
+/// `bytes` with the byte `offset` into the first `text` in them changed to
+/// `to`.
+fn with_byte_changed(bytes: &[u8], text: &[u8], offset: usize, to: u8) -> Vec<u8> {
+    let mut changed = bytes.to_vec();
+    let at = changed
+        .windows(text.len())
+        .position(|w| w == text)
+        .unwrap_or_else(|| panic!("{:?} in the bundle", String::from_utf8_lossy(text)));
+    changed[at + offset] = to;
+    changed
 }

@@ -122,6 +122,16 @@ impl World {
         self.path(out)
     }
 
+    /// [`World::new`] with 30 products in `a` and `n_b` in `b`, and `a` live
+    /// as version 1: its bundle written to `out` and synced from `from`.
+    pub fn with_a_live(n_b: usize, out: &str, from: &str) -> World {
+        let world = World::new(30, n_b);
+        world.bundle("a", 1, out, &[]);
+        let synced = world.sync(from);
+        assert!(synced.status.success(), "{}", stderr(&synced));
+        world
+    }
+
     /// `kiosk sync --from SRC`.
     pub fn sync(&self, from: &str) -> Output {
         self.kiosk(&["sync", "--from", from])

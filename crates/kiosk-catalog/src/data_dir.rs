@@ -45,6 +45,22 @@ impl Staging {
     }
 }
 
+/// Opens (creating it) the lock file at `path` and takes its exclusive
+/// lock without waiting; `None` while another process holds it. The lock
+/// lasts as long as the returned file is open.
+pub fn try_lock_file(path: &Path) -> std::io::Result<Option<File>> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
 impl DataDir {
     pub fn new(root: impl Into<PathBuf>) -> DataDir {
         DataDir { root: root.into() }
@@ -81,22 +97,20 @@ impl DataDir {
         }
     }
 
+    /// Takes the import lock (`import.lock`), held while the returned file
+    /// is open; [`Error::Busy`] while another process holds it.
+    fn lock(&self) -> Result<File> {
+        let path = self.root.join("import.lock");
+        try_lock_file(&path)
+            .map_err(Error::io("locking", &path))?
+            .ok_or_else(|| Error::Busy(self.root.clone()))
+    }
+
     /// Takes the import lock, clears what a crashed import left behind, and
     /// makes an empty staging directory.
     pub fn begin(&self) -> Result<Staging> {
         fs::create_dir_all(&self.root).map_err(Error::io("creating the data dir", &self.root))?;
-        let lock_path = self.root.join("import.lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(Error::io("opening", &lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(Error::Busy(self.root.clone())),
-            Err(fs::TryLockError::Error(e)) => return Err(Error::io("locking", &lock_path)(e)),
-        }
+        let lock = self.lock()?;
         let staging = self.staging();
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(Error::io("clearing", &staging))?;
@@ -137,16 +151,7 @@ impl DataDir {
 
     /// Makes the previous snapshot live again, and the current one previous.
     pub fn rollback(&self) -> Result<PathBuf> {
-        let lock_path = self.root.join("import.lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(Error::io("opening", &lock_path))?;
-        if lock.try_lock().is_err() {
-            return Err(Error::Busy(self.root.clone()));
-        }
+        let _lock = self.lock()?;
         let previous = fs::read_link(self.root.join("previous"))
             .map_err(|_| Error::Invalid("there is no previous snapshot to roll back to".into()))?;
         if !self.root.join(&previous).join(SNAPSHOT_DB).exists() {

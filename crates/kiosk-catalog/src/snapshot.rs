@@ -504,14 +504,7 @@ impl Snapshot {
                     &request.filters,
                     request.limit.max(hybrid::POOL),
                 )?;
-                let words: Vec<String> = plan.groups.iter().map(|g| g.from.clone()).collect();
-                let conn = self.conn();
-                let mut exact = Vec::with_capacity(lexical.len());
-                for &(rowid, _, full) in &lexical {
-                    exact.push(full && hybrid::title_names(&words, &title(&conn, rowid)?));
-                }
-                drop(conn);
-                hybrid::fuse(&lexical, &exact, &near, request.limit)
+                hybrid::fuse(&lexical, &near, request.limit)
             }
         };
         self.records(hits)

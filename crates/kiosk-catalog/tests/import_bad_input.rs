@@ -7,13 +7,8 @@ use std::path::{Path, PathBuf};
 use kiosk_catalog::import::{self, Limits, NoProgress};
 use kiosk_catalog::{DataDir, Error, ImportOptions, ImportSummary, Rule, Snapshot};
 
-const STORE: &str = r#"
-id = "test-store"
-name = "Test Store"
-language = "en"
-currency = "EUR"
-stock_as_of = "2026-11-22T22:00:00Z"
-"#;
+mod common;
+use common::STORE;
 
 const PRODUCTS: &str = "id,title,brand,category,description,tags,price,location,image,goes_with\n\
 p1,Trail Runner Shoe,Velo,Running Shoes,Grippy,running;trail,99.95,,,\n\
@@ -167,7 +162,28 @@ fn scientific_barcodes_are_dropped_and_reported() {
 }
 
 #[test]
-fn duplicate_skus_keep_the_first_row() {
+fn a_sku_repeated_with_the_same_options_keeps_the_first_row() {
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "variants.csv",
+        b"sku,product_id,size,color,price,barcode\np1-9-blk,p1,9,Black,,\np1-9-blk,p1,9,Black,,\np2-m,p2,M,Grey,,\n",
+    );
+    let s = import_to(&data, c.path()).expect("import");
+    let found = issues_of(&s, Rule::DuplicateSku);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].file.ends_with("variants.csv"), "{}", found[0].file);
+    assert_eq!(found[0].line, 3);
+    assert!(found[0].message.contains("line 2"), "{}", found[0].message);
+    assert!(issues_of(&s, Rule::RepeatedSku).is_empty());
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let p1 = snap.product("p1").expect("lookup").expect("found");
+    assert_eq!(p1.variants.len(), 1);
+    assert_eq!(p1.variants[0].options["Size"], "9");
+}
+
+#[test]
+fn a_sku_repeated_with_other_options_keeps_both_variants() {
     let (_d, data) = data_dir();
     let c = Catalog::new();
     c.write(
@@ -175,13 +191,62 @@ fn duplicate_skus_keep_the_first_row() {
         b"sku,product_id,size,color,price,barcode\np1-9-blk,p1,9,Black,,\np1-9-blk,p1,10,Black,,\np2-m,p2,M,Grey,,\n",
     );
     let s = import_to(&data, c.path()).expect("import");
-    let found = issues_of(&s, Rule::DuplicateSku);
+    assert!(issues_of(&s, Rule::DuplicateSku).is_empty());
+    let found = issues_of(&s, Rule::RepeatedSku);
     assert_eq!(found.len(), 1);
+    assert!(found[0].file.ends_with("variants.csv"), "{}", found[0].file);
     assert_eq!(found[0].line, 3);
+    assert!(found[0].message.contains("line 2"), "{}", found[0].message);
     let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
     let p1 = snap.product("p1").expect("lookup").expect("found");
-    assert_eq!(p1.variants.len(), 1);
-    assert_eq!(p1.variants[0].options["Size"], "9");
+    let mut sizes: Vec<&str> = p1
+        .variants
+        .iter()
+        .map(|v| v.options["Size"].as_str())
+        .collect();
+    sizes.sort_unstable();
+    assert_eq!(sizes, ["10", "9"]);
+}
+
+#[test]
+fn a_shopify_sku_repeated_with_another_colour_keeps_both_colours() {
+    // A lure store's export: one SKU on two rows of one product, one
+    // "Black", one "Pink camo"; each row carries its own stock.
+    let (_d, data) = data_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Option1 Value,Variant SKU,Variant Inventory Qty,Variant Price,Status\n\
+               big-back,Big Back,Topwater lure,Lures Co,Lure,bass,true,Color,Black,BB-14,25,9.99,active\n\
+               big-back,,,,,,,,Pink camo,BB-14,6,9.99,active\n\
+               big-back,,,,,,,,Pink camo,BB-14,6,9.99,active\n";
+    let path = dir.path().join("products_export.csv");
+    std::fs::write(&path, csv).expect("write the export");
+    let s = import_to(&data, &path).expect("import");
+    let repeated = issues_of(&s, Rule::RepeatedSku);
+    assert_eq!(repeated.len(), 1, "{:?}", s.issues);
+    assert!(
+        repeated[0].file.ends_with("products_export.csv"),
+        "{}",
+        repeated[0].file
+    );
+    assert_eq!(repeated[0].line, 3);
+    assert!(
+        repeated[0].message.contains("BB-14"),
+        "{}",
+        repeated[0].message
+    );
+    // The third row repeats the second exactly: the same variant twice.
+    let duplicate = issues_of(&s, Rule::DuplicateSku);
+    assert_eq!(duplicate.len(), 1, "{:?}", s.issues);
+    assert_eq!(duplicate[0].line, 4);
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let lure = snap.product("big-back").expect("lookup").expect("found");
+    let mut colours: Vec<(&str, Option<i64>)> = lure
+        .variants
+        .iter()
+        .map(|v| (v.options["Color"].as_str(), v.quantity))
+        .collect();
+    colours.sort_unstable();
+    assert_eq!(colours, [("Black", Some(25)), ("Pink camo", Some(6))]);
 }
 
 #[test]
@@ -417,4 +482,44 @@ fn a_zero_price_is_reported_as_no_price_and_is_not_the_products_price() {
     assert_eq!(p1.product.price.minor, 9995);
     let p2 = snap.product("p2").expect("lookup").expect("found");
     assert_eq!(p2.product.price.minor, 0);
+}
+
+#[test]
+fn a_shopify_export_without_stock_counts_says_so_once() {
+    // Exported without inventory: the variants are counted by Shopify, but
+    // no column gives the count.
+    let (_d, data) = data_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Inventory Tracker,Variant Price,Status\n\
+               bell,Bell,Color,Black,B-BLK,shopify,299.00,active\n\
+               bell,,,Copper,B-COP,shopify,299.00,active\n\
+               lock,Lock,Title,Default Title,L-1,,539.00,active\n";
+    let path = dir.path().join("products_export.csv");
+    std::fs::write(&path, csv).expect("write the export");
+    let s = import_to(&data, &path).expect("import");
+    let found = issues_of(&s, Rule::NoStockCounts);
+    assert_eq!(found.len(), 1, "{:?}", s.issues);
+    assert_eq!(found[0].line, 2);
+    assert!(
+        found[0].message.starts_with("2 variants"),
+        "{}",
+        found[0].message
+    );
+
+    // With the count column, nothing to note.
+    let (_d2, data2) = data_dir();
+    let with_counts = csv
+        .replace(
+            "Variant Inventory Tracker,",
+            "Variant Inventory Tracker,Variant Inventory Qty,",
+        )
+        .replace("shopify,", "shopify,3,")
+        .replace("L-1,,", "L-1,,4,");
+    std::fs::write(&path, with_counts).expect("write the export");
+    let s = import_to(&data2, &path).expect("import");
+    assert!(
+        issues_of(&s, Rule::NoStockCounts).is_empty(),
+        "{:?}",
+        s.issues
+    );
 }

@@ -1,6 +1,9 @@
 //! The importers on the real Shopify and WooCommerce exports in
 //! `../shared/data/catalogs` (read from there, never copied into the repo).
 
+#[path = "../../../tests/common_support/mod.rs"]
+mod common_support;
+
 use std::path::PathBuf;
 
 use kiosk_catalog::import::{self, NoProgress};
@@ -10,16 +13,7 @@ use kiosk_core::SearchRequest;
 /// The shared fixtures: `$KIOSK_SHARED_DATA/catalogs`, or `../shared/data`
 /// beside the repository.
 fn fixture(name: &str) -> PathBuf {
-    let base = std::env::var_os("KIOSK_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let path = base.join("catalogs").join(name);
-    assert!(
-        path.exists(),
-        "fixture {} is missing: set KIOSK_SHARED_DATA to the shared data folder",
-        path.display()
-    );
-    path
+    common_support::shared_file("catalogs", name)
 }
 
 fn import(name: &str) -> (tempfile::TempDir, ImportSummary, Snapshot) {

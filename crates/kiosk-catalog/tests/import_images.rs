@@ -10,13 +10,8 @@ use kiosk_catalog::import::images::{CARD_PX, DETAIL_PX};
 use kiosk_catalog::import::{self, NoProgress};
 use kiosk_catalog::{DataDir, ImageOptions, ImageSize, ImportOptions, Rule, Snapshot};
 
-const STORE: &str = r#"
-id = "test-store"
-name = "Test Store"
-language = "en"
-currency = "EUR"
-stock_as_of = "2026-11-22T22:00:00Z"
-"#;
+mod common;
+use common::STORE;
 
 const PRODUCTS: &str = "id,title,brand,category,description,tags,price,location,image,goes_with\n\
 p1,Trail Runner Shoe,Velo,Running Shoes,Grippy,running;trail,99.95,,,\n\

@@ -484,5 +484,18 @@ pub fn key(word: &str) -> String {
     text::fold(word)
 }
 
+/// A concept with its words per language, for tests.
+#[cfg(test)]
+pub(crate) fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
+    Concept {
+        id: id.to_string(),
+        kind,
+        terms: terms
+            .iter()
+            .map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect()))
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -118,15 +118,19 @@ fn ex(user: String, model: &str) -> Example {
     }
 }
 
+/// The meanings the choice examples choose among (the tests ask with them
+/// too).
+const EXAMPLE_INTENTS: [&str; 6] = [
+    "looking for a product or asking if it is in stock",
+    "asking the price of a product",
+    "asking where something is in the store",
+    "asking about opening hours, payment or the loyalty card",
+    "wanting to talk to a member of staff",
+    "something a shop kiosk cannot help with",
+];
+
 fn choose_examples() -> Vec<Example> {
-    let options = [
-        "looking for a product or asking if it is in stock",
-        "asking the price of a product",
-        "asking where something is in the store",
-        "asking about opening hours, payment or the loyalty card",
-        "wanting to talk to a member of staff",
-        "something a shop kiosk cannot help with",
-    ];
+    let options = EXAMPLE_INTENTS;
     vec![
         ex(
             choose_turn("hoeveel kost die blauwe tas?", &options),

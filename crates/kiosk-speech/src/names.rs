@@ -30,6 +30,10 @@ struct Name {
     /// For a product-line word ("Aviator"), its brand's key: the word is
     /// read only right after that brand ("Meridian Aviator").
     brand: Option<String>,
+    /// A whole product line, brand and line words ("Luma Ball"): read from
+    /// heard words that run them together or split them elsewhere
+    /// ("Lumamall", "Nordkapel Pine").
+    whole: bool,
 }
 
 /// The store's names a transcript is read against.
@@ -111,9 +115,43 @@ impl StoreNames {
                 sound: sound_key(&key),
                 key,
                 brand,
+                whole: false,
             });
         }
         StoreNames { names: out }
+    }
+
+    /// Adds whole product lines as the store spells them, brand first
+    /// ("Luma Ball", "Nordkap Alpine"). Heard words whose letters together
+    /// are within the typo budget of exactly one line are read as it, even
+    /// where the brand alone is too short to guess at ("Luma") or the
+    /// words split in another place. Lines with digits are left out.
+    pub fn and_whole_lines<L, T>(mut self, lines: L) -> StoreNames
+    where
+        L: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        for line in lines {
+            let text = line.as_ref().trim();
+            let key = name_key(text);
+            if text.split_whitespace().count() < 2
+                || key.chars().count() < MIN_NAME_CHARS
+                || !key
+                    .chars()
+                    .all(|c| c.is_alphabetic() && !kiosk_core::text::is_cjk(c))
+                || self.names.iter().any(|n| n.whole && n.key == key)
+            {
+                continue;
+            }
+            self.names.push(Name {
+                text: text.to_string(),
+                sound: sound_key(&key),
+                key,
+                brand: None,
+                whole: true,
+            });
+        }
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -157,7 +195,7 @@ impl StoreNames {
             let brand_key = |key: &str| {
                 self.names
                     .iter()
-                    .find(|n| n.brand.is_none() && n.key == key)
+                    .find(|n| n.brand.is_none() && !n.whole && n.key == key)
                     .map(|n| n.key.clone())
             };
             match taken {
@@ -202,7 +240,7 @@ impl StoreNames {
                 && !self
                     .names
                     .iter()
-                    .any(|n| n.key == w.key && n.brand.is_none())
+                    .any(|n| n.key == w.key && n.brand.is_none() && !n.whole)
                 && !w.key.chars().any(|c| c.is_ascii_digit())
         })
     }

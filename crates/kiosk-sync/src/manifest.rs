@@ -27,6 +27,7 @@
 //! name a file outside the folder it is copied to.
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, Write};
 
 use kiosk_catalog::Format;
 use serde::{Deserialize, Serialize};
@@ -66,16 +67,42 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+/// A manifest as the kiosk and `bundle create` keep it: the head, and a
+/// count of its files. The files themselves are read and written one at a
+/// time ([`read_written`], [`Writer`]): a bundle may list 500,000 of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub bundle_format: u32,
+    pub store_id: String,
+    pub version: u64,
+    pub created: jiff::Timestamp,
+    pub stock_as_of: jiff::Timestamp,
+    pub expires: jiff::Timestamp,
+    pub catalog_format: String,
+    pub n_files: u64,
+    pub total_bytes: u64,
+}
+
+impl Summary {
+    pub fn format(&self) -> Format {
+        self.catalog_format.parse().unwrap_or(Format::Native)
+    }
+
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+}
+
 /// The manifest's fields before its `[[files]]`.
-#[derive(Serialize, Deserialize)]
-struct Head<S> {
-    bundle_format: u32,
-    store_id: S,
-    version: u64,
-    created: jiff::Timestamp,
-    stock_as_of: jiff::Timestamp,
-    expires: jiff::Timestamp,
-    catalog_format: S,
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Head<S> {
+    pub bundle_format: u32,
+    pub store_id: S,
+    pub version: u64,
+    pub created: jiff::Timestamp,
+    pub stock_as_of: jiff::Timestamp,
+    pub expires: jiff::Timestamp,
+    pub catalog_format: S,
     /// Present only when a manifest lists its files some other way than
     /// `[[files]]` tables; then the whole text is parsed as TOML.
     #[serde(default, skip_serializing)]
@@ -88,7 +115,19 @@ impl Manifest {
     /// memory first would cost far more than the text).
     pub fn to_toml(&self) -> Result<String, Rejection> {
         self.validate()?;
-        let head = Head {
+        let mut writer = Writer::new(self.head(), Vec::with_capacity(self.files.len() * 150))?;
+        for file in &self.files {
+            writer.entry(file)?;
+        }
+        let (_, bytes) = writer
+            .finish()
+            .map_err(|e| Rejection::BadManifest(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| Rejection::BadManifest(e.to_string()))
+    }
+
+    /// The head's fields, borrowed.
+    pub fn head(&self) -> Head<&str> {
+        Head {
             bundle_format: self.bundle_format,
             store_id: self.store_id.as_str(),
             version: self.version,
@@ -97,21 +136,21 @@ impl Manifest {
             expires: self.expires,
             catalog_format: self.catalog_format.as_str(),
             files: None,
-        };
-        let mut text = toml::to_string(&head).map_err(|e| Rejection::BadManifest(e.to_string()))?;
-        text.reserve(self.files.len() * 150);
-        for file in &self.files {
-            // `validate` allowed only plain paths and hex digests: nothing
-            // to escape.
-            text.push_str("\n[[files]]\npath = \"");
-            text.push_str(&file.path);
-            text.push_str("\"\nsize = ");
-            text.push_str(&file.size.to_string());
-            text.push_str("\nsha256 = \"");
-            text.push_str(&file.sha256);
-            text.push_str("\"\n");
         }
-        Ok(text)
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary {
+            bundle_format: self.bundle_format,
+            store_id: self.store_id.clone(),
+            version: self.version,
+            created: self.created,
+            stock_as_of: self.stock_as_of,
+            expires: self.expires,
+            catalog_format: self.catalog_format.clone(),
+            n_files: self.files.len() as u64,
+            total_bytes: self.total_bytes(),
+        }
     }
 
     /// Parses and checks a manifest whose signature was verified.
@@ -121,9 +160,25 @@ impl Manifest {
     /// text); any other TOML, such as a manifest made by hand, is parsed
     /// whole.
     pub fn parse(text: &str) -> Result<Manifest, Rejection> {
-        let manifest = match parse_written(text) {
-            Some(manifest) => manifest,
-            None => toml::from_str(text).map_err(|e| {
+        let mut files = Vec::new();
+        let read = read_written(text.as_bytes(), |file| {
+            files.push(file);
+            Ok::<(), Rejection>(())
+        })
+        .map_err(|e| Rejection::BadManifest(e.to_string()))?;
+        let manifest = match read {
+            Read::Written(summary) => Manifest {
+                bundle_format: summary.bundle_format,
+                store_id: summary.store_id,
+                version: summary.version,
+                created: summary.created,
+                stock_as_of: summary.stock_as_of,
+                expires: summary.expires,
+                catalog_format: summary.catalog_format,
+                files,
+            },
+            Read::Refused(e) => return Err(e),
+            Read::Other => toml::from_str(text).map_err(|e| {
                 Rejection::BadManifest(format!("{}: {}", crate::bundle::MANIFEST, e.message()))
             })?,
         };
@@ -133,65 +188,21 @@ impl Manifest {
 
     /// The rules every manifest keeps; `bundle create` checks them too.
     pub fn validate(&self) -> Result<(), Rejection> {
-        let bad = |m: String| Err(Rejection::BadManifest(m));
-        if self.bundle_format != BUNDLE_FORMAT {
-            return bad(format!(
-                "bundle_format {}, this kiosk reads format {BUNDLE_FORMAT}",
-                self.bundle_format
-            ));
-        }
-        if !is_plain_id(&self.store_id) {
-            return bad(format!(
-                "store_id {:?}: expected letters, digits, '-', '_' or '.'",
-                self.store_id
-            ));
-        }
-        if self.version == 0 || i64::try_from(self.version).is_err() {
-            return bad(format!(
-                "version {}: expected 1 to {} (a TOML integer)",
-                self.version,
-                i64::MAX
-            ));
-        }
-        if self.catalog_format.parse::<Format>().is_err() {
-            return bad(format!(
-                "catalog_format {:?}: expected native, shopify or woocommerce",
-                self.catalog_format
-            ));
-        }
-        if self.expires <= self.created {
-            return bad(format!(
-                "expires {} is not after created {}",
-                self.expires, self.created
-            ));
-        }
+        check_head(&self.head())?;
         if self.files.is_empty() || self.files.len() > MAX_FILES {
-            return bad(format!(
+            return Err(Rejection::BadManifest(format!(
                 "{} files listed: expected 1 to {MAX_FILES}",
                 self.files.len()
-            ));
+            )));
         }
         let mut seen = BTreeSet::new();
         for file in &self.files {
-            if !is_payload_path(&file.path) {
-                return bad(format!(
-                    "file path {:?}: expected {PAYLOAD_DIR}/NAME with a plain file name",
-                    file.path
-                ));
-            }
+            check_entry(file)?;
             if !seen.insert(file.path.as_str()) {
-                return bad(format!("{} is listed twice", file.path));
-            }
-            if file.sha256.len() != 64
-                || !file
-                    .sha256
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            {
-                return bad(format!(
-                    "{}: sha256 {:?} is not 64 lowercase hex digits",
-                    file.path, file.sha256
-                ));
+                return Err(Rejection::BadManifest(format!(
+                    "{} is listed twice",
+                    file.path
+                )));
             }
         }
         Ok(())
@@ -204,25 +215,242 @@ impl Manifest {
     pub fn total_bytes(&self) -> u64 {
         self.files.iter().map(|f| f.size).sum()
     }
+}
 
-    pub fn file(&self, path: &str) -> Option<&FileEntry> {
-        self.files.iter().find(|f| f.path == path)
+/// The head's rules.
+pub fn check_head<S: AsRef<str>>(head: &Head<S>) -> Result<(), Rejection> {
+    let bad = |m: String| Err(Rejection::BadManifest(m));
+    let store_id = head.store_id.as_ref();
+    let catalog_format = head.catalog_format.as_ref();
+    if head.bundle_format != BUNDLE_FORMAT {
+        return bad(format!(
+            "bundle_format {}, this kiosk reads format {BUNDLE_FORMAT}",
+            head.bundle_format
+        ));
+    }
+    if !is_plain_id(store_id) {
+        return bad(format!(
+            "store_id {store_id:?}: expected letters, digits, '-', '_' or '.'"
+        ));
+    }
+    if head.version == 0 || i64::try_from(head.version).is_err() {
+        return bad(format!(
+            "version {}: expected 1 to {} (a TOML integer)",
+            head.version,
+            i64::MAX
+        ));
+    }
+    if catalog_format.parse::<Format>().is_err() {
+        return bad(format!(
+            "catalog_format {catalog_format:?}: expected native, shopify or woocommerce"
+        ));
+    }
+    if head.expires <= head.created {
+        return bad(format!(
+            "expires {} is not after created {}",
+            head.expires, head.created
+        ));
+    }
+    Ok(())
+}
+
+/// One file entry's rules (a path listed twice is the reader's to find).
+pub fn check_entry(file: &FileEntry) -> Result<(), Rejection> {
+    if !is_payload_path(&file.path) {
+        return Err(Rejection::BadManifest(format!(
+            "file path {:?}: expected {PAYLOAD_DIR}/NAME with a plain file name",
+            file.path
+        )));
+    }
+    if file.sha256.len() != 64
+        || !file
+            .sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(Rejection::BadManifest(format!(
+            "{}: sha256 {:?} is not 64 lowercase hex digits",
+            file.path, file.sha256
+        )));
+    }
+    Ok(())
+}
+
+/// Writes a manifest as a stream: the head, then one `[[files]]` table per
+/// [`Writer::entry`], line by line (a TOML document of 500,000 tables built
+/// in memory first would cost far more than the text), checking each.
+pub struct Writer<W: Write> {
+    out: W,
+    summary: Summary,
+}
+
+impl<W: Write> Writer<W> {
+    pub fn new(head: Head<&str>, mut out: W) -> Result<Writer<W>, Rejection> {
+        check_head(&head)?;
+        let text = toml::to_string(&head).map_err(|e| Rejection::BadManifest(e.to_string()))?;
+        out.write_all(text.as_bytes()).map_err(|e| {
+            Rejection::BadManifest(format!("writing {}: {e}", crate::bundle::MANIFEST))
+        })?;
+        Ok(Writer {
+            out,
+            summary: Summary {
+                bundle_format: head.bundle_format,
+                store_id: head.store_id.to_string(),
+                version: head.version,
+                created: head.created,
+                stock_as_of: head.stock_as_of,
+                expires: head.expires,
+                catalog_format: head.catalog_format.to_string(),
+                n_files: 0,
+                total_bytes: 0,
+            },
+        })
+    }
+
+    pub fn entry(&mut self, file: &FileEntry) -> Result<(), Rejection> {
+        check_entry(file)?;
+        if self.summary.n_files >= MAX_FILES as u64 {
+            return Err(Rejection::BadManifest(format!(
+                "more than {MAX_FILES} files listed"
+            )));
+        }
+        // `check_entry` allowed only plain paths and hex digests: nothing
+        // to escape.
+        write!(
+            self.out,
+            "\n[[files]]\npath = \"{}\"\nsize = {}\nsha256 = \"{}\"\n",
+            file.path, file.size, file.sha256
+        )
+        .map_err(|e| Rejection::BadManifest(format!("writing {}: {e}", crate::bundle::MANIFEST)))?;
+        self.summary.n_files += 1;
+        self.summary.total_bytes += file.size;
+        Ok(())
+    }
+
+    /// The summary and the writer; a manifest lists at least one file.
+    pub fn finish(self) -> Result<(Summary, W), Rejection> {
+        if self.summary.n_files == 0 {
+            return Err(Rejection::BadManifest(format!(
+                "0 files listed: expected 1 to {MAX_FILES}"
+            )));
+        }
+        Ok((self.summary, self.out))
     }
 }
 
-/// A manifest in exactly the form [`Manifest::to_toml`] writes: a head
-/// TOML reads, then `[[files]]` tables of `path`, `size` and `sha256` in
-/// that order, each a plain string or a decimal integer. `None` for
-/// anything else (comments, other keys or order, escapes), which is then
-/// parsed as TOML: this reads nothing TOML would read differently.
-fn parse_written(text: &str) -> Option<Manifest> {
+/// What [`read_written`] found.
+#[derive(Debug)]
+pub enum Read<T> {
+    /// A manifest in the written form, every entry handed on.
+    Written(Summary),
+    /// Not the written form; entries may have been handed on before that
+    /// showed.
+    Other,
+    /// The manifest is refused (or `on_entry` refused an entry).
+    Refused(T),
+}
+
+/// Reads a manifest in the form [`Writer`] writes from `input`, one line
+/// at a time, handing each file entry (checked) to `on_entry`; nothing is
+/// kept but the head and the counts, whatever the manifest's length.
+pub fn read_written<R: BufRead, E: From<Rejection>>(
+    mut input: R,
+    mut on_entry: impl FnMut(FileEntry) -> Result<(), E>,
+) -> Result<Read<E>, std::io::Error> {
     const TABLE: &str = "[[files]]";
-    let at = text.find("\n[[files]]\n")?;
-    let (head, rest) = text.split_at(at + 1);
-    let head: Head<String> = toml::from_str(head).ok()?;
-    if head.files.is_some() {
-        return None;
+    // The head: up to the first `[[files]]` line, bounded.
+    let mut head_text = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if input.read_line(&mut line)? == 0 || head_text.len() > MAX_HEAD_BYTES {
+            return Ok(Read::Other);
+        }
+        if line == "[[files]]\n" {
+            break;
+        }
+        head_text.push_str(&line);
     }
+    let Ok(head) = toml::from_str::<Head<String>>(&head_text) else {
+        return Ok(Read::Other);
+    };
+    if head.files.is_some() || !head_text.ends_with("\n\n") {
+        return Ok(Read::Other);
+    }
+    if let Err(e) = check_head(&head) {
+        return Ok(Read::Refused(e.into()));
+    }
+    let mut summary = Summary {
+        bundle_format: head.bundle_format,
+        store_id: head.store_id,
+        version: head.version,
+        created: head.created,
+        stock_as_of: head.stock_as_of,
+        expires: head.expires,
+        catalog_format: head.catalog_format,
+        n_files: 0,
+        total_bytes: 0,
+    };
+    // `Some(true)`: a whole line (its newline removed); `Some(false)`: a
+    // last line without a newline; `None`: the end.
+    let mut next = |line: &mut String| -> std::io::Result<Option<bool>> {
+        line.clear();
+        if input.read_line(line)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(line.pop() == Some('\n')))
+    };
+    // The `[[files]]` line of the first table was read above.
+    let mut at_table = true;
+    loop {
+        if !at_table {
+            match next(&mut line)? {
+                None => break,
+                Some(true) => {}
+                Some(false) => return Ok(Read::Other),
+            }
+            if line.is_empty() {
+                continue;
+            }
+            if line != TABLE {
+                return Ok(Read::Other);
+            }
+        }
+        at_table = false;
+        let mut fields = [String::new(), String::new(), String::new()];
+        for field in &mut fields {
+            if next(field)? != Some(true) {
+                return Ok(Read::Other);
+            }
+        }
+        let Some(file) = written_entry(&fields) else {
+            return Ok(Read::Other);
+        };
+        if summary.n_files >= MAX_FILES as u64 {
+            return Ok(Read::Refused(
+                Rejection::BadManifest(format!("more than {MAX_FILES} files listed")).into(),
+            ));
+        }
+        if let Err(e) = check_entry(&file) {
+            return Ok(Read::Refused(e.into()));
+        }
+        summary.n_files += 1;
+        summary.total_bytes += file.size;
+        if let Err(e) = on_entry(file) {
+            return Ok(Read::Refused(e));
+        }
+    }
+    if summary.n_files == 0 {
+        return Ok(Read::Other);
+    }
+    Ok(Read::Written(summary))
+}
+
+/// The head of a written manifest is a few hundred bytes.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// One `[[files]]` table's three lines in the written form.
+fn written_entry(lines: &[String; 3]) -> Option<FileEntry> {
     let plain = |line: &str, key: &str| -> Option<String> {
         let value = line
             .strip_prefix(key)?
@@ -233,38 +461,18 @@ fn parse_written(text: &str) -> Option<Manifest> {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'))
             .then(|| value.to_string())
     };
-    let mut files = Vec::new();
-    let mut lines = rest.split('\n');
-    while let Some(line) = lines.next() {
-        if line.is_empty() {
-            continue;
-        }
-        if line != TABLE {
-            return None;
-        }
-        let path = plain(lines.next()?, "path")?;
-        let size = lines.next()?.strip_prefix("size = ")?;
-        if size.is_empty()
-            || !size.bytes().all(|b| b.is_ascii_digit())
-            || (size.len() > 1 && size.starts_with('0'))
-        {
-            return None;
-        }
-        // TOML integers are i64.
-        let size = u64::try_from(size.parse::<i64>().ok()?).ok()?;
-        let sha256 = plain(lines.next()?, "sha256")?;
-        files.push(FileEntry { path, size, sha256 });
+    let path = plain(&lines[0], "path")?;
+    let size = lines[1].strip_prefix("size = ")?;
+    if size.is_empty()
+        || !size.bytes().all(|b| b.is_ascii_digit())
+        || (size.len() > 1 && size.starts_with('0'))
+    {
+        return None;
     }
-    Some(Manifest {
-        bundle_format: head.bundle_format,
-        store_id: head.store_id,
-        version: head.version,
-        created: head.created,
-        stock_as_of: head.stock_as_of,
-        expires: head.expires,
-        catalog_format: head.catalog_format,
-        files,
-    })
+    // TOML integers are i64.
+    let size = u64::try_from(size.parse::<i64>().ok()?).ok()?;
+    let sha256 = plain(&lines[2], "sha256")?;
+    Some(FileEntry { path, size, sha256 })
 }
 
 /// `catalog/NAME` or `catalog/images/NAME`, NAME made of letters, digits,

@@ -27,9 +27,7 @@
 //!   cannot fill the laptop's disk.
 
 use std::fs::{self, File};
-use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -569,15 +567,7 @@ fn store(dir: &Path, id: &str, limits: &UploadLimits, body: &[u8]) -> (u16, Stri
     }
     let tmp = uploads.join(format!(".{id}.{:08x}.tmp", rand::random::<u32>()));
     // Uploads hold shoppers' contacts: readable by the server's user only.
-    let written = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .and_then(|mut f| {
-            f.write_all(body)?;
-            f.sync_all()
-        });
+    let written = crate::upload::write_private_new(&tmp, body);
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
         return (500, String::new(), text(500, "cannot store the upload\n"));

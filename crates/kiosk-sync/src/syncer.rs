@@ -280,17 +280,9 @@ impl Syncer {
         let root = self.root();
         fs::create_dir_all(root).map_err(Error::io("creating the data dir", root))?;
         let path = root.join(crate::SYNC_LOCK);
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(Error::io("opening", &path))?;
-        match file.try_lock() {
-            Ok(()) => Ok(file),
-            Err(fs::TryLockError::WouldBlock) => Err(Error::Busy(root.to_path_buf())),
-            Err(fs::TryLockError::Error(e)) => Err(Error::io("locking", &path)(e)),
-        }
+        kiosk_catalog::data_dir::try_lock_file(&path)
+            .map_err(Error::io("locking", &path))?
+            .ok_or_else(|| Error::Busy(root.to_path_buf()))
     }
 
     /// Pulls from `source` and, when enabled, uploads to it. Fails as a

@@ -29,19 +29,7 @@ pub fn keys(dir: &Path, name: &str) -> Keys {
 }
 
 pub fn options(catalog: &Path, key: &Path, out: &Path, version: u64) -> CreateOptions {
-    CreateOptions {
-        from: catalog.to_path_buf(),
-        key: key.to_path_buf(),
-        out: out.to_path_buf(),
-        store_id: None,
-        version: Some(version),
-        valid_for: jiff::SignedDuration::from_hours(24),
-        expires: None,
-        stock_as_of: None,
-        format: None,
-        now: jiff::Timestamp::now(),
-        images: kiosk_catalog::ImageOptions::default(),
-    }
+    CreateOptions::new(catalog, key, out, version)
 }
 
 /// Writes and signs a bundle of `catalog` at `out`.

@@ -225,15 +225,7 @@ fn write_folder(folder: &Path, upload_id: &str, body: &[u8]) -> Result<()> {
     // A temp file left by a sync that broke off (a link is removed, not
     // followed).
     let _ = fs::remove_file(&tmp);
-    let written = File::options()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .and_then(|mut f| {
-            f.write_all(body)?;
-            f.sync_all()
-        })
+    let written = write_private_new(&tmp, body)
         .and_then(|()| fs::rename(&tmp, &path))
         .and_then(|()| File::open(&dir)?.sync_all());
     if let Err(e) = written {
@@ -241,6 +233,18 @@ fn write_folder(folder: &Path, upload_id: &str, body: &[u8]) -> Result<()> {
         return Err(upload_err(Error::io("writing", &path)(e).to_string()));
     }
     Ok(())
+}
+
+/// Creates `path`, which must not exist yet, readable and writable by this
+/// user only (uploads hold shoppers' contacts), and writes `body` to disk.
+pub(crate) fn write_private_new(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    let mut file = File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(body)?;
+    file.sync_all()
 }
 
 /// Makes sure `dir` is a folder of its own, not a link: creates it if

@@ -6,30 +6,16 @@ use super::*;
 use crate::turn::{Recorded, record};
 use kiosk_core::assistant::Clock;
 
+/// A copy of `tests/fixtures/mini-store` (a running shoe in sizes 9, out of
+/// stock, and 10, and a pair of socks) at `dir`.
 fn mini_catalog(dir: &std::path::Path) {
     std::fs::create_dir_all(dir).expect("mkdir");
-    let files = [
-        (
-            "store.toml",
-            "id = \"mini\"\nname = \"Mini\"\nlanguage = \"en\"\ncurrency = \"EUR\"\nstock_as_of = \"2026-11-22T22:00:00Z\"\n",
-        ),
-        (
-            "locations.csv",
-            "id,zone,aisle,shelf,description\nFW,Footwear,1,A,\n",
-        ),
-        (
-            "products.csv",
-            "id,title,brand,category,description,tags,price,location\n\
-             shoe,Velo Stride Running Shoe,Velo,Running Shoes,Road shoe,running,99.95,FW\n",
-        ),
-        (
-            "variants.csv",
-            "sku,product_id,size,color\nshoe-9-blk,shoe,9,Black\nshoe-10-blk,shoe,10,Black\n",
-        ),
-        ("stock.csv", "sku,quantity\nshoe-9-blk,0\nshoe-10-blk,2\n"),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write catalog file");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini-store");
+    for entry in std::fs::read_dir(&fixture).expect("the mini store fixture") {
+        let from = entry.expect("a fixture file").path();
+        std::fs::copy(&from, dir.join(from.file_name().expect("a file name")))
+            .unwrap_or_else(|e| panic!("copying {}: {e}", from.display()));
     }
 }
 

@@ -297,6 +297,12 @@ impl CsvFile {
     }
 
     /// Size of the file on disk, for progress.
+    /// Whether the file has `name` (or one of its other spellings) as a
+    /// column, whatever its rows hold.
+    pub fn has_column(&self, name: &str) -> bool {
+        self.index_of(name).is_some()
+    }
+
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
     }

@@ -113,16 +113,49 @@ pub fn barcode(row: &Row<'_>, column: &str, issues: &mut Issues) -> Option<Strin
     None
 }
 
-/// Option names read as the colour, folded (lowercase, no accents, Chinese
-/// in traditional characters): en, nl, id, zh, es, de, fr, pt, it.
+/// Option names read as the colour, as exports write them (compared
+/// folded: any case, no accents, Chinese in traditional characters): en, nl,
+/// id, zh, es, de, fr, pt, it, and the Nordic, Slavic, Turkish, Japanese and
+/// Korean names a store's export may carry.
 const COLOR_NAMES: &[&str] = &[
-    "color", "colour", "colors", "colours", "kleur", "kleuren", "warna", "顏色", "颜色", "色",
-    "farbe", "farben", "couleur", "couleurs", "coloris", "cor", "cores", "colore", "colori",
+    "color",
+    "colour",
+    "colors",
+    "colours",
+    "kleur",
+    "kleuren",
+    "warna",
+    "顏色",
+    "颜色",
+    "色",
+    "farbe",
+    "farben",
+    "couleur",
+    "couleurs",
+    "coloris",
+    "cor",
+    "cores",
+    "colore",
+    "colori",
     "colores",
+    "färg",
+    "farve",
+    "farge",
+    "väri",
+    "kolor",
+    "barva",
+    "renk",
+    "цвет",
+    "колір",
+    "カラー",
+    "色彩",
+    "색상",
+    "컬러",
 ];
 
-/// Option names read as the size, folded: en, nl, id, zh, es, de, fr, pt, it,
-/// with shoe sizes (`Schoenmaat`, `Pointure`, `Numero`).
+/// Option names read as the size, compared folded: en, nl, id, zh, es, de,
+/// fr, pt, it, with shoe sizes (`Schoenmaat`, `Pointure`, `Numero`), and the
+/// Nordic, Slavic, Turkish, Japanese and Korean names.
 const SIZE_NAMES: &[&str] = &[
     "size",
     "sizes",
@@ -161,6 +194,18 @@ const SIZE_NAMES: &[&str] = &[
     "taglie",
     "numero",
     "numeracao",
+    "storlek",
+    "størrelse",
+    "storrelse",
+    "koko",
+    "rozmiar",
+    "velikost",
+    "beden",
+    "размер",
+    "розмір",
+    "サイズ",
+    "사이즈",
+    "크기",
 ];
 
 /// Option names read as the material, folded.

@@ -112,8 +112,13 @@ pub enum Rule {
     ScientificBarcode,
     /// Repair: a barcode that is not 8–14 digits was dropped.
     BadBarcode,
-    /// Skip row: a SKU seen before in the file; the first row is kept.
+    /// Skip row: a SKU seen before in the file with the same product and
+    /// options; the first row is kept.
     DuplicateSku,
+    /// Note: a SKU seen before on another variant (other options): both
+    /// variants are kept, the later one under the SKU with its option
+    /// values added.
+    RepeatedSku,
     /// Skip row: a product id seen before; the first row is kept.
     DuplicateProduct,
     /// Repair: a variant without a SKU got one made from its product and
@@ -128,6 +133,10 @@ pub enum Rule {
     UnknownLocation,
     /// Repair: a variant without a stock row counts as out of stock (0).
     NoStockRow,
+    /// Note: the export says its variants' stock is counted but has no
+    /// count column (a Shopify export without inventory quantities); the
+    /// kiosk calls them available without a number.
+    NoStockCounts,
     /// Skip row: a draft or archived product is not for sale.
     Inactive,
     /// Skip row: an external, virtual or downloadable product is not on the
@@ -159,7 +168,7 @@ impl Rule {
             BadPrice | MissingPrice | DuplicateSku | DuplicateProduct | MissingField
             | UnknownReference | Inactive | NotInStore => Action::SkipRow,
             Delimiter | UnknownColumn | RowWidth | Grouped | OptionName | UnmatchedImage
-            | DuplicateImage | ZeroPrice => Action::Note,
+            | DuplicateImage | ZeroPrice | RepeatedSku | NoStockCounts => Action::Note,
             _ => Action::Repair,
         }
     }
@@ -408,29 +417,18 @@ pub fn import(
     let staging = data_dir.begin()?;
     let mut writer = Writer::create(&staging.db_path())?;
     let mut issues = Issues::default();
-    let mut parsed = match format {
-        Format::Native => native::read(
-            &options.source,
-            options.limits,
-            &mut writer,
-            &mut issues,
-            progress,
-        )?,
-        Format::Shopify => shopify::read(
-            &options.source,
-            options.limits,
-            &mut writer,
-            &mut issues,
-            progress,
-        )?,
-        Format::Woocommerce => woocommerce::read(
-            &options.source,
-            options.limits,
-            &mut writer,
-            &mut issues,
-            progress,
-        )?,
+    let read = match format {
+        Format::Native => native::read,
+        Format::Shopify => shopify::read,
+        Format::Woocommerce => woocommerce::read,
     };
+    let mut parsed = read(
+        &options.source,
+        options.limits,
+        &mut writer,
+        &mut issues,
+        progress,
+    )?;
     // Exports without a stated time describe the stock when they were
     // written.
     let stock_as_of = options

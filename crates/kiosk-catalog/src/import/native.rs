@@ -360,12 +360,9 @@ fn read_variants(
             location_id,
             line: row.line,
         };
-        if !writer.insert_variant(product_rowid, &variant)? {
-            issues.push(row.issue(
-                "sku",
-                Rule::DuplicateSku,
-                format!("SKU {sku} appears twice: the first row is kept"),
-            ));
+        if let Some((rule, message)) = writer.insert_variant(product_rowid, &variant)?.report(&sku)
+        {
+            issues.push(row.issue("sku", rule, message));
         }
     }
     progress.set(file.total_bytes());

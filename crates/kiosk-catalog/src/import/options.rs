@@ -121,6 +121,19 @@ pub fn learn(
     Ok(())
 }
 
+/// The distinct values the variants give in `column` ("size" or "color"),
+/// the most used first; `what` names them in an error.
+fn variant_values(writer: &Writer, column: &str, what: &str) -> Result<Vec<String>> {
+    writer
+        .connection()
+        .prepare(&format!(
+            "SELECT {column} FROM variants WHERE {column} IS NOT NULL AND {column} <> ''
+             GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
+        ))
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(Error::sqlite(format!("reading {what}")))
+}
+
 /// Gives each vocabulary size the store's own spelling, so a shopper's
 /// "large" or "L" finds a store that writes "Large" (the index's size terms
 /// and the assistant's size names follow the vocabulary's id). A size the
@@ -132,14 +145,7 @@ pub fn fit_sizes(
     file: &str,
     issues: &mut Issues,
 ) -> Result<()> {
-    let values: Vec<String> = writer
-        .connection()
-        .prepare(
-            "SELECT size FROM variants WHERE size IS NOT NULL AND size <> ''
-             GROUP BY size ORDER BY COUNT(*) DESC, size",
-        )
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(Error::sqlite("reading sizes"))?;
+    let values = variant_values(writer, "size", "sizes")?;
     let taken: HashSet<String> = vocabulary
         .iter()
         .filter(|c| c.kind == ConceptKind::Size)
@@ -266,14 +272,7 @@ pub fn fit_colours(
     file: &str,
     issues: &mut Issues,
 ) -> Result<()> {
-    let values: Vec<String> = writer
-        .connection()
-        .prepare(
-            "SELECT color FROM variants WHERE color IS NOT NULL AND color <> ''
-             GROUP BY color ORDER BY COUNT(*) DESC, color",
-        )
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(Error::sqlite("reading colours"))?;
+    let values = variant_values(writer, "color", "colours")?;
     let value_keys: HashSet<String> = values.iter().map(|v| option_key(v)).collect();
     let known: HashSet<String> = vocabulary
         .iter()

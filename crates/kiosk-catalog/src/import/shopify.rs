@@ -32,6 +32,7 @@ const COLUMNS: &[Column] = &[
         .aka(&["Inventory Quantity", "Variant Inventory Quantity"])
         .localized(&["Voorraad", "Stok", "庫存"]),
     Column::optional("Variant Inventory Policy"),
+    Column::optional("Variant Inventory Tracker"),
     Column::required("Variant Price")
         .aka(&["Price"])
         .localized(&["Variantprijs", "Prijs", "Harga", "價格"]),
@@ -67,6 +68,10 @@ pub(crate) fn read(
     progress.phase("products", file.total_bytes());
     let mut current: Option<Current> = None;
     let mut option_names = OptionNames::default();
+    // Exports made without inventory still say which variants Shopify
+    // counts; then no row has a count to give.
+    let counts_missing = !file.has_column("Variant Inventory Qty");
+    let mut tracked_without_count: Option<(u64, usize)> = None;
     let mut n = 0u64;
     while let Some(row) = file.next_row(issues)? {
         n += 1;
@@ -147,6 +152,10 @@ pub(crate) fn read(
             None => fields::make_sku(&handle, &options),
         };
         let quantity = fields::quantity(&row, "Variant Inventory Qty", issues);
+        if counts_missing && row.get("Variant Inventory Tracker").is_some() {
+            let (_, n_tracked) = tracked_without_count.get_or_insert((row.line, 0));
+            *n_tracked += 1;
+        }
         let variant = VariantRow {
             sku: sku.clone(),
             options,
@@ -157,17 +166,27 @@ pub(crate) fn read(
             location_id: None,
             line: row.line,
         };
-        if writer.insert_variant(rowid, &variant)? {
+        let inserted = writer.insert_variant(rowid, &variant)?;
+        if inserted.kept() {
             cur.n_variants += 1;
-        } else {
-            issues.push(row.issue(
-                "Variant SKU",
-                Rule::DuplicateSku,
-                format!("SKU {sku} appears twice: the first row is kept"),
-            ));
+        }
+        if let Some((rule, message)) = inserted.report(&sku) {
+            issues.push(row.issue("Variant SKU", rule, message));
         }
     }
     progress.set(file.total_bytes());
+    if let Some((line, n_tracked)) = tracked_without_count {
+        issues.push(super::Issue {
+            line,
+            ..super::Issue::file_note(
+                &source_name,
+                Rule::NoStockCounts,
+                format!(
+                    "{n_tracked} variants are counted by Shopify (Variant Inventory Tracker) but the export has no Variant Inventory Qty column: the kiosk cannot say how many are left and calls them available; export with inventory quantities for stock answers"
+                ),
+            )
+        });
+    }
     let vocabulary = crate::vocabulary::default_concepts();
     Ok(Parsed {
         store: store.info,

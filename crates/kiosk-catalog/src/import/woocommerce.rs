@@ -236,16 +236,13 @@ fn read_product(
     }
     if !variable {
         // A simple product is its own single variant.
-        let variant = VariantRow {
-            sku: id.clone(),
-            options: attributes(row, false, names),
+        let variant = variant_row(
+            row,
+            id.clone(),
+            attributes(row, false, names),
             price,
-            barcode: None,
-            quantity: fields::quantity(row, "Stock", issues),
-            available: available(row),
-            location_id: None,
-            line: row.line,
-        };
+            issues,
+        );
         writer.insert_variant(rowid, &variant)?;
     }
     Ok(())
@@ -276,16 +273,7 @@ fn read_variation(
             .map_or_else(|| parent.clone(), |id| format!("woo-{id}"));
         fields::make_sku(&base, &options)
     });
-    let variant = VariantRow {
-        sku,
-        options,
-        price,
-        barcode: None,
-        quantity: fields::quantity(row, "Stock", issues),
-        available: available(row),
-        location_id: None,
-        line: row.line,
-    };
+    let variant = variant_row(row, sku, options, price, issues);
     match lookup(writer, &parent)? {
         Some(rowid) => insert_variation(writer, issues, rowid, &variant, file),
         None => {
@@ -321,14 +309,14 @@ fn insert_variation(
     variant: &VariantRow,
     file: &str,
 ) -> Result<()> {
-    if !writer.insert_variant(rowid, variant)? {
+    if let Some((rule, message)) = writer.insert_variant(rowid, variant)?.report(&variant.sku) {
         issues.push(Issue {
             file: file.to_string(),
             line: variant.line,
             column: None,
             field: Some("SKU".into()),
-            rule: Rule::DuplicateSku,
-            message: format!("SKU {} appears twice: the first row is kept", variant.sku),
+            rule,
+            message,
         });
     }
     Ok(())
@@ -339,19 +327,29 @@ fn insert_variation(
 /// They are read back in batches, so memory stays bounded however many
 /// there are.
 fn resolve_pending(writer: &mut Writer, issues: &mut Issues) -> Result<()> {
+    for_each_held(
+        writer,
+        "SELECT rowid, parent, json, line FROM woo_pending WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+        |writer, parent, json, line| resolve_variation(writer, issues, &parent, &json, line),
+    )
+}
+
+/// Runs `each` on every held row `sql` reads (its text, JSON text and
+/// line), a batch at a time.
+fn for_each_held(
+    writer: &mut Writer,
+    sql: &str,
+    mut each: impl FnMut(&mut Writer, String, String, i64) -> Result<()>,
+) -> Result<()> {
     let mut after = 0i64;
     loop {
-        let batch = held_batch(
-            writer,
-            "SELECT rowid, parent, json, line FROM woo_pending WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
-            after,
-        )?;
+        let batch = held_batch(writer, sql, after)?;
         let Some(last) = batch.last() else {
             return Ok(());
         };
         after = last.0;
-        for (_, parent, json, line) in batch {
-            resolve_variation(writer, issues, &parent, &json, line)?;
+        for (_, text, json, line) in batch {
+            each(writer, text, json, line)?;
         }
     }
 }
@@ -375,18 +373,10 @@ fn held_batch(writer: &Writer, sql: &str, after: i64) -> Result<Vec<(i64, String
 
 /// Grouped products link their items once every product is in.
 fn link_groups(writer: &mut Writer, issues: &mut Issues, source_name: &str) -> Result<()> {
-    let mut after = 0i64;
-    loop {
-        let batch = held_batch(
-            writer,
-            "SELECT rowid, name, items, line FROM woo_groups WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
-            after,
-        )?;
-        let Some(last) = batch.last() else {
-            return Ok(());
-        };
-        after = last.0;
-        for (_, name, items, line) in batch {
+    for_each_held(
+        writer,
+        "SELECT rowid, name, items, line FROM woo_groups WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+        |writer, name, items, line| {
             let items: Vec<String> = serde_json::from_str(&items).expect("written above as JSON");
             for item in items {
                 match lookup(writer, &item)? {
@@ -401,8 +391,9 @@ fn link_groups(writer: &mut Writer, issues: &mut Issues, source_name: &str) -> R
                     }),
                 }
             }
-        }
-    }
+            Ok(())
+        },
+    )
 }
 
 /// Inserts one held variation under its parent, or notes the parent missing.
@@ -473,6 +464,27 @@ fn price(
         (Some(sale), Some(regular)) if sale.minor == 0 => Some(regular),
         (sale, regular) => sale.or(regular),
     })
+}
+
+/// A row's variant: its stock and availability from the row; WooCommerce
+/// gives no barcode or location.
+fn variant_row(
+    row: &Row<'_>,
+    sku: String,
+    options: BTreeMap<String, String>,
+    price: Option<kiosk_core::Money>,
+    issues: &mut Issues,
+) -> VariantRow {
+    VariantRow {
+        sku,
+        options,
+        price,
+        barcode: None,
+        quantity: fields::quantity(row, "Stock", issues),
+        available: available(row),
+        location_id: None,
+        line: row.line,
+    }
 }
 
 fn available(row: &Row<'_>) -> bool {

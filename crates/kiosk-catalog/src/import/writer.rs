@@ -55,6 +55,52 @@ pub struct Counts {
     pub n_faq: u64,
 }
 
+/// What became of a variant row (see [`Writer::insert_variant`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    New,
+    /// The same variant as an earlier row (same SKU, product and options):
+    /// not inserted.
+    Duplicate {
+        first_line: u64,
+    },
+    /// A SKU an earlier row (`first_line`) has, on another variant: kept
+    /// as `stored_as`.
+    Repeated {
+        first_line: u64,
+        stored_as: String,
+    },
+}
+
+impl Inserted {
+    /// The import report's rule and message for a row that was not simply
+    /// new.
+    pub fn report(&self, sku: &str) -> Option<(Rule, String)> {
+        match self {
+            Inserted::New => None,
+            Inserted::Duplicate { first_line } => Some((
+                Rule::DuplicateSku,
+                format!(
+                    "SKU {sku} is also on line {first_line} with the same options: the first row is kept"
+                ),
+            )),
+            Inserted::Repeated {
+                first_line,
+                stored_as,
+            } => Some((
+                Rule::RepeatedSku,
+                format!(
+                    "SKU {sku} is also on line {first_line}, for another variant: both are kept, this one as {stored_as}"
+                ),
+            )),
+        }
+    }
+
+    pub fn kept(&self) -> bool {
+        !matches!(self, Inserted::Duplicate { .. })
+    }
+}
+
 pub struct Writer {
     conn: Connection,
 }
@@ -93,19 +139,20 @@ impl Writer {
         &self.conn
     }
 
+    /// Runs the (cached) statement `sql` with `params`; the rows changed.
+    /// `what` names the change in an error.
+    fn execute(&self, sql: &str, params: impl rusqlite::Params, what: String) -> Result<usize> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut s| s.execute(params))
+            .map_err(Error::sqlite(what))
+    }
+
     /// Inserts a product; `None` when its id was seen before.
     pub fn insert_product(&mut self, p: &ProductRow) -> Result<Option<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO products
-                 (id, title, brand, category, description, tags, price_minor, location_id, image, goes_with, source_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .map_err(Error::sqlite("preparing the product insert"))?;
-        let n = stmt
-            .execute(params![
+        let n = self.execute(
+            INSERT_PRODUCT,
+            params![
                 p.id,
                 p.title,
                 p.brand,
@@ -117,8 +164,9 @@ impl Writer {
                 p.image,
                 p.goes_with.join(";"),
                 p.line as i64,
-            ])
-            .map_err(Error::sqlite(format!("inserting product {}", p.id)))?;
+            ],
+            format!("inserting product {}", p.id),
+        )?;
         Ok((n == 1).then(|| self.conn.last_insert_rowid()))
     }
 
@@ -180,25 +228,72 @@ impl Writer {
         Ok(())
     }
 
-    /// Inserts a variant; `false` when its SKU was seen before.
-    pub fn insert_variant(&mut self, product_rowid: i64, v: &VariantRow) -> Result<bool> {
+    /// Inserts a variant. A SKU seen before on another variant (other
+    /// options, or another product) is a second variant the store sells
+    /// under a reused code: it is kept, under the SKU with its option
+    /// values added. The same SKU with the same product and options is the
+    /// same variant twice: the first row is kept.
+    pub fn insert_variant(&mut self, product_rowid: i64, v: &VariantRow) -> Result<Inserted> {
+        if self.try_insert_variant(product_rowid, v, &v.sku)? {
+            return Ok(Inserted::New);
+        }
+        let options = serde_json::to_string(&v.options).expect("a map of strings serializes");
+        let base = super::fields::make_sku(&v.sku, &v.options);
+        // The same variant again, under the SKU or as kept before.
+        let same: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(source_line, 0) FROM variants
+                 WHERE product_rowid = ?1 AND options = ?2
+                   AND (sku = ?3 OR sku = ?4 OR substr(sku, 1, length(?4) + 1) = ?4 || '-')
+                 ORDER BY source_line LIMIT 1",
+                params![product_rowid, options, v.sku, base],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::sqlite(format!("reading variant {}", v.sku)))?;
+        if let Some(line) = same {
+            return Ok(Inserted::Duplicate {
+                first_line: u64::try_from(line).unwrap_or(0),
+            });
+        }
+        let first_line: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(source_line, 0) FROM variants WHERE sku = ?1",
+                params![v.sku],
+                |r| r.get(0),
+            )
+            .map_err(Error::sqlite(format!("reading variant {}", v.sku)))?;
+        let first_line = u64::try_from(first_line).unwrap_or(0);
+        let mut stored_as = base.clone();
+        let mut n = 1;
+        while !self.try_insert_variant(product_rowid, v, &stored_as)? {
+            n += 1;
+            stored_as = format!("{base}-{n}");
+        }
+        Ok(Inserted::Repeated {
+            first_line,
+            stored_as,
+        })
+    }
+
+    /// Inserts a variant under `sku`; `false` when that SKU is taken.
+    fn try_insert_variant(
+        &mut self,
+        product_rowid: i64,
+        v: &VariantRow,
+        sku: &str,
+    ) -> Result<bool> {
         let options = serde_json::to_string(&v.options).expect("a map of strings serializes");
         let in_stock = match v.quantity {
             Some(q) => q > 0,
             None => v.available,
         };
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO variants
-                 (sku, product_rowid, options, size, color, price_minor, barcode, quantity, in_stock, location_id, source_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT (sku) DO NOTHING",
-            )
-            .map_err(Error::sqlite("preparing the variant insert"))?;
-        let n = stmt
-            .execute(params![
-                v.sku,
+        let n = self.execute(
+            INSERT_VARIANT,
+            params![
+                sku,
                 product_rowid,
                 options,
                 v.options.get("Size"),
@@ -209,8 +304,9 @@ impl Writer {
                 in_stock,
                 v.location_id,
                 v.line as i64,
-            ])
-            .map_err(Error::sqlite(format!("inserting variant {}", v.sku)))?;
+            ],
+            format!("inserting variant {sku}"),
+        )?;
         Ok(n == 1)
     }
 
@@ -348,44 +444,12 @@ impl Writer {
             [],
         )
         .map_err(sql("inheriting variant prices"))?;
-        let unpriced: Vec<(String, i64)> = c
-            .prepare("SELECT sku, COALESCE(source_line, 0) FROM variants WHERE price_minor IS NULL")
-            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-            .map_err(sql("finding variants without a price"))?;
-        for (sku, line) in &unpriced {
-            issues.push(Issue {
-                file: "variants".into(),
-                line: *line as u64,
-                column: None,
-                field: Some("price".into()),
-                rule: Rule::MissingPrice,
-                message: format!("variant {sku} has no price and its product has none: skipped"),
-            });
-        }
-        c.execute("DELETE FROM variants WHERE price_minor IS NULL", [])
-            .map_err(sql("dropping variants without a price"))?;
-        let orphaned: Vec<(String, i64)> = c
-            .prepare(
-                "SELECT id, COALESCE(source_line, 0) FROM products p
-                 WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_rowid = p.rowid)",
-            )
-            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-            .map_err(sql("finding products left without variants"))?;
-        for (id, line) in &orphaned {
-            issues.push(Issue {
-                file: "products".into(),
-                line: *line as u64,
-                column: None,
-                field: Some("price".into()),
-                rule: Rule::MissingPrice,
-                message: format!("product {id} has no priced variant: skipped"),
-            });
-        }
-        c.execute(
-            "DELETE FROM products WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_rowid = products.rowid)",
-            [],
-        )
-        .map_err(sql("dropping products without variants"))?;
+        drop_unpriced(c, issues, "variants", UNPRICED_VARIANTS, |sku| {
+            format!("variant {sku} has no price and its product has none: skipped")
+        })?;
+        drop_unpriced(c, issues, "products", PRODUCTS_WITHOUT_VARIANTS, |id| {
+            format!("product {id} has no priced variant: skipped")
+        })?;
         c.execute(
             // A zero price is an unset one (`Rule::ZeroPrice`): the product's
             // price is its lowest price set, zero only when none is.
@@ -461,4 +525,60 @@ impl Writer {
             .close()
             .map_err(|(_, e)| Error::sqlite("closing the snapshot")(e))
     }
+}
+
+/// Inserts a product; nothing when its id is taken.
+const INSERT_PRODUCT: &str = "INSERT INTO products
+    (id, title, brand, category, description, tags, price_minor, location_id, image, goes_with, source_line)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+    ON CONFLICT (id) DO NOTHING";
+
+/// Inserts a variant; nothing when its SKU is taken.
+const INSERT_VARIANT: &str = "INSERT INTO variants
+    (sku, product_rowid, options, size, color, price_minor, barcode, quantity, in_stock, location_id, source_line)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+    ON CONFLICT (sku) DO NOTHING";
+
+/// Variants with no price, theirs or their product's: the query that finds
+/// them (SKU and line) and the statement that drops them.
+const UNPRICED_VARIANTS: [&str; 2] = [
+    "SELECT sku, COALESCE(source_line, 0) FROM variants WHERE price_minor IS NULL",
+    "DELETE FROM variants WHERE price_minor IS NULL",
+];
+
+/// Products left without a (priced) variant: the query that finds them (id
+/// and line) and the statement that drops them.
+const PRODUCTS_WITHOUT_VARIANTS: [&str; 2] = [
+    "SELECT id, COALESCE(source_line, 0) FROM products p
+     WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_rowid = p.rowid)",
+    "DELETE FROM products WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_rowid = products.rowid)",
+];
+
+/// Drops the rows of `file` that the query of `[select, delete]` finds (an
+/// id and a source line each), each with an issue saying it has no price
+/// (`message` says it of the id).
+fn drop_unpriced(
+    c: &Connection,
+    issues: &mut Issues,
+    file: &str,
+    [select, delete]: [&str; 2],
+    message: impl Fn(&str) -> String,
+) -> Result<()> {
+    let unpriced: Vec<(String, i64)> = c
+        .prepare(select)
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(Error::sqlite(format!("finding {file} without a price")))?;
+    for (id, line) in &unpriced {
+        issues.push(Issue {
+            file: file.into(),
+            line: *line as u64,
+            column: None,
+            field: Some("price".into()),
+            rule: Rule::MissingPrice,
+            message: message(id),
+        });
+    }
+    c.execute(delete, [])
+        .map_err(Error::sqlite(format!("dropping {file} without a price")))?;
+    Ok(())
 }

@@ -31,13 +31,14 @@ use kiosk_core::text::{is_stopword, strip_cjk_stopwords, typo_budget};
 use kiosk_core::{ConceptKind, Filters, Lang, Lexicon};
 use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
     Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy, Score, SegmentReader, Term};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Score, SegmentReader, Term};
 
 use super::spell::SpellIndex;
 use super::vocab::StoreVocabulary;
@@ -150,6 +151,12 @@ const SYNONYM_BOOST: f32 = 0.5;
 /// Below 1, so a rare word matched still outranks two common ones.
 const COVERAGE_EXPONENT: f32 = 0.5;
 
+/// What a word found only in a product's description counts for beside
+/// one found in its title, brand, category, tags or options, when a
+/// partial match is weighed by the share of the query it covers: a long
+/// description mentions many things the product is not.
+const DESCRIPTION_ONLY_SHARE: f32 = 0.5;
+
 /// Weight of a stop word the shopper wrote ("shoes for women"): a bonus
 /// for products that have it, never a condition. Its BM25 weight is small
 /// for a word most products have, larger where the word is rare.
@@ -172,6 +179,10 @@ const TEXT_WEIGHTS: [(FieldOf, f32); 6] = [
     (|f| f.colors, 1.5),
     (|f| f.description, 0.3),
 ];
+
+/// A search hit: (score, rowid, groups and exclusions satisfied, score
+/// before the coverage, document).
+type Hit = (Score, u64, usize, Score, DocAddress);
 
 /// A query, when there is anything to ask.
 type MaybeQuery = Option<Box<dyn Query>>;
@@ -727,9 +738,14 @@ impl IndexSearcher {
         // count as missing one word of the query.
         let mut lack_queries: Vec<Box<dyn Query>> = Vec::new();
         let mut violations: HashMap<u64, usize> = HashMap::new();
+        let mut negated_weights: Vec<f32> = Vec::new();
         for group in &plan.negated {
             let (has, lacks) = self.negation_queries(group);
-            let Some(has) = has else { continue };
+            let Some(has) = has else {
+                negated_weights.push(0.0);
+                continue;
+            };
+            negated_weights.push(self.rarity(&searcher, &*has)?);
             let violating: Box<dyn Query> = match &lacks {
                 Some(lacks) => Box::new(BooleanQuery::new(vec![
                     (Occur::Must, has),
@@ -752,59 +768,62 @@ impl IndexSearcher {
         // excluded word comes first.
         let n_groups = group_queries.len();
         let n_total = n_groups + n_negated;
-        let run =
-            |query: Box<dyn Query>, n: usize, need: usize| -> Result<Vec<(Score, u64, usize)>> {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
-                    .iter()
-                    .map(|(o, q)| (*o, q.box_clone()))
-                    .collect();
-                clauses.push((Occur::Must, query));
-                if let Some(q) = &stop_query {
-                    clauses.push((Occur::Should, q.box_clone()));
-                }
-                for q in &lack_queries {
-                    clauses.push((Occur::Should, q.box_clone()));
-                }
-                let query = BooleanQuery::new(clauses);
-                let violations = Arc::clone(&violations);
-                let collector =
-                    TopDocs::with_limit(n.max(1)).tweak_score(move |segment: &SegmentReader| {
-                        let fast = segment.fast_fields();
-                        let in_stock = fast
-                            .u64("in_stock")
-                            .expect("in_stock is a fast field of every kiosk index")
-                            .first_or_default_col(0);
-                        let rowid = fast
-                            .u64("rowid")
-                            .expect("rowid is a fast field of every kiosk index")
-                            .first_or_default_col(0);
-                        let violations = Arc::clone(&violations);
-                        move |doc, score: Score| {
-                            let score = if in_stock.get_val(doc) > 0 {
-                                score
-                            } else {
-                                score * OUT_OF_STOCK_FACTOR
-                            };
-                            let rowid = rowid.get_val(doc);
-                            let matched = need + n_negated
-                                - violations.get(&rowid).copied().unwrap_or(0).min(n_negated);
-                            let score = if n_total == 0 {
-                                score
-                            } else {
-                                coverage_score(score, matched, n_total)
-                            };
-                            (matched == n_total, score, Reverse(rowid), matched)
-                        }
-                    });
-                Ok(searcher
-                    .search(&query, &collector)
-                    .map_err(Error::index("searching"))?
-                    .into_iter()
-                    .map(|((_, score, Reverse(rowid), matched), _)| (score, rowid, matched))
-                    .collect())
-            };
-        // (score, rowid, groups and exclusions satisfied), best first.
-        let mut hits: Vec<(Score, u64, usize)> = Vec::new();
+        let run = |query: Box<dyn Query>, n: usize, need: usize| -> Result<Vec<Hit>> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = filter_clauses
+                .iter()
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect();
+            clauses.push((Occur::Must, query));
+            if let Some(q) = &stop_query {
+                clauses.push((Occur::Should, q.box_clone()));
+            }
+            for q in &lack_queries {
+                clauses.push((Occur::Should, q.box_clone()));
+            }
+            let query = BooleanQuery::new(clauses);
+            let violations = Arc::clone(&violations);
+            let collector =
+                TopDocs::with_limit(n.max(1)).tweak_score(move |segment: &SegmentReader| {
+                    let fast = segment.fast_fields();
+                    let in_stock = fast
+                        .u64("in_stock")
+                        .expect("in_stock is a fast field of every kiosk index")
+                        .first_or_default_col(0);
+                    let rowid = fast
+                        .u64("rowid")
+                        .expect("rowid is a fast field of every kiosk index")
+                        .first_or_default_col(0);
+                    let violations = Arc::clone(&violations);
+                    move |doc, score: Score| {
+                        let score = if in_stock.get_val(doc) > 0 {
+                            score
+                        } else {
+                            score * OUT_OF_STOCK_FACTOR
+                        };
+                        let rowid = rowid.get_val(doc);
+                        let matched = need + n_negated
+                            - violations.get(&rowid).copied().unwrap_or(0).min(n_negated);
+                        let raw = score;
+                        let score = if n_total == 0 {
+                            score
+                        } else {
+                            coverage_score(score, matched, n_total)
+                        };
+                        (matched == n_total, score, Reverse(rowid), matched, raw)
+                    }
+                });
+            Ok(searcher
+                .search(&query, &collector)
+                .map_err(Error::index("searching"))?
+                .into_iter()
+                .map(|((_, score, Reverse(rowid), matched, raw), address)| {
+                    (score, rowid, matched, raw, address)
+                })
+                .collect())
+        };
+        // (score, rowid, groups and exclusions satisfied, score before the
+        // coverage, document), best first.
+        let mut hits: Vec<Hit> = Vec::new();
         if n_groups == 0 {
             // Browsing by filters alone: every product scores the same
             // before the in-stock preference.
@@ -844,6 +863,17 @@ impl IndexSearcher {
                 }
             }
         }
+        let mut full_anywhere = None;
+        if n_groups > 0 && n_total > 1 {
+            full_anywhere = Some(self.weigh_partial_matches(
+                &searcher,
+                plan,
+                &group_queries,
+                &negated_weights,
+                &violations,
+                &mut hits,
+            )?);
+        }
         if n_groups > 0 {
             hits.sort_by(|a, b| {
                 (b.2 == n_total)
@@ -860,13 +890,6 @@ impl IndexSearcher {
             plain.groups.append(&mut plain.negated);
             return self.search_plan(&plain, filters, limit);
         }
-        if hits.is_empty() && !plan.negated.is_empty() {
-            // Nothing has the wanted words: the excluded ones are searched
-            // as wanted, rather than showing nothing.
-            let mut plain = plan.clone();
-            plain.groups.append(&mut plain.negated);
-            return self.search_plan(&plain, filters, limit);
-        }
         let mut n_full = hits.iter().filter(|h| h.2 == n_total).count();
         if hits.is_empty() && plan.stopwords_only {
             // No product has the stop words: browse by the filters, as a
@@ -874,11 +897,126 @@ impl IndexSearcher {
             hits.extend(run(Box::new(AllQuery), limit, 0)?);
             n_full = hits.len();
         }
-        Ok(monotone_scores(hits)
-            .into_iter()
-            .enumerate()
-            .map(|(i, (score, rowid))| (rowid, score, i < n_full))
-            .collect())
+        Ok(
+            monotone_scores(hits.into_iter().map(|h| (h.0, h.1, h.2)).collect())
+                .into_iter()
+                .enumerate()
+                .map(|(i, (score, rowid))| {
+                    let full = match &full_anywhere {
+                        Some(set) if !set.is_empty() || n_full == 0 => set.contains(&rowid),
+                        _ => i < n_full,
+                    };
+                    (rowid, score, full)
+                })
+                .collect(),
+        )
+    }
+
+    /// How much matching `query` tells about a product: the inverse
+    /// document frequency of what it matches in this store, as BM25 weighs
+    /// a word, so a word few products have counts for more than one most
+    /// have.
+    fn rarity(&self, searcher: &tantivy::Searcher, query: &dyn Query) -> Result<f32> {
+        let n = searcher.num_docs() as f32;
+        let df = query.count(searcher).map_err(Error::index("counting"))? as f32;
+        Ok((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
+    }
+
+    /// Rescores the products that miss some of the query's words by the
+    /// share of the query's rarity they match (each group weighed by
+    /// [`Self::rarity`], each exclusion they respect by its word's), so a
+    /// product with the one rare word the shopper wrote ("earrings")
+    /// outranks one with two common ones ("small", "women"). Which groups a
+    /// product matches is read from the index, so a product found in a
+    /// lower tier than its matches counts them all.
+    fn weigh_partial_matches(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &QueryPlan,
+        group_queries: &[Box<dyn Query>],
+        negated_weights: &[f32],
+        violations: &HashMap<u64, usize>,
+        hits: &mut [Hit],
+    ) -> Result<std::collections::HashSet<u64>> {
+        let n_groups = group_queries.len();
+        let n_total = n_groups + negated_weights.len();
+        let mut weights = Vec::with_capacity(n_groups);
+        for q in group_queries {
+            weights.push(self.rarity(searcher, &**q)?);
+        }
+        let total: f32 = weights.iter().chain(negated_weights).sum();
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_by_key(|&i| (hits[i].4.segment_ord, hits[i].4.doc_id));
+        // Per hit and group: 2 matched in a short field, 1 only in the
+        // description, 0 not at all.
+        let mut level = vec![vec![0u8; n_groups]; hits.len()];
+        for (g, group) in plan.groups.iter().enumerate() {
+            let strong_query = self.group_query_in(group, true);
+            for (q, mark) in [(&group_queries[g], 1u8), (&strong_query, 2u8)] {
+                let weight = q
+                    .weight(EnableScoring::disabled_from_searcher(searcher))
+                    .map_err(Error::index("searching"))?;
+                let mut segment = None;
+                let mut scorer: Option<Box<dyn tantivy::query::Scorer>> = None;
+                for &i in &order {
+                    let address = hits[i].4;
+                    if segment != Some(address.segment_ord) {
+                        segment = Some(address.segment_ord);
+                        scorer = Some(
+                            weight
+                                .scorer(searcher.segment_reader(address.segment_ord), 1.0)
+                                .map_err(Error::index("searching"))?,
+                        );
+                    }
+                    let s = scorer.as_mut().expect("set above");
+                    let at = if s.doc() < address.doc_id {
+                        s.seek(address.doc_id)
+                    } else {
+                        s.doc()
+                    };
+                    if at == address.doc_id {
+                        level[i][g] = level[i][g].max(mark);
+                    }
+                }
+            }
+        }
+        let heaviest = negated_weights.iter().copied().fold(0f32, f32::max);
+        let negated_total: f32 = negated_weights.iter().sum();
+        let mut full_anywhere = std::collections::HashSet::new();
+        for (i, hit) in hits.iter_mut().enumerate() {
+            let broken = violations
+                .get(&hit.1)
+                .copied()
+                .unwrap_or(0)
+                .min(negated_weights.len());
+            let any = level[i].iter().filter(|l| **l > 0).count();
+            let strong = level[i].iter().filter(|l| **l == 2).count();
+            if any == n_groups && broken == 0 {
+                full_anywhere.insert(hit.1);
+            }
+            let matched: f32 = level[i]
+                .iter()
+                .zip(&weights)
+                .map(|(l, w)| match l {
+                    2 => *w,
+                    1 => *w * DESCRIPTION_ONLY_SHARE,
+                    _ => 0.0,
+                })
+                .sum();
+            let respected = (negated_total - heaviest * broken as f32).max(0.0);
+            let share = if total > 0.0 {
+                ((matched + respected) / total).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            hit.2 = strong + negated_weights.len() - broken;
+            hit.0 = if hit.2 == n_total {
+                hit.3
+            } else {
+                hit.3 * share.powf(COVERAGE_EXPONENT)
+            };
+        }
+        Ok(full_anywhere)
     }
 
     /// For an excluded word: the query of products that have it, and of
@@ -975,6 +1113,12 @@ impl IndexSearcher {
     }
 
     fn group_query(&self, group: &Group) -> Box<dyn Query> {
+        self.group_query_in(group, false)
+    }
+
+    /// The group's query; with `strong`, in the short fields only (title,
+    /// brand, category, tags, colours, options), not the description.
+    fn group_query_in(&self, group: &Group, strong: bool) -> Box<dyn Query> {
         // The ways the group's words can match count once, by the best of
         // them, so many synonyms or near spellings cannot outweigh the
         // shopper's own word; a category or option the words name adds to
@@ -982,7 +1126,7 @@ impl IndexSearcher {
         let mut text: Vec<Box<dyn Query>> = Vec::new();
         let mut extra: Vec<Box<dyn Query>> = Vec::new();
         for alt in &group.alternatives {
-            let Some(q) = self.alt_query(alt) else {
+            let Some(q) = self.alt_query_in(alt, strong) else {
                 continue;
             };
             match alt {
@@ -997,6 +1141,10 @@ impl IndexSearcher {
     }
 
     fn alt_query(&self, alt: &Alt) -> Option<Box<dyn Query>> {
+        self.alt_query_in(alt, false)
+    }
+
+    fn alt_query_in(&self, alt: &Alt, strong: bool) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let words_term = |w: &str| Term::from_field_text(f.words, w);
         Some(match alt {
@@ -1013,8 +1161,37 @@ impl IndexSearcher {
                 let weights = TEXT_WEIGHTS
                     .iter()
                     .map(|(field, w)| (field(f), *w))
-                    .chain(f.all_text.map(|field| (field, ALL_TEXT_WEIGHT)));
+                    .chain(f.all_text.map(|field| (field, ALL_TEXT_WEIGHT)))
+                    .filter(|(field, _)| {
+                        !strong || (*field != f.description && Some(*field) != f.all_text)
+                    });
+                let searcher = self.reader.searcher();
+                let n_docs = searcher.num_docs() as f32;
+                let idf = |df: u64| (1.0 + (n_docs - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+                // One rarity per word for the whole product (the all-text
+                // field's), as BM25F reads it: a word common among products
+                // but rare in titles is not scored as rare.
+                let product_df = match (terms.len(), f.all_text) {
+                    (1, Some(all)) => searcher
+                        .doc_freq(&Term::from_field_text(all, &terms[0]))
+                        .ok()
+                        .filter(|df| *df > 0),
+                    _ => None,
+                };
                 for (field, weight) in weights {
+                    let weight = match product_df {
+                        Some(pdf) => {
+                            let df = searcher
+                                .doc_freq(&Term::from_field_text(field, &terms[0]))
+                                .unwrap_or(0);
+                            if df > 0 {
+                                weight * idf(pdf) / idf(df)
+                            } else {
+                                weight
+                            }
+                        }
+                        None => weight,
+                    };
                     let q: Box<dyn Query> = if terms.len() == 1 {
                         Box::new(TermQuery::new(
                             Term::from_field_text(field, &terms[0]),

@@ -157,8 +157,16 @@ fn compiled() -> &'static [Compiled] {
 /// matches keep the longer phrase.
 pub fn find(text: &str, tokens: &[Token]) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
-    let overlaps = |found: &[Found], start: usize, end: usize| {
-        found.iter().any(|f| start < f.end && f.start < end)
+    // A match overlapping an earlier (longer) one is left out.
+    let add = |found: &mut Vec<Found>, c: &Compiled, start: usize, end: usize| {
+        if !found.iter().any(|f| start < f.end && f.start < end) {
+            found.push(Found {
+                cue: c.cue,
+                lang: c.lang,
+                start,
+                end,
+            });
+        }
     };
     for c in compiled() {
         if c.cjk {
@@ -168,14 +176,7 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Found> {
                     let char_start = t.text[..from + pos].chars().count();
                     let char_len = c.words[0].chars().count();
                     let (start, end) = byte_span(text, t, char_start, char_len);
-                    if !overlaps(&found, start, end) {
-                        found.push(Found {
-                            cue: c.cue,
-                            lang: c.lang,
-                            start,
-                            end,
-                        });
-                    }
+                    add(&mut found, c, start, end);
                     from += pos + c.words[0].len();
                 }
             }
@@ -192,14 +193,7 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Found> {
                 .all(|(t, w)| !t.cjk && word_matches(&t.text, w))
             {
                 let (start, end) = (tokens[i].start, tokens[i + n - 1].end);
-                if !overlaps(&found, start, end) {
-                    found.push(Found {
-                        cue: c.cue,
-                        lang: c.lang,
-                        start,
-                        end,
-                    });
-                }
+                add(&mut found, c, start, end);
             }
         }
     }

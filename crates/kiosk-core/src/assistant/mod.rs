@@ -203,12 +203,15 @@ impl Assistant<'_> {
             self.stock.colors(),
             self.stock.sizes(),
         );
-        let reading = understand::with_store_colour(
-            self.with_store_words(
-                understand::read_in_store(&text, lexicon, self.stock.sizes()),
-                &text,
-            )?,
-            self.stock.colors(),
+        let reading = self.with_category_words(
+            understand::with_store_colour(
+                self.with_store_words(
+                    understand::read_in_store(&text, lexicon, self.stock.sizes()),
+                    &text,
+                )?,
+                self.stock.colors(),
+            ),
+            &text,
         );
         let understood_at = Instant::now();
 

@@ -159,6 +159,82 @@ impl Assistant<'_> {
         Ok(reading)
     }
 
+    /// Colour words inside a store category's name, said whole, name the
+    /// category: "roze" of "roze vino" (a category "Roze vino"), "white"
+    /// of "white wine". They are the category's words, searched with it,
+    /// not a colour the products must come in; a colour said beside the
+    /// category ("zwarte camisetas de manga corta") stays a colour.
+    pub(super) fn with_category_words(&self, mut reading: Reading, text: &str) -> Reading {
+        if reading.color.is_none() && reading.color_value.is_none() {
+            return reading;
+        }
+        let said = title_words(text);
+        let runs: Vec<Vec<String>> = self
+            .stock
+            .categories()
+            .iter()
+            .map(|(category, _)| category_words(category))
+            .filter(|words| words.len() >= 2 && has_run(&said, words))
+            .collect();
+        if runs.is_empty() {
+            return reading;
+        }
+        // A colour word is the category's when the category has it and
+        // other words besides.
+        let in_a_run = |words: &[String]| {
+            !words.is_empty()
+                && runs
+                    .iter()
+                    .any(|run| run.len() > words.len() && has_run(run, words))
+        };
+        let lexicon = self.stock.lexicon();
+        let mut freed: Vec<String> = Vec::new();
+        let mut dropped: Vec<usize> = Vec::new();
+        for m in lexicon.analyze(text).mentions {
+            if lexicon.concept(m.concept).kind != crate::lexicon::ConceptKind::Color {
+                continue;
+            }
+            let piece = &text[m.start..m.end];
+            if in_a_run(&title_words(piece)) {
+                dropped.push(m.concept);
+                freed.push(piece.to_string());
+            }
+        }
+        if let Some(value) = &reading.color_value
+            && in_a_run(&title_words(value))
+        {
+            freed.push(value.clone());
+            reading.color_value = None;
+        }
+        if freed.is_empty() {
+            return reading;
+        }
+        reading.colors.retain(|c| !dropped.contains(c));
+        if reading.color.is_some_and(|c| dropped.contains(&c)) {
+            reading.color = reading.colors.first().copied();
+        }
+        // The freed words go back among the searched words, in the order
+        // they were said.
+        let folded = crate::text::fold(text);
+        let mut pieces: Vec<String> = reading
+            .search_text
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        for piece in freed {
+            if !title_words(&reading.search_text)
+                .contains(&crate::lexicon::light_stem(&crate::text::fold(&piece)))
+            {
+                pieces.push(piece);
+                reading.leftover_words += 1;
+            }
+        }
+        let at = |piece: &String| folded.find(&crate::text::fold(piece)).unwrap_or(usize::MAX);
+        pieces.sort_by_key(at);
+        reading.search_text = pieces.join(" ");
+        reading
+    }
+
     /// Whether some product's title has all of `words` (as `title_words`).
     pub(super) fn a_title_has(&self, words: &[String]) -> Result<bool, BackendError> {
         let mut request = SearchRequest::new(words.join(" "));
@@ -320,18 +396,10 @@ impl Assistant<'_> {
         }
         // Words that say one of the store's categories whole ("camisetas
         // de manga corta", "jersey set") ask for the category, not for the
-        // products whose titles share one of them.
-        let decisive: Vec<&str> = query
-            .iter()
-            .filter(|q| q.decisive)
-            .map(|q| q.text.as_str())
-            .collect();
-        if self.stock.categories().iter().any(|(category, _)| {
-            let words = category_words(category);
-            !words.is_empty()
-                && words.iter().all(|c| query.iter().any(|q| q.text == *c))
-                && decisive.iter().all(|w| words.iter().any(|c| c == w))
-        }) {
+        // products whose titles share one of them. The turn's other words
+        // may be the sentence around it in another language ("lihat …",
+        // "laat me … zien"): a word no title has names no product.
+        if self.says_a_category(&query)? {
             return Ok(Named::Nothing);
         }
         let mut plain = reading.clone();
@@ -408,6 +476,31 @@ impl Assistant<'_> {
         } else {
             Named::Several(picked)
         })
+    }
+
+    /// Whether the turn's words say one of the store's categories whole,
+    /// with no other decisive word that a title has.
+    fn says_a_category(&self, query: &[QueryWord]) -> Result<bool, BackendError> {
+        for (category, _) in self.stock.categories() {
+            let words = category_words(category);
+            if words.is_empty() || !words.iter().all(|c| query.iter().any(|q| q.text == *c)) {
+                continue;
+            }
+            let mut named_by_other = false;
+            for q in query
+                .iter()
+                .filter(|q| q.decisive && !words.contains(&q.text))
+            {
+                if self.a_title_has(std::slice::from_ref(&q.text))? {
+                    named_by_other = true;
+                    break;
+                }
+            }
+            if !named_by_other {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// A turn whose words the vocabulary all knows ("the white grey", "the

@@ -79,18 +79,38 @@ impl Assistant<'_> {
             && reading.categories.len() != 1
             && let Some((said, rest)) = self.category_said(&reading.search_text)
         {
+            let find_within = |within: &Reading| {
+                self.find_matching_in(
+                    within,
+                    session,
+                    in_stock_only,
+                    Some(&said),
+                    limit,
+                    full_only,
+                )
+            };
             let mut within = reading.clone();
             within.search_text = rest;
-            let found = self.find_matching_in(
-                &within,
-                session,
-                in_stock_only,
-                Some(&said),
-                limit,
-                full_only,
-            )?;
+            let found = find_within(&within)?;
             if !found.0.is_empty() {
                 return Ok(found);
+            }
+            // The other words are the sentence around the category in
+            // another language ("lihat …", "laat me … zien"): no title has
+            // any of them, so they name nothing in it.
+            let mut sentence_only = true;
+            for word in title_words(&within.search_text) {
+                if self.a_title_has(std::slice::from_ref(&word))? {
+                    sentence_only = false;
+                    break;
+                }
+            }
+            if sentence_only && !within.search_text.trim().is_empty() {
+                within.search_text.clear();
+                let found = find_within(&within)?;
+                if !found.0.is_empty() {
+                    return Ok(found);
+                }
             }
         }
         self.find_matching_in(reading, session, in_stock_only, category, limit, full_only)

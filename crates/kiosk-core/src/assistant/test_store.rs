@@ -30,15 +30,35 @@ pub(super) struct TestStore {
     closeness: Vec<(String, String, f32)>,
 }
 
-pub(super) fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
-    Concept {
-        id: id.to_string(),
-        kind,
-        terms: terms
-            .iter()
-            .map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect()))
-            .collect(),
-    }
+pub(super) use crate::lexicon::concept;
+
+/// The demo store vocabulary's rows for waterproof and leather.
+pub(super) fn outdoor_concepts() -> Vec<Concept> {
+    vec![
+        concept(
+            "waterproof",
+            ConceptKind::Attribute,
+            &[
+                (
+                    Lang::En,
+                    &["waterproof", "water-resistant", "water resistant"],
+                ),
+                (Lang::Nl, &["waterdicht", "waterdichte", "waterafstotend"]),
+                (Lang::Id, &["tahan air", "anti air", "kedap air"]),
+                (Lang::Zh, &["防水", "防潑水"]),
+            ],
+        ),
+        concept(
+            "leather",
+            ConceptKind::Material,
+            &[
+                (Lang::En, &["leather", "suede", "nubuck"]),
+                (Lang::Nl, &["leer", "leren", "leder"]),
+                (Lang::Id, &["kulit", "kulit asli"]),
+                (Lang::Zh, &["皮革", "真皮"]),
+            ],
+        ),
+    ]
 }
 
 /// A product with one variant per `(size, colour, quantity)`.
@@ -347,6 +367,104 @@ pub(super) fn tackle_shop() -> TestStore {
             &["綠色", "綠"],
         ),
     ])
+}
+
+/// A wine shop that sells tees too, its texts in the store's own
+/// languages: a category whose name holds a colour word of the kiosk's
+/// vocabulary ("Roze vino": "roze" is Dutch for pink), products whose only
+/// options are facts of the product (winery, region, country), and a
+/// category named in Spanish ("Camisetas de manga corta") beside a
+/// category whose titles share its words ("Camisetas sin manga").
+pub(super) fn wine_shop() -> TestStore {
+    let wine = |id: &str, title: &str, category: &str, winery: &str, price: &str, qty: i64| {
+        let options = [
+            ("Vinarija", winery),
+            ("Region", "Šumadija"),
+            ("Zemlja", "Srbija"),
+        ];
+        product_with_options(id, title, category, &[(&options, price, qty)])
+    };
+    let tee = |id: &str, title: &str, category: &str| {
+        product_with_options(
+            id,
+            title,
+            category,
+            &[
+                (&[("Size", "M"), ("Corte", "Regular")], "29.00", 3),
+                (&[("Size", "L"), ("Corte", "Regular")], "29.00", 2),
+            ],
+        )
+    };
+    let store = TestStore::new(vec![
+        wine(
+            "aleks-roze",
+            "Aleksandrović Roze Penušavo",
+            "Roze vino",
+            "Aleksandrović",
+            "20.60",
+            4,
+        ),
+        wine(
+            "budimir-rose",
+            "Budimir Triada Rose",
+            "Roze vino",
+            "Budimir",
+            "10.80",
+            6,
+        ),
+        wine(
+            "magaza-rose",
+            "Magaza Rose",
+            "Roze vino",
+            "Magaza",
+            "11.40",
+            2,
+        ),
+        wine(
+            "orphe-rose",
+            "Kovačević Orphe Rose",
+            "Roze vino",
+            "Kovačević",
+            "2.80",
+            9,
+        ),
+        wine("plavac", "Plavac Mali", "Crno vino", "Zlatan", "15.00", 5),
+        tee(
+            "tee-crew",
+            "Camiseta Crew Hombre",
+            "Camisetas de manga corta",
+        ),
+        tee(
+            "tee-logo",
+            "Camiseta Logo Mujer",
+            "Camisetas de manga corta",
+        ),
+        tee(
+            "tee-basic",
+            "Camiseta Basic Hombre",
+            "Camisetas de manga corta",
+        ),
+        tee(
+            "tank-neon",
+            "Camiseta Sin Manga Neon Hombre",
+            "Camisetas sin manga",
+        ),
+        tee(
+            "tank-moon",
+            "Camiseta Sin Manga Moon Hombre",
+            "Camisetas sin manga",
+        ),
+    ]);
+    store.with_concepts(vec![concept(
+        "pink",
+        ConceptKind::Color,
+        &[
+            (Lang::En, &["pink"]),
+            (Lang::Nl, &["roze"]),
+            (Lang::Id, &["merah muda"]),
+            (Lang::Zh, &["粉紅色"]),
+        ],
+    )])
 }
 
 impl TestStore {

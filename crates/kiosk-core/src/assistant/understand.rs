@@ -2,6 +2,7 @@
 //! range, ordinal, order number, contact), by rules over the lexicon. No
 //! model is needed; the result says how sure it is.
 
+use crate::assistant::Session;
 use crate::assistant::cues::{self, Cue, Found};
 use crate::lexicon::ConceptKind;
 use crate::text::{Token, fold, option_key, size_key, tokenize};
@@ -56,6 +57,19 @@ impl Reading {
 
     pub fn has_variant_slot(&self) -> bool {
         self.size.is_some() || self.color.is_some() || self.color_value.is_some()
+    }
+
+    /// This reading with the size and colour of the conversation where the
+    /// turn names none.
+    pub(in crate::assistant) fn with_session_variant(&self, session: &Session) -> Reading {
+        let mut r = self.clone();
+        if r.size.is_none() {
+            r.size.clone_from(&session.size);
+        }
+        if r.color.is_none() {
+            r.color = session.color;
+        }
+        r
     }
 
     /// The colours asked for together ("black and white"): every colour

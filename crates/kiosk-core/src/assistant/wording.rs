@@ -32,6 +32,24 @@ impl Assistant<'_> {
         parts.join(", ")
     }
 
+    /// A variant's options as a choice among its product's variants: its
+    /// size and colour, and the other options whose values differ between
+    /// the variants. An option every variant has alike ("Vinarija
+    /// Aleksandrović", "Region Šumadija" of a wine's only variant) is a
+    /// fact of the product, not a variant to choose.
+    pub(super) fn choice_text(&self, v: &Variant, record: &ProductRecord, lang: Lang) -> String {
+        let mut choice = v.clone();
+        choice.options.retain(|name, value| {
+            name == "Size"
+                || name == "Color"
+                || record
+                    .variants
+                    .iter()
+                    .any(|other| other.options.get(name) != Some(value))
+        });
+        self.options_text(&choice, lang)
+    }
+
     pub(super) fn color_name(&self, color: &str, lang: Lang) -> String {
         let lexicon = self.stock.lexicon();
         match lexicon.lookup(color) {

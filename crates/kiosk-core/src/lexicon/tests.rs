@@ -1,16 +1,5 @@
 use super::*;
 
-fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
-    Concept {
-        id: id.to_string(),
-        kind,
-        terms: terms
-            .iter()
-            .map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect()))
-            .collect(),
-    }
-}
-
 fn lexicon() -> Lexicon {
     Lexicon::new(vec![
         concept(

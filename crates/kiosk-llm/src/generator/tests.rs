@@ -56,14 +56,7 @@ fn sheet(lang: Lang) -> FactSheet {
     }
 }
 
-const INTENTS: [&str; 6] = [
-    "looking for a product or asking if it is in stock",
-    "asking the price of a product",
-    "asking where something is in the store",
-    "asking about opening hours, payment or the loyalty card",
-    "wanting to talk to a member of staff",
-    "something a shop kiosk cannot help with",
-];
+const INTENTS: [&str; 6] = super::EXAMPLE_INTENTS;
 
 #[test]
 fn phrased_answers_in_four_languages_pass_the_verifier() {

@@ -93,3 +93,49 @@ fn a_line_word_is_read_only_after_its_brand() {
     assert_eq!(fix("berapa harga aviatok"), "berapa harga aviatok");
     assert_eq!(fix("Meridian pasir"), "Meridian pasir");
 }
+
+fn with_lines() -> StoreNames {
+    StoreNames::with_lines(["Nordkap", "Luma"], [("Nordkap", "Alpine")]).and_whole_lines([
+        "Luma Ball",
+        "Nordkap Alpine",
+        "Luma Glow",
+        "Courtline Ace 100",
+    ])
+}
+
+#[test]
+fn a_whole_line_heard_run_together_or_split_elsewhere_is_read_as_it() {
+    let lines = with_lines();
+    let c = lines.correct("Do you have the Lumamall in silver?", &known);
+    assert_eq!(c.text, "Do you have the Luma Ball in silver?");
+    assert_eq!(
+        lines
+            .correct("Do you have the Nordkapel Pine in black?", &known)
+            .text,
+        "Do you have the Nordkap Alpine in black?"
+    );
+    // Heard right, it stays as it is.
+    assert_eq!(
+        lines.correct("the Luma Ball in silver", &known).text,
+        "the Luma Ball in silver"
+    );
+    // Far from every line, or a known word: as heard.
+    assert_eq!(
+        lines.correct("a lumberjack shirt", &known).text,
+        "a lumberjack shirt"
+    );
+    assert_eq!(
+        lines.correct("the running shoe", &known).text,
+        "the running shoe"
+    );
+}
+
+#[test]
+fn two_whole_lines_equally_close_leave_the_words_as_heard() {
+    // "Lumabull" is one letter from both.
+    let lines = StoreNames::new(Vec::<String>::new()).and_whole_lines(["Luma Ball", "Luma Bell"]);
+    assert_eq!(
+        lines.correct("the Lumabull lamp", &known).text,
+        "the Lumabull lamp"
+    );
+}

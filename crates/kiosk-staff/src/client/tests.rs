@@ -78,6 +78,14 @@ fn console_client(console: &Console) -> ConsoleClient {
     ConsoleClient::new(&console.url(), key(), Duration::from_secs(5)).expect("client")
 }
 
+/// A link to a console address where nothing listens yet, and that
+/// address (for starting the console later).
+fn link_to_free_port(dir: &Path) -> (String, StaffLink) {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let link = StaffLink::start(link_config(&format!("http://{listen}")), dir).expect("link");
+    (listen, link)
+}
+
 #[test]
 fn a_call_is_delivered_followed_and_handed_back() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -115,9 +123,7 @@ fn a_call_is_delivered_followed_and_handed_back() {
 #[test]
 fn the_console_is_down_then_comes_back() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let listen = format!("127.0.0.1:{}", free_port());
-    let link =
-        StaffLink::start(link_config(&format!("http://{listen}")), dir.path()).expect("link");
+    let (listen, link) = link_to_free_port(dir.path());
     let rx = link.events();
     let ids: Vec<CallId> = (0..3)
         .map(|i| link.call(&handoff(&format!("call {i}"))).expect("call"))
@@ -168,9 +174,7 @@ fn calls_saved_by_an_earlier_run_are_delivered() {
 #[test]
 fn a_call_can_be_withdrawn() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let listen = format!("127.0.0.1:{}", free_port());
-    let link =
-        StaffLink::start(link_config(&format!("http://{listen}")), dir.path()).expect("link");
+    let (listen, link) = link_to_free_port(dir.path());
     let rx = link.events();
     // Withdrawn while queued: never sent.
     let queued = link.call(&handoff("never mind")).expect("call");

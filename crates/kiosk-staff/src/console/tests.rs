@@ -16,8 +16,19 @@ use crate::client::ConsoleClient;
 
 const KEY: &str = "store-key-for-tests-0123";
 
-fn key() -> StoreKey {
+pub(crate) fn key() -> StoreKey {
     StoreKey::new(KEY).expect("test key")
+}
+
+/// A kiosk's client of `console`, pinned to its certificate `cert`.
+pub(crate) fn pinned_client(console: &Console, cert: &crate::tls::ConsoleCert) -> ConsoleClient {
+    ConsoleClient::pinned(
+        &console.url(),
+        key(),
+        Duration::from_secs(5),
+        Some(&cert.fingerprint()),
+    )
+    .expect("client")
 }
 
 fn start(db: &std::path::Path) -> Console {
@@ -44,7 +55,7 @@ pub(crate) fn handoff(wants: &str) -> Handoff {
     }
 }
 
-fn new_call(wants: &str) -> NewCall {
+pub(crate) fn new_call(wants: &str) -> NewCall {
     NewCall {
         id: CallId::random(),
         kiosk: KioskInfo::new(None, "Kiosk 1", "Entrance"),
@@ -600,7 +611,9 @@ fn stalled_connections(tls: bool) {
     // with no deadline, so enough of them took the console down from the
     // LAN without a key. 600 stall here (all on loopback, in at most 20 s)
     // while kiosks' calls, safety ones among them, must still get through.
-    // Over TLS they stall half way through a ClientHello.
+    // Over TLS they stall half way through a ClientHello. They come from
+    // one other machine (127.0.0.2), as a flood from the LAN would.
+    const FLOODER: std::net::Ipv4Addr = std::net::Ipv4Addr::new(127, 0, 0, 2);
     const STALLERS: usize = 600;
     const FIRST_WAVE: usize = 400;
     const CALLS: usize = 30;
@@ -622,9 +635,9 @@ fn stalled_connections(tls: bool) {
             if Instant::now() > until {
                 break;
             }
-            let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
-                continue;
-            };
+            // From another machine on the LAN, as the server sees it: the
+            // kiosk calls from 127.0.0.1.
+            let mut stream = crate::lan::test_net::connect_from(FLOODER, addr);
             let _ = stream.write_all(stall);
             held.push(stream);
         }
@@ -635,13 +648,7 @@ fn stalled_connections(tls: bool) {
     // The rest keep arriving while the kiosks call.
     let second = std::thread::spawn(move || open_stallers(STALLERS - FIRST_WAVE));
 
-    let kiosk = ConsoleClient::pinned(
-        &console.url(),
-        key(),
-        Duration::from_secs(5),
-        Some(&cert.fingerprint()),
-    )
-    .expect("client");
+    let kiosk = pinned_client(&console, &cert);
     let mut worst = Duration::ZERO;
     let load = Instant::now();
     let mut ids = Vec::new();

@@ -7,6 +7,8 @@
 
 pub mod http;
 pub mod server;
+#[cfg(test)]
+pub(crate) mod test_net;
 
 pub use http::{Conn, HeadError, Reply, Request};
 pub use server::Service;

@@ -10,17 +10,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::auth::{StoreKey, authorization};
-use crate::call::{CallId, KioskInfo, NewCall};
+use crate::auth::authorization;
 use crate::client::ConsoleClient;
-use crate::console::tests::handoff;
+use crate::console::tests::{key, new_call, pinned_client};
 use crate::console::{Console, ConsoleConfig};
-
-const KEY: &str = "store-key-for-tests-0123";
-
-fn key() -> StoreKey {
-    StoreKey::new(KEY).expect("test key")
-}
 
 fn cert() -> ConsoleCert {
     ConsoleCert::generate(&["localhost".into(), "127.0.0.1".into()]).expect("certificate")
@@ -30,15 +23,6 @@ fn start(db: &Path, cert: &ConsoleCert) -> Console {
     let mut config = ConsoleConfig::new("127.0.0.1:0", db, key());
     config.tls = Some(cert.clone());
     Console::start(config).expect("console starts")
-}
-
-fn new_call(wants: &str) -> NewCall {
-    NewCall {
-        id: CallId::random(),
-        kiosk: KioskInfo::new(None, "Kiosk 1", "Entrance"),
-        created_at: jiff::Timestamp::now(),
-        handoff: handoff(wants),
-    }
 }
 
 /// A TLS connection to the console, trusting `cert` only.
@@ -61,6 +45,17 @@ fn ask(console: &Console, cert: &ConsoleCert, request: &[u8], within: Duration) 
     stream.sock.set_read_timeout(Some(within)).expect("timeout");
     stream.write_all(request).expect("send");
     read_head(&mut stream)
+}
+
+/// The console's page comes over TLS.
+fn assert_page_answers(console: &Console, cert: &ConsoleCert) {
+    let head = ask(
+        console,
+        cert,
+        b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        Duration::from_secs(5),
+    );
+    assert_eq!(status(&head), Some(200), "{head}");
 }
 
 fn read_head(stream: &mut impl Read) -> String {
@@ -120,8 +115,7 @@ fn only_a_kiosk_pinned_to_the_console_gets_through() {
     let console = start(&dir.path().join("console.sqlite"), &cert);
     assert!(console.url().starts_with("https://"));
     let timeout = Duration::from_secs(5);
-    let pinned = ConsoleClient::pinned(&console.url(), key(), timeout, Some(&cert.fingerprint()))
-        .expect("client");
+    let pinned = pinned_client(&console, &cert);
     let call = new_call("over TLS");
     assert!(pinned.deliver(&call).expect("delivered").created);
 
@@ -172,13 +166,7 @@ fn the_session_cookie_is_secure_over_tls() {
         "{cookie}"
     );
     // The page itself comes over TLS too.
-    let head = ask(
-        &console,
-        &cert,
-        b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        Duration::from_secs(5),
-    );
-    assert_eq!(status(&head), Some(200), "{head}");
+    assert_page_answers(&console, &cert);
 }
 
 #[test]
@@ -214,13 +202,7 @@ fn the_limits_hold_over_tls() {
     assert!(head.is_empty() || status(&head) == Some(431), "{head}");
     eprintln!("endless line over TLS cut off after {sent} bytes");
     // The console still answers.
-    let head = ask(
-        &console,
-        &cert,
-        b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
-        Duration::from_secs(5),
-    );
-    assert_eq!(status(&head), Some(200), "{head}");
+    assert_page_answers(&console, &cert);
 
     // One TLS record holding a request, its bytes trickled over TCP one
     // at a time: the console's deadline covers the record, not only each
@@ -283,13 +265,7 @@ fn the_limits_hold_over_tls() {
     // The first bytes of a ClientHello record.
     half.write_all(&[0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
         .expect("send");
-    let kiosk = ConsoleClient::pinned(
-        &console.url(),
-        key(),
-        Duration::from_secs(5),
-        Some(&cert.fingerprint()),
-    )
-    .expect("client");
+    let kiosk = pinned_client(&console, &cert);
     let asked = Instant::now();
     kiosk
         .deliver(&new_call("during stalled handshakes"))

@@ -9,7 +9,7 @@
 //! and `ID.detail.jpg`, each listed in the signed manifest with its hash.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read};
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,7 +21,8 @@ use super::{CHUNK, MANIFEST, SIGNATURE, hex};
 use crate::error::{Error, Result};
 use crate::keys;
 use crate::manifest::{
-    BUNDLE_FORMAT, FileEntry, IMAGES_DIR, MAX_IMAGES, Manifest, PAYLOAD_DIR, is_payload_path,
+    self, BUNDLE_FORMAT, FileEntry, IMAGES_DIR, MAX_IMAGES, Manifest, PAYLOAD_DIR, Summary,
+    is_payload_path,
 };
 
 /// The files of a native catalog, in bundle order (catalog/README.md).
@@ -63,10 +64,33 @@ pub struct CreateOptions {
     pub images: ImageOptions,
 }
 
+impl CreateOptions {
+    /// Bundle version `version` of the catalog at `from`, signed with the
+    /// secret key at `key`, written to `out`: made now, valid for a day,
+    /// everything else as the catalog says, without photos.
+    pub fn new(from: &Path, key: &Path, out: &Path, version: u64) -> CreateOptions {
+        CreateOptions {
+            from: from.to_path_buf(),
+            key: key.to_path_buf(),
+            out: out.to_path_buf(),
+            store_id: None,
+            version: Some(version),
+            valid_for: jiff::SignedDuration::from_hours(24),
+            expires: None,
+            stock_as_of: None,
+            format: None,
+            now: jiff::Timestamp::now(),
+            images: ImageOptions::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Created {
     pub path: PathBuf,
-    pub manifest: Manifest,
+    /// The manifest's head and counts; the files it lists are in the
+    /// bundle (`kiosk bundle verify` checks them).
+    pub manifest: Summary,
     pub bytes: u64,
     pub key_id: String,
     /// Files in the folder that are not part of the export.
@@ -113,7 +137,7 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
     if format != Format::Native {
         refuse_orders(dir)?;
     }
-    let (mut files, skipped) = payload_files(dir, format)?;
+    let (files, skipped) = payload_files(dir, format)?;
     let store = read_store_head(dir)?;
     let store_id = match (&options.store_id, store.as_ref().and_then(|s| s.id.clone())) {
         (Some(flag), Some(file)) if *flag != file => {
@@ -162,19 +186,29 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
             .map_err(|e| Error::Invalid(format!("expiry {} after now: {e}", options.valid_for)))?,
     };
 
-    // Kept until the bundle is written: the thumbnails are read from here.
-    let mut scratch = None;
+    // Kept until the bundle is written: the manifest, the list of
+    // thumbnails and the thumbnails themselves are read from here.
+    let parent = options
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(Error::io("creating", parent))?;
+    let scratch = tempfile::Builder::new()
+        .prefix(".kbundle-scratch-")
+        .tempdir_in(parent)
+        .map_err(Error::io("creating a scratch folder in", parent))?;
     let mut n_images = 0;
     let mut image_issues = Vec::new();
     let mut thumbnail_counts = (0, 0, 0);
+    let mut image_list = None;
     let images_started = Instant::now();
     if !options.images.is_empty() {
-        let made = thumbnails(options, format, stock_as_of, progress)?;
+        let made = thumbnails(options, format, stock_as_of, scratch.path(), progress)?;
         n_images = made.n_images;
         image_issues = made.issues;
         thumbnail_counts = (made.n_made, made.n_cached, made.n_cache_failed);
-        files.extend(made.files);
-        scratch = Some(made.scratch);
+        image_list = Some(made.list);
     }
     let images_ms = started_ms(images_started);
     let total: u64 = files
@@ -182,7 +216,7 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         .map(|(_, p)| fs::metadata(p).map(|m| m.len()).unwrap_or(0))
         .sum();
     progress.phase("hashing", total);
-    let mut entries = Vec::with_capacity(files.len());
+    let mut exports = Vec::with_capacity(files.len());
     let mut done = 0;
     for (name, path) in &files {
         let file = File::open(path).map_err(Error::io("opening", path))?;
@@ -190,13 +224,16 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
             done += n;
             progress.set(done);
         })?;
-        entries.push(FileEntry {
-            path: format!("{PAYLOAD_DIR}/{name}"),
-            size,
-            sha256,
-        });
+        exports.push((
+            FileEntry {
+                path: format!("{PAYLOAD_DIR}/{name}"),
+                size,
+                sha256,
+            },
+            path.clone(),
+        ));
     }
-    let manifest = Manifest {
+    let head = Manifest {
         bundle_format: BUNDLE_FORMAT,
         store_id: store_id.clone(),
         version,
@@ -204,32 +241,54 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         stock_as_of,
         expires,
         catalog_format: format.name().to_string(),
-        files: entries,
+        files: Vec::new(),
     };
-    let manifest_text = manifest
-        .to_toml()
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    // The manifest is written to disk line by line: with photos it lists
+    // two files a product.
+    let manifest_path = scratch.path().join(MANIFEST);
+    let invalid = |e: crate::error::Rejection| Error::Invalid(e.to_string());
+    let out = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&manifest_path)
+        .map_err(Error::io("creating", &manifest_path))?;
+    let mut writer = manifest::Writer::new(head.head(), BufWriter::new(out)).map_err(invalid)?;
+    for (entry, _) in &exports {
+        writer.entry(entry).map_err(invalid)?;
+    }
+    if let Some(list) = &image_list {
+        for_each_image(list, scratch.path(), |entry, _| {
+            writer.entry(&entry).map_err(invalid)
+        })?;
+    }
+    let (manifest, out) = writer.finish().map_err(invalid)?;
+    let mut manifest_file = out
+        .into_inner()
+        .map_err(|e| Error::io("writing", &manifest_path)(e.into_error()))?;
+    manifest_file
+        .rewind()
+        .map_err(Error::io("reading", &manifest_path))?;
     let signature = minisign::sign(
         Some(&key.public),
         &key.secret,
-        std::io::Cursor::new(manifest_text.as_bytes()),
+        BufReader::with_capacity(CHUNK, &manifest_file),
         Some(&format!("kiosk bundle {store_id} v{version}")),
         Some("signature of a kiosk bundle manifest"),
     )
     .map_err(|e| Error::Key(format!("signing the manifest: {e}")))?
     .into_string();
 
-    progress.phase("writing", total);
-    if let Some(parent) = options.out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(Error::io("creating", parent))?;
-    }
+    progress.phase("writing", manifest.total_bytes);
     let tmp = partial_path(&options.out);
     let result = write_tar(
         &tmp,
         &manifest,
-        &manifest_text,
+        &manifest_path,
         &signature,
-        &files,
+        &exports,
+        image_list.as_deref().map(|list| (list, scratch.path())),
         progress,
     )
     .and_then(|()| {
@@ -273,10 +332,11 @@ fn started_ms(started: Instant) -> u64 {
     started.elapsed().as_millis() as u64
 }
 
-/// Thumbnails made for a bundle, in a scratch folder.
+/// Thumbnails made for a bundle, in the scratch folder.
 struct Made {
-    scratch: tempfile::TempDir,
-    files: Files,
+    /// Each thumbnail's name, size and sha256, a line each, in bundle
+    /// order (see [`for_each_image`]).
+    list: PathBuf,
     n_images: u64,
     n_made: u64,
     n_cached: u64,
@@ -284,25 +344,20 @@ struct Made {
     issues: Vec<Issue>,
 }
 
+/// The list of thumbnails in the scratch folder.
+const IMAGE_LIST: &str = "images.list";
+
 /// Imports the export into a scratch data dir with its photos, and writes
-/// each product's thumbnails out as files named by its id.
+/// each product's thumbnails out as files named by its id, listing each
+/// with its size and sha256 as it goes (nothing is kept a product).
 fn thumbnails(
     options: &CreateOptions,
     format: Format,
     stock_as_of: jiff::Timestamp,
+    scratch: &Path,
     progress: &mut dyn Progress,
 ) -> Result<Made> {
-    let parent = options
-        .out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(Error::io("creating", parent))?;
-    let scratch = tempfile::Builder::new()
-        .prefix(".kbundle-images-")
-        .tempdir_in(parent)
-        .map_err(Error::io("creating a scratch folder in", parent))?;
-    let data_dir = DataDir::new(scratch.path().join("data"));
+    let data_dir = DataDir::new(scratch.join("data"));
     let mut import = ImportOptions::new(options.from.clone());
     import.format = Some(format);
     import.stock_as_of = Some(stock_as_of);
@@ -325,8 +380,11 @@ fn thumbnails(
             )
         })
         .collect();
-    let out_dir = scratch.path().join(IMAGES_DIR);
+    let out_dir = scratch.join(IMAGES_DIR);
     fs::create_dir(&out_dir).map_err(Error::io("creating", &out_dir))?;
+    let list_path = scratch.join(IMAGE_LIST);
+    let mut list =
+        BufWriter::new(File::create(&list_path).map_err(Error::io("creating", &list_path))?);
     let db = summary
         .snapshot_path
         .join(kiosk_catalog::schema::SNAPSHOT_DB);
@@ -343,7 +401,6 @@ fn thumbnails(
     let mut rows = stmt
         .query([])
         .map_err(|e| Error::Invalid(format!("reading thumbnails: {e}")))?;
-    let mut files = Vec::new();
     let mut n_images = 0u64;
     progress.phase("thumbnails", summary.n_images);
     while let Some(row) = rows
@@ -357,13 +414,10 @@ fn thumbnails(
         let id: String = row
             .get(0)
             .map_err(|e| Error::Invalid(format!("reading thumbnails: {e}")))?;
-        let names = [
-            format!("{IMAGES_DIR}/{id}.card.jpg"),
-            format!("{IMAGES_DIR}/{id}.detail.jpg"),
-        ];
+        let names = [format!("{id}.card.jpg"), format!("{id}.detail.jpg")];
         if !names
             .iter()
-            .all(|n| is_payload_path(&format!("{PAYLOAD_DIR}/{n}")))
+            .all(|n| is_payload_path(&format!("{PAYLOAD_DIR}/{IMAGES_DIR}/{n}")))
         {
             issues.push(Issue::file_note(
                 &options.from.display().to_string(),
@@ -380,9 +434,16 @@ fn thumbnails(
             )));
         }
         for (name, column) in names.into_iter().zip([1, 2]) {
-            let path = scratch.path().join(&name);
-            fs::write(&path, read(column)?).map_err(Error::io("writing", &path))?;
-            files.push((name, path));
+            let path = out_dir.join(&name);
+            let bytes = read(column)?;
+            fs::write(&path, &bytes).map_err(Error::io("writing", &path))?;
+            writeln!(
+                list,
+                "{name}\t{}\t{}",
+                bytes.len(),
+                super::sha256_hex(&bytes)
+            )
+            .map_err(Error::io("writing", &list_path))?;
         }
         n_images += 1;
         progress.set(n_images);
@@ -390,15 +451,51 @@ fn thumbnails(
     drop(rows);
     drop(stmt);
     drop(conn);
+    list.into_inner()
+        .map_err(|e| Error::io("writing", &list_path)(e.into_error()))?;
+    // The scratch snapshot is no longer needed; its disk space is.
+    let _ = fs::remove_dir_all(scratch.join("data"));
     Ok(Made {
-        scratch,
-        files,
+        list: list_path,
         n_images,
         n_made,
         n_cached,
         n_cache_failed,
         issues,
     })
+}
+
+/// Each thumbnail in the list `thumbnails` wrote, in order, as a manifest
+/// entry with its file in the scratch folder; read a line at a time.
+fn for_each_image(
+    list: &Path,
+    scratch: &Path,
+    mut f: impl FnMut(FileEntry, PathBuf) -> Result<()>,
+) -> Result<()> {
+    let file = File::open(list).map_err(Error::io("opening", list))?;
+    for line in BufReader::new(file).lines() {
+        let line = line.map_err(Error::io("reading", list))?;
+        let mut fields = line.split('\t');
+        let (Some(name), Some(size), Some(sha256)) = (fields.next(), fields.next(), fields.next())
+        else {
+            return Err(Error::Invalid(format!(
+                "{}: a line {line:?}",
+                list.display()
+            )));
+        };
+        let size = size
+            .parse()
+            .map_err(|_| Error::Invalid(format!("{}: a line {line:?}", list.display())))?;
+        f(
+            FileEntry {
+                path: format!("{PAYLOAD_DIR}/{IMAGES_DIR}/{name}"),
+                size,
+                sha256: sha256.to_string(),
+            },
+            scratch.join(IMAGES_DIR).join(name),
+        )?;
+    }
+    Ok(())
 }
 
 /// The importer reads orders.csv only beside a native catalog.
@@ -526,10 +623,11 @@ impl<R: Read> Read for Hashing<R> {
 
 fn write_tar(
     tmp: &Path,
-    manifest: &Manifest,
-    manifest_text: &str,
+    manifest: &Summary,
+    manifest_path: &Path,
     signature: &str,
-    files: &[(String, PathBuf)],
+    exports: &[(FileEntry, PathBuf)],
+    images: Option<(&Path, &Path)>,
     progress: &mut dyn Progress,
 ) -> Result<()> {
     let file = File::create(tmp).map_err(Error::io("creating", tmp))?;
@@ -549,11 +647,16 @@ fn write_tar(
             .append_data(&mut header, name, data)
             .map_err(Error::io("writing", tmp))
     };
+    let manifest_file = File::open(manifest_path).map_err(Error::io("opening", manifest_path))?;
+    let manifest_size = manifest_file
+        .metadata()
+        .map_err(Error::io("reading", manifest_path))?
+        .len();
     append(
         &mut builder,
         MANIFEST,
-        manifest_text.len() as u64,
-        &mut manifest_text.as_bytes(),
+        manifest_size,
+        &mut BufReader::with_capacity(CHUNK, manifest_file.take(manifest_size)),
     )?;
     append(
         &mut builder,
@@ -562,7 +665,7 @@ fn write_tar(
         &mut signature.as_bytes(),
     )?;
     let mut done = 0;
-    for (entry, (_, path)) in manifest.files.iter().zip(files) {
+    let mut add = |entry: &FileEntry, path: &Path| -> Result<()> {
         let file = File::open(path).map_err(Error::io("opening", path))?;
         let mut reader = Hashing {
             inner: file.take(entry.size),
@@ -578,6 +681,13 @@ fn write_tar(
         }
         done += entry.size;
         progress.set(done);
+        Ok(())
+    };
+    for (entry, path) in exports {
+        add(entry, path)?;
+    }
+    if let Some((list, scratch)) = images {
+        for_each_image(list, scratch, |entry, path| add(&entry, &path))?;
     }
     let writer = builder.into_inner().map_err(Error::io("writing", tmp))?;
     let file = writer

@@ -23,6 +23,7 @@
 
 mod create;
 mod guard;
+mod listing;
 mod read;
 
 pub use create::{CreateOptions, Created, create};
@@ -38,9 +39,13 @@ pub const SIGNATURE: &str = "manifest.toml.minisig";
 /// Bundle files end in `.kbundle`.
 pub const EXTENSION: &str = "kbundle";
 /// A manifest lists every photo thumbnail (about 150 bytes each), so it may
-/// be large; it is still read whole, under this bound, before its signature
-/// is checked.
+/// be large: it is spooled to disk under this bound, then its signature is
+/// checked and its files listed reading it as a stream.
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+/// A manifest not in the form `bundle create` writes (made by hand) is
+/// parsed whole as TOML, which costs many times its size in memory: such a
+/// manifest may be at most this large (about 6,000 files).
+const MAX_HAND_MADE_MANIFEST_BYTES: u64 = 1 << 20;
 const MAX_SIGNATURE_BYTES: u64 = 4096;
 const CHUNK: usize = 1 << 16;
 

@@ -13,9 +13,8 @@
 //! would otherwise read whole into memory before the signature is checked.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, BufReader, Read, Seek, Write};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -25,10 +24,14 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::guard::{HeaderGuard, Refusal};
-use super::{CHUNK, MANIFEST, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE, hex, sha256_hex};
+use super::listing::{Listing, Lookup};
+use super::{
+    CHUNK, MANIFEST, MAX_HAND_MADE_MANIFEST_BYTES, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES,
+    SIGNATURE, hex,
+};
 use crate::error::{Error, Rejection, Result};
 use crate::keys::TrustedKeys;
-use crate::manifest::{IMAGES_DIR, Manifest, PAYLOAD_DIR, is_image_path};
+use crate::manifest::{self, IMAGES_DIR, Manifest, PAYLOAD_DIR, Summary, is_image_path};
 
 /// What the kiosk requires of a bundle besides a trusted signature.
 #[derive(Debug, Clone, Copy)]
@@ -56,10 +59,11 @@ pub fn too_old(
     max_age.is_some_and(|age| now.duration_since(created) > age)
 }
 
-/// A manifest whose signature checked out.
+/// A manifest whose signature checked out: its head and counts (the files
+/// it lists are kept on disk while the payload is read, see `listing.rs`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Verified {
-    pub manifest: Manifest,
+    pub manifest: Summary,
     pub manifest_sha256: String,
     pub key_id: String,
     /// minisign's trusted comment.
@@ -85,7 +89,7 @@ pub enum Opened {
 
 /// Checks a verified manifest against the kiosk: store, version, expiry.
 pub fn check_policy(
-    manifest: &Manifest,
+    manifest: &Summary,
     policy: &Policy<'_>,
 ) -> std::result::Result<Decision, Rejection> {
     if let Some(expected) = policy.expected_store
@@ -279,7 +283,30 @@ fn read_bundle<R: Read>(
     let mut entries = archive
         .entries()
         .map_err(|e| classifier.error(&e, "reading the first entry"))?;
-    let verified = header(&mut entries, trusted, &classifier)?;
+    // The manifest and its listing are kept on disk while the bundle is
+    // read: beside `dest` when the payload goes there (the kiosk's data
+    // disk), else in the temp folder.
+    let dest = payload.and_then(|(dest, _)| dest);
+    let work = match dest
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        Some(parent) => {
+            fs::create_dir_all(parent).map_err(Error::io("creating", parent))?;
+            tempfile::Builder::new()
+                .prefix(".manifest-")
+                .tempdir_in(parent)
+                .map_err(Error::io("creating a folder in", parent))?
+        }
+        None => tempfile::Builder::new()
+            .prefix("kiosk-bundle-")
+            .tempdir()
+            .map_err(Error::io(
+                "creating a temp folder in",
+                &std::env::temp_dir(),
+            ))?,
+    };
+    let (verified, listing) = header(&mut entries, trusted, &classifier, work.path())?;
     let decision = match policy {
         Some(policy) => Some(check_policy(&verified.manifest, policy)?),
         None => None,
@@ -291,6 +318,7 @@ fn read_bundle<R: Read>(
         copy_payload(
             &mut entries,
             &verified.manifest,
+            &listing,
             dest,
             phase,
             &classifier,
@@ -301,12 +329,15 @@ fn read_bundle<R: Read>(
 }
 
 /// Reads manifest.toml and its signature, and checks the signature with a
-/// trusted key. Nothing in the manifest is looked at before that.
+/// trusted key. Nothing in the manifest is looked at before that. The
+/// manifest is spooled to `work` as it is read, its signature checked and
+/// its files listed from there in one pass each: it may be tens of MiB.
 fn header<R: Read>(
     entries: &mut Entries<'_, R>,
     trusted: &TrustedKeys,
     classifier: &Classifier,
-) -> Result<Verified> {
+    work: &Path,
+) -> Result<(Verified, Listing)> {
     let mut first = match entries.next() {
         Some(Ok(entry)) => entry,
         Some(Err(e)) => return Err(classifier.error(&e, "reading the first entry")),
@@ -330,7 +361,21 @@ fn header<R: Read>(
         ))
         .into());
     }
-    let manifest_bytes = read_small(&mut first, MAX_MANIFEST_BYTES, MANIFEST, classifier)?;
+    let spooled = work.join(MANIFEST);
+    let mut manifest_file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&spooled)
+        .map_err(Error::io("creating", &spooled))?;
+    let (manifest_bytes, manifest_sha256) = spool(
+        &mut first,
+        MAX_MANIFEST_BYTES,
+        &mut manifest_file,
+        &spooled,
+        classifier,
+    )?;
     drop(first);
     let mut second = match entries.next() {
         Some(Ok(entry)) => entry,
@@ -342,38 +387,146 @@ fn header<R: Read>(
     }
     let signature = read_small(&mut second, MAX_SIGNATURE_BYTES, SIGNATURE, classifier)?;
     drop(second);
-    verify_signature(&manifest_bytes, &signature, trusted)
+    let (key_id, comment) = verify_signature(&mut manifest_file, &spooled, &signature, trusted)?;
+    let listing = Listing::create(work)?;
+    let summary = list_files(&mut manifest_file, &spooled, manifest_bytes, &listing)?;
+    listing.seal()?;
+    Ok((
+        Verified {
+            manifest: summary,
+            manifest_sha256,
+            key_id,
+            comment,
+        },
+        listing,
+    ))
+}
+
+/// Copies a tar entry of at most `max` bytes to `out`; its size and
+/// sha256.
+fn spool<R: Read>(
+    entry: &mut tar::Entry<'_, R>,
+    max: u64,
+    out: &mut File,
+    path: &Path,
+    classifier: &Classifier,
+) -> Result<(u64, String)> {
+    let size = entry.size();
+    if size > max {
+        return Err(Rejection::NotABundle(format!(
+            "{MANIFEST} is {size} bytes, expected at most {max}"
+        ))
+        .into());
+    }
+    copy_entry(entry, MANIFEST, size, Some((out, path)), classifier, |_| {})
+}
+
+/// Copies a tar entry named `name`, which its header says is `size` bytes
+/// long, to `out` when there is one, telling `copied_so_far` the bytes copied so
+/// far; the bytes copied and their sha256. An entry that ends early is
+/// truncated.
+fn copy_entry<R: Read>(
+    entry: &mut tar::Entry<'_, R>,
+    name: &str,
+    size: u64,
+    mut out: Option<(&mut File, &Path)>,
+    classifier: &Classifier,
+    mut copied_so_far: impl FnMut(u64),
+) -> Result<(u64, String)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut copied = 0u64;
+    loop {
+        let n = match entry.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(classifier.error(&e, &format!("in {name}"))),
+        };
+        hasher.update(&buf[..n]);
+        if let Some((file, path)) = out.as_mut() {
+            file.write_all(&buf[..n])
+                .map_err(Error::io("writing", *path))?;
+        }
+        copied += n as u64;
+        copied_so_far(copied);
+    }
+    if copied < size {
+        return Err(
+            Rejection::Truncated(format!("{name} ends after {copied} of {size} bytes")).into(),
+        );
+    }
+    Ok((copied, hex(&hasher.finalize())))
+}
+
+/// Reads a verified manifest's files into `listing`, one at a time; the
+/// head and counts. A manifest in the form `bundle create` writes is read
+/// line by line; any other (made by hand) is parsed whole as TOML, so it
+/// may be at most [`MAX_HAND_MADE_MANIFEST_BYTES`].
+fn list_files(file: &mut File, path: &Path, size: u64, listing: &Listing) -> Result<Summary> {
+    file.rewind().map_err(Error::io("reading", path))?;
+    let bad_text = |e: io::Error| -> Error {
+        if e.kind() == io::ErrorKind::InvalidData {
+            Rejection::BadManifest(format!("{MANIFEST} is not UTF-8")).into()
+        } else {
+            Error::io("reading", path)(e)
+        }
+    };
+    let read = manifest::read_written(BufReader::with_capacity(CHUNK, &mut *file), |entry| {
+        listing.add(&entry)
+    })
+    .map_err(bad_text)?;
+    match read {
+        manifest::Read::Written(summary) => return Ok(summary),
+        manifest::Read::Refused(e) => return Err(e),
+        manifest::Read::Other => {}
+    }
+    if size > MAX_HAND_MADE_MANIFEST_BYTES {
+        return Err(Rejection::BadManifest(format!(
+            "{MANIFEST} is {size} bytes and not in the form `kiosk bundle create` writes: such a manifest may be at most {MAX_HAND_MADE_MANIFEST_BYTES} bytes"
+        ))
+        .into());
+    }
+    listing.clear()?;
+    file.rewind().map_err(Error::io("reading", path))?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(bad_text)?;
+    let manifest = Manifest::parse(&text)?;
+    for entry in &manifest.files {
+        listing.add(entry)?;
+    }
+    Ok(manifest.summary())
 }
 
 /// Copies (or, with no `dest`, only checks) every payload file.
 fn copy_payload<R: Read>(
     entries: &mut Entries<'_, R>,
-    manifest: &Manifest,
+    manifest: &Summary,
+    listing: &Listing,
     dest: Option<&Path>,
     phase: &str,
     classifier: &Classifier,
     progress: &mut dyn Progress,
 ) -> Result<()> {
-    let mut remaining: BTreeMap<&str, &crate::manifest::FileEntry> = manifest
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f))
-        .collect();
     if let Some(dest) = dest {
         let dir = dest.join(PAYLOAD_DIR);
         fs::create_dir_all(&dir).map_err(Error::io("creating", &dir))?;
-        if manifest.files.iter().any(|f| is_image_path(&f.path)) {
-            let images = dir.join(IMAGES_DIR);
-            fs::create_dir_all(&images).map_err(Error::io("creating", &images))?;
-        }
+        let images = dir.join(IMAGES_DIR);
+        fs::create_dir_all(&images).map_err(Error::io("creating", &images))?;
     }
     progress.phase(phase, manifest.total_bytes());
     let mut done = 0u64;
-    while let Some(&next) = remaining.keys().next() {
+    let mut n_read = 0u64;
+    let mut has_images = false;
+    while n_read < manifest.n_files {
         let mut entry = match entries.next() {
             Some(Ok(entry)) => entry,
-            Some(Err(e)) => return Err(classifier.error(&e, &format!("before {next}"))),
+            Some(Err(e)) => {
+                let next = listing.first_unread()?.unwrap_or_default();
+                return Err(classifier.error(&e, &format!("before {next}")));
+            }
             None => {
+                let next = listing.first_unread()?.unwrap_or_default();
                 return Err(Rejection::Truncated(format!(
                     "it ends before {next}, which the signed manifest lists"
                 ))
@@ -388,13 +541,15 @@ fn copy_payload<R: Read>(
         {
             continue;
         }
-        let Some(expected) = remaining.remove(name.as_str()) else {
-            return Err(if manifest.file(&name).is_some() {
-                Rejection::NotABundle(format!("{name} appears twice")).into()
-            } else {
-                Rejection::UnexpectedFile(name).into()
-            });
+        let (expected_size, expected_sha256) = match listing.take(&name)? {
+            Lookup::Expected { size, sha256 } => (size, sha256),
+            Lookup::Twice => {
+                return Err(Rejection::NotABundle(format!("{name} appears twice")).into());
+            }
+            Lookup::Unlisted => return Err(Rejection::UnexpectedFile(name).into()),
         };
+        n_read += 1;
+        has_images |= is_image_path(&name);
         if !kind.is_file() {
             return Err(Rejection::NotABundle(format!(
                 "{name} is a {kind:?} entry, expected a regular file"
@@ -402,10 +557,10 @@ fn copy_payload<R: Read>(
             .into());
         }
         let size = entry.size();
-        if size != expected.size {
+        if size != expected_size {
             return Err(Rejection::SizeMismatch {
                 file: name,
-                expected: expected.size,
+                expected: expected_size,
                 found: size,
             }
             .into());
@@ -418,35 +573,18 @@ fn copy_payload<R: Read>(
             }
             None => None,
         };
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; CHUNK];
-        let mut copied = 0u64;
-        loop {
-            let n = match entry.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(classifier.error(&e, &format!("in {name}"))),
-            };
-            hasher.update(&buf[..n]);
-            if let Some((file, path)) = out.as_mut() {
-                file.write_all(&buf[..n])
-                    .map_err(Error::io("writing", path.as_path()))?;
-            }
-            copied += n as u64;
-            progress.set(done + copied);
-        }
-        if copied < size {
-            return Err(Rejection::Truncated(format!(
-                "{name} ends after {copied} of {size} bytes"
-            ))
-            .into());
-        }
-        let found = hex(&hasher.finalize());
-        if found != expected.sha256 {
+        let (_, found) = copy_entry(
+            &mut entry,
+            &name,
+            size,
+            out.as_mut().map(|(file, path)| (file, path.as_path())),
+            classifier,
+            |copied| progress.set(done + copied),
+        )?;
+        if found != expected_sha256 {
             return Err(Rejection::Tampered {
                 file: name,
-                expected: expected.sha256.clone(),
+                expected: expected_sha256,
                 found,
             }
             .into());
@@ -458,6 +596,11 @@ fn copy_payload<R: Read>(
     }
     if let Some(dest) = dest {
         let images = dest.join(PAYLOAD_DIR).join(IMAGES_DIR);
+        if !has_images {
+            // The importer takes photos from this folder only when the
+            // bundle carries some.
+            fs::remove_dir(&images).map_err(Error::io("removing", &images))?;
+        }
         let dirs = [images, dest.join(PAYLOAD_DIR), dest.to_path_buf()];
         for dir in dirs.iter().filter(|d| d.is_dir()) {
             File::open(dir)
@@ -503,7 +646,15 @@ fn read_small<R: Read>(
     Ok(bytes)
 }
 
-fn verify_signature(manifest: &[u8], signature: &[u8], trusted: &TrustedKeys) -> Result<Verified> {
+/// Checks the spooled manifest's signature, reading it as a stream
+/// (minisign signs a BLAKE2b hash of the text); the key id and trusted
+/// comment.
+fn verify_signature(
+    manifest: &mut File,
+    path: &Path,
+    signature: &[u8],
+    trusted: &TrustedKeys,
+) -> Result<(String, String)> {
     let text = std::str::from_utf8(signature)
         .map_err(|_| Rejection::NotABundle(format!("{SIGNATURE} is not text")))?;
     let sig = SignatureBox::from_string(text).map_err(|e| {
@@ -517,10 +668,21 @@ fn verify_signature(manifest: &[u8], signature: &[u8], trusted: &TrustedKeys) ->
         }
         .into());
     };
+    if !sig.is_prehashed() {
+        // A legacy signature covers the whole text, which would have to be
+        // read into memory to check it.
+        return Err(Rejection::BadSignature {
+            key_id,
+            reason: "a legacy minisign signature (made without -H); sign with a current minisign"
+                .into(),
+        }
+        .into());
+    }
+    manifest.rewind().map_err(Error::io("reading", path))?;
     minisign::verify(
         key.public_key(),
         &sig,
-        io::Cursor::new(manifest),
+        BufReader::with_capacity(CHUNK, &mut *manifest),
         true,
         false,
         false,
@@ -529,13 +691,5 @@ fn verify_signature(manifest: &[u8], signature: &[u8], trusted: &TrustedKeys) ->
         key_id: key_id.clone(),
         reason: e.to_string(),
     })?;
-    let text = std::str::from_utf8(manifest)
-        .map_err(|_| Rejection::BadManifest(format!("{MANIFEST} is not UTF-8")))?;
-    let manifest_parsed = Manifest::parse(text)?;
-    Ok(Verified {
-        manifest: manifest_parsed,
-        manifest_sha256: sha256_hex(manifest),
-        key_id,
-        comment: sig.trusted_comment().unwrap_or_default(),
-    })
+    Ok((key_id, sig.trusted_comment().unwrap_or_default()))
 }

@@ -1,4 +1,31 @@
+use std::cell::Cell;
+use std::io::BufReader;
+use std::rc::Rc;
+
 use super::*;
+
+/// The written form read line by line, or `None` for another form.
+fn parse_written(text: &str) -> Option<Manifest> {
+    let mut files = Vec::new();
+    let read = read_written(text.as_bytes(), |file| {
+        files.push(file);
+        Ok::<(), Rejection>(())
+    })
+    .expect("reads");
+    match read {
+        Read::Written(s) => Some(Manifest {
+            bundle_format: s.bundle_format,
+            store_id: s.store_id,
+            version: s.version,
+            created: s.created,
+            stock_as_of: s.stock_as_of,
+            expires: s.expires,
+            catalog_format: s.catalog_format,
+            files,
+        }),
+        _ => None,
+    }
+}
 
 fn sample() -> Manifest {
     Manifest {
@@ -125,4 +152,96 @@ fn a_manifest_made_by_hand_is_parsed_as_toml() {
     ] {
         assert!(Manifest::parse(&bad).is_err(), "{bad}");
     }
+}
+
+/// Counts the bytes taken from a text.
+struct Counting<'a> {
+    text: &'a [u8],
+    taken: Rc<Cell<usize>>,
+}
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = std::io::Read::read(&mut self.text, buf)?;
+        self.taken.set(self.taken.get() + n);
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_written_manifest_reaches_the_reader_a_table_at_a_time() {
+    // A bundle may list 500,000 files: each entry must be handed on while
+    // the text behind it is still unread, never after a whole-manifest
+    // read or collection.
+    let mut m = sample();
+    for i in 0..20_000u64 {
+        m.files.push(FileEntry {
+            path: format!("catalog/images/p-{i}.card.jpg"),
+            size: i,
+            sha256: format!("{:x}", i % 16).repeat(64),
+        });
+    }
+    let text = m.to_toml().expect("encodes");
+    assert!(text.len() > 2_500_000, "{}", text.len());
+    let taken = Rc::new(Cell::new(0));
+    let input = BufReader::with_capacity(
+        8192,
+        Counting {
+            text: text.as_bytes(),
+            taken: taken.clone(),
+        },
+    );
+    let (mut seen, mut end, mut most_ahead) = (0usize, 0usize, 0usize);
+    let read = read_written(input, |file| {
+        let expected = &m.files[seen];
+        assert_eq!(&file, expected);
+        let needle = format!("sha256 = \"{}\"\n", file.sha256);
+        end += text[end..].find(&needle).expect("in the text") + needle.len();
+        most_ahead = most_ahead.max(taken.get() - end);
+        seen += 1;
+        Ok::<(), Rejection>(())
+    })
+    .expect("reads");
+    let Read::Written(summary) = read else {
+        panic!("the written form: {read:?}");
+    };
+    assert_eq!(seen, m.files.len());
+    assert_eq!(summary.n_files, m.files.len() as u64);
+    assert_eq!(summary.total_bytes, m.total_bytes());
+    assert!(
+        most_ahead <= 8192,
+        "the reader ran {most_ahead} bytes ahead of the entry it handed on"
+    );
+}
+
+#[test]
+fn an_entry_the_reader_refuses_stops_the_read() {
+    let mut m = sample();
+    m.files.push(FileEntry {
+        path: "catalog/images/x.card.jpg".into(),
+        size: 1,
+        sha256: "b".repeat(64),
+    });
+    let text = m.to_toml().expect("encodes");
+    let mut seen = 0;
+    let read = read_written(text.as_bytes(), |file| {
+        seen += 1;
+        if file.path.ends_with(".card.jpg") {
+            Err(Rejection::BadManifest(format!(
+                "{} is listed twice",
+                file.path
+            )))
+        } else {
+            Ok(())
+        }
+    })
+    .expect("reads");
+    assert!(
+        matches!(read, Read::Refused(Rejection::BadManifest(_))),
+        "{read:?}"
+    );
+    assert_eq!(seen, 2);
+    // A last line without its newline is not the written form.
+    let cut = text.trim_end_matches('\n');
+    assert!(parse_written(cut).is_none());
 }

@@ -38,13 +38,18 @@ fn get(url: &str, validators: Option<&Validators>) -> (Vec<u8>, Option<Validator
     }
 }
 
+/// A bundle server over `dir`, taking no uploads.
+fn serve(dir: &Path) -> RunningServer {
+    BundleServer::bind(dir, "127.0.0.1:0", cert())
+        .expect("bind")
+        .spawn()
+}
+
 #[test]
 fn files_are_served_with_validators_and_304_when_unchanged() {
     let tmp = tempfile::tempdir().expect("tmp");
     fs::write(tmp.path().join("b.kbundle"), b"bundle bytes").expect("write");
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
-        .expect("bind")
-        .spawn();
+    let running = serve(tmp.path());
     let url = format!("{}b.kbundle", running.url());
     let (body, validators) = get(&url, None);
     assert_eq!(body, b"bundle bytes");
@@ -75,9 +80,7 @@ fn only_plain_files_outside_uploads_are_served() {
     fs::create_dir_all(tmp.path().join("uploads")).expect("mkdir");
     fs::write(tmp.path().join("uploads/secret.json"), b"{}").expect("write");
     fs::write(tmp.path().join(".hidden"), b"x").expect("write");
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
-        .expect("bind")
-        .spawn();
+    let running = serve(tmp.path());
     for path in [
         "uploads/secret.json",
         ".hidden",
@@ -227,9 +230,7 @@ fn uploads_without_a_valid_fresh_signature_are_refused_with_401() {
     assert_eq!(status, 401);
 
     // Without a store key the server takes no uploads at all.
-    let keyless = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
-        .expect("bind")
-        .spawn();
+    let keyless = serve(tmp.path());
     assert_eq!(post(&keyless, "k1-feedback-3-3-cc", &doc).0, 401);
 }
 
@@ -353,9 +354,7 @@ fn plain_http_gets_nothing() {
     // Issue 15: the bundle server spoke plain HTTP on the LAN.
     let tmp = tempfile::tempdir().expect("tmp");
     fs::write(tmp.path().join("b.kbundle"), b"bundle bytes").expect("write");
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
-        .expect("bind")
-        .spawn();
+    let running = serve(tmp.path());
     assert!(running.url().starts_with("https://"));
     let mut tcp = std::net::TcpStream::connect(running.addr).expect("connect");
     tcp.set_read_timeout(Some(Duration::from_secs(10)))
@@ -429,9 +428,7 @@ fn a_client_pinned_to_another_certificate_sends_nothing() {
 #[test]
 fn https_without_a_pin_is_a_configuration_error() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let running = BundleServer::bind(tmp.path(), "127.0.0.1:0", cert())
-        .expect("bind")
-        .spawn();
+    let running = serve(tmp.path());
     for pin in [None, Some("not-a-fingerprint".to_string())] {
         match client_pinned(pin.clone()).get(&format!("{}b.kbundle", running.url()), None) {
             Err(crate::Error::Invalid(message)) => {

@@ -154,10 +154,7 @@ impl Assistant<'_> {
                 d.confidence = d.confidence.max(0.7);
                 self.none_fits(&words, d);
                 if !records.is_empty() {
-                    session.focus = Some(records[0].product.id.clone());
-                    session.last_list = Some(reading.clone());
-                    session.last_was_list = true;
-                    d.products = records;
+                    super::show_list(session, &reading, records, d);
                 }
                 return Ok(());
             }
@@ -205,10 +202,7 @@ impl Assistant<'_> {
             if !introduced {
                 d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
             }
-            session.focus = Some(in_stock[0].product.id.clone());
-            session.last_list = Some(reading.clone());
-            session.last_was_list = true;
-            d.products = in_stock;
+            super::show_list(session, reading, in_stock, d);
             d.stock_facts = true;
             d.chip("chip_where");
             d.chip("chip_cheaper");
@@ -220,10 +214,7 @@ impl Assistant<'_> {
         if !introduced {
             d.say("found", &[("n", &records.len().to_string())]);
         }
-        session.focus = Some(records[0].product.id.clone());
-        session.last_list = Some(reading.clone());
-        session.last_was_list = true;
-        d.products = records;
+        super::show_list(session, reading, records, d);
         d.stock_facts = true;
         d.chip("chip_where");
         d.chip("chip_cheaper");
@@ -280,10 +271,7 @@ impl Assistant<'_> {
     ) -> Result<(), BackendError> {
         d.confidence = d.confidence.max(0.8);
         d.say("which_one", &[("n", &several.len().to_string())]);
-        session.focus = Some(several[0].product.id.clone());
-        session.last_list = Some(reading.clone());
-        session.last_was_list = true;
-        d.products = several;
+        super::show_list(session, reading, several, d);
         Ok(())
     }
 
@@ -350,31 +338,29 @@ impl Assistant<'_> {
             } else {
                 let listed: Vec<String> = in_stock
                     .iter()
-                    .map(|v| self.options_text(v, lang))
+                    .map(|v| self.choice_text(v, &record, lang))
                     .filter(|s| !s.is_empty())
                     .collect();
                 let price = self.price_text(&record, lang);
                 if listed.is_empty() {
+                    // One variant without options ("Default Title"): its
+                    // stock as the variant answer words it, without "in".
                     let v = in_stock[0];
-                    match v.quantity {
-                        Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say(
-                            "in_stock_low",
-                            &[
-                                ("title", &title),
-                                ("options", &self.options_text(v, lang)),
-                                ("qty", &q.to_string()),
-                                ("price", &price),
-                            ],
-                        ),
-                        _ => d.say(
-                            "stock_overview",
-                            &[
-                                ("title", &title),
-                                ("price", &price),
-                                ("list", &say(lang, "word_in_stock_short", &[])),
-                            ],
-                        ),
-                    }
+                    let key = match v.quantity {
+                        Some(_) if v.is_low(self.stock.low_stock_threshold()) => "in_stock_low",
+                        Some(_) => "in_stock",
+                        None => "in_stock_untracked",
+                    };
+                    let qty = v.quantity.map(|q| q.to_string()).unwrap_or_default();
+                    d.say(
+                        key,
+                        &[
+                            ("title", &title),
+                            ("options", ""),
+                            ("qty", &qty),
+                            ("price", &price),
+                        ],
+                    );
                 } else {
                     d.say(
                         "stock_overview",
@@ -423,7 +409,7 @@ impl Assistant<'_> {
             return Ok(());
         }
         if let Some(v) = matching.iter().find(|v| v.in_stock) {
-            let options = self.options_text(v, lang);
+            let options = self.choice_text(v, &record, lang);
             let price = self.variant_price_text(v.price, &currency, lang);
             match v.quantity {
                 Some(q) if v.is_low(self.stock.low_stock_threshold()) => d.say(
@@ -475,7 +461,7 @@ impl Assistant<'_> {
         // Asked-for variant out of stock: the same product in other
         // sizes/colours, similar products, and the waitlist.
         let v = matching[0];
-        let options = self.options_text(v, lang);
+        let options = self.choice_text(v, &record, lang);
         d.say("out_of_stock", &[("title", &title), ("options", &options)]);
         d.lost_demand.push(LostDemand {
             product_id: record.product.id.clone(),

@@ -13,3 +13,16 @@ mod price;
 mod recommend;
 mod store_info;
 mod waitlist;
+
+use crate::ProductRecord;
+use crate::assistant::understand::Reading;
+use crate::assistant::{Draft, Session};
+
+/// Shows `records` as a list, the first in focus: a next turn may narrow
+/// the same search or pick one by its place.
+fn show_list(session: &mut Session, reading: &Reading, records: Vec<ProductRecord>, d: &mut Draft) {
+    session.focus = records.first().map(|r| r.product.id.clone());
+    session.last_list = Some(reading.clone());
+    session.last_was_list = true;
+    d.products = records;
+}

@@ -22,14 +22,9 @@ impl Assistant<'_> {
             return Ok(());
         };
         d.confidence = 0.9;
-        let mut r = reading.clone();
-        if r.size.is_none() {
-            r.size.clone_from(&session.size);
-        }
-        if r.color.is_none() {
-            r.color = session.color;
-        }
-        let want = self.variant_choice(&r, &record).want;
+        let want = self
+            .variant_choice(&reading.with_session_variant(session), &record)
+            .want;
         let variant = if record.variants.len() == 1 {
             record.variants.first()
         } else if !want.asks_nothing() {

@@ -50,10 +50,7 @@ impl Assistant<'_> {
         if reading.size.is_some() {
             session.size.clone_from(&reading.size);
         }
-        session.focus = Some(records[0].product.id.clone());
-        session.last_list = Some(reading.clone());
-        session.last_was_list = true;
-        d.products = records;
+        super::show_list(session, reading, records, d);
         d.stock_facts = true;
         d.chip("chip_where");
         d.chip("chip_goes_with");

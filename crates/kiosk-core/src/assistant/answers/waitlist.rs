@@ -35,14 +35,9 @@ impl Assistant<'_> {
             (_, Some(record)) => {
                 // The size and colour of the conversation, unless the turn
                 // names others.
-                let mut r = reading.clone();
-                if r.size.is_none() {
-                    r.size.clone_from(&session.size);
-                }
-                if r.color.is_none() {
-                    r.color = session.color;
-                }
-                let want = self.variant_choice(&r, &record).want;
+                let want = self
+                    .variant_choice(&reading.with_session_variant(session), &record)
+                    .want;
                 record
                     .variants
                     .iter()

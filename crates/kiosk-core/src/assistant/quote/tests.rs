@@ -1,41 +1,9 @@
 use super::*;
-use crate::{Concept, ConceptKind, Lang};
+use crate::assistant::test_store::outdoor_concepts;
 
+/// As the demo store's vocabulary.csv has them.
 fn lexicon() -> Lexicon {
-    let concept = |id: &str, kind, terms: &[(Lang, &[&str])]| Concept {
-        id: id.to_string(),
-        kind,
-        terms: terms
-            .iter()
-            .map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect()))
-            .collect(),
-    };
-    // As the demo store's vocabulary.csv has them.
-    Lexicon::new(vec![
-        concept(
-            "waterproof",
-            ConceptKind::Attribute,
-            &[
-                (
-                    Lang::En,
-                    &["waterproof", "water-resistant", "water resistant"],
-                ),
-                (Lang::Nl, &["waterdicht", "waterdichte", "waterafstotend"]),
-                (Lang::Id, &["tahan air", "anti air", "kedap air"]),
-                (Lang::Zh, &["防水", "防潑水"]),
-            ],
-        ),
-        concept(
-            "leather",
-            ConceptKind::Material,
-            &[
-                (Lang::En, &["leather", "suede", "nubuck"]),
-                (Lang::Nl, &["leer", "leren", "leder"]),
-                (Lang::Id, &["kulit", "kulit asli"]),
-                (Lang::Zh, &["皮革", "真皮"]),
-            ],
-        ),
-    ])
+    Lexicon::new(outdoor_concepts())
 }
 
 #[test]

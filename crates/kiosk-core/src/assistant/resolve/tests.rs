@@ -1,5 +1,6 @@
 use super::*;
-use crate::assistant::test_store::{football_shop, product};
+use crate::assistant::Session;
+use crate::assistant::test_store::{football_shop, product, wine_shop};
 use crate::{Lang, StockLookup};
 
 fn words(text: &str) -> Vec<String> {
@@ -541,4 +542,111 @@ fn a_colour_value_holds_each_colour_asked_for() {
     assert!(colour_holds("黑白", &[group(&["黑"]), group(&["白"])]));
     assert!(colour_holds("Pink Black Green White", &black_white));
     assert!(!colour_holds("Blackberry", &[group(&["black"])]));
+}
+
+/// The ids of a reply's products, in the order shown.
+fn shown(reply: &crate::assistant::Reply) -> Vec<&str> {
+    reply.products.iter().map(|p| p.id.as_str()).collect()
+}
+
+const ROZE: [&str; 4] = ["aleks-roze", "budimir-rose", "magaza-rose", "orphe-rose"];
+
+#[test]
+fn a_category_named_whole_lists_it_though_a_colour_word_is_in_its_name() {
+    // "roze" is pink in the vocabulary, and only one title has the word:
+    // it is the category's word here, not a colour that one product's
+    // title names.
+    let store = wine_shop();
+    for (text, lang) in [
+        ("do you have roze vino?", Lang::En),
+        ("hebben jullie roze vino?", Lang::Nl),
+        ("ada roze vino?", Lang::Id),
+        ("有roze vino嗎?", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        let mut ids = shown(&reply);
+        ids.sort_unstable();
+        assert_eq!(ids, ROZE, "{text}: {}", reply.answer);
+        assert!(reply.slots.color.is_none(), "{text}: {:?}", reply.slots);
+    }
+}
+
+#[test]
+fn ordinals_and_how_much_follow_the_list_shown() {
+    let store = wine_shop();
+    for (ask, second, how_much, lang) in [
+        (
+            "do you have roze vino?",
+            "the second one",
+            "how much is it?",
+            Lang::En,
+        ),
+        (
+            "hebben jullie roze vino?",
+            "de tweede",
+            "hoeveel kost het?",
+            Lang::Nl,
+        ),
+        ("ada roze vino?", "yang kedua", "berapa harganya?", Lang::Id),
+        ("有roze vino嗎?", "第二個", "多少錢?", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        let list = store.ask(&mut session, ask, lang);
+        assert_eq!(list.products.len(), 4, "{ask}: {}", list.answer);
+        let picked = store.ask(&mut session, second, lang);
+        assert_eq!(
+            picked.products.first().map(|p| p.id.as_str()),
+            Some(list.products[1].id.as_str()),
+            "{second}: {}",
+            picked.answer
+        );
+        let price = store.ask(&mut session, how_much, lang);
+        let want = store
+            .product(&list.products[1].id)
+            .expect("lookup")
+            .expect("the second product");
+        assert!(
+            price.answer.contains(&want.product.title),
+            "{how_much}: {}",
+            price.answer
+        );
+        assert!(
+            price
+                .answer
+                .contains(&want.product.price.display("EUR", lang)),
+            "{how_much}: {}",
+            price.answer
+        );
+    }
+}
+
+#[test]
+fn a_category_named_in_the_catalogs_language_inside_another_language_is_browsed() {
+    // "lihat" and "laat me … zien" are in no title: they are the sentence
+    // around the category, not words that pick among its products; the
+    // titles of "Camisetas sin manga" share "camiseta" and "manga".
+    let store = wine_shop();
+    for (text, lang) in [
+        ("show me camisetas de manga corta", Lang::En),
+        ("laat me camisetas de manga corta zien", Lang::Nl),
+        ("lihat camisetas de manga corta", Lang::Id),
+        ("我想看camisetas de manga corta", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        let mut ids = shown(&reply);
+        ids.sort_unstable();
+        assert_eq!(
+            ids,
+            ["tee-basic", "tee-crew", "tee-logo"],
+            "{text}: {}",
+            reply.answer
+        );
+    }
+    // A word a title has still picks a product within the category.
+    let reply = store.ask(
+        &mut Session::default(),
+        "lihat camisetas de manga corta logo",
+        Lang::Id,
+    );
+    assert_eq!(shown(&reply).first(), Some(&"tee-logo"), "{}", reply.answer);
 }

@@ -1,17 +1,6 @@
 use super::*;
 use crate::Lang;
-use crate::lexicon::{Concept, ConceptKind};
-
-fn concept(id: &str, kind: ConceptKind, terms: &[(Lang, &[&str])]) -> Concept {
-    Concept {
-        id: id.into(),
-        kind,
-        terms: terms
-            .iter()
-            .map(|(l, ws)| (*l, ws.iter().map(|w| w.to_string()).collect()))
-            .collect(),
-    }
-}
+use crate::lexicon::{Concept, ConceptKind, concept};
 
 fn lexicon() -> Lexicon {
     Lexicon::new(vec![

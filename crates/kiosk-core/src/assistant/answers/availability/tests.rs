@@ -428,3 +428,37 @@ fn a_variant_without_a_price_is_not_given_one() {
         reply.answer
     );
 }
+
+#[test]
+fn options_every_variant_has_alike_are_not_listed_as_variants() {
+    // A wine's winery, region and country are facts of the product, the
+    // same on its only variant: "in stock in: Region Šumadija, …" would
+    // read as a choice of variants.
+    let store = crate::assistant::test_store::wine_shop();
+    for (text, lang) in [
+        ("is the magaza rose in stock?", Lang::En),
+        ("is de magaza rose op voorraad?", Lang::Nl),
+        ("magaza rose ada stok?", Lang::Id),
+        ("magaza rose有貨嗎?", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert_eq!(
+            reply.products.first().map(|p| p.id.as_str()),
+            Some("magaza-rose"),
+            "{text}: {}",
+            reply.answer
+        );
+        for fact in ["Region", "Šumadija", "Vinarija", "Zemlja"] {
+            assert!(!reply.answer.contains(fact), "{text}: {}", reply.answer);
+        }
+    }
+    // The size is the choice; the cut, alike on both, is not.
+    let reply = store.ask(
+        &mut Session::default(),
+        "is the camiseta crew hombre in stock?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("size M"), "{}", reply.answer);
+    assert!(reply.answer.contains("size L"), "{}", reply.answer);
+    assert!(!reply.answer.contains("Corte"), "{}", reply.answer);
+}

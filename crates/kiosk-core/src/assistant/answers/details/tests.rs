@@ -1,6 +1,6 @@
-use crate::assistant::test_store::{TestStore, concept, product};
+use crate::assistant::test_store::{TestStore, outdoor_concepts, product};
 use crate::assistant::{Intent, Session};
-use crate::{ConceptKind, Lang, ProductRecord};
+use crate::{Lang, ProductRecord};
 
 /// Two products of the demo store with their descriptions as the catalog
 /// has them, and the vocabulary's rows for waterproof and leather.
@@ -31,28 +31,7 @@ fn outdoor_shop() -> TestStore {
             "Neutral road running shoe with an engineered mesh upper made from recycled polyester and a soft foam midsole for easy daily miles. Reflective details keep you visible on dark winter evenings.",
         ),
     ])
-    .with_concepts(vec![
-        concept(
-            "waterproof",
-            ConceptKind::Attribute,
-            &[
-                (Lang::En, &["waterproof", "water-resistant", "water resistant"]),
-                (Lang::Nl, &["waterdicht", "waterdichte", "waterafstotend"]),
-                (Lang::Id, &["tahan air", "anti air", "kedap air"]),
-                (Lang::Zh, &["防水", "防潑水"]),
-            ],
-        ),
-        concept(
-            "leather",
-            ConceptKind::Material,
-            &[
-                (Lang::En, &["leather", "suede", "nubuck"]),
-                (Lang::Nl, &["leer", "leren", "leder"]),
-                (Lang::Id, &["kulit", "kulit asli"]),
-                (Lang::Zh, &["皮革", "真皮"]),
-            ],
-        ),
-    ])
+    .with_concepts(outdoor_concepts())
 }
 
 fn focused(id: &str) -> Session {

@@ -1,0 +1,78 @@
+use std::collections::BTreeMap;
+
+use kiosk_core::view::{ProductView, VariantView};
+use kiosk_core::{Lang, Lexicon, Money};
+
+use super::card;
+
+fn variant(sku: &str, colour: &str, price: &str) -> VariantView {
+    VariantView {
+        sku: sku.to_string(),
+        options: BTreeMap::from([("Color".to_string(), colour.to_string())]),
+        price: Money::parse_decimal(price).expect("a test price"),
+        quantity: Some(3),
+        in_stock: true,
+        low_stock: false,
+    }
+}
+
+fn lure(variants: Vec<VariantView>) -> ProductView {
+    ProductView {
+        id: "lure".to_string(),
+        title: "Night Crawler".to_string(),
+        brand: None,
+        category: Some("Lures".to_string()),
+        // The lowest variant price, as the snapshot gives it.
+        price: variants
+            .iter()
+            .map(|v| v.price)
+            .min()
+            .unwrap_or(Money::from_minor(0)),
+        currency: "EUR".to_string(),
+        in_stock: true,
+        location: None,
+        variants,
+    }
+}
+
+#[test]
+fn a_card_never_shows_a_zero_price() {
+    let lexicon = Lexicon::new(Vec::new());
+    // One variant with no price set: the card shows the lowest price set.
+    let some = lure(vec![
+        variant("nc-1", "Black", "9.99"),
+        variant("nc-2", "Pink camo", "0.00"),
+    ]);
+    // No variant with a price set: the card says so, in every language.
+    let none = lure(vec![variant("nc-2", "Pink camo", "0.00")]);
+    for (lang, price, no_price) in [
+        (Lang::En, "€ 9.99", "price not available"),
+        (Lang::Nl, "€ 9,99", "prijs niet beschikbaar"),
+        (Lang::Id, "€ 9,99", "belum tersedia"),
+        (Lang::Zh, "€ 9.99", "未定（請洽店員）"),
+    ] {
+        let shown = card(&some, lang, &lexicon, None, None, &[]);
+        assert_eq!(shown.price, price, "{lang:?}");
+        let shown = card(&none, lang, &lexicon, None, None, &[]);
+        assert_eq!(shown.price, no_price, "{lang:?}");
+        assert!(!shown.price.contains("0.00") && !shown.price.contains("0,00"));
+    }
+}
+
+#[test]
+fn a_product_without_options_shows_no_variant_chip() {
+    let lexicon = Lexicon::new(Vec::new());
+    let mut only = variant("LK-Varedo-Blk", "", "539.00");
+    only.options.clear();
+    let lock = lure(vec![only]);
+    let shown = card(&lock, Lang::En, &lexicon, None, None, &[]);
+    assert!(shown.variants.is_empty(), "{:?}", shown.variants.len());
+    // A product with options keeps one chip a variant, named by them.
+    let two = lure(vec![
+        variant("nc-1", "Black", "9.99"),
+        variant("nc-2", "Pink camo", "9.99"),
+    ]);
+    let shown = card(&two, Lang::En, &lexicon, None, None, &[]);
+    let labels: Vec<&str> = shown.variants.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(labels, ["Black", "Pink camo"]);
+}
