@@ -29,6 +29,7 @@ APT_PACKAGES=(
   xvfb xauth x11-apps  # tests/app_x11.rs: the real window on a virtual X server, read back with xwd
   xdotool              # ... tapped at screen coordinates and typed into
   matchbox-window-manager  # ... under the kiosk window manager that gives the window the keyboard
+  sox                  # tests/mic_support: recordings converted for the virtual microphone (44.1 kHz stereo)
   time                 # tests/cli/commands.rs: peak memory of an import of a hostile file (/usr/bin/time -v)
 )
 

@@ -171,6 +171,9 @@ fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
                         have_mic = false;
                         mic(MicPhase::Unavailable, MicNote::NoMicrophone);
                     }
+                    // The line already says it was disconnected; it stays
+                    // until one is found again.
+                    Listened::Disconnected => have_mic = false,
                     Listened::Done => {}
                 }
             }
@@ -180,7 +183,10 @@ fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
 
 enum Listened {
     Done,
+    /// No microphone could be opened.
     NoMicrophone,
+    /// It went away while listening (the mic line says so).
+    Disconnected,
     Shutdown,
 }
 
@@ -240,47 +246,51 @@ fn listen(
             return Listened::Done;
         }
     };
+    if let Some(why) = &utterance.device_error {
+        tracing::warn!(
+            source = %utterance.source,
+            sample_rate = utterance.format.sample_rate,
+            channels = utterance.format.channels,
+            "the microphone went away while listening: {why}"
+        );
+        post(Event::Status(format!("Microphone disconnected: {why}")));
+    }
     let unplugged = utterance.device_error.is_some();
-    if !utterance.heard_speech || utterance.samples.is_empty() {
+    // What was heard before a microphone went away is still the turn; the
+    // line then says it was disconnected, whatever the transcript.
+    let after = |phase: MicPhase, note: MicNote| {
         if unplugged {
-            return Listened::NoMicrophone;
+            mic(MicPhase::Unavailable, MicNote::Disconnected);
+        } else {
+            mic(phase, note);
         }
-        mic(MicPhase::Idle, MicNote::NothingHeard);
-        return Listened::Done;
+    };
+    let listened = if unplugged {
+        Listened::Disconnected
+    } else {
+        Listened::Done
+    };
+    if !utterance.heard_speech || utterance.samples.is_empty() {
+        after(MicPhase::Idle, MicNote::NothingHeard);
+        return listened;
     }
     mic(MicPhase::Processing, MicNote::None);
     let result = engine.transcribe(&utterance.samples, lang.map(Lang::code));
     // The audio is gone once it is text.
     drop(utterance);
-    let note = if unplugged {
-        MicNote::Disconnected
-    } else {
-        MicNote::None
-    };
     match result {
         Ok(t) if !t.text.trim().is_empty() => {
             let text = t.text.trim();
             let text = names.map_or_else(|| text.to_string(), |n| n.correct(text).text);
             post(Event::Transcript { text, lang: t.lang });
-            mic(
-                if unplugged {
-                    MicPhase::Unavailable
-                } else {
-                    MicPhase::Idle
-                },
-                note,
-            );
+            after(MicPhase::Idle, MicNote::None);
         }
-        Ok(_) => mic(MicPhase::Idle, MicNote::NotUnderstood),
+        Ok(_) => after(MicPhase::Idle, MicNote::NotUnderstood),
         Err(e) => {
             tracing::error!("speech recognition failed: {e}");
             post(Event::Status(format!("Speech recognition failed: {e}")));
-            mic(MicPhase::Idle, MicNote::Failed);
+            after(MicPhase::Idle, MicNote::Failed);
         }
     }
-    if unplugged {
-        Listened::NoMicrophone
-    } else {
-        Listened::Done
-    }
+    listened
 }

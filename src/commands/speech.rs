@@ -432,6 +432,9 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
                 "end": utterance.end,
                 "device_error": utterance.device_error,
                 "source": utterance.source,
+                // What the device delivered, before the mix to mono and
+                // the resampling to 16 kHz.
+                "device_format": utterance.format,
                 "utterance_seconds": utterance.seconds(),
                 "captured_seconds": utterance.captured_seconds,
                 "transcribe_ms": t.elapsed_ms,
@@ -448,7 +451,7 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
             println!("read as: {}", read.text);
         }
         println!(
-            "language: {}{} · from {} · ended by {:?} · utterance {:.2} s · end of utterance → text {:.0} ms",
+            "language: {}{} · from {} ({} Hz, {} ch) · ended by {:?} · utterance {:.2} s · end of utterance → text {:.0} ms",
             if t.lang_code.is_empty() {
                 "?"
             } else {
@@ -456,6 +459,8 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
             },
             if t.detected { " (detected)" } else { "" },
             utterance.source,
+            utterance.format.sample_rate,
+            utterance.format.channels,
             utterance.end,
             utterance.seconds(),
             latency_ms

@@ -9,6 +9,8 @@ mod embed;
 mod embed_support;
 mod hybrid_search;
 mod images;
+#[path = "../mic_support/mod.rs"]
+mod mic_support;
 mod models;
 mod speech;
 mod system_packages;
