@@ -523,3 +523,69 @@ fn a_shopify_export_without_stock_counts_says_so_once() {
         s.issues
     );
 }
+
+// Issue 13: spreadsheet exports write SKUs as `'100` to keep them text; the
+// shop's SKU is `100`.
+#[test]
+fn a_spreadsheets_text_marker_is_taken_off_skus_and_barcodes() {
+    // Native: the marker on the variant's SKU, its barcode and the stock
+    // row's SKU.
+    let (_d, data) = data_dir();
+    let c = Catalog::new();
+    c.write(
+        "variants.csv",
+        b"sku,product_id,size,color,price,barcode\n\
+          '100,p1,9,Black,,'4006381333931\n\
+          p1-10-blk,p1,10,Black,,\n\
+          p2-m,p2,M,Grey,,\n",
+    );
+    c.write("stock.csv", b"sku,quantity\n'100,3\np1-10-blk,4\np2-m,12\n");
+    let s = import_to(&data, c.path()).expect("import");
+    let found = issues_of(&s, Rule::TextMarker);
+    let at: Vec<(&str, u64, Option<usize>)> = found
+        .iter()
+        .map(|i| {
+            let name = Path::new(&i.file).file_name().and_then(|n| n.to_str());
+            (name.unwrap_or_default(), i.line, i.column)
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("variants.csv", 2, Some(1)),
+            ("variants.csv", 2, Some(6)),
+            ("stock.csv", 2, Some(1)),
+        ],
+        "{:?}",
+        s.issues
+    );
+    assert_eq!(s.issues.len(), found.len(), "{:?}", s.issues);
+    let snap = Snapshot::open(&DataDir::new(&data)).expect("open");
+    let p1 = snap.product("100").expect("lookup").expect("found by SKU");
+    let v = p1
+        .variants
+        .iter()
+        .find(|v| v.size() == Some("9"))
+        .expect("size 9");
+    assert_eq!(v.sku, "100");
+    assert_eq!(v.barcode.as_deref(), Some("4006381333931"));
+    assert_eq!((v.quantity, v.in_stock), (Some(3), true));
+    assert!(snap.product("'100").expect("lookup").is_none());
+
+    // Shopify: the marker on `Variant SKU`; only one apostrophe is a marker,
+    // and one inside a SKU is the SKU's own.
+    let (_d2, data2) = data_dir();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Inventory Qty,Variant Price,Status\n\
+               bell,Bell,Color,Black,'100,2,299.00,active\n\
+               bell,,,Copper,B'COP,1,299.00,active\n";
+    let path = dir.path().join("products_export.csv");
+    std::fs::write(&path, csv).expect("write the export");
+    let s = import_to(&data2, &path).expect("import");
+    assert_eq!(issues_of(&s, Rule::TextMarker).len(), 1, "{:?}", s.issues);
+    let snap = Snapshot::open(&DataDir::new(&data2)).expect("open");
+    let bell = snap.product("bell").expect("lookup").expect("found");
+    let mut skus: Vec<&str> = bell.variants.iter().map(|v| v.sku.as_str()).collect();
+    skus.sort_unstable();
+    assert_eq!(skus, ["100", "B'COP"]);
+}

@@ -81,14 +81,45 @@ pub fn quantity(row: &Row<'_>, column: &str, issues: &mut Issues) -> Option<i64>
     }
 }
 
+/// A SKU field, without the apostrophe a spreadsheet writes before a value
+/// it keeps as text (`'100`): the shop's SKU is `100`.
+pub fn sku(row: &Row<'_>, column: &str, issues: &mut Issues) -> Option<String> {
+    text_field(row, column, issues)
+}
+
+/// A code kept as text (a SKU, a barcode) without its text marker: one
+/// leading apostrophe, which spreadsheets add so that `'00123` keeps its
+/// zeros. Removing it is recorded. `None` when nothing else is there.
+fn text_field(row: &Row<'_>, column: &str, issues: &mut Issues) -> Option<String> {
+    let raw = row.get(column)?;
+    let Some(rest) = without_text_marker(&raw) else {
+        return Some(raw.into_owned());
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    issues.push(row.issue(
+        column,
+        Rule::TextMarker,
+        format!("{raw:?} read as {rest:?}: the leading apostrophe only marks the value as text"),
+    ));
+    Some(rest.to_string())
+}
+
+/// The value after a spreadsheet's text marker (one leading apostrophe), or
+/// `None` when it has none.
+pub fn without_text_marker(value: &str) -> Option<&str> {
+    value.strip_prefix('\'')
+}
+
 /// A barcode (EAN/UPC/GTIN): digits only, 8 to 14 of them. A value a
 /// spreadsheet turned into scientific notation has lost digits and is
 /// dropped; so is anything else that is not a barcode.
 pub fn barcode(row: &Row<'_>, column: &str, issues: &mut Issues) -> Option<String> {
-    let raw = row.get(column)?;
-    let digits = raw.trim_start_matches('\'');
-    if digits.chars().all(|c| c.is_ascii_digit()) && (8..=14).contains(&digits.len()) {
-        return Some(digits.to_string());
+    let raw = text_field(row, column, issues)?;
+    if raw.chars().all(|c| c.is_ascii_digit()) && (8..=14).contains(&raw.len()) {
+        return Some(raw);
     }
     let upper = raw.to_ascii_uppercase();
     let scientific = upper.contains("E+")

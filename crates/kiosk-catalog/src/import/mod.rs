@@ -112,6 +112,9 @@ pub enum Rule {
     ScientificBarcode,
     /// Repair: a barcode that is not 8–14 digits was dropped.
     BadBarcode,
+    /// Repair: the apostrophe a spreadsheet puts before a SKU or barcode to
+    /// keep it text (`'100`) was removed.
+    TextMarker,
     /// Skip row: a SKU seen before in the file with the same product and
     /// options; the first row is kept.
     DuplicateSku,

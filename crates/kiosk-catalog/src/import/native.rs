@@ -337,7 +337,7 @@ fn read_variants(
         if let Some(color) = row.string("color") {
             options.insert("Color".to_string(), color);
         }
-        let sku = match row.string("sku") {
+        let sku = match fields::sku(&row, "sku", issues) {
             Some(s) => s,
             None => {
                 let sku = fields::make_sku(&product_id, &options);
@@ -384,7 +384,7 @@ fn read_stock(
         if n.is_multiple_of(4096) {
             progress.set(row.bytes_read());
         }
-        let Some(sku) = row.string("sku") else {
+        let Some(sku) = fields::sku(&row, "sku", issues) else {
             issues.push(row.issue("sku", Rule::MissingField, "expected a SKU: row skipped"));
             continue;
         };

@@ -147,7 +147,7 @@ pub(crate) fn read(
             };
             options.insert(name.clone(), value);
         }
-        let sku = match row.string("Variant SKU") {
+        let sku = match fields::sku(&row, "Variant SKU", issues) {
             Some(s) => s,
             None => fields::make_sku(&handle, &options),
         };

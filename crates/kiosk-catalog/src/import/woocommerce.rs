@@ -147,9 +147,8 @@ pub(crate) fn read(
     })
 }
 
-fn product_id(row: &Row<'_>) -> Option<String> {
-    row.string("SKU")
-        .or_else(|| row.string("ID").map(|id| format!("woo-{id}")))
+fn product_id(row: &Row<'_>, issues: &mut Issues) -> Option<String> {
+    fields::sku(row, "SKU", issues).or_else(|| row.string("ID").map(|id| format!("woo-{id}")))
 }
 
 fn read_product(
@@ -159,7 +158,7 @@ fn read_product(
     issues: &mut Issues,
     names: &mut OptionNames,
 ) -> Result<()> {
-    let Some(id) = product_id(row) else {
+    let Some(id) = product_id(row, issues) else {
         issues.push(row.issue(
             "SKU",
             Rule::MissingField,
@@ -267,7 +266,7 @@ fn read_variation(
         return Ok(());
     };
     let options = attributes(row, true, names);
-    let sku = row.string("SKU").unwrap_or_else(|| {
+    let sku = fields::sku(row, "SKU", issues).unwrap_or_else(|| {
         let base = row
             .string("ID")
             .map_or_else(|| parent.clone(), |id| format!("woo-{id}"));
@@ -433,9 +432,11 @@ fn resolve_variation(
     Ok(())
 }
 
-/// A parent reference: `id:44` or a SKU.
+/// A parent reference: `id:44` or a SKU (without a spreadsheet's text
+/// marker, as the SKU itself was read).
 fn lookup(writer: &Writer, reference: &str) -> Result<Option<i64>> {
     let reference = reference.trim();
+    let reference = fields::without_text_marker(reference).map_or(reference, str::trim);
     if let Some(woo_id) = reference.strip_prefix("id:") {
         let id: Option<String> = writer
             .connection()

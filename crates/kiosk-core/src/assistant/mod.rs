@@ -511,6 +511,11 @@ impl Assistant<'_> {
                 }
             }
         }
+        // "The fifth one" after a list of three: how many were shown, and
+        // them again; never another product in its place.
+        if self.ordinal_past_shown(session, reading, text)? {
+            return self.only_shown(session, d);
+        }
         if reading.has(Cue::OrderStatus) {
             return self.order_status(session, reading, d);
         }

@@ -433,7 +433,25 @@ impl Assistant<'_> {
                 }
             }
         }
-        let fits = best_fits(&query, &titles);
+        let mut fits = best_fits(&query, &titles);
+        // A price limit the shopper stated holds over the words that name
+        // products ("armchairs under 1000" in a store whose titles say
+        // "Teak Armchair"): of the titles that fit the words equally, those
+        // within the limit. Only when none is within does the answer speak
+        // of products outside it, and says so.
+        if has_price_limit(reading)
+            && !fits
+                .iter()
+                .all(|i| within_price_limit(reading, &candidates[*i]))
+        {
+            let within: Vec<usize> = equal_fits(&query, &titles)
+                .into_iter()
+                .filter(|i| within_price_limit(reading, &candidates[*i]))
+                .collect();
+            if !within.is_empty() {
+                fits = within;
+            }
+        }
         if fits.is_empty() {
             let said = query
                 .iter()
@@ -574,6 +592,28 @@ impl Assistant<'_> {
             return self.product_as_shopper_sees(&id);
         }
         Ok(None)
+    }
+
+    /// Whether the turn points past the end of what was shown ("the fifth
+    /// one" after three): an ordinal no product on screen has, that is not
+    /// a word of the title the turn names ("the Arsenal *third* shirt").
+    pub(super) fn ordinal_past_shown(
+        &self,
+        session: &Session,
+        reading: &Reading,
+        text: &str,
+    ) -> Result<bool, BackendError> {
+        let past = |reading: &Reading| {
+            !session.shown.is_empty()
+                && reading
+                    .ordinals
+                    .iter()
+                    .any(|n| *n != usize::MAX && *n >= session.shown.len())
+        };
+        if !past(reading) {
+            return Ok(false);
+        }
+        Ok(past(&self.without_title_ordinal(text, reading, session)?))
     }
 
     /// A product by id, with its namesakes (see `with_namesakes`).
@@ -1104,6 +1144,28 @@ fn season(chunk: &str) -> Option<String> {
 /// (`ln(1 + n / df)`). A title that lacks a decisive word another title
 /// has is out: it is another product than the one asked for.
 pub(super) fn best_fits(query: &[QueryWord], titles: &[Vec<String>]) -> Vec<usize> {
+    let best = equal_fits(query, titles);
+    // Among equal fits, the one title with no word beyond what was said is
+    // the one named: "LW Chips" beside "LW Lattice Chips", "Jordan 3 Black"
+    // beside "Jordan 3 Black Cat".
+    let said_whole: Vec<usize> = best
+        .iter()
+        .copied()
+        .filter(|i| {
+            titles[*i]
+                .iter()
+                .all(|w| query.iter().any(|q| q.text == *w))
+        })
+        .collect();
+    if best.len() > 1 && said_whole.len() == 1 {
+        return said_whole;
+    }
+    best
+}
+
+/// The titles that fit the turn's words equally best, as `best_fits`
+/// scores them, before a title said whole is preferred.
+fn equal_fits(query: &[QueryWord], titles: &[Vec<String>]) -> Vec<usize> {
     let n = titles.len() as f64;
     let used: Vec<(&QueryWord, f64)> = query
         .iter()
@@ -1130,27 +1192,29 @@ pub(super) fn best_fits(query: &[QueryWord], titles: &[Vec<String>]) -> Vec<usiz
         }
     }
     let best = fits.iter().map(|(_, s)| *s).fold(0.0, f64::max);
-    let best: Vec<usize> = fits
-        .into_iter()
+    fits.into_iter()
         .filter(|(_, s)| *s >= best - 1e-9)
         .map(|(i, _)| i)
-        .collect();
-    // Among equal fits, the one title with no word beyond what was said is
-    // the one named: "LW Chips" beside "LW Lattice Chips", "Jordan 3 Black"
-    // beside "Jordan 3 Black Cat".
-    let said_whole: Vec<usize> = best
-        .iter()
-        .copied()
-        .filter(|i| {
-            titles[*i]
-                .iter()
-                .all(|w| query.iter().any(|q| q.text == *w))
-        })
-        .collect();
-    if best.len() > 1 && said_whole.len() == 1 {
-        return said_whole;
+        .collect()
+}
+
+/// Whether the turn states a price limit ("under 1000", "boven de 50",
+/// "between 200 and 500", "1000以下").
+pub(super) fn has_price_limit(reading: &Reading) -> bool {
+    reading.price_max.is_some() || reading.price_min.is_some()
+}
+
+/// Whether a product's price is within the turn's price limits, as the
+/// catalog search filters them: a product without a price (zero, unset in
+/// the export) is within no limit.
+pub(super) fn within_price_limit(reading: &Reading, record: &ProductRecord) -> bool {
+    let price = record.product.price;
+    if !has_price_limit(reading) {
+        return true;
     }
-    best
+    price.minor > 0
+        && reading.price_max.is_none_or(|max| price <= max)
+        && reading.price_min.is_none_or(|min| price >= min)
 }
 
 /// Whether a title names one of the colour words (each a whole word or

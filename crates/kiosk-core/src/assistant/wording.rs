@@ -175,9 +175,21 @@ impl Assistant<'_> {
                     }
                 }
                 "price" => {
-                    if let Some(max) = reading.price_max {
-                        let price = max.display(&self.stock.store_info().currency, lang);
-                        parts.push(say(lang, "word_under_price", &[("price", &price)]));
+                    let currency = &self.stock.store_info().currency;
+                    let shown = |m: Money| m.display(currency, lang);
+                    match (reading.price_min, reading.price_max) {
+                        (Some(min), Some(max)) => parts.push(say(
+                            lang,
+                            "word_between_prices",
+                            &[("min", &shown(min)), ("max", &shown(max))],
+                        )),
+                        (None, Some(max)) => {
+                            parts.push(say(lang, "word_under_price", &[("price", &shown(max))]))
+                        }
+                        (Some(min), None) => {
+                            parts.push(say(lang, "word_over_price", &[("price", &shown(min))]));
+                        }
+                        (None, None) => {}
                     }
                 }
                 _ => {}

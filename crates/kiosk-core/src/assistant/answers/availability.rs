@@ -10,7 +10,7 @@ use crate::assistant::LostDemand;
 use crate::assistant::Session;
 use crate::assistant::cues::Cue;
 use crate::assistant::phrasebook::say;
-use crate::assistant::resolve::{Named, VariantQuery};
+use crate::assistant::resolve::{Named, VariantQuery, within_price_limit};
 use crate::assistant::understand::Reading;
 use crate::assistant::wording::shorten;
 use crate::traits::BackendError;
@@ -131,22 +131,43 @@ impl Assistant<'_> {
             // A product named by the words that tell it apart ("the
             // Velora Stride 3", "the Arsenal third shirt") is answered
             // about, whatever its stock.
+            // Outside the price limit the turn states, its price and the
+            // limit are said first.
             Named::One(record) => {
+                let outside = !within_price_limit(&reading, &record);
+                let dropped: Vec<&str> = dropped
+                    .into_iter()
+                    .filter(|x| !(outside && *x == "price"))
+                    .collect();
                 if !dropped.is_empty() {
                     let constraint = self.constraint_text(&reading, d.lang, &dropped);
                     d.say("closest_instead", &[("constraint", &constraint)]);
+                }
+                if outside {
+                    self.say_outside_limit(&reading, &record, d);
                 }
                 d.intent = Intent::Availability;
                 return self.stock_answer(session, &reading, *record, d);
             }
             // A few products fit equally well ("the Bayern home shirt": two
             // seasons): show them and ask, stating no stock for either.
-            Named::Several(several) if asks_a_fact && several.len() <= self.config.max_products => {
-                return self.ask_which(session, &reading, several, d);
-            }
-            // A browse ("retro jerseys"): every product that fits.
+            // Products the words name are within the turn's price limit
+            // when any is (`named`); when none is, the list says so first.
             Named::Several(several) => {
-                return self.list_answer(session, &reading, several, &[], d);
+                let outside: &[&str] = if several.iter().all(|r| within_price_limit(&reading, r)) {
+                    &[]
+                } else {
+                    &["price"]
+                };
+                if asks_a_fact && several.len() <= self.config.max_products {
+                    if !outside.is_empty() {
+                        let constraint = self.constraint_text(&reading, d.lang, outside);
+                        d.say("closest_instead", &[("constraint", &constraint)]);
+                    }
+                    return self.ask_which(session, &reading, several, d);
+                }
+                // A browse ("retro jerseys"): every product that fits.
+                return self.list_answer(session, &reading, several, outside, d);
             }
             // The words rule out every product found: say so, and show the
             // nearest without stating stock for any of them.
@@ -249,6 +270,64 @@ impl Assistant<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// The one product the turn names is outside the price limit it
+    /// states: its price, and which side of the limit it is on.
+    fn say_outside_limit(&self, reading: &Reading, record: &ProductRecord, d: &mut Draft) {
+        let lang = d.lang;
+        let currency = &self.stock.store_info().currency;
+        let own = record.product.price;
+        if own.minor == 0 {
+            // A price the export left unset is within no limit, and never
+            // said.
+            d.say("price_unavailable", &[("title", &record.product.title)]);
+            return;
+        }
+        let (key, limit) = if let Some(max) = reading.price_max.filter(|max| own > *max) {
+            ("price_above_limit", max)
+        } else if let Some(min) = reading.price_min.filter(|min| own < *min) {
+            ("price_below_minimum", min)
+        } else {
+            return;
+        };
+        let price = self.price_text(record, lang);
+        d.say(
+            key,
+            &[
+                ("title", &record.product.title),
+                ("price", &price),
+                ("limit", &limit.display(currency, lang)),
+            ],
+        );
+    }
+
+    /// The turn picks a place past the end of what was shown ("the fifth
+    /// one" after three): say how many were shown and show them again, in
+    /// the same order, so the shopper picks among them. No other product is
+    /// taken for it.
+    pub(in crate::assistant) fn only_shown(
+        &self,
+        session: &Session,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.intent = Intent::Search;
+        d.confidence = 0.8;
+        let mut shown = Vec::with_capacity(session.shown.len());
+        for id in &session.shown {
+            if let Some(record) = self.stock.product(id)? {
+                shown.push(record);
+            }
+        }
+        if shown.is_empty() {
+            // What was shown left the catalog since.
+            d.resolved = false;
+            d.say("which_product", &[]);
+            return Ok(());
+        }
+        d.say("only_shown", &[("n", &shown.len().to_string())]);
+        d.products = shown;
+        Ok(())
     }
 
     /// No product has all the words that tell the store's titles apart:

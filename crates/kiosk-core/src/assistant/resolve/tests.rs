@@ -650,3 +650,154 @@ fn a_category_named_in_the_catalogs_language_inside_another_language_is_browsed(
     );
     assert_eq!(shown(&reply).first(), Some(&"tee-logo"), "{}", reply.answer);
 }
+
+/// An outdoor-furniture shop whose titles name the kind of product ("Teak
+/// Armchair"), with no category of that name: the words name products by
+/// their titles, not a category.
+fn furniture_shop() -> crate::assistant::test_store::TestStore {
+    use crate::assistant::test_store::product_with_options;
+    let item = |id: &str, title: &str, category: &str, price: &str| {
+        product_with_options(id, title, category, &[(&[], price, 3)])
+    };
+    crate::assistant::test_store::TestStore::new(vec![
+        item("teak-armchair", "Teak Armchair", "Lounge", "14200"),
+        item("rope-armchair", "Rope Armchair", "Lounge", "890"),
+        item("wicker-armchair", "Wicker Armchair", "Lounge", "450"),
+        item("folding-armchair", "Folding Armchair", "Dining", "180"),
+        item("teak-table", "Teak Dining Table", "Dining", "2400"),
+        item("rope-sofa", "Rope Sofa", "Lounge", "3100"),
+    ])
+}
+
+/// The ids a reply shows, sorted.
+fn shown_sorted(reply: &crate::assistant::Reply) -> Vec<&str> {
+    let mut ids = shown(reply);
+    ids.sort_unstable();
+    ids
+}
+
+// Issue 13: "armchairs under 1000" listed a €14,200 armchair when the words
+// named products by their titles.
+#[test]
+fn a_price_limit_filters_products_named_by_their_titles() {
+    let store = furniture_shop();
+    let under = ["folding-armchair", "rope-armchair", "wicker-armchair"];
+    for (text, lang, expected) in [
+        ("armchairs under 1000", Lang::En, &under[..]),
+        ("armchairs onder de 1000", Lang::Nl, &under[..]),
+        ("armchairs di bawah 1000", Lang::Id, &under[..]),
+        ("1000以下的armchairs", Lang::Zh, &under[..]),
+        (
+            "armchairs above 500",
+            Lang::En,
+            &["rope-armchair", "teak-armchair"][..],
+        ),
+        (
+            "armchairs boven de 500",
+            Lang::Nl,
+            &["rope-armchair", "teak-armchair"][..],
+        ),
+        (
+            "armchairs between 200 and 500",
+            Lang::En,
+            &["wicker-armchair"][..],
+        ),
+        (
+            "armchairs antara 200 dan 500",
+            Lang::Id,
+            &["wicker-armchair"][..],
+        ),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert_eq!(shown_sorted(&reply), expected, "{text}: {}", reply.answer);
+        for other in store.records.iter().filter(|r| {
+            !expected.contains(&r.product.id.as_str()) && r.product.title.contains("Armchair")
+        }) {
+            assert!(
+                !reply.answer.contains(&other.product.title),
+                "{text}: {}",
+                reply.answer
+            );
+        }
+    }
+}
+
+#[test]
+fn the_one_product_named_outside_a_price_limit_is_said_to_be_outside_it() {
+    let store = furniture_shop();
+    let teak = store
+        .product("teak-armchair")
+        .expect("lookup")
+        .expect("the teak armchair");
+    for (text, lang, above) in [
+        ("is the Teak Armchair under 1000?", Lang::En, "above"),
+        ("is de Teak Armchair onder de 1000?", Lang::Nl, "boven"),
+        ("apakah Teak Armchair di bawah 1000?", Lang::Id, "di atas"),
+        ("Teak Armchair有1000以下的嗎?", Lang::Zh, "超過"),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert_eq!(shown(&reply).first(), Some(&"teak-armchair"), "{text}");
+        let price = teak.product.price.display("EUR", lang);
+        let limit = crate::Money::from_minor(100_000).display("EUR", lang);
+        for said in [teak.product.title.as_str(), &price, &limit, above] {
+            assert!(
+                reply.answer.contains(said),
+                "{text}: {said:?} in {}",
+                reply.answer
+            );
+        }
+    }
+    // Several named and none within the limit: the answer says so first.
+    let reply = store.ask(&mut Session::default(), "teak under 1000", Lang::En);
+    assert_eq!(
+        shown_sorted(&reply),
+        ["teak-armchair", "teak-table"],
+        "{}",
+        reply.answer
+    );
+    assert!(
+        reply.answer.starts_with("Nothing matched “under"),
+        "{}",
+        reply.answer
+    );
+}
+
+// Issue 13: an ordinal past the end of a shorter list ("the fifth one" after
+// four) picks no other product.
+#[test]
+fn an_ordinal_past_the_list_shows_the_list_again() {
+    let store = furniture_shop();
+    for (ask, fifth, second, lang) in [
+        (
+            "show me armchairs",
+            "the fifth one",
+            "the second one",
+            Lang::En,
+        ),
+        ("laat me armchairs zien", "de vijfde", "de tweede", Lang::Nl),
+        ("lihat armchairs", "yang kelima", "yang kedua", Lang::Id),
+        ("我想看armchairs", "第五個", "第二個", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        let list = store.ask(&mut session, ask, lang);
+        assert_eq!(list.products.len(), 4, "{ask}: {}", list.answer);
+        let past = store.ask(&mut session, fifth, lang);
+        assert_eq!(shown(&past), shown(&list), "{fifth}: {}", past.answer);
+        assert!(past.answer.contains('4'), "{fifth}: {}", past.answer);
+        for record in &store.records {
+            assert!(
+                !past.answer.contains(&record.product.title),
+                "{fifth} names a product: {}",
+                past.answer
+            );
+        }
+        // The list is still the one a place picks from.
+        let picked = store.ask(&mut session, second, lang);
+        assert_eq!(
+            shown(&picked).first(),
+            shown(&list).get(1),
+            "{second}: {}",
+            picked.answer
+        );
+    }
+}
