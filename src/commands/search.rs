@@ -82,9 +82,9 @@ pub fn run(config: &Config, args: SearchArgs) -> anyhow::Result<ExitCode> {
             print_plan(plan);
             if let Some(near) = snapshot.nearest(&request.text, &request.filters, 5)? {
                 println!(
-                    "nearest in meaning (similarity, standard deviations above the mean {:.3}; near from {}):",
+                    "nearest in meaning (similarity, standard deviations above the mean {:.3}; near from {:.1}):",
                     near.mean,
-                    kiosk_catalog::snapshot::hybrid::MIN_Z
+                    near.gate(kiosk_catalog::snapshot::hybrid::MIN_Z)
                 );
                 for (rowid, similarity) in &near.hits {
                     println!(

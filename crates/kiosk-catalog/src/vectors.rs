@@ -413,7 +413,17 @@ pub struct Nearest {
     pub hits: Vec<(u64, f32)>,
     pub mean: f32,
     pub std_dev: f32,
+    /// How many products the query was compared with.
+    pub compared: usize,
 }
+
+/// Below this many products compared, no product stands out by meaning:
+/// with two, the better one is always one standard deviation above the
+/// mean, whatever the query.
+pub const MIN_COMPARED: usize = 3;
+/// In a small catalog a gate is at most this share of the highest z any
+/// product can reach ([`Nearest::max_z`]).
+pub const SMALL_CATALOG_SHARE: f32 = 0.8;
 
 impl Nearest {
     /// How many standard deviations `similarity` lies above the mean.
@@ -421,13 +431,37 @@ impl Nearest {
         (similarity - self.mean) / self.std_dev.max(1e-6)
     }
 
+    /// The highest z a product can reach among `n` compared: one product
+    /// above `n − 1` equal others stands `(n − 1) / √n` standard deviations
+    /// above the mean (2.3 for 7 products, 3.5 only from 14 on).
+    pub fn max_z(n: usize) -> f32 {
+        if n < 2 {
+            return 0.0;
+        }
+        (n as f32 - 1.0) / (n as f32).sqrt()
+    }
+
+    /// The z a product must reach to stand out, `min_z` in a catalog large
+    /// enough to reach it, else [`SMALL_CATALOG_SHARE`] of what the
+    /// catalog's size allows: a gate no product can pass would make a
+    /// small store's vectors say nothing. Below [`MIN_COMPARED`] products
+    /// nothing stands out (`f32::INFINITY`).
+    pub fn gate(&self, min_z: f32) -> f32 {
+        if self.compared < MIN_COMPARED {
+            return f32::INFINITY;
+        }
+        min_z.min(SMALL_CATALOG_SHARE * Nearest::max_z(self.compared))
+    }
+
     /// The hits that stand out from the catalog: at least `min_z` standard
-    /// deviations above the mean similarity.
+    /// deviations above the mean similarity ([`gate`](Self::gate): less in a
+    /// catalog too small to reach it).
     pub fn stands_out(&self, min_z: f32) -> impl Iterator<Item = (u64, f32)> + '_ {
+        let gate = self.gate(min_z);
         self.hits
             .iter()
             .copied()
-            .filter(move |&(_, s)| self.z(s) >= min_z)
+            .filter(move |&(_, s)| self.z(s) >= gate)
     }
 }
 
@@ -636,6 +670,7 @@ impl VectorIndex {
                 .collect(),
             mean: mean as f32,
             std_dev: var.sqrt() as f32,
+            compared: n,
         }
     }
 }

@@ -7,8 +7,13 @@
 //! the store's index holds) come first, in the lexical order, whatever the
 //! vectors say: a product the shopper named stays where search by words
 //! puts it, and "ketting" lists necklaces before a kettlebell near it in
-//! meaning. So does the lexical first hit, full match or not. Partial
-//! matches and products found by meaning alone follow, fused.
+//! meaning. So does the lexical first hit, full match or not, unless it is
+//! a partial match the meaning does not back while another product stands
+//! out by meaning: words matched by accident ("te" in a model name, "cat"
+//! in a brand) then do not outrank what the shopper meant. Partial
+//! matches and products found by meaning alone follow, fused. How far a
+//! product must stand out is relative to the catalog, and in a catalog too
+//! small to reach the usual gate, to its size ([`Nearest::gate`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -104,15 +109,34 @@ impl TextMeaning for QueryEncoder {
 
 /// Fuses the lexical hits (rowid, score, full match; best first) with the
 /// vector hits that stand out (rowid, similarity; best first). The full
-/// matches and the lexical first hit ([`LEXICAL_LEAD`]) lead, in the
+/// matches and the lexical first hit ([`LEXICAL_LEAD`]; a partial one only
+/// when the meaning backs it or stands out nowhere else) lead, in the
 /// lexical order; the partial ones and the products found by meaning alone
 /// follow, by reciprocal rank.
 /// Returns (rowid, fused score, full match), best first, at most `limit`.
 pub fn fuse(lexical: &[(u64, f32, bool)], near: &Nearest, limit: usize) -> Vec<(u64, f32, bool)> {
+    let min_z = if lexical.is_empty() {
+        MIN_Z_ALONE
+    } else {
+        MIN_Z
+    };
+    let near_ids: Vec<u64> = near.stands_out(min_z).map(|(rowid, _)| rowid).collect();
+    // A partial lexical first hit leads when the meaning backs it, or when
+    // nothing but full matches stands out by meaning; else its words
+    // matched by accident as likely as not, and it is fused like the rest.
+    let lead_partial = |rowid: u64| {
+        near_ids.is_empty()
+            || near_ids.contains(&rowid)
+            || near_ids.iter().all(|id| {
+                lexical
+                    .iter()
+                    .any(|&(other, _, is_full)| other == *id && is_full)
+            })
+    };
     let mut out: Vec<(u64, f32, bool)> = Vec::new();
     let mut full: Vec<u64> = Vec::new();
     for (i, &(rowid, _, is_full)) in lexical.iter().enumerate() {
-        if is_full || i < LEXICAL_LEAD {
+        if is_full || (i < LEXICAL_LEAD && lead_partial(rowid)) {
             out.push((rowid, 2.0 + 1.0 / (RRF_K + i as f32 + 1.0), is_full));
             full.push(rowid);
         }
@@ -128,11 +152,6 @@ pub fn fuse(lexical: &[(u64, f32, bool)], near: &Nearest, limit: usize) -> Vec<(
         let entry = rest.entry(rowid).or_insert((0.0, f32::MIN));
         entry.0 += 1.0 / (RRF_K + rank as f32);
     }
-    let min_z = if lexical.is_empty() {
-        MIN_Z_ALONE
-    } else {
-        MIN_Z
-    };
     let mut rank = 0;
     for (rowid, similarity) in near.stands_out(min_z) {
         if full.contains(&rowid) {
@@ -167,6 +186,7 @@ mod tests {
             hits: hits.to_vec(),
             mean: 0.5,
             std_dev: 0.01,
+            compared: 1000,
         }
     }
 
@@ -197,10 +217,48 @@ mod tests {
     fn vector_hits_that_do_not_stand_out_are_left_out() {
         let lexical = [(1, 9.0, false), (6, 8.0, false)];
         // 0.52 is two standard deviations above the mean: not near.
+        let fused = fuse(&lexical, &near(&[(1, 0.6), (5, 0.52)]), 10);
+        let ids: Vec<u64> = fused.iter().map(|h| h.0).collect();
+        // 1 leads as the lexical first, backed by meaning; 5 is left out.
+        assert_eq!(ids, [1, 6]);
+    }
+
+    // Issue 14: a partial lexical match of words the shopper did not mean
+    // ("ik zoek een boormachine" finding a drill's model name "TE") must
+    // not lead over the product that stands out by meaning.
+    #[test]
+    fn a_partial_first_hit_the_meaning_does_not_back_is_fused() {
+        let lexical = [(1, 9.0, false), (6, 8.0, false)];
         let fused = fuse(&lexical, &near(&[(4, 0.6), (5, 0.52)]), 10);
         let ids: Vec<u64> = fused.iter().map(|h| h.0).collect();
-        // 1 leads as the lexical first; 6 and 4 are each first on their
-        // side.
-        assert_eq!(ids, [1, 4, 6], "ties go to the better vector similarity");
+        // 1 and 4 are each first on their side; ties go to the better
+        // vector similarity.
+        assert_eq!(ids, [4, 1, 6]);
+        // A full match leads whatever the meaning says.
+        let fused = fuse(&[(1, 9.0, true)], &near(&[(4, 0.6)]), 10);
+        assert_eq!(fused.iter().map(|h| h.0).collect::<Vec<_>>(), [1, 4]);
+    }
+
+    // Issue 14: 3.5 standard deviations cannot be reached among fewer than
+    // 14 products; a small store's gate is a share of what it can reach.
+    #[test]
+    fn a_small_catalog_has_a_gate_it_can_reach() {
+        let small = |hits: &[(u64, f32)], compared: usize| Nearest {
+            hits: hits.to_vec(),
+            mean: 0.5,
+            std_dev: 0.1,
+            compared,
+        };
+        assert!((Nearest::max_z(7) - 6.0 / 7f32.sqrt()).abs() < 1e-6);
+        let seven = small(&[(4, 0.72), (5, 0.6)], 7);
+        assert!(seven.gate(MIN_Z_ALONE) < Nearest::max_z(7));
+        let fused = fuse(&[], &seven, 10);
+        assert_eq!(fused.iter().map(|h| h.0).collect::<Vec<_>>(), [4]);
+        // A large catalog keeps the full gate: 2.2 σ is not near.
+        let fused = fuse(&[], &small(&[(4, 0.72)], 1000), 10);
+        assert!(fused.is_empty(), "{fused:?}");
+        // Two products: nothing stands out by meaning.
+        let fused = fuse(&[], &small(&[(4, 0.9)], 2), 10);
+        assert!(fused.is_empty(), "{fused:?}");
     }
 }
