@@ -21,8 +21,8 @@ sys.path.insert(0, HERE)
 
 from data import STORE, HOURS, LOCATIONS, COLORS, LETTER_SIZES, ONE_SIZE, SHOE_SIZES, WAIST_SIZES, RING_SIZES  # noqa: E402
 from build import CATEGORIES, build_products, build_variants, build_stock, slugify, fmt_price, ean13_valid  # noqa: E402
-from vocab import (CATEGORY_TERMS, PRODUCT_TYPES, COLOR_TERMS, SIZE_TERMS, MATERIAL_TERMS,  # noqa: E402
-                   ATTRIBUTE_TERMS)
+from vocab import (CATEGORY_TERMS, PRODUCT_TYPES, COLOR_TERMS, EXTRA_COLOR_TERMS, SIZE_TERMS,  # noqa: E402
+                   MATERIAL_TERMS, ATTRIBUTE_TERMS)
 from texts import POLICIES, LANGS  # noqa: E402
 from faq import FAQ  # noqa: E402
 
@@ -85,6 +85,8 @@ def vocabulary_rows():
     for color in COLORS:
         en, nl, id_, zh = COLOR_TERMS[color]
         rows.append([slugify(color), "color", en, nl, id_, zh])
+    for concept, en, nl, id_, zh in EXTRA_COLOR_TERMS:
+        rows.append([concept, "color", en, nl, id_, zh])
     for size, (en, nl, id_, zh) in SIZE_TERMS.items():
         rows.append([size, "size", en, nl, id_, zh])
     for concept, en, nl, id_, zh in MATERIAL_TERMS:

@@ -230,6 +230,16 @@ COLOR_TERMS = {
     "Burgundy": ("burgundy|wine red|maroon|bordeaux", "bordeauxrood|wijnrood|bordeauxrode", "merah marun|marun", "酒紅色|勃艮第紅"),
 }
 
+# Colours no demo product comes in but any store's export may (a lamp in
+# copper, a medal in bronze): the metal colours beside silver and gold.
+# (concept, en, nl, id, zh), written after the demo colours.
+EXTRA_COLOR_TERMS = [
+    ("copper", "copper|copper-coloured|copper colored", "koper|koperkleurig|koperkleurige|koperen",
+     "tembaga|warna tembaga", "銅色|紅銅色"),
+    ("bronze", "bronze|bronze-coloured|bronze colored", "brons|bronskleurig|bronskleurige|bronzen",
+     "perunggu|warna perunggu", "古銅色|青銅色"),
+]
+
 # size value -> (en, nl, id, zh)
 SIZE_TERMS = {
     "XS": ("extra small|xs", "extra small|xs|extra klein|maat xs", "ekstra kecil|xs|ukuran xs", "特小號|XS號"),

@@ -83,10 +83,12 @@ pub fn card(
                 label(v, lang, lexicon),
                 say(lang, "word_left", &[("qty", &q.to_string())])
             ),
+            // Not counted by the store: for sale, with no count to state,
+            // as the answer says it ("is available").
             None => format!(
                 "{}: {}",
                 label(v, lang, lexicon),
-                say(lang, "word_in_stock_short", &[])
+                say(lang, "word_available_short", &[])
             ),
         }
     } else if let Some(v) = asked.first() {
@@ -95,6 +97,12 @@ pub fn card(
             label(v, lang, lexicon),
             say(lang, "word_out_of_stock_short", &[])
         )
+    } else if p.in_stock
+        && !in_stock_variants.is_empty()
+        && in_stock_variants.iter().all(|v| v.quantity.is_none())
+    {
+        // Every variant for sale is one the store does not count.
+        say(lang, "word_available_short", &[])
     } else if p.in_stock {
         say(lang, "word_in_stock_short", &[])
     } else {

@@ -132,7 +132,7 @@ pub fn run(
     let data_dir = DataDir::new(tmp.path().join("kiosk"));
     let settings = kiosk_sync::syncer::SyncSettings {
         trusted_keys: TrustedKeys::parse([(key.public_key.as_str(), "bench")])?,
-        expected_store: Some(created.manifest.store_id.clone()),
+        expected_store: Some(created.manifest.head.store_id.clone()),
         max_bundle_age: None,
         http: Default::default(),
         limits: Default::default(),

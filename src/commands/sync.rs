@@ -254,8 +254,8 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
             println!(
                 "bundle {} written: store {} version {}, {} files, {} bytes, signed with key {} in {:.1} s",
                 created.path.display(),
-                m.store_id,
-                m.version,
+                m.head.store_id,
+                m.head.version,
                 m.n_files,
                 count(created.bytes),
                 created.key_id,
@@ -263,7 +263,7 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
             );
             println!(
                 "stock as of {}; expires {}; format {}",
-                m.stock_as_of, m.expires, m.catalog_format
+                m.head.stock_as_of, m.head.expires, m.head.catalog_format
             );
             if !created.skipped.is_empty() {
                 println!("not bundled: {}", created.skipped.join(", "));
@@ -303,7 +303,7 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
                 let m = &verified.manifest;
                 println!(
                     "ok: signed by {}, store {} version {}, {} files match the manifest; expires {}",
-                    verified.key_id, m.store_id, m.version, m.n_files, m.expires
+                    verified.key_id, m.head.store_id, m.head.version, m.n_files, m.head.expires
                 );
             }
             Ok(ExitCode::Ok)

@@ -98,3 +98,6 @@ fn bad(file: &str, line: u64, column: Option<usize>, message: String) -> Error {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -47,8 +47,11 @@ pub const MAX_IMAGES: usize = 250_000;
 /// A bound on what a manifest may list.
 pub const MAX_FILES: usize = MAX_EXPORT_FILES + 2 * MAX_IMAGES;
 
+/// The manifest's fields before its `[[files]]`: which store, which
+/// version, how fresh and for how long. [`Manifest`] and [`Summary`] both
+/// hold it, flattened, so the TOML and JSON keep one flat table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
+pub struct Head {
     pub bundle_format: u32,
     pub store_id: String,
     pub version: u64,
@@ -56,6 +59,18 @@ pub struct Manifest {
     pub stock_as_of: jiff::Timestamp,
     pub expires: jiff::Timestamp,
     pub catalog_format: String,
+}
+
+impl Head {
+    pub fn format(&self) -> Format {
+        self.catalog_format.parse().unwrap_or(Format::Native)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    #[serde(flatten)]
+    pub head: Head,
     pub files: Vec<FileEntry>,
 }
 
@@ -72,41 +87,20 @@ pub struct FileEntry {
 /// time ([`read_written`], [`Writer`]): a bundle may list 500,000 of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    pub bundle_format: u32,
-    pub store_id: String,
-    pub version: u64,
-    pub created: jiff::Timestamp,
-    pub stock_as_of: jiff::Timestamp,
-    pub expires: jiff::Timestamp,
-    pub catalog_format: String,
+    #[serde(flatten)]
+    pub head: Head,
     pub n_files: u64,
     pub total_bytes: u64,
 }
 
 impl Summary {
     pub fn format(&self) -> Format {
-        self.catalog_format.parse().unwrap_or(Format::Native)
+        self.head.format()
     }
 
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
     }
-}
-
-/// The manifest's fields before its `[[files]]`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Head<S> {
-    pub bundle_format: u32,
-    pub store_id: S,
-    pub version: u64,
-    pub created: jiff::Timestamp,
-    pub stock_as_of: jiff::Timestamp,
-    pub expires: jiff::Timestamp,
-    pub catalog_format: S,
-    /// Present only when a manifest lists its files some other way than
-    /// `[[files]]` tables; then the whole text is parsed as TOML.
-    #[serde(default, skip_serializing)]
-    files: Option<toml::Value>,
 }
 
 impl Manifest {
@@ -115,7 +109,10 @@ impl Manifest {
     /// memory first would cost far more than the text).
     pub fn to_toml(&self) -> Result<String, Rejection> {
         self.validate()?;
-        let mut writer = Writer::new(self.head(), Vec::with_capacity(self.files.len() * 150))?;
+        let mut writer = Writer::new(
+            self.head.clone(),
+            Vec::with_capacity(self.files.len() * 150),
+        )?;
         for file in &self.files {
             writer.entry(file)?;
         }
@@ -125,29 +122,9 @@ impl Manifest {
         String::from_utf8(bytes).map_err(|e| Rejection::BadManifest(e.to_string()))
     }
 
-    /// The head's fields, borrowed.
-    pub fn head(&self) -> Head<&str> {
-        Head {
-            bundle_format: self.bundle_format,
-            store_id: self.store_id.as_str(),
-            version: self.version,
-            created: self.created,
-            stock_as_of: self.stock_as_of,
-            expires: self.expires,
-            catalog_format: self.catalog_format.as_str(),
-            files: None,
-        }
-    }
-
     pub fn summary(&self) -> Summary {
         Summary {
-            bundle_format: self.bundle_format,
-            store_id: self.store_id.clone(),
-            version: self.version,
-            created: self.created,
-            stock_as_of: self.stock_as_of,
-            expires: self.expires,
-            catalog_format: self.catalog_format.clone(),
+            head: self.head.clone(),
             n_files: self.files.len() as u64,
             total_bytes: self.total_bytes(),
         }
@@ -168,13 +145,7 @@ impl Manifest {
         .map_err(|e| Rejection::BadManifest(e.to_string()))?;
         let manifest = match read {
             Read::Written(summary) => Manifest {
-                bundle_format: summary.bundle_format,
-                store_id: summary.store_id,
-                version: summary.version,
-                created: summary.created,
-                stock_as_of: summary.stock_as_of,
-                expires: summary.expires,
-                catalog_format: summary.catalog_format,
+                head: summary.head,
                 files,
             },
             Read::Refused(e) => return Err(e),
@@ -188,7 +159,7 @@ impl Manifest {
 
     /// The rules every manifest keeps; `bundle create` checks them too.
     pub fn validate(&self) -> Result<(), Rejection> {
-        check_head(&self.head())?;
+        check_head(&self.head)?;
         if self.files.is_empty() || self.files.len() > MAX_FILES {
             return Err(Rejection::BadManifest(format!(
                 "{} files listed: expected 1 to {MAX_FILES}",
@@ -209,7 +180,7 @@ impl Manifest {
     }
 
     pub fn format(&self) -> Format {
-        self.catalog_format.parse().unwrap_or(Format::Native)
+        self.head.format()
     }
 
     pub fn total_bytes(&self) -> u64 {
@@ -218,10 +189,10 @@ impl Manifest {
 }
 
 /// The head's rules.
-pub fn check_head<S: AsRef<str>>(head: &Head<S>) -> Result<(), Rejection> {
+pub fn check_head(head: &Head) -> Result<(), Rejection> {
     let bad = |m: String| Err(Rejection::BadManifest(m));
-    let store_id = head.store_id.as_ref();
-    let catalog_format = head.catalog_format.as_ref();
+    let store_id = head.store_id.as_str();
+    let catalog_format = head.catalog_format.as_str();
     if head.bundle_format != BUNDLE_FORMAT {
         return bad(format!(
             "bundle_format {}, this kiosk reads format {BUNDLE_FORMAT}",
@@ -285,7 +256,7 @@ pub struct Writer<W: Write> {
 }
 
 impl<W: Write> Writer<W> {
-    pub fn new(head: Head<&str>, mut out: W) -> Result<Writer<W>, Rejection> {
+    pub fn new(head: Head, mut out: W) -> Result<Writer<W>, Rejection> {
         check_head(&head)?;
         let text = toml::to_string(&head).map_err(|e| Rejection::BadManifest(e.to_string()))?;
         out.write_all(text.as_bytes()).map_err(|e| {
@@ -294,13 +265,7 @@ impl<W: Write> Writer<W> {
         Ok(Writer {
             out,
             summary: Summary {
-                bundle_format: head.bundle_format,
-                store_id: head.store_id.to_string(),
-                version: head.version,
-                created: head.created,
-                stock_as_of: head.stock_as_of,
-                expires: head.expires,
-                catalog_format: head.catalog_format.to_string(),
+                head,
                 n_files: 0,
                 total_bytes: 0,
             },
@@ -371,23 +336,23 @@ pub fn read_written<R: BufRead, E: From<Rejection>>(
         }
         head_text.push_str(&line);
     }
-    let Ok(head) = toml::from_str::<Head<String>>(&head_text) else {
+    // A head that also lists files some other way than `[[files]]`
+    // tables is not the written form: then the whole text is parsed as
+    // TOML.
+    let Ok(head_table) = toml::from_str::<toml::Table>(&head_text) else {
         return Ok(Read::Other);
     };
-    if head.files.is_some() || !head_text.ends_with("\n\n") {
+    if head_table.contains_key("files") || !head_text.ends_with("\n\n") {
         return Ok(Read::Other);
     }
+    let Ok(head) = toml::Value::Table(head_table).try_into::<Head>() else {
+        return Ok(Read::Other);
+    };
     if let Err(e) = check_head(&head) {
         return Ok(Read::Refused(e.into()));
     }
     let mut summary = Summary {
-        bundle_format: head.bundle_format,
-        store_id: head.store_id,
-        version: head.version,
-        created: head.created,
-        stock_as_of: head.stock_as_of,
-        expires: head.expires,
-        catalog_format: head.catalog_format,
+        head,
         n_files: 0,
         total_bytes: 0,
     };

@@ -72,18 +72,18 @@ impl BundleRecord {
     pub fn new(verified: &Verified, source: &str) -> BundleRecord {
         let m = &verified.manifest;
         BundleRecord {
-            store_id: m.store_id.clone(),
-            version: m.version,
-            created: m.created,
-            stock_as_of: m.stock_as_of,
-            expires: m.expires,
+            store_id: m.head.store_id.clone(),
+            version: m.head.version,
+            created: m.head.created,
+            stock_as_of: m.head.stock_as_of,
+            expires: m.head.expires,
             key_id: verified.key_id.clone(),
             manifest_sha256: verified.manifest_sha256.clone(),
             source: source.to_string(),
             label: format!(
                 "{source} [bundle {} v{} {}]",
-                m.store_id,
-                m.version,
+                m.head.store_id,
+                m.head.version,
                 &verified.manifest_sha256[..12]
             ),
             snapshot_id: None,

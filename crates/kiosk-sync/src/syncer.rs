@@ -428,7 +428,7 @@ impl Syncer {
                 let record = state
                     .current
                     .clone()
-                    .filter(|c| c.version == verified.manifest.version)
+                    .filter(|c| c.version == verified.manifest.head.version)
                     .unwrap_or_else(|| BundleRecord::new(&verified, &source_name));
                 return Ok(report(
                     unchanged(Some(&record), Outcome::UpToDate),
@@ -468,14 +468,14 @@ impl Syncer {
     ) -> Result<(BundleRecord, ImportSummary)> {
         let manifest = &verified.manifest;
         let catalog = dest.join(crate::manifest::PAYLOAD_DIR);
-        check_store_file(&catalog, &manifest.store_id)?;
+        check_store_file(&catalog, &manifest.head.store_id)?;
         let mut record = BundleRecord::new(verified, source);
         state.pending = Some(record.clone());
         state.save(self.root())?;
         let options = ImportOptions {
             source: catalog.clone(),
             format: Some(manifest.format()),
-            stock_as_of: Some(manifest.stock_as_of),
+            stock_as_of: Some(manifest.head.stock_as_of),
             limits: self.settings.limits,
             source_label: Some(record.label.clone()),
             images: kiosk_catalog::ImageOptions {
@@ -494,9 +494,9 @@ impl Syncer {
         state.highest_version = Some(
             state
                 .highest_version
-                .map_or(manifest.version, |v| v.max(manifest.version)),
+                .map_or(manifest.head.version, |v| v.max(manifest.head.version)),
         );
-        state.store_id = Some(manifest.store_id.clone());
+        state.store_id = Some(manifest.head.store_id.clone());
         Ok((record, summary))
     }
 
@@ -547,8 +547,8 @@ impl Syncer {
         let mut failures: Vec<(PathBuf, Error)> = Vec::new();
         for path in bundles {
             let verdict = bundle::peek(&path, policy.trusted).and_then(|v| {
-                bundle::check_policy(&v.manifest, policy)?;
-                Ok(v.manifest.version)
+                bundle::check_policy(&v.manifest.head, policy)?;
+                Ok(v.manifest.head.version)
             });
             match verdict {
                 Ok(version) if best.as_ref().is_none_or(|(_, v)| version > *v) => {

@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 
+use kiosk_core::assistant::phrasebook::say;
 use kiosk_core::view::{ProductView, VariantView};
 use kiosk_core::{Lang, Lexicon, Money};
 
@@ -75,4 +76,52 @@ fn a_product_without_options_shows_no_variant_chip() {
     let shown = card(&two, Lang::En, &lexicon, None, None, &[]);
     let labels: Vec<&str> = shown.variants.iter().map(|v| v.label.as_str()).collect();
     assert_eq!(labels, ["Black", "Pink camo"]);
+}
+
+// Regression: for stock the store does not count (no quantity), the answer
+// says "available" but the card said "in stock".
+#[test]
+fn a_card_says_available_for_stock_the_store_does_not_count() {
+    let lexicon = Lexicon::new(Vec::new());
+    let untracked = |sku: &str, colour: &str| VariantView {
+        quantity: None,
+        ..variant(sku, colour, "9.99")
+    };
+    let shop = lure(vec![untracked("nc-1", "Black"), untracked("nc-2", "Pink")]);
+    // One counted variant among them: the card may say "in stock".
+    let mixed = lure(vec![
+        untracked("nc-1", "Black"),
+        variant("nc-2", "Pink", "9.99"),
+    ]);
+    for (lang, available) in [
+        (Lang::En, "available"),
+        (Lang::Nl, "verkrijgbaar"),
+        (Lang::Id, "tersedia"),
+        (Lang::Zh, "有販售"),
+    ] {
+        // The word the answer uses for the same stock.
+        let answer = say(
+            lang,
+            "in_stock_untracked_none",
+            &[("title", "Night Crawler"), ("price", "€ 9.99")],
+        );
+        let in_stock = say(lang, "word_in_stock_short", &[]);
+        let shown = card(&shop, lang, &lexicon, None, None, &[]);
+        assert_eq!(shown.stock_text, available, "{lang:?}");
+        assert!(shown.in_stock, "{lang:?}");
+        assert!(answer.contains(&shown.stock_text), "{lang:?}: {answer}");
+        // Asked for a colour: that variant, in the same word.
+        let shown = card(&shop, lang, &lexicon, None, Some("black"), &[]);
+        assert_eq!(shown.stock_text, format!("Black: {available}"), "{lang:?}");
+        assert!(!shown.stock_text.contains(&in_stock), "{lang:?}");
+        let shown = card(&mixed, lang, &lexicon, None, None, &[]);
+        assert_eq!(shown.stock_text, in_stock, "{lang:?}");
+        // A counted variant asked for keeps its count.
+        let shown = card(&mixed, lang, &lexicon, None, Some("pink"), &[]);
+        assert_eq!(
+            shown.stock_text,
+            format!("Pink: {}", say(lang, "word_left", &[("qty", "3")])),
+            "{lang:?}"
+        );
+    }
 }

@@ -21,7 +21,7 @@ use super::{CHUNK, MANIFEST, SIGNATURE, hex};
 use crate::error::{Error, Result};
 use crate::keys;
 use crate::manifest::{
-    self, BUNDLE_FORMAT, FileEntry, IMAGES_DIR, MAX_IMAGES, Manifest, PAYLOAD_DIR, Summary,
+    self, BUNDLE_FORMAT, FileEntry, Head, IMAGES_DIR, MAX_IMAGES, PAYLOAD_DIR, Summary,
     is_payload_path,
 };
 
@@ -233,7 +233,7 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
             path.clone(),
         ));
     }
-    let head = Manifest {
+    let head = Head {
         bundle_format: BUNDLE_FORMAT,
         store_id: store_id.clone(),
         version,
@@ -241,7 +241,6 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         stock_as_of,
         expires,
         catalog_format: format.name().to_string(),
-        files: Vec::new(),
     };
     // The manifest is written to disk line by line: with photos it lists
     // two files a product.
@@ -254,7 +253,7 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         .truncate(true)
         .open(&manifest_path)
         .map_err(Error::io("creating", &manifest_path))?;
-    let mut writer = manifest::Writer::new(head.head(), BufWriter::new(out)).map_err(invalid)?;
+    let mut writer = manifest::Writer::new(head, BufWriter::new(out)).map_err(invalid)?;
     for (entry, _) in &exports {
         writer.entry(entry).map_err(invalid)?;
     }
@@ -632,7 +631,7 @@ fn write_tar(
 ) -> Result<()> {
     let file = File::create(tmp).map_err(Error::io("creating", tmp))?;
     let mut builder = tar::Builder::new(BufWriter::with_capacity(1 << 20, file));
-    let mtime = manifest.created.as_second().max(0) as u64;
+    let mtime = manifest.head.created.as_second().max(0) as u64;
     let append = |builder: &mut tar::Builder<BufWriter<File>>,
                   name: &str,
                   size: u64,

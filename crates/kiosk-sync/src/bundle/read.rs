@@ -31,7 +31,7 @@ use super::{
 };
 use crate::error::{Error, Rejection, Result};
 use crate::keys::TrustedKeys;
-use crate::manifest::{self, IMAGES_DIR, Manifest, PAYLOAD_DIR, Summary, is_image_path};
+use crate::manifest::{self, Head, IMAGES_DIR, Manifest, PAYLOAD_DIR, Summary, is_image_path};
 
 /// What the kiosk requires of a bundle besides a trusted signature.
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +89,7 @@ pub enum Opened {
 
 /// Checks a verified manifest against the kiosk: store, version, expiry.
 pub fn check_policy(
-    manifest: &Summary,
+    manifest: &Head,
     policy: &Policy<'_>,
 ) -> std::result::Result<Decision, Rejection> {
     if let Some(expected) = policy.expected_store
@@ -308,7 +308,7 @@ fn read_bundle<R: Read>(
     };
     let (verified, listing) = header(&mut entries, trusted, &classifier, work.path())?;
     let decision = match policy {
-        Some(policy) => Some(check_policy(&verified.manifest, policy)?),
+        Some(policy) => Some(check_policy(&verified.manifest.head, policy)?),
         None => None,
     };
     if decision == Some(Decision::UpToDate) {

@@ -87,8 +87,8 @@ fn a_bundle_round_trips_into_a_copy_of_the_export() {
     let Opened::Extracted(verified) = opened else {
         panic!("expected the payload");
     };
-    assert_eq!(verified.manifest.version, 5);
-    assert_eq!(verified.manifest.store_id, "store-a");
+    assert_eq!(verified.manifest.head.version, 5);
+    assert_eq!(verified.manifest.head.store_id, "store-a");
     for name in ["store.toml", "products.csv", "variants.csv", "stock.csv"] {
         assert_eq!(
             std::fs::read(dest.join("catalog").join(name)).expect("copied"),
@@ -431,7 +431,7 @@ fn create_refuses_orders_beside_a_shopify_export_and_a_missing_store_id() {
     let mut options = testkit::options(&shop, &keys.secret, &out, 1);
     options.store_id = Some("shop-7".into());
     let created = create(&options, &mut NoProgress).expect("shopify bundle");
-    assert_eq!(created.manifest.catalog_format, "shopify");
+    assert_eq!(created.manifest.head.catalog_format, "shopify");
     assert_eq!(created.manifest.n_files, 1);
 
     std::fs::write(shop.join("orders.csv"), "order_id,status\n1,shipped\n").expect("write");

@@ -14,13 +14,7 @@ fn parse_written(text: &str) -> Option<Manifest> {
     .expect("reads");
     match read {
         Read::Written(s) => Some(Manifest {
-            bundle_format: s.bundle_format,
-            store_id: s.store_id,
-            version: s.version,
-            created: s.created,
-            stock_as_of: s.stock_as_of,
-            expires: s.expires,
-            catalog_format: s.catalog_format,
+            head: s.head,
             files,
         }),
         _ => None,
@@ -29,13 +23,15 @@ fn parse_written(text: &str) -> Option<Manifest> {
 
 fn sample() -> Manifest {
     Manifest {
-        bundle_format: BUNDLE_FORMAT,
-        store_id: "stride-rotterdam".into(),
-        version: 20261123020000,
-        created: "2026-11-23T02:00:00Z".parse().expect("time"),
-        stock_as_of: "2026-11-23T01:55:00Z".parse().expect("time"),
-        expires: "2026-11-30T02:00:00Z".parse().expect("time"),
-        catalog_format: "native".into(),
+        head: Head {
+            bundle_format: BUNDLE_FORMAT,
+            store_id: "stride-rotterdam".into(),
+            version: 20261123020000,
+            created: "2026-11-23T02:00:00Z".parse().expect("time"),
+            stock_as_of: "2026-11-23T01:55:00Z".parse().expect("time"),
+            expires: "2026-11-30T02:00:00Z".parse().expect("time"),
+            catalog_format: "native".into(),
+        },
         files: vec![FileEntry {
             path: "catalog/products.csv".into(),
             size: 10,
@@ -65,13 +61,13 @@ fn check(change: impl FnOnce(&mut Manifest), expected: &str) {
 
 #[test]
 fn invalid_manifests_are_refused_naming_the_field() {
-    check(|m| m.bundle_format = 2, "bundle_format 2");
-    check(|m| m.store_id = "a store".into(), "store_id");
-    check(|m| m.store_id = String::new(), "store_id");
-    check(|m| m.version = 0, "version 0");
-    check(|m| m.version = u64::MAX, "version");
-    check(|m| m.catalog_format = "excel".into(), "catalog_format");
-    check(|m| m.expires = m.created, "expires");
+    check(|m| m.head.bundle_format = 2, "bundle_format 2");
+    check(|m| m.head.store_id = "a store".into(), "store_id");
+    check(|m| m.head.store_id = String::new(), "store_id");
+    check(|m| m.head.version = 0, "version 0");
+    check(|m| m.head.version = u64::MAX, "version");
+    check(|m| m.head.catalog_format = "excel".into(), "catalog_format");
+    check(|m| m.head.expires = m.head.created, "expires");
     check(|m| m.files.clear(), "0 files");
     check(|m| m.files[0].sha256 = "ABC".into(), "sha256");
     check(|m| m.files[0].sha256 = "A".repeat(64), "sha256");
@@ -244,4 +240,59 @@ fn an_entry_the_reader_refuses_stops_the_read() {
     // A last line without its newline is not the written form.
     let cut = text.trim_end_matches('\n');
     assert!(parse_written(cut).is_none());
+}
+
+/// `sample()` in the written form, as bundles signed before the head was
+/// one type carry it.
+const WRITTEN: &str = "bundle_format = 1
+store_id = \"stride-rotterdam\"
+version = 20261123020000
+created = \"2026-11-23T02:00:00Z\"
+stock_as_of = \"2026-11-23T01:55:00Z\"
+expires = \"2026-11-30T02:00:00Z\"
+catalog_format = \"native\"
+
+[[files]]
+path = \"catalog/products.csv\"
+size = 10
+sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"
+";
+
+// The manifest and its summary hold one head instead of two copies of its
+// fields: the text a bundle is signed over, and the summary's JSON
+// (`kiosk bundle create --json`), keep their shape.
+#[test]
+fn the_manifest_and_its_summary_share_one_head_and_keep_their_shape() {
+    let m = sample();
+    assert_eq!(m.to_toml().expect("encodes"), WRITTEN);
+    assert_eq!(Manifest::parse(WRITTEN).expect("parses"), m);
+    let mut writer = Writer::new(m.head.clone(), Vec::new()).expect("a valid head");
+    writer.entry(&m.files[0]).expect("a valid entry");
+    let (summary, bytes) = writer.finish().expect("one file");
+    assert_eq!(String::from_utf8(bytes).expect("UTF-8"), WRITTEN);
+    assert_eq!(summary, m.summary());
+    assert_eq!(summary.head, m.head);
+    let json = serde_json::to_value(&summary).expect("JSON");
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .expect("one object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut expected = vec![
+        "bundle_format",
+        "store_id",
+        "version",
+        "created",
+        "stock_as_of",
+        "expires",
+        "catalog_format",
+        "n_files",
+        "total_bytes",
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys, expected, "{json}");
+    assert_eq!(json["store_id"], "stride-rotterdam");
+    assert_eq!(json["n_files"], 1);
 }
