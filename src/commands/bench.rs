@@ -96,6 +96,9 @@ struct ImportFigures {
     parse_seconds: f64,
     index_seconds: f64,
     peak_rss_mib: f64,
+    /// The peak of the memory the import holds itself (`RssAnon`), without
+    /// the pages of the files it maps, which the kernel can drop.
+    peak_anon_mib: f64,
     sqlite_mib: f64,
     index_mib: f64,
     /// The product vectors: `None` without the embedding model.
@@ -139,9 +142,12 @@ fn bench_import(
         Err(why) => eprintln!("{}: {why}", kiosk_catalog::vectors::NO_MODEL),
     }
     let started = Instant::now();
+    let anon = super::bench_images::AnonSampler::start();
     let mut progress = TerminalProgress::new();
     let summary = kiosk_catalog::import::import(&dir, &options, &mut progress);
     progress.finish();
+    let peak_anon_mib = anon.take_peak_mib();
+    drop(anon);
     let summary = summary.with_context(|| format!("importing {}", from.display()))?;
     let seconds = started.elapsed().as_secs_f64();
     let again = if reimport {
@@ -182,6 +188,7 @@ fn bench_import(
         parse_seconds: summary.parse_ms as f64 / 1000.0,
         index_seconds: summary.index_ms as f64 / 1000.0,
         peak_rss_mib: peak_rss_mib(),
+        peak_anon_mib,
         sqlite_mib: file_size(
             &summary
                 .snapshot_path
@@ -197,13 +204,14 @@ fn bench_import(
         println!("{}", serde_json::to_string_pretty(&figures)?);
     } else {
         println!(
-            "import: {} products, {} variants in {:.1} s (rows {:.1} s, index {:.1} s); peak RSS {:.0} MiB; sqlite {:.1} MiB, index {:.1} MiB",
+            "import: {} products, {} variants in {:.1} s (rows {:.1} s, index {:.1} s); peak RSS {:.0} MiB ({:.0} MiB anonymous); sqlite {:.1} MiB, index {:.1} MiB",
             count(figures.n_products),
             count(figures.n_variants),
             figures.seconds,
             figures.parse_seconds,
             figures.index_seconds,
             figures.peak_rss_mib,
+            figures.peak_anon_mib,
             figures.sqlite_mib,
             figures.index_mib
         );

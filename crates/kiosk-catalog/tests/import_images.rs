@@ -125,6 +125,56 @@ fn a_folder_of_photos_by_handle_and_sku_becomes_thumbnails() {
 }
 
 #[test]
+fn a_second_photo_of_a_product_is_noted_and_the_first_by_name_is_used() {
+    let catalog_dir = tempfile::tempdir().expect("temp dir");
+    catalog(catalog_dir.path());
+    let photos = tempfile::tempdir().expect("temp dir");
+    // Three photos of p1: by SKU, and by handle twice. In name order
+    // ('-' before '.') the SKU's comes first, whatever order the folder
+    // lists them in.
+    photo(&photos.path().join("p1.png"), 100, 300, ImageFormat::Png);
+    photo(&photos.path().join("p1.jpg"), 100, 300, ImageFormat::Jpeg);
+    photo(
+        &photos.path().join("p1-9-blk.jpg"),
+        300,
+        100,
+        ImageFormat::Jpeg,
+    );
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut options = ImportOptions::new(catalog_dir.path());
+    options.images.folder = Some(photos.path().to_path_buf());
+    let summary =
+        import::import(&DataDir::new(data.path()), &options, &mut NoProgress).expect("import");
+    assert_eq!(summary.n_images, 1, "{:?}", summary.issues);
+    let duplicates: Vec<_> = summary
+        .issues
+        .iter()
+        .filter(|i| i.rule == Rule::DuplicateImage)
+        .collect();
+    assert_eq!(duplicates.len(), 2, "{:?}", summary.issues);
+    for (issue, file) in duplicates.iter().zip(["p1.jpg", "p1.png"]) {
+        assert!(issue.file.ends_with(file), "{issue}");
+        assert!(issue.message.contains("p1-9-blk.jpg"), "{issue}");
+    }
+    let snapshot = Snapshot::open(&DataDir::new(data.path())).expect("open");
+    let card = snapshot
+        .image("p1", ImageSize::Card)
+        .expect("read")
+        .expect("p1 card");
+    assert_eq!(dimensions(&card), (CARD_PX, CARD_PX / 3));
+    // The list of photos was kept in a scratch file beside the new
+    // snapshot; none is left in it.
+    let files: Vec<String> = std::fs::read_dir(&summary.snapshot_path)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !files.iter().any(|f| f.starts_with("image-jobs")),
+        "{files:?}"
+    );
+}
+
+#[test]
 fn fetched_photos_fill_in_and_failures_are_issues() {
     let catalog_dir = tempfile::tempdir().expect("temp dir");
     catalog(catalog_dir.path());

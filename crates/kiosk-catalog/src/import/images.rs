@@ -9,11 +9,11 @@
 //! `NAME.detail.jpg`, as `kiosk bundle create` writes them); those are
 //! checked and stored as they are.
 //!
-//! Memory stays bounded whatever the number of photos: the jobs are paths
-//! and URLs, a few workers decode one photo each, and the channels between
-//! them hold a few photos at a time.
+//! Memory stays bounded whatever the number of photos: the jobs (a file or
+//! URL a product) are listed in a scratch SQLite file (`image_jobs.rs`)
+//! and read back one at a time, a few workers decode one photo each, and
+//! the channels between them hold a few photos at a time.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -21,11 +21,11 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
-use rusqlite::OptionalExtension;
 
+use super::image_jobs::{Job, JobList};
 use super::thumbnail_cache::ThumbnailCache;
 use super::{Issue, Issues, Progress, Rule, Writer};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The longest side of a card thumbnail, in pixels.
 pub const CARD_PX: u32 = 160;
@@ -41,8 +41,8 @@ const MAX_DECODE_BYTES: u64 = 400 << 20;
 pub const MAX_FILE_BYTES: u64 = 40 << 20;
 /// The file name endings read as photos.
 pub const EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "webp"];
-const CARD_SUFFIX: &str = ".card.jpg";
-const DETAIL_SUFFIX: &str = ".detail.jpg";
+pub(crate) const CARD_SUFFIX: &str = ".card.jpg";
+pub(crate) const DETAIL_SUFFIX: &str = ".detail.jpg";
 
 /// Fetches an image URL's bytes; an error is a sentence for the import's
 /// issues.
@@ -270,23 +270,6 @@ pub(crate) fn check_prepared(
     Ok(())
 }
 
-/// Where one product's photo comes from.
-enum Job {
-    File(PathBuf),
-    Prepared { card: PathBuf, detail: PathBuf },
-    Url(String),
-}
-
-impl Job {
-    fn label(&self) -> String {
-        match self {
-            Job::File(p) => p.display().to_string(),
-            Job::Prepared { detail, .. } => detail.display().to_string(),
-            Job::Url(u) => u.clone(),
-        }
-    }
-}
-
 /// What the images stage did.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImageCounts {
@@ -319,26 +302,20 @@ pub(crate) fn attach(
     issues: &mut Issues,
     progress: &mut dyn Progress,
 ) -> Result<ImageCounts> {
-    let mut jobs: HashMap<i64, Job> = HashMap::new();
-    if let Some(folder) = &options.folder {
-        folder_jobs(writer, folder, &mut jobs, issues)?;
-    }
+    // The list sits beside the new snapshot (or in the temp dir for one
+    // in memory).
+    let dir = writer
+        .connection()
+        .path()
+        .filter(|p| !p.is_empty())
+        .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+        .unwrap_or_else(std::env::temp_dir);
+    let jobs = JobList::create(&dir, options.folder.as_deref())?;
+    jobs.add_folder(writer, issues)?;
     if options.fetch.is_some() {
-        let urls: Vec<(i64, String)> = writer
-            .connection()
-            .prepare("SELECT rowid, image FROM products WHERE image IS NOT NULL AND image <> ''")
-            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-            .map_err(Error::sqlite("reading image URLs"))?;
-        for (rowid, url) in urls {
-            let url = url.trim().to_string();
-            if url.starts_with("http://") || url.starts_with("https://") {
-                jobs.entry(rowid).or_insert(Job::Url(url));
-            }
-        }
+        jobs.add_urls(writer)?;
     }
-    let mut jobs: Vec<(i64, Job)> = jobs.into_iter().collect();
-    jobs.sort_by_key(|(rowid, _)| *rowid);
-    progress.phase("images", jobs.len() as u64);
+    progress.phase("images", jobs.len()?);
     let mut counts = ImageCounts::default();
     let n_workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -350,13 +327,8 @@ pub(crate) fn attach(
         let (job_tx, job_rx) = sync_channel::<(i64, Job)>(n_workers * 2);
         let (done_tx, done_rx) = sync_channel(n_workers * 2);
         let job_rx: Arc<Mutex<Receiver<(i64, Job)>>> = Arc::new(Mutex::new(job_rx));
-        scope.spawn(move || {
-            for job in jobs {
-                if job_tx.send(job).is_err() {
-                    break;
-                }
-            }
-        });
+        let feeder =
+            scope.spawn(move || jobs.for_each(|rowid, job| job_tx.send((rowid, job)).is_ok()));
         for _ in 0..n_workers {
             let job_rx = Arc::clone(&job_rx);
             let done_tx = done_tx.clone();
@@ -407,7 +379,9 @@ pub(crate) fn attach(
             done += 1;
             progress.set(done);
         }
-        Ok(())
+        feeder
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
     writer.storing_blobs(false)?;
     if let Some(cache) = cache {
@@ -477,101 +451,6 @@ fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, ImageError> {
         return Err(ImageError::TooLarge(len));
     }
     std::fs::read(path).map_err(ImageError::Read)
-}
-
-/// The photos in `folder`, matched to products by file stem: a product id
-/// first, else a SKU. Files that match nothing, and a second photo for a
-/// product, are noted.
-fn folder_jobs(
-    writer: &Writer,
-    folder: &Path,
-    jobs: &mut HashMap<i64, Job>,
-    issues: &mut Issues,
-) -> Result<()> {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
-        .map_err(Error::io("reading the image folder", folder))?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    names.sort();
-    let conn = writer.connection();
-    let mut by_id = conn
-        .prepare("SELECT rowid FROM products WHERE id = ?1")
-        .map_err(Error::sqlite("looking up image names"))?;
-    let mut by_sku = conn
-        .prepare("SELECT product_rowid FROM variants WHERE sku = ?1")
-        .map_err(Error::sqlite("looking up image names"))?;
-    let mut find = |stem: &str| -> Result<Option<i64>> {
-        if let Some(rowid) = by_id
-            .query_row([stem], |r| r.get(0))
-            .optional()
-            .map_err(Error::sqlite("looking up an image name"))?
-        {
-            return Ok(Some(rowid));
-        }
-        by_sku
-            .query_row([stem], |r| r.get(0))
-            .optional()
-            .map_err(Error::sqlite("looking up an image name"))
-    };
-    for name in &names {
-        let path = folder.join(name);
-        let (stem, job) = if let Some(stem) = name.strip_suffix(CARD_SUFFIX) {
-            let detail = folder.join(format!("{stem}{DETAIL_SUFFIX}"));
-            if !detail.exists() {
-                issues.push(Issue::file_note(
-                    &path.display().to_string(),
-                    Rule::UnmatchedImage,
-                    format!("a card thumbnail without its {stem}{DETAIL_SUFFIX}: not used"),
-                ));
-                continue;
-            }
-            (
-                stem,
-                Job::Prepared {
-                    card: path.clone(),
-                    detail,
-                },
-            )
-        } else if let Some(stem) = name.strip_suffix(DETAIL_SUFFIX) {
-            if names.binary_search(&format!("{stem}{CARD_SUFFIX}")).is_ok() {
-                continue; // taken with its card thumbnail
-            }
-            (stem, Job::File(path.clone()))
-        } else {
-            let Some((stem, ext)) = name.rsplit_once('.') else {
-                continue;
-            };
-            if !EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)) {
-                continue;
-            }
-            (stem, Job::File(path.clone()))
-        };
-        match find(stem)? {
-            Some(rowid) => {
-                if let Some(first) = jobs.get(&rowid) {
-                    issues.push(Issue::file_note(
-                        &path.display().to_string(),
-                        Rule::DuplicateImage,
-                        format!(
-                            "the product already has a photo ({}): not used",
-                            first.label()
-                        ),
-                    ));
-                } else {
-                    jobs.insert(rowid, job);
-                }
-            }
-            None => issues.push(Issue::file_note(
-                &path.display().to_string(),
-                Rule::UnmatchedImage,
-                format!("{stem:?} is no product id (handle) or SKU in the catalog: not used"),
-            )),
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 mod csv_input;
 mod fields;
+mod image_jobs;
 pub mod images;
 mod native;
 mod options;

@@ -117,11 +117,15 @@ impl Writer {
     pub fn create(path: &Path) -> Result<Writer> {
         let conn = Connection::open(path)
             .map_err(Error::sqlite(format!("creating {}", path.display())))?;
+        // Temporary tables (rows held for later) and sorts (building the
+        // lookup indexes over every variant) spill to temporary files past
+        // the page cache: in memory, SQLite's sorter never spills, and
+        // both grow with the catalog.
         conn.execute_batch(
             "PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
              PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA temp_store = FILE;",
         )
         .map_err(Error::sqlite("setting up the new snapshot"))?;
         conn.pragma_update(None, "cache_size", -CACHE_KIB)

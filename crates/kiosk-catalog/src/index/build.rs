@@ -1,18 +1,33 @@
 //! Builds the index of a new snapshot from its SQLite tables.
+//!
+//! Memory stays bounded whatever the number of products: products are read
+//! from SQLite a row at a time, and the writer is committed every
+//! [`DOCS_PER_COMMIT`] documents. Tantivy queues up to 10,000 documents
+//! between `add_document` and its indexing threads, and a product's
+//! document (its text several times over, its option terms) is a few KiB,
+//! so without the commits that queue alone held tens of MiB. The segments
+//! are merged into one at the end, once (no merges while indexing). After
+//! each commit the memory its indexing threads freed is handed back to the
+//! system (`release_freed_memory`).
 
 use std::path::Path;
 
 use kiosk_core::{Concept, Lang};
 use rusqlite::Connection;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
 use super::{Fields, analyzer, color_term, option_key, schema, size_color_term, size_term};
 use crate::error::{Error, Result};
 use crate::import::Progress;
 
-/// Memory for the index writer, per thread. Bounded so a huge import does
-/// not grow without limit.
-const WRITER_HEAP_PER_THREAD: usize = 48 << 20;
+/// Memory for the index writer, per thread: a segment is written out when
+/// it reaches this. Tantivy's least is 15 MB.
+const WRITER_HEAP_PER_THREAD: usize = 16 << 20;
+
+/// Documents added between commits: what Tantivy's queue and its
+/// segments in memory hold at most.
+const DOCS_PER_COMMIT: u64 = 2048;
 
 /// Indexes every product in `conn`; returns the number of documents.
 pub fn build(
@@ -32,6 +47,8 @@ pub fn build(
     let mut writer: IndexWriter = index
         .writer_with_num_threads(threads, WRITER_HEAP_PER_THREAD * threads)
         .map_err(Error::index("opening the index writer"))?;
+    // Segments are merged once, at the end.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
     let mut stmt = conn
         .prepare(
             "SELECT p.rowid, p.title, p.brand, p.category, p.tags, p.description, p.price_minor,
@@ -56,7 +73,11 @@ pub fn build(
                     .add_document(d.finish(&fields))
                     .map_err(Error::index("adding a document"))?;
                 n += 1;
-                if n.is_multiple_of(2048) {
+                if n.is_multiple_of(DOCS_PER_COMMIT) {
+                    writer
+                        .commit()
+                        .map_err(Error::index("committing the index"))?;
+                    release_freed_memory();
                     progress.set(n);
                 }
             }
@@ -112,8 +133,23 @@ pub fn build(
     writer
         .wait_merging_threads()
         .map_err(Error::index("finishing merges"))?;
+    release_freed_memory();
     progress.set(n);
     Ok(n)
+}
+
+/// Hands memory freed by a commit back to the system. Each commit ends
+/// Tantivy's indexing threads and starts new ones, and glibc keeps what a
+/// thread freed in its own arena (and, once large blocks are freed, serves
+/// the next ones from the arenas too): measured, the resident memory then
+/// grew with every commit as if nothing were freed.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes no pointer; it only returns whole free
+    // pages of the allocator's arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 struct DocBuilder {
