@@ -407,7 +407,6 @@ impl Config {
             understand_with_model: self.assistant.understand_with_model,
             second_opinion: self.assistant.understand_with_examples,
             examples_min_share: self.assistant.examples_min_share,
-            ..kiosk_core::assistant::AssistantConfig::default()
         }
     }
 
