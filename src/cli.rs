@@ -318,6 +318,11 @@ pub enum BenchCommand {
         /// the verifier let through, per language.
         #[arg(long)]
         with_model: bool,
+        /// With the e5 model (`[embed] model`, else the manifest's; loaded
+        /// whether or not `[embed]` is enabled): the nearest labelled
+        /// example turns read what the rules answered by default.
+        #[arg(long)]
+        with_examples: bool,
         #[arg(long)]
         json: bool,
     },
@@ -368,6 +373,11 @@ pub enum BenchCommand {
     /// and product vectors add, and hybrid query latency beside search by
     /// words alone (stand-in vectors when the snapshot has none).
     Hybrid(crate::commands::bench_hybrid::BenchHybridArgs),
+    /// How well turns are read for what they want, on held-out shopper
+    /// turns in the four languages: by the rules alone, by the nearest
+    /// labelled examples alone (the e5 model), and combined as the turn
+    /// combines them; accuracy per language and intent.
+    Intents(crate::commands::bench_intents::BenchIntentsArgs),
     /// What `kiosk serve-bundles` holds: N kiosks pulling a bundle at once
     /// over pinned HTTPS (throughput, time per pull p50/p99, the server's
     /// CPU and peak memory, the load average).

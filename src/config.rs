@@ -239,6 +239,13 @@ pub struct AssistantSection {
     pub phrase_languages: Option<Vec<kiosk_core::Lang>>,
     /// Let the language model choose a meaning when the rules are unsure.
     pub understand_with_model: bool,
+    /// With the e5 model loaded (`[embed]`), when a turn is read by its
+    /// nearest labelled example turns too: "off", "unsure",
+    /// "rules_default" (where the rules answered by their default) or
+    /// "disagree" (`kiosk bench intents` measures them).
+    pub understand_with_examples: kiosk_core::assistant::intents::SecondOpinion,
+    /// The share of the nearest examples that must agree.
+    pub examples_min_share: f32,
 }
 
 impl Default for AssistantSection {
@@ -250,6 +257,8 @@ impl Default for AssistantSection {
             phrase_with_model: true,
             phrase_languages: None,
             understand_with_model: true,
+            understand_with_examples: Default::default(),
+            examples_min_share: kiosk_core::assistant::intents::DEFAULT_MIN_SHARE,
         }
     }
 }
@@ -396,6 +405,8 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| default_phrase_languages(self.llm.model)),
             understand_with_model: self.assistant.understand_with_model,
+            second_opinion: self.assistant.understand_with_examples,
+            examples_min_share: self.assistant.examples_min_share,
         }
     }
 

@@ -6,6 +6,7 @@
 use kiosk_catalog::Snapshot;
 use kiosk_catalog::local::{LocalStore, WaitlistEntry};
 use kiosk_core::assistant::generator::Generator;
+use kiosk_core::assistant::intents::IntentExamples;
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Reply, Session, TurnInput};
 use kiosk_core::traits::BackendError;
 
@@ -28,16 +29,19 @@ pub fn new_session_tag() -> String {
 
 /// Answers `input` over `snapshot`, streaming the model's tokens to
 /// `on_token`, at the store's current time (returned, for [`record`]).
+/// `examples` (with the e5 model) read what the rules answered by default.
 pub fn take(
     snapshot: &Snapshot,
     config: &AssistantConfig,
     generator: Option<&dyn Generator>,
+    examples: Option<&IntentExamples>,
     session: &mut Session,
     input: &TurnInput,
     on_token: &mut dyn FnMut(&str),
 ) -> (Result<Reply, BackendError>, Clock) {
     let mut assistant = Assistant::new(snapshot, snapshot, config);
     assistant.generator = generator;
+    assistant.examples = examples;
     let clock = clock_for(&snapshot.store().timezone);
     (
         assistant.turn_streaming(session, input, clock, on_token),

@@ -139,6 +139,18 @@ fn run(
             .map_err(|e| eprintln!("kiosk: search is lexical only: {e}"))
             .ok()
     });
+    // The labelled example turns, embedded once: a second opinion on what
+    // a turn wants where the rules answer by default (only with the model).
+    let wants_examples =
+        config.second_opinion != kiosk_core::assistant::intents::SecondOpinion::Off;
+    let examples = embedder
+        .as_ref()
+        .filter(|_| wants_examples)
+        .and_then(|embedder| {
+            crate::services::embed::intent_examples(embedder.clone())
+                .map_err(|e| tracing::error!("intents by rules alone: {e:#}"))
+                .ok()
+        });
     let live = match LiveSnapshot::open_with_embedder(DataDir::new(&data_dir), embedder.clone()) {
         Ok(live) => Some(Arc::new(live)),
         Err(e) => {
@@ -234,6 +246,7 @@ fn run(
                     &snapshot,
                     &config,
                     generator,
+                    examples.as_ref(),
                     &mut session,
                     &input,
                     &mut |token| {

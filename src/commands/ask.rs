@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use kiosk_catalog::Snapshot;
 use kiosk_catalog::local::LocalStore;
 use kiosk_core::Lang;
+use kiosk_core::assistant::intents::IntentExamples;
 use kiosk_core::assistant::{AssistantConfig, Reply, Session, TurnInput};
 use serde::Deserialize;
 
@@ -21,6 +22,8 @@ struct Kiosk {
     session_tag: String,
     /// The language model, with `--model`.
     generator: Option<kiosk_llm::generator::LlmGenerator>,
+    /// The labelled example turns, embedded, with `[embed]` on.
+    examples: Option<IntentExamples>,
 }
 
 impl Kiosk {
@@ -28,6 +31,15 @@ impl Kiosk {
         let (record, with_model) = (!flags.no_record, flags.model);
         let dir = config.data_dir(flags.data_dir.data_dir.as_ref());
         let snapshot = super::open_search_snapshot(config, Some(&dir))?;
+        // Without the e5 model turns are read by the rules alone, as on a
+        // kiosk without it.
+        let examples = if config.embed.enabled {
+            crate::services::embed::configured_intent_examples(config, snapshot.embedder())
+                .inspect_err(|why| eprintln!("intents by rules alone ({why})"))
+                .ok()
+        } else {
+            None
+        };
         let local = if record {
             Some(LocalStore::open(&dir)?)
         } else {
@@ -39,6 +51,7 @@ impl Kiosk {
             local,
             session_tag: turn::new_session_tag(),
             generator: with_model.then(|| load_model(config)).flatten(),
+            examples,
         })
     }
 
@@ -60,6 +73,7 @@ impl Kiosk {
             &self.snapshot,
             &self.config,
             generator,
+            self.examples.as_ref(),
             session,
             &input,
             &mut |_| {},

@@ -54,13 +54,14 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             dialogues,
             rounds,
             with_model,
+            with_examples,
             json,
         } => bench_assistant(
             config,
             data_dir.data_dir.as_ref(),
             &dialogues,
             rounds,
-            with_model,
+            (with_model, with_examples),
             json,
         ),
         BenchCommand::Search {
@@ -84,6 +85,7 @@ pub fn run(config: &Config, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Hybrid(args) => super::bench_hybrid::run(config, args),
         BenchCommand::Ime(args) => super::bench_ime::run(&args),
         BenchCommand::Serve(args) => super::bench_serve::run(&args),
+        BenchCommand::Intents(args) => super::bench_intents::run(config, &args),
     }
 }
 
@@ -723,6 +725,10 @@ struct AssistantFigures {
     /// With `--with-model`: what the model did, per language.
     #[serde(skip_serializing_if = "Option::is_none")]
     model: Option<ModelFigures>,
+    /// With `--with-examples`: turns whose intent the nearest labelled
+    /// examples chose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    example_chose: Option<usize>,
 }
 
 /// What the language model contributed over one pass of the set.
@@ -758,7 +764,7 @@ fn bench_assistant(
     data_dir: Option<&std::path::PathBuf>,
     dialogues_path: &Path,
     rounds: usize,
-    with_model: bool,
+    (with_model, with_examples): (bool, bool),
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     use kiosk_core::assistant::eval;
@@ -793,10 +799,25 @@ fn bench_assistant(
     } else {
         None
     };
+    let examples = if with_examples {
+        let model = match &config.embed.model {
+            Some(path) => path.clone(),
+            None => crate::services::embed::default_model(config)?,
+        };
+        let embedder =
+            kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&model, config.embed.threads)
+                .with_context(|| format!("loading the embedding model {}", model.display()))?;
+        Some(crate::services::embed::intent_examples(
+            std::sync::Arc::new(embedder),
+        )?)
+    } else {
+        None
+    };
     let mut assistant = Assistant::new(&snapshot, &snapshot, &assistant_config);
     assistant.generator = generator
         .as_ref()
         .map(|g| g as &dyn kiosk_core::assistant::generator::Generator);
+    assistant.examples = examples.as_ref();
     // The store's clock a little after the stock was counted, so freshness
     // does not change the answers being measured.
     let now = snapshot.info().stock_as_of + jiff::SignedDuration::from_hours(13);
@@ -811,7 +832,9 @@ fn bench_assistant(
         model: config.llm.model.to_string(),
         ..ModelFigures::default()
     });
+    let mut example_chose = 0;
     let first = eval::run_inspecting(&assistant, &dialogues, clock, &mut |_, reply| {
+        example_chose += usize::from(reply.example_choice.is_some());
         let Some(m) = model.as_mut() else { return };
         if reply.model_choice.is_some() {
             m.chosen += 1;
@@ -881,6 +904,7 @@ fn bench_assistant(
             .map(|t| format!("[{}] {:?}: {}", t.dialogue, t.say, t.failures.join("; ")))
             .collect(),
         model,
+        example_chose: with_examples.then_some(example_chose),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&figures)?);
@@ -905,6 +929,9 @@ fn bench_assistant(
     }
     for f in &figures.failures {
         println!("  FAIL {f}");
+    }
+    if let Some(n) = figures.example_chose {
+        println!("examples: chose the intent of {n} turns");
     }
     if let Some(m) = &figures.model {
         println!("model {}: chose the intent of {} turns", m.model, m.chosen);

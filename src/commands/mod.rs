@@ -7,6 +7,7 @@ mod bench;
 pub mod bench_hybrid;
 mod bench_images;
 pub mod bench_ime;
+pub mod bench_intents;
 pub mod bench_serve;
 mod bench_stores;
 mod doctor;

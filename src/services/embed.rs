@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::bail;
+use kiosk_core::assistant::intents::{IntentExamples, SecondOpinion};
 use kiosk_embed::Embedder;
 
 use crate::config::Config;
@@ -45,4 +46,31 @@ pub fn default_model(config: &Config) -> anyhow::Result<PathBuf> {
             hub.root().display()
         ),
     }
+}
+
+/// The labelled example turns (`kiosk_core::assistant::intents`) embedded
+/// with `embedder`, once: the second opinion on what a turn wants, where
+/// the rules answered by their default. Only with the model: without it
+/// the kiosk reads turns by rules alone.
+pub fn intent_examples(embedder: Arc<Embedder>) -> anyhow::Result<IntentExamples> {
+    let encoder = Arc::new(kiosk_catalog::snapshot::hybrid::QueryEncoder::new(embedder));
+    IntentExamples::build(encoder)
+        .map_err(|e| anyhow::anyhow!("embedding the intent examples: {e}"))
+}
+
+/// [`intent_examples`] with the `[embed]` model (`loaded`, when the
+/// caller has it already), when `[embed]` is on and `[assistant]
+/// understand_with_examples` too; `Err` says why not.
+pub fn configured_intent_examples(
+    config: &Config,
+    loaded: Option<&Arc<Embedder>>,
+) -> Result<IntentExamples, String> {
+    if config.assistant.understand_with_examples == SecondOpinion::Off {
+        return Err("turned off in [assistant]".into());
+    }
+    let embedder = match loaded {
+        Some(embedder) => embedder.clone(),
+        None => product_embedder(config)?,
+    };
+    intent_examples(embedder).map_err(|e| format!("{e:#}"))
 }

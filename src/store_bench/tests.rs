@@ -233,6 +233,7 @@ fn reply(lang: Lang, answer: &str, products: &[&str]) -> Reply {
         },
         phrasing: None,
         model_choice: None,
+        example_choice: None,
     }
 }
 

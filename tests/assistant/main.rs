@@ -10,6 +10,7 @@ mod embed_support;
 mod eval;
 mod exports;
 mod injection_model;
+mod intent_examples;
 mod product_questions;
 mod resolution;
 mod rules;

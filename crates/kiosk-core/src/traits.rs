@@ -131,6 +131,14 @@ pub trait TextMeaning {
     fn similarities(&self, question: &str, passages: &[&str]) -> Result<Vec<f32>, BackendError>;
 }
 
+/// Turns shoppers' texts into vectors that compare by meaning across
+/// languages (unit length, one model for all): the nearest-example reading
+/// of a turn's intent (`assistant::intents`) goes through it.
+pub trait TextEncoder: Send + Sync {
+    /// One vector per text, in order, each embedded as a query.
+    fn query_vectors(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, BackendError>;
+}
+
 /// What speech recognition heard.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Transcript {

@@ -18,8 +18,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use kiosk_core::TextMeaning;
 use kiosk_core::traits::BackendError;
+use kiosk_core::{TextEncoder, TextMeaning};
 use kiosk_embed::{Embedder, TextKind};
 
 use crate::vectors::Nearest;
@@ -104,6 +104,17 @@ impl TextMeaning for QueryEncoder {
             .iter()
             .map(|passage| kiosk_embed::cosine(&query, passage))
             .collect())
+    }
+}
+
+/// Shoppers' turns as query vectors, for reading their intent by the
+/// nearest labelled examples (`kiosk_core::assistant::intents`).
+impl TextEncoder for QueryEncoder {
+    fn query_vectors(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, BackendError> {
+        Ok(match texts {
+            [text] => vec![self.vector(text).to_vec()],
+            _ => self.embedder.embed_batch(TextKind::Query, texts),
+        })
     }
 }
 

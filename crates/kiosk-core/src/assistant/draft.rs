@@ -29,6 +29,9 @@ pub(super) struct Draft {
     /// The reading the answer used, when follow-up context changed it
     /// (size and category carried over), for the reply's slots.
     pub(super) effective: Option<Reading>,
+    /// The rules answered by their default: a search for words nothing
+    /// else explained, or "not understood".
+    pub(super) by_default: bool,
 }
 
 impl Draft {
@@ -48,6 +51,7 @@ impl Draft {
             stock_facts: false,
             quoted: false,
             effective: None,
+            by_default: false,
         }
     }
 

@@ -22,6 +22,7 @@ mod draft;
 pub mod eval;
 mod faq;
 pub mod generator;
+pub mod intents;
 pub mod language;
 mod model_hooks;
 pub mod phrasebook;
@@ -98,6 +99,12 @@ pub struct AssistantConfig {
     pub phrase_languages: Vec<Lang>,
     /// Let the model choose a meaning when the rules are unsure.
     pub understand_with_model: bool,
+    /// When the nearest labelled examples (with the e5 model loaded) are
+    /// asked what a turn wants.
+    pub second_opinion: intents::SecondOpinion,
+    /// The share of the nearest examples that must agree before their
+    /// intent replaces the rules' default answer.
+    pub examples_min_share: f32,
 }
 
 impl Default for AssistantConfig {
@@ -111,6 +118,8 @@ impl Default for AssistantConfig {
             phrase_with_model: true,
             phrase_languages: Lang::ALL.to_vec(),
             understand_with_model: true,
+            second_opinion: intents::SecondOpinion::default(),
+            examples_min_share: intents::DEFAULT_MIN_SHARE,
         }
     }
 }
@@ -122,6 +131,9 @@ pub struct Assistant<'a> {
     /// The language model, when one is loaded: it reads what the rules
     /// could not, and phrases answers (checked by the verifier).
     pub generator: Option<&'a dyn generator::Generator>,
+    /// The labelled example turns, embedded, when the e5 model is loaded:
+    /// a second opinion where the rules fell back to a default.
+    pub examples: Option<&'a intents::IntentExamples>,
 }
 
 impl<'a> Assistant<'a> {
@@ -136,6 +148,7 @@ impl<'a> Assistant<'a> {
             stock,
             config,
             generator: None,
+            examples: None,
         }
     }
 }
@@ -216,11 +229,38 @@ impl Assistant<'_> {
         let understood_at = Instant::now();
 
         let mut draft = Draft::new(lang);
+        // The session as the turn found it, for answering again by the
+        // examples' reading.
+        let before = self.examples.map(|_| session.clone());
+        let answers_pending = session.pending.is_some();
         self.respond(session, &reading, &text, &mut draft, clock)?;
+        let mut example_choice = None;
+        if let Some(before) = before
+            && intents::knows_a_word(&reading, &input.text)
+            && let Some(intent) = self.second_opinion(&draft, &input.text, answers_pending)
+        {
+            let mut retry = Draft::new(lang);
+            let mut retry_session = before;
+            self.respond_as(
+                intent,
+                &mut retry_session,
+                &reading,
+                &text,
+                &mut retry,
+                clock,
+            )?;
+            if !retry.parts.is_empty() {
+                example_choice = Some(intent);
+                retry.confidence = retry.confidence.max(self.config.low_confidence);
+                draft = retry;
+                *session = retry_session;
+            }
+        }
         // The rules are unsure: let the model choose among the meanings the
         // kiosk knows, then answer by rules again.
         let mut model_choice = None;
         if draft.confidence < self.config.low_confidence
+            && example_choice.is_none()
             && self.config.understand_with_model
             && let Some(generator) = self.generator
             && let Some(intent) = self.choose_intent(generator, &input.text, lang)
@@ -365,7 +405,32 @@ impl Assistant<'_> {
             analytics,
             phrasing,
             model_choice,
+            example_choice,
         })
+    }
+
+    /// The intent the nearest examples give a turn the rules answered by
+    /// a default (per `second_opinion`), when it is another intent and
+    /// enough of them agree.
+    fn second_opinion(&self, draft: &Draft, text: &str, answers_pending: bool) -> Option<Intent> {
+        let examples = self.examples?;
+        let unsure = draft.confidence < self.config.low_confidence;
+        let ask = match self.config.second_opinion {
+            intents::SecondOpinion::Off => false,
+            intents::SecondOpinion::Unsure => unsure,
+            intents::SecondOpinion::RulesDefault => unsure || draft.by_default,
+            intents::SecondOpinion::Disagree => {
+                unsure || draft.by_default || (draft.escalation.is_none() && !answers_pending)
+            }
+        };
+        if !ask {
+            return None;
+        }
+        // A failed embedding leaves the rules' answer.
+        let guess = examples.guess(text).ok().flatten()?;
+        (guess.share >= self.config.examples_min_share
+            && intents::label(guess.intent) != intents::label(draft.intent))
+        .then_some(guess.intent)
     }
 
     fn respond(
@@ -600,6 +665,14 @@ impl Assistant<'_> {
             // "That one" alone: the product in focus.
             || (reading.has(Cue::RefersBack) && session.focus.is_some())
         {
+            // Words nothing else explained are searched for: the rules'
+            // default reading.
+            d.by_default = !reading.has(Cue::Availability)
+                && !reading.has_variant_slot()
+                && !reading.names_product()
+                && reading.ordinal.is_none()
+                && reading.price_max.is_none()
+                && reading.price_min.is_none();
             return self.availability(session, reading, text, d);
         }
         if reading.has(Cue::Hours) || reading.has(Cue::Payment) || reading.has(Cue::Loyalty) {
@@ -622,6 +695,7 @@ impl Assistant<'_> {
             return Ok(());
         }
         // Nothing this kiosk knows about.
+        d.by_default = true;
         d.intent = Intent::OutOfScope;
         d.confidence = if reading.cues.is_empty() { 0.2 } else { 0.5 };
         d.resolved = false;
@@ -645,7 +719,8 @@ impl Assistant<'_> {
         Ok(())
     }
 
-    /// Answers a turn as if its intent were `intent` (the model's choice).
+    /// Answers a turn as if its intent were `intent` (the model's or the
+    /// examples' choice).
     fn respond_as(
         &self,
         intent: Intent,
@@ -668,6 +743,19 @@ impl Assistant<'_> {
                 Ok(())
             }
             Intent::Greeting => self.social(Cue::Greeting, "greeting", d),
+            Intent::Recommend => self.recommend(session, reading, d),
+            Intent::Compare => self.compare(session, reading, text, d),
+            Intent::Waitlist => self.waitlist(session, reading, d),
+            Intent::ProductInfo => {
+                let focus = match &session.focus {
+                    Some(id) => self.stock.product(id)?,
+                    None => None,
+                };
+                match focus {
+                    Some(record) => self.details(session, reading, text, record, d),
+                    None => self.availability(session, reading, text, d),
+                }
+            }
             Intent::OutOfScope => {
                 d.intent = Intent::OutOfScope;
                 d.say("out_of_scope", &[]);

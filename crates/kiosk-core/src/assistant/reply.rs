@@ -234,6 +234,10 @@ pub struct Reply {
     /// Set when the rules were unsure and the model chose the meaning.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_choice: Option<String>,
+    /// Set when the rules fell back to a default and the nearest labelled
+    /// examples chose the meaning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example_choice: Option<Intent>,
 }
 
 /// What became of the model's phrasing of a turn.
