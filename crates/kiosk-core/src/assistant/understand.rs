@@ -258,8 +258,10 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
             }
         }
     }
-    // What is left for the catalog search.
+    // What is left for the catalog search; `whole` keeps the shopper's
+    // wrapper words ("lihat", "有…嗎"), searched when nothing else is left.
     let mut search = String::new();
+    let mut whole = String::new();
     let mut leftover = 0;
     let mentioned: Vec<(usize, usize)> =
         analysis.mentions.iter().map(|m| (m.start, m.end)).collect();
@@ -282,6 +284,11 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
             // explains either.
             let from = t.start.max(taken_until);
             for (start, end) in free_stretches(text, from, t.end, &consumed) {
+                push(&mut whole, &text[start..end]);
+                let (start, end) = without_cjk_wrappers(text, start, end, &mentioned);
+                if start == end {
+                    continue;
+                }
                 push(&mut search, &text[start..end]);
                 for (s2, e2) in free_stretches(text, start, end, &mentioned) {
                     leftover +=
@@ -304,12 +311,17 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
             .filter(|m| !overlaps(&consumed, m.start, m.end))
         {
             push(&mut search, &text[m.start..m.end]);
+            push(&mut whole, &text[m.start..m.end]);
             taken_until = m.end;
             continue;
         }
         let in_mention = mentioned.iter().any(|(s, e)| t.start >= *s && t.end <= *e);
         if !in_mention {
             if crate::text::is_stopword(&t.text) {
+                continue;
+            }
+            if WRAPPER_WORDS.contains(&t.text.as_str()) {
+                push(&mut whole, &text[t.start..t.end]);
                 continue;
             }
             // A number no slot took ("iphone 42", "Stride 3") is searched
@@ -319,10 +331,140 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
             }
         }
         push(&mut search, &text[t.start..t.end]);
+        push(&mut whole, &text[t.start..t.end]);
     }
-    reading.search_text = search;
+    // Wrapper words alone ("lihat", "我") are what the shopper said: they
+    // are searched rather than nothing.
+    reading.search_text = if search.trim().is_empty() {
+        whole
+    } else {
+        search
+    };
     reading.leftover_words = leftover;
     reading
+}
+
+/// Words a shopper wraps a product in ("laat me … zien", "lihat …", "can
+/// I see …") that the stop words do not cover: verbs of showing, seeing and
+/// looking for, in the kiosk's languages. They name no product in any
+/// store, so they leave the search words (and the text the embedder reads)
+/// unless they are all the turn holds.
+const WRAPPER_WORDS: &[&str] = &[
+    "see",
+    "laat",
+    "zien",
+    "toon",
+    "tonen",
+    "bekijken",
+    "kijken",
+    "heb",
+    "lihat",
+    "liat",
+    "lihatin",
+    "tunjukkan",
+    "tunjukin",
+    "perlihatkan",
+    "carikan",
+    "cariin",
+    "adakah",
+    "ingin",
+    "pengen",
+    "kasih",
+    "aku",
+];
+
+/// Chinese wrappers a stretch may start with ("請問", "有", "我想看",
+/// "給我看"), as folded (traditional) characters, longest first.
+const CJK_LEADING: &[&str] = &[
+    "給我看看",
+    "我想要",
+    "我想買",
+    "我想看",
+    "我想找",
+    "我要買",
+    "我要看",
+    "我要找",
+    "我在找",
+    "給我看",
+    "幫我找",
+    "有沒有",
+    "請問",
+    "我想",
+    "我要",
+    "想要",
+    "想買",
+    "想看",
+    "我找",
+    "看看",
+    "給我",
+    "請",
+    "有",
+    "我",
+    "找",
+];
+
+/// Chinese question particles and tags a stretch may end with ("…嗎",
+/// "…呢", "…有嗎").
+const CJK_TRAILING: &[&str] = &["有沒有", "有嗎", "嗎", "呢", "吧", "嘛", "啊", "呀", "啦"];
+
+/// Words that begin or end with a wrapper's character but are one word
+/// ("有機", "毛呢", "酒吧"): the character stays.
+const CJK_WRAPPER_WORDS: &[&str] = &[
+    "有機", "有線", "有氧", "有聲", "有色", "有限", "有效", "有益", "毛呢", "花呢", "酒吧", "網吧",
+];
+
+/// `text[start..end]`, a Chinese stretch, without the shopper's wrappers
+/// at its ends ("請問有牛肉嗎" → "牛肉"): leading requests and "有", and
+/// trailing question particles. A wrapper inside a vocabulary term
+/// (`mentioned`) or inside a word of `CJK_WRAPPER_WORDS` stays. The result
+/// may be empty.
+fn without_cjk_wrappers(
+    text: &str,
+    start: usize,
+    end: usize,
+    mentioned: &[(usize, usize)],
+) -> (usize, usize) {
+    // Each character with its byte span, folded (simplified to traditional).
+    let chars: Vec<(usize, usize, char)> = text[start..end]
+        .char_indices()
+        .map(|(off, c)| {
+            let folded = fold(&c.to_string()).chars().next().unwrap_or(c);
+            (start + off, start + off + c.len_utf8(), folded)
+        })
+        .collect();
+    let folded =
+        |from: usize, to: usize| -> String { chars[from..to].iter().map(|c| c.2).collect() };
+    let (mut lo, mut hi) = (0usize, chars.len());
+    loop {
+        let before = (lo, hi);
+        if let Some(n) = CJK_LEADING.iter().map(|w| w.chars().count()).find(|&n| {
+            lo + n <= hi
+                && CJK_LEADING.contains(&folded(lo, lo + n).as_str())
+                && !overlaps(mentioned, chars[lo].0, chars[lo + n - 1].1)
+                && !CJK_WRAPPER_WORDS
+                    .iter()
+                    .any(|w| folded(lo, hi).starts_with(w))
+        }) {
+            lo += n;
+        }
+        if let Some(n) = CJK_TRAILING.iter().map(|w| w.chars().count()).find(|&n| {
+            lo + n <= hi
+                && CJK_TRAILING.contains(&folded(hi - n, hi).as_str())
+                && !overlaps(mentioned, chars[hi - n].0, chars[hi - 1].1)
+                && !CJK_WRAPPER_WORDS
+                    .iter()
+                    .any(|w| folded(lo, hi).ends_with(w))
+        }) {
+            hi -= n;
+        }
+        if (lo, hi) == before {
+            break;
+        }
+    }
+    if lo >= hi {
+        return (start, start);
+    }
+    (chars[lo].0, chars[hi - 1].1)
 }
 
 /// The parts of `text[start..end]` outside every span, by characters.

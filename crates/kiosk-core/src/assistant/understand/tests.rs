@@ -564,3 +564,102 @@ fn a_colour_glued_to_a_size_against_chinese_is_split() {
     let reading = with_store_colour(reading, &colours);
     assert_eq!(reading.color_value.as_deref(), Some("Blanco"));
 }
+
+/// The search words of a wrapped question against those of the bare
+/// product words.
+fn assert_wrapped(wrapped: &[&str], bare: &str) {
+    let lex = lexicon();
+    let want = read(bare, &lex);
+    assert!(!want.search_text.is_empty(), "{bare:?} has search words");
+    for input in wrapped {
+        let r = read(input, &lex);
+        assert_eq!(r.search_text, want.search_text, "{input:?}");
+        assert_eq!(r.leftover_words, want.leftover_words, "{input:?}");
+    }
+}
+
+#[test]
+fn issue_14_chinese_question_wrappers_leave_the_search_words() {
+    assert_wrapped(
+        &[
+            "有牛肉嗎",
+            "有牛肉吗",
+            "牛肉有嗎",
+            "有沒有牛肉",
+            "有没有牛肉",
+            "請問有牛肉嗎",
+            "请问有牛肉吗",
+            "我想看牛肉",
+            "我想要牛肉",
+            "我想買牛肉",
+            "我想买牛肉",
+            "我要牛肉",
+            "給我看牛肉",
+            "给我看牛肉",
+            "牛肉呢",
+            "牛肉吧",
+            "請問有沒有牛肉呢",
+        ],
+        "牛肉",
+    );
+}
+
+#[test]
+fn issue_14_chinese_words_that_hold_a_wrapper_character_stay_whole() {
+    let lex = lexicon();
+    // "有" and "呢" that are part of a word are not wrappers.
+    assert_eq!(read("有機蔬菜嗎", &lex).search_text, "有機蔬菜");
+    assert_eq!(read("有毛呢嗎", &lex).search_text, "毛呢");
+    // A vocabulary term keeps its characters ("跑鞋" is known).
+    assert_eq!(read("有跑鞋嗎", &lex).search_text, "跑鞋");
+    // Wrappers alone are what the shopper said.
+    assert_eq!(read("請問", &lex).search_text, "請問");
+}
+
+#[test]
+fn issue_14_dutch_wrappers_leave_the_search_words() {
+    assert_wrapped(
+        &[
+            "laat me regenjassen zien",
+            "laat regenjassen zien",
+            "ik zoek regenjassen",
+            "heb je regenjassen?",
+            "heb jij regenjassen",
+            "toon me regenjassen",
+            "mag ik regenjassen zien",
+        ],
+        "regenjassen",
+    );
+}
+
+#[test]
+fn issue_14_indonesian_wrappers_leave_the_search_words() {
+    assert_wrapped(
+        &[
+            "apakah ada kaos kaki",
+            "lihat kaos kaki",
+            "saya cari kaos kaki",
+            "ada kaos kaki?",
+            "tunjukkan kaos kaki",
+            "adakah kaos kaki",
+            "aku ingin lihat kaos kaki",
+        ],
+        "kaos kaki",
+    );
+}
+
+#[test]
+fn issue_14_english_wrappers_leave_the_search_words() {
+    assert_wrapped(
+        &[
+            "show me raincoats",
+            "i'm looking for raincoats",
+            "do you have raincoats?",
+            "can i see raincoats",
+            "let me see the raincoats",
+        ],
+        "raincoats",
+    );
+    // A wrapper word alone is searched for.
+    assert_eq!(read("lihat", &lexicon()).search_text, "lihat");
+}
