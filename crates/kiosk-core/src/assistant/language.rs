@@ -6,16 +6,16 @@ use crate::text::{is_cjk, tokenize};
 use crate::{Lang, Lexicon};
 
 const EN: &[&str] = &[
-    "a", "about", "also", "am", "an", "and", "any", "anything", "are", "at", "be", "buy", "bye",
-    "can", "cheaper", "could", "did", "do", "does", "find", "for", "from", "get", "give", "got",
-    "had", "has", "have", "hello", "help", "her", "here", "hey", "hi", "him", "his", "how", "i",
-    "if", "in", "is", "it", "just", "know", "let", "like", "looking", "me", "more", "much", "my",
-    "need", "no", "not", "now", "of", "off", "ok", "on", "one", "open", "or", "our", "out",
-    "please", "return", "see", "shoes", "should", "show", "size", "so", "some", "sorry", "tell",
-    "than", "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they",
-    "thing", "think", "this", "those", "to", "too", "try", "up", "us", "very", "want", "was",
-    "way", "we", "well", "what", "when", "where", "which", "who", "why", "will", "with", "would",
-    "yes", "you", "your",
+    "a", "about", "above", "also", "am", "an", "and", "any", "anything", "are", "at", "be",
+    "below", "between", "buy", "bye", "can", "cheap", "cheaper", "could", "did", "do", "does",
+    "find", "for", "from", "get", "give", "got", "had", "has", "have", "hello", "help", "her",
+    "here", "hey", "hi", "him", "his", "how", "i", "if", "in", "is", "it", "just", "know", "let",
+    "like", "looking", "me", "more", "much", "my", "need", "no", "not", "now", "of", "off", "ok",
+    "on", "one", "open", "or", "our", "out", "please", "return", "see", "shoes", "should", "show",
+    "size", "so", "some", "sorry", "tell", "than", "thank", "thanks", "that", "the", "their",
+    "them", "then", "there", "these", "they", "thing", "think", "this", "those", "to", "too",
+    "try", "under", "up", "us", "very", "want", "was", "way", "we", "well", "what", "when",
+    "where", "which", "who", "why", "will", "with", "would", "yes", "you", "your",
 ];
 
 const NL: &[&str] = &[

@@ -44,6 +44,17 @@ fn detects_short_shop_questions() {
     check("how much is it?", Lang::En);
 }
 
+/// A price limit's words tell English from Dutch when the product word
+/// ends like a Dutch plural ("chicken", "kitchen"): the words of a limit
+/// outweigh the spelling of a product's name.
+#[test]
+fn english_price_limits_are_english() {
+    check("chicken under 20", Lang::En);
+    check("kitchen towels below 10", Lang::En);
+    check("garden chairs between 50 and 100", Lang::En);
+    check("kippen onder de 20", Lang::Nl);
+}
+
 #[test]
 fn no_evidence_means_no_confidence() {
     assert_eq!(detect("xyzzy", &lexicon()).1, 0.0);
