@@ -304,7 +304,7 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
             if crate::text::is_stopword(&t.text) {
                 continue;
             }
-            if WRAPPER_WORDS.contains(&t.text.as_str()) {
+            if crate::text::is_wrapper(&t.text) {
                 push(&mut whole, &text[t.start..t.end]);
                 continue;
             }
@@ -327,35 +327,6 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
     reading.leftover_words = leftover;
     reading
 }
-
-/// Words a shopper wraps a product in ("laat me … zien", "lihat …", "can
-/// I see …") that the stop words do not cover: verbs of showing, seeing and
-/// looking for, in the kiosk's languages. They name no product in any
-/// store, so they leave the search words (and the text the embedder reads)
-/// unless they are all the turn holds.
-const WRAPPER_WORDS: &[&str] = &[
-    "see",
-    "laat",
-    "zien",
-    "toon",
-    "tonen",
-    "bekijken",
-    "kijken",
-    "heb",
-    "lihat",
-    "liat",
-    "lihatin",
-    "tunjukkan",
-    "tunjukin",
-    "perlihatkan",
-    "carikan",
-    "cariin",
-    "adakah",
-    "ingin",
-    "pengen",
-    "kasih",
-    "aku",
-];
 
 /// Chinese wrappers a stretch may start with ("請問", "有", "我想看",
 /// "給我看"), as folded (traditional) characters, longest first.
