@@ -232,8 +232,7 @@ impl Assistant<'_> {
         } else {
             0
         };
-        let reading =
-            understand::with_list_place(reading, listed, lexicon, self.stock.sizes());
+        let reading = understand::with_list_place(reading, listed, lexicon, self.stock.sizes());
         let understood_at = Instant::now();
 
         let mut draft = Draft::new(lang);

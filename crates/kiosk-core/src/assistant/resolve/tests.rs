@@ -810,9 +810,28 @@ fn an_ordinal_past_the_list_shows_the_list_again() {
 fn an_ordinal_of_any_size_picks_from_a_long_list() {
     use crate::assistant::test_store::{TestStore, product_with_options};
     let woods = [
-        "Acacia", "Bamboo", "Cedar", "Driftwood", "Elm", "Fir", "Ginkgo", "Hazel", "Iroko",
-        "Juniper", "Kauri", "Larch", "Maple", "Nutmeg", "Oak", "Pine", "Quince", "Rosewood",
-        "Sapele", "Tamarind", "Wenge", "Yew",
+        "Acacia",
+        "Bamboo",
+        "Cedar",
+        "Driftwood",
+        "Elm",
+        "Fir",
+        "Ginkgo",
+        "Hazel",
+        "Iroko",
+        "Juniper",
+        "Kauri",
+        "Larch",
+        "Maple",
+        "Nutmeg",
+        "Oak",
+        "Pine",
+        "Quince",
+        "Rosewood",
+        "Sapele",
+        "Tamarind",
+        "Wenge",
+        "Yew",
     ];
     let store = TestStore::new(
         woods
@@ -867,7 +886,12 @@ fn an_ordinal_of_any_size_picks_from_a_long_list() {
         (
             "我想看armchairs",
             Lang::Zh,
-            &[("第九個", 9), ("第十二個", 12), ("第12個", 12), ("第二十一款", 21)][..],
+            &[
+                ("第九個", 9),
+                ("第十二個", 12),
+                ("第12個", 12),
+                ("第二十一款", 21),
+            ][..],
         ),
     ] {
         for (said, place) in places {

@@ -130,7 +130,10 @@ pub(super) fn at(text: &str, tokens: &[Token], i: usize) -> Option<(usize, usize
     }
     // "number 12", "nummer 12", "ke-12", "yang ke 12".
     if NUMBER_WORDS.contains(&w)
-        && let Some(n) = tokens.get(i + 1).filter(|n| !n.cjk).and_then(|n| figure(&n.text))
+        && let Some(n) = tokens
+            .get(i + 1)
+            .filter(|n| !n.cjk)
+            .and_then(|n| figure(&n.text))
     {
         return Some((n, 2));
     }
@@ -191,7 +194,9 @@ fn word(w: &str) -> Option<usize> {
 
 /// "twenty first": English tens and an ordinal unit as two words.
 fn english_tens_apart(tokens: &[Token], i: usize) -> Option<(usize, usize)> {
-    let (_, _, tens) = EN_TENS.iter().find(|(card, _, _)| *card == tokens[i].text)?;
+    let (_, _, tens) = EN_TENS
+        .iter()
+        .find(|(card, _, _)| *card == tokens[i].text)?;
     let next = tokens.get(i + 1).filter(|t| !t.cjk)?;
     let unit = EN_ORDINALS[..9].iter().position(|o| *o == next.text)?;
     Some((tens + unit + 1, 2))
@@ -201,9 +206,7 @@ fn english_tens_apart(tokens: &[Token], i: usize) -> Option<(usize, usize)> {
 /// "kedua puluh" (20), "ketiga puluh lima" (35).
 fn indonesian(tokens: &[Token], i: usize) -> Option<(usize, usize)> {
     let rest = tokens[i].text.strip_prefix("ke")?;
-    let (_, first) = ID_CARDINALS
-        .iter()
-        .find(|(c, n)| *c == rest && *n < 10)?;
+    let (_, first) = ID_CARDINALS.iter().find(|(c, n)| *c == rest && *n < 10)?;
     let next = |k: usize| tokens.get(k).filter(|t| !t.cjk).map(|t| t.text.as_str());
     match next(i + 1)? {
         "belas" => Some((first + 10, 2)),
@@ -211,7 +214,10 @@ fn indonesian(tokens: &[Token], i: usize) -> Option<(usize, usize)> {
             let unit = next(i + 2)
                 .and_then(|w| ID_CARDINALS.iter().find(|(c, n)| *c == w && *n < 10))
                 .map(|(_, n)| *n);
-            Some((first * 10 + unit.unwrap_or(0), if unit.is_some() { 3 } else { 2 }))
+            Some((
+                first * 10 + unit.unwrap_or(0),
+                if unit.is_some() { 3 } else { 2 },
+            ))
         }
         _ => None,
     }
@@ -228,7 +234,10 @@ pub(super) fn chinese(text: &str) -> Vec<(usize, usize, usize)> {
     let chars: Vec<(usize, usize, char)> = text
         .char_indices()
         .map(|(at, c)| {
-            let folded = crate::text::fold(&c.to_string()).chars().next().unwrap_or(c);
+            let folded = crate::text::fold(&c.to_string())
+                .chars()
+                .next()
+                .unwrap_or(c);
             (at, at + c.len_utf8(), folded)
         })
         .collect();
