@@ -134,7 +134,7 @@ pub fn show(
     lang: Lang,
     snapshot: &Snapshot,
     config: &Config,
-    stats: &[(String, String, f32)],
+    stats: &[super::worker::Figure],
 ) -> anyhow::Result<()> {
     app_state::set_language(app, lang);
     app_state::set_store_name(app, &snapshot.store().name);
@@ -246,15 +246,18 @@ pub fn show(
         "staff" => {
             staff_panel::unlock(app);
             let info = snapshot.snapshot_info();
-            let catalog = format!(
-                "Catalog: {} products, {} variants — stock as of {}",
-                info.n_products, info.n_variants, info.stock_as_of
-            );
+            let catalog = super::worker::CatalogFacts {
+                products: info.n_products,
+                variants: info.n_variants,
+                source: info.source.clone(),
+                as_of: info.stock_as_of.to_string(),
+                age_hours: info.age_hours(jiff::Timestamp::now()),
+            };
             let model = format!("Language model: {} ready", config.llm.model);
             let sync = "Last sync: demo catalog imported";
             // Today's figures from the data dir's own records (none on a
             // fresh demo store).
-            staff_panel::show_info(app, &catalog, sync, &model, stats);
+            staff_panel::show_info(app, Some(&catalog), sync, &model, stats);
         }
         _ => {}
     }
