@@ -68,11 +68,11 @@ fn map_catalog(catalog: Option<&CatalogFacts>) -> ui::CatalogFacts {
     match catalog {
         Some(c) => ui::CatalogFacts {
             known: true,
-            products: s(&c.products.to_string()),
-            variants: s(&c.variants.to_string()),
+            products: s(c.products.to_string()),
+            variants: s(c.variants.to_string()),
             source: s(&c.source),
             as_of: s(&c.as_of),
-            age_hours: s(&format!("{:.1}", c.age_hours)),
+            age_hours: s(format!("{:.1}", c.age_hours)),
         },
         None => ui::CatalogFacts::default(),
     }
