@@ -676,7 +676,7 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
                 .filter(|(_, g)| **g > 0)
                 .map(|(id, _)| id.clone())
                 .collect();
-            judged.sort_by_key(|id| std::cmp::Reverse(q.gains.get(id).copied()));
+            judged.sort_by(|a, b| q.gains[b].cmp(&q.gains[a]).then(a.cmp(b)));
             per_query.push_str(&format!(
                 "{}\t{kiosk_ndcg:.3}\t{fts5_ndcg:.3}\t{}\t{}\t{}\n",
                 q.text.replace('\t', " "),
