@@ -807,8 +807,10 @@ fn bench_assistant(
         let embedder =
             kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&model, config.embed.threads)
                 .with_context(|| format!("loading the embedding model {}", model.display()))?;
+        let cache = DataDir::new(config.data_dir(data_dir)).vector_cache();
         Some(crate::services::embed::intent_examples(
             std::sync::Arc::new(embedder),
+            Some(&cache),
         )?)
     } else {
         None

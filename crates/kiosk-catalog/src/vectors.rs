@@ -29,6 +29,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::import::Progress;
+
+pub mod cache;
 use crate::schema::meta;
 
 /// The table and its lookup index, created by [`build`].
