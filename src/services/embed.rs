@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use kiosk_catalog::vectors::cache::QueryVectorCache;
 use kiosk_core::assistant::intents::{self, IntentExamples, SecondOpinion};
 use kiosk_embed::Embedder;
@@ -35,6 +35,20 @@ pub fn product_embedder(config: &Config) -> Result<Arc<Embedder>, String> {
     Embedder::open_with_threads(&path, config.embed.threads)
         .map(Arc::new)
         .map_err(|e| e.to_string())
+}
+
+/// The e5 model at `model` (a command's `--model`), else `[embed] model`,
+/// else the models dir's, loaded on `[embed] threads` threads whether or
+/// not `[embed] enabled` is on: for the commands that ask for it by a flag
+/// (`bundle create --vectors`, the benchmarks).
+pub fn open_embedder(config: &Config, model: Option<&Path>) -> anyhow::Result<Arc<Embedder>> {
+    let model = match model.or(config.embed.model.as_deref()) {
+        Some(path) => path.to_path_buf(),
+        None => default_model(config)?,
+    };
+    let embedder = Embedder::open_with_threads(&model, config.embed.threads)
+        .with_context(|| format!("loading the embedding model {}", model.display()))?;
+    Ok(Arc::new(embedder))
 }
 
 /// `<models_dir>/hub/models--kiosk--multilingual-e5-small-q4/snapshots/<ref>/e5-small-q4.bin`.
