@@ -220,7 +220,8 @@ fn run(
         .as_ref()
         .filter(|_| wants_examples)
         .and_then(|embedder| {
-            crate::services::embed::intent_examples(embedder.clone())
+            let cache = DataDir::new(&data_dir).vector_cache();
+            crate::services::embed::intent_examples(embedder.clone(), Some(&cache))
                 .map_err(|e| tracing::error!("intents by rules alone: {e:#}"))
                 .ok()
         });

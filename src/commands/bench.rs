@@ -585,14 +585,7 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
     set.write_native_catalog(&catalog)?;
     let data_dir = work.join("data");
     let embedder = if args.vectors {
-        let model = match &config.embed.model {
-            Some(path) => path.clone(),
-            None => crate::services::embed::default_model(config)?,
-        };
-        let embedder =
-            kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&model, config.embed.threads)
-                .with_context(|| format!("loading the embedding model {}", model.display()))?;
-        Some(std::sync::Arc::new(embedder))
+        Some(crate::services::embed::open_embedder(config, None)?)
     } else {
         None
     };
@@ -841,15 +834,11 @@ fn bench_assistant(
         None
     };
     let examples = if with_examples {
-        let model = match &config.embed.model {
-            Some(path) => path.clone(),
-            None => crate::services::embed::default_model(config)?,
-        };
-        let embedder =
-            kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&model, config.embed.threads)
-                .with_context(|| format!("loading the embedding model {}", model.display()))?;
+        let embedder = crate::services::embed::open_embedder(config, None)?;
+        let cache = DataDir::new(config.data_dir(data_dir)).vector_cache();
         Some(crate::services::embed::intent_examples(
-            std::sync::Arc::new(embedder),
+            embedder,
+            Some(&cache),
         )?)
     } else {
         None

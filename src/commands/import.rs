@@ -74,12 +74,7 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     match (&summary.vectors, &no_model) {
-        (Some(v), _) => println!(
-            "product vectors: {} embedded, {} reused from the previous snapshot, in {:.1} s",
-            count(v.computed),
-            count(v.reused),
-            v.elapsed_ms as f64 / 1000.0
-        ),
+        (Some(v), _) => println!("{v}"),
         // Turned off on purpose is the default and needs no line.
         (None, Some(why)) if config.embed.enabled => {
             println!("{}: {why}", kiosk_catalog::vectors::NO_MODEL)
