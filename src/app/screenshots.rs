@@ -249,9 +249,14 @@ pub fn show(
             let catalog = super::worker::CatalogFacts {
                 products: info.n_products,
                 variants: info.n_variants,
-                source: info.source.clone(),
+                // Screens are compared with golden images: the source by
+                // its name alone (not where the checkout is) and the age
+                // as at the stock's own time (not the clock's).
+                source: std::path::Path::new(&info.source)
+                    .file_name()
+                    .map_or_else(|| info.source.clone(), |n| n.to_string_lossy().into_owned()),
                 as_of: info.stock_as_of.to_string(),
-                age_hours: info.age_hours(jiff::Timestamp::now()),
+                age_hours: info.age_hours(info.stock_as_of),
             };
             let model = format!("Language model: {} ready", config.llm.model);
             let sync = "Last sync: demo catalog imported";
