@@ -210,7 +210,11 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
 
     read_prices(text, &tokens, &mut reading, &mut consumed);
     read_order_and_contact(text, &tokens, &mut reading, &mut consumed);
-    if let Some(store) = store_sizes {
+    // "3-6 months" before the store's bare "3-6".
+    read_age_sizes(text, &tokens, store_sizes, &mut reading, &mut consumed);
+    if let Some(store) = store_sizes
+        && reading.size.is_none()
+    {
         read_store_size_phrases(&tokens, store, &mut reading, &mut consumed);
     }
     // Places before sizes: "#12" and "number 12" are no bare size.
@@ -792,6 +796,69 @@ fn read_store_size_phrases(
         if !overlaps(consumed, start, end) {
             reading.size = Some(value.clone());
             consumed.push((start, end));
+        }
+    }
+}
+
+/// Reads a size said as a baby's or child's age, however the store writes
+/// it: "3-6 months", "3-6 maanden", "3-6M" and "3-6 bulan" are the store's
+/// "3-6 meses" (see [`crate::text::age_size_key`]). With the store's sizes
+/// known, only a size the store sells counts.
+fn read_age_sizes(
+    text: &str,
+    tokens: &[Token],
+    store: Option<&[String]>,
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
+    if reading.size.is_some() {
+        return;
+    }
+    // An age is at most three words: "3 - 6 months", "recién nacido".
+    const AGE_WORDS: usize = 3;
+    for i in 0..tokens.len() {
+        for n in (1..=AGE_WORDS.min(tokens.len() - i)).rev() {
+            let span = &tokens[i..i + n];
+            if span[..n - 1].iter().any(|t| t.cjk) {
+                continue;
+            }
+            let last = &span[n - 1];
+            // Chinese writes the unit against what follows: "3-6個月的".
+            let end = if last.cjk {
+                let run = &text[last.start..last.end];
+                match ["個月", "个月", "月"].iter().find(|m| run.starts_with(**m)) {
+                    Some(m) if n > 1 => last.start + m.len(),
+                    _ => continue,
+                }
+            } else {
+                last.end
+            };
+            let start = span[0].start;
+            if overlaps(consumed, start, end) {
+                continue;
+            }
+            let Some(key) = crate::text::age_size_key(&text[start..end]) else {
+                continue;
+            };
+            // The store's value as typed, else its other spelling of the age.
+            let typed = option_key(&text[start..end]);
+            let size = match store {
+                Some(store) => store
+                    .iter()
+                    .find(|v| option_key(v) == typed)
+                    .or_else(|| {
+                        store
+                            .iter()
+                            .find(|v| crate::text::age_size_key(v).as_deref() == Some(key.as_str()))
+                    })
+                    .cloned(),
+                None => Some(text[start..end].trim().to_string()),
+            };
+            if let Some(size) = size {
+                reading.size = Some(size);
+                consumed.push((start, end));
+                return;
+            }
         }
     }
 }

@@ -93,3 +93,39 @@ fn a_size_value_with_a_description_starts_with_its_size() {
     assert_eq!(size_code("M"), None);
     assert_eq!(size_code("Extra Large - long fit"), None);
 }
+
+// Issue 13: a baby shop writes "3-6M", "3-6 meses" and "12-18-meses"; a
+// shopper says "3-6 months", "3-6 maanden" or "3-6 bulan". All are one size.
+#[test]
+fn ages_in_months_and_years_are_one_size_however_written() {
+    fn check(a: &str, b: &str, same: bool) {
+        assert_eq!(size_key(a) == size_key(b), same, "{a:?} vs {b:?}");
+    }
+    for said in [
+        "3-6 months",
+        "3-6 meses",
+        "3-6-meses",
+        "3 - 6 M",
+        "3-6 mnd",
+        "3-6 maanden",
+        "3-6 bulan",
+        "3–6m",
+        "3-6個月",
+    ] {
+        check("3-6M", said, true);
+    }
+    check("6 months", "6M", true);
+    check("NB", "newborn", true);
+    check("7Y", "7 years", true);
+    check("7 años", "7y", true);
+    check("2T", "2t", true);
+    check("3-6M", "6-12M", false);
+    check("3-6M", "3-6", false);
+    check("6M", "M", false);
+    assert_eq!(age_size_key("42"), None);
+    assert_eq!(age_size_key("M"), None);
+    assert_eq!(age_size_key("3XL"), None);
+    assert_eq!(age_size_key("9.5"), None);
+    assert_eq!(age_size_key("6-3M"), None);
+    assert_eq!(age_size_key("12-18-meses").as_deref(), Some("12-18m"));
+}

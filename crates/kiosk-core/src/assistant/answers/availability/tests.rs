@@ -519,3 +519,31 @@ fn stock_the_store_does_not_count_is_available_in_overviews_and_colour_choices()
         );
     }
 }
+
+// Issue 13: a price limit with no word for a product ("something under 300")
+// said "we don't have anything matching “something”", or asked which
+// product. It lists what is in stock within the limit, cheapest first.
+#[test]
+fn a_price_limit_alone_lists_what_is_in_stock_within_it() {
+    let store = football_shop();
+    for (text, lang) in [
+        ("something under 80", Lang::En),
+        ("anything under 80", Lang::En),
+        ("iets onder de 80", Lang::Nl),
+        ("sesuatu di bawah 80", Lang::Id),
+        ("80元以下的東西", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert_eq!(
+            ids(&reply),
+            ["training-top", "madrid-kids", "united-training"],
+            "{text:?}: {}",
+            reply.answer
+        );
+        assert_eq!(reply.intent, Intent::Search, "{text:?}");
+    }
+    // Nothing within the limit says so, and names the limit.
+    let reply = store.ask(&mut Session::default(), "something under 10", Lang::En);
+    assert!(reply.products.is_empty(), "{}", reply.answer);
+    assert!(reply.answer.contains("10"), "{}", reply.answer);
+}
