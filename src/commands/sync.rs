@@ -41,7 +41,7 @@ pub struct KeygenArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum BundleCommand {
     /// Build and sign a bundle from an export folder.
-    Create(BundleCreateArgs),
+    Create(Box<BundleCreateArgs>),
     /// Check a bundle's signature and every file's hash.
     Verify(BundleVerifyArgs),
 }
