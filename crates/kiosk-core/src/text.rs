@@ -776,6 +776,71 @@ const CJK_STOP: &[&str] = &[
     "這",
 ];
 
+/// The value of one Chinese digit: 零/〇 → 0, 一 → 1, 二/两/兩 → 2, … 九 → 9.
+/// 十 and 百 are place words, not digits (see [`zh_number`]).
+pub fn zh_digit(c: char) -> Option<u32> {
+    match c {
+        '零' | '〇' => Some(0),
+        '一' => Some(1),
+        '二' | '两' | '兩' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    }
+}
+
+/// True for a character that can be part of a Chinese whole number read by
+/// [`zh_number`]: a digit or the place words 十 and 百.
+pub fn is_zh_numeral(c: char) -> bool {
+    zh_digit(c).is_some() || zh_place(c).is_some()
+}
+
+fn zh_place(c: char) -> Option<u32> {
+    match c {
+        '十' => Some(10),
+        '百' => Some(100),
+        _ => None,
+    }
+}
+
+/// A Chinese whole number below 1000, written with digits and the place
+/// words 十 and 百: "九" → 9, "十二" → 12, "二十" → 20, "四十二" → 42,
+/// "一百零五" → 105, "两百" → 200. Places must fall (百 before 十) and a
+/// digit stands alone or before a place, so "十十", "一二" and "" are none.
+pub fn zh_number(chars: &[char]) -> Option<u32> {
+    let mut value = 0;
+    let mut digit: Option<u32> = None;
+    let mut last_place = u32::MAX;
+    for &c in chars {
+        if let Some(place) = zh_place(c) {
+            if place >= last_place {
+                return None;
+            }
+            value += digit.take().unwrap_or(1) * place;
+            last_place = place;
+            continue;
+        }
+        let d = zh_digit(c)?;
+        // 一百零五: 零 only holds the empty tens place.
+        if d == 0 && value > 0 && digit.is_none() {
+            continue;
+        }
+        if digit.is_some() {
+            return None;
+        }
+        digit = Some(d);
+    }
+    if chars.is_empty() {
+        return None;
+    }
+    Some(value + digit.unwrap_or(0))
+}
+
 /// Cuts stop phrases out of a folded CJK run, returning what is left.
 pub fn strip_cjk_stopwords(run: &str) -> Vec<String> {
     let chars: Vec<char> = run.chars().collect();

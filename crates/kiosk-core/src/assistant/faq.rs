@@ -2,6 +2,7 @@
 //! by the content words it shares with the entry's questions and tags.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use crate::lexicon::light_stem;
 use crate::text::{is_stopword, strip_cjk_stopwords, tokenize};
@@ -87,9 +88,14 @@ const WEAK: &[&str] = &[
     "东西",
 ];
 
+/// `WEAK` as `words` gives them (stemmed), made once rather than on each
+/// comparison of each turn.
+static WEAK_STEMS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| WEAK.iter().map(|weak| faq_stem(weak)).collect());
+
 /// Whether a content word (as `words` gives it: stemmed) is one of `WEAK`.
 fn is_weak(word: &str) -> bool {
-    WEAK.iter().any(|weak| faq_stem(weak) == word)
+    WEAK_STEMS.contains(word)
 }
 
 /// The best entry for a question, if it shares enough with one, and how
@@ -177,6 +183,20 @@ mod tests {
                 )],
             ),
         ]
+    }
+
+    #[test]
+    fn weak_words_are_known_as_words_gives_them() {
+        for text in ["Stores", "shops", "something", "東西", "Wanneer"] {
+            for word in words(text) {
+                assert!(is_weak(&word), "{text} → {word}");
+            }
+        }
+        for text in ["return", "gift wrapping", "parkir", "退貨"] {
+            for word in words(text) {
+                assert!(!is_weak(&word), "{text} → {word}");
+            }
+        }
     }
 
     #[test]

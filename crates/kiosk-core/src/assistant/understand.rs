@@ -997,12 +997,12 @@ fn read_sizes(
                 let mark = crate::text::fold(&c.to_string());
                 if (mark == "號" || mark == "碼") && i > 0 {
                     let mut j = i;
-                    while j > 0 && chinese_digit(chars[j - 1].1).is_some() {
+                    while j > 0 && crate::text::is_zh_numeral(chars[j - 1].1) {
                         j -= 1;
                     }
                     let digits: Vec<char> = chars[j..i].iter().map(|(_, c)| *c).collect();
                     if j < i
-                        && let Some(v) = chinese_number(&digits)
+                        && let Some(v) = crate::text::zh_number(&digits)
                         && let Some(size) = sizes.accept(&v.to_string(), true)
                     {
                         reading.size = Some(size);
@@ -1243,30 +1243,6 @@ const SIZE_PRECEDERS: &[&str] = &[
 
 fn size_number(v: f64) -> String {
     format!("{v}")
-}
-
-fn chinese_digit(c: char) -> Option<u32> {
-    "零一二三四五六七八九"
-        .chars()
-        .position(|d| d == c)
-        .map(|p| p as u32)
-        .or(match c {
-            '兩' => Some(2),
-            '十' => Some(10),
-            _ => None,
-        })
-}
-
-/// 九 → 9, 十 → 10, 十二 → 12, 二十 → 20, 四十二 → 42.
-fn chinese_number(chars: &[char]) -> Option<u32> {
-    let digits: Vec<u32> = chars.iter().filter_map(|c| chinese_digit(*c)).collect();
-    match digits.as_slice() {
-        [d] => Some(*d),
-        [10, d] => Some(10 + d),
-        [d, 10] => Some(d * 10),
-        [d, 10, e] => Some(d * 10 + e),
-        _ => None,
-    }
 }
 
 /// Reads the places in a list the turn names ("the ninth", "de 12e", "yang

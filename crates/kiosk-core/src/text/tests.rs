@@ -129,3 +129,36 @@ fn ages_in_months_and_years_are_one_size_however_written() {
     assert_eq!(age_size_key("6-3M"), None);
     assert_eq!(age_size_key("12-18-meses").as_deref(), Some("12-18m"));
 }
+
+#[test]
+fn zh_number_reads_whole_numbers_below_a_thousand() {
+    fn check(text: &str, expected: Option<u32>) {
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(zh_number(&chars), expected, "{text}");
+    }
+    check("九", Some(9));
+    check("零", Some(0));
+    check("十", Some(10));
+    check("十二", Some(12));
+    check("二十", Some(20));
+    check("四十二", Some(42));
+    check("兩", Some(2));
+    check("两百", Some(200));
+    check("一百五十", Some(150));
+    check("一百零五", Some(105));
+    check("九百九十九", Some(999));
+    check("", None);
+    check("一二", None);
+    check("十十", None);
+    check("十百", None);
+    check("四十二號", None);
+}
+
+#[test]
+fn zh_numerals_are_digits_and_places() {
+    assert_eq!(zh_digit('七'), Some(7));
+    assert_eq!(zh_digit('〇'), Some(0));
+    assert_eq!(zh_digit('十'), None);
+    assert!(is_zh_numeral('十') && is_zh_numeral('百') && is_zh_numeral('两'));
+    assert!(!is_zh_numeral('號') && !is_zh_numeral('9'));
+}
