@@ -63,6 +63,20 @@ impl Assistant<'_> {
             reading = merged;
             d.intent = Intent::Availability;
         }
+        // "Something under 30", "iets onder de 30", "30元以下的東西": a price
+        // limit, no word for a product and nothing pointed back at ("is it
+        // under 30?"): what is in stock within the limit, cheapest first,
+        // whatever product was in focus before.
+        if !list_follow_up
+            && has_price_limit(&reading)
+            && !reading.has(Cue::RefersBack)
+            && !reading.has_variant_slot()
+            && !reading.names_product()
+            && reading.ordinal.is_none()
+            && !has_product_words(&reading.search_text)
+        {
+            return self.within_limit(session, &reading, d);
+        }
         let referenced = if list_follow_up {
             None
         } else {
@@ -88,19 +102,6 @@ impl Assistant<'_> {
             d.intent = Intent::Availability;
             self.stock_answer(session, &reading, record, d)?;
             return Ok(());
-        }
-        // "Something under 30", "iets onder de 30", "30元以下的東西": a price
-        // limit and no word for a product, in focus or shown: what is in
-        // stock within the limit, cheapest first.
-        if !list_follow_up
-            && session.focus.is_none()
-            && has_price_limit(&reading)
-            && !reading.has_variant_slot()
-            && !reading.names_product()
-            && reading.ordinal.is_none()
-            && !has_product_words(&reading.search_text)
-        {
-            return self.within_limit(session, &reading, d);
         }
         // "Do you have size M?" with no product named, in focus or shown:
         // ask which product.

@@ -547,3 +547,31 @@ fn a_price_limit_alone_lists_what_is_in_stock_within_it() {
     assert!(reply.products.is_empty(), "{}", reply.answer);
     assert!(reply.answer.contains("10"), "{}", reply.answer);
 }
+
+// A price limit with no product word after a product was shown ("30元以下的
+// 東西" after a € 159.95 rain jacket) restated the jacket's sizes: the
+// product in focus is not what "something under 30" asks about.
+#[test]
+fn a_price_limit_alone_lists_within_it_after_a_product_was_shown() {
+    let store = football_shop();
+    for (text, lang) in [
+        ("something under 80", Lang::En),
+        ("iets onder de 80", Lang::Nl),
+        ("80元以下的東西", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        let first = store.ask(
+            &mut session,
+            "do you have the arsenal third shirt?",
+            Lang::En,
+        );
+        assert_eq!(ids(&first), ["arsenal-third"], "{}", first.answer);
+        let reply = store.ask(&mut session, text, lang);
+        assert_eq!(
+            ids(&reply),
+            ["training-top", "madrid-kids", "united-training"],
+            "{text:?}: {}",
+            reply.answer
+        );
+    }
+}
