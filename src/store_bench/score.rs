@@ -67,6 +67,7 @@ const NO_PRICE: &[&str] = &["price_unavailable"];
 /// Questions back to the shopper.
 const ASK: &[&str] = &[
     "which_product",
+    "which_product_none",
     "which_size",
     "ordinal_missing",
     "waitlist_pick_variant",

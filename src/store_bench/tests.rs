@@ -308,7 +308,7 @@ fn a_stock_answer_about_another_product_is_a_wrong_product() {
     assert_eq!(got, Outcome::WrongProduct);
     // Asking which one is meant, with the product among the choices, is
     // not wrong.
-    let which = render(Lang::En, "which_product", &[]).expect("a phrase");
+    let which = render(Lang::En, "which_product", &[("example", "Jerseys")]).expect("a phrase");
     let got = score::score(
         &t,
         &expect,

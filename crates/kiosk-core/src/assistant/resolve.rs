@@ -292,7 +292,7 @@ impl Assistant<'_> {
             Named::Nothing => {
                 d.confidence = 0.5;
                 d.resolved = false;
-                d.say("which_product", &[]);
+                self.ask_which_product(d);
                 Ok(None)
             }
         }

@@ -18,7 +18,7 @@ use crate::{ProductRecord, Variant};
 
 /// How many times the shown list's length a browse by price alone reads
 /// before picking the cheapest.
-const BROWSE_POOL: usize = 20;
+pub(in crate::assistant) const BROWSE_POOL: usize = 20;
 
 impl Assistant<'_> {
     pub(in crate::assistant) fn availability(
@@ -256,7 +256,7 @@ impl Assistant<'_> {
 
     /// The products found for a kind of product, narrowed to those with
     /// the asked-for variant in stock; one product is answered about.
-    fn list_answer(
+    pub(in crate::assistant) fn list_answer(
         &self,
         session: &mut Session,
         reading: &Reading,
@@ -387,7 +387,7 @@ impl Assistant<'_> {
         if shown.is_empty() {
             // What was shown left the catalog since.
             d.resolved = false;
-            d.say("which_product", &[]);
+            self.ask_which_product(d);
             return Ok(());
         }
         d.say("only_shown", &[("n", &shown.len().to_string())]);
@@ -817,7 +817,7 @@ impl Assistant<'_> {
 
 /// Whether a turn's search words hold anything beyond stop words (in
 /// either script): "有 嗎" of "有M號嗎" does not.
-fn has_product_words(search_text: &str) -> bool {
+pub(in crate::assistant) fn has_product_words(search_text: &str) -> bool {
     crate::text::tokenize(search_text).into_iter().any(|t| {
         if t.cjk {
             !crate::text::strip_cjk_stopwords(&t.text).is_empty()

@@ -18,7 +18,7 @@ impl Assistant<'_> {
         let names = overview_categories(self.stock.categories(), SHOWN);
         if names.is_empty() {
             d.resolved = false;
-            d.say("which_product", &[]);
+            self.ask_which_product(d);
             return Ok(());
         }
         d.say("store_overview", &[("list", &list(d.lang, &names))]);
@@ -31,6 +31,17 @@ impl Assistant<'_> {
             }
         }
         Ok(())
+    }
+
+    /// "Which product do you mean?", with the store's biggest category as
+    /// an example of what to say (the demo's "rain jackets" would name
+    /// something another store does not sell); without one when the
+    /// catalog has no categories.
+    pub(in crate::assistant) fn ask_which_product(&self, d: &mut Draft) {
+        match overview_categories(self.stock.categories(), 1).first() {
+            Some(example) => d.say("which_product", &[("example", example)]),
+            None => d.say("which_product_none", &[]),
+        }
     }
 }
 
@@ -52,10 +63,10 @@ pub(in crate::assistant) fn overview_categories(
         if name.is_empty() || *count == 0 {
             continue;
         }
-        let key = crate::text::fold(&name);
+        let key = category_key(&name);
         match counted
             .iter_mut()
-            .find(|(other, _)| crate::text::fold(other) == key)
+            .find(|(other, _)| category_key(other) == key)
         {
             Some((_, total)) => *total += count,
             None => counted.push((name, *count)),
@@ -64,6 +75,17 @@ pub(in crate::assistant) fn overview_categories(
     // Biggest first; equal counts keep the catalog's order.
     counted.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
     counted.into_iter().take(n).map(|(name, _)| name).collect()
+}
+
+/// Category names that differ only in case, accents or a plural ("Concrete
+/// Pot" and "Concrete Pots") are one category to a shopper.
+fn category_key(name: &str) -> String {
+    let words = crate::assistant::resolve::title_words(name);
+    if words.is_empty() {
+        crate::text::fold(name)
+    } else {
+        words.join(" ")
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use crate::assistant::Assistant;
 use crate::assistant::Draft;
 use crate::assistant::Intent;
 use crate::assistant::Session;
+use crate::assistant::resolve::title_words;
 use crate::assistant::understand::{self, Reading};
 use crate::assistant::wording::shorten;
 use crate::traits::BackendError;
@@ -97,7 +98,7 @@ impl Assistant<'_> {
             .collect();
         let (Some(min), Some(max)) = (prices.iter().min(), prices.iter().max()) else {
             d.confidence = 0.5;
-            d.say("which_product", &[]);
+            self.ask_which_product(d);
             return Ok(());
         };
         d.confidence = 0.85;
@@ -185,10 +186,14 @@ impl Assistant<'_> {
                 return self.stock_answer(session, reading, cheapest, d);
             }
         }
+        // Words of a product ("the cheapest drone") ask afresh, whatever
+        // was shown before.
+        let names_something =
+            reading.names_product() || super::availability::has_product_words(&reading.search_text);
         let base = match self.referenced(session, reading)? {
             Some(r) => Some(r),
             None => match &session.focus {
-                Some(id) if !reading.names_product() => self.stock.product(id)?,
+                Some(id) if !names_something => self.stock.product(id)?,
                 _ => None,
             },
         };
@@ -207,15 +212,12 @@ impl Assistant<'_> {
                     .unwrap_or_else(|| record.product.title.clone());
                 (record.product.category.clone(), record.product.price, what)
             }
+            None if names_something => return self.cheapest(session, reading, d),
             None => {
-                let (records, _) = self.find(reading, session, None)?;
-                let Some(cheapest) = records.iter().map(|r| r.product.price).min() else {
-                    d.say("which_product", &[]);
-                    d.confidence = 0.5;
-                    d.resolved = false;
-                    return Ok(());
-                };
-                (None, cheapest, reading.search_text.clone())
+                self.ask_which_product(d);
+                d.confidence = 0.5;
+                d.resolved = false;
+                return Ok(());
             }
         };
         r.price_max = Some(Money::from_minor(price.minor - 1));
@@ -244,6 +246,50 @@ impl Assistant<'_> {
         d.products = records;
         d.stock_facts = true;
         Ok(())
+    }
+
+    /// "The cheapest drone", with nothing shown to be cheaper than: the
+    /// products in stock that match, cheapest first. When some of them have
+    /// the shopper's words in their titles, only those: a product tagged
+    /// with the word but of another kind is not put first by its price.
+    fn cheapest(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        // All that match, not the best few: the cheapest may rank low.
+        let pool = self.config.max_list_products.max(1) * super::availability::BROWSE_POOL;
+        let (mut records, dropped) = self.find_in(reading, session, Some(true), None, pool)?;
+        records.retain(|r| r.product.price.minor > 0);
+        if records.is_empty() {
+            d.resolved = false;
+            d.confidence = 0.6;
+            self.nothing_found(reading, &reading.search_text, d);
+            return Ok(());
+        }
+        let words = title_words(&reading.search_text);
+        if !words.is_empty() {
+            let titled: Vec<ProductRecord> = records
+                .iter()
+                .filter(|r| {
+                    let title = title_words(&r.product.title);
+                    words.iter().all(|w| title.contains(w))
+                })
+                .cloned()
+                .collect();
+            if !titled.is_empty() {
+                records = titled;
+            }
+        }
+        records.sort_by(|a, b| {
+            a.product
+                .price
+                .cmp(&b.product.price)
+                .then_with(|| a.product.title.cmp(&b.product.title))
+        });
+        records.truncate(self.config.max_list_products);
+        self.list_answer(session, reading, records, &dropped, d)
     }
 }
 

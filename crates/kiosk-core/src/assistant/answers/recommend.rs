@@ -31,7 +31,7 @@ impl Assistant<'_> {
             }
             d.confidence = 0.5;
             d.resolved = false;
-            d.say("which_product", &[]);
+            self.ask_which_product(d);
             return Ok(());
         }
         d.confidence = 0.85;
@@ -153,7 +153,7 @@ impl Assistant<'_> {
             // Nothing to go with: popular in-stock picks of what was named.
             let (records, _) = self.find(reading, session, Some(true))?;
             if records.is_empty() {
-                d.say("which_product", &[]);
+                self.ask_which_product(d);
                 d.resolved = false;
                 d.confidence = 0.5;
             } else {

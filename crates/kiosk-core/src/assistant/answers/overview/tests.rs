@@ -77,3 +77,20 @@ fn an_overview_names_the_biggest_categories_by_their_own_names() {
     assert_eq!(overview_categories(&categories, 9).len(), 3);
     assert!(overview_categories(&[], 6).is_empty());
 }
+
+// A garden store files its pots under "Concrete Pot" and "Concrete Pots":
+// "We have Concrete Pot, Concrete Tray, Concrete Pots and Pond" named one
+// kind twice.
+#[test]
+fn categories_that_differ_by_a_plural_are_named_once() {
+    let categories = vec![
+        ("Concrete Pot".to_string(), 30),
+        ("Concrete Tray".to_string(), 4),
+        ("Concrete Pots".to_string(), 12),
+        ("Pond".to_string(), 1),
+    ];
+    assert_eq!(
+        overview_categories(&categories, 6),
+        ["Concrete Pot", "Concrete Tray", "Pond"]
+    );
+}

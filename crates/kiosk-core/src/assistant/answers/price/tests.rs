@@ -121,3 +121,52 @@ fn a_price_limit_leaves_out_what_has_no_price() {
     assert!(!ids.contains(&"bare-hook"), "{ids:?}: {}", reply.answer);
     assert!(ids.contains(&"plain-float"), "{ids:?}: {}", reply.answer);
 }
+
+// A Brazilian gadget store answered "what is the cheapest drone?" with
+// "That's the lowest price we have for drone." and no product: with
+// nothing shown, the cheapest of what matches is listed, cheapest first.
+#[test]
+fn the_cheapest_of_a_kind_lists_it_cheapest_first() {
+    let store = football_shop();
+    for (question, lang) in [
+        ("what is the cheapest jacket?", Lang::En),
+        ("wat is de goedkoopste jacket?", Lang::Nl),
+        ("jacket termurah", Lang::Id),
+        ("最便宜的jacket", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        let ids: Vec<&str> = reply.products.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["united-training", "united-varsity"],
+            "{question}: {}",
+            reply.answer
+        );
+    }
+}
+
+// After a shirt was shown, "the cheapest jacket" asks about jackets, not
+// about shirts cheaper than the one shown.
+#[test]
+fn the_cheapest_of_a_named_kind_is_not_cheaper_than_the_product_shown() {
+    let store = football_shop();
+    let mut session = Session::default();
+    store.ask(&mut session, "Arsenal Home Jersey", Lang::En);
+    let reply = store.ask(&mut session, "what's the cheapest jacket?", Lang::En);
+    assert_eq!(
+        reply.products.first().map(|p| p.id.as_str()),
+        Some("united-training"),
+        "{}",
+        reply.answer
+    );
+    // Without a product word it is still the one shown that is undercut.
+    let reply = store.ask(&mut session, "anything cheaper?", Lang::En);
+    assert!(
+        reply
+            .products
+            .iter()
+            .all(|p| p.price < crate::Money::from_minor(7_995)),
+        "{}",
+        reply.answer
+    );
+}

@@ -1,5 +1,5 @@
 use crate::Lang;
-use crate::assistant::test_store::football_shop;
+use crate::assistant::test_store::{TestStore, football_shop, product};
 use crate::assistant::{Intent, Session};
 
 #[test]
@@ -26,6 +26,39 @@ fn a_recommendation_without_a_kind_asks_which_product() {
     assert_eq!(reply.intent, Intent::Recommend);
     assert!(
         !reply.resolved && reply.products.is_empty(),
+        "{}",
+        reply.answer
+    );
+}
+
+// A Brazilian gadget store was told "e.g. “rain jackets”", the demo's
+// words: the example of what to say is the store's own biggest category,
+// and a catalog without categories gets the question alone.
+#[test]
+fn the_question_back_names_what_this_store_sells() {
+    let store = football_shop();
+    for (question, lang, said) in [
+        ("what do you recommend?", Lang::En, "e.g. “Football Shirts”"),
+        (
+            "wat raad je aan?",
+            Lang::Nl,
+            "bijvoorbeeld „Football Shirts”",
+        ),
+        ("推薦什麼？", Lang::Zh, "例如「Football Shirts」"),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        assert!(reply.answer.contains(said), "{question}: {}", reply.answer);
+    }
+    let bare = TestStore::new(vec![product(
+        "lamp",
+        "Desk Lamp",
+        "",
+        "19.95",
+        &[("One Size", None, 3)],
+    )]);
+    let reply = bare.ask(&mut Session::default(), "what do you recommend?", Lang::En);
+    assert_eq!(
+        reply.answer, "Which product do you mean? Tell me what you're looking for.",
         "{}",
         reply.answer
     );
