@@ -367,3 +367,73 @@ panos,Paños para eructos,Baby & Toddler > Nursing & Feeding > Burp Cloths,,,pan
         assert!(found.iter().any(|f| f == id), "{id} in {found:?}");
     }
 }
+
+// A Brazilian gadget store's export files most products under Shopify's
+// "Uncategorized", and the kiosk offered it as the store's biggest
+// category: a platform's stand-in for no category is no category, in
+// Shopify or WooCommerce, in any language WooCommerce names it.
+#[test]
+fn a_placeholder_category_is_no_category() {
+    const SHOPIFY: &str = "Handle,Title,Type,Product Category,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+projector,Projetor Smart 4K,,Uncategorized,proj,497.00,3,active\n\
+fan,Ventilador de Mesa,Sem categoria,Home & Garden > Household Appliances > Fans,fan,99.00,2,active\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, snap) = import(dir.path(), "products_export_1.csv", SHOPIFY);
+    let projector = snap.product("projector").expect("lookup").expect("found");
+    assert_eq!(projector.product.category, None);
+    assert!(
+        projector.product.tags.is_empty(),
+        "{:?}",
+        projector.product.tags
+    );
+    let fan = snap.product("fan").expect("lookup").expect("found");
+    assert_eq!(fan.product.category.as_deref(), Some("Fans"));
+    assert!(
+        !fan.product.tags.iter().any(|t| t == "Sem categoria"),
+        "{:?}",
+        fan.product.tags
+    );
+
+    const WOO: &str = "ID,Type,SKU,Name,Published,Stock,Regular price,Categories\n\
+1,simple,shoe,Zapatilla Runner,1,4,59.00,\"Sin categoría, Calzado > Zapatillas\"\n\
+2,simple,cap,Gorra,1,2,15.00,Uncategorized\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, snap) = import(dir.path(), "wc-product-export.csv", WOO);
+    let shoe = snap.product("shoe").expect("lookup").expect("found");
+    assert_eq!(shoe.product.category.as_deref(), Some("Zapatillas"));
+    assert_eq!(shoe.product.tags, ["Calzado"]);
+    let cap = snap.product("cap").expect("lookup").expect("found");
+    assert_eq!(cap.product.category, None);
+    let names: Vec<&str> = kiosk_core::StockLookup::categories(&snap)
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert_eq!(names, ["Zapatillas"]);
+}
+
+// A garden store writes its pots' sizes with their measurements ("Extra
+// Large | 980mm X 420mm"): the pot is found in size Extra Large, in XL, and
+// in L for "Large | …", with its colour too; not in a size it lacks.
+#[test]
+fn a_size_with_its_measurements_is_found_by_its_name_and_letter() {
+    const POTS: &str = "Handle,Title,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+tulip,Premium Tulip Plant Pot,Size,Small | 510mm X 360mm,Colour,Rock,t-s,918.29,2,active\n\
+tulip,,,Large | 780mm X 482mm,,Rock,t-l,1800.00,1,\n\
+tulip,,,Extra Large | 980mm X 420mm,,Amper,t-xl,2226.00,1,\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, snap) = import(dir.path(), "products_export_1.csv", POTS);
+    let found = |size: &str, colour: Option<&str>| {
+        let mut request = SearchRequest::new("pot");
+        request.filters.size = Some(size.into());
+        request.filters.color = colour.map(str::to_string);
+        request.filters.in_stock_only = true;
+        let hits = snap.search(&request).expect("search");
+        hits.iter().any(|h| h.record.product.id == "tulip")
+    };
+    for size in ["Extra Large", "XL", "Large", "L", "Small", "S"] {
+        assert!(found(size, None), "size {size}");
+    }
+    assert!(found("XL", Some("Amper")));
+    assert!(!found("XL", Some("Rock")));
+    assert!(!found("M", None));
+}

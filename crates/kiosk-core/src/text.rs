@@ -83,21 +83,53 @@ const LETTER_SIZES: &[(&str, &[&str])] = &[
 /// size (`Large`, `large` and `L` are `l`; `X-Large` and `XL` are `xl`), so
 /// a shopper's "L" finds a store that writes "Large", and the other way.
 /// The size a longer size value starts with: "M - 130 cm - Ø pot 27 cm",
-/// "L (EU 42)" and "XL / 44" are sizes M, L and XL described further. The
-/// code is at most five characters, before " - ", " – ", " (" or " / ".
+/// "L (EU 42)", "XL / 44", "Large | 280mm x 325mm x 715mm" and "Medium
+/// 600mm x 640mm" are sizes M, L, XL, Large and Medium described further.
+/// The size is before " - ", " – ", " (", " / ", "|" or a measurement, and
+/// is a code of at most five characters or a letter size in words.
 pub fn size_code(value: &str) -> Option<String> {
     let value = value.trim();
-    let cut = [" - ", " – ", " (", " / "]
+    let cut = [" - ", " – ", " (", " / ", "|"]
         .iter()
         .filter_map(|sep| value.find(sep))
+        .chain(measure_start(value))
         .min()?;
     let code = value[..cut].trim();
-    (!code.is_empty()
-        && code.chars().count() <= 5
+    let short = code.chars().count() <= 5
         && code
             .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == ','))
-    .then(|| option_key(code))
+            .all(|c| c.is_alphanumeric() || c == '.' || c == ',');
+    let key = option_key(code);
+    let letter_words = LETTER_SIZES
+        .iter()
+        .any(|(_, words)| words.contains(&key.as_str()));
+    (!code.is_empty() && (short || letter_words)).then_some(key)
+}
+
+/// Where a measurement begins in a size of words ("Medium  600mm x
+/// 640mm"): the space before the first word that starts with a figure and
+/// is a length, weight or volume or a "W x H" pair. None when the value
+/// starts with a figure ("42 EU") or has no such word ("Size 42").
+fn measure_start(value: &str) -> Option<usize> {
+    if value.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let at = value
+        .char_indices()
+        .find(|&(i, c)| c.is_ascii_digit() && value[..i].ends_with(char::is_whitespace))
+        .map(|(i, _)| i)?;
+    let rest = fold(&value[at..]);
+    let unit: String = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic() || *c == '"')
+        .collect();
+    const UNITS: &[&str] = &[
+        "mm", "cm", "m", "in", "inch", "\"", "ml", "cl", "l", "g", "kg", "oz", "lb", "lbs",
+    ];
+    let pair = rest.contains(" x ") || rest.contains('×');
+    (UNITS.contains(&unit.as_str()) || pair).then(|| value[..at].trim_end().len())
 }
 
 pub fn size_key(value: &str) -> String {

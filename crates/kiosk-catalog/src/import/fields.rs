@@ -309,13 +309,53 @@ pub fn with_path_steps(
     category: Option<&str>,
 ) -> Vec<String> {
     for step in path.into_iter().flat_map(|p| p.split('>')).map(str::trim) {
-        if step.is_empty() || Some(step) == category || tags.iter().any(|t| t == step) {
+        if step.is_empty()
+            || Some(step) == category
+            || is_placeholder_category(step)
+            || tags.iter().any(|t| t == step)
+        {
             continue;
         }
         tags.push(step.to_string());
     }
     tags
 }
+
+/// Whether a category name is a platform's stand-in for none: Shopify's
+/// "Uncategorized" and WooCommerce's default category as it is named in the
+/// languages stores export in ("Sin categoría", "Non classé", "Geen
+/// categorie", "未分类"…). It is no kind of product, so it is never a
+/// product's category, a tag, or a name shown to a shopper.
+pub fn is_placeholder_category(name: &str) -> bool {
+    let folded = kiosk_core::text::fold(name.trim());
+    PLACEHOLDER_CATEGORIES.contains(&folded.as_str())
+}
+
+/// The placeholder category names, folded (`kiosk_core::text::fold`).
+const PLACEHOLDER_CATEGORIES: &[&str] = &[
+    "uncategorized",
+    "uncategorised",
+    "sin categoria",
+    "sin categorizar",
+    "non classe",
+    "non classifie",
+    "unkategorisiert",
+    "ohne kategorie",
+    "geen categorie",
+    "ongecategoriseerd",
+    "senza categoria",
+    "sem categoria",
+    "tanpa kategori",
+    "tidak berkategori",
+    "未分類",
+    "без категории",
+    "bez kategorije",
+    "bez kategorii",
+    "okategoriserad",
+    "ukategoriseret",
+    "ukategorisert",
+    "kategorisiz",
+];
 
 /// HTML from a product body, as plain text.
 pub fn strip_html(html: &str) -> String {

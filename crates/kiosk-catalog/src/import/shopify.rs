@@ -243,11 +243,14 @@ fn start_product(
         }
         return Ok(current);
     };
-    let category = row.string("Type").or_else(|| {
-        row.get("Product Category")
-            .and_then(|c| c.rsplit('>').next().map(|s| s.trim().to_string()))
-            .filter(|s| !s.is_empty())
-    });
+    let category = row
+        .string("Type")
+        .filter(|t| !fields::is_placeholder_category(t))
+        .or_else(|| {
+            row.get("Product Category")
+                .and_then(|c| c.rsplit('>').next().map(|s| s.trim().to_string()))
+                .filter(|s| !s.is_empty() && !fields::is_placeholder_category(s))
+        });
     let tags = fields::with_path_steps(
         fields::list(row.get("Tags").as_deref(), ','),
         row.get("Product Category").as_deref(),

@@ -191,18 +191,23 @@ fn read_product(
         .or_else(|| row.get("Short description"))
         .map(|d| fields::strip_html(&d))
         .unwrap_or_default();
-    let category = row
-        .get("Categories")
-        .and_then(|c| {
-            c.split(',')
-                .next()
-                .and_then(|path| path.rsplit('>').next())
-                .map(|s| s.trim().to_string())
-        })
-        .filter(|s| !s.is_empty());
-    let path = row
-        .get("Categories")
-        .and_then(|c| c.split(',').next().map(str::to_string));
+    // The first category path that names a kind: WooCommerce files a
+    // product under its default category ("Uncategorized") as well.
+    let path = row.get("Categories").and_then(|c| {
+        c.split(',')
+            .map(str::trim)
+            .find(|path| {
+                path.rsplit('>')
+                    .next()
+                    .map(str::trim)
+                    .is_some_and(|s| !s.is_empty() && !fields::is_placeholder_category(s))
+            })
+            .map(str::to_string)
+    });
+    let category = path
+        .as_deref()
+        .and_then(|path| path.rsplit('>').next())
+        .map(|s| s.trim().to_string());
     let tags = fields::with_path_steps(
         fields::list(row.get("Tags").as_deref(), ','),
         path.as_deref(),

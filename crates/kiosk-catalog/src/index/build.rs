@@ -170,11 +170,22 @@ impl DocBuilder {
     fn add_variant(&mut self, size: Option<&str>, color: Option<&str>, in_stock: bool) {
         let mut terms = Vec::with_capacity(5);
         // "M - 130 cm - Ø pot 27 cm" is found as size M too.
-        let code = size.and_then(kiosk_core::text::size_code);
+        // "Extra Large | 980mm x 420mm" is found as Extra Large and as XL.
+        let codes: Vec<String> = size
+            .and_then(kiosk_core::text::size_code)
+            .map(|code| {
+                let letter = kiosk_core::text::size_key(&code);
+                if letter == code {
+                    vec![code]
+                } else {
+                    vec![code, letter]
+                }
+            })
+            .unwrap_or_default();
         if let Some(s) = size {
             terms.push(size_term(s));
         }
-        if let Some(code) = &code {
+        for code in &codes {
             terms.push(size_term(code));
         }
         if let Some(c) = color {
@@ -185,7 +196,7 @@ impl DocBuilder {
         }
         if let (Some(s), Some(c)) = (size, color) {
             terms.push(size_color_term(s, c));
-            if let Some(code) = &code {
+            for code in &codes {
                 terms.push(size_color_term(code, c));
             }
         }

@@ -91,7 +91,25 @@ fn a_size_value_with_a_description_starts_with_its_size() {
     assert_eq!(size_code("L (EU 42)").as_deref(), Some("l"));
     assert_eq!(size_code("6,5 Y - junior").as_deref(), None);
     assert_eq!(size_code("M"), None);
-    assert_eq!(size_code("Extra Large - long fit"), None);
+    assert_eq!(
+        size_code("Extra Large - long fit").as_deref(),
+        Some("extra large")
+    );
+    // A garden store writes its pots' sizes with their measurements.
+    assert_eq!(
+        size_code("Large | 280mm x 325mm x 715mm").as_deref(),
+        Some("large")
+    );
+    assert_eq!(
+        size_code("Medium  600mm x 640mm").as_deref(),
+        Some("medium")
+    );
+    assert_eq!(size_code("Tiny | 250mm x 210mm").as_deref(), Some("tiny"));
+    assert_eq!(size_code("Small 30 cm").as_deref(), Some("small"));
+    // A figure that is no measurement, or a longer name, is not cut.
+    assert_eq!(size_code("Size 42"), None);
+    assert_eq!(size_code("42 EU"), None);
+    assert_eq!(size_code("Very Big Family Pack 600mm x 640mm"), None);
 }
 
 // Issue 13: a baby shop writes "3-6M", "3-6 meses" and "12-18-meses"; a
