@@ -494,7 +494,7 @@ fn asked_or_listed(said: &[Statement], title: &str, reply: &Reply) -> bool {
 }
 
 /// The words of an option text or a size: folded, "10,5" read as "10.5",
-/// split at spaces and list marks.
+/// split at spaces, list marks and the 號 that ends a size in Chinese.
 fn size_words(text: &str) -> Vec<String> {
     let chars: Vec<char> = fold(text).chars().collect();
     let mut joined = String::new();
@@ -506,7 +506,9 @@ fn size_words(text: &str) -> Vec<String> {
     }
     joined
         .split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | '，' | '、' | '(' | ')' | '（' | '）')
+            // "9號黑色": a size said in Chinese ends at 號.
+            c.is_whitespace()
+                || matches!(c, ',' | '，' | '、' | '(' | ')' | '（' | '）' | '號' | ';')
         })
         .filter(|w| !w.is_empty())
         .map(str::to_string)

@@ -575,3 +575,52 @@ fn a_price_limit_alone_lists_within_it_after_a_product_was_shown() {
         );
     }
 }
+
+// The overview of a product's variants in Chinese joined a variant's size
+// and colour with ", " and the variants with "、" ("尺寸 XS, 黑色、尺寸 S,
+// 黑色…"), so it read as neither one list nor the other. Each variant now
+// reads as one item in every language.
+#[test]
+fn a_variant_overview_reads_as_one_list_in_every_language() {
+    use crate::assistant::test_store::{TestStore, product};
+    let store = TestStore::new(vec![product(
+        "storm-jacket",
+        "Storm Jacket",
+        "Jackets",
+        "59.95",
+        &[
+            ("XS", Some("Black"), 2),
+            ("S", Some("Black"), 3),
+            ("M", Some("Red"), 1),
+            ("L", Some("Red"), 0),
+        ],
+    )]);
+    let check = |text: &str, lang: Lang, expected: &str| {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert!(
+            reply.answer.contains(expected),
+            "{text:?}: {} (expected {expected:?})",
+            reply.answer
+        );
+    };
+    check(
+        "do you have the storm jacket?",
+        Lang::En,
+        ": size XS, black; size S, black and size M, red.",
+    );
+    check(
+        "hebben jullie de storm jacket?",
+        Lang::Nl,
+        ": maat XS, zwart; maat S, zwart en maat M, rood.",
+    );
+    check(
+        "ada storm jacket?",
+        Lang::Id,
+        ": ukuran XS, hitam; ukuran S, hitam dan ukuran M, merah.",
+    );
+    check(
+        "有storm jacket嗎?",
+        Lang::Zh,
+        "：XS號黑色、S號黑色和M號紅色。",
+    );
+}
