@@ -13,12 +13,8 @@ use crate::assistant::phrasebook::say;
 use crate::assistant::resolve::{Named, VariantQuery, has_price_limit, within_price_limit};
 use crate::assistant::understand::Reading;
 use crate::assistant::wording::shorten;
-use crate::traits::{BackendError, Filters, SearchRequest};
+use crate::traits::{BackendError, Filters, Order, SearchRequest};
 use crate::{ProductRecord, Variant};
-
-/// How many times the shown list's length a browse by price alone reads
-/// before picking the cheapest.
-const BROWSE_POOL: usize = 20;
 
 impl Assistant<'_> {
     pub(in crate::assistant) fn availability(
@@ -225,23 +221,15 @@ impl Assistant<'_> {
             in_stock_only: true,
             ..Filters::default()
         };
-        // Browsing by filters alone ranks nothing, so the cheapest are
-        // picked from a wider pool than is shown.
-        request.limit = self.config.max_list_products.max(1) * BROWSE_POOL;
-        let mut records: Vec<ProductRecord> = self
+        request.order = Order::PriceLowFirst;
+        request.limit = self.config.max_list_products;
+        let records: Vec<ProductRecord> = self
             .search
             .search(&request)?
             .into_iter()
             .map(|hit| hit.record)
             .filter(|r| within_price_limit(reading, r))
             .collect();
-        records.sort_by(|a, b| {
-            a.product
-                .price
-                .cmp(&b.product.price)
-                .then_with(|| a.product.title.cmp(&b.product.title))
-        });
-        records.truncate(self.config.max_list_products);
         if records.is_empty() {
             d.resolved = false;
             d.confidence = 0.6;
