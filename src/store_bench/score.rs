@@ -73,8 +73,13 @@ const ASK: &[&str] = &[
     "pickup_pick_variant",
 ];
 /// The heads of product lists: the cards that follow are the list.
-const LIST_IN_STOCK: &[&str] = &["found_in_stock"];
-const LIST: &[&str] = &["found", "closest_instead", "closest_instead_none"];
+const LIST_IN_STOCK: &[&str] = &["found_in_stock", "found_in_stock_more"];
+const LIST: &[&str] = &[
+    "found",
+    "found_more",
+    "closest_instead",
+    "closest_instead_none",
+];
 
 /// The placeholder names the phrasebook uses; a key with another one is
 /// left out of the reading (and shows up as never matched).
@@ -91,6 +96,7 @@ const SLOTS: &[&str] = &[
     "size",
     "constraint",
     "n",
+    "shown",
     "query",
     "what",
     "location",
@@ -487,7 +493,7 @@ fn asked_or_listed(said: &[Statement], title: &str, reply: &Reply) -> bool {
     let asks = said.iter().any(|s| is(s.key, ASK));
     let listed = said
         .iter()
-        .any(|s| is(s.key, &["found"]) || is(s.key, LIST_IN_STOCK))
+        .any(|s| is(s.key, &["found", "found_more"]) || is(s.key, LIST_IN_STOCK))
         && reply.products.len() > 1
         && reply.products.iter().any(|p| names(&p.title, title));
     asks || listed

@@ -526,6 +526,15 @@ impl Snapshot {
         Ok(records)
     }
 
+    /// How many products a list of all `request`'s matches would hold,
+    /// whatever its limit ([`ProductSearch::count`]); counted by the index,
+    /// no product read.
+    pub fn count(&self, request: &SearchRequest) -> Result<usize> {
+        let plan = self.index.plan(&request.text, request.prefix);
+        self.index
+            .count_plan(&plan, &request.filters, request.order.by_price())
+    }
+
     /// Searches by words alone, as the kiosk does without the model.
     pub fn search_lexical(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
         let hits = self.index.search(
@@ -825,6 +834,10 @@ impl ProductSearch for Snapshot {
         request: &SearchRequest,
     ) -> std::result::Result<Vec<ProductHit>, BackendError> {
         Snapshot::search(self, request).map_err(backend)
+    }
+
+    fn count(&self, request: &SearchRequest) -> std::result::Result<usize, BackendError> {
+        Snapshot::count(self, request).map_err(backend)
     }
 }
 

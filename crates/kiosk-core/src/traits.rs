@@ -124,6 +124,30 @@ pub struct ProductHit {
 pub trait ProductSearch {
     fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>, BackendError>;
 
+    /// How many products a list of all `request`'s matches would hold,
+    /// whatever its `limit`: those that match every word, when any do,
+    /// else those that match some; all within the filters (a product
+    /// without a price is within no price limit and in no price order). A
+    /// list cut at its limit says this many were found.
+    ///
+    /// The default runs the search without a limit; a backend that can
+    /// count without reading the products should.
+    fn count(&self, request: &SearchRequest) -> Result<usize, BackendError> {
+        let mut all = request.clone();
+        all.limit = usize::MAX;
+        let hits = self.search(&all)?;
+        let priced = |h: &&ProductHit| {
+            h.record.product.price.minor > 0
+                || !(request.order.by_price()
+                    || request.filters.price_min.is_some()
+                    || request.filters.price_max.is_some())
+        };
+        let full = hits.iter().filter(|h| h.full_match).filter(priced).count();
+        if full > 0 {
+            return Ok(full);
+        }
+        Ok(hits.iter().filter(priced).count())
+    }
 }
 
 pub trait StockLookup {

@@ -1130,6 +1130,67 @@ impl IndexSearcher {
             .collect())
     }
 
+    /// How many products a search of `plan` under `filters` would give
+    /// with no limit, as a list keeps them: those that match every group
+    /// without an excluded word, when any do, else those that match some
+    /// group. With `priced_only`, products without a price are not
+    /// counted. Counted by the index alone, without reading a product.
+    pub fn count_plan(
+        &self,
+        plan: &QueryPlan,
+        filters: &Filters,
+        priced_only: bool,
+    ) -> Result<usize> {
+        let full = self.count_matching(plan, filters, priced_only, true)?;
+        if full > 0 || plan.groups.len() < 2 {
+            return Ok(full);
+        }
+        self.count_matching(plan, filters, priced_only, false)
+    }
+
+    /// [`Self::count_plan`]'s count of the products that match every group
+    /// (`all`), or any.
+    fn count_matching(
+        &self,
+        plan: &QueryPlan,
+        filters: &Filters,
+        priced_only: bool,
+        all: bool,
+    ) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .filter_clauses(filters)
+            .into_iter()
+            .filter(|(occur, _)| *occur == Occur::Must)
+            .collect();
+        let groups: Vec<Box<dyn Query>> = plan.groups.iter().map(|g| self.group_query(g)).collect();
+        let matching: Box<dyn Query> = match (groups.is_empty(), all) {
+            (true, _) => Box::new(AllQuery),
+            (false, true) => Box::new(BooleanQuery::intersection(groups)),
+            (false, false) => Box::new(BooleanQuery::union(groups)),
+        };
+        clauses.push((Occur::Must, matching));
+        let negated = if all { plan.negated.as_slice() } else { &[] };
+        for group in negated {
+            if let (Some(has), lacks) = self.negation_queries(group) {
+                let violating: Box<dyn Query> = match lacks {
+                    Some(lacks) => Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, has),
+                        (Occur::MustNot, lacks),
+                    ])),
+                    None => has,
+                };
+                clauses.push((Occur::MustNot, violating));
+            }
+        }
+        if priced_only {
+            clauses.push((Occur::Must, self.priced()));
+        }
+        BooleanQuery::new(clauses)
+            .count(&searcher)
+            .map_err(Error::index("counting"))
+    }
+
     /// The products that have a price (above zero).
     fn priced(&self) -> Box<dyn Query> {
         Box::new(RangeQuery::new(

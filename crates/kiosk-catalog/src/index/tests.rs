@@ -720,3 +720,51 @@ fn a_browse_by_price_weighs_every_product_the_filters_allow() {
     let within: Vec<i64> = within.iter().map(|h| prices[h.0 as usize - 1]).collect();
     assert_eq!(within, [700, 600]);
 }
+
+// A list cut at its length said its length as the number found: the index
+// counts the full matches, whatever the limit, without reading a product.
+#[test]
+fn the_count_is_of_every_full_match_whatever_the_limit() {
+    let (store, _) = priced_hardware();
+    let full = |query: &str, filters: &Filters| {
+        store
+            .index
+            .search(query, false, filters, 1000)
+            .expect("search")
+            .iter()
+            .filter(|h| h.2)
+            .count()
+    };
+    let count = |query: &str, filters: &Filters, priced: bool| {
+        let plan = store.index.plan(query, false);
+        store
+            .index
+            .count_plan(&plan, filters, priced)
+            .expect("count")
+    };
+    let none = Filters::default();
+    // "steel": in titles and descriptions of several products; a search cut
+    // at two still counts them all.
+    assert!(full("steel", &none) >= 3);
+    assert_eq!(
+        store
+            .index
+            .search("steel", false, &none, 2)
+            .expect("search")
+            .len(),
+        2
+    );
+    assert_eq!(count("steel", &none, false), full("steel", &none));
+    // "steel hooks": one product has both words; the others only one.
+    assert_eq!(count("steel hooks", &none, false), 1);
+    // A browse counts every product the filters allow, the unpriced only
+    // outside a price order or limit.
+    assert_eq!(count("", &none, false), HARDWARE.len());
+    assert_eq!(count("", &none, true), HARDWARE.len() - 1);
+    let under = Filters {
+        price_max: Some(kiosk_core::Money::from_minor(700)),
+        ..Filters::default()
+    };
+    assert_eq!(count("", &under, false), 6);
+    assert_eq!(count("", &under, false), full("", &under));
+}

@@ -45,12 +45,14 @@ impl Assistant<'_> {
     /// `find`, for a list answer: every match, up to the list's length.
     /// Every product a list answer shows: those that match all the words
     /// when any do, not the partial matches a short answer falls back on.
+    /// The search that found them comes with them, to count all its
+    /// matches when the list is cut at its length.
     pub(super) fn find_all(
         &self,
         reading: &Reading,
         session: &Session,
-    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
-        let (records, dropped, _) = self.find_matching(
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>, Option<SearchRequest>), BackendError> {
+        self.find_matching(
             reading,
             session,
             None,
@@ -60,8 +62,7 @@ impl Assistant<'_> {
                 full_only: true,
                 order: Order::Relevance,
             },
-        )?;
-        Ok((records, dropped))
+        )
     }
 
     /// `find`, within a category the caller names (e.g. the category of the
