@@ -13,7 +13,7 @@ use crate::{Filters, Lang, Money, Order, ProductRecord, SearchRequest};
 
 /// Products found, what was dropped to find them, and the search that
 /// found them (none when nothing was searched).
-type Found = (Vec<ProductRecord>, Vec<&'static str>, Option<SearchRequest>);
+pub(super) type Found = (Vec<ProductRecord>, Vec<&'static str>, Option<SearchRequest>);
 
 /// Which of the products a search finds an answer keeps, and in what order.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ impl Assistant<'_> {
         &self,
         reading: &Reading,
         session: &Session,
-    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>, Option<SearchRequest>), BackendError> {
+    ) -> Result<Found, BackendError> {
         self.find_matching(
             reading,
             session,
