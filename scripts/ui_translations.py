@@ -150,6 +150,71 @@ T = {
         "語言模型無法使用（{}）；回答使用範本"),
     "out of stock": ("niet op voorraad", "stok habis", "缺貨"),
     "space": ("spatie", "spasi", "空白"),
+    # The staff console link and the status line (src/app/status.rs).
+    "Staff console: not set up ([staff] console_url)": (
+        "Personeelsconsole: niet ingesteld ([staff] console_url)",
+        "Konsol staf: belum diatur ([staff] console_url)",
+        "店員控制台：尚未設定（[staff] console_url）"),
+    "Staff console: {}": ("Personeelsconsole: {}", "Konsol staf: {}", "店員控制台：{}"),
+    "Staff console: {} — {} call(s) waiting for the connection": (
+        "Personeelsconsole: {} — {} oproep(en) wachten op de verbinding",
+        "Konsol staf: {} — {} panggilan menunggu koneksi",
+        "店員控制台：{} — {} 則呼叫等待連線中"),
+    "Syncing from {}…": ("Synchroniseren vanaf {}…", "Menyinkronkan dari {}…", "正在從 {} 同步…"),
+    "Nothing to sync from: no sync server set up and no USB stick found.": (
+        "Niets om vanaf te synchroniseren: geen synchronisatieserver ingesteld en geen USB-stick gevonden.",
+        "Tidak ada sumber sinkronisasi: server sinkronisasi belum diatur dan tidak ada USB.",
+        "沒有可同步的來源：未設定同步伺服器，也找不到 USB 隨身碟。"),
+    "Sync is not set up on this kiosk ([sync] in kiosk.toml).": (
+        "Synchronisatie is op deze kiosk niet ingesteld ([sync] in kiosk.toml).",
+        "Sinkronisasi belum diatur di kios ini ([sync] di kiosk.toml).",
+        "此自助機未設定同步（kiosk.toml 的 [sync]）。"),
+    "Sync not started: {}": ("Synchronisatie niet gestart: {}", "Sinkronisasi tidak dimulai: {}", "同步未啟動：{}"),
+    "Switched to the newly synced catalog": (
+        "Overgeschakeld op de net gesynchroniseerde catalogus",
+        "Beralih ke katalog yang baru disinkronkan",
+        "已切換到剛同步的商品目錄"),
+    "No catalog: {}": ("Geen catalogus: {}", "Tidak ada katalog: {}", "沒有商品目錄：{}"),
+    "The assistant did not start: {}": (
+        "De assistent is niet gestart: {}",
+        "Asisten tidak dapat dimulai: {}",
+        "助理未能啟動：{}"),
+    "Staff console not started: {}": (
+        "Personeelsconsole niet gestart: {}",
+        "Konsol staf tidak dimulai: {}",
+        "店員控制台未啟動：{}"),
+    "Staff call not saved: {}": (
+        "Oproep aan personeel niet opgeslagen: {}",
+        "Panggilan staf tidak tersimpan: {}",
+        "店員呼叫未儲存：{}"),
+    "Local records unavailable (no analytics, no back-in-stock requests): {}": (
+        "Lokale gegevens niet beschikbaar (geen statistieken, geen verzoeken om bericht bij voorraad): {}",
+        "Catatan lokal tidak tersedia (tanpa analitik, tanpa permintaan kabar stok): {}",
+        "本機紀錄無法使用（沒有統計，也無法登記到貨通知）：{}"),
+    "Local records: {}": ("Lokale gegevens: {}", "Catatan lokal: {}", "本機紀錄：{}"),
+    "Read-aloud needs espeak-ng, which is not installed.": (
+        "Voorlezen heeft espeak-ng nodig, en dat is niet geïnstalleerd.",
+        "Fitur bacakan memerlukan espeak-ng, yang belum terpasang.",
+        "朗讀需要 espeak-ng，但尚未安裝。"),
+    "Speech runs without the store's words: {}": (
+        "Spraakherkenning werkt zonder de woorden van de winkel: {}",
+        "Pengenalan suara berjalan tanpa kata-kata toko: {}",
+        "語音辨識未載入本店詞彙：{}"),
+    "Speech recognition ready ({})": (
+        "Spraakherkenning klaar ({})",
+        "Pengenalan suara siap ({})",
+        "語音辨識已就緒（{}）"),
+    "Speech input unavailable: {}": (
+        "Spraakinvoer niet beschikbaar: {}",
+        "Input suara tidak tersedia: {}",
+        "無法使用語音輸入：{}"),
+    "Speech recognition failed: {}": (
+        "Spraakherkenning mislukt: {}",
+        "Pengenalan suara gagal: {}",
+        "語音辨識失敗：{}"),
+    "Microphone unavailable: {}": ("Microfoon niet beschikbaar: {}", "Mikrofon tidak tersedia: {}", "無法使用麥克風：{}"),
+    "Microphone disconnected: {}": ("Microfoon losgekoppeld: {}", "Mikrofon terputus: {}", "麥克風已中斷連線：{}"),
+    "Recording failed: {}": ("Opnemen mislukt: {}", "Perekaman gagal: {}", "錄音失敗：{}"),
 }
 
 LANGS = ["nl", "id", "zh"]

@@ -11,7 +11,7 @@ use app_support::{click, demo_data, has_label, pump_until, start_app};
 use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use kiosk::app::events;
 use kiosk::app::ui::{
-    App, AppState, ChatAdapter, Page, PickupAdapter, ProductCard, StaffPanelAdapter,
+    App, AppState, ChatAdapter, Page, PickupAdapter, ProductCard, StaffPanelAdapter, StatusNote,
 };
 use kiosk::config::Config;
 use slint::{ComponentHandle, Model};
@@ -183,6 +183,34 @@ fn a_shopper_asks_buys_calls_and_walks_away() {
         !texts()
             .iter()
             .any(|l| l.starts_with("Shoppers") || l.starts_with("Catalog:")),
+        "{:?}",
+        texts()
+    );
+    // The staff console's line and the status line (a sync started) were
+    // English in every language: the panel words them too. The status is
+    // set again while waiting, as the app may post news of its own.
+    let sync_started = StatusNote {
+        kind: "sync-started".into(),
+        detail: "/media/usb".into(),
+    };
+    assert!(
+        pump_until(Duration::from_secs(5), || {
+            app.global::<AppState>().set_status(sync_started.clone());
+            let shown = texts();
+            shown
+                .iter()
+                .any(|l| l.contains("Personeelsconsole: niet ingesteld ([staff] console_url)"))
+                && shown
+                    .iter()
+                    .any(|l| l == "Synchroniseren vanaf /media/usb…")
+        }),
+        "the staff console and status lines in Dutch: {:?}",
+        texts()
+    );
+    assert!(
+        !texts()
+            .iter()
+            .any(|l| l.contains("Staff console") || l.starts_with("Syncing")),
         "{:?}",
         texts()
     );

@@ -20,6 +20,7 @@ use super::model::ModelSlot;
 use super::pin::{PinCheck, PinGuard};
 use super::speak::Speaker;
 use super::speech::{MicPhase, SpeechRequest, SpeechWorker};
+use super::status::{StatusKind, StatusNote};
 use super::ui;
 use super::worker::{CallPhase, Links, Request, StaffInfo, Worker};
 use crate::config::Config;
@@ -107,13 +108,12 @@ impl Controller {
             _ticker: ticker,
         };
         controller.set_language(Lang::En);
-        let problems = app_state::status(window);
-        let model = controller.model.status();
-        controller.status(&if problems.is_empty() {
-            model
-        } else {
-            format!("{problems}; {model}")
-        });
+        // A link that did not start is the news; else where the model
+        // stands.
+        if app_state::status(window).is_empty() {
+            let model = controller.model.status();
+            controller.status(&StatusNote::new(StatusKind::Model, model));
+        }
         Ok(controller)
     }
 
@@ -249,11 +249,11 @@ impl Controller {
                 }
             }
             Event::Sync {
-                text,
+                note,
                 finished,
                 switched,
             } => {
-                self.status(&text);
+                self.status(&note);
                 if finished.is_some() {
                     self.last_sync = finished;
                 }
@@ -273,7 +273,7 @@ impl Controller {
             Event::ReadAloud(on) => {
                 if on && !self.speaker.available() {
                     app_state::set_read_aloud(&self.window, false);
-                    self.status("Read-aloud needs espeak-ng, which is not installed.");
+                    self.status(&StatusNote::plain(StatusKind::ReadAloudMissing));
                 } else if !on {
                     self.speaker.stop();
                 }
@@ -286,8 +286,8 @@ impl Controller {
                 }
             }
             Event::Notice(notice) => self.tell_shopper(notice.text(self.lang)),
-            Event::Status(text) => {
-                self.status(&text);
+            Event::Status(note) => {
+                self.status(&note);
                 // The panel's model line follows the model's progress.
                 if staff_panel::unlocked(&self.window) {
                     self.send(Request::StaffInfo);
@@ -332,8 +332,8 @@ impl Controller {
         }
     }
 
-    fn status(&self, text: &str) {
-        app_state::set_status(&self.window, text);
+    fn status(&self, note: &StatusNote) {
+        app_state::set_status(&self.window, note);
     }
 
     fn ask(&mut self, text: String) {
@@ -540,7 +540,7 @@ impl Controller {
             &self.window,
             info.catalog.as_ref(),
             self.last_sync.as_ref(),
-            &info.staff_link,
+            info.staff_link.as_ref(),
             &info.model,
             &info.stats,
         );
@@ -614,12 +614,18 @@ impl Controller {
 /// link that is set up but broken (a missing key file, say) is reported in
 /// the status line; the kiosk runs on without it.
 fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<ModelSlot>) -> Links {
-    let mut problems = Vec::new();
+    // The first link that did not start is the status line's news; each
+    // goes to the log.
+    let mut problem: Option<StatusNote> = None;
     let staff = if config.staff.console_url.is_some() {
         match crate::services::staff::link_config(config, None, None) {
             Ok(link) => Some(link),
             Err(e) => {
-                problems.push(format!("Staff console: {e:#}"));
+                tracing::error!("staff console link not set up: {e:#}");
+                problem.get_or_insert(StatusNote::new(
+                    StatusKind::StaffConsoleNotStarted,
+                    format_args!("{e:#}"),
+                ));
                 None
             }
         }
@@ -629,12 +635,16 @@ fn links(config: &Config, options: &AppOptions, window: &ui::App, model: Arc<Mod
     let sync = match crate::services::sync::agent_parts(config, &options.data_dir) {
         Ok(parts) => Some(parts),
         Err(e) => {
-            problems.push(format!("Sync: {e:#}"));
+            tracing::error!("sync not set up: {e:#}");
+            problem.get_or_insert(StatusNote::new(
+                StatusKind::SyncNotStarted,
+                format_args!("{e:#}"),
+            ));
             None
         }
     };
-    if !problems.is_empty() {
-        app_state::set_status(window, &problems.join("; "));
+    if let Some(note) = &problem {
+        app_state::set_status(window, note);
     }
     Links {
         staff,

@@ -69,7 +69,7 @@ pub enum Event {
     /// A product the detail dialog asked for.
     Detail(Box<Option<super::convert::CardData>>),
     /// A line for the status area (model loading, snapshot switched...).
-    Status(String),
+    Status(super::status::StatusNote),
     /// The snapshot's freshness and store name, refreshed by the worker
     /// (at start, after each sync).
     Freshness {
@@ -86,7 +86,7 @@ pub enum Event {
     /// `finished` the facts of a sync that ran to its end, `switched` when
     /// a new snapshot went live.
     Sync {
-        text: String,
+        note: super::status::StatusNote,
         finished: Option<super::worker::SyncFacts>,
         switched: bool,
     },

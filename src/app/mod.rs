@@ -19,6 +19,7 @@ mod pin;
 pub mod screenshots;
 mod speak;
 mod speech;
+mod status;
 mod worker;
 
 // Slint's generated code unwraps what its own construction guarantees.

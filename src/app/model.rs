@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use kiosk_llm::generator::LlmGenerator;
 
 use super::events::{Event, post};
+use super::status::{StatusKind, StatusNote};
 use crate::config::Config;
 
 /// The model once loaded, and where it stands.
@@ -122,7 +123,7 @@ impl ModelSlot {
                         ModelFacts::new(ModelState::Unavailable, &config.llm.model, format!("{e:#}"))
                     }
                 };
-                let status = facts.status_line();
+                let status = StatusNote::new(StatusKind::Model, facts.status_line());
                 loading.set_facts(facts);
                 post(Event::Status(status));
             });

@@ -263,9 +263,11 @@ pub fn show(
                 name: config.llm.model.to_string(),
                 detail: String::new(),
             };
-            // No sync since the start, no staff console; today's figures
-            // from the data dir's own records (none on a fresh demo store).
-            staff_panel::show_info(app, Some(&catalog), None, "", &model, stats);
+            // No sync since the start, no staff console set up; today's
+            // figures from the data dir's own records (none on a fresh demo
+            // store).
+            let staff_link = super::worker::StaffLinkFacts::default();
+            staff_panel::show_info(app, Some(&catalog), None, Some(&staff_link), &model, stats);
         }
         _ => {}
     }

@@ -13,6 +13,7 @@ use kiosk_speech::capture::probe_microphone;
 use kiosk_speech::{CaptureError, Recording, WhisperEngine};
 
 use super::events::{Event, post};
+use super::status::{StatusKind, StatusNote};
 use crate::config::Config;
 use crate::services::speech::HeardNames;
 
@@ -98,20 +99,27 @@ fn run(config: &Config, data_dir: &Path, rx: &Receiver<SpeechRequest>) {
             // it runs unprimed.
             if let Err(e) = crate::services::speech::apply_store_prompts(&engine, data_dir) {
                 tracing::warn!("speech runs without the store's words: {e:#}");
-                post(Event::Status(format!(
-                    "Speech runs without the store's words: {e:#}"
+                post(Event::Status(StatusNote::new(
+                    StatusKind::SpeechWithoutStoreWords,
+                    format_args!("{e:#}"),
                 )));
             }
             if let Err(e) = engine.warm_up() {
                 tracing::warn!("speech model warm-up failed: {e}");
             }
             tracing::info!(model = %kind, "speech model loaded");
-            post(Event::Status(format!("Speech recognition ready ({kind})")));
+            post(Event::Status(StatusNote::new(
+                StatusKind::SpeechReady,
+                kind,
+            )));
             engine
         }
         Err(e) => {
             tracing::error!("speech model not loaded: {e:#}");
-            post(Event::Status(format!("Speech input unavailable: {e:#}")));
+            post(Event::Status(StatusNote::new(
+                StatusKind::SpeechUnavailable,
+                format_args!("{e:#}"),
+            )));
             mic(MicPhase::Unavailable, MicNote::NoModel);
             // Nothing to do without a model; wait for the end.
             while let Ok(request) = rx.recv() {
@@ -236,12 +244,18 @@ fn listen(
         Ok(u) => u,
         Err(CaptureError::NoMicrophone(why)) => {
             tracing::warn!("microphone unavailable: {why}");
-            post(Event::Status(format!("Microphone unavailable: {why}")));
+            post(Event::Status(StatusNote::new(
+                StatusKind::MicrophoneUnavailable,
+                &why,
+            )));
             return Listened::NoMicrophone;
         }
         Err(e) => {
             tracing::error!("recording failed: {e}");
-            post(Event::Status(format!("Recording failed: {e}")));
+            post(Event::Status(StatusNote::new(
+                StatusKind::RecordingFailed,
+                &e,
+            )));
             mic(MicPhase::Idle, MicNote::Failed);
             return Listened::Done;
         }
@@ -253,7 +267,10 @@ fn listen(
             channels = utterance.format.channels,
             "the microphone went away while listening: {why}"
         );
-        post(Event::Status(format!("Microphone disconnected: {why}")));
+        post(Event::Status(StatusNote::new(
+            StatusKind::MicrophoneDisconnected,
+            why,
+        )));
     }
     let unplugged = utterance.device_error.is_some();
     // What was heard before a microphone went away is still the turn; the
@@ -288,7 +305,7 @@ fn listen(
         Ok(_) => after(MicPhase::Idle, MicNote::NotUnderstood),
         Err(e) => {
             tracing::error!("speech recognition failed: {e}");
-            post(Event::Status(format!("Speech recognition failed: {e}")));
+            post(Event::Status(StatusNote::new(StatusKind::SpeechFailed, &e)));
             after(MicPhase::Idle, MicNote::Failed);
         }
     }

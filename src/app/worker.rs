@@ -21,6 +21,7 @@ use kiosk_sync::agent::{AgentEvent, Schedule};
 use super::events::{Event, post};
 use super::model::ModelSlot;
 use super::notices::Notice;
+use super::status::{StatusKind, StatusNote};
 use crate::turn;
 
 pub enum Request {
@@ -90,9 +91,22 @@ pub struct Links {
 pub struct StaffInfo {
     /// The catalog answered from; `None` before any import.
     pub catalog: Option<CatalogFacts>,
-    pub staff_link: String,
+    /// How staff calls reach the staff console; `None`: not known.
+    pub staff_link: Option<StaffLinkFacts>,
     pub model: super::model::ModelFacts,
     pub stats: Vec<Figure>,
+}
+
+/// How staff calls reach the staff console, for the staff panel, which
+/// words it in the screen's language (`staff-link-line` in
+/// ui/views/staff.slint).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StaffLinkFacts {
+    /// `[staff] console_url` is set.
+    pub set_up: bool,
+    pub url: String,
+    /// Calls waiting for the connection.
+    pub queued: u64,
 }
 
 /// A sync that ran to its end, for the staff panel, which words it in the
@@ -105,8 +119,6 @@ pub struct SyncFacts {
     pub time: String,
     /// The sync's own report.
     pub summary: String,
-    /// The status line that gave the same news.
-    pub status_line: String,
 }
 
 /// The name the staff panel words an outcome by (`sync-line`).
@@ -200,7 +212,10 @@ impl Worker {
             .spawn(move || run(data_dir, config, links, own, rx))
             .inspect_err(|e| {
                 tracing::error!("cannot start the assistant thread: {e}");
-                post(Event::Status(format!("The assistant did not start: {e}")));
+                post(Event::Status(StatusNote::new(
+                    StatusKind::AssistantNotStarted,
+                    e,
+                )));
             })
             .ok();
         Worker { tx, handle }
@@ -248,7 +263,7 @@ fn run(
         Ok(live) => Some(Arc::new(live)),
         Err(e) => {
             tracing::error!("no catalog: {e}");
-            post(Event::Status(format!("No catalog: {e}")));
+            post(Event::Status(StatusNote::new(StatusKind::NoCatalog, &e)));
             None
         }
     };
@@ -258,8 +273,9 @@ fn run(
             // Analytics and back-in-stock requests are off: staff see why,
             // and a shopper asking to be told is told it failed.
             tracing::error!("local records unavailable: {e}");
-            post(Event::Status(format!(
-                "Local records unavailable (no analytics, no back-in-stock requests): {e}"
+            post(Event::Status(StatusNote::new(
+                StatusKind::LocalRecordsUnavailable,
+                &e,
             )));
             None
         }
@@ -282,7 +298,10 @@ fn run(
             Ok(link) => Some(link),
             Err(e) => {
                 tracing::error!("staff console link not started: {e}");
-                post(Event::Status(format!("Staff console: {e}")));
+                post(Event::Status(StatusNote::new(
+                    StatusKind::StaffConsoleNotStarted,
+                    &e,
+                )));
                 None
             }
         });
@@ -330,7 +349,9 @@ fn run(
                 // Pick up a snapshot a sync published since the last turn.
                 if let Ok(true) = live.refresh() {
                     tracing::info!("switched to the newly synced snapshot");
-                    post(Event::Status("Switched to the newly synced catalog".into()));
+                    post(Event::Status(StatusNote::plain(
+                        StatusKind::CatalogSwitched,
+                    )));
                 }
                 let snapshot = live.get();
                 let generator = model.generator().map(|g| g as &dyn Generator);
@@ -415,7 +436,7 @@ fn run(
             Request::SyncNow => match &agent {
                 Some(agent) => agent.sync_now(),
                 None => post(Event::Sync {
-                    text: "Sync is not set up on this kiosk ([sync] in kiosk.toml).".into(),
+                    note: StatusNote::plain(StatusKind::SyncNotSetUp),
                     finished: None,
                     switched: false,
                 }),
@@ -464,9 +485,9 @@ fn run(
 }
 
 fn on_sync_event(event: AgentEvent) {
-    let (text, finished, switched) = match event {
+    let (note, finished, switched) = match event {
         AgentEvent::Started(task) => (
-            format!("Syncing from {}…", task.source.describe()),
+            StatusNote::new(StatusKind::SyncStarted, task.source.describe()),
             None,
             false,
         ),
@@ -480,23 +501,21 @@ fn on_sync_event(event: AgentEvent) {
             let time = jiff::Timestamp::now()
                 .strftime("%Y-%m-%d %H:%M")
                 .to_string();
-            let text = format!("Last sync ({time}): {} — {summary}", outcome.name());
+            let note = StatusNote::new(
+                StatusKind::SyncFinished,
+                format_args!("Last sync ({time}): {} — {summary}", outcome.name()),
+            );
             let facts = SyncFacts {
                 outcome: outcome_key(outcome),
                 time,
                 summary,
-                status_line: text.clone(),
             };
-            (text, Some(facts), switched)
+            (note, Some(facts), switched)
         }
-        AgentEvent::NothingToSync => (
-            "Nothing to sync from: no sync server set up and no USB stick found.".into(),
-            None,
-            false,
-        ),
+        AgentEvent::NothingToSync => (StatusNote::plain(StatusKind::NothingToSync), None, false),
     };
     post(Event::Sync {
-        text,
+        note,
         finished,
         switched,
     });
@@ -530,7 +549,7 @@ fn place_call(
         }
         Err(e) => {
             tracing::error!("staff call not saved: {e}");
-            post(Event::Status(format!("Staff call not saved: {e}")));
+            post(Event::Status(StatusNote::new(StatusKind::CallNotSaved, &e)));
             post(Event::Call {
                 phase: CallPhase::Unavailable,
                 message: kiosk_staff::messages::failed(lang).to_string(),
@@ -557,7 +576,10 @@ fn purge(local: Option<&LocalStore>, live: Option<&LiveSnapshot>, retention: &Re
     };
     if let Err(e) = local.purge(jiff::Timestamp::now(), retention, &in_stock) {
         tracing::error!("purging local records: {e}");
-        post(Event::Status(format!("Local records: {e}")));
+        post(Event::Status(StatusNote::new(
+            StatusKind::LocalRecordsFailed,
+            &e,
+        )));
     }
 }
 
@@ -606,17 +628,13 @@ fn staff_info(
             tracing::error!("reading the staff-call outbox: {e}");
             0
         });
-        info.staff_link = format!(
-            "Staff console: {}{}",
-            link.config().console_url,
-            if queued > 0 {
-                format!(" — {queued} call(s) waiting for the connection")
-            } else {
-                String::new()
-            }
-        );
+        info.staff_link = Some(StaffLinkFacts {
+            set_up: true,
+            url: link.config().console_url.clone(),
+            queued: queued as u64,
+        });
     } else {
-        info.staff_link = "Staff console: not set up ([staff] console_url)".into();
+        info.staff_link = Some(StaffLinkFacts::default());
     }
     if let Some(local) = local {
         info.stats = today_stats(local);

@@ -620,6 +620,7 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
             filters: Filters::default(),
             limit: 10,
             prefix: false,
+            order: kiosk_core::Order::Relevance,
         };
         let ids = |hits: Vec<kiosk_core::ProductHit>| -> Vec<String> {
             hits.into_iter().map(|h| h.record.product.id).collect()

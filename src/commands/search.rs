@@ -59,6 +59,7 @@ pub fn run(config: &Config, args: SearchArgs) -> anyhow::Result<ExitCode> {
         filters: filters(&args.filters)?,
         limit: args.limit,
         prefix: args.prefix,
+        order: kiosk_core::Order::Relevance,
     };
     let started = Instant::now();
     let hits = snapshot.search(&request)?;

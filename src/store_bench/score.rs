@@ -74,8 +74,13 @@ const ASK: &[&str] = &[
     "pickup_pick_variant",
 ];
 /// The heads of product lists: the cards that follow are the list.
-const LIST_IN_STOCK: &[&str] = &["found_in_stock"];
-const LIST: &[&str] = &["found", "closest_instead", "closest_instead_none"];
+const LIST_IN_STOCK: &[&str] = &["found_in_stock", "found_in_stock_more"];
+const LIST: &[&str] = &[
+    "found",
+    "found_more",
+    "closest_instead",
+    "closest_instead_none",
+];
 
 /// The placeholder names the phrasebook uses; a key with another one is
 /// left out of the reading (and shows up as never matched).
@@ -92,6 +97,7 @@ const SLOTS: &[&str] = &[
     "size",
     "constraint",
     "n",
+    "shown",
     "query",
     "what",
     "location",
@@ -488,14 +494,14 @@ fn asked_or_listed(said: &[Statement], title: &str, reply: &Reply) -> bool {
     let asks = said.iter().any(|s| is(s.key, ASK));
     let listed = said
         .iter()
-        .any(|s| is(s.key, &["found"]) || is(s.key, LIST_IN_STOCK))
+        .any(|s| is(s.key, &["found", "found_more"]) || is(s.key, LIST_IN_STOCK))
         && reply.products.len() > 1
         && reply.products.iter().any(|p| names(&p.title, title));
     asks || listed
 }
 
 /// The words of an option text or a size: folded, "10,5" read as "10.5",
-/// split at spaces and list marks.
+/// split at spaces, list marks and the 號 that ends a size in Chinese.
 fn size_words(text: &str) -> Vec<String> {
     let chars: Vec<char> = fold(text).chars().collect();
     let mut joined = String::new();
@@ -507,7 +513,9 @@ fn size_words(text: &str) -> Vec<String> {
     }
     joined
         .split(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | '，' | '、' | '(' | ')' | '（' | '）')
+            // "9號黑色": a size said in Chinese ends at 號.
+            c.is_whitespace()
+                || matches!(c, ',' | '，' | '、' | '(' | ')' | '（' | '）' | '號' | ';')
         })
         .filter(|w| !w.is_empty())
         .map(str::to_string)

@@ -49,6 +49,7 @@ impl LabelledQuery {
             filters: self.filters.clone(),
             limit,
             prefix: self.prefix,
+            order: kiosk_core::Order::Relevance,
         }
     }
 }

@@ -482,8 +482,22 @@ impl Snapshot {
     /// Searches by words and, when the snapshot has vectors and a model is
     /// attached, by meaning, fused ([`hybrid`]). Type-ahead (a prefix
     /// query) and browsing without words stay lexical.
+    ///
+    /// Ordered by price ([`kiosk_core::Order`]), a browse without words
+    /// weighs every product the filters allow; with words, the products
+    /// found are put in price order.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
         let plan = self.index.plan(&request.text, request.prefix);
+        let order = request.order;
+        if order.by_price() && plan.groups.is_empty() {
+            let dearest_first = order == kiosk_core::Order::PriceHighFirst;
+            let hits = self
+                .index
+                .by_price(&request.filters, dearest_first, request.limit)?;
+            let mut records = self.records(hits)?;
+            order.arrange(&mut records, |h| &h.record);
+            return Ok(records);
+        }
         let semantic = !request.prefix && !plan.stopwords_only && !plan.groups.is_empty();
         let near = if semantic {
             self.nearest(
@@ -507,7 +521,18 @@ impl Snapshot {
                 hybrid::fuse(&lexical, &near, request.limit)
             }
         };
-        self.records(hits)
+        let mut records = self.records(hits)?;
+        order.arrange(&mut records, |h| &h.record);
+        Ok(records)
+    }
+
+    /// How many products a list of all `request`'s matches would hold,
+    /// whatever its limit ([`ProductSearch::count`]); counted by the index,
+    /// no product read.
+    pub fn count(&self, request: &SearchRequest) -> Result<usize> {
+        let plan = self.index.plan(&request.text, request.prefix);
+        self.index
+            .count_plan(&plan, &request.filters, request.order.by_price())
     }
 
     /// Searches by words alone, as the kiosk does without the model.
@@ -809,6 +834,10 @@ impl ProductSearch for Snapshot {
         request: &SearchRequest,
     ) -> std::result::Result<Vec<ProductHit>, BackendError> {
         Snapshot::search(self, request).map_err(backend)
+    }
+
+    fn count(&self, request: &SearchRequest) -> std::result::Result<usize, BackendError> {
+        Snapshot::count(self, request).map_err(backend)
     }
 }
 

@@ -22,6 +22,6 @@ pub use model::{
 };
 pub use money::Money;
 pub use traits::{
-    Filters, ProductHit, ProductSearch, SearchRequest, StockLookup, TextEncoder, TextMeaning,
-    Transcriber, Transcript,
+    Filters, Order, ProductHit, ProductSearch, SearchRequest, StockLookup, TextEncoder,
+    TextMeaning, Transcriber, Transcript,
 };

@@ -49,6 +49,53 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Treat the last word as an unfinished prefix (type-ahead).
     pub prefix: bool,
+    /// How the products found are ordered.
+    #[serde(default)]
+    pub order: Order,
+}
+
+/// The order of a search's products.
+///
+/// By price, products without a price (zero: the export left it unset)
+/// are left out, as they have no place in a price order. Without words
+/// the products are the cheapest (or dearest) of all the filters allow,
+/// not a sample of them; with words, the products the words find, in
+/// price order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Order {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Cheapest first.
+    PriceLowFirst,
+    /// Dearest first.
+    PriceHighFirst,
+}
+
+impl Order {
+    pub fn by_price(self) -> bool {
+        self != Order::Relevance
+    }
+
+    /// Puts `items` in this order (by price, then title, then id), leaving
+    /// out the unpriced; relevance leaves them as they are. Every search
+    /// that orders by price orders through this.
+    pub fn arrange<T>(self, items: &mut Vec<T>, record: impl Fn(&T) -> &ProductRecord) {
+        if !self.by_price() {
+            return;
+        }
+        items.retain(|i| record(i).product.price.minor > 0);
+        items.sort_by(|a, b| {
+            let (a, b) = (&record(a).product, &record(b).product);
+            let by_price = match self {
+                Order::PriceHighFirst => b.price.cmp(&a.price),
+                _ => a.price.cmp(&b.price),
+            };
+            by_price
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+    }
 }
 
 impl SearchRequest {
@@ -59,6 +106,7 @@ impl SearchRequest {
             filters: Filters::default(),
             limit: 10,
             prefix: false,
+            order: Order::Relevance,
         }
     }
 }
@@ -75,6 +123,31 @@ pub struct ProductHit {
 
 pub trait ProductSearch {
     fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>, BackendError>;
+
+    /// How many products a list of all `request`'s matches would hold,
+    /// whatever its `limit`: those that match every word, when any do,
+    /// else those that match some; all within the filters (a product
+    /// without a price is within no price limit and in no price order). A
+    /// list cut at its limit says this many were found.
+    ///
+    /// The default runs the search without a limit; a backend that can
+    /// count without reading the products should.
+    fn count(&self, request: &SearchRequest) -> Result<usize, BackendError> {
+        let mut all = request.clone();
+        all.limit = usize::MAX;
+        let hits = self.search(&all)?;
+        let priced = |h: &&ProductHit| {
+            h.record.product.price.minor > 0
+                || !(request.order.by_price()
+                    || request.filters.price_min.is_some()
+                    || request.filters.price_max.is_some())
+        };
+        let full = hits.iter().filter(|h| h.full_match).filter(priced).count();
+        if full > 0 {
+            return Ok(full);
+        }
+        Ok(hits.iter().filter(priced).count())
+    }
 }
 
 pub trait StockLookup {

@@ -70,8 +70,15 @@ pub fn status(window: &ui::App) -> String {
         .to_string()
 }
 
-pub fn set_status(window: &ui::App, text: &str) {
-    window.global::<ui::AppState>().set_status_text(s(text));
+/// The status line: its English words (for the log and tests) and its
+/// kind and detail, which the staff panel words in the screen's language.
+pub fn set_status(window: &ui::App, note: &crate::app::status::StatusNote) {
+    let app = window.global::<ui::AppState>();
+    app.set_status_text(s(note.english()));
+    app.set_status(ui::StatusNote {
+        kind: s(note.kind.key()),
+        detail: s(&note.detail),
+    });
 }
 
 /// The idle countdown: seconds left, or `None` to hide it.

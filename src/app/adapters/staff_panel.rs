@@ -7,7 +7,7 @@ use super::s;
 use crate::app::events::{Event, post};
 use crate::app::model::ModelFacts;
 use crate::app::ui;
-use crate::app::worker::{CatalogFacts, Figure, SyncFacts};
+use crate::app::worker::{CatalogFacts, Figure, StaffLinkFacts, SyncFacts};
 
 pub fn connect(window: &ui::App) {
     let panel = window.global::<ui::StaffPanelAdapter>();
@@ -54,14 +54,14 @@ pub fn show_info(
     window: &ui::App,
     catalog: Option<&CatalogFacts>,
     sync: Option<&SyncFacts>,
-    staff_link: &str,
+    staff_link: Option<&StaffLinkFacts>,
     model: &ModelFacts,
     stats: &[Figure],
 ) {
     let panel = window.global::<ui::StaffPanelAdapter>();
     panel.set_catalog(map_catalog(catalog));
     panel.set_sync(map_sync(sync));
-    panel.set_staff_link(s(staff_link));
+    panel.set_staff_link(map_staff_link(staff_link));
     panel.set_model(map_model(model));
     let stats: Vec<ui::Stat> = stats.iter().map(map_stat).collect();
     panel.set_stats(ModelRc::new(VecModel::from(stats)));
@@ -87,7 +87,6 @@ fn map_sync(sync: Option<&SyncFacts>) -> ui::SyncFacts {
             outcome: s(&f.outcome),
             time: s(&f.time),
             summary: s(&f.summary),
-            status_line: s(&f.status_line),
         },
         None => ui::SyncFacts::default(),
     }
@@ -98,7 +97,17 @@ fn map_model(model: &ModelFacts) -> ui::ModelFacts {
         state: s(model.state.key()),
         name: s(&model.name),
         detail: s(&model.detail),
-        status_line: s(model.status_line()),
+    }
+}
+
+fn map_staff_link(link: Option<&StaffLinkFacts>) -> ui::StaffLinkFacts {
+    match link {
+        Some(l) => ui::StaffLinkFacts {
+            state: s(if l.set_up { "set-up" } else { "not-set-up" }),
+            url: s(&l.url),
+            queued: i32::try_from(l.queued).unwrap_or(i32::MAX),
+        },
+        None => ui::StaffLinkFacts::default(),
     }
 }
 

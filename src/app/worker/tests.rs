@@ -403,3 +403,32 @@ fn the_sync_and_model_lines_are_worded_by_the_staff_panel() {
         }
     }
 }
+
+// The staff console's line and the status line were English in every
+// language: each status goes to the panel by its kind, which the panel
+// words with `@tr`. Every kind must be worded there, and translated.
+#[test]
+fn every_status_kind_is_worded_by_the_staff_panel() {
+    use crate::app::status::{StatusKind, StatusNote};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let view = std::fs::read_to_string(root.join("ui/views/staff.slint")).expect("the view");
+    for kind in StatusKind::ALL {
+        let branch = format!("n.kind == \"{}\" ? ", kind.key());
+        assert!(view.contains(&branch), "{kind:?} has no wording: {branch}");
+        // The news the panel's own lines say (the sync's, the model's) is
+        // not said twice; every other kind has words of its own.
+        let said_elsewhere = matches!(kind, StatusKind::SyncFinished | StatusKind::Model);
+        assert_eq!(
+            view.contains(&format!("{branch}\"\"")),
+            said_elsewhere,
+            "{kind:?}"
+        );
+        assert!(!StatusNote::new(kind, "why").english().is_empty());
+    }
+    for state in ["not-set-up", "set-up"] {
+        assert!(
+            view.contains(&format!("l.state == \"{state}\"")),
+            "{state} has no wording"
+        );
+    }
+}

@@ -1091,6 +1091,114 @@ impl IndexSearcher {
         Ok(rowids)
     }
 
+    /// The products `filters` allow that have a price, cheapest first (or
+    /// dearest first), at most `limit`, equal prices by rowid: every
+    /// product the filters allow is weighed, so these are the cheapest of
+    /// all, not of a sample. As [`Self::search`] gives them, each a full
+    /// match.
+    pub fn by_price(
+        &self,
+        filters: &Filters,
+        dearest_first: bool,
+        limit: usize,
+    ) -> Result<Vec<(u64, Score, bool)>> {
+        let searcher = self.reader.searcher();
+        let mut clauses = self.filter_clauses(filters);
+        clauses.push((Occur::Must, self.priced()));
+        let limit = limit.clamp(1, (searcher.num_docs() as usize).max(1));
+        let collector = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
+            let fast = segment.fast_fields();
+            let price = fast
+                .u64("price")
+                .expect("price is a fast field of every kiosk index")
+                .first_or_default_col(0);
+            let rowid = fast
+                .u64("rowid")
+                .expect("rowid is a fast field of every kiosk index")
+                .first_or_default_col(0);
+            move |doc, _score: Score| {
+                let price = price.get_val(doc) as i64;
+                let key = if dearest_first { price } else { -price };
+                (key, Reverse(rowid.get_val(doc)))
+            }
+        });
+        Ok(searcher
+            .search(&BooleanQuery::new(clauses), &collector)
+            .map_err(Error::index("searching by price"))?
+            .into_iter()
+            .map(|((_, Reverse(rowid)), _)| (rowid, 0.0, true))
+            .collect())
+    }
+
+    /// How many products a search of `plan` under `filters` would give
+    /// with no limit, as a list keeps them: those that match every group
+    /// without an excluded word, when any do, else those that match some
+    /// group. With `priced_only`, products without a price are not
+    /// counted. Counted by the index alone, without reading a product.
+    pub fn count_plan(
+        &self,
+        plan: &QueryPlan,
+        filters: &Filters,
+        priced_only: bool,
+    ) -> Result<usize> {
+        let full = self.count_matching(plan, filters, priced_only, true)?;
+        if full > 0 || plan.groups.len() < 2 {
+            return Ok(full);
+        }
+        self.count_matching(plan, filters, priced_only, false)
+    }
+
+    /// [`Self::count_plan`]'s count of the products that match every group
+    /// (`all`), or any.
+    fn count_matching(
+        &self,
+        plan: &QueryPlan,
+        filters: &Filters,
+        priced_only: bool,
+        all: bool,
+    ) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .filter_clauses(filters)
+            .into_iter()
+            .filter(|(occur, _)| *occur == Occur::Must)
+            .collect();
+        let groups: Vec<Box<dyn Query>> = plan.groups.iter().map(|g| self.group_query(g)).collect();
+        let matching: Box<dyn Query> = match (groups.is_empty(), all) {
+            (true, _) => Box::new(AllQuery),
+            (false, true) => Box::new(BooleanQuery::intersection(groups)),
+            (false, false) => Box::new(BooleanQuery::union(groups)),
+        };
+        clauses.push((Occur::Must, matching));
+        let negated = if all { plan.negated.as_slice() } else { &[] };
+        for group in negated {
+            if let (Some(has), lacks) = self.negation_queries(group) {
+                let violating: Box<dyn Query> = match lacks {
+                    Some(lacks) => Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, has),
+                        (Occur::MustNot, lacks),
+                    ])),
+                    None => has,
+                };
+                clauses.push((Occur::MustNot, violating));
+            }
+        }
+        if priced_only {
+            clauses.push((Occur::Must, self.priced()));
+        }
+        BooleanQuery::new(clauses)
+            .count(&searcher)
+            .map_err(Error::index("counting"))
+    }
+
+    /// The products that have a price (above zero).
+    fn priced(&self) -> Box<dyn Query> {
+        Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_u64(self.fields.price, 1)),
+            Bound::Unbounded,
+        ))
+    }
+
     /// The rowids of the products `filters` allow, sorted; `None` when
     /// they allow every product.
     pub fn filtered_rowids(&self, filters: &Filters) -> Result<Option<Vec<u64>>> {
@@ -1306,9 +1414,12 @@ impl IndexSearcher {
             (None, false) => {}
         }
         if filters.price_min.is_some() || filters.price_max.is_some() {
-            let lower = filters.price_min.map_or(Bound::Unbounded, |m| {
-                Bound::Included(Term::from_field_u64(f.price, m.minor.max(0) as u64))
-            });
+            // A price of zero is how exports leave a price unset: such a
+            // product is within no price limit.
+            let lower = Bound::Included(Term::from_field_u64(
+                f.price,
+                filters.price_min.map_or(1, |m| m.minor.max(1) as u64),
+            ));
             let upper = filters.price_max.map_or(Bound::Unbounded, |m| {
                 Bound::Included(Term::from_field_u64(f.price, m.minor.max(0) as u64))
             });

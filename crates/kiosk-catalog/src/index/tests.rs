@@ -116,6 +116,11 @@ struct Store {
 
 impl Store {
     fn new(rows: &[Row]) -> Store {
+        Store::priced(rows, &vec![1000; rows.len()])
+    }
+
+    /// The store with each row's price in cents (0: none set).
+    fn priced(rows: &[Row], prices: &[i64]) -> Store {
         let dir = tempfile::tempdir().expect("temp dir");
         let conn = Connection::open_in_memory().expect("in-memory sqlite");
         conn.execute_batch(schema::CREATE).expect("schema");
@@ -123,8 +128,15 @@ impl Store {
             let rowid = i as i64 + 1;
             conn.execute(
                 "INSERT INTO products (rowid, id, title, category, description, price_minor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1000)",
-                rusqlite::params![rowid, format!("p{rowid}"), title, category, description],
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![
+                    rowid,
+                    format!("p{rowid}"),
+                    title,
+                    category,
+                    description,
+                    prices[i]
+                ],
             )
             .expect("product row");
             let none_if_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -649,4 +661,110 @@ fn a_negator_before_a_number_a_stop_word_or_alone_is_a_plain_word() {
         .expect("search");
     assert_eq!(rows[hits[0].0 as usize - 1].0, "Do Not Disturb Sign");
     assert!(hits[0].2);
+}
+
+/// The hardware store with prices falling by row (the first dearest), and
+/// the last row without a price.
+fn priced_hardware() -> (Store, Vec<i64>) {
+    let n = HARDWARE.len() as i64;
+    let mut prices: Vec<i64> = (0..n).map(|i| (n - i) * 100).collect();
+    *prices.last_mut().expect("rows") = 0;
+    (Store::priced(HARDWARE, &prices), prices)
+}
+
+// Browsing by price sorted a pool of the first products the index gave,
+// so the cheapest of the store were missed when they came after it: the
+// index now weighs every product the filters allow, by its price.
+#[test]
+fn a_browse_by_price_weighs_every_product_the_filters_allow() {
+    let (store, prices) = priced_hardware();
+    let titles = |hits: Vec<(u64, f32, bool)>| -> Vec<&'static str> {
+        hits.iter().map(|h| HARDWARE[h.0 as usize - 1].0).collect()
+    };
+    let mut by_price: Vec<(i64, usize)> = prices
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| **p > 0)
+        .map(|(i, p)| (*p, i))
+        .collect();
+    by_price.sort();
+    let cheapest: Vec<&str> = by_price
+        .iter()
+        .take(3)
+        .map(|(_, i)| HARDWARE[*i].0)
+        .collect();
+    let dearest: Vec<&str> = by_price
+        .iter()
+        .rev()
+        .take(2)
+        .map(|(_, i)| HARDWARE[*i].0)
+        .collect();
+    let none = Filters::default();
+    assert_eq!(
+        titles(store.index.by_price(&none, false, 3).expect("browse")),
+        cheapest
+    );
+    assert_eq!(
+        titles(store.index.by_price(&none, true, 2).expect("browse")),
+        dearest
+    );
+    // The unpriced product is in no price order, however long the list.
+    let all = store.index.by_price(&none, false, 1000).expect("browse");
+    assert_eq!(all.len(), HARDWARE.len() - 1);
+    // Within a limit: the cheapest within it, the dearest at most it.
+    let under = Filters {
+        price_max: Some(kiosk_core::Money::from_minor(700)),
+        ..Filters::default()
+    };
+    let within = store.index.by_price(&under, true, 2).expect("browse");
+    let within: Vec<i64> = within.iter().map(|h| prices[h.0 as usize - 1]).collect();
+    assert_eq!(within, [700, 600]);
+}
+
+// A list cut at its length said its length as the number found: the index
+// counts the full matches, whatever the limit, without reading a product.
+#[test]
+fn the_count_is_of_every_full_match_whatever_the_limit() {
+    let (store, _) = priced_hardware();
+    let full = |query: &str, filters: &Filters| {
+        store
+            .index
+            .search(query, false, filters, 1000)
+            .expect("search")
+            .iter()
+            .filter(|h| h.2)
+            .count()
+    };
+    let count = |query: &str, filters: &Filters, priced: bool| {
+        let plan = store.index.plan(query, false);
+        store
+            .index
+            .count_plan(&plan, filters, priced)
+            .expect("count")
+    };
+    let none = Filters::default();
+    // "steel": in titles and descriptions of several products; a search cut
+    // at two still counts them all.
+    assert!(full("steel", &none) >= 3);
+    assert_eq!(
+        store
+            .index
+            .search("steel", false, &none, 2)
+            .expect("search")
+            .len(),
+        2
+    );
+    assert_eq!(count("steel", &none, false), full("steel", &none));
+    // "steel hooks": one product has both words; the others only one.
+    assert_eq!(count("steel hooks", &none, false), 1);
+    // A browse counts every product the filters allow, the unpriced only
+    // outside a price order or limit.
+    assert_eq!(count("", &none, false), HARDWARE.len());
+    assert_eq!(count("", &none, true), HARDWARE.len() - 1);
+    let under = Filters {
+        price_max: Some(kiosk_core::Money::from_minor(700)),
+        ..Filters::default()
+    };
+    assert_eq!(count("", &under, false), 6);
+    assert_eq!(count("", &under, false), full("", &under));
 }

@@ -150,7 +150,8 @@ pub fn keys() -> Vec<&'static str> {
 
 /// Joins items as a list in the language: "a, b and c". Blank items are
 /// left out, so a list of nothing is empty (and a phrase given it takes its
-/// `_none` form) rather than " and ".
+/// `_none` form) rather than " and ". Items that hold a comma themselves
+/// ("size S, black") are set apart with semicolons, so each reads as one.
 pub fn list(lang: Lang, items: &[String]) -> String {
     let items: Vec<String> = items
         .iter()
@@ -166,7 +167,11 @@ pub fn list(lang: Lang, items: &[String]) -> String {
                 Lang::Zh => format!("{}和{}", rest.join("、"), last),
                 _ => format!(
                     "{} {} {}",
-                    rest.join(", "),
+                    rest.join(if items.iter().any(|i| i.contains(", ")) {
+                        "; "
+                    } else {
+                        ", "
+                    }),
                     say(lang, "word_and", &[]),
                     last
                 ),

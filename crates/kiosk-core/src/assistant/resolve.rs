@@ -25,8 +25,10 @@ pub(super) enum Named {
     Nothing,
     /// One product, clearly.
     One(Box<ProductRecord>),
-    /// Several products fit the words equally well, in search order.
-    Several(Vec<ProductRecord>),
+    /// Several products fit the words equally well, in search order; with
+    /// the search they are the first matches of, when every product it
+    /// found fits (a list of them cut at its length counts its matches).
+    Several(Vec<ProductRecord>, Option<SearchRequest>),
     /// The turn's own words rule out every product the search found
     /// ("the Bayern third shirt" in a store with Bayern home and Arsenal
     /// third ones): the words of the turn that titles use, as typed.
@@ -280,7 +282,7 @@ impl Assistant<'_> {
     ) -> Result<Option<ProductRecord>, BackendError> {
         match self.focus_or_named(session, reading, text)? {
             Named::One(record) => Ok(Some(*record)),
-            Named::Several(several) => {
+            Named::Several(several, _) => {
                 self.ask_which(session, reading, several, d)?;
                 Ok(None)
             }
@@ -320,7 +322,7 @@ impl Assistant<'_> {
             .collect();
         let named = match self.named(text, &reading, session)? {
             Named::One(record) => vec![*record],
-            Named::Several(records) => records,
+            Named::Several(records, _) => records,
             Named::Nothing | Named::NoneFits(_) => Vec::new(),
         };
         if named.iter().any(|r| {
@@ -408,7 +410,8 @@ impl Assistant<'_> {
         plain.colors.clear();
         plain.price_min = None;
         plain.price_max = None;
-        let (mut candidates, _) = self.find_all(&plain, session)?;
+        let (mut candidates, _, found_by) = self.find_all(&plain, session)?;
+        let searched = candidates.len();
         let mut titles: Vec<Vec<String>> = candidates
             .iter()
             .map(|r| title_words(&r.product.title))
@@ -477,6 +480,7 @@ impl Assistant<'_> {
         if !fits.iter().all(|i| names_it(*i)) {
             return Ok(Named::Nothing);
         }
+        let found_by = found_by.filter(|_| fits.len() == searched && candidates.len() == searched);
         let mut picked: Vec<ProductRecord> = Vec::with_capacity(fits.len());
         for (i, record) in candidates.into_iter().enumerate() {
             if fits.contains(&i) {
@@ -492,7 +496,7 @@ impl Assistant<'_> {
         Ok(if picked.len() == 1 {
             Named::One(Box::new(picked.remove(0)))
         } else {
-            Named::Several(picked)
+            Named::Several(picked, found_by)
         })
     }
 
@@ -546,7 +550,7 @@ impl Assistant<'_> {
         plain.color_value = None;
         plain.price_min = None;
         plain.price_max = None;
-        let (candidates, _) = self.find_all(&plain, session)?;
+        let (candidates, ..) = self.find_all(&plain, session)?;
         let fits: Vec<ProductRecord> = candidates
             .into_iter()
             .filter(|r| has_run(&title_words(&r.product.title), &said))

@@ -9,7 +9,19 @@ use crate::assistant::phrasebook::{list, say};
 use crate::assistant::resolve::{category_words, title_has_colour, title_words};
 use crate::assistant::understand::Reading;
 use crate::traits::BackendError;
-use crate::{Filters, Lang, Money, ProductRecord, SearchRequest};
+use crate::{Filters, Lang, Money, Order, ProductRecord, SearchRequest};
+
+/// Products found, what was dropped to find them, and the search that
+/// found them (none when nothing was searched).
+pub(super) type Found = (Vec<ProductRecord>, Vec<&'static str>, Option<SearchRequest>);
+
+/// Which of the products a search finds an answer keeps, and in what order.
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    /// Only those that match every word, when any do.
+    full_only: bool,
+    order: Order,
+}
 
 impl Assistant<'_> {
     /// Searches the catalog for what the turn names, relaxing colour, size
@@ -33,18 +45,23 @@ impl Assistant<'_> {
     /// `find`, for a list answer: every match, up to the list's length.
     /// Every product a list answer shows: those that match all the words
     /// when any do, not the partial matches a short answer falls back on.
+    /// The search that found them comes with them, to count all its
+    /// matches when the list is cut at its length.
     pub(super) fn find_all(
         &self,
         reading: &Reading,
         session: &Session,
-    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+    ) -> Result<Found, BackendError> {
         self.find_matching(
             reading,
             session,
             None,
             None,
             self.config.max_list_products,
-            true,
+            Keep {
+                full_only: true,
+                order: Order::Relevance,
+            },
         )
     }
 
@@ -58,11 +75,42 @@ impl Assistant<'_> {
         category: Option<&str>,
         limit: usize,
     ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
-        self.find_matching(reading, session, in_stock_only, category, limit, false)
+        self.find_ordered(
+            reading,
+            session,
+            in_stock_only,
+            category,
+            limit,
+            Order::Relevance,
+        )
     }
 
-    /// `find_in`; with `full_only`, partial matches are dropped when any
-    /// product matches every word. Words that say one of the store's
+    /// `find_in`, in `order`: by price, the products found are in price
+    /// order, as the search gives them.
+    pub(super) fn find_ordered(
+        &self,
+        reading: &Reading,
+        session: &Session,
+        in_stock_only: Option<bool>,
+        category: Option<&str>,
+        limit: usize,
+        order: Order,
+    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        let (records, dropped, _) = self.find_matching(
+            reading,
+            session,
+            in_stock_only,
+            category,
+            limit,
+            Keep {
+                full_only: false,
+                order,
+            },
+        )?;
+        Ok((records, dropped))
+    }
+
+    /// `find_in`, keeping what `keep` says. Words that say one of the store's
     /// categories whole ("plante d'extérieur", "pot under 69") search that
     /// category, with the rest of the words; when it has nothing for them,
     /// the words are searched everywhere.
@@ -73,21 +121,14 @@ impl Assistant<'_> {
         in_stock_only: Option<bool>,
         category: Option<&str>,
         limit: usize,
-        full_only: bool,
-    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        keep: Keep,
+    ) -> Result<Found, BackendError> {
         if category.is_none()
             && reading.categories.len() != 1
             && let Some((said, rest)) = self.category_said(&reading.search_text)
         {
             let find_within = |within: &Reading| {
-                self.find_matching_in(
-                    within,
-                    session,
-                    in_stock_only,
-                    Some(&said),
-                    limit,
-                    full_only,
-                )
+                self.find_matching_in(within, session, in_stock_only, Some(&said), limit, keep)
             };
             let mut within = reading.clone();
             within.search_text = rest;
@@ -113,7 +154,7 @@ impl Assistant<'_> {
                 }
             }
         }
-        self.find_matching_in(reading, session, in_stock_only, category, limit, full_only)
+        self.find_matching_in(reading, session, in_stock_only, category, limit, keep)
     }
 
     /// The store category whose own name the words say whole (the longest
@@ -146,8 +187,9 @@ impl Assistant<'_> {
         in_stock_only: Option<bool>,
         category: Option<&str>,
         limit: usize,
-        full_only: bool,
-    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
+        keep: Keep,
+    ) -> Result<Found, BackendError> {
+        let Keep { full_only, order } = keep;
         let lexicon = self.stock.lexicon();
         let store_lang = self.stock.store_info().language;
         let category =
@@ -194,7 +236,7 @@ impl Assistant<'_> {
         let mut step = 0;
         loop {
             if text.trim().is_empty() && filters.category.is_none() {
-                return Ok((Vec::new(), dropped));
+                return Ok((Vec::new(), dropped, None));
             }
             let request = SearchRequest {
                 text: text.clone(),
@@ -202,6 +244,7 @@ impl Assistant<'_> {
                 filters: filters.clone(),
                 limit,
                 prefix: false,
+                order,
             };
             let mut hits = self.search.search(&request)?;
             if full_only && hits.iter().any(|h| h.full_match) {
@@ -233,13 +276,16 @@ impl Assistant<'_> {
                 // product has no price to be within a limit.
                 records.retain(|r| r.product.price.minor > 0);
             }
+            // The products a colour only the title names added keep the
+            // order asked for.
+            order.arrange(&mut records, |r| r);
             if !records.is_empty() || step >= relax.len() {
                 if reading.has_variant_slot() {
                     // Products with the asked-for variant in stock first.
                     let want = self.variant_query(reading);
                     records.sort_by_key(|r| std::cmp::Reverse(want.in_stock_in(r)));
                 }
-                return Ok((records, dropped));
+                return Ok((records, dropped, Some(request)));
             }
             while step < relax.len() {
                 let (name, f) = relax[step];
@@ -280,6 +326,7 @@ impl Assistant<'_> {
             // wrote it): take enough to rank them here.
             limit: 64,
             prefix: false,
+            order: crate::Order::Relevance,
         };
         let similar: Vec<ProductRecord> = self
             .search

@@ -591,8 +591,18 @@ impl TestStore {
 
     /// Asks one turn of `session` with the default configuration.
     pub(super) fn ask(&self, session: &mut Session, text: &str, lang: Lang) -> Reply {
-        let config = AssistantConfig::default();
-        let assistant = Assistant::new(self, self, &config);
+        self.ask_with(&AssistantConfig::default(), session, text, lang)
+    }
+
+    /// Asks one turn of `session` with `config`.
+    pub(super) fn ask_with(
+        &self,
+        config: &AssistantConfig,
+        session: &mut Session,
+        text: &str,
+        lang: Lang,
+    ) -> Reply {
+        let assistant = Assistant::new(self, self, config);
         assistant
             .turn(
                 session,
@@ -617,6 +627,8 @@ impl TestStore {
         f.category
             .as_ref()
             .is_none_or(|c| r.product.category.as_deref().map(fold) == Some(fold(c)))
+            // A price the export left unset (zero) is within no limit.
+            && (f.price_min.is_none() && f.price_max.is_none() || r.product.price.minor > 0)
             && f.price_min.is_none_or(|m| r.product.price >= m)
             && f.price_max.is_none_or(|m| r.product.price <= m)
             && r.variants
@@ -665,7 +677,13 @@ impl ProductSearch for TestStore {
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        // Without words, the cheapest (or dearest) of all; with words,
+        // those found, in price order.
+        if words.is_empty() {
+            request.order.arrange(&mut hits, |h| &h.record);
+        }
         hits.truncate(request.limit);
+        request.order.arrange(&mut hits, |h| &h.record);
         Ok(hits)
     }
 }

@@ -11,25 +11,23 @@ use crate::lexicon::ConceptKind;
 use crate::{Lang, Money, ProductRecord, Variant};
 
 impl Assistant<'_> {
-    /// "size 9, black" in the shopper's language.
+    /// "size 9, black" in the shopper's language ("9號黑色" in Chinese).
     pub(super) fn options_text(&self, v: &Variant, lang: Lang) -> String {
-        let mut parts = Vec::new();
-        if let Some(size) = v.size() {
+        let size = v.size().map(|size| {
             if size.eq_ignore_ascii_case("one size") {
-                parts.push(self.size_name(size, lang));
+                self.size_name(size, lang)
             } else {
-                parts.push(format!("{} {}", say(lang, "word_size", &[]), size));
+                size_text(size, lang)
             }
-        }
-        if let Some(color) = v.color() {
-            parts.push(self.color_name(color, lang));
-        }
-        for (name, value) in &v.options {
-            if name != "Size" && name != "Color" {
-                parts.push(format!("{name} {value}"));
-            }
-        }
-        parts.join(", ")
+        });
+        let colour = v.color().map(|color| self.color_name(color, lang));
+        let others = v
+            .options
+            .iter()
+            .filter(|(name, _)| *name != "Size" && *name != "Color")
+            .map(|(name, value)| format!("{name} {value}"))
+            .collect();
+        join_options(size, colour, others, lang)
     }
 
     /// A variant's options as a choice among its product's variants: its
@@ -71,20 +69,14 @@ impl Assistant<'_> {
 
     /// What the shopper asked for, as words: "size 9, black".
     pub(super) fn asked_text(&self, reading: &Reading, lang: Lang) -> String {
-        let mut parts = Vec::new();
-        if let Some(s) = &reading.size {
-            parts.push(format!("{} {}", say(lang, "word_size", &[]), s));
-        }
+        let size = reading.size.as_deref().map(|s| size_text(s, lang));
         let colours: Vec<String> = reading
             .colour_concepts()
             .into_iter()
             .map(|c| self.stock.lexicon().concept(c).name(lang).to_string())
             .chain(reading.color_value.clone())
             .collect();
-        if !colours.is_empty() {
-            parts.push(list(lang, &colours));
-        }
-        parts.join(", ")
+        join_options(size, Some(list(lang, &colours)), Vec::new(), lang)
     }
 
     /// The sizes (or colours) a product does come in.
@@ -116,8 +108,12 @@ impl Assistant<'_> {
                     .flatten()
             });
             if !in_size.is_empty() {
-                let size_text = format!("{} {}", say(lang, "word_size", &[]), size);
-                return format!("{size_text}: {}", shorten(&in_size, lang, 12));
+                return format!(
+                    "{}{}{}",
+                    size_text(size, lang),
+                    label_separator(lang),
+                    shorten(&in_size, lang, 12)
+                );
             }
             let in_colour: Vec<String> = collect(&|v: &Variant| {
                 want.color_matches(v)
@@ -133,8 +129,9 @@ impl Assistant<'_> {
                     .and_then(Variant::color),
             ) {
                 return format!(
-                    "{}: {}",
+                    "{}{}{}",
                     self.color_name(colour, lang),
+                    label_separator(lang),
                     shorten(&in_colour, lang, 12)
                 );
             }
@@ -171,7 +168,7 @@ impl Assistant<'_> {
                 }
                 "size" => {
                     if let Some(s) = &reading.size {
-                        parts.push(format!("{} {}", say(lang, "word_size", &[]), s));
+                        parts.push(size_text(s, lang));
                     }
                 }
                 "price" => {
@@ -195,11 +192,10 @@ impl Assistant<'_> {
                 _ => {}
             }
         }
-        let joined = parts.join(", ");
         if lang == Lang::Zh {
-            joined
+            parts.join("，")
         } else {
-            format!("“{joined}”")
+            format!("“{}”", parts.join(", "))
         }
     }
 
@@ -261,6 +257,53 @@ impl Assistant<'_> {
         } else {
             say(lang, "word_no_price", &[])
         }
+    }
+}
+
+/// A size as said among a variant's options: "size 9", "maat 9", "9號". A
+/// size already in Chinese ("均碼", "大號") is said as it is.
+pub(super) fn size_text(size: &str, lang: Lang) -> String {
+    if lang == Lang::Zh && size.chars().any(crate::text::is_cjk) {
+        return size.to_string();
+    }
+    say(lang, "word_size_value", &[("size", size)])
+}
+
+/// A variant's options as one phrase: "size 9, black, Weight 1/2 oz" in
+/// the languages that write with commas; in Chinese the colour follows the
+/// size with nothing between ("9號黑色") and the other options come after
+/// "，", so variants listed with "、" read as one list ("XS號黑色、S號黑色").
+fn join_options(
+    size: Option<String>,
+    colour: Option<String>,
+    others: Vec<String>,
+    lang: Lang,
+) -> String {
+    let size = size.filter(|s| !s.is_empty());
+    let colour = colour.filter(|c| !c.is_empty());
+    let parts: Vec<String> = match lang {
+        // A size said bare ("均碼") is kept apart from the colour.
+        Lang::Zh => match (size, colour) {
+            (Some(size), Some(colour)) if size.ends_with('號') => {
+                std::iter::once(format!("{size}{colour}"))
+                    .chain(others)
+                    .collect()
+            }
+            (size, colour) => size.into_iter().chain(colour).chain(others).collect(),
+        },
+        _ => size.into_iter().chain(colour).chain(others).collect(),
+    };
+    let parts: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    let separator = if lang == Lang::Zh { "，" } else { ", " };
+    parts.join(separator)
+}
+
+/// What sits between a label and the values it names: "size 9: black" and
+/// "9號：黑色".
+fn label_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        _ => ": ",
     }
 }
 

@@ -13,7 +13,7 @@ use crate::assistant::phrasebook::say;
 use crate::assistant::resolve::{Named, VariantQuery, has_price_limit, within_price_limit};
 use crate::assistant::understand::Reading;
 use crate::assistant::wording::shorten;
-use crate::traits::{BackendError, Filters, SearchRequest};
+use crate::traits::{BackendError, Filters, Order, SearchRequest};
 use crate::{ProductRecord, Variant};
 
 /// How many times the shown list's length a browse by price alone reads
@@ -122,7 +122,7 @@ impl Assistant<'_> {
             let narrowed = self.narrow_shown(session, &reading)?;
             if !narrowed.is_empty() {
                 d.confidence = 0.85;
-                return self.list_answer(session, &reading, narrowed, &[], d);
+                return self.list_answer(session, &reading, narrowed, &[], None, d);
             }
         }
         let named = if list_follow_up {
@@ -130,7 +130,7 @@ impl Assistant<'_> {
         } else {
             self.named(text, &reading, session)?
         };
-        let (records, dropped) = self.find_all(&reading, session)?;
+        let (records, dropped, request) = self.find_all(&reading, session)?;
         d.confidence = if reading.names_product() || matches!(named, Named::One(_)) {
             0.85
         } else if records
@@ -171,7 +171,7 @@ impl Assistant<'_> {
             // seasons): show them and ask, stating no stock for either.
             // Products the words name are within the turn's price limit
             // when any is (`named`); when none is, the list says so first.
-            Named::Several(several) => {
+            Named::Several(several, found_by) => {
                 let outside: &[&str] = if several.iter().all(|r| within_price_limit(&reading, r)) {
                     &[]
                 } else {
@@ -185,7 +185,7 @@ impl Assistant<'_> {
                     return self.ask_which(session, &reading, several, d);
                 }
                 // A browse ("retro jerseys"): every product that fits.
-                return self.list_answer(session, &reading, several, outside, d);
+                return self.list_answer(session, &reading, several, outside, found_by.as_ref(), d);
             }
             // The words rule out every product found: say so, and show the
             // nearest without stating stock for any of them.
@@ -204,7 +204,7 @@ impl Assistant<'_> {
             self.nothing_found(&reading, text, d);
             return Ok(());
         }
-        self.list_answer(session, &reading, records, &dropped, d)
+        self.list_answer(session, &reading, records, &dropped, request.as_ref(), d)
     }
 
     /// The products in stock within the turn's price limit, whatever they
@@ -225,23 +225,15 @@ impl Assistant<'_> {
             in_stock_only: true,
             ..Filters::default()
         };
-        // Browsing by filters alone ranks nothing, so the cheapest are
-        // picked from a wider pool than is shown.
-        request.limit = self.config.max_list_products.max(1) * BROWSE_POOL;
-        let mut records: Vec<ProductRecord> = self
+        request.order = Order::PriceLowFirst;
+        request.limit = self.config.max_list_products;
+        let records: Vec<ProductRecord> = self
             .search
             .search(&request)?
             .into_iter()
             .map(|hit| hit.record)
             .filter(|r| within_price_limit(reading, r))
             .collect();
-        records.sort_by(|a, b| {
-            a.product
-                .price
-                .cmp(&b.product.price)
-                .then_with(|| a.product.title.cmp(&b.product.title))
-        });
-        records.truncate(self.config.max_list_products);
         if records.is_empty() {
             d.resolved = false;
             d.confidence = 0.6;
@@ -251,19 +243,35 @@ impl Assistant<'_> {
             d.chip("chip_call_staff");
             return Ok(());
         }
-        self.list_answer(session, reading, records, &[], d)
+        self.list_answer(session, reading, records, &[], Some(&request), d)
     }
 
     /// The products found for a kind of product, narrowed to those with
     /// the asked-for variant in stock; one product is answered about.
+    /// `found_by` is the search the products are the first of: when the
+    /// list is cut at its length, the head says how many it found in all.
     pub(in crate::assistant) fn list_answer(
         &self,
         session: &mut Session,
         reading: &Reading,
         records: Vec<ProductRecord>,
         dropped: &[&str],
+        found_by: Option<&SearchRequest>,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
+        // Counted only when the list was cut, so a short list costs no
+        // count; a count below the list shown (products a colour only the
+        // title names) is the list.
+        let cap = self.config.max_list_products.max(1);
+        let cut = records.len() >= cap;
+        let total = |shown: usize, in_stock: bool| -> Result<usize, BackendError> {
+            let Some(request) = found_by.filter(|_| cut) else {
+                return Ok(shown);
+            };
+            let mut request = request.clone();
+            request.filters.in_stock_only |= in_stock;
+            Ok(self.search.count(&request)?.max(shown))
+        };
         // "…so here is the closest we have:" introduces the list itself.
         let introduced = !dropped.is_empty();
         if introduced {
@@ -286,7 +294,8 @@ impl Assistant<'_> {
                 return self.stock_answer(session, reading, in_stock[0].clone(), d);
             }
             if !introduced {
-                d.say("found_in_stock", &[("n", &in_stock.len().to_string())]);
+                let n = total(in_stock.len(), true)?;
+                say_found(d, "found_in_stock", n, in_stock.len().min(cap));
             }
             super::show_list(session, reading, in_stock, d);
             d.stock_facts = true;
@@ -298,7 +307,8 @@ impl Assistant<'_> {
             return self.stock_answer(session, reading, records[0].clone(), d);
         }
         if !introduced {
-            d.say("found", &[("n", &records.len().to_string())]);
+            let n = total(records.len(), false)?;
+            say_found(d, "found", n, records.len().min(cap));
         }
         super::show_list(session, reading, records, d);
         d.stock_facts = true;
@@ -812,6 +822,19 @@ impl Assistant<'_> {
         }
         d.say("try_other_words", &[]);
         d.chip("chip_call_staff");
+    }
+}
+
+/// The head of a list: how many were found, and when more were found than
+/// are shown, how many are shown ("I found 212; here are the first 48:").
+fn say_found(d: &mut Draft, key: &str, found: usize, shown: usize) {
+    if found > shown {
+        d.say(
+            &format!("{key}_more"),
+            &[("n", &found.to_string()), ("shown", &shown.to_string())],
+        );
+    } else {
+        d.say(key, &[("n", &found.to_string())]);
     }
 }
 

@@ -86,7 +86,7 @@ impl Assistant<'_> {
         }
         match self.named(text, reading, session)? {
             Named::One(record) => Ok(Some(*record)),
-            Named::Several(_) => Ok(None),
+            Named::Several(..) => Ok(None),
             Named::Nothing | Named::NoneFits(_) => focus(self, session),
         }
     }

@@ -9,7 +9,7 @@ use crate::assistant::resolve::title_words;
 use crate::assistant::understand::{self, Reading};
 use crate::assistant::wording::shorten;
 use crate::traits::BackendError;
-use crate::{Money, ProductRecord};
+use crate::{Money, Order, ProductRecord};
 
 impl Assistant<'_> {
     pub(in crate::assistant) fn price(
@@ -222,19 +222,20 @@ impl Assistant<'_> {
         };
         r.price_max = Some(Money::from_minor(price.minor - 1));
         d.confidence = 0.85;
-        let (mut records, dropped) = self.find_in(
+        // The nearest below the price first, as the search orders them.
+        let (mut records, dropped) = self.find_ordered(
             &r,
             session,
             Some(true),
             category.as_deref(),
             self.config.max_products * 2,
+            Order::PriceHighFirst,
         )?;
-        records.retain(|x| x.product.price < price && x.product.price.minor > 0);
+        records.retain(|x| x.product.price < price);
         if records.is_empty() || dropped.contains(&"price") {
             d.say("cheaper_none", &[("what", &what.to_lowercase())]);
             return Ok(());
         }
-        records.sort_by_key(|x| std::cmp::Reverse(x.product.price));
         d.say(
             "cheaper_found",
             &[(
@@ -289,7 +290,7 @@ impl Assistant<'_> {
                 .then_with(|| a.product.title.cmp(&b.product.title))
         });
         records.truncate(self.config.max_list_products);
-        self.list_answer(session, reading, records, &dropped, d)
+        self.list_answer(session, reading, records, &dropped, None, d)
     }
 }
 

@@ -199,6 +199,7 @@ impl Assistant<'_> {
                 },
                 limit: 2,
                 prefix: false,
+                order: crate::Order::Relevance,
             };
             picks.extend(self.search.search(&request)?.into_iter().map(|h| h.record));
         }

@@ -132,7 +132,7 @@ fn named(store: &crate::assistant::test_store::TestStore, text: &str) -> Named {
 fn ids(named: &Named) -> Vec<&str> {
     match named {
         Named::One(r) => vec![r.product.id.as_str()],
-        Named::Several(rs) => rs.iter().map(|r| r.product.id.as_str()).collect(),
+        Named::Several(rs, _) => rs.iter().map(|r| r.product.id.as_str()).collect(),
         Named::Nothing | Named::NoneFits(_) => Vec::new(),
     }
 }

@@ -89,3 +89,32 @@ fn options_colours_and_asked_variants_are_said_in_the_shoppers_language() {
     assert_eq!(slots.size.as_deref(), Some("L"));
     assert_eq!(slots.color.as_deref(), Some("black"));
 }
+
+// A variant's size and colour were joined with ", " in Chinese too ("尺寸
+// M, 黑色"), so a list of variants joined with "、" did not read as one list.
+#[test]
+fn options_in_chinese_read_as_one_item() {
+    let store = football_shop();
+    let config = AssistantConfig::default();
+    let assistant = Assistant::new(&store, &store, &config);
+    let top = store
+        .product("training-top")
+        .expect("lookup")
+        .expect("known");
+    let check = |said: String, expected: &str| assert_eq!(said, expected);
+    check(
+        assistant.options_text(&top.variants[0], Lang::Zh),
+        "M號黑色",
+    );
+    check(
+        assistant.options_text(&top.variants[0], Lang::En),
+        "size M, black",
+    );
+    let reading = understand::read("in size L, black", store.lexicon());
+    check(assistant.asked_text(&reading, Lang::Zh), "L號黑色");
+    check(assistant.asked_text(&reading, Lang::Id), "ukuran L, hitam");
+    // A size already in Chinese is said as it is, apart from the colour.
+    check(size_text("均碼", Lang::Zh), "均碼");
+    check(size_text("42", Lang::Zh), "42號");
+    check(size_text("42", Lang::Nl), "maat 42");
+}

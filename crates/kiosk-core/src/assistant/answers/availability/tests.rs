@@ -575,3 +575,103 @@ fn a_price_limit_alone_lists_within_it_after_a_product_was_shown() {
         );
     }
 }
+
+// The overview of a product's variants in Chinese joined a variant's size
+// and colour with ", " and the variants with "、" ("尺寸 XS, 黑色、尺寸 S,
+// 黑色…"), so it read as neither one list nor the other. Each variant now
+// reads as one item in every language.
+#[test]
+fn a_variant_overview_reads_as_one_list_in_every_language() {
+    use crate::assistant::test_store::{TestStore, product};
+    let store = TestStore::new(vec![product(
+        "storm-jacket",
+        "Storm Jacket",
+        "Jackets",
+        "59.95",
+        &[
+            ("XS", Some("Black"), 2),
+            ("S", Some("Black"), 3),
+            ("M", Some("Red"), 1),
+            ("L", Some("Red"), 0),
+        ],
+    )]);
+    let check = |text: &str, lang: Lang, expected: &str| {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert!(
+            reply.answer.contains(expected),
+            "{text:?}: {} (expected {expected:?})",
+            reply.answer
+        );
+    };
+    check(
+        "do you have the storm jacket?",
+        Lang::En,
+        ": size XS, black; size S, black and size M, red.",
+    );
+    check(
+        "hebben jullie de storm jacket?",
+        Lang::Nl,
+        ": maat XS, zwart; maat S, zwart en maat M, rood.",
+    );
+    check(
+        "ada storm jacket?",
+        Lang::Id,
+        ": ukuran XS, hitam; ukuran S, hitam dan ukuran M, merah.",
+    );
+    check(
+        "有storm jacket嗎?",
+        Lang::Zh,
+        "：XS號黑色、S號黑色和M號紅色。",
+    );
+}
+
+// "Here's what I found (48):" said the list's length when more products
+// matched than a list shows: the head now says how many were found, and
+// how many of them are shown.
+#[test]
+fn a_list_cut_at_its_length_says_how_many_were_found() {
+    let store = football_shop();
+    let config = crate::assistant::AssistantConfig {
+        max_list_products: 2,
+        ..crate::assistant::AssistantConfig::default()
+    };
+    // In stock under 80: the training top, the kids' shirt and the training
+    // jacket (the 2024 Bayern shirt, at 59.95, is sold out).
+    for (text, lang, head) in [
+        (
+            "something under 80",
+            Lang::En,
+            "I found 3; here are the first 2:",
+        ),
+        (
+            "iets onder de 80",
+            Lang::Nl,
+            "Ik heb er 3 gevonden; dit zijn de eerste 2:",
+        ),
+        (
+            "sesuatu di bawah 80",
+            Lang::Id,
+            "Saya menemukan 3; ini 2 yang pertama:",
+        ),
+        ("80元以下的東西", Lang::Zh, "共找到3項結果，以下列出前2項："),
+    ] {
+        let reply = store.ask_with(&config, &mut Session::default(), text, lang);
+        assert_eq!(reply.products.len(), 2, "{text:?}: {}", reply.answer);
+        assert!(reply.answer.contains(head), "{text:?}: {}", reply.answer);
+    }
+    // A browse of a kind: the nine jerseys, two shown.
+    let reply = store.ask_with(&config, &mut Session::default(), "jerseys", Lang::En);
+    assert_eq!(reply.products.len(), 2, "{}", reply.answer);
+    assert!(
+        reply.answer.contains("I found 9; here are the first 2:"),
+        "{}",
+        reply.answer
+    );
+    // A list that is not cut says its length.
+    let reply = store.ask(&mut Session::default(), "something under 80", Lang::En);
+    assert!(
+        reply.answer.contains("Here's what I found (3):"),
+        "{}",
+        reply.answer
+    );
+}

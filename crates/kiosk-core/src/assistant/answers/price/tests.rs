@@ -170,3 +170,97 @@ fn the_cheapest_of_a_named_kind_is_not_cheaper_than_the_product_shown() {
         reply.answer
     );
 }
+
+/// A shop of `n` caps in one category, one variant each in stock, priced
+/// 1.00 to `n`.00 in the order given by `prices`, plus the product named
+/// "Crown Cap" at 99.00 to ask about.
+fn cap_shop(prices: &[u32]) -> crate::assistant::test_store::TestStore {
+    use crate::assistant::test_store::{TestStore, product};
+    let mut records: Vec<_> = prices
+        .iter()
+        .map(|p| {
+            product(
+                &format!("cap-{p}"),
+                &format!("Cap Model {p}"),
+                "Caps",
+                &format!("{p}.00"),
+                &[("M", None, 3)],
+            )
+        })
+        .collect();
+    records.push(product(
+        "crown-cap",
+        "Crown Cap",
+        "Caps",
+        "99.00",
+        &[("M", None, 3)],
+    ));
+    TestStore::new(records)
+}
+
+// "Cheaper" sorted what a relevance search gave by price itself, and the
+// answer to a price limit sorted its own pool: two sorts of one order. Both
+// now ask the search for the order; the nearest price below comes first,
+// of all the products of the kind, not of those a first search picked.
+#[test]
+fn cheaper_lists_the_nearest_prices_below_of_all_of_the_kind() {
+    // The dearest caps come last in the store, after more than a search
+    // for an answer reads.
+    let prices: Vec<u32> = (1..=30).collect();
+    let store = cap_shop(&prices);
+    let mut session = Session::default();
+    let first = store.ask(&mut session, "do you have the crown cap?", Lang::En);
+    assert_eq!(first.products[0].id, "crown-cap", "{}", first.answer);
+    let reply = store.ask(&mut session, "anything cheaper?", Lang::En);
+    let ids: Vec<&str> = reply.products.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids[..3], ["cap-30", "cap-29", "cap-28"], "{}", reply.answer);
+    let prices: Vec<crate::Money> = reply.products.iter().map(|p| p.price).collect();
+    assert!(
+        prices.windows(2).all(|w| w[0] >= w[1]),
+        "dearest first: {prices:?}"
+    );
+}
+
+// The answer to a price limit read a pool of the first products the search
+// gave and sorted that: the cheapest of the store were missed when they
+// came after it.
+#[test]
+fn a_price_limit_lists_the_cheapest_of_all_within_it() {
+    let config = crate::assistant::AssistantConfig {
+        max_list_products: 2,
+        ..crate::assistant::AssistantConfig::default()
+    };
+    // The cheapest caps come last.
+    let prices: Vec<u32> = (1..=60).rev().collect();
+    let store = cap_shop(&prices);
+    for (text, lang) in [
+        ("something under 50", Lang::En),
+        ("iets onder de 50", Lang::Nl),
+        ("50元以下的東西", Lang::Zh),
+    ] {
+        let reply = store.ask_with(&config, &mut Session::default(), text, lang);
+        let ids: Vec<&str> = reply.products.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["cap-1", "cap-2"], "{text:?}: {}", reply.answer);
+    }
+}
+
+#[test]
+fn the_price_order_leaves_out_what_has_no_price_and_breaks_ties_by_title() {
+    use crate::Order;
+    use crate::assistant::test_store::product;
+    let check = |order: Order, expected: &[&str]| {
+        let mut records = vec![
+            product("b", "B", "Caps", "5.00", &[]),
+            product("none", "N", "Caps", "0", &[]),
+            product("a", "A", "Caps", "5.00", &[]),
+            product("c", "C", "Caps", "9.00", &[]),
+            product("d", "D", "Caps", "1.00", &[]),
+        ];
+        order.arrange(&mut records, |r| r);
+        let ids: Vec<&str> = records.iter().map(|r| r.product.id.as_str()).collect();
+        assert_eq!(ids, expected, "{order:?}");
+    };
+    check(Order::PriceLowFirst, &["d", "a", "b", "c"]);
+    check(Order::PriceHighFirst, &["c", "a", "b", "d"]);
+    check(Order::Relevance, &["b", "none", "a", "c", "d"]);
+}
