@@ -6,7 +6,11 @@
 //! joined up (`Bar-B-Q` → `bar-b-q`, `bar`, `b`, `q`, `barbq`), and a word
 //! where digits meet letters whole and by its parts (`27in` → `27in`, `27`,
 //! `in`), so a shopper finds it however they write it; a query keeps its
-//! words as they are.
+//! words as they are. The short fields (title, brand, category, tags,
+//! colours) hold their words whole ([`STEMMED_WHOLE`]) and the parts go to
+//! a field of their own ([`STEMMED_PARTS`]), so a title's length, which
+//! BM25 weighs a word against, counts the words a shopper reads, not a
+//! model code's five parts.
 
 use kiosk_core::Lang;
 use kiosk_core::text::tokenize;
@@ -15,12 +19,28 @@ use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, To
 /// Tokenizer names registered on every index.
 pub const PLAIN: &str = "kiosk_plain";
 pub const STEMMED: &str = "kiosk_stem";
+/// Stemmed words whole, without their parts: the short text fields.
+pub const STEMMED_WHOLE: &str = "kiosk_stem_whole";
+/// Only the parts and joined forms of the words that have parts, at the
+/// positions [`split_with_parts`] gives them: the short fields' parts.
+pub const STEMMED_PARTS: &str = "kiosk_stem_parts";
+
+/// Which tokens of a text the tokenizer emits.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub enum Split {
+    /// The words as they are ([`split`]; the query side).
+    #[default]
+    Whole,
+    /// The words and the parts and joined forms of those that have parts
+    /// ([`split_with_parts`]).
+    WithParts,
+    /// Only the parts and joined forms ([`split_parts_only`]).
+    PartsOnly,
+}
 
 #[derive(Clone, Default)]
 pub struct KioskTokenizer {
-    /// Also emit the parts and the joined form of hyphenated words (the
-    /// index side).
-    pub parts: bool,
+    pub split: Split,
 }
 
 pub struct KioskTokenStream {
@@ -33,10 +53,10 @@ impl Tokenizer for KioskTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> KioskTokenStream {
         KioskTokenStream {
-            tokens: if self.parts {
-                split_with_parts(text)
-            } else {
-                split(text)
+            tokens: match self.split {
+                Split::Whole => split(text),
+                Split::WithParts => split_with_parts(text),
+                Split::PartsOnly => split_parts_only(text),
             },
             pos: usize::MAX,
         }
@@ -90,20 +110,34 @@ pub fn split(text: &str) -> Vec<Token> {
 /// position and the parts take consecutive ones, so a phrase of the parts
 /// (`bar b q`) matches as well as the whole word.
 pub fn split_with_parts(text: &str) -> Vec<Token> {
+    with_parts(text, true)
+}
+
+/// The tokens [`split_with_parts`] adds to [`split`]: the joined form and
+/// the parts of each word that has parts, at the same positions.
+pub fn split_parts_only(text: &str) -> Vec<Token> {
+    with_parts(text, false)
+}
+
+fn with_parts(text: &str, whole: bool) -> Vec<Token> {
     let mut out = Vec::new();
     let mut shift = 0;
     for mut t in split(text) {
         t.position += shift;
         let parts = word_parts(&t.text);
         if parts.len() < 2 {
-            out.push(t);
+            if whole {
+                out.push(t);
+            }
             continue;
         }
         let (from, to, position) = (t.offset_from, t.offset_to, t.position);
         let joined: String = parts.concat();
-        let whole = t.text.clone();
-        out.push(t);
-        if joined != whole {
+        let word = t.text.clone();
+        if whole {
+            out.push(t);
+        }
+        if joined != word {
             out.push(token(joined, from, to, position));
         }
         for (i, part) in parts.iter().enumerate() {
@@ -152,17 +186,17 @@ fn token(text: String, from: usize, to: usize, position: usize) -> Token {
 /// carry meaning a stemmer would lose on product names), bigrams for
 /// Chinese.
 pub fn analyzers(lang: Lang) -> (TextAnalyzer, TextAnalyzer) {
-    build_analyzers(lang, false)
+    build_analyzers(lang, Split::Whole)
 }
 
 /// The analyzers a catalog is indexed with: those of [`analyzers`], with
 /// hyphenated words also split into their parts.
 pub fn index_analyzers(lang: Lang) -> (TextAnalyzer, TextAnalyzer) {
-    build_analyzers(lang, true)
+    build_analyzers(lang, Split::WithParts)
 }
 
-fn build_analyzers(lang: Lang, parts: bool) -> (TextAnalyzer, TextAnalyzer) {
-    let tokenizer = KioskTokenizer { parts };
+fn build_analyzers(lang: Lang, split: Split) -> (TextAnalyzer, TextAnalyzer) {
+    let tokenizer = KioskTokenizer { split };
     let plain = TextAnalyzer::builder(tokenizer.clone()).build();
     let stemmed = match lang {
         Lang::En => TextAnalyzer::builder(tokenizer)
@@ -182,6 +216,12 @@ pub fn register(index: &tantivy::Index, lang: Lang) {
     let (plain, stemmed) = index_analyzers(lang);
     index.tokenizers().register(PLAIN, plain);
     index.tokenizers().register(STEMMED, stemmed);
+    index
+        .tokenizers()
+        .register(STEMMED_WHOLE, build_analyzers(lang, Split::Whole).1);
+    index
+        .tokenizers()
+        .register(STEMMED_PARTS, build_analyzers(lang, Split::PartsOnly).1);
 }
 
 /// Runs an analyzer over a text and returns the token texts.

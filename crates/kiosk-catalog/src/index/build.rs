@@ -240,6 +240,18 @@ impl DocBuilder {
             doc.add_text(f.words, c);
         }
         doc.add_text(f.description, &self.description);
+        if let Some(parts) = f.parts {
+            doc.add_text(parts, &self.title);
+            for text in self.brand.iter().chain(&self.category) {
+                doc.add_text(parts, text);
+            }
+            for tag in self.tags.split(';').filter(|t| !t.is_empty()) {
+                doc.add_text(parts, tag);
+            }
+            for c in &self.colors {
+                doc.add_text(parts, c);
+            }
+        }
         if let Some(all_text) = f.all_text {
             // The title thrice: a word in it counts as much as three of the
             // description's, before BM25 saturates the count.

@@ -32,6 +32,12 @@ pub struct Fields {
     /// existed: such a snapshot still opens and is searched without it until
     /// the next import or sync rebuilds it.
     pub all_text: Option<Field>,
+    /// The parts of the short fields' words that have parts (`DCD771C2` →
+    /// `dcd`, `771`, `c`, `2`; `T-Shirt` → `tshirt`, `t`, `shirt`), which
+    /// those fields hold whole only, so their lengths count words as a
+    /// shopper reads them. `None` in an index built before the field
+    /// existed, whose short fields hold the parts themselves.
+    pub parts: Option<Field>,
     /// Unstemmed words of title, brand, category, tags and colours: the
     /// dictionary for typo and prefix matching.
     pub words: Field,
@@ -62,13 +68,14 @@ pub fn schema() -> (Schema, Fields) {
     };
     let fields = Fields {
         rowid: b.add_u64_field("rowid", FAST | STORED),
-        title: b.add_text_field("title", text(analyzer::STEMMED, true)),
-        brand: b.add_text_field("brand", text(analyzer::STEMMED, true)),
-        category: b.add_text_field("category", text(analyzer::STEMMED, true)),
-        tags: b.add_text_field("tags", text(analyzer::STEMMED, true)),
-        colors: b.add_text_field("colors", text(analyzer::STEMMED, true)),
+        title: b.add_text_field("title", text(analyzer::STEMMED_WHOLE, true)),
+        brand: b.add_text_field("brand", text(analyzer::STEMMED_WHOLE, true)),
+        category: b.add_text_field("category", text(analyzer::STEMMED_WHOLE, true)),
+        tags: b.add_text_field("tags", text(analyzer::STEMMED_WHOLE, true)),
+        colors: b.add_text_field("colors", text(analyzer::STEMMED_WHOLE, true)),
         description: b.add_text_field("description", text(analyzer::STEMMED, true)),
         all_text: Some(b.add_text_field("all_text", text(analyzer::STEMMED, true))),
+        parts: Some(b.add_text_field("parts", text(analyzer::STEMMED_PARTS, true))),
         words: b.add_text_field("words", text(analyzer::PLAIN, false)),
         title_words: b.add_text_field("title_words", text(analyzer::PLAIN, false)),
         category_key: b.add_text_field("category_key", STRING),
@@ -93,6 +100,7 @@ impl Fields {
             colors: f("colors")?,
             description: f("description")?,
             all_text: f("all_text").ok(),
+            parts: f("parts").ok(),
             words: f("words")?,
             title_words: f("title_words")?,
             category_key: f("category_key")?,

@@ -168,6 +168,10 @@ const STOPWORD_BOOST: f32 = 1.0;
 /// a title (a "hoodie" typed as `hood`).
 const ALL_TEXT_WEIGHT: f32 = 0.3;
 
+/// Weight of the parts of the short fields' words (`shirt` of `T-Shirt`,
+/// `20` of `20V`): a title's word, mostly, weighed as one.
+const PARTS_WEIGHT: f32 = 3.0;
+
 /// Text fields searched for catalog words, with their weights.
 type FieldOf = fn(&Fields) -> Field;
 
@@ -1269,6 +1273,7 @@ impl IndexSearcher {
                 let weights = TEXT_WEIGHTS
                     .iter()
                     .map(|(field, w)| (field(f), *w))
+                    .chain(f.parts.map(|field| (field, PARTS_WEIGHT)))
                     .chain(f.all_text.map(|field| (field, ALL_TEXT_WEIGHT)))
                     .filter(|(field, _)| {
                         !strong || (*field != f.description && Some(*field) != f.all_text)

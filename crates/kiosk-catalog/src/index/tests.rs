@@ -768,3 +768,60 @@ fn the_count_is_of_every_full_match_whatever_the_limit() {
     assert_eq!(count("", &under, false), 6);
     assert_eq!(count("", &under, false), full("", &under));
 }
+
+#[test]
+fn a_words_parts_are_tokens_of_their_own_field() {
+    let tokens = |text: &str| -> Vec<(String, usize)> {
+        super::analyzer::split_parts_only(text)
+            .into_iter()
+            .map(|t| (t.text, t.position))
+            .collect()
+    };
+    let expected = |list: &[(&str, usize)]| -> Vec<(String, usize)> {
+        list.iter().map(|(t, p)| (t.to_string(), *p)).collect()
+    };
+    // Whole words are left out; the parts take the positions the field
+    // with both gives them, so a phrase of the parts still matches.
+    assert_eq!(
+        tokens("Drill DCD771C2 20V-Max"),
+        expected(&[
+            ("dcd", 1),
+            ("771", 2),
+            ("c", 3),
+            ("2", 4),
+            ("20vmax", 5),
+            ("20", 5),
+            ("v", 6),
+            ("max", 7),
+        ])
+    );
+    assert!(tokens("Oak Bookcase").is_empty());
+}
+
+#[test]
+fn a_model_codes_parts_do_not_lengthen_its_title() {
+    // BM25 weighs a word against its field's length: `DCD771C2` and
+    // `20V-Max` are one word each to a shopper, though they are found by
+    // their parts too. Counted with their parts, the drill's title was
+    // twice the T-shirt's.
+    let rows: &[Row] = &[
+        ("This Is Not A Drill Shirt", "Shirts", "Cotton.", "", ""),
+        (
+            "Cordless Drill DCD771C2 20V-Max",
+            "Tools",
+            "Cotton.",
+            "",
+            "",
+        ),
+    ];
+    let store = Store::new(rows);
+    assert_eq!(store.top("drill"), Some("Cordless Drill DCD771C2 20V-Max"));
+    // The parts still find it, as words and as phrases.
+    for query in ["dcd 771", "20v max", "20 v", "max", "dcd771c2"] {
+        assert_eq!(
+            store.top(query),
+            Some("Cordless Drill DCD771C2 20V-Max"),
+            "{query:?}"
+        );
+    }
+}

@@ -33,7 +33,9 @@ impl StoreVocabulary {
             fields.description,
         ];
         let mut stems = HashSet::new();
-        for field in text_fields {
+        // The parts of the short fields' words are in a field of their
+        // own, in an index that has one.
+        for field in text_fields.into_iter().chain(fields.parts) {
             collect(searcher, field, &mut stems)?;
         }
         let mut options = HashSet::new();
