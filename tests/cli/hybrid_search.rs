@@ -221,3 +221,98 @@ fn stand_in_vectors_cover_every_product_with_a_few_real_ones() {
             .is_empty()
     );
 }
+
+/// An English frozen-food store: its words are the only way in for a
+/// shopper's Dutch, Indonesian or Chinese word the index does not hold.
+const MEAT_STORE: &str = "\
+Handle,Title,Type,Tags,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status
+chicken-wings,Chicken Wings,Poultry,frozen;halal,Weight,1 kg,cw-1,18.00,5,active
+whole-chicken,Whole Chicken,Poultry,frozen;halal,Weight,1.5 kg,wc-1,22.00,4,active
+chicken-breast,Boneless Chicken Breast,Poultry,frozen,Weight,1 kg,cb-1,24.00,3,active
+beef-ribeye,Beef Ribeye Steak,Beef,frozen;grill,Weight,300 g,br-1,39.00,6,active
+beef-short-rib,Beef Short Rib,Beef,frozen;grill,Weight,500 g,bs-1,42.00,2,active
+minced-beef,Minced Beef,Beef,frozen,Weight,500 g,mb-1,16.00,8,active
+lamb-shoulder,Lamb Shoulder,Lamb,frozen,Weight,1 kg,ls-1,44.00,3,active
+lamb-rack,Lamb Rack with Rosemary,Lamb,frozen;grill,Weight,600 g,lr-1,58.00,2,active
+salmon-fillet,Salmon Fillet,Seafood,frozen,Weight,400 g,sf-1,29.00,5,active
+tiger-prawns,Tiger Prawns,Seafood,frozen,Weight,500 g,tp-1,33.00,4,active
+fish-balls,Fish Balls,Seafood,frozen,Weight,500 g,fb-1,9.00,10,active
+green-peas,Green Peas,Vegetables,frozen,Weight,1 kg,gp-1,6.00,12,active
+shoestring-fries,Shoestring Fries,Vegetables,frozen,Weight,1 kg,fr-1,8.00,9,active
+yam-cake,Yam Cake,Snacks,frozen,Weight,500 g,yc-1,12.00,6,active
+vanilla-ice-cream,Vanilla Ice Cream,Desserts,frozen,Size,1 litre,ic-1,14.00,7,active
+";
+
+/// The first `n` titles a query finds.
+fn titles(snapshot: &Snapshot, request: &SearchRequest, n: usize) -> Vec<String> {
+    top(snapshot, request, n)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+}
+
+#[test]
+fn a_word_in_another_language_finds_the_store_word_for_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let export = tmp.path().join("products_export.csv");
+    std::fs::write(&export, MEAT_STORE).expect("write the export");
+    let data = tmp.path().join("data");
+    let embedder = embedder();
+    let summary = import_with(&data, &export, &embedder);
+    let words = summary.store_words.expect("store words with the model");
+    assert!(
+        words.words > 20 && words.computed == words.words,
+        "{words:?}"
+    );
+    let mut snapshot = open(&data, &embedder);
+
+    for (query, wanted) in [
+        ("ayam", "chicken"),
+        ("daging sapi", "beef"),
+        ("牛肉", "beef"),
+        ("lamsvlees", "lamb"),
+    ] {
+        let found = titles(&snapshot, &SearchRequest::new(query), 3);
+        assert!(
+            found
+                .first()
+                .is_some_and(|t| t.to_lowercase().contains(wanted)),
+            "{query:?}: expected {wanted} first, got {found:?}"
+        );
+        // Search adds: the shopper's word is still searched.
+        let plan = snapshot.plan(&SearchRequest::new(query));
+        assert!(
+            plan.groups.iter().any(|g| g.alternatives.len() > 1),
+            "{query:?}: {plan:?}"
+        );
+    }
+
+    // Filters still apply to what a translation finds.
+    let mut request = SearchRequest::new("lamsvlees");
+    request.filters.price_max = Some(Money::from_minor(4500));
+    assert_eq!(
+        titles(&snapshot, &request, 3),
+        vec!["Lamb Shoulder".to_string()]
+    );
+
+    // A thing the store does not sell still finds nothing.
+    let piano = titles(&snapshot, &SearchRequest::new("piano"), 3);
+    assert!(
+        piano.is_empty(),
+        "a piano in a frozen-food store: {piano:?}"
+    );
+
+    // Without translation the foreign words find nothing by words, which
+    // is what the store words are for.
+    snapshot.set_store_word_translation(false);
+    let plan = snapshot.plan(&SearchRequest::new("牛肉"));
+    assert!(
+        plan.groups.iter().all(|g| g.alternatives.len() == 1),
+        "{plan:?}"
+    );
+
+    // A re-import embeds no word again.
+    let again = import_with(&data, &export, &embedder);
+    let words = again.store_words.expect("store words");
+    assert_eq!((words.computed, words.reused), (0, words.words));
+}

@@ -16,8 +16,9 @@ use serde::Serialize;
 
 use crate::data_dir::DataDir;
 use crate::error::{Error, Result};
-use crate::index::{IndexSearcher, QueryPlan};
+use crate::index::{Alt, IndexSearcher, QueryPlan};
 use crate::schema::{self, INDEX_DIR, SNAPSHOT_DB, meta};
+use crate::store_words::{StoreWords, Translation};
 use crate::vectors::{Nearest, VectorIndex};
 
 pub mod hybrid;
@@ -27,6 +28,10 @@ pub use kiosk_embed::Embedder;
 
 /// Read connections kept open; a search borrows a free one.
 const POOL_SIZE: usize = 4;
+/// Weight of a store word that translates a shopper's word the store does
+/// not hold: it stands for the shopper's word, as a lexicon concept's word
+/// does.
+const TRANSLATION_BOOST: f32 = 1.0;
 
 pub struct Snapshot {
     path: PathBuf,
@@ -57,6 +62,11 @@ pub struct Snapshot {
     /// The model that weighs a question against a product's description
     /// sentences, once attached, with or without product vectors.
     meaning: Option<QueryEncoder>,
+    /// The store's own words, embedded at import with the product vectors.
+    store_words: Option<StoreWords>,
+    /// Whether a query word foreign to the store is searched as the store
+    /// word nearest it in meaning too (on unless turned off, for A/B).
+    translate: bool,
 }
 
 /// Whether search also goes by meaning, and why not.
@@ -292,6 +302,10 @@ impl Snapshot {
             )
             .map_err(Error::sqlite("reading the table list"))?;
         let vectors = VectorIndex::load(&conn, path)?;
+        let store_words = match &vectors {
+            Some(v) => StoreWords::load(&conn, v.dim(), v.model())?,
+            None => None,
+        };
         drop(conn);
         let lexicon = Arc::new(Lexicon::new(concepts));
         let index = IndexSearcher::open(
@@ -327,6 +341,8 @@ impl Snapshot {
             vectors,
             encoder: None,
             meaning: None,
+            store_words,
+            translate: true,
         })
     }
 
@@ -476,14 +492,76 @@ impl Snapshot {
 
     /// How a query would be read, for `kiosk search --explain`.
     pub fn plan(&self, request: &SearchRequest) -> QueryPlan {
-        self.index.plan(&request.text, request.prefix)
+        self.plan_of(&request.text, request.prefix)
+    }
+
+    /// Turns store-word translation on or off (on by default; off reads
+    /// queries as without it, for A/B measurements).
+    pub fn set_store_word_translation(&mut self, on: bool) {
+        self.translate = on;
+    }
+
+    /// The store's embedded words, when the snapshot has them.
+    pub fn store_words(&self) -> Option<&StoreWords> {
+        self.store_words.as_ref()
+    }
+
+    /// The store words a shopper's word (or phrase) translates to, when the
+    /// snapshot has store words and a model is attached.
+    pub fn translations(&self, word: &str) -> Vec<Translation> {
+        let (Some(words), Some(encoder)) = (&self.store_words, &self.encoder) else {
+            return Vec::new();
+        };
+        let word = word.trim().to_lowercase();
+        words.translate(&word, &encoder.vector(&word))
+    }
+
+    /// The lexical plan of a query, with the store words that translate
+    /// its foreign words added as alternatives (never replacing them): two
+    /// adjacent foreign words are tried as one phrase first ("daging
+    /// sapi"), then each alone. Type-ahead is not translated.
+    fn plan_of(&self, text: &str, prefix: bool) -> QueryPlan {
+        let mut plan = self.index.plan(text, prefix);
+        if prefix || plan.stopwords_only || !self.translate || self.store_words.is_none() {
+            return plan;
+        }
+        let foreign: Vec<bool> = plan
+            .groups
+            .iter()
+            .map(|g| self.index.is_foreign(g))
+            .collect();
+        let mut found: Vec<Vec<Translation>> = vec![Vec::new(); plan.groups.len()];
+        let folded = text.to_lowercase();
+        for g in 1..plan.groups.len() {
+            let (a, b) = (&plan.groups[g - 1].from, &plan.groups[g].from);
+            let phrase = format!("{} {}", a.to_lowercase(), b.to_lowercase());
+            if foreign[g - 1] && foreign[g] && found[g - 1].is_empty() && folded.contains(&phrase) {
+                let t = self.translations(&phrase);
+                if !t.is_empty() {
+                    found[g - 1] = t.clone();
+                    found[g] = t;
+                }
+            }
+        }
+        for (g, group) in plan.groups.iter_mut().enumerate() {
+            if foreign[g] && found[g].is_empty() {
+                found[g] = self.translations(&group.from);
+            }
+            for t in &found[g] {
+                group.alternatives.push(Alt::Words {
+                    text: t.word.clone(),
+                    boost: TRANSLATION_BOOST,
+                });
+            }
+        }
+        plan
     }
 
     /// Searches by words and, when the snapshot has vectors and a model is
     /// attached, by meaning, fused ([`hybrid`]). Type-ahead (a prefix
     /// query) and browsing without words stay lexical.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
-        let plan = self.index.plan(&request.text, request.prefix);
+        let plan = self.plan_of(&request.text, request.prefix);
         let semantic = !request.prefix && !plan.stopwords_only && !plan.groups.is_empty();
         let near = if semantic {
             self.nearest(

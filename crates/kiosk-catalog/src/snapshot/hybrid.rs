@@ -43,8 +43,9 @@ pub const MIN_Z: f32 = 3.0;
 /// products a little above the rest.
 pub const MIN_Z_ALONE: f32 = 3.5;
 /// Query vectors kept, so the searches of one turn (relaxing a filter,
-/// counting, listing) embed its words once.
-const CACHED_QUERIES: usize = 8;
+/// counting, listing) embed its words once, and its single words
+/// (store-word translation) too.
+const CACHED_QUERIES: usize = 32;
 
 /// The query side of the vector search: the model and its recent queries.
 pub struct QueryEncoder {
