@@ -145,5 +145,12 @@ fn print_store_words(snapshot: &kiosk_catalog::Snapshot, plan: &kiosk_catalog::i
             .map(|(w, s, z)| format!("{w} {s:.3} {z:+.1}σ"))
             .collect();
         println!("  store words near {word:?}: {}", near.join(", "));
+        let vector = embedder.embed(kiosk_catalog::kiosk_embed::TextKind::Passage, &word);
+        let near: Vec<String> = words
+            .nearest(&vector, 5)
+            .iter()
+            .map(|(w, s, z)| format!("{w} {s:.3} {z:+.1}σ"))
+            .collect();
+        println!("    read as a passage: {}", near.join(", "));
     }
 }

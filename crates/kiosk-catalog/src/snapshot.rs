@@ -25,6 +25,7 @@ pub mod hybrid;
 
 use hybrid::QueryEncoder;
 pub use kiosk_embed::Embedder;
+use kiosk_embed::TextKind;
 
 /// Read connections kept open; a search borrows a free one.
 const POOL_SIZE: usize = 4;
@@ -513,7 +514,8 @@ impl Snapshot {
             return Vec::new();
         };
         let word = word.trim().to_lowercase();
-        words.translate(&word, &encoder.vector(&word))
+        let as_passage = encoder.embedder().embed(TextKind::Passage, &word);
+        words.translate(&word, &encoder.vector(&word), &as_passage)
     }
 
     /// The lexical plan of a query, with the store words that translate

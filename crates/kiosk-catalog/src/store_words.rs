@@ -17,7 +17,10 @@
 //! how far it stands out: from the vocabulary's similarities to that word
 //! ([`MIN_Z`] standard deviations above their mean) and from the next
 //! candidates ([`MIN_LEAD`], and [`CLOSE`] from the second: a tie is no
-//! translation). Never a fixed cosine.
+//! translation), and it must stand out as well when the shopper's word is
+//! read as a passage (`passage: <word>`): similarities of single words
+//! follow their spelling too (`piano` → pink), a likeness one reading shows
+//! and the other does not. Never a fixed cosine.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -349,12 +352,21 @@ impl StoreWords {
     /// chicken), as a guess between them would mislead. A candidate sharing
     /// a word with a nearer one (`beef short` after `beef`) is the same
     /// evidence and is passed over; words equal to `word` are no candidates.
-    pub fn translate(&self, word: &str, vector: &[f32]) -> Vec<Translation> {
+    ///
+    /// The word must also stand out ([`MIN_Z`]) or come first when the
+    /// shopper's word is read as a passage (`as_passage`, `passage:
+    /// <word>`) against the same store words: the meaning survives the
+    /// other reading, a likeness of spelling less so (`piano` → pink +3.0σ
+    /// as a query, +2.3σ and second as a passage; `lamsvlees` → lamb +3.7σ
+    /// and +2.7σ, `牛肉` → beef +3.4σ and +3.1σ). First suffices in a
+    /// small vocabulary, whose z are lower (`ayam` → chicken +2.6σ, +2.4σ
+    /// and first among 50 words).
+    pub fn translate(&self, word: &str, vector: &[f32], as_passage: &[f32]) -> Vec<Translation> {
         if self.words.len() < MIN_WORDS {
             return Vec::new();
         }
         let near = self.vectors.nearest(vector, None, 2 * CANDIDATES);
-        let mut hits: Vec<(&str, f32)> = Vec::with_capacity(CANDIDATES);
+        let mut hits: Vec<(&str, f32, u64)> = Vec::with_capacity(CANDIDATES);
         for &(i, s) in &near.hits {
             let Some(candidate) = (i as usize).checked_sub(1).and_then(|i| self.words.get(i))
             else {
@@ -365,22 +377,37 @@ impl StoreWords {
                     .split(' ')
                     .any(|w| other.split(' ').any(|o| o == w))
             };
-            if candidate == word || hits.iter().any(|(h, _)| shares(h)) {
+            if candidate == word || hits.iter().any(|(h, _, _)| shares(h)) {
                 continue;
             }
-            hits.push((candidate, s));
+            hits.push((candidate, s, i));
             if hits.len() == CANDIDATES {
                 break;
             }
         }
-        let (Some(&(best, s1)), Some(&(_, s2))) = (hits.first(), hits.get(1)) else {
+        let (Some(&(best, s1, key)), Some(&(_, s2, _))) = (hits.first(), hits.get(1)) else {
             return Vec::new();
         };
         let std = near.std_dev.max(1e-6);
         let rest = &hits[1..];
-        let rest_mean = rest.iter().map(|(_, s)| s).sum::<f32>() / rest.len() as f32;
+        let rest_mean = rest.iter().map(|(_, s, _)| s).sum::<f32>() / rest.len() as f32;
         let z = near.z(s1);
         if z < near.gate(MIN_Z) || (s1 - s2) / std <= CLOSE || (s1 - rest_mean) / std < MIN_LEAD {
+            return Vec::new();
+        }
+        let other = self.vectors.nearest(as_passage, None, 2);
+        let again = self.vectors.nearest(as_passage, Some(&[key]), 1);
+        let first = other.hits.iter().map(|&(i, _)| i).find(|&i| {
+            (i as usize)
+                .checked_sub(1)
+                .and_then(|i| self.words.get(i))
+                .is_some_and(|w| w != word)
+        });
+        let stands_out = again
+            .hits
+            .first()
+            .is_some_and(|&(_, s)| other.z(s) >= other.gate(MIN_Z));
+        if !stands_out && first != Some(key) {
             return Vec::new();
         }
         vec![Translation {
