@@ -103,6 +103,26 @@ T = {
         "Daftar Anda kosong. Ketuk “Tambah ke daftar ambil” pada produk.",
         "清單是空的。請在商品上點選「加入取貨清單」。"),
     "Your pickup list": ("Je ophaallijst", "Daftar ambil Anda", "您的取貨清單"),
+    # The staff panel's figures and catalog line.
+    "Shoppers": ("Klanten", "Pembeli", "顧客"),
+    "Questions": ("Vragen", "Pertanyaan", "提問"),
+    "Answered without staff": ("Beantwoord zonder personeel", "Terjawab tanpa staf", "無需店員即解答"),
+    "Handed to staff": ("Doorgegeven aan personeel", "Diteruskan ke staf", "轉交店員"),
+    "Response time p50 / p95": ("Antwoordtijd p50 / p95", "Waktu respons p50 / p95", "回應時間 p50 / p95"),
+    "Thumbs up / down": ("Duim omhoog / omlaag", "Jempol naik / turun", "讚 / 倒讚"),
+    "Language: {}": ("Taal: {}", "Bahasa: {}", "語言：{}"),
+    "Handed to staff: {}": ("Doorgegeven aan personeel: {}", "Diteruskan ke staf: {}", "轉交店員：{}"),
+    "Asked for: {}": ("Gevraagd naar: {}", "Dicari: {}", "詢問：{}"),
+    "Out of stock, asked for: {}": ("Uitverkocht, gevraagd naar: {}", "Stok habis, dicari: {}", "缺貨但有人詢問：{}"),
+    "Not answered: {}": ("Niet beantwoord: {}", "Tidak terjawab: {}", "未能回答：{}"),
+    "Catalog: {} products, {} variants from {} — stock as of {} ({} h ago)": (
+        "Catalogus: {} producten, {} varianten uit {} — voorraad van {} ({} uur geleden)",
+        "Katalog: {} produk, {} varian dari {} — stok per {} ({} jam lalu)",
+        "商品目錄：{} 件商品、{} 個款式，來源 {}，庫存時間 {}（{} 小時前）"),
+    "Catalog: none (import or sync one)": (
+        "Catalogus: geen (importeer of synchroniseer er een)",
+        "Katalog: belum ada (impor atau sinkronkan)",
+        "商品目錄：尚無（請匯入或同步）"),
     "out of stock": ("niet op voorraad", "stok habis", "缺貨"),
     "space": ("spatie", "spasi", "空白"),
 }

@@ -418,6 +418,11 @@ pub struct RelevanceArgs {
     /// Queries listed where the kiosk ranks furthest below FTS5.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub worst: usize,
+    /// Writes every query's NDCG@10 for the kiosk and FTS5, the judged
+    /// gain and title of each one's first ten results, and the products
+    /// judged relevant, as tab-separated text to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub per_query: Option<PathBuf>,
     /// Also embed the set's products with the e5 model (`[embed] model`,
     /// else the manifest's; loaded whether or not `[embed]` is enabled)
     /// and rank by words and meaning (hybrid) beside words alone.

@@ -159,6 +159,33 @@ fn a_shopper_asks_buys_calls_and_walks_away() {
     assert!(pump_until(Duration::from_secs(5), || app
         .global::<StaffPanelAdapter>()
         .get_unlocked()));
+    // The panel's figures and catalog line are in the screen's language
+    // (Dutch here): they were English in every language.
+    let texts = || -> Vec<String> {
+        ElementQuery::from_root(&app)
+            .match_accessible_role(AccessibleRole::Text)
+            .find_all()
+            .into_iter()
+            .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+            .collect()
+    };
+    assert!(
+        pump_until(Duration::from_secs(5), || {
+            let shown = texts();
+            shown.iter().any(|l| l.starts_with("Klanten: "))
+                && shown.iter().any(|l| l.starts_with("Vragen: "))
+                && shown.iter().any(|l| l.starts_with("Catalogus: "))
+        }),
+        "the staff panel in Dutch: {:?}",
+        texts()
+    );
+    assert!(
+        !texts()
+            .iter()
+            .any(|l| l.starts_with("Shoppers") || l.starts_with("Catalog:")),
+        "{:?}",
+        texts()
+    );
     // Issue 15: staff who walk away leave the panel locked. After the idle
     // time the panel locks itself and the attract screen returns.
     assert!(

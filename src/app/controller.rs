@@ -529,7 +529,7 @@ impl Controller {
         let sync = format!("{}\n{}", self.last_sync, info.staff_link);
         staff_panel::show_info(
             &self.window,
-            &info.snapshot,
+            info.catalog.as_ref(),
             &sync,
             &info.model,
             &info.stats,

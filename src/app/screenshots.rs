@@ -134,7 +134,7 @@ pub fn show(
     lang: Lang,
     snapshot: &Snapshot,
     config: &Config,
-    stats: &[(String, String, f32)],
+    stats: &[super::worker::Figure],
 ) -> anyhow::Result<()> {
     app_state::set_language(app, lang);
     app_state::set_store_name(app, &snapshot.store().name);
@@ -246,15 +246,23 @@ pub fn show(
         "staff" => {
             staff_panel::unlock(app);
             let info = snapshot.snapshot_info();
-            let catalog = format!(
-                "Catalog: {} products, {} variants — stock as of {}",
-                info.n_products, info.n_variants, info.stock_as_of
-            );
+            let catalog = super::worker::CatalogFacts {
+                products: info.n_products,
+                variants: info.n_variants,
+                // Screens are compared with golden images: the source by
+                // its name alone (not where the checkout is) and the age
+                // as at the stock's own time (not the clock's).
+                source: std::path::Path::new(&info.source)
+                    .file_name()
+                    .map_or_else(|| info.source.clone(), |n| n.to_string_lossy().into_owned()),
+                as_of: info.stock_as_of.to_string(),
+                age_hours: info.age_hours(info.stock_as_of),
+            };
             let model = format!("Language model: {} ready", config.llm.model);
             let sync = "Last sync: demo catalog imported";
             // Today's figures from the data dir's own records (none on a
             // fresh demo store).
-            staff_panel::show_info(app, &catalog, sync, &model, stats);
+            staff_panel::show_info(app, Some(&catalog), sync, &model, stats);
         }
         _ => {}
     }

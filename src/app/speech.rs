@@ -281,7 +281,7 @@ fn listen(
     match result {
         Ok(t) if !t.text.trim().is_empty() => {
             let text = t.text.trim();
-            let text = names.map_or_else(|| text.to_string(), |n| n.correct(text).text);
+            let text = names.map_or_else(|| text.to_string(), |n| n.correct(text, t.lang).text);
             post(Event::Transcript { text, lang: t.lang });
             after(MicPhase::Idle, MicNote::None);
         }

@@ -88,10 +88,83 @@ pub struct Links {
 /// What the staff panel shows.
 #[derive(Debug, Clone, Default)]
 pub struct StaffInfo {
-    pub snapshot: String,
+    /// The catalog answered from; `None` before any import.
+    pub catalog: Option<CatalogFacts>,
     pub staff_link: String,
     pub model: String,
-    pub stats: Vec<(String, String, f32)>,
+    pub stats: Vec<Figure>,
+}
+
+/// The catalog's facts for the staff panel, which words them in the
+/// screen's language (`catalog-line` in ui/views/staff.slint).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogFacts {
+    pub products: u64,
+    pub variants: u64,
+    pub source: String,
+    pub as_of: String,
+    pub age_hours: f64,
+}
+
+/// One of today's figures. The panel words `kind` in the screen's
+/// language (`StatBar` in ui/views/staff.slint); `detail` is what it is
+/// about, as recorded (a language's own name, a reason, a shopper's words).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub kind: FigureKind,
+    pub detail: String,
+    pub value: String,
+    /// 0..1, for a bar; negative for none.
+    pub fraction: f32,
+}
+
+/// Which figure a `Figure` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    Shoppers,
+    Questions,
+    Answered,
+    Handed,
+    ResponseTime,
+    Thumbs,
+    Language,
+    HandedReason,
+    Asked,
+    Lost,
+    Unanswered,
+}
+
+impl FigureKind {
+    /// The name the UI knows the figure by.
+    pub fn key(self) -> &'static str {
+        match self {
+            FigureKind::Shoppers => "shoppers",
+            FigureKind::Questions => "questions",
+            FigureKind::Answered => "answered",
+            FigureKind::Handed => "handed",
+            FigureKind::ResponseTime => "response-time",
+            FigureKind::Thumbs => "thumbs",
+            FigureKind::Language => "language",
+            FigureKind::HandedReason => "handed-reason",
+            FigureKind::Asked => "asked",
+            FigureKind::Lost => "lost",
+            FigureKind::Unanswered => "unanswered",
+        }
+    }
+
+    pub const ALL: [FigureKind; 11] = [
+        FigureKind::Shoppers,
+        FigureKind::Questions,
+        FigureKind::Answered,
+        FigureKind::Handed,
+        FigureKind::ResponseTime,
+        FigureKind::Thumbs,
+        FigureKind::Language,
+        FigureKind::HandedReason,
+        FigureKind::Asked,
+        FigureKind::Lost,
+        FigureKind::Unanswered,
+    ];
 }
 
 pub struct Worker {
@@ -147,7 +220,8 @@ fn run(
         .as_ref()
         .filter(|_| wants_examples)
         .and_then(|embedder| {
-            crate::services::embed::intent_examples(embedder.clone())
+            let cache = DataDir::new(&data_dir).vector_cache();
+            crate::services::embed::intent_examples(embedder.clone(), Some(&cache))
                 .map_err(|e| tracing::error!("intents by rules alone: {e:#}"))
                 .ok()
         });
@@ -483,12 +557,15 @@ fn staff_info(
             let snapshot = live.get();
             let s = snapshot.snapshot_info();
             let age = s.age_hours(jiff::Timestamp::now());
-            info.snapshot = format!(
-                "Catalog: {} products, {} variants from {} — stock as of {} ({age:.1} h ago)",
-                s.n_products, s.n_variants, s.source, s.stock_as_of
-            );
+            info.catalog = Some(CatalogFacts {
+                products: s.n_products,
+                variants: s.n_variants,
+                source: s.source.clone(),
+                as_of: s.stock_as_of.to_string(),
+                age_hours: age,
+            });
         }
-        None => info.snapshot = "Catalog: none (import or sync one)".into(),
+        None => info.catalog = None,
     }
     if let Some(link) = link {
         let queued = link.queued().unwrap_or_else(|e| {
@@ -513,8 +590,8 @@ fn staff_info(
     info
 }
 
-/// Today's figures from the local store, as (label, value, bar 0..1 or -1).
-pub fn today_figures(data_dir: &std::path::Path) -> Vec<(String, String, f32)> {
+/// Today's figures from the local store.
+pub fn today_figures(data_dir: &std::path::Path) -> Vec<Figure> {
     match LocalStore::open(data_dir) {
         Ok(local) => today_stats(&local),
         Err(e) => {
@@ -524,43 +601,62 @@ pub fn today_figures(data_dir: &std::path::Path) -> Vec<(String, String, f32)> {
     }
 }
 
-fn today_stats(local: &LocalStore) -> Vec<(String, String, f32)> {
-    let f = match Analytics::today(local) {
-        Ok(f) => f,
+fn today_stats(local: &LocalStore) -> Vec<Figure> {
+    match Analytics::today(local) {
+        Ok(f) => figures(&f),
         Err(e) => {
             tracing::error!("today's figures could not be read: {e}");
-            return Vec::new();
+            Vec::new()
         }
-    };
+    }
+}
+
+/// The staff panel's figures from a day's analytics, in the order shown.
+fn figures(f: &kiosk_staff::Figures) -> Vec<Figure> {
     let pct = |rate: Option<f64>| rate.map_or("–".to_string(), |r| format!("{:.0}%", r * 100.0));
     let bar = |rate: Option<f64>| rate.map_or(0.0, |r| r as f32);
     let ms = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0} ms"));
+    let figure = |kind: FigureKind, detail: String, value: String, fraction: f32| Figure {
+        kind,
+        detail,
+        value,
+        fraction,
+    };
     let mut stats = vec![
-        ("Shoppers".to_string(), f.sessions.to_string(), -1.0),
-        ("Questions".to_string(), f.turns.to_string(), -1.0),
-        (
-            "Answered without staff".to_string(),
+        figure(
+            FigureKind::Shoppers,
+            String::new(),
+            f.sessions.to_string(),
+            -1.0,
+        ),
+        figure(
+            FigureKind::Questions,
+            String::new(),
+            f.turns.to_string(),
+            -1.0,
+        ),
+        figure(
+            FigureKind::Answered,
+            String::new(),
             pct(f.containment_rate),
             bar(f.containment_rate),
         ),
-        (
-            "Handed to staff".to_string(),
+        figure(
+            FigureKind::Handed,
+            String::new(),
             pct(f.escalation_rate),
             bar(f.escalation_rate),
         ),
-        (
-            "Response time p50 / p95".to_string(),
+        figure(
+            FigureKind::ResponseTime,
+            String::new(),
             format!("{} / {}", ms(f.latency.p50_ms), ms(f.latency.p95_ms)),
             -1.0,
         ),
-        (
-            "Thumbs up".to_string(),
-            format!(
-                "{} ({} up, {} down)",
-                pct(f.csat.rate),
-                f.csat.up,
-                f.csat.down
-            ),
+        figure(
+            FigureKind::Thumbs,
+            String::new(),
+            format!("{} ({} / {})", pct(f.csat.rate), f.csat.up, f.csat.down),
             bar(f.csat.rate),
         ),
     ];
@@ -575,36 +671,45 @@ fn today_stats(local: &LocalStore) -> Vec<(String, String, f32)> {
         } else {
             0.0
         };
-        stats.push((format!("Language: {name}"), c.count.to_string(), share));
+        stats.push(figure(
+            FigureKind::Language,
+            name,
+            c.count.to_string(),
+            share,
+        ));
     }
     for c in &f.escalation_reasons {
-        stats.push((
-            format!("Handed to staff: {}", c.item.replace('_', " ")),
+        stats.push(figure(
+            FigureKind::HandedReason,
+            c.item.replace('_', " "),
             c.count.to_string(),
             -1.0,
         ));
     }
     for c in f.top_searches.iter().take(5) {
-        stats.push((format!("Asked for: {}", c.item), c.count.to_string(), -1.0));
+        stats.push(figure(
+            FigureKind::Asked,
+            c.item.clone(),
+            c.count.to_string(),
+            -1.0,
+        ));
     }
     for d in f.lost_demand.iter().take(5) {
         let options: Vec<&str> = [d.size.as_deref(), d.color.as_deref()]
             .into_iter()
             .flatten()
             .collect();
-        stats.push((
-            format!(
-                "Out of stock, asked for: {} {}",
-                d.product_id,
-                options.join(" ")
-            ),
+        stats.push(figure(
+            FigureKind::Lost,
+            format!("{} {}", d.product_id, options.join(" ")),
             d.count.to_string(),
             -1.0,
         ));
     }
     for c in f.unanswered.iter().take(5) {
-        stats.push((
-            format!("Not answered: {}", c.item),
+        stats.push(figure(
+            FigureKind::Unanswered,
+            c.item.clone(),
             c.count.to_string(),
             -1.0,
         ));

@@ -34,9 +34,13 @@ impl Kiosk {
         // Without the e5 model turns are read by the rules alone, as on a
         // kiosk without it.
         let examples = if config.embed.enabled {
-            crate::services::embed::configured_intent_examples(config, snapshot.embedder())
-                .inspect_err(|why| eprintln!("intents by rules alone ({why})"))
-                .ok()
+            crate::services::embed::configured_intent_examples(
+                config,
+                snapshot.embedder(),
+                Some(&kiosk_catalog::DataDir::new(&dir).vector_cache()),
+            )
+            .inspect_err(|why| eprintln!("intents by rules alone ({why})"))
+            .ok()
         } else {
             None
         };

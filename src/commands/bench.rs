@@ -585,14 +585,7 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
     set.write_native_catalog(&catalog)?;
     let data_dir = work.join("data");
     let embedder = if args.vectors {
-        let model = match &config.embed.model {
-            Some(path) => path.clone(),
-            None => crate::services::embed::default_model(config)?,
-        };
-        let embedder =
-            kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&model, config.embed.threads)
-                .with_context(|| format!("loading the embedding model {}", model.display()))?;
-        Some(std::sync::Arc::new(embedder))
+        Some(crate::services::embed::open_embedder(config, None)?)
     } else {
         None
     };
@@ -614,6 +607,12 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
     let mut hybrid = args.vectors.then(SystemFigures::default);
     let mut fts5 = SystemFigures::default();
     let mut deltas = Vec::new();
+    let titles: std::collections::HashMap<&str, &str> = set
+        .products
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let mut per_query = String::from("query\tkiosk_ndcg\tfts5_ndcg\tkiosk_top\tfts5_top\tjudged\n");
     for q in &set.queries {
         let request = SearchRequest {
             text: q.text.clone(),
@@ -647,6 +646,38 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
         }
         let kiosk_ndcg = kiosk.add(&ours, &q.gains);
         let fts5_ndcg = fts5.add(&theirs, &q.gains);
+        if args.per_query.is_some() {
+            let top = |ranked: &[String]| -> String {
+                ranked
+                    .iter()
+                    .map(|id| {
+                        let title: String = titles
+                            .get(id.as_str())
+                            .copied()
+                            .unwrap_or("")
+                            .chars()
+                            .take(90)
+                            .collect();
+                        format!("{}:{title}", q.gains.get(id).copied().unwrap_or(0))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            };
+            let mut judged: Vec<String> = q
+                .gains
+                .iter()
+                .filter(|(_, g)| **g > 0)
+                .map(|(id, _)| id.clone())
+                .collect();
+            judged.sort_by(|a, b| q.gains[b].cmp(&q.gains[a]).then(a.cmp(b)));
+            per_query.push_str(&format!(
+                "{}\t{kiosk_ndcg:.3}\t{fts5_ndcg:.3}\t{}\t{}\t{}\n",
+                q.text.replace('\t', " "),
+                top(&ours),
+                top(&theirs),
+                top(&judged)
+            ));
+        }
         deltas.push(QueryDelta {
             query: q.text.clone(),
             kiosk_ndcg,
@@ -658,6 +689,9 @@ fn bench_relevance(config: &Config, args: &RelevanceArgs) -> anyhow::Result<Exit
         hybrid.finish(set.queries.len());
     }
     fts5.finish(set.queries.len());
+    if let Some(path) = &args.per_query {
+        std::fs::write(path, &per_query).with_context(|| format!("writing {}", path.display()))?;
+    }
     deltas.sort_by(|a, b| {
         (a.kiosk_ndcg - a.fts5_ndcg)
             .partial_cmp(&(b.kiosk_ndcg - b.fts5_ndcg))
@@ -800,15 +834,11 @@ fn bench_assistant(
         None
     };
     let examples = if with_examples {
-        let model = match &config.embed.model {
-            Some(path) => path.clone(),
-            None => crate::services::embed::default_model(config)?,
-        };
-        let embedder =
-            kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&model, config.embed.threads)
-                .with_context(|| format!("loading the embedding model {}", model.display()))?;
+        let embedder = crate::services::embed::open_embedder(config, None)?;
+        let cache = DataDir::new(config.data_dir(data_dir)).vector_cache();
         Some(crate::services::embed::intent_examples(
-            std::sync::Arc::new(embedder),
+            embedder,
+            Some(&cache),
         )?)
     } else {
         None

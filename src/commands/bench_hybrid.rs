@@ -12,13 +12,12 @@
 //! products they find means nothing, so no recall is reported.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
 use kiosk_bench::quality;
-use kiosk_embed::{Embedder, TextKind};
+use kiosk_embed::TextKind;
 use serde::Serialize;
 
 use super::bench::{percentiles, rss_mib};
@@ -107,10 +106,6 @@ pub fn run(config: &Config, args: BenchHybridArgs) -> anyhow::Result<ExitCode> {
     let own_vectors_mib = snapshot
         .vectors()
         .map_or(0.0, |v| v.memory_bytes() as f64 / (1 << 20) as f64);
-    let model = match (&args.model, &config.embed.model) {
-        (Some(path), _) | (None, Some(path)) => path.clone(),
-        (None, None) => crate::services::embed::default_model(config)?,
-    };
     let queries = quality::load(&args.queries)?;
     let rounds = args.rounds.max(1);
     // Search by words alone first, so what it holds is not counted.
@@ -118,10 +113,7 @@ pub fn run(config: &Config, args: BenchHybridArgs) -> anyhow::Result<ExitCode> {
         std::hint::black_box(snapshot.search_lexical(&q.request(5))?);
     }
     let rss_before = rss_mib();
-    let embedder = Arc::new(
-        Embedder::open_with_threads(&model, config.embed.threads)
-            .with_context(|| format!("loading the embedding model {}", model.display()))?,
-    );
+    let embedder = crate::services::embed::open_embedder(config, args.model.as_deref())?;
     let model_mib = rss_mib() - rss_before;
     let state = snapshot.attach_embedder(embedder.clone());
     let (vectors_kind, stand_in_leftover_mib) = if snapshot.embedder().is_some() {

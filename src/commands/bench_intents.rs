@@ -20,7 +20,6 @@ use kiosk_catalog::snapshot::hybrid::QueryEncoder;
 use kiosk_core::assistant::intents::{self, Example, IntentExamples, SecondOpinion};
 use kiosk_core::assistant::{Assistant, AssistantConfig, Clock, Intent, Session, TurnInput};
 use kiosk_core::{Lang, SearchRequest, StockLookup, TextEncoder};
-use kiosk_embed::Embedder;
 use serde::Serialize;
 
 use super::{ExitCode, open_snapshot};
@@ -138,17 +137,7 @@ pub fn run(config: &Config, args: &BenchIntentsArgs) -> anyhow::Result<ExitCode>
         intents::parse(&source).map_err(|e| anyhow::anyhow!("{}: {e}", args.heldout.display()))?;
     anyhow::ensure!(!cases.is_empty(), "{}: no turns", args.heldout.display());
     let snapshot = open_snapshot(config, args.data_dir.data_dir.as_ref())?;
-    let model = match &args.model {
-        Some(path) => path.clone(),
-        None => match &config.embed.model {
-            Some(path) => path.clone(),
-            None => crate::services::embed::default_model(config)?,
-        },
-    };
-    let embedder = Arc::new(
-        Embedder::open_with_threads(&model, config.embed.threads)
-            .with_context(|| format!("loading the embedding model {}", model.display()))?,
-    );
+    let embedder = crate::services::embed::open_embedder(config, args.model.as_deref())?;
     let encoder = Arc::new(QueryEncoder::new(embedder));
     let started = Instant::now();
     let examples = IntentExamples::build(encoder.clone())

@@ -74,12 +74,7 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     match (&summary.vectors, &no_model) {
-        (Some(v), _) => println!(
-            "product vectors: {} embedded, {} reused from the previous snapshot, in {:.1} s",
-            count(v.computed),
-            count(v.reused),
-            v.elapsed_ms as f64 / 1000.0
-        ),
+        (Some(v), _) => println!("{v}"),
         // Turned off on purpose is the default and needs no line.
         (None, Some(why)) if config.embed.enabled => {
             println!("{}: {why}", kiosk_catalog::vectors::NO_MODEL)
@@ -103,12 +98,109 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
             .map(|(rule, n)| format!("{} {:?} ({:?})", n, rule, rule.action()))
             .collect();
         println!("{} issues: {}", count(total), by_rule.join(", "));
-        for issue in summary.issues.iter().take(args.show_issues) {
-            println!("  {issue}");
+        let lines = issue_digest(&summary.issues, args.show_issues);
+        for line in &lines.lines {
+            println!("  {line}");
         }
-        if summary.issues.len() > args.show_issues {
+        if lines.cut {
             println!("  … see `kiosk snapshot issues` for the rest");
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// Issues listed alike, at most this many of one kind before the rest of
+/// that kind are counted on one line.
+const ALIKE_SHOWN: usize = 3;
+
+struct Digest {
+    lines: Vec<String>,
+    /// Some issues are neither listed nor counted in `lines`.
+    cut: bool,
+}
+
+/// The import's issues as a shopkeeper reads them: grouped by kind (rule,
+/// file and column) in the order each kind first appears, the first few of
+/// each kind listed and the rest counted, so that one rare problem is not
+/// hidden behind a hundred repairs of the same column. At most `max_lines`
+/// lines.
+fn issue_digest(issues: &[import::Issue], max_lines: usize) -> Digest {
+    let mut kinds: Vec<(&import::Issue, Vec<&import::Issue>)> = Vec::new();
+    for issue in issues {
+        let alike = |first: &&import::Issue| {
+            first.rule == issue.rule && first.file == issue.file && first.column == issue.column
+        };
+        match kinds.iter_mut().find(|(first, _)| alike(first)) {
+            Some((_, all)) => all.push(issue),
+            None => kinds.push((issue, vec![issue])),
+        }
+    }
+    let mut lines = Vec::new();
+    let mut shown = 0;
+    for (first, all) in &kinds {
+        for issue in all.iter().take(ALIKE_SHOWN) {
+            lines.push(issue.to_string());
+            shown += 1;
+        }
+        let rest = all.len().saturating_sub(ALIKE_SHOWN);
+        if rest > 0 {
+            let column = first
+                .column
+                .map(|c| format!(", column {c}"))
+                .unwrap_or_default();
+            lines.push(format!(
+                "… and {rest} more {:?} ({:?}) in {}{column}",
+                first.rule,
+                first.rule.action(),
+                first.file
+            ));
+            shown += rest;
+        }
+    }
+    let cut = lines.len() > max_lines || shown < issues.len();
+    lines.truncate(max_lines);
+    Digest { lines, cut }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kiosk_catalog::import::{Issue, Rule};
+
+    fn issue(line: u64, column: usize, rule: Rule) -> Issue {
+        Issue {
+            file: "products.csv".into(),
+            line,
+            column: Some(column),
+            field: None,
+            rule,
+            message: format!("line {line}"),
+        }
+    }
+
+    #[test]
+    fn a_rare_issue_is_listed_past_many_of_one_kind() {
+        let mut issues: Vec<Issue> = (2..=132).map(|l| issue(l, 15, Rule::TextMarker)).collect();
+        issues.push(issue(200, 3, Rule::OptionName));
+        let digest = issue_digest(&issues, 20);
+        assert_eq!(digest.lines.len(), 5, "{:?}", digest.lines);
+        assert!(digest.lines[0].starts_with("products.csv:2:15: TextMarker"));
+        assert!(
+            digest.lines[3].contains("and 128 more TextMarker (Repair) in products.csv, column 15"),
+            "{:?}",
+            digest.lines
+        );
+        assert!(digest.lines[4].starts_with("products.csv:200:3: OptionName"));
+        assert!(!digest.cut);
+    }
+
+    #[test]
+    fn the_digest_keeps_to_its_length_and_says_when_it_cut() {
+        let issues: Vec<Issue> = (0..30).map(|c| issue(2, c, Rule::TextMarker)).collect();
+        let digest = issue_digest(&issues, 20);
+        assert_eq!(digest.lines.len(), 20);
+        assert!(digest.cut);
+        let all = issue_digest(&issues, 30);
+        assert!(!all.cut);
+    }
 }

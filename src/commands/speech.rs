@@ -416,7 +416,7 @@ pub fn listen(config: &Config, args: ListenArgs) -> anyhow::Result<ExitCode> {
             text: t.text.clone(),
             changes: Vec::new(),
         },
-        |n| n.correct(&t.text),
+        |n| n.correct(&t.text, t.lang),
     );
     let latency_ms = utterance.ended_at.elapsed().as_secs_f64() * 1000.0;
     if args.json {

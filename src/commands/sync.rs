@@ -83,6 +83,12 @@ pub struct BundleCreateArgs {
     pub created: Option<jiff::Timestamp>,
     #[command(flatten)]
     pub images: crate::cli::ImageArgs,
+    /// Embed every product with the `[embed]` model (its file: `[embed]
+    /// model`, else the models dir's e5 model, whether or not `[embed]
+    /// enabled` is on) and carry the vectors in the bundle, signed with
+    /// the rest: a kiosk with the same model then embeds none of them.
+    #[arg(long)]
+    pub vectors: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -241,6 +247,11 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
                 format: args.format,
                 now: args.created.unwrap_or_else(jiff::Timestamp::now),
                 images: super::images::options(&args.images)?,
+                embedder: if args.vectors {
+                    Some(crate::services::embed::open_embedder(config, None)?)
+                } else {
+                    None
+                },
             };
             let mut progress = TerminalProgress::new();
             let result = kiosk_sync::bundle::create(&options, &mut progress);
@@ -265,6 +276,14 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
                 "stock as of {}; expires {}; format {}",
                 m.head.stock_as_of, m.head.expires, m.head.catalog_format
             );
+            if let Some(vectors) = &created.vectors {
+                println!(
+                    "{} product vectors carried (model {}), embedded in {:.1} s",
+                    count(created.n_vectors),
+                    vectors.model,
+                    vectors.elapsed_ms as f64 / 1000.0
+                );
+            }
             if !created.skipped.is_empty() {
                 println!("not bundled: {}", created.skipped.join(", "));
             }
@@ -442,6 +461,9 @@ fn print_pull(pull: &PullReport) {
                 pull.import_ms as f64 / 1000.0,
                 count(pull.bytes)
             );
+            if let Some(vectors) = &import.vectors {
+                println!("{vectors}");
+            }
         }
         (Outcome::UpToDate, Some(b), _) => println!(
             "up to date: {} holds version {}, which this kiosk already has",

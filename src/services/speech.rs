@@ -162,9 +162,15 @@ impl HeardNames {
         }
     }
 
-    /// `text` with misheard store names put back.
-    pub fn correct(&self, text: &str) -> Corrected {
-        self.names.correct(text, &|w| self.known.contains(w))
+    /// `text` with its spoken sizes and prices in digits (when the
+    /// language is known, `kiosk_speech::numbers`) and misheard store
+    /// names put back.
+    pub fn correct(&self, text: &str, lang: Option<Lang>) -> Corrected {
+        let text = match lang {
+            Some(lang) => kiosk_speech::numbers::to_digits(text, lang),
+            None => text.to_string(),
+        };
+        self.names.correct(&text, &|w| self.known.contains(w))
     }
 }
 

@@ -47,6 +47,8 @@ const STOCK_YES: &[&str] = &[
     "in_stock_low_none",
     "stock_overview",
     "stock_overview_none",
+    "stock_overview_untracked",
+    "stock_overview_untracked_none",
 ];
 /// ...that it is not, in the asked-for size or colour or at all.
 const STOCK_NO: &[&str] = &[

@@ -316,6 +316,7 @@ fn bench_relevance_scores_both_systems_on_a_wands_layout_set() {
         "id\tquery_id\tproduct_id\tlabel\n0\t0\t0\tExact\n1\t0\t1\tIrrelevant\n2\t1\t2\tPartial\n",
     );
     let work = tmp.path().join("work").display().to_string();
+    let per_query = tmp.path().join("per-query.tsv");
     let out = kiosk(&[
         "bench",
         "relevance",
@@ -329,11 +330,26 @@ fn bench_relevance_scores_both_systems_on_a_wands_layout_set() {
         &work,
         "--rounds",
         "1",
+        "--per-query",
+        &per_query.display().to_string(),
         "--json",
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(json["n_products"], 3);
+    // One row per scored query: both systems' NDCG, their first results
+    // and the judged products, each as gain:title.
+    let rows = std::fs::read_to_string(&per_query).expect("per-query file");
+    let rows: Vec<Vec<&str>> = rows.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0][0], "query");
+    let speaker = rows
+        .iter()
+        .find(|r| r[0] == "speaker")
+        .expect("speaker row");
+    assert_eq!(speaker.len(), 6, "{speaker:?}");
+    assert!(speaker[1].parse::<f64>().is_ok(), "{speaker:?}");
+    assert_eq!(speaker[5], "2:portable bluetooth speaker");
     // The query without a relevant product is not scored.
     assert_eq!(json["n_queries"], 2);
     for system in ["kiosk", "fts5"] {

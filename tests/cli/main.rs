@@ -9,6 +9,7 @@ mod embed;
 mod embed_support;
 mod hybrid_search;
 mod images;
+mod intent_cache;
 #[path = "../mic_support/mod.rs"]
 mod mic_support;
 mod models;

@@ -362,6 +362,20 @@ fn listen_json(out: &Output) -> serde_json::Value {
     })
 }
 
+/// `listen` ended the turn because the microphone went away mid-question,
+/// failed, and said so on stderr and in its JSON, with none of ALSA's own
+/// error lines.
+fn assert_device_lost(out: &Output) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a lost microphone is a failure");
+    assert!(stderr.contains("the microphone stopped"), "{stderr}");
+    assert!(!stderr.contains("ALSA lib"), "{stderr}");
+    let v = listen_json(out);
+    assert_eq!(v["end"], "device_lost", "{v}");
+    let why = v["device_error"].as_str().expect("device_error");
+    assert!(why.contains("went away"), "{why}");
+}
+
 #[test]
 fn listen_hears_a_question_from_an_alsa_capture_device() {
     let mic = VirtualMic::new(
@@ -396,14 +410,7 @@ fn a_capture_device_that_vanishes_mid_question_ends_the_turn_and_says_so() {
         &mic.config(),
         LISTEN_LIMIT,
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "a lost microphone is a failure");
-    assert!(stderr.contains("the microphone stopped"), "{stderr}");
-    assert!(!stderr.contains("ALSA lib"), "{stderr}");
-    let v = listen_json(&out);
-    assert_eq!(v["end"], "device_lost", "{v}");
-    let why = v["device_error"].as_str().expect("device_error");
-    assert!(why.contains("went away"), "{why}");
+    assert_device_lost(&out);
 }
 
 #[test]
@@ -500,14 +507,7 @@ fn a_microphone_unplugged_mid_question_ends_the_turn_and_the_next_finds_none() {
         &mic.config(),
         LISTEN_LIMIT,
     );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "a lost microphone is a failure");
-    assert!(stderr.contains("the microphone stopped"), "{stderr}");
-    assert!(!stderr.contains("ALSA lib"), "{stderr}");
-    let v = listen_json(&out);
-    assert_eq!(v["end"], "device_lost", "{v}");
-    let why = v["device_error"].as_str().expect("device_error");
-    assert!(why.contains("went away"), "{why}");
+    assert_device_lost(&out);
     assert!(mic.is_unplugged());
 
     let again = kiosk_with_alsa(

@@ -7,6 +7,8 @@
 //!   snapshots/<id>/snapshot.sqlite, index/
 //!   staging/<id>/                 a snapshot being built
 //!   import.lock                   held by the one importer at a time
+//!   vector_cache.sqlite           query vectors of the intent examples
+//!                                 (`vectors::cache`), by model and text
 //! ```
 //!
 //! A snapshot is built in `staging/`, fsynced, renamed into `snapshots/`, and
@@ -68,6 +70,11 @@ impl DataDir {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The cache of fixed texts' query vectors (`vectors::cache`).
+    pub fn vector_cache(&self) -> PathBuf {
+        self.root.join(crate::vectors::cache::CACHE_FILE)
     }
 
     fn snapshots(&self) -> PathBuf {

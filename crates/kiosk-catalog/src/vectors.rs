@@ -29,6 +29,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::import::Progress;
+
+pub mod cache;
+pub mod carried;
 use crate::schema::meta;
 
 /// The table and its lookup index, created by [`build`].
@@ -58,9 +61,36 @@ pub struct VectorSummary {
     pub computed: u64,
     /// Products whose vector was copied from the previous snapshot.
     pub reused: u64,
+    /// Products whose vector came with the export (a bundle's
+    /// [`carried::FILE_NAME`]).
+    pub carried: u64,
+    /// Why the vectors that came with the export were not used (another
+    /// model, a malformed file); `None` when they were, or none came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_unused: Option<String>,
     pub elapsed_ms: u64,
     /// The model's fingerprint (the sha256 of its file).
     pub model: String,
+}
+
+impl std::fmt::Display for VectorSummary {
+    /// "product vectors: 12 embedded, 30 reused from the previous
+    /// snapshot, 0 carried by the export, in 1.2 s", and why carried
+    /// vectors went unused.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "product vectors: {} embedded, {} reused from the previous snapshot, {} carried by the export, in {:.1} s",
+            self.computed,
+            self.reused,
+            self.carried,
+            self.elapsed_ms as f64 / 1000.0
+        )?;
+        if let Some(why) = &self.carried_unused {
+            write!(f, " (the carried vectors were not used: {why})")?;
+        }
+        Ok(())
+    }
 }
 
 /// Why a snapshot has no vectors, said by import and doctor.
@@ -155,11 +185,13 @@ pub fn quantize(v: &[f32]) -> (f32, Vec<i8>) {
 }
 
 /// Embeds every product of the snapshot being written through `conn` and
-/// stores the vectors, copying those the previous snapshot (`previous`, its
-/// SQLite file) holds for the same passage under the same model.
+/// stores the vectors, taking those that came with the export (`carried`,
+/// a [`carried`] file) or that the previous snapshot (`previous`, its
+/// SQLite file) holds for the same passage under the same model instead.
 pub fn build(
     conn: &Connection,
     previous: Option<&Path>,
+    carried: Option<&Path>,
     embedder: &Embedder,
     progress: &mut dyn Progress,
 ) -> Result<VectorSummary> {
@@ -171,12 +203,24 @@ pub fn build(
         Some(path) => open_previous(path, &model)?,
         None => None,
     };
+    let mut carried_unused = None;
+    let carried = match carried {
+        Some(path) => match carried::Carried::open(path, &model, embedder.dim())? {
+            Ok(carried) => Some(carried),
+            Err(why) => {
+                carried_unused = Some(why);
+                None
+            }
+        },
+        None => None,
+    };
     let n_products: i64 = conn
         .query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))
         .map_err(Error::sqlite("counting products"))?;
     progress.phase("embedding", n_products as u64);
     let mut summary = VectorSummary {
         model: model.clone(),
+        carried_unused,
         ..VectorSummary::default()
     };
     let mut products = conn
@@ -232,6 +276,14 @@ pub fn build(
             let tags: Vec<&str> = tags.split(';').collect();
             let text = passage(title, category.as_deref(), &tags, &options, description);
             let hash = content_hash(&model, &text);
+            if let Some((scale, vector)) = carried.as_ref().and_then(|c| c.get(&hash)) {
+                insert
+                    .execute(params![rowid, &hash[..], f64::from(scale), vector])
+                    .map_err(Error::sqlite("storing vectors"))?;
+                summary.carried += 1;
+                done += 1;
+                continue;
+            }
             let found: Option<(f64, Vec<u8>)> = match reuse.as_mut() {
                 Some(stmt) => stmt
                     .query_row([&hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -11,6 +11,7 @@
 //! - [`models`] finds model files in the hf-hub cache layout, offline.
 //! - [`prompt`] builds Whisper's initial prompt from the store's words.
 //! - [`names`] reads a misheard store name in a transcript as the name.
+//! - [`numbers`] writes spoken sizes and prices in digits.
 //!
 //! Error rates and the faster-whisper peer of `kiosk bench asr` are in the
 //! kiosk-bench crate.
@@ -24,6 +25,7 @@ mod error;
 pub mod filter;
 pub mod models;
 pub mod names;
+pub mod numbers;
 pub mod prompt;
 
 pub use capture::{CaptureError, CaptureOptions, EndReason, Recording, Utterance};

@@ -175,8 +175,11 @@ impl StoreNames {
         // The brand the word before was (as heard or read), if any.
         let mut after: Option<String> = None;
         while i < words.len() {
-            let mut taken = None;
+            let mut taken = self.joined_brand(text, &words[i..]);
             for span in (1..=MAX_SPAN.min(words.len() - i)).rev() {
+                if taken.is_some() {
+                    break;
+                }
                 let run = &words[i..i + span];
                 if !self.can_replace(text, run, known) {
                     continue;
@@ -222,6 +225,27 @@ impl StoreNames {
         }
         out.push_str(&text[copied..]);
         Corrected { text: out, changes }
+    }
+
+    /// A brand heard as words that spell it exactly when joined ("tide
+    /// wave" → "Tidewave"), even words the store knows on their own: the
+    /// longest such run at the start of `words`, and the brand.
+    fn joined_brand(&self, text: &str, words: &[Word]) -> Option<(usize, &Name)> {
+        (2..=MAX_SPAN.min(words.len())).rev().find_map(|span| {
+            let run = &words[..span];
+            let adjacent = run.windows(2).all(|pair| {
+                let gap = &text[pair[0].end..pair[1].start];
+                !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '-')
+            });
+            if !adjacent || run.iter().any(|w| is_stopword(&w.key)) {
+                return None;
+            }
+            let heard: String = run.iter().map(|w| w.key.as_str()).collect();
+            self.names
+                .iter()
+                .find(|n| n.brand.is_none() && !n.whole && n.key == heard)
+                .map(|n| (span, n))
+        })
     }
 
     /// Whether `run` may be read as a name: words next to each other (a

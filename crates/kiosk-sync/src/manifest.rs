@@ -18,6 +18,11 @@
 //! path = "catalog/images/velora-stride-3.card.jpg"
 //! size = 6012
 //! sha256 = "…"
+//!
+//! [[files]]                        # with `bundle create --vectors`
+//! path = "catalog/product_vectors.kvec"
+//! size = 404070
+//! sha256 = "…"
 //! ```
 //!
 //! The manifest is parsed only after its signature checked out, and the

@@ -484,6 +484,9 @@ impl Syncer {
                 cache: None,
             },
             embedder: self.embedder.clone(),
+            // Vectors the back office computed and signed with the rest.
+            vectors: Some(catalog.join(kiosk_catalog::vectors::carried::FILE_NAME))
+                .filter(|p| p.is_file()),
         };
         let summary = import::import(&self.data_dir, &options, progress)?;
         record.snapshot_id = Some(summary.snapshot_id.clone());

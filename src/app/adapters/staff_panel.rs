@@ -6,6 +6,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::s;
 use crate::app::events::{Event, post};
 use crate::app::ui;
+use crate::app::worker::{CatalogFacts, Figure};
 
 pub fn connect(window: &ui::App) {
     let panel = window.global::<ui::StaffPanelAdapter>();
@@ -45,27 +46,43 @@ pub fn set_message(window: &ui::App, message: &str, locked_out: bool) {
     panel.set_message(s(message));
 }
 
-/// The panel's lines and figures (label, value, and a bar's fraction or a
-/// negative number for none).
+/// The panel's lines and figures. The catalog line and the figures' names
+/// are worded by the panel in the screen's language (`@tr`), like the rest
+/// of the UI.
 pub fn show_info(
     window: &ui::App,
-    snapshot: &str,
+    catalog: Option<&CatalogFacts>,
     sync: &str,
     model: &str,
-    stats: &[(String, String, f32)],
+    stats: &[Figure],
 ) {
     let panel = window.global::<ui::StaffPanelAdapter>();
-    panel.set_snapshot_text(s(snapshot));
+    panel.set_catalog(map_catalog(catalog));
     panel.set_sync_text(s(sync));
     panel.set_model_text(s(model));
     let stats: Vec<ui::Stat> = stats.iter().map(map_stat).collect();
     panel.set_stats(ModelRc::new(VecModel::from(stats)));
 }
 
-fn map_stat((label, value, fraction): &(String, String, f32)) -> ui::Stat {
+fn map_catalog(catalog: Option<&CatalogFacts>) -> ui::CatalogFacts {
+    match catalog {
+        Some(c) => ui::CatalogFacts {
+            known: true,
+            products: s(c.products.to_string()),
+            variants: s(c.variants.to_string()),
+            source: s(&c.source),
+            as_of: s(&c.as_of),
+            age_hours: s(format!("{:.1}", c.age_hours)),
+        },
+        None => ui::CatalogFacts::default(),
+    }
+}
+
+fn map_stat(figure: &Figure) -> ui::Stat {
     ui::Stat {
-        label: s(label),
-        value: s(value),
-        fraction: *fraction,
+        kind: s(figure.kind.key()),
+        detail: s(&figure.detail),
+        value: s(&figure.value),
+        fraction: figure.fraction,
     }
 }

@@ -301,3 +301,46 @@ fn the_worker_purges_by_the_retention_at_start_and_when_a_shopper_leaves() {
     );
     assert_eq!(local.count("feedback").expect("count"), 2);
 }
+
+// The staff panel showed its figures in English in every language: each
+// figure now goes to the panel by its kind, which the panel words with
+// `@tr` (translated in ui/translations). Every kind must be worded there.
+#[test]
+fn every_figure_is_worded_by_the_staff_panel() {
+    let view = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/views/staff.slint"),
+    )
+    .expect("the staff panel's view");
+    for kind in FigureKind::ALL {
+        let branch = format!("stat.kind == \"{}\" ? @tr(", kind.key());
+        assert!(view.contains(&branch), "{kind:?} has no wording: {branch}");
+    }
+    // And the figures of a day come with their kinds, no English label.
+    let day = kiosk_staff::Figures {
+        sessions: 3,
+        turns: 7,
+        languages: vec![kiosk_staff::analytics::Count {
+            item: "nl".into(),
+            count: 3,
+        }],
+        ..kiosk_staff::Figures::default()
+    };
+    let shown = figures(&day);
+    assert_eq!(shown[0].kind, FigureKind::Shoppers);
+    assert_eq!(shown[0].value, "3");
+    assert_eq!(shown[1].kind, FigureKind::Questions);
+    let language = shown
+        .iter()
+        .find(|f| f.kind == FigureKind::Language)
+        .expect("a language figure");
+    assert_eq!(
+        (language.detail.as_str(), language.value.as_str()),
+        ("Nederlands", "3")
+    );
+    for f in &shown {
+        assert!(
+            !f.detail.contains("Shoppers") && !f.detail.contains("Language"),
+            "{f:?}"
+        );
+    }
+}

@@ -261,13 +261,29 @@ fn questions(snapshot: &Snapshot, lang: Lang, n: usize) -> anyhow::Result<Vec<Qu
             );
         out.push(Question {
             lang,
-            text,
+            text: without_repeats(&text),
             product_id: record.product.id.clone(),
             voice: voices[i % voices.len()].to_string(),
             speed: SPEEDS[(i / voices.len()) % SPEEDS.len()],
         });
     }
     Ok(out)
+}
+
+/// `text` with a word said twice in a row said once: a colour term that
+/// starts with the pattern's own word ("warna {color}" with "warna perak").
+fn without_repeats(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for word in text.split(' ') {
+        if out
+            .last()
+            .is_some_and(|last| last.eq_ignore_ascii_case(word))
+        {
+            continue;
+        }
+        out.push(word);
+    }
+    out.join(" ")
 }
 
 fn speak(espeak: &Path, q: &Question, out: &Path) -> anyhow::Result<Vec<f32>> {
@@ -412,7 +428,7 @@ pub fn bench_voice(config: &Config, args: BenchVoiceArgs) -> anyhow::Result<Exit
                 let wav = tmp.path().join("heard.wav");
                 let (transcript, heard_lang, ms) = hear(&engine, &samples, &wav, &options, lang)?;
                 let read_as = match &names {
-                    Some(n) => n.correct(&transcript).text,
+                    Some(n) => n.correct(&transcript, heard_lang.or(Some(lang))).text,
                     None => transcript.clone(),
                 };
                 let reply = answer(&read_as, heard_lang.or(Some(lang)))?;

@@ -284,6 +284,11 @@ pub struct ImportOptions {
     /// Embeds every product for search by meaning; `None`: the snapshot
     /// has no vectors and search is lexical only.
     pub embedder: Option<Arc<Embedder>>,
+    /// Product vectors computed elsewhere (a bundle's
+    /// `catalog/product_vectors.kvec`, `vectors::carried`): with
+    /// `embedder`, the products they cover for its model are not
+    /// embedded again; the rest are.
+    pub vectors: Option<PathBuf>,
 }
 
 impl ImportOptions {
@@ -296,6 +301,7 @@ impl ImportOptions {
             source_label: None,
             images: ImageOptions::default(),
             embedder: None,
+            vectors: None,
         }
     }
 }
@@ -507,6 +513,7 @@ pub fn import(
             Some(vectors::build(
                 writer.connection(),
                 previous.as_deref(),
+                options.vectors.as_deref(),
                 embedder,
                 progress,
             )?)

@@ -179,3 +179,80 @@ fn two_products_are_as_similar_as_their_vectors() {
     assert_eq!(index.similarity(1, 2), index.similarity(2, 1));
     assert_eq!(index.similarity(1, 4), None);
 }
+
+/// A snapshot's vector tables in memory: `n` vectors of `dim` values
+/// under model `model`, product `i` keyed by the passage `product i`.
+fn vector_db(model: &str, dim: usize, n: usize) -> Connection {
+    let conn = Connection::open_in_memory().expect("sqlite");
+    conn.execute_batch(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+    )
+    .expect("meta");
+    conn.execute_batch(CREATE).expect("vectors");
+    for (key, value) in [
+        (meta::EMBED_MODEL, model.to_string()),
+        (meta::EMBED_DIM, dim.to_string()),
+    ] {
+        conn.execute("INSERT INTO meta VALUES (?1, ?2)", params![key, value])
+            .expect("meta row");
+    }
+    for i in 0..n {
+        let v: Vec<f32> = (0..dim).map(|j| ((i * 7 + j) % 11) as f32 - 5.0).collect();
+        let (scale, q) = quantize(&unit(&v));
+        let bytes: Vec<u8> = q.iter().map(|&x| x as u8).collect();
+        let hash = content_hash(model, &format!("product {i}"));
+        conn.execute(
+            "INSERT INTO product_vectors VALUES (?1, ?2, ?3, ?4)",
+            params![i as i64 + 1, &hash[..], f64::from(scale), bytes],
+        )
+        .expect("vector row");
+    }
+    conn
+}
+
+#[test]
+fn carried_vectors_come_back_by_passage_for_their_own_model_only() {
+    // Issue 14: vectors a bundle carries are used only for the model and
+    // dimension they were made with, and only for the passages they cover.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join(carried::FILE_NAME);
+    let conn = vector_db("model-a", 8, 3);
+    assert_eq!(carried::write(&conn, &path).expect("write"), 3);
+
+    let file = carried::Carried::open(&path, "model-a", 8)
+        .expect("read")
+        .expect("usable");
+    assert_eq!(file.len(), 3);
+    let stored: (f64, Vec<u8>) = conn
+        .query_row(
+            "SELECT scale, vector FROM product_vectors WHERE product_rowid = 2",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("row");
+    let (scale, vector) = file
+        .get(&content_hash("model-a", "product 1"))
+        .expect("covered");
+    assert_eq!((scale, vector), (stored.0 as f32, &stored.1[..]));
+    assert!(file.get(&content_hash("model-a", "product 9")).is_none());
+
+    let other_model = carried::Carried::open(&path, "model-b", 8).expect("read");
+    assert!(other_model.is_err_and(|why| why.contains("another model")));
+    let other_dim = carried::Carried::open(&path, "model-a", 16).expect("read");
+    assert!(other_dim.is_err_and(|why| why.contains("8 values")));
+    // A file cut short, or with bytes after its records, is not used.
+    let bytes = std::fs::read(&path).expect("read");
+    for len in [bytes.len() - 1, 10, 0] {
+        std::fs::write(&path, &bytes[..len]).expect("write");
+        let cut = carried::Carried::open(&path, "model-a", 8).expect("read");
+        assert!(cut.is_err(), "{len} bytes");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    std::fs::write(&path, &longer).expect("write");
+    assert!(
+        carried::Carried::open(&path, "model-a", 8)
+            .expect("read")
+            .is_err()
+    );
+}

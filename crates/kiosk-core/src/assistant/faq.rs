@@ -72,7 +72,25 @@ const WEAK: &[&str] = &[
     "when",
     "wanneer",
     "kapan",
+    // Words that stand for any product: "something under 30" asks for
+    // products, not for the entry "I lost something in the store".
+    "something",
+    "anything",
+    "thing",
+    "stuff",
+    "iets",
+    "wat",
+    "ding",
+    "sesuatu",
+    "barang",
+    "東西",
+    "东西",
 ];
+
+/// Whether a content word (as `words` gives it: stemmed) is one of `WEAK`.
+fn is_weak(word: &str) -> bool {
+    WEAK.iter().any(|weak| faq_stem(weak) == word)
+}
 
 /// The best entry for a question, if it shares enough with one, and how
 /// many content words it shares (2 or more is a square match).
@@ -96,7 +114,7 @@ pub fn best<'a>(faq: &'a [FaqEntry], question: &str, lang: Lang) -> Option<(&'a 
         let mut strong = 0;
         for w in &asked {
             if known.contains(w) {
-                if WEAK.contains(&w.as_str()) {
+                if is_weak(w) {
                     score += 0.2;
                 } else {
                     score += 1.0;
@@ -111,4 +129,77 @@ pub fn best<'a>(faq: &'a [FaqEntry], question: &str, lang: Lang) -> Option<(&'a 
     }
     best.filter(|(score, _, _)| *score >= 0.7)
         .map(|(_, strong, e)| (e, strong))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Localized;
+
+    fn entry(id: &str, tags: &[&str], questions: &[(Lang, &str)]) -> FaqEntry {
+        FaqEntry {
+            id: id.into(),
+            question: Localized(
+                questions
+                    .iter()
+                    .map(|(l, q)| (*l, (*q).to_string()))
+                    .collect(),
+            ),
+            answer: Localized::default(),
+            tags: tags.iter().map(|t| (*t).to_string()).collect(),
+        }
+    }
+
+    fn faq() -> Vec<FaqEntry> {
+        vec![
+            entry(
+                "lost-and-found",
+                &["lost and found", "forgot"],
+                &[
+                    (Lang::En, "I lost something in the store. What should I do?"),
+                    (
+                        Lang::Nl,
+                        "Ik ben iets verloren in de winkel. Wat moet ik doen?",
+                    ),
+                    (
+                        Lang::Id,
+                        "Saya kehilangan sesuatu di toko. Apa yang harus saya lakukan?",
+                    ),
+                    (Lang::Zh, "我在店裡掉了東西，怎麼辦？"),
+                ],
+            ),
+            entry(
+                "back-in-stock",
+                &["back in stock", "sold out"],
+                &[(
+                    Lang::Nl,
+                    "Kan de kiosk me laten weten wanneer iets weer op voorraad is?",
+                )],
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_word_for_any_product_does_not_pick_an_entry() {
+        let faq = faq();
+        for (q, lang) in [
+            ("something under 30", Lang::En),
+            ("anything for under 30 euro", Lang::En),
+            ("iets onder de 30", Lang::Nl),
+            ("sesuatu di bawah 30", Lang::Id),
+            ("30元以下的東西", Lang::Zh),
+        ] {
+            let found = best(&faq, q, lang).map(|(e, _)| e.id.as_str());
+            assert_eq!(found, None, "{q}");
+        }
+        // The entry's own words still find it.
+        for (q, lang) in [
+            ("I lost something here", Lang::En),
+            ("ik ben iets verloren", Lang::Nl),
+            ("我掉了東西", Lang::Zh),
+        ] {
+            let found = best(&faq, q, lang).map(|(e, _)| e.id.as_str());
+            assert_eq!(found, Some("lost-and-found"), "{q}");
+        }
+    }
 }

@@ -2,9 +2,11 @@
 //!
 //! `intent_examples.toml` holds short shopper turns per intent in the four
 //! languages, with no store's products in them. With the multilingual e5
-//! model loaded, [`IntentExamples::build`] embeds them once (at start-up)
-//! and [`IntentExamples::guess`] reads a turn as the intent most of its
-//! `k` nearest examples carry, by cosine similarity. The rules stay first:
+//! model loaded, [`IntentExamples::build`] embeds them once (at start-up;
+//! the binary keeps their vectors in a cache on disk and hands them to
+//! [`IntentExamples::from_vectors`]) and [`IntentExamples::guess`] reads a
+//! turn as the intent most of its `k` nearest examples carry, by cosine
+//! similarity. The rules stay first:
 //! the engine asks the examples only where the rules fell back to a default
 //! (see `AssistantConfig::examples_when`), and never without the model.
 
@@ -157,6 +159,18 @@ impl IntentExamples {
     ) -> Result<IntentExamples, BackendError> {
         let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
         let vectors = encoder.query_vectors(&texts)?;
+        IntentExamples::from_vectors(encoder, examples, vectors, k)
+    }
+
+    /// `examples` with their vectors embedded before (as queries, by the
+    /// model behind `encoder`, in order): a cache saves embedding them at
+    /// every start. `k` nearest vote on a turn.
+    pub fn from_vectors(
+        encoder: Arc<dyn TextEncoder>,
+        examples: &[Example],
+        vectors: Vec<Vec<f32>>,
+        k: usize,
+    ) -> Result<IntentExamples, BackendError> {
         if vectors.len() != examples.len() {
             return Err(BackendError::msg(format!(
                 "{} vectors for {} examples",

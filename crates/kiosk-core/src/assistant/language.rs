@@ -2,6 +2,7 @@
 //! detectors need sentences; kiosk questions are three words long, so this
 //! counts each language's function words and the lexicon's own words.
 
+use crate::lexicon::Mention;
 use crate::text::{is_cjk, tokenize};
 use crate::{Lang, Lexicon};
 
@@ -209,6 +210,8 @@ const ID: &[&str] = &[
     "kenapa",
     "ketika",
     "kok",
+    // Suitcase; Dutch "koper" is copper, which the vocabulary knows.
+    "koper",
     "lagi",
     "lain",
     "lebih",
@@ -263,29 +266,35 @@ pub fn detect(text: &str, lexicon: &Lexicon) -> (Lang, f32) {
     let tokens = tokenize(text);
     let cue_evidence = super::cues::language_evidence(&tokens);
     let mut scores = [cue_evidence[0], cue_evidence[1], cue_evidence[2]];
-    for token in &tokens {
-        let w = token.text.as_str();
-        for (i, list) in [EN, NL, ID].iter().enumerate() {
-            if list.binary_search(&w).is_ok() {
-                scores[i] += 1.0;
+    let mentions = lexicon.analyze(text).mentions;
+    let words = tokens
+        .iter()
+        .filter(|t| t.text.chars().any(char::is_alphabetic))
+        .count();
+    if words <= SHORT_TURN_WORDS {
+        // A short turn has a word or two to go by: a word only one
+        // language has ("merah") outweighs one several share ("koper",
+        // copper in Dutch and a suitcase in Indonesian), which would
+        // otherwise tie with it.
+        for claims in word_claims(&tokens, &mentions) {
+            let claimed = claims.iter().filter(|c| c.is_some()).count();
+            for (score, claim) in scores.iter_mut().zip(claims) {
+                *score += claim.unwrap_or(0.0) / claimed.max(1) as f32;
             }
         }
-        if w.ends_with("nya") && w.len() > 4 {
-            scores[2] += 0.7;
+    } else {
+        for token in &tokens {
+            for (score, claim) in scores.iter_mut().zip(word_evidence(&token.text)) {
+                *score += claim;
+            }
         }
-        if w.contains("ij") || w.ends_with("tje") || w.ends_with("en") && w.len() > 6 {
-            scores[1] += 0.3;
-        }
-    }
-    for mention in lexicon.analyze(text).mentions {
-        // Words shared by several languages ("jeans") say nothing.
-        if mention.langs.len() == 1 {
-            for lang in mention.langs.iter() {
-                match lang {
-                    Lang::En => scores[0] += 0.8,
-                    Lang::Nl => scores[1] += 0.8,
-                    Lang::Id => scores[2] += 0.8,
-                    Lang::Zh => {}
+        for mention in &mentions {
+            // Words shared by several languages ("jeans") say nothing.
+            if mention.langs.len() == 1 {
+                for lang in mention.langs.iter() {
+                    if let Some(i) = latin_index(lang) {
+                        scores[i] += MENTION_WEIGHT;
+                    }
                 }
             }
         }
@@ -301,6 +310,80 @@ pub fn detect(text: &str, lexicon: &Lexicon) -> (Lang, f32) {
         );
     let lang = [Lang::En, Lang::Nl, Lang::Id][best];
     (lang, (score / total) * (1.0 - 1.0 / (1.0 + total)))
+}
+
+/// Turns of at most this many words are weighed word by word (see
+/// `word_claims`).
+const SHORT_TURN_WORDS: usize = 3;
+
+/// How much a vocabulary term of one language says.
+const MENTION_WEIGHT: f32 = 0.8;
+
+/// The index in `[en, nl, id]` of a language written in Latin letters.
+fn latin_index(lang: Lang) -> Option<usize> {
+    match lang {
+        Lang::En => Some(0),
+        Lang::Nl => Some(1),
+        Lang::Id => Some(2),
+        Lang::Zh => None,
+    }
+}
+
+/// What one word says by itself, for `[en, nl, id]`: each language's
+/// function words, and spellings typical of Indonesian ("-nya") and Dutch
+/// ("ij", "-tje", long words in "-en").
+fn word_evidence(w: &str) -> [f32; 3] {
+    let mut out = [0.0; 3];
+    for (i, list) in [EN, NL, ID].iter().enumerate() {
+        if list.binary_search(&w).is_ok() {
+            out[i] += 1.0;
+        }
+    }
+    if w.ends_with("nya") && w.len() > 4 {
+        out[2] += 0.7;
+    }
+    if w.contains("ij") || w.ends_with("tje") || w.ends_with("en") && w.len() > 6 {
+        out[1] += 0.3;
+    }
+    out
+}
+
+/// For each word of a turn, what each of `[en, nl, id]` claims of it: the
+/// word's own evidence and the vocabulary terms it is part of (a term's
+/// weight shared among its words). A language claims a word when either
+/// does, with no weight for a term several languages share ("tas" is a bag
+/// in Dutch and Indonesian): such a word is ambiguous.
+fn word_claims(tokens: &[crate::text::Token], mentions: &[Mention]) -> Vec<[Option<f32>; 3]> {
+    tokens
+        .iter()
+        .map(|token| {
+            let mut claims: [Option<f32>; 3] = [None; 3];
+            for (claim, weight) in claims.iter_mut().zip(word_evidence(&token.text)) {
+                if weight > 0.0 {
+                    *claim = Some(weight);
+                }
+            }
+            for m in mentions {
+                if token.start < m.start || token.end > m.end {
+                    continue;
+                }
+                let covered = tokens
+                    .iter()
+                    .filter(|t| t.start >= m.start && t.end <= m.end)
+                    .count()
+                    .max(1);
+                let weight = if m.langs.len() == 1 {
+                    MENTION_WEIGHT / covered as f32
+                } else {
+                    0.0
+                };
+                for i in m.langs.iter().filter_map(latin_index) {
+                    *claims[i].get_or_insert(0.0) += weight;
+                }
+            }
+            claims
+        })
+        .collect()
 }
 
 /// The language to answer a turn in. Each turn is detected afresh; the

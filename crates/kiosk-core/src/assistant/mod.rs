@@ -226,6 +226,13 @@ impl Assistant<'_> {
             ),
             &text,
         );
+        // "nomor 12" after a list: the twelfth product, unless a size.
+        let listed = if session.last_was_list {
+            session.shown.len()
+        } else {
+            0
+        };
+        let reading = understand::with_list_place(reading, listed, lexicon, self.stock.sizes());
         let understood_at = Instant::now();
 
         let mut draft = Draft::new(lang);

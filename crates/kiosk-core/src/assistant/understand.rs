@@ -8,6 +8,8 @@ use crate::lexicon::ConceptKind;
 use crate::text::{Token, fold, option_key, size_key, tokenize};
 use crate::{Lexicon, Money};
 
+mod ordinal;
+
 /// What the rules read in a turn.
 #[derive(Debug, Clone, Default)]
 pub struct Reading {
@@ -33,6 +35,10 @@ pub struct Reading {
     pub ordinal: Option<usize>,
     /// Every ordinal, in order ("compare the first and the third").
     pub ordinals: Vec<usize>,
+    /// A figure after a word that says either a place or a size ("nomor
+    /// 12", "nr 12"), 0-based; read as a size unless `with_list_place`
+    /// makes it a place.
+    pub numbered: Option<usize>,
     pub order_id: Option<String>,
     pub contact: Option<String>,
     /// The words to search the catalog with: the text minus cues, sizes,
@@ -137,29 +143,6 @@ const CURRENCY_WORDS: &[&str] = &[
     "eur", "euro", "euros", "de", "rp", "rupiah", "idr", "dollar", "dollars", "usd", "nt", "ntd",
     "twd",
 ];
-const ORDINALS: &[(&str, usize)] = &[
-    ("first", 0),
-    ("second", 1),
-    ("third", 2),
-    ("fourth", 3),
-    ("fifth", 4),
-    ("1st", 0),
-    ("2nd", 1),
-    ("3rd", 2),
-    ("eerste", 0),
-    ("tweede", 1),
-    ("derde", 2),
-    ("vierde", 3),
-    ("vijfde", 4),
-    ("pertama", 0),
-    ("kedua", 1),
-    ("ketiga", 2),
-    ("keempat", 3),
-    ("kelima", 4),
-    ("last", usize::MAX),
-    ("laatste", usize::MAX),
-    ("terakhir", usize::MAX),
-];
 
 /// Reads a turn with no store in mind: every size the words name counts.
 pub fn read(text: &str, lexicon: &Lexicon) -> Reading {
@@ -230,8 +213,9 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
     if let Some(store) = store_sizes {
         read_store_size_phrases(&tokens, store, &mut reading, &mut consumed);
     }
-    read_sizes(text, &tokens, &sizes, &mut reading, &mut consumed);
+    // Places before sizes: "#12" and "number 12" are no bare size.
     read_ordinal(text, &tokens, &mut reading, &mut consumed);
+    read_sizes(text, &tokens, &sizes, &mut reading, &mut consumed);
 
     let analysis = lexicon.analyze(text);
     for m in &analysis.mentions {
@@ -320,7 +304,7 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
             if crate::text::is_stopword(&t.text) {
                 continue;
             }
-            if WRAPPER_WORDS.contains(&t.text.as_str()) {
+            if crate::text::is_wrapper(&t.text) {
                 push(&mut whole, &text[t.start..t.end]);
                 continue;
             }
@@ -343,35 +327,6 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
     reading.leftover_words = leftover;
     reading
 }
-
-/// Words a shopper wraps a product in ("laat me … zien", "lihat …", "can
-/// I see …") that the stop words do not cover: verbs of showing, seeing and
-/// looking for, in the kiosk's languages. They name no product in any
-/// store, so they leave the search words (and the text the embedder reads)
-/// unless they are all the turn holds.
-const WRAPPER_WORDS: &[&str] = &[
-    "see",
-    "laat",
-    "zien",
-    "toon",
-    "tonen",
-    "bekijken",
-    "kijken",
-    "heb",
-    "lihat",
-    "liat",
-    "lihatin",
-    "tunjukkan",
-    "tunjukin",
-    "perlihatkan",
-    "carikan",
-    "cariin",
-    "adakah",
-    "ingin",
-    "pengen",
-    "kasih",
-    "aku",
-];
 
 /// Chinese wrappers a stretch may start with ("請問", "有", "我想看",
 /// "給我看"), as folded (traditional) characters, longest first.
@@ -1247,35 +1202,81 @@ fn chinese_number(chars: &[char]) -> Option<u32> {
     }
 }
 
+/// Reads the places in a list the turn names ("the ninth", "de 12e", "yang
+/// ke-12", "第十二個"), in order. A figure after a word that also says a
+/// size ("nomor 12", "nr 12") is left to be read as a size too, and kept
+/// as `numbered` for `with_list_place` to decide.
 fn read_ordinal(
     text: &str,
     tokens: &[Token],
     reading: &mut Reading,
     consumed: &mut Vec<(usize, usize)>,
 ) {
-    for t in tokens {
-        if let Some((_, n)) = ORDINALS.iter().find(|(w, _)| *w == t.text) {
-            reading.ordinals.push(*n);
-            consumed.push((t.start, t.end));
+    let to_index = |n: usize| if n == usize::MAX { n } else { n - 1 };
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if overlaps(consumed, t.start, t.end) {
+            i += 1;
+            continue;
         }
+        if let Some((n, used)) = ordinal::at(text, tokens, i) {
+            let last = &tokens[i + used - 1];
+            reading.ordinals.push(to_index(n));
+            consumed.push((t.start, last.end));
+            i += used;
+            continue;
+        }
+        if ordinal::NUMBER_OR_SIZE_WORDS.contains(&t.text.as_str())
+            && reading.numbered.is_none()
+            && let Some(n) = tokens
+                .get(i + 1)
+                .filter(|n| !n.cjk)
+                .and_then(|n| ordinal::figure(&n.text))
+        {
+            reading.numbered = Some(n - 1);
+        }
+        i += 1;
+    }
+    // "第十二個", "第12個": the place, not search words.
+    for (n, start, end) in ordinal::chinese(text) {
+        reading.ordinals.push(to_index(n));
+        consumed.push((start, end));
     }
     let folded = fold(text);
-    let chars: Vec<char> = folded.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if *c == '第'
-            && let Some(d) = chars
-                .get(i + 1)
-                .and_then(|c| chinese_digit(*c))
-                .or_else(|| chars.get(i + 1).and_then(|c| c.to_digit(10)))
-            && d > 0
-        {
-            reading.ordinals.push(d as usize - 1);
-        }
-    }
     if folded.contains("最後") {
         reading.ordinals.push(usize::MAX);
     }
     reading.ordinal = reading.ordinals.first().copied();
+}
+
+/// The turn's `numbered` figure ("nomor 12", "nr 12") as a place in the
+/// list on screen rather than a size: when a list of `listed` products is
+/// on screen (2 or more), the turn names no product, and the store sells
+/// no size of that figure (`store_sizes`). A size the store sells stays a
+/// size ("nomor 42" in a shoe store).
+pub fn with_list_place(
+    mut reading: Reading,
+    listed: usize,
+    lexicon: &Lexicon,
+    store_sizes: &[String],
+) -> Reading {
+    let Some(place) = reading.numbered else {
+        return reading;
+    };
+    let said = (place + 1).to_string();
+    if listed < 2
+        || reading.names_product()
+        || store_spelling(&said, lexicon, store_sizes).is_some()
+    {
+        return reading;
+    }
+    if reading.size.as_deref() == Some(said.as_str()) {
+        reading.size = None;
+    }
+    reading.ordinals.insert(0, place);
+    reading.ordinal = Some(place);
+    reading
 }
 
 fn read_order_and_contact(

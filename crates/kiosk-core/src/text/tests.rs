@@ -35,13 +35,16 @@ fn sound_key_merges_spellings_of_one_sound() {
 }
 
 #[test]
-fn stopwords_are_sorted_and_found() {
+fn function_words_are_sorted_and_found() {
     assert!(
-        STOPWORDS.windows(2).all(|w| w[0] < w[1]),
-        "STOPWORDS must stay sorted"
+        FUNCTION_WORDS.windows(2).all(|w| w[0].0 < w[1].0),
+        "FUNCTION_WORDS must stay sorted"
     );
     assert!(is_stopword("waar") && is_stopword("ada") && is_stopword("the"));
     assert!(!is_stopword("jacket"));
+    // A wrapper is no stop word: it is searched when it is all there is.
+    assert!(is_wrapper("lihat") && is_wrapper("zien") && is_wrapper("see"));
+    assert!(!is_stopword("lihat") && !is_wrapper("the") && !is_wrapper("jacket"));
 }
 
 #[test]

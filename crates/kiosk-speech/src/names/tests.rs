@@ -52,6 +52,23 @@ fn a_name_heard_as_two_words_is_joined() {
 }
 
 #[test]
+fn known_words_that_spell_a_brand_together_are_the_brand() {
+    // "tide" and "wave" are words of the store's titles ("Tide Line"), so
+    // neither is read as a name alone; joined they spell the brand.
+    let names = StoreNames::new(["Tidewave", "Velora"]);
+    let known = |w: &str| ["tide", "wave", "line", "coral"].contains(&w);
+    let fix = |t: &str| names.correct(t, &known).text;
+    assert_eq!(
+        fix("How much is the tide wave coral?"),
+        "How much is the Tidewave coral?"
+    );
+    assert_eq!(fix("the Tide-Wave swimsuit"), "the Tidewave swimsuit");
+    // Not joined past a stop word or a comma, nor into a near miss.
+    assert_eq!(fix("the tide, wave coral"), "the tide, wave coral");
+    assert_eq!(fix("a tide line coral"), "a tide line coral");
+}
+
+#[test]
 fn known_words_stop_words_and_names_stay() {
     // "stride" is a name's word and a known word: it stays as heard.
     assert_eq!(fix("the stride shoe"), "the stride shoe");

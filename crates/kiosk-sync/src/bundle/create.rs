@@ -7,12 +7,21 @@
 //! products and makes their thumbnails exactly as the kiosk's import
 //! would; the thumbnails go into the bundle as `catalog/images/ID.card.jpg`
 //! and `ID.detail.jpg`, each listed in the signed manifest with its hash.
+//!
+//! With the embedding model (`--vectors`), that scratch import embeds every
+//! product too, and its vectors go into the bundle as
+//! `catalog/product_vectors.kvec` (`kiosk_catalog::vectors::carried`),
+//! listed and signed like the rest: a kiosk with the same model takes them
+//! instead of embedding the products itself.
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
+use kiosk_catalog::kiosk_embed::Embedder;
+use kiosk_catalog::vectors::carried;
 use kiosk_catalog::{DataDir, Format, ImageOptions, ImportOptions, Issue, Progress};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -62,6 +71,9 @@ pub struct CreateOptions {
     pub now: jiff::Timestamp,
     /// Product photos to make thumbnails of; none by default.
     pub images: ImageOptions,
+    /// Embeds every product and carries the vectors in the bundle; `None`
+    /// by default (each kiosk embeds its products itself).
+    pub embedder: Option<Arc<Embedder>>,
 }
 
 impl CreateOptions {
@@ -81,6 +93,7 @@ impl CreateOptions {
             format: None,
             now: jiff::Timestamp::now(),
             images: ImageOptions::default(),
+            embedder: None,
         }
     }
 }
@@ -105,8 +118,14 @@ pub struct Created {
     pub n_thumbnails_cached: u64,
     /// Thumbnails that could not be stored in the cache.
     pub n_thumbnail_cache_failed: u64,
-    /// Time spent matching photos and making thumbnails.
+    /// Time spent matching photos and making thumbnails (and, with
+    /// vectors, embedding the products).
     pub images_ms: u64,
+    /// Product vectors the bundle carries (`--vectors`).
+    pub n_vectors: u64,
+    /// How the scratch import made them (every product is embedded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vectors: Option<kiosk_catalog::vectors::VectorSummary>,
     pub elapsed_ms: u64,
 }
 
@@ -202,13 +221,15 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
     let mut image_issues = Vec::new();
     let mut thumbnail_counts = (0, 0, 0);
     let mut image_list = None;
+    let mut vectors = None;
     let images_started = Instant::now();
-    if !options.images.is_empty() {
-        let made = thumbnails(options, format, stock_as_of, scratch.path(), progress)?;
+    if !options.images.is_empty() || options.embedder.is_some() {
+        let made = scratch_import(options, format, stock_as_of, scratch.path(), progress)?;
         n_images = made.n_images;
         image_issues = made.issues;
         thumbnail_counts = (made.n_made, made.n_cached, made.n_cache_failed);
-        image_list = Some(made.list);
+        image_list = made.list;
+        vectors = made.vectors;
     }
     let images_ms = started_ms(images_started);
     let total: u64 = files
@@ -218,7 +239,13 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
     progress.phase("hashing", total);
     let mut exports = Vec::with_capacity(files.len());
     let mut done = 0;
-    for (name, path) in &files {
+    let vector_file = vectors.as_ref().map(|_| {
+        (
+            carried::FILE_NAME.to_string(),
+            scratch.path().join(carried::FILE_NAME),
+        )
+    });
+    for (name, path) in files.iter().chain(vector_file.as_ref()) {
         let file = File::open(path).map_err(Error::io("opening", path))?;
         let (size, sha256) = hash_stream(file, path, &mut |n| {
             done += n;
@@ -323,6 +350,8 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         n_thumbnails_cached: thumbnail_counts.1,
         n_thumbnail_cache_failed: thumbnail_counts.2,
         images_ms,
+        n_vectors: vectors.as_ref().map_or(0, |(n, _)| *n),
+        vectors: vectors.map(|(_, summary)| summary),
         elapsed_ms: started_ms(started),
     })
 }
@@ -331,11 +360,14 @@ fn started_ms(started: Instant) -> u64 {
     started.elapsed().as_millis() as u64
 }
 
-/// Thumbnails made for a bundle, in the scratch folder.
+/// Thumbnails and vectors made for a bundle, in the scratch folder.
 struct Made {
     /// Each thumbnail's name, size and sha256, a line each, in bundle
-    /// order (see [`for_each_image`]).
-    list: PathBuf,
+    /// order (see [`for_each_image`]); `None` without photos.
+    list: Option<PathBuf>,
+    /// The vectors written to [`carried::FILE_NAME`] and how they were
+    /// made; `None` without the model.
+    vectors: Option<(u64, kiosk_catalog::vectors::VectorSummary)>,
     n_images: u64,
     n_made: u64,
     n_cached: u64,
@@ -346,10 +378,11 @@ struct Made {
 /// The list of thumbnails in the scratch folder.
 const IMAGE_LIST: &str = "images.list";
 
-/// Imports the export into a scratch data dir with its photos, and writes
-/// each product's thumbnails out as files named by its id, listing each
-/// with its size and sha256 as it goes (nothing is kept a product).
-fn thumbnails(
+/// Imports the export into a scratch data dir with its photos and the
+/// embedding model, writes each product's thumbnails out as files named
+/// by its id, listing each with its size and sha256 as it goes (nothing is
+/// kept a product), and the vectors to [`carried::FILE_NAME`].
+fn scratch_import(
     options: &CreateOptions,
     format: Format,
     stock_as_of: jiff::Timestamp,
@@ -361,7 +394,36 @@ fn thumbnails(
     import.format = Some(format);
     import.stock_as_of = Some(stock_as_of);
     import.images = options.images.clone();
+    import.embedder = options.embedder.clone();
     let summary = kiosk_catalog::import::import(&data_dir, &import, progress)?;
+    let db = summary
+        .snapshot_path
+        .join(kiosk_catalog::schema::SNAPSHOT_DB);
+    let conn = rusqlite::Connection::open_with_flags(
+        &db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::Invalid(format!("opening {}: {e}", db.display())))?;
+    let vectors = match &summary.vectors {
+        Some(made) => {
+            let n = carried::write(&conn, &scratch.join(carried::FILE_NAME))?;
+            Some((n, made.clone()))
+        }
+        None => None,
+    };
+    if options.images.is_empty() {
+        drop(conn);
+        let _ = fs::remove_dir_all(scratch.join("data"));
+        return Ok(Made {
+            list: None,
+            vectors,
+            n_images: 0,
+            n_made: 0,
+            n_cached: 0,
+            n_cache_failed: 0,
+            issues: Vec::new(),
+        });
+    }
     let (n_made, n_cached, n_cache_failed) = (
         summary.n_thumbnails_made,
         summary.n_thumbnails_cached,
@@ -384,14 +446,6 @@ fn thumbnails(
     let list_path = scratch.join(IMAGE_LIST);
     let mut list =
         BufWriter::new(File::create(&list_path).map_err(Error::io("creating", &list_path))?);
-    let db = summary
-        .snapshot_path
-        .join(kiosk_catalog::schema::SNAPSHOT_DB);
-    let conn = rusqlite::Connection::open_with_flags(
-        &db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| Error::Invalid(format!("opening {}: {e}", db.display())))?;
     let mut stmt = conn
         .prepare(
             "SELECT p.id, i.card, i.detail FROM images i JOIN products p ON p.rowid = i.product_rowid ORDER BY p.rowid",
@@ -455,7 +509,8 @@ fn thumbnails(
     // The scratch snapshot is no longer needed; its disk space is.
     let _ = fs::remove_dir_all(scratch.join("data"));
     Ok(Made {
-        list: list_path,
+        list: Some(list_path),
+        vectors,
         n_images,
         n_made,
         n_cached,

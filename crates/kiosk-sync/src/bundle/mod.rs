@@ -10,6 +10,9 @@
 //!                         orders.csv for order status (native only)
 //! catalog/images/…        product photo thumbnails, NAME.card.jpg and
 //!                         NAME.detail.jpg, NAME a product id or SKU
+//! catalog/product_vectors.kvec
+//!                         with `--vectors`: every product's vector
+//!                         (`kiosk_catalog::vectors::carried`)
 //! ```
 //!
 //! The order matters: the reader checks the signature against the trusted

@@ -700,3 +700,226 @@ fn not_modified_or_up_to_date_answers_never_make_old_data_fresh() {
     assert_eq!(fresh.outcome, Outcome::Applied);
     assert!(!syncer.status().expect("status").stale);
 }
+
+/// The e5 model the back office and the kiosk embed with (the fetched one
+/// under `models/hub`, or `KIOSK_E5_MODEL`); a missing file fails the test.
+fn e5() -> Arc<kiosk_catalog::kiosk_embed::Embedder> {
+    static E5: std::sync::OnceLock<Arc<kiosk_catalog::kiosk_embed::Embedder>> =
+        std::sync::OnceLock::new();
+    E5.get_or_init(|| {
+        let path = std::env::var_os("KIOSK_E5_MODEL")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../models/hub/models--kiosk--multilingual-e5-small-q4/snapshots/kiosk/e5-small-q4.bin")
+            });
+        assert!(
+            path.is_file(),
+            "no e5 model at {} (set KIOSK_E5_MODEL or run scripts/fetch-models)",
+            path.display()
+        );
+        Arc::new(
+            kiosk_catalog::kiosk_embed::Embedder::open_with_threads(&path, 2)
+                .expect("the e5 model opens"),
+        )
+    })
+    .clone()
+}
+
+const VECTORS: &str = "catalog/product_vectors.kvec";
+
+/// A bundle of catalog `cat` carrying its product vectors (`bundle create
+/// --vectors`).
+fn bundle_with_vectors(w: &World, cat: &str, version: u64, out: &str) -> PathBuf {
+    let mut options = testkit::options(&w.path(cat), &w.keys.secret, &w.path(out), version);
+    options.embedder = Some(e5());
+    let created = crate::bundle::create(&options, &mut NoProgress).expect("bundle create");
+    assert_eq!(
+        created.n_vectors,
+        created.vectors.as_ref().expect("vectors").computed
+    );
+    created.path
+}
+
+/// The bundle's entries in order, as (name, bytes).
+fn entries(bundle: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = tar::Archive::new(std::fs::File::open(bundle).expect("open"));
+    archive
+        .entries()
+        .expect("entries")
+        .map(|entry| {
+            let mut entry = entry.expect("entry");
+            let name = entry.path().expect("path").display().to_string();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).expect("read");
+            (name, data)
+        })
+        .collect()
+}
+
+/// `bundle` with `name` holding `data`, its manifest entry changed to
+/// match and signed again with the office key: a bundle made by hand, as
+/// the bundle format allows.
+fn resigned(w: &World, bundle: &Path, name: &str, data: &[u8], out: &str) -> PathBuf {
+    let mut entries = entries(bundle);
+    let text = String::from_utf8(entries[0].1.clone()).expect("a UTF-8 manifest");
+    let mut manifest = crate::manifest::Manifest::parse(&text).expect("manifest");
+    let entry = manifest
+        .files
+        .iter_mut()
+        .find(|f| f.path == name)
+        .expect("listed");
+    entry.size = data.len() as u64;
+    entry.sha256 = crate::bundle::sha256_hex(data);
+    let text = manifest.to_toml().expect("manifest");
+    let key = crate::keys::load_secret_key(&w.keys.secret).expect("key");
+    let signature = minisign::sign(
+        Some(&key.public),
+        &key.secret,
+        text.as_bytes(),
+        Some("by hand"),
+        Some("test"),
+    )
+    .expect("sign")
+    .into_string();
+    for (entry_name, bytes) in &mut entries {
+        if entry_name == crate::bundle::MANIFEST {
+            *bytes = text.clone().into_bytes();
+        } else if entry_name == crate::bundle::SIGNATURE {
+            *bytes = signature.clone().into_bytes();
+        } else if entry_name == name {
+            *bytes = data.to_vec();
+        }
+    }
+    let mut tar = tar::Builder::new(Vec::new());
+    for (entry_name, bytes) in &entries {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, entry_name, bytes.as_slice())
+            .expect("append");
+    }
+    let path = w.path(out);
+    std::fs::write(&path, tar.into_inner().expect("tar")).expect("write");
+    path
+}
+
+fn vector_summary(report: &PullReport) -> &kiosk_catalog::vectors::VectorSummary {
+    report
+        .import
+        .as_ref()
+        .expect("imported")
+        .vectors
+        .as_ref()
+        .expect("vectors with the model")
+}
+
+#[test]
+fn a_bundle_with_vectors_is_imported_without_embedding_a_product() {
+    // Issue 14: the back office computes the vectors and signs them with
+    // the rest; the kiosk takes them.
+    let w = World::new();
+    let bundle = bundle_with_vectors(&w, "a", 2, "v2.kbundle");
+    let listed: Vec<String> = entries(&bundle).into_iter().map(|(name, _)| name).collect();
+    assert!(listed.iter().any(|n| n == VECTORS), "{listed:?}");
+    let manifest = String::from_utf8(entries(&bundle)[0].1.clone()).expect("manifest");
+    assert!(manifest.contains(VECTORS), "the manifest lists the vectors");
+
+    let syncer = w.syncer().with_embedder(Some(e5()));
+    let report = pull(&syncer, &Source::File(bundle)).expect("applied");
+    let vectors = vector_summary(&report);
+    assert_eq!((vectors.computed, vectors.carried), (0, 12), "{vectors:?}");
+    assert_eq!(vectors.carried_unused, None);
+    // They are the vectors the kiosk would have computed: a kiosk embedding
+    // the same catalog itself finds the same similarities.
+    let carried = kiosk_catalog::Snapshot::open(syncer.data_dir()).expect("live");
+    let own = w.path("own");
+    let mut options = kiosk_catalog::ImportOptions::new(w.path("a"));
+    options.embedder = Some(e5());
+    kiosk_catalog::import::import(&DataDir::new(&own), &options, &mut NoProgress).expect("import");
+    let own = kiosk_catalog::Snapshot::open(&DataDir::new(&own)).expect("own");
+    let others = ["a1", "a5", "a11"];
+    assert_eq!(
+        carried.closeness("a0", &others).expect("closeness"),
+        own.closeness("a0", &others).expect("closeness")
+    );
+    assert!(carried.closeness("a0", &others).expect("closeness")[0].is_some());
+
+    // Without the model the vectors are not used, and nothing is embedded.
+    let lexical = World::new();
+    let bundle = bundle_with_vectors(&lexical, "a", 2, "v2.kbundle");
+    let report = pull(&lexical.syncer(), &Source::File(bundle)).expect("applied");
+    assert!(report.import.expect("imported").vectors.is_none());
+}
+
+#[test]
+fn a_tampered_vector_file_is_refused() {
+    // Issue 14: the vectors are checked against the signed manifest like
+    // every other file.
+    let w = World::new();
+    let bundle = bundle_with_vectors(&w, "a", 2, "v2.kbundle");
+    let mut bytes = std::fs::read(&bundle).expect("read");
+    let header = (0..bytes.len())
+        .step_by(512)
+        .find(|&at| bytes[at..].starts_with(VECTORS.as_bytes()))
+        .expect("the vectors' entry");
+    // A value of the first vector, past the file's header.
+    bytes[header + 512 + 200] ^= 0x11;
+    std::fs::write(&bundle, bytes).expect("write");
+    let syncer = w.syncer().with_embedder(Some(e5()));
+    match pull(&syncer, &Source::File(bundle)) {
+        Err(Error::Rejected(Rejection::Tampered { file, .. })) => assert_eq!(file, VECTORS),
+        other => panic!("expected the vectors refused as tampered, got {other:?}"),
+    }
+    assert_eq!(w.n_products(), None, "nothing was imported");
+}
+
+#[test]
+fn vectors_for_part_of_the_products_are_used_and_the_rest_embedded() {
+    // Issue 14: the kiosk recomputes only what the bundle lacks. Catalog
+    // b's first 12 products read as catalog a's 12; its other 3 have no
+    // vector in a's file.
+    let w = World::new();
+    let a = bundle_with_vectors(&w, "a", 1, "a.kbundle");
+    let a_vectors = entries(&a)
+        .into_iter()
+        .find(|(name, _)| name == VECTORS)
+        .expect("a's vectors")
+        .1;
+    let b = bundle_with_vectors(&w, "b", 2, "b.kbundle");
+    let partial = resigned(&w, &b, VECTORS, &a_vectors, "partial.kbundle");
+    let syncer = w.syncer().with_embedder(Some(e5()));
+    let report = pull(&syncer, &Source::File(partial)).expect("applied");
+    let vectors = vector_summary(&report);
+    assert_eq!((vectors.carried, vectors.computed), (12, 3), "{vectors:?}");
+    assert_eq!(w.n_products(), Some(15));
+
+    // A file of another model is not used at all: every product is
+    // embedded (the live snapshot's vectors are reused from here on, so a
+    // fresh data dir).
+    let mut other_model = a_vectors.clone();
+    let fingerprint = e5().fingerprint().to_string();
+    let at = other_model
+        .windows(fingerprint.len())
+        .position(|w| w == fingerprint.as_bytes())
+        .expect("the model named in the header");
+    other_model[at] = if other_model[at] == b'0' { b'1' } else { b'0' };
+    let w2 = World::new();
+    let b = bundle_with_vectors(&w2, "b", 2, "b.kbundle");
+    let foreign = resigned(&w2, &b, VECTORS, &other_model, "foreign.kbundle");
+    let report = pull(
+        &w2.syncer().with_embedder(Some(e5())),
+        &Source::File(foreign),
+    )
+    .expect("applied");
+    let vectors = vector_summary(&report);
+    assert_eq!((vectors.carried, vectors.computed), (0, 15), "{vectors:?}");
+    assert!(
+        vectors
+            .carried_unused
+            .as_deref()
+            .is_some_and(|why| why.contains("another model")),
+        "{vectors:?}"
+    );
+}

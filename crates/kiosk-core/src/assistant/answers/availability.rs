@@ -441,8 +441,15 @@ impl Assistant<'_> {
                         ],
                     );
                 } else {
+                    // Stock the store does not count is for sale, not
+                    // "in stock": said as the variant answer says it.
+                    let key = if in_stock.iter().any(|v| v.quantity.is_none()) {
+                        "stock_overview_untracked"
+                    } else {
+                        "stock_overview"
+                    };
                     d.say(
-                        "stock_overview",
+                        key,
                         &[
                             ("title", &title),
                             ("price", &price),
@@ -587,16 +594,21 @@ impl Assistant<'_> {
             .iter()
             .map(|value| {
                 let key = crate::text::option_key(value);
-                let in_stock = record.variants.iter().any(|v| {
-                    v.in_stock
-                        && v.color().map(crate::text::option_key).as_deref() == Some(key.as_str())
-                        && want.size_matches(v)
-                        && want.others_match(v)
-                });
-                let status = if in_stock {
-                    say(lang, "word_in_stock_short", &[])
-                } else {
+                let for_sale: Vec<&Variant> = record
+                    .variants
+                    .iter()
+                    .filter(|v| {
+                        v.in_stock
+                            && v.color().map(crate::text::option_key).as_deref()
+                                == Some(key.as_str())
+                            && want.size_matches(v)
+                            && want.others_match(v)
+                    })
+                    .collect();
+                let status = if for_sale.is_empty() {
                     say(lang, "word_out_of_stock_short", &[])
+                } else {
+                    say(lang, super::stock_word(&for_sale), &[])
                 };
                 format!("{} ({status})", self.color_name(value, lang))
             })

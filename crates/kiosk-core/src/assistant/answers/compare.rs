@@ -77,22 +77,19 @@ impl Assistant<'_> {
             let Some(record) = self.stock.product(id)? else {
                 continue;
             };
-            let in_stock: Vec<String> = record
-                .variants
+            let for_sale: Vec<&crate::Variant> =
+                record.variants.iter().filter(|v| v.in_stock).collect();
+            let in_stock: Vec<String> = for_sale
                 .iter()
-                .filter(|v| v.in_stock)
                 .map(|v| self.options_text(v, lang))
                 .filter(|s| !s.is_empty())
                 .collect();
             let stock = if record.in_stock() {
+                let word = say(lang, super::stock_word(&for_sale), &[]);
                 if in_stock.is_empty() {
-                    say(lang, "word_in_stock_short", &[])
+                    word
                 } else {
-                    format!(
-                        "{}: {}",
-                        say(lang, "word_in_stock_short", &[]),
-                        shorten(&in_stock, lang, 5)
-                    )
+                    format!("{word}: {}", shorten(&in_stock, lang, 5))
                 }
             } else {
                 say(lang, "word_out_of_stock_short", &[])

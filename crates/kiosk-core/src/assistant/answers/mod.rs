@@ -26,3 +26,14 @@ fn show_list(session: &mut Session, reading: &Reading, records: Vec<ProductRecor
     session.last_was_list = true;
     d.products = records;
 }
+
+/// The short word for variants that are for sale: "in stock" only when
+/// the store counts every one of them; stock it does not count is
+/// "available", as `in_stock_untracked` says it (and the product card).
+fn stock_word(for_sale: &[&crate::Variant]) -> &'static str {
+    if for_sale.iter().any(|v| v.quantity.is_none()) {
+        "word_available_short"
+    } else {
+        "word_in_stock_short"
+    }
+}

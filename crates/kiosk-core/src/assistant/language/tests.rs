@@ -99,3 +99,108 @@ fn issue_13_each_turn_is_detected_afresh() {
         Lang::Id
     );
 }
+
+/// Colours, bags, leather, shoes, jackets and socks, as the built-in
+/// vocabulary names them: "koper" is Dutch for copper (and Indonesian for a
+/// suitcase), "tas" a bag in both.
+fn shop_lexicon() -> Lexicon {
+    use crate::lexicon::concept;
+    Lexicon::new(vec![
+        concept(
+            "copper",
+            ConceptKind::Color,
+            &[
+                (Lang::En, &["copper"]),
+                (Lang::Nl, &["koper", "koperen"]),
+                (Lang::Id, &["tembaga"]),
+            ],
+        ),
+        concept(
+            "red",
+            ConceptKind::Color,
+            &[
+                (Lang::En, &["red"]),
+                (Lang::Nl, &["rood", "rode"]),
+                (Lang::Id, &["merah"]),
+            ],
+        ),
+        concept(
+            "black",
+            ConceptKind::Color,
+            &[
+                (Lang::En, &["black"]),
+                (Lang::Nl, &["zwart", "zwarte"]),
+                (Lang::Id, &["hitam"]),
+            ],
+        ),
+        concept(
+            "bags",
+            ConceptKind::ProductType,
+            &[
+                (Lang::En, &["bags", "bag"]),
+                (Lang::Nl, &["tassen", "tas"]),
+                (Lang::Id, &["tas"]),
+            ],
+        ),
+        concept(
+            "leather",
+            ConceptKind::Material,
+            &[
+                (Lang::En, &["leather"]),
+                (Lang::Nl, &["leer", "leren"]),
+                (Lang::Id, &["kulit"]),
+            ],
+        ),
+        concept(
+            "shoes",
+            ConceptKind::ProductType,
+            &[
+                (Lang::En, &["shoes", "shoe"]),
+                (Lang::Nl, &["schoenen", "schoen"]),
+                (Lang::Id, &["sepatu"]),
+            ],
+        ),
+        concept(
+            "jackets",
+            ConceptKind::ProductType,
+            &[
+                (Lang::En, &["jacket", "jackets"]),
+                (Lang::Nl, &["jas", "jassen"]),
+                (Lang::Id, &["jaket"]),
+            ],
+        ),
+        concept(
+            "socks",
+            ConceptKind::Category,
+            &[
+                (Lang::En, &["socks"]),
+                (Lang::Nl, &["sokken"]),
+                (Lang::Id, &["kaos kaki"]),
+            ],
+        ),
+    ])
+}
+
+// "koper merah" (Indonesian: red suitcase) was read as Dutch: "koper" is
+// Dutch copper too, and tied with "merah", which only Indonesian has. In a
+// short turn, a word only one language has outweighs a shared one.
+#[test]
+fn two_word_turns_go_by_the_word_only_one_language_has() {
+    let lexicon = shop_lexicon();
+    for (text, expected) in [
+        ("koper merah", Lang::Id),
+        ("koper hitam", Lang::Id),
+        ("sepatu hitam", Lang::Id),
+        ("tas kulit", Lang::Id),
+        ("tas merah", Lang::Id),
+        ("kaos kaki", Lang::Id),
+        ("rode jas", Lang::Nl),
+        ("zwarte schoenen", Lang::Nl),
+        ("leren tas", Lang::Nl),
+        ("koperen tas", Lang::Nl),
+        ("rode tas", Lang::Nl),
+    ] {
+        let (lang, confidence) = detect(text, &lexicon);
+        assert_eq!(lang, expected, "{text:?} (confidence {confidence})");
+    }
+}

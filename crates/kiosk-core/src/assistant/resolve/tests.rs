@@ -801,3 +801,126 @@ fn an_ordinal_past_the_list_shows_the_list_again() {
         );
     }
 }
+
+// Ordinal words stopped below "ninth": after a long list, "the ninth one"
+// answered that nothing matched "ninth". A place of any size picks that
+// product, said any way in the four languages; one past the list shows the
+// list again.
+#[test]
+fn an_ordinal_of_any_size_picks_from_a_long_list() {
+    use crate::assistant::test_store::{TestStore, product_with_options};
+    let woods = [
+        "Acacia",
+        "Bamboo",
+        "Cedar",
+        "Driftwood",
+        "Elm",
+        "Fir",
+        "Ginkgo",
+        "Hazel",
+        "Iroko",
+        "Juniper",
+        "Kauri",
+        "Larch",
+        "Maple",
+        "Nutmeg",
+        "Oak",
+        "Pine",
+        "Quince",
+        "Rosewood",
+        "Sapele",
+        "Tamarind",
+        "Wenge",
+        "Yew",
+    ];
+    let store = TestStore::new(
+        woods
+            .iter()
+            .map(|w| {
+                product_with_options(
+                    &w.to_lowercase(),
+                    &format!("{w} Armchair"),
+                    "Lounge",
+                    &[(&[], "100", 3)],
+                )
+            })
+            .collect(),
+    );
+    for (ask, lang, places) in [
+        (
+            "show me armchairs",
+            Lang::En,
+            &[
+                ("the ninth one", 9),
+                ("the twelfth", 12),
+                ("the twenty-first one", 21),
+                ("the 12th one", 12),
+                ("#12", 12),
+                ("number 12", 12),
+                ("nr 12", 12),
+            ][..],
+        ),
+        (
+            "laat me armchairs zien",
+            Lang::Nl,
+            &[
+                ("de negende", 9),
+                ("de twintigste", 20),
+                ("de eenentwintigste", 21),
+                ("de 12e", 12),
+                ("nummer 12", 12),
+                ("nr 12", 12),
+            ][..],
+        ),
+        (
+            "lihat armchairs",
+            Lang::Id,
+            &[
+                ("yang kesembilan", 9),
+                ("yang kesebelas", 11),
+                ("yang ke-12", 12),
+                ("yang ke 12", 12),
+                ("nomor 12", 12),
+            ][..],
+        ),
+        (
+            "我想看armchairs",
+            Lang::Zh,
+            &[
+                ("第九個", 9),
+                ("第十二個", 12),
+                ("第12個", 12),
+                ("第二十一款", 21),
+            ][..],
+        ),
+    ] {
+        for (said, place) in places {
+            let mut session = Session::default();
+            let list = store.ask(&mut session, ask, lang);
+            assert_eq!(list.products.len(), woods.len(), "{ask}: {}", list.answer);
+            let picked = store.ask(&mut session, said, lang);
+            assert_eq!(
+                shown(&picked).first(),
+                shown(&list).get(place - 1),
+                "{said}: {}",
+                picked.answer
+            );
+        }
+        // Past the list: how many were shown, and them again.
+        let mut session = Session::default();
+        let list = store.ask(&mut session, ask, lang);
+        let past_word = match lang {
+            Lang::En => "the twenty-fifth one",
+            Lang::Nl => "de vijfentwintigste",
+            Lang::Id => "yang kedua puluh lima",
+            Lang::Zh => "第二十五個",
+        };
+        let past = store.ask(&mut session, past_word, lang);
+        assert_eq!(shown(&past), shown(&list), "{past_word}: {}", past.answer);
+        assert!(
+            past.answer.contains(&woods.len().to_string()),
+            "{past_word}: {}",
+            past.answer
+        );
+    }
+}

@@ -108,6 +108,72 @@ fn reads_price_ceilings_and_floors() {
     );
 }
 
+// Ordinal words stopped below "ninth": after a list, "the ninth one" was
+// searched for as a product word. Places of any size, in every language.
+#[test]
+fn reads_ordinals_of_any_size_in_every_language() {
+    let lex = lexicon();
+    let check = |text: &str, place: usize| {
+        let r = read(text, &lex);
+        assert_eq!(r.ordinal, Some(place - 1), "{text:?}: {r:?}");
+        assert_eq!(r.size, None, "{text:?} is no size");
+        assert_eq!(r.leftover_words, 0, "{text:?}: {:?}", r.search_text);
+    };
+    for (text, place) in [
+        ("the ninth one", 9),
+        ("the tenth", 10),
+        ("the twelfth one", 12),
+        ("the nineteenth", 19),
+        ("the twentieth one", 20),
+        ("the twenty-first one", 21),
+        ("the twenty first", 21),
+        ("the thirty-second", 32),
+        ("the 9th", 9),
+        ("the 12th one", 12),
+        ("the 21st", 21),
+        ("#12", 12),
+        ("number 12", 12),
+        ("de negende", 9),
+        ("de twaalfde", 12),
+        ("de twintigste", 20),
+        ("de eenentwintigste", 21),
+        ("de tweeëntwintigste", 22),
+        ("de 12e", 12),
+        ("de 12de", 12),
+        ("nummer 12", 12),
+        ("yang pertama", 1),
+        ("yang kesembilan", 9),
+        ("yang kesepuluh", 10),
+        ("yang kesebelas", 11),
+        ("yang kedua belas", 12),
+        ("yang kedua puluh satu", 21),
+        ("yang ke-12", 12),
+        ("yang ke 12", 12),
+        ("第九個", 9),
+        ("第十二個", 12),
+        ("第12個", 12),
+        ("第二十款", 20),
+        ("第二十一件", 21),
+        ("第十个", 10),
+    ] {
+        check(text, place);
+    }
+    // "nomor 12", "nr 12": a size until the list on screen makes it a place
+    // (`with_list_place`).
+    for text in ["nr 12", "nomor 12"] {
+        let r = read(text, &lex);
+        assert_eq!(r.numbered, Some(11), "{text:?}");
+        let shown = with_list_place(r.clone(), 20, &lex, &[]);
+        assert_eq!((shown.ordinal, shown.size), (Some(11), None), "{text:?}");
+        // One product on screen: a size.
+        let one = with_list_place(r.clone(), 1, &lex, &[]);
+        assert_eq!((one.ordinal, one.size.as_deref()), (None, Some("12")));
+        // A size the store sells stays a size.
+        let sold = with_list_place(r, 20, &lex, &["12".to_string()]);
+        assert_eq!((sold.ordinal, sold.size.as_deref()), (None, Some("12")));
+    }
+}
+
 #[test]
 fn reads_ordinals_orders_and_contacts() {
     let lex = lexicon();

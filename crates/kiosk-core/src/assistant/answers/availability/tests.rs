@@ -462,3 +462,60 @@ fn options_every_variant_has_alike_are_not_listed_as_variants() {
     assert!(reply.answer.contains("size L"), "{}", reply.answer);
     assert!(!reply.answer.contains("Corte"), "{}", reply.answer);
 }
+
+/// The tackle shop as a store that counts no stock: every variant for sale
+/// has no quantity (the card says "available" for such stock).
+fn uncounted_tackle_shop() -> crate::assistant::test_store::TestStore {
+    let mut store = tackle_shop();
+    for record in &mut store.records {
+        for v in record.variants.iter_mut().filter(|v| v.in_stock) {
+            v.quantity = None;
+        }
+    }
+    store
+}
+
+/// The word for stock the store does not count, and the words for counted
+/// stock, in each language.
+const AVAILABLE: [(Lang, &str, &str); 4] = [
+    (Lang::En, "available", "in stock"),
+    (Lang::Nl, "verkrijgbaar", "op voorraad"),
+    (Lang::Id, "tersedia", "ada stok"),
+    (Lang::Zh, "有販售", "有現貨"),
+];
+
+// Stock the store does not count was said to be "in stock" by the overview
+// of a product's variants and by the colour choices, though the card and
+// the variant answer say "available".
+#[test]
+fn stock_the_store_does_not_count_is_available_in_overviews_and_colour_choices() {
+    let store = uncounted_tackle_shop();
+    for (lang, available, in_stock) in AVAILABLE {
+        let (overview, choices) = match lang {
+            Lang::En => ("do you have the toad popper?", "toad popper in pink?"),
+            Lang::Nl => ("hebben jullie de toad popper?", "toad popper in het roze?"),
+            Lang::Id => ("ada toad popper?", "toad popper merah muda ada?"),
+            Lang::Zh => ("有toad popper嗎?", "有沒有粉紅色的 toad popper?"),
+        };
+        let reply = store.ask(&mut Session::default(), overview, lang);
+        assert!(
+            reply.answer.contains(available) && !reply.answer.contains(in_stock),
+            "{overview}: {}",
+            reply.answer
+        );
+        assert!(
+            reply.answer.contains("Yellow & Green"),
+            "{overview}: {}",
+            reply.answer
+        );
+        let reply = store.ask(&mut Session::default(), choices, lang);
+        assert!(
+            reply
+                .answer
+                .contains(&format!("Pink & Black ({available})"))
+                && !reply.answer.contains(in_stock),
+            "{choices}: {}",
+            reply.answer
+        );
+    }
+}
