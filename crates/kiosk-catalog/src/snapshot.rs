@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use kiosk_core::assistant::language;
 use kiosk_core::traits::BackendError;
 use kiosk_core::{
-    Concept, FaqEntry, Filters, Lexicon, Location, Money, OrderStatus, Product, ProductHit,
+    Concept, FaqEntry, Filters, Lang, Lexicon, Location, Money, OrderStatus, Product, ProductHit,
     ProductRecord, ProductSearch, SearchRequest, SnapshotInfo, StockLookup, StoreInfo, Variant,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -68,6 +69,10 @@ pub struct Snapshot {
     /// Whether a query word foreign to the store is searched as the store
     /// word nearest it in meaning too (on unless turned off, for A/B).
     translate: bool,
+    /// The language the catalog's text is written in, when it is one of
+    /// the kiosk's and plain to see ([`catalog_language`]): a shopper's
+    /// turn in it has no language gap for store words to bridge.
+    catalog_lang: Option<Lang>,
 }
 
 /// Whether search also goes by meaning, and why not.
@@ -307,6 +312,10 @@ impl Snapshot {
             Some(v) => StoreWords::load(&conn, v.dim(), v.model())?,
             None => None,
         };
+        let catalog_lang = match &store_words {
+            Some(_) => catalog_language(&conn)?,
+            None => None,
+        };
         drop(conn);
         let lexicon = Arc::new(Lexicon::new(concepts));
         let index = IndexSearcher::open(
@@ -344,6 +353,7 @@ impl Snapshot {
             meaning: None,
             store_words,
             translate: true,
+            catalog_lang,
         })
     }
 
@@ -493,13 +503,35 @@ impl Snapshot {
 
     /// How a query would be read, for `kiosk search --explain`.
     pub fn plan(&self, request: &SearchRequest) -> QueryPlan {
-        self.plan_of(&request.text, request.prefix)
+        self.plan_of(request)
     }
 
     /// Turns store-word translation on or off (on by default; off reads
     /// queries as without it, for A/B measurements).
     pub fn set_store_word_translation(&mut self, on: bool) {
         self.translate = on;
+    }
+
+    /// Whether the shopper's turn may be in another language than the
+    /// catalog's: the catalog's language is not plain from its text, or
+    /// the turn's language (the request's, else as detected from its text
+    /// when the text tells) is not it.
+    pub fn language_gap(&self, request: &SearchRequest) -> bool {
+        let Some(catalog) = self.catalog_lang else {
+            return true;
+        };
+        let turn = request.lang.or_else(|| {
+            let (lang, confidence) = language::detect(&request.text, &self.lexicon);
+            (confidence > 0.0).then_some(lang)
+        });
+        turn != Some(catalog)
+    }
+
+    /// The language the catalog is written in, as estimated when it was
+    /// opened ([`catalog_language`]); `None` when not one of the kiosk's or
+    /// not plain to see.
+    pub fn catalog_language(&self) -> Option<Lang> {
+        self.catalog_lang
     }
 
     /// The store's embedded words, when the snapshot has them.
@@ -522,9 +554,21 @@ impl Snapshot {
     /// its foreign words added as alternatives (never replacing them): two
     /// adjacent foreign words are tried as one phrase first ("daging
     /// sapi"), then each alone. Type-ahead is not translated.
-    fn plan_of(&self, text: &str, prefix: bool) -> QueryPlan {
+    ///
+    /// Only across a language gap: a turn in the catalog's own language
+    /// ([`Snapshot::language_gap`]) is searched as the shopper said it, as
+    /// a word of that language the store does not hold names a thing it
+    /// does not sell (`piano` in an English sports shop), not another
+    /// language's word for one it does.
+    fn plan_of(&self, request: &SearchRequest) -> QueryPlan {
+        let (text, prefix) = (request.text.as_str(), request.prefix);
         let mut plan = self.index.plan(text, prefix);
-        if prefix || plan.stopwords_only || !self.translate || self.store_words.is_none() {
+        if prefix
+            || plan.stopwords_only
+            || !self.translate
+            || self.store_words.is_none()
+            || !self.language_gap(request)
+        {
             return plan;
         }
         let foreign: Vec<bool> = plan
@@ -563,7 +607,7 @@ impl Snapshot {
     /// attached, by meaning, fused ([`hybrid`]). Type-ahead (a prefix
     /// query) and browsing without words stay lexical.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
-        let plan = self.plan_of(&request.text, request.prefix);
+        let plan = self.plan_of(request);
         let semantic = !request.prefix && !plan.stopwords_only && !plan.groups.is_empty();
         let near = if semantic {
             self.nearest(
@@ -966,4 +1010,34 @@ impl StockLookup for Snapshot {
     fn colors(&self) -> &[String] {
         &self.colors
     }
+}
+
+/// Products read to tell the catalog's language.
+const LANGUAGE_SAMPLE: i64 = 400;
+/// Characters of a description read for it.
+const LANGUAGE_SAMPLE_CHARS: i64 = 1500;
+
+/// The language of the catalog's titles, categories and descriptions
+/// ([`language::written_in`]), over the first [`LANGUAGE_SAMPLE`] products.
+fn catalog_language(conn: &Connection) -> Result<Option<Lang>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT title, COALESCE(category, ''), substr(description, 1, ?2)
+             FROM products ORDER BY rowid LIMIT ?1",
+        )
+        .map_err(Error::sqlite("reading the catalog's text"))?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([LANGUAGE_SAMPLE, LANGUAGE_SAMPLE_CHARS], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(Error::sqlite("reading the catalog's text"))?;
+    let mut text = String::new();
+    for (title, category, description) in rows {
+        for part in [title, category, description] {
+            text.push_str(&part);
+            text.push('\n');
+        }
+    }
+    Ok(language::written_in(&text))
 }

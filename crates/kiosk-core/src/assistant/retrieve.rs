@@ -198,7 +198,7 @@ impl Assistant<'_> {
             }
             let request = SearchRequest {
                 text: text.clone(),
-                lang: None,
+                lang: session.lang,
                 filters: filters.clone(),
                 limit,
                 prefix: false,
