@@ -34,6 +34,9 @@ const POOL_SIZE: usize = 4;
 /// not hold: it stands for the shopper's word, as a lexicon concept's word
 /// does.
 const TRANSLATION_BOOST: f32 = 1.0;
+/// A product found only through a translation is kept when it is among
+/// this many products nearest the question in meaning.
+const TRANSLATION_AGREE: usize = 10;
 
 pub struct Snapshot {
     path: PathBuf,
@@ -608,6 +611,10 @@ impl Snapshot {
     /// query) and browsing without words stay lexical.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
         let plan = self.plan_of(request);
+        let said = self.index.plan(&request.text, request.prefix);
+        let alternatives =
+            |p: &QueryPlan| p.groups.iter().map(|g| g.alternatives.len()).sum::<usize>();
+        let translated = alternatives(&plan) > alternatives(&said);
         let semantic = !request.prefix && !plan.stopwords_only && !plan.groups.is_empty();
         let near = if semantic {
             self.nearest(
@@ -623,11 +630,31 @@ impl Snapshot {
                 .index
                 .search_plan(&plan, &request.filters, request.limit)?,
             Some(near) => {
-                let lexical = self.index.search_plan(
+                let mut lexical = self.index.search_plan(
                     &plan,
                     &request.filters,
                     request.limit.max(hybrid::POOL),
                 )?;
+                if translated {
+                    // A product found only through a store word must be
+                    // near the shopper's words in meaning too: a store
+                    // word can be near the shopper's by spelling or by a
+                    // shared part (brendi → bellini, 背心 → heart), its
+                    // products then far from the question.
+                    let own: std::collections::HashSet<u64> = self
+                        .index
+                        .search_plan(&said, &request.filters, request.limit.max(hybrid::POOL))?
+                        .into_iter()
+                        .map(|(rowid, _, _)| rowid)
+                        .collect();
+                    let agree: std::collections::HashSet<u64> = near
+                        .hits
+                        .iter()
+                        .take(TRANSLATION_AGREE)
+                        .map(|&(rowid, _)| rowid)
+                        .collect();
+                    lexical.retain(|(rowid, _, _)| own.contains(rowid) || agree.contains(rowid));
+                }
                 hybrid::fuse(&lexical, &near, request.limit)
             }
         };
