@@ -123,6 +123,31 @@ T = {
         "Catalogus: geen (importeer of synchroniseer er een)",
         "Katalog: belum ada (impor atau sinkronkan)",
         "商品目錄：尚無（請匯入或同步）"),
+    "Last sync: none since the kiosk started": (
+        "Laatste synchronisatie: geen sinds de kiosk is gestart",
+        "Sinkronisasi terakhir: belum ada sejak kios dinyalakan",
+        "上次同步：自助機啟動後尚未同步"),
+    "Last sync ({}): {} — {}": (
+        "Laatste synchronisatie ({}): {} — {}",
+        "Sinkronisasi terakhir ({}): {} — {}",
+        "上次同步（{}）：{} — {}"),
+    "applied": ("toegepast", "diterapkan", "已套用"),
+    "up to date": ("al actueel", "sudah terbaru", "已是最新"),
+    "not modified": ("niet gewijzigd", "tidak berubah", "未變更"),
+    "rejected": ("geweigerd", "ditolak", "已拒絕"),
+    "failed": ("mislukt", "gagal", "失敗"),
+    "rolled back": ("teruggedraaid", "dikembalikan", "已還原"),
+    "stale": ("verouderd", "usang", "已過時"),
+    "Language model: turned off; answers use templates": (
+        "Taalmodel: uitgeschakeld; antwoorden komen uit sjablonen",
+        "Model bahasa: dimatikan; jawaban memakai templat",
+        "語言模型：已關閉；回答使用範本"),
+    "Language model: loading {}…": ("Taalmodel: {} wordt geladen…", "Model bahasa: memuat {}…", "語言模型：正在載入 {}…"),
+    "Language model: {} ready": ("Taalmodel: {} is klaar", "Model bahasa: {} siap", "語言模型：{} 已就緒"),
+    "Language model unavailable ({}); answers use templates": (
+        "Taalmodel niet beschikbaar ({}); antwoorden komen uit sjablonen",
+        "Model bahasa tidak tersedia ({}); jawaban memakai templat",
+        "語言模型無法使用（{}）；回答使用範本"),
     "out of stock": ("niet op voorraad", "stok habis", "缺貨"),
     "space": ("spatie", "spasi", "空白"),
 }

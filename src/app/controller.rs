@@ -52,7 +52,7 @@ pub struct Controller {
     idle: Duration,
     countdown: Duration,
     /// The sync agent's last report, for the staff panel.
-    last_sync: String,
+    last_sync: Option<super::worker::SyncFacts>,
     /// This kiosk's name and place, as staff see them with a call.
     kiosk: (String, String),
     _ticker: slint::Timer,
@@ -102,7 +102,7 @@ impl Controller {
             countdown_started: None,
             idle: Duration::from_secs(config.app.idle_seconds),
             countdown: Duration::from_secs(config.app.countdown_seconds),
-            last_sync: "Last sync: none since the kiosk started".into(),
+            last_sync: None,
             kiosk: (config.kiosk.name.clone(), config.kiosk.location.clone()),
             _ticker: ticker,
         };
@@ -248,10 +248,14 @@ impl Controller {
                     self.send(Request::SyncNow);
                 }
             }
-            Event::Sync { text, switched } => {
+            Event::Sync {
+                text,
+                finished,
+                switched,
+            } => {
                 self.status(&text);
-                if text.starts_with("Last sync") {
-                    self.last_sync = text;
+                if finished.is_some() {
+                    self.last_sync = finished;
                 }
                 if switched {
                     self.send(Request::Freshness);
@@ -282,7 +286,13 @@ impl Controller {
                 }
             }
             Event::Notice(notice) => self.tell_shopper(notice.text(self.lang)),
-            Event::Status(text) => self.status(&text),
+            Event::Status(text) => {
+                self.status(&text);
+                // The panel's model line follows the model's progress.
+                if staff_panel::unlocked(&self.window) {
+                    self.send(Request::StaffInfo);
+                }
+            }
             Event::Freshness {
                 stale,
                 as_of,
@@ -526,11 +536,11 @@ impl Controller {
     }
 
     fn show_staff_info(&self, info: StaffInfo) {
-        let sync = format!("{}\n{}", self.last_sync, info.staff_link);
         staff_panel::show_info(
             &self.window,
             info.catalog.as_ref(),
-            &sync,
+            self.last_sync.as_ref(),
+            &info.staff_link,
             &info.model,
             &info.stats,
         );

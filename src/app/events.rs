@@ -82,10 +82,12 @@ pub enum Event {
         phase: super::worker::CallPhase,
         message: String,
     },
-    /// The sync agent started or finished; `switched` when a new snapshot
-    /// went live.
+    /// The sync agent started or finished: `text` for the status line,
+    /// `finished` the facts of a sync that ran to its end, `switched` when
+    /// a new snapshot went live.
     Sync {
         text: String,
+        finished: Option<super::worker::SyncFacts>,
         switched: bool,
     },
     /// The microphone button's state and the line under it.

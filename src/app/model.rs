@@ -11,11 +11,75 @@ use kiosk_llm::generator::LlmGenerator;
 use super::events::{Event, post};
 use crate::config::Config;
 
-/// The model once loaded, and a line saying where it stands.
+/// The model once loaded, and where it stands.
 #[derive(Debug, Default)]
 pub struct ModelSlot {
     generator: OnceLock<LlmGenerator>,
-    status: Mutex<String>,
+    facts: Mutex<ModelFacts>,
+}
+
+/// Where the language model stands, for the staff panel, which words it in
+/// the screen's language (`model-line` in ui/views/staff.slint), and for
+/// the status line ([`ModelFacts::status_line`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelFacts {
+    pub state: ModelState,
+    /// The configured model.
+    pub name: String,
+    /// Why it is unavailable.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ModelState {
+    /// `[llm] enabled = false`.
+    #[default]
+    Off,
+    Loading,
+    Ready,
+    Unavailable,
+}
+
+impl ModelState {
+    pub const ALL: [ModelState; 4] = [
+        ModelState::Off,
+        ModelState::Loading,
+        ModelState::Ready,
+        ModelState::Unavailable,
+    ];
+
+    /// The name the UI words it by.
+    pub fn key(self) -> &'static str {
+        match self {
+            ModelState::Off => "off",
+            ModelState::Loading => "loading",
+            ModelState::Ready => "ready",
+            ModelState::Unavailable => "unavailable",
+        }
+    }
+}
+
+impl ModelFacts {
+    fn new(state: ModelState, name: &impl std::fmt::Display, detail: String) -> ModelFacts {
+        ModelFacts {
+            state,
+            name: name.to_string(),
+            detail,
+        }
+    }
+
+    /// The status line's (English) words for it.
+    pub fn status_line(&self) -> String {
+        match self.state {
+            ModelState::Off => "Language model: turned off; answers use templates".into(),
+            ModelState::Loading => format!("Language model: loading {}…", self.name),
+            ModelState::Ready => format!("Language model: {} ready", self.name),
+            ModelState::Unavailable => format!(
+                "Language model unavailable ({}); answers use templates",
+                self.detail
+            ),
+        }
+    }
 }
 
 impl ModelSlot {
@@ -24,17 +88,26 @@ impl ModelSlot {
     pub fn load_in_background(config: &Config) -> Arc<ModelSlot> {
         let slot = Arc::new(ModelSlot::default());
         if !config.llm.enabled {
-            slot.set_status("Language model: turned off; answers use templates".into());
+            slot.set_facts(ModelFacts::new(
+                ModelState::Off,
+                &config.llm.model,
+                String::new(),
+            ));
             return slot;
         }
-        slot.set_status(format!("Language model: loading {}…", config.llm.model));
+        slot.set_facts(ModelFacts::new(
+            ModelState::Loading,
+            &config.llm.model,
+            String::new(),
+        ));
+        let model = config.llm.model;
         let config = config.clone();
         let loading = slot.clone();
         let spawned = std::thread::Builder::new()
             .name("model-load".into())
             .spawn(move || {
                 let started = std::time::Instant::now();
-                let status = match crate::services::llm::load_generator(&config) {
+                let facts = match crate::services::llm::load_generator(&config) {
                     Ok(generator) => {
                         tracing::info!(
                             model = %config.llm.model,
@@ -42,20 +115,23 @@ impl ModelSlot {
                             "language model loaded"
                         );
                         let _ = loading.generator.set(generator);
-                        format!("Language model: {} ready", config.llm.model)
+                        ModelFacts::new(ModelState::Ready, &config.llm.model, String::new())
                     }
                     Err(e) => {
                         tracing::error!(model = %config.llm.model, "language model not loaded: {e:#}");
-                        format!("Language model unavailable ({e:#}); answers use templates")
+                        ModelFacts::new(ModelState::Unavailable, &config.llm.model, format!("{e:#}"))
                     }
                 };
-                loading.set_status(status.clone());
+                let status = facts.status_line();
+                loading.set_facts(facts);
                 post(Event::Status(status));
             });
         if let Err(e) = spawned {
             tracing::error!("cannot start the model-loading thread: {e}");
-            slot.set_status(format!(
-                "Language model unavailable ({e}); answers use templates"
+            slot.set_facts(ModelFacts::new(
+                ModelState::Unavailable,
+                &model,
+                e.to_string(),
             ));
         }
         slot
@@ -66,15 +142,20 @@ impl ModelSlot {
         self.generator.get()
     }
 
-    pub fn status(&self) -> String {
-        self.status
+    pub fn facts(&self) -> ModelFacts {
+        self.facts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
-    fn set_status(&self, text: String) {
-        *self.status.lock().unwrap_or_else(PoisonError::into_inner) = text;
+    /// The status line's words for where the model stands.
+    pub fn status(&self) -> String {
+        self.facts().status_line()
+    }
+
+    fn set_facts(&self, facts: ModelFacts) {
+        *self.facts.lock().unwrap_or_else(PoisonError::into_inner) = facts;
     }
 
     /// Stops the answer being written (the shopper asked something new).

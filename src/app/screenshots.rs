@@ -258,11 +258,14 @@ pub fn show(
                 as_of: info.stock_as_of.to_string(),
                 age_hours: info.age_hours(info.stock_as_of),
             };
-            let model = format!("Language model: {} ready", config.llm.model);
-            let sync = "Last sync: demo catalog imported";
-            // Today's figures from the data dir's own records (none on a
-            // fresh demo store).
-            staff_panel::show_info(app, Some(&catalog), sync, &model, stats);
+            let model = super::model::ModelFacts {
+                state: super::model::ModelState::Ready,
+                name: config.llm.model.to_string(),
+                detail: String::new(),
+            };
+            // No sync since the start, no staff console; today's figures
+            // from the data dir's own records (none on a fresh demo store).
+            staff_panel::show_info(app, Some(&catalog), None, "", &model, stats);
         }
         _ => {}
     }

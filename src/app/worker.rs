@@ -91,8 +91,27 @@ pub struct StaffInfo {
     /// The catalog answered from; `None` before any import.
     pub catalog: Option<CatalogFacts>,
     pub staff_link: String,
-    pub model: String,
+    pub model: super::model::ModelFacts,
     pub stats: Vec<Figure>,
+}
+
+/// A sync that ran to its end, for the staff panel, which words it in the
+/// screen's language (`sync-line` in ui/views/staff.slint).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncFacts {
+    /// `Outcome::name` with hyphens: applied, up-to-date, rejected, …
+    pub outcome: String,
+    /// When it ended, `YYYY-MM-DD hh:mm`.
+    pub time: String,
+    /// The sync's own report.
+    pub summary: String,
+    /// The status line that gave the same news.
+    pub status_line: String,
+}
+
+/// The name the staff panel words an outcome by (`sync-line`).
+pub fn outcome_key(outcome: kiosk_sync::state::Outcome) -> String {
+    outcome.name().replace(' ', "-")
 }
 
 /// The catalog's facts for the staff panel, which words them in the
@@ -390,13 +409,14 @@ fn run(
             }
             Request::StaffInfo => {
                 let mut info = staff_info(live.as_deref(), local.as_ref(), link.as_ref());
-                info.model = model.status();
+                info.model = model.facts();
                 post(Event::StaffInfo(Box::new(info)));
             }
             Request::SyncNow => match &agent {
                 Some(agent) => agent.sync_now(),
                 None => post(Event::Sync {
                     text: "Sync is not set up on this kiosk ([sync] in kiosk.toml).".into(),
+                    finished: None,
                     switched: false,
                 }),
             },
@@ -444,8 +464,12 @@ fn run(
 }
 
 fn on_sync_event(event: AgentEvent) {
-    let (text, switched) = match event {
-        AgentEvent::Started(task) => (format!("Syncing from {}…", task.source.describe()), false),
+    let (text, finished, switched) = match event {
+        AgentEvent::Started(task) => (
+            format!("Syncing from {}…", task.source.describe()),
+            None,
+            false,
+        ),
         AgentEvent::Finished {
             outcome,
             summary,
@@ -453,19 +477,29 @@ fn on_sync_event(event: AgentEvent) {
             ..
         } => {
             crate::services::sync::log_outcome(outcome, &summary);
-            let text = format!(
-                "Last sync ({}): {} — {summary}",
-                jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M"),
-                outcome.name()
-            );
-            (text, switched)
+            let time = jiff::Timestamp::now()
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string();
+            let text = format!("Last sync ({time}): {} — {summary}", outcome.name());
+            let facts = SyncFacts {
+                outcome: outcome_key(outcome),
+                time,
+                summary,
+                status_line: text.clone(),
+            };
+            (text, Some(facts), switched)
         }
         AgentEvent::NothingToSync => (
             "Nothing to sync from: no sync server set up and no USB stick found.".into(),
+            None,
             false,
         ),
     };
-    post(Event::Sync { text, switched });
+    post(Event::Sync {
+        text,
+        finished,
+        switched,
+    });
 }
 
 /// Sends the handoff to staff. Returns the call now open (a call still open

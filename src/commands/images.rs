@@ -32,7 +32,7 @@ pub fn options(args: &ImageArgs) -> anyhow::Result<ImageOptions> {
     } else {
         args.thumbnail_cache
             .clone()
-            .or_else(default_cache_dir)
+            .or_else(|| default_cache_dir("thumbnails"))
             .map(ThumbnailCache::new)
     };
     Ok(ImageOptions {
@@ -46,9 +46,10 @@ pub fn options(args: &ImageArgs) -> anyhow::Result<ImageOptions> {
     })
 }
 
-/// The back office's thumbnail cache: `$XDG_CACHE_HOME/kiosk/thumbnails`,
-/// else `~/.cache/kiosk/thumbnails`; none when neither is set.
-fn default_cache_dir() -> Option<PathBuf> {
+/// The back office's cache `name` (thumbnails, vectors):
+/// `$XDG_CACHE_HOME/kiosk/NAME`, else `~/.cache/kiosk/NAME`; none when
+/// neither is set.
+pub fn default_cache_dir(name: &str) -> Option<PathBuf> {
     let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
     std::env::var_os("XDG_CACHE_HOME")
         .and_then(absolute)
@@ -57,7 +58,7 @@ fn default_cache_dir() -> Option<PathBuf> {
                 .and_then(absolute)
                 .map(|h| h.join(".cache"))
         })
-        .map(|c| c.join("kiosk").join("thumbnails"))
+        .map(|c| c.join("kiosk").join(name))
 }
 
 fn agent() -> ureq::Agent {

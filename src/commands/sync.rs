@@ -41,7 +41,7 @@ pub struct KeygenArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum BundleCommand {
     /// Build and sign a bundle from an export folder.
-    Create(BundleCreateArgs),
+    Create(Box<BundleCreateArgs>),
     /// Check a bundle's signature and every file's hash.
     Verify(BundleVerifyArgs),
 }
@@ -89,6 +89,12 @@ pub struct BundleCreateArgs {
     /// the rest: a kiosk with the same model then embeds none of them.
     #[arg(long)]
     pub vectors: bool,
+    /// With --vectors: where each store's last vectors are kept
+    /// (STORE_ID.kvec), so only products whose text changed are embedded
+    /// again (default: $XDG_CACHE_HOME/kiosk/vectors, else
+    /// ~/.cache/kiosk/vectors).
+    #[arg(long, value_name = "DIR", requires = "vectors")]
+    pub vectors_cache: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
@@ -252,6 +258,9 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
                 } else {
                     None
                 },
+                vector_cache: args
+                    .vectors_cache
+                    .or_else(|| super::images::default_cache_dir("vectors")),
             };
             let mut progress = TerminalProgress::new();
             let result = kiosk_sync::bundle::create(&options, &mut progress);
@@ -278,11 +287,22 @@ pub fn bundle(config: &Config, cmd: BundleCommand) -> anyhow::Result<ExitCode> {
             );
             if let Some(vectors) = &created.vectors {
                 println!(
-                    "{} product vectors carried (model {}), embedded in {:.1} s",
+                    "{} product vectors carried (model {}): {} embedded, {} from the vector cache, in {:.1} s",
                     count(created.n_vectors),
                     vectors.model,
+                    count(vectors.computed),
+                    count(vectors.carried),
                     vectors.elapsed_ms as f64 / 1000.0
                 );
+                if let Some(why) = &vectors.carried_unused {
+                    println!("the vector cache was not used: {why}");
+                }
+                if let Some(cache) = &created.vector_cache {
+                    println!("vector cache: {}", cache.display());
+                }
+                if let Some(why) = &created.vector_cache_failed {
+                    println!("warning: the vector cache could not be written: {why}");
+                }
             }
             if !created.skipped.is_empty() {
                 println!("not bundled: {}", created.skipped.join(", "));

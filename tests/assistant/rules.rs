@@ -218,3 +218,22 @@ fn the_snapshot_reports_age_and_time() {
     assert_eq!(r.snapshot.as_of, demo().snapshot_info().stock_as_of);
     assert!((r.snapshot.age_hours - 5.0).abs() < 0.01);
 }
+
+// Issue 13: a variant overview cut short ended "…, maat M, geel, …." ("heb
+// je regenjassen?", then "de derde"): a cut list says how many more, in
+// every language.
+#[test]
+fn issue_13_a_cut_overview_ends_cleanly() {
+    for (list, third, lang) in [
+        ("heb je regenjassen?", "de derde", Lang::Nl),
+        ("do you have rain jackets?", "the third one", Lang::En),
+        ("ada jas hujan?", "yang ketiga", Lang::Id),
+        ("有雨衣嗎？", "第三個", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        ask(&mut session, list, Some(lang), at_hours(1));
+        let r = ask(&mut session, third, Some(lang), at_hours(1));
+        assert!(!r.products.is_empty(), "{third:?}: {}", r.answer);
+        assert!(!r.answer.contains('…'), "{third:?}: {}", r.answer);
+    }
+}

@@ -331,3 +331,39 @@ regenjas,,,Groot,rj-g,59.00,1,\n";
         "{notes:?}"
     );
 }
+
+// Issue 13: a baby shop's option "Meses" (0-3M, 3-6M, 6-12M) was kept as
+// neither size nor colour, and "clothing" found only its burp cloths: the
+// steps of the Shopify taxonomy path above a product's own category
+// ("Clothing > Baby & Toddler Clothing") were dropped.
+#[test]
+fn baby_sizes_in_months_and_the_taxonomy_path() {
+    const BABY: &str = "Handle,Title,Product Category,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n\
+body,Paquete de 5 Bodies,Apparel & Accessories > Clothing > Baby & Toddler Clothing > Bodysuits,Meses,0-3M,body-03,746.00,3,active\n\
+body,,,,3-6M,body-36,746.00,2,\n\
+body,,,,6-12M,body-612,746.00,0,\n\
+conjunto,Conjunto Pointelle,Apparel & Accessories > Clothing > Baby & Toddler Clothing > Baby & Toddler Outfits,Meses,0-3,conj-03,494.00,1,active\n\
+conjunto,,,,12-18M,conj-1218,494.00,1,\n\
+panos,Paños para eructos,Baby & Toddler > Nursing & Feeding > Burp Cloths,,,panos,956.00,4,active\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (s, snap) = import(dir.path(), "products_export_1.csv", BABY);
+    assert_eq!(size_and_colour(&s, "body-36").0.as_deref(), Some("3-6M"));
+    assert_eq!(size_and_colour(&s, "conj-03").0.as_deref(), Some("0-3"));
+    let notes = notes(&s);
+    assert!(
+        notes.contains(&"option \"Meses\" is read as the size: values look like sizes: 5 of 5"),
+        "{notes:?}"
+    );
+    let body = snap.product("body").expect("lookup").expect("found");
+    assert_eq!(body.product.category.as_deref(), Some("Bodysuits"));
+    let found: Vec<String> = snap
+        .search(&SearchRequest::new("baby clothing"))
+        .expect("search")
+        .into_iter()
+        .filter(|h| h.full_match)
+        .map(|h| h.record.product.id)
+        .collect();
+    for id in ["body", "conjunto"] {
+        assert!(found.iter().any(|f| f == id), "{id} in {found:?}");
+    }
+}

@@ -101,11 +101,115 @@ pub fn size_code(value: &str) -> Option<String> {
 }
 
 pub fn size_key(value: &str) -> String {
+    if let Some(key) = age_size_key(value) {
+        return key;
+    }
     let key = option_key(value);
     LETTER_SIZES
         .iter()
         .find(|(letter, words)| *letter == key || words.contains(&key.as_str()))
         .map_or(key, |(letter, _)| (*letter).to_string())
+}
+
+/// Words for "months" that follow an age in baby and toddler sizes, in the
+/// kiosk's languages and the stores' export languages, folded.
+const MONTH_WORDS: &[&str] = &[
+    "m", "mo", "mos", "mth", "mths", "month", "months", "mnd", "mnden", "maand", "maanden", "bln",
+    "bulan", "mes", "meses", "mese", "mesi", "mois", "monat", "monate", "monaten", "個月", "月",
+];
+
+/// Words for "years" that follow a child's age in kids' sizes, folded.
+const YEAR_WORDS: &[&str] = &[
+    "y", "yr", "yrs", "year", "years", "jaar", "j", "thn", "tahun", "ano", "anos", "an", "ans",
+    "jahr", "jahre", "anni", "anno", "歲",
+];
+
+/// Words for a newborn size, folded.
+const NEWBORN_WORDS: &[&str] = &[
+    "nb",
+    "newborn",
+    "new born",
+    "recien nacido",
+    "recien nacida",
+    "pasgeboren",
+    "baru lahir",
+    "bayi baru lahir",
+    "nouveau-ne",
+    "neugeboren",
+    "neonato",
+    "recem-nascido",
+    "新生兒",
+    "新生",
+];
+
+/// The key of a size given as a baby's or toddler's age, so a store's
+/// "3-6M", "3-6 meses" and "3-6-meses" and a shopper's "3-6 months",
+/// "3-6 maanden" or "3-6 bulan" are one size: `3-6m`; "6 months" is `6m`,
+/// "NB" and "newborn" are `nb`, a child's "7Y" and "7 años" are `7y`, and a
+/// toddler's "2T" is `2t`. `None` for a value that is no such size (a bare
+/// "3-6", "42", "M").
+pub fn age_size_key(value: &str) -> Option<String> {
+    let folded = fold(value.trim());
+    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    if NEWBORN_WORDS.contains(&folded.as_str()) {
+        return Some("nb".into());
+    }
+    // The figures first ("3-6", "12 - 18", "6"), then the unit.
+    let bytes: Vec<char> = folded.chars().collect();
+    let mut i = 0;
+    let mut figures: Vec<u32> = Vec::new();
+    loop {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start || i - start > 2 {
+            return None;
+        }
+        let n: u32 = bytes[start..i].iter().collect::<String>().parse().ok()?;
+        figures.push(n);
+        let mut j = i;
+        while j < bytes.len() && bytes[j] == ' ' {
+            j += 1;
+        }
+        if figures.len() < 2
+            && j < bytes.len()
+            && matches!(bytes[j], '-' | '–' | '/')
+            && bytes[j + 1..]
+                .iter()
+                .find(|c| **c != ' ')
+                .is_some_and(char::is_ascii_digit)
+        {
+            i = j + 1;
+            while i < bytes.len() && bytes[i] == ' ' {
+                i += 1;
+            }
+            continue;
+        }
+        break;
+    }
+    let unit: String = bytes[i..]
+        .iter()
+        .collect::<String>()
+        .trim_start_matches([' ', '-', '.'])
+        .trim_end_matches('.')
+        .to_string();
+    let range = match figures.as_slice() {
+        [n] => n.to_string(),
+        [a, b] if a < b => format!("{a}-{b}"),
+        _ => return None,
+    };
+    if MONTH_WORDS.contains(&unit.as_str()) && figures.iter().all(|n| *n <= 48) {
+        return Some(format!("{range}m"));
+    }
+    if YEAR_WORDS.contains(&unit.as_str()) && figures.iter().all(|n| *n <= 16) {
+        return Some(format!("{range}y"));
+    }
+    // Toddler sizes: "2T", "4T".
+    if unit == "t" && figures.len() == 1 && (1..=6).contains(&figures[0]) {
+        return Some(format!("{range}t"));
+    }
+    None
 }
 
 /// A word or a run of CJK characters, with its byte span in the original text.
@@ -321,6 +425,7 @@ const FUNCTION_WORDS: &[(&str, FunctionWord)] = {
         ("at", Stop),
         ("available", Stop),
         ("bagaimana", Stop),
+        ("barang", Stop),
         ("be", Stop),
         ("been", Stop),
         ("beide", Stop),
@@ -402,6 +507,7 @@ const FUNCTION_WORDS: &[(&str, FunctionWord)] = {
         ("hun", Stop),
         ("i", Stop),
         ("ia", Stop),
+        ("iets", Stop),
         ("ik", Stop),
         ("ill", Stop),
         ("im", Stop),
@@ -511,6 +617,7 @@ const FUNCTION_WORDS: &[(&str, FunctionWord)] = {
         ("see", Wrapper),
         ("sell", Stop),
         ("selling", Stop),
+        ("sesuatu", Stop),
         ("shall", Stop),
         ("should", Stop),
         ("show", Stop),
@@ -521,6 +628,7 @@ const FUNCTION_WORDS: &[(&str, FunctionWord)] = {
         ("sizes", Stop),
         ("so", Stop),
         ("some", Stop),
+        ("something", Stop),
         ("staan", Stop),
         ("staat", Stop),
         ("such", Stop),
@@ -667,6 +775,71 @@ const CJK_STOP: &[&str] = &[
     "雙",
     "這",
 ];
+
+/// The value of one Chinese digit: 零/〇 → 0, 一 → 1, 二/两/兩 → 2, … 九 → 9.
+/// 十 and 百 are place words, not digits (see [`zh_number`]).
+pub fn zh_digit(c: char) -> Option<u32> {
+    match c {
+        '零' | '〇' => Some(0),
+        '一' => Some(1),
+        '二' | '两' | '兩' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    }
+}
+
+/// True for a character that can be part of a Chinese whole number read by
+/// [`zh_number`]: a digit or the place words 十 and 百.
+pub fn is_zh_numeral(c: char) -> bool {
+    zh_digit(c).is_some() || zh_place(c).is_some()
+}
+
+fn zh_place(c: char) -> Option<u32> {
+    match c {
+        '十' => Some(10),
+        '百' => Some(100),
+        _ => None,
+    }
+}
+
+/// A Chinese whole number below 1000, written with digits and the place
+/// words 十 and 百: "九" → 9, "十二" → 12, "二十" → 20, "四十二" → 42,
+/// "一百零五" → 105, "两百" → 200. Places must fall (百 before 十) and a
+/// digit stands alone or before a place, so "十十", "一二" and "" are none.
+pub fn zh_number(chars: &[char]) -> Option<u32> {
+    let mut value = 0;
+    let mut digit: Option<u32> = None;
+    let mut last_place = u32::MAX;
+    for &c in chars {
+        if let Some(place) = zh_place(c) {
+            if place >= last_place {
+                return None;
+            }
+            value += digit.take().unwrap_or(1) * place;
+            last_place = place;
+            continue;
+        }
+        let d = zh_digit(c)?;
+        // 一百零五: 零 only holds the empty tens place.
+        if d == 0 && value > 0 && digit.is_none() {
+            continue;
+        }
+        if digit.is_some() {
+            return None;
+        }
+        digit = Some(d);
+    }
+    if chars.is_empty() {
+        return None;
+    }
+    Some(value + digit.unwrap_or(0))
+}
 
 /// Cuts stop phrases out of a folded CJK run, returning what is left.
 pub fn strip_cjk_stopwords(run: &str) -> Vec<String> {

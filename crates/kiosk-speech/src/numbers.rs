@@ -13,7 +13,7 @@
 //! own, never a store's.
 
 use kiosk_core::Lang;
-use kiosk_core::text::fold;
+use kiosk_core::text::{fold, is_zh_numeral, zh_digit, zh_number};
 
 /// A number read from words: its integer part, and its decimal digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,49 +382,6 @@ fn spaced_to_digits(text: &str, lang: Lang) -> String {
     out
 }
 
-fn zh_digit(c: char) -> Option<u64> {
-    match c {
-        '零' | '〇' => Some(0),
-        '一' => Some(1),
-        '二' | '两' | '兩' => Some(2),
-        '三' => Some(3),
-        '四' => Some(4),
-        '五' => Some(5),
-        '六' => Some(6),
-        '七' => Some(7),
-        '八' => Some(8),
-        '九' => Some(9),
-        _ => None,
-    }
-}
-
-/// A Chinese whole number below 1000: "九", "十二", "四十二", "一百五十".
-fn zh_int(chars: &[char]) -> Option<u64> {
-    let mut value = 0;
-    let mut unit: Option<u64> = None;
-    for &c in chars {
-        match c {
-            '百' => {
-                value += unit.take().unwrap_or(1) * 100;
-            }
-            '十' => {
-                value += unit.take().unwrap_or(1) * 10;
-            }
-            _ => {
-                if unit.is_some() {
-                    return None;
-                }
-                unit = Some(zh_digit(c)?);
-            }
-        }
-    }
-    Some(value + unit.unwrap_or(0))
-}
-
-fn is_zh_number_char(c: char) -> bool {
-    zh_digit(c).is_some() || c == '十' || c == '百'
-}
-
 /// Chinese numbers before a size or price unit (号, 码, 块, 元, 欧), with
 /// a decimal part after 点 or a half after the unit (九号半 → 9.5号).
 fn zh_to_digits(text: &str) -> String {
@@ -432,13 +389,13 @@ fn zh_to_digits(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        if !is_zh_number_char(chars[i]) {
+        if !is_zh_numeral(chars[i]) {
             out.push(chars[i]);
             i += 1;
             continue;
         }
         let start = i;
-        while i < chars.len() && is_zh_number_char(chars[i]) {
+        while i < chars.len() && is_zh_numeral(chars[i]) {
             i += 1;
         }
         let whole = &chars[start..i];
@@ -447,7 +404,7 @@ fn zh_to_digits(text: &str) -> String {
         if chars.get(i) == Some(&'点') {
             let mut j = i + 1;
             while let Some(d) = chars.get(j).and_then(|&c| zh_digit(c)) {
-                decimals.push(char::from(b'0' + d as u8));
+                decimals.extend(char::from_digit(d, 10));
                 j += 1;
             }
             if !decimals.is_empty() {
@@ -459,7 +416,7 @@ fn zh_to_digits(text: &str) -> String {
             unit,
             Some('号' | '號' | '码' | '碼' | '块' | '塊' | '元' | '欧' | '歐')
         );
-        match zh_int(whole).filter(|_| is_unit) {
+        match zh_number(whole).map(u64::from).filter(|_| is_unit) {
             Some(int) => {
                 // 九号半: nine and a half.
                 let half = decimals.is_empty() && chars.get(end + 1) == Some(&'半');

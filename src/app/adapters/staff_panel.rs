@@ -5,8 +5,9 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::s;
 use crate::app::events::{Event, post};
+use crate::app::model::ModelFacts;
 use crate::app::ui;
-use crate::app::worker::{CatalogFacts, Figure};
+use crate::app::worker::{CatalogFacts, Figure, SyncFacts};
 
 pub fn connect(window: &ui::App) {
     let panel = window.global::<ui::StaffPanelAdapter>();
@@ -52,14 +53,16 @@ pub fn set_message(window: &ui::App, message: &str, locked_out: bool) {
 pub fn show_info(
     window: &ui::App,
     catalog: Option<&CatalogFacts>,
-    sync: &str,
-    model: &str,
+    sync: Option<&SyncFacts>,
+    staff_link: &str,
+    model: &ModelFacts,
     stats: &[Figure],
 ) {
     let panel = window.global::<ui::StaffPanelAdapter>();
     panel.set_catalog(map_catalog(catalog));
-    panel.set_sync_text(s(sync));
-    panel.set_model_text(s(model));
+    panel.set_sync(map_sync(sync));
+    panel.set_staff_link(s(staff_link));
+    panel.set_model(map_model(model));
     let stats: Vec<ui::Stat> = stats.iter().map(map_stat).collect();
     panel.set_stats(ModelRc::new(VecModel::from(stats)));
 }
@@ -75,6 +78,27 @@ fn map_catalog(catalog: Option<&CatalogFacts>) -> ui::CatalogFacts {
             age_hours: s(format!("{:.1}", c.age_hours)),
         },
         None => ui::CatalogFacts::default(),
+    }
+}
+
+fn map_sync(sync: Option<&SyncFacts>) -> ui::SyncFacts {
+    match sync {
+        Some(f) => ui::SyncFacts {
+            outcome: s(&f.outcome),
+            time: s(&f.time),
+            summary: s(&f.summary),
+            status_line: s(&f.status_line),
+        },
+        None => ui::SyncFacts::default(),
+    }
+}
+
+fn map_model(model: &ModelFacts) -> ui::ModelFacts {
+    ui::ModelFacts {
+        state: s(model.state.key()),
+        name: s(&model.name),
+        detail: s(&model.detail),
+        status_line: s(model.status_line()),
     }
 }
 

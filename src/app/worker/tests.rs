@@ -344,3 +344,62 @@ fn every_figure_is_worded_by_the_staff_panel() {
         );
     }
 }
+
+// Review finding: the staff panel's "Last sync: …" and "Language model: …"
+// lines stayed English on nl, id and zh screens. The panel now words them
+// from their facts with `@tr`; each state and outcome must be worded there
+// and translated.
+#[test]
+fn the_sync_and_model_lines_are_worded_by_the_staff_panel() {
+    use kiosk_sync::state::Outcome;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let view = std::fs::read_to_string(root.join("ui/views/staff.slint")).expect("the view");
+    let outcomes = [
+        Outcome::Applied,
+        Outcome::UpToDate,
+        Outcome::NotModified,
+        Outcome::Rejected,
+        Outcome::Failed,
+        Outcome::RolledBack,
+        Outcome::Stale,
+    ];
+    let mut worded = Vec::new();
+    for outcome in outcomes {
+        let branch = format!(
+            "f.outcome == \"{}\" ? @tr(\"{}\")",
+            outcome_key(outcome),
+            outcome.name()
+        );
+        assert!(
+            view.contains(&branch),
+            "{outcome:?} has no wording: {branch}"
+        );
+        worded.push(outcome.name().to_string());
+    }
+    for state in super::super::model::ModelState::ALL {
+        let branch = format!("m.state == \"{}\" ? @tr(", state.key());
+        assert!(view.contains(&branch), "{state:?} has no wording: {branch}");
+    }
+    worded.extend(
+        [
+            "Last sync: none since the kiosk started",
+            "Last sync ({}): {} — {}",
+            "Language model: {} ready",
+        ]
+        .map(String::from),
+    );
+    for lang in ["nl", "id", "zh"] {
+        let po = std::fs::read_to_string(
+            root.join(format!("ui/translations/{lang}/LC_MESSAGES/kiosk.po")),
+        )
+        .expect("the translations");
+        for msgid in &worded {
+            let entry = format!("msgid \"{msgid}\"\nmsgstr \"");
+            assert!(po.contains(&entry), "{lang}: {msgid} has no entry");
+            assert!(
+                !po.contains(&format!("{entry}\"")),
+                "{lang}: {msgid} is empty"
+            );
+        }
+    }
+}

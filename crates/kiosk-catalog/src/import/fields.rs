@@ -297,6 +297,26 @@ pub fn list(raw: Option<&str>, sep: char) -> Vec<String> {
     .unwrap_or_default()
 }
 
+/// The tags of a product whose category is one step of a taxonomy path
+/// ("Apparel & Accessories > Clothing > Baby & Toddler Clothing >
+/// Bodysuits"): the store's own `tags`, then the path's other steps. A
+/// product is also what the steps above its own category say, so a
+/// shopper's broad kind ("clothing", "baby clothes") finds every product
+/// under it, not only one whose title happens to share a word.
+pub fn with_path_steps(
+    mut tags: Vec<String>,
+    path: Option<&str>,
+    category: Option<&str>,
+) -> Vec<String> {
+    for step in path.into_iter().flat_map(|p| p.split('>')).map(str::trim) {
+        if step.is_empty() || Some(step) == category || tags.iter().any(|t| t == step) {
+            continue;
+        }
+        tags.push(step.to_string());
+    }
+    tags
+}
+
 /// HTML from a product body, as plain text.
 pub fn strip_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len());

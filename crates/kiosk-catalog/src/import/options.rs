@@ -455,11 +455,13 @@ const SIZE_WORDS: &[&str] = &[
 const SIZE_SYSTEMS: &[&str] = &["eu", "us", "uk", "fr", "it", "de", "nl", "cn", "jp", "br"];
 
 /// Whether a value reads as a size: `XS`…`XXXL`, `3XL`, `EU 42`, `US 9`,
-/// shoe and clothing numbers (1–16 and 20–60, with halves), `One size`, and
-/// pairs of those (`S/M`, `38-40`, `32/34`).
+/// shoe and clothing numbers (1–16 and 20–60, with halves), `One size`,
+/// pairs of those (`S/M`, `38-40`, `32/34`, `0-3`), and babies' and
+/// children's ages (`0-3M`, `3-6 meses`, `NB`, `2T`, `7Y`; see
+/// [`kiosk_core::text::age_size_key`]).
 pub fn looks_like_size(value: &str) -> bool {
     let folded = kiosk_core::text::fold(value.trim());
-    if one_size(&folded) {
+    if one_size(&folded) || kiosk_core::text::age_size_key(&folded).is_some() {
         return true;
     }
     let parts: Vec<&str> = folded
@@ -473,7 +475,13 @@ pub fn looks_like_size(value: &str) -> bool {
         })
         .map(str::trim)
         .collect();
-    !parts.is_empty() && parts.iter().all(|p| one_size(p))
+    // A range of ages or sizes may start at nought: "0-3" (months).
+    let from_nought = parts.len() == 2 && parts[0] == "0";
+    !parts.is_empty()
+        && parts
+            .iter()
+            .enumerate()
+            .all(|(i, p)| one_size(p) || (from_nought && i == 0))
 }
 
 fn one_size(part: &str) -> bool {

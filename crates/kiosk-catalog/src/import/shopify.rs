@@ -248,6 +248,11 @@ fn start_product(
             .and_then(|c| c.rsplit('>').next().map(|s| s.trim().to_string()))
             .filter(|s| !s.is_empty())
     });
+    let tags = fields::with_path_steps(
+        fields::list(row.get("Tags").as_deref(), ','),
+        row.get("Product Category").as_deref(),
+        category.as_deref(),
+    );
     let product = ProductRow {
         id: handle.to_string(),
         title,
@@ -257,7 +262,7 @@ fn start_product(
             .get("Body (HTML)")
             .map(|b| fields::strip_html(&b))
             .unwrap_or_default(),
-        tags: fields::list(row.get("Tags").as_deref(), ','),
+        tags,
         price: None,
         location_id: None,
         image: row.string("Image Src"),

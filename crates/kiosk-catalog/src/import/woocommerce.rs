@@ -200,13 +200,21 @@ fn read_product(
                 .map(|s| s.trim().to_string())
         })
         .filter(|s| !s.is_empty());
+    let path = row
+        .get("Categories")
+        .and_then(|c| c.split(',').next().map(str::to_string));
+    let tags = fields::with_path_steps(
+        fields::list(row.get("Tags").as_deref(), ','),
+        path.as_deref(),
+        category.as_deref(),
+    );
     let product = ProductRow {
         id: id.clone(),
         title,
         brand: None,
         category,
         description,
-        tags: fields::list(row.get("Tags").as_deref(), ','),
+        tags,
         price,
         location_id: None,
         image: row

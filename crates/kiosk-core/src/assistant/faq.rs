@@ -2,6 +2,7 @@
 //! by the content words it shares with the entry's questions and tags.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use crate::lexicon::light_stem;
 use crate::text::{is_stopword, strip_cjk_stopwords, tokenize};
@@ -74,22 +75,24 @@ const WEAK: &[&str] = &[
     "kapan",
     // Words that stand for any product: "something under 30" asks for
     // products, not for the entry "I lost something in the store".
-    "something",
-    "anything",
+    // "something", "anything", "iets", "sesuatu" and "barang" are stop
+    // words (`text::is_stopword`), which `words` drops before this list.
     "thing",
     "stuff",
-    "iets",
     "wat",
     "ding",
-    "sesuatu",
-    "barang",
     "東西",
     "东西",
 ];
 
+/// `WEAK` as `words` gives them (stemmed), made once rather than on each
+/// comparison of each turn.
+static WEAK_STEMS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| WEAK.iter().map(|weak| faq_stem(weak)).collect());
+
 /// Whether a content word (as `words` gives it: stemmed) is one of `WEAK`.
 fn is_weak(word: &str) -> bool {
-    WEAK.iter().any(|weak| faq_stem(weak) == word)
+    WEAK_STEMS.contains(word)
 }
 
 /// The best entry for a question, if it shares enough with one, and how
@@ -177,6 +180,20 @@ mod tests {
                 )],
             ),
         ]
+    }
+
+    #[test]
+    fn weak_words_are_known_as_words_gives_them() {
+        for text in ["Stores", "shops", "thing", "東西", "Wanneer"] {
+            for word in words(text) {
+                assert!(is_weak(&word), "{text} → {word}");
+            }
+        }
+        for text in ["return", "gift wrapping", "parkir", "退貨"] {
+            for word in words(text) {
+                assert!(!is_weak(&word), "{text} → {word}");
+            }
+        }
     }
 
     #[test]

@@ -7,16 +7,127 @@ use crate::text::{is_cjk, tokenize};
 use crate::{Lang, Lexicon};
 
 const EN: &[&str] = &[
-    "a", "about", "above", "also", "am", "an", "and", "any", "anything", "are", "at", "be",
-    "below", "between", "buy", "bye", "can", "cheap", "cheaper", "could", "did", "do", "does",
-    "find", "for", "from", "get", "give", "got", "had", "has", "have", "hello", "help", "her",
-    "here", "hey", "hi", "him", "his", "how", "i", "if", "in", "is", "it", "just", "know", "let",
-    "like", "looking", "me", "more", "much", "my", "need", "no", "not", "now", "of", "off", "ok",
-    "on", "one", "open", "or", "our", "out", "please", "return", "see", "shoes", "should", "show",
-    "size", "so", "some", "sorry", "tell", "than", "thank", "thanks", "that", "the", "their",
-    "them", "then", "there", "these", "they", "thing", "think", "this", "those", "to", "too",
-    "try", "under", "up", "us", "very", "want", "was", "way", "we", "well", "what", "when",
-    "where", "which", "who", "why", "will", "with", "would", "yes", "you", "your",
+    "a",
+    "about",
+    "above",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anything",
+    "are",
+    "at",
+    "be",
+    "below",
+    "between",
+    "buy",
+    "bye",
+    "can",
+    "cheap",
+    "cheaper",
+    "could",
+    "did",
+    "do",
+    "does",
+    "find",
+    "for",
+    "from",
+    "get",
+    "give",
+    "got",
+    "had",
+    "has",
+    "have",
+    "hello",
+    "help",
+    "her",
+    "here",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "is",
+    "it",
+    "just",
+    "know",
+    "less",
+    "let",
+    "like",
+    "looking",
+    "me",
+    "more",
+    "much",
+    "my",
+    "need",
+    "no",
+    "not",
+    "now",
+    "of",
+    "off",
+    "ok",
+    "on",
+    "one",
+    "open",
+    "or",
+    "our",
+    "out",
+    "over",
+    "please",
+    "return",
+    "see",
+    "shoes",
+    "should",
+    "show",
+    "size",
+    "so",
+    "some",
+    "something",
+    "sorry",
+    "tell",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "think",
+    "this",
+    "those",
+    "to",
+    "too",
+    "try",
+    "under",
+    "up",
+    "us",
+    "very",
+    "want",
+    "was",
+    "way",
+    "we",
+    "well",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yes",
+    "you",
+    "your",
 ];
 
 const NL: &[&str] = &[
@@ -25,6 +136,7 @@ const NL: &[&str] = &[
     "alstublieft",
     "bedankt",
     "ben",
+    "beneden",
     "bij",
     "binnen",
     "boven",
@@ -69,6 +181,7 @@ const NL: &[&str] = &[
     "hoeveel",
     "hoi",
     "hoor",
+    "iets",
     "ik",
     "in",
     "is",
@@ -160,11 +273,13 @@ const ID: &[&str] = &[
     "aku",
     "apa",
     "apakah",
+    "atas",
     "atau",
     "bagaimana",
     "bagian",
     "baju",
     "banyak",
+    "bawah",
     "bayar",
     "belum",
     "berapa",
@@ -183,6 +298,8 @@ const ID: &[&str] = &[
     "deh",
     "dengan",
     "di",
+    "diatas",
+    "dibawah",
     "dimana",
     "dong",
     "harga",
@@ -212,6 +329,7 @@ const ID: &[&str] = &[
     "kok",
     // Suitcase; Dutch "koper" is copper, which the vocabulary knows.
     "koper",
+    "kurang",
     "lagi",
     "lain",
     "lebih",
@@ -237,6 +355,7 @@ const ID: &[&str] = &[
     "saya",
     "selamat",
     "sepatu",
+    "sesuatu",
     "siang",
     "sih",
     "silakan",
@@ -256,7 +375,28 @@ const ID: &[&str] = &[
     "yang",
 ];
 
-/// The most likely language, and how sure the guess is (0..1).
+/// Function words of the stores' other export languages (Spanish,
+/// Portuguese, French, German, Italian), folded. One of the kiosk's words
+/// that is also one of these ("de", "in", "en", "je", "di") says less: in
+/// "Paquete de 5 Bodies in 3-6 meses" it is no Dutch.
+const OTHER: &[&str] = &[
+    "a", "al", "ao", "au", "auf", "aux", "avec", "ce", "che", "com", "con", "da", "dans", "das",
+    "de", "del", "della", "dem", "den", "der", "des", "di", "die", "do", "dos", "du", "e", "el",
+    "em", "en", "es", "est", "et", "il", "im", "in", "je", "la", "las", "le", "les", "lo", "los",
+    "me", "mit", "na", "no", "o", "os", "para", "per", "por", "que", "se", "si", "sin", "su", "te",
+    "un", "una", "und", "une", "uno", "y", "zu",
+];
+
+/// How much a function word of the kiosk's languages that is also one of
+/// `OTHER` counts.
+const SHARED_WEIGHT: f32 = 0.5;
+
+/// The most likely language, and how sure the guess is (0..1). A turn whose
+/// words the likeliest language explains only with words it shares (with
+/// another of the kiosk's languages, or with `OTHER`), while some words no
+/// language explains, is no evidence: `(En, 0.0)`, so the conversation's
+/// language (or English) holds. "Paquete de 5 Bodies in 3-6 meses" is not
+/// Dutch on the strength of "de" and "in".
 pub fn detect(text: &str, lexicon: &Lexicon) -> (Lang, f32) {
     // No other language the kiosk speaks is written in Han characters, so
     // any Han in the text means Chinese, even around Latin product names.
@@ -308,6 +448,11 @@ pub fn detect(text: &str, lexicon: &Lexicon) -> (Lang, f32) {
             (0, f32::MIN),
             |acc, (i, s)| if *s > acc.1 { (i, *s) } else { acc },
         );
+    if !surely_speaks(best, &tokens, &mentions, &cue_evidence)
+        && has_unexplained(&tokens, &mentions)
+    {
+        return (Lang::En, 0.0);
+    }
     let lang = [Lang::En, Lang::Nl, Lang::Id][best];
     (lang, (score / total) * (1.0 - 1.0 / (1.0 + total)))
 }
@@ -357,6 +502,52 @@ const WRITTEN_SHARE: f32 = 0.12;
 /// ... and at least this many different ones.
 const WRITTEN_DISTINCT: usize = 8;
 
+/// Whether a word of the turn speaks for the language at `index` of
+/// `[en, nl, id]` alone: a cue phrase of it, a vocabulary term of it and of
+/// no other language, a function word only it has (and no export language
+/// shares), or Indonesian's "-nya".
+fn surely_speaks(
+    index: usize,
+    tokens: &[crate::text::Token],
+    mentions: &[Mention],
+    cue_evidence: &[f32; 4],
+) -> bool {
+    if cue_evidence[index] > 0.0 {
+        return true;
+    }
+    if mentions
+        .iter()
+        .any(|m| m.langs.len() == 1 && m.langs.iter().any(|l| latin_index(l) == Some(index)))
+    {
+        return true;
+    }
+    tokens.iter().any(|t| {
+        let w = t.text.as_str();
+        let claimed: Vec<bool> = [EN, NL, ID]
+            .iter()
+            .map(|list| list.binary_search(&w).is_ok())
+            .collect();
+        let own = claimed[index]
+            && claimed.iter().filter(|c| **c).count() == 1
+            && OTHER.binary_search(&w).is_err();
+        own || (index == 2 && w.ends_with("nya") && w.len() > 4)
+    })
+}
+
+/// Whether some word of letters (not a size, no figure in it) is claimed by
+/// no language: no function word, no vocabulary term.
+fn has_unexplained(tokens: &[crate::text::Token], mentions: &[Mention]) -> bool {
+    tokens.iter().any(|t| {
+        t.text.chars().any(char::is_alphabetic)
+            && !t.text.chars().any(|c| c.is_ascii_digit())
+            && !SIZE_LETTERS.contains(&t.text.as_str())
+            && word_evidence(&t.text).iter().all(|w| *w == 0.0)
+            && !mentions
+                .iter()
+                .any(|m| t.start >= m.start && t.end <= m.end)
+    })
+}
+
 /// Turns of at most this many words are weighed word by word (see
 /// `word_claims`).
 const SHORT_TURN_WORDS: usize = 3;
@@ -379,9 +570,14 @@ fn latin_index(lang: Lang) -> Option<usize> {
 /// ("ij", "-tje", long words in "-en").
 fn word_evidence(w: &str) -> [f32; 3] {
     let mut out = [0.0; 3];
+    let weight = if OTHER.binary_search(&w).is_ok() {
+        SHARED_WEIGHT
+    } else {
+        1.0
+    };
     for (i, list) in [EN, NL, ID].iter().enumerate() {
         if list.binary_search(&w).is_ok() {
-            out[i] += 1.0;
+            out[i] += weight;
         }
     }
     if w.ends_with("nya") && w.len() > 4 {

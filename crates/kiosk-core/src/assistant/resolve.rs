@@ -14,7 +14,7 @@ use crate::assistant::Draft;
 use crate::assistant::Session;
 use crate::assistant::cues::Cue;
 use crate::assistant::understand::{self, Reading};
-use crate::text::{option_key, size_code, size_key};
+use crate::text::{age_size_key, option_key, size_code, size_key};
 use crate::traits::BackendError;
 use crate::{ProductRecord, SearchRequest, Variant};
 
@@ -823,6 +823,8 @@ impl VariantQuery {
             (Some(want), Some(have)) => {
                 option_key(have) == *want
                     || size_code(have).is_some_and(|code| size_key(&code) == size_key(want))
+                    // One age written two ways: "3-6M" and "3-6 meses".
+                    || age_size_key(have).is_some_and(|k| Some(k) == age_size_key(want))
             }
             (Some(_), None) => false,
             (None, _) => true,

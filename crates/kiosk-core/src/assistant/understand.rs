@@ -210,7 +210,11 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
 
     read_prices(text, &tokens, &mut reading, &mut consumed);
     read_order_and_contact(text, &tokens, &mut reading, &mut consumed);
-    if let Some(store) = store_sizes {
+    // "3-6 months" before the store's bare "3-6".
+    read_age_sizes(text, &tokens, store_sizes, &mut reading, &mut consumed);
+    if let Some(store) = store_sizes
+        && reading.size.is_none()
+    {
         read_store_size_phrases(&tokens, store, &mut reading, &mut consumed);
     }
     // Places before sizes: "#12" and "number 12" are no bare size.
@@ -796,6 +800,69 @@ fn read_store_size_phrases(
     }
 }
 
+/// Reads a size said as a baby's or child's age, however the store writes
+/// it: "3-6 months", "3-6 maanden", "3-6M" and "3-6 bulan" are the store's
+/// "3-6 meses" (see [`crate::text::age_size_key`]). With the store's sizes
+/// known, only a size the store sells counts.
+fn read_age_sizes(
+    text: &str,
+    tokens: &[Token],
+    store: Option<&[String]>,
+    reading: &mut Reading,
+    consumed: &mut Vec<(usize, usize)>,
+) {
+    if reading.size.is_some() {
+        return;
+    }
+    // An age is at most three words: "3 - 6 months", "recién nacido".
+    const AGE_WORDS: usize = 3;
+    for i in 0..tokens.len() {
+        for n in (1..=AGE_WORDS.min(tokens.len() - i)).rev() {
+            let span = &tokens[i..i + n];
+            if span[..n - 1].iter().any(|t| t.cjk) {
+                continue;
+            }
+            let last = &span[n - 1];
+            // Chinese writes the unit against what follows: "3-6個月的".
+            let end = if last.cjk {
+                let run = &text[last.start..last.end];
+                match ["個月", "个月", "月"].iter().find(|m| run.starts_with(**m)) {
+                    Some(m) if n > 1 => last.start + m.len(),
+                    _ => continue,
+                }
+            } else {
+                last.end
+            };
+            let start = span[0].start;
+            if overlaps(consumed, start, end) {
+                continue;
+            }
+            let Some(key) = crate::text::age_size_key(&text[start..end]) else {
+                continue;
+            };
+            // The store's value as typed, else its other spelling of the age.
+            let typed = option_key(&text[start..end]);
+            let size = match store {
+                Some(store) => store
+                    .iter()
+                    .find(|v| option_key(v) == typed)
+                    .or_else(|| {
+                        store
+                            .iter()
+                            .find(|v| crate::text::age_size_key(v).as_deref() == Some(key.as_str()))
+                    })
+                    .cloned(),
+                None => Some(text[start..end].trim().to_string()),
+            };
+            if let Some(size) = size {
+                reading.size = Some(size);
+                consumed.push((start, end));
+                return;
+            }
+        }
+    }
+}
+
 fn read_sizes(
     text: &str,
     tokens: &[Token],
@@ -930,12 +997,12 @@ fn read_sizes(
                 let mark = crate::text::fold(&c.to_string());
                 if (mark == "號" || mark == "碼") && i > 0 {
                     let mut j = i;
-                    while j > 0 && chinese_digit(chars[j - 1].1).is_some() {
+                    while j > 0 && crate::text::is_zh_numeral(chars[j - 1].1) {
                         j -= 1;
                     }
                     let digits: Vec<char> = chars[j..i].iter().map(|(_, c)| *c).collect();
                     if j < i
-                        && let Some(v) = chinese_number(&digits)
+                        && let Some(v) = crate::text::zh_number(&digits)
                         && let Some(size) = sizes.accept(&v.to_string(), true)
                     {
                         reading.size = Some(size);
@@ -1176,30 +1243,6 @@ const SIZE_PRECEDERS: &[&str] = &[
 
 fn size_number(v: f64) -> String {
     format!("{v}")
-}
-
-fn chinese_digit(c: char) -> Option<u32> {
-    "零一二三四五六七八九"
-        .chars()
-        .position(|d| d == c)
-        .map(|p| p as u32)
-        .or(match c {
-            '兩' => Some(2),
-            '十' => Some(10),
-            _ => None,
-        })
-}
-
-/// 九 → 9, 十 → 10, 十二 → 12, 二十 → 20, 四十二 → 42.
-fn chinese_number(chars: &[char]) -> Option<u32> {
-    let digits: Vec<u32> = chars.iter().filter_map(|c| chinese_digit(*c)).collect();
-    match digits.as_slice() {
-        [d] => Some(*d),
-        [10, d] => Some(10 + d),
-        [d, 10] => Some(d * 10),
-        [d, 10, e] => Some(d * 10 + e),
-        _ => None,
-    }
 }
 
 /// Reads the places in a list the turn names ("the ninth", "de 12e", "yang

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::generator::FactSheet;
 use crate::lexicon::ConceptKind;
-use crate::text::{fold, tokenize};
+use crate::text::{fold, is_zh_numeral, tokenize, zh_number};
 use crate::{Lang, Lexicon};
 
 /// Why an answer was rejected.
@@ -547,10 +547,10 @@ fn number_spans(text: &str) -> Vec<Found> {
             }
             continue;
         }
-        if chinese_digit(chars[i]).is_some() {
+        if is_zh_numeral(chars[i]) {
             let start = i;
             let mut j = i;
-            while j < chars.len() && chinese_digit(chars[j]).is_some() {
+            while j < chars.len() && is_zh_numeral(chars[j]) {
                 j += 1;
             }
             if chars
@@ -558,17 +558,7 @@ fn number_spans(text: &str) -> Vec<Found> {
                 .is_some_and(|c| matches!(c, '號' | '号' | '天' | '件' | '雙' | '元' | '歐'))
             {
                 let raw: String = chars[start..j].iter().collect();
-                let digits: Vec<u32> = chars[start..j]
-                    .iter()
-                    .filter_map(|c| chinese_digit(*c))
-                    .collect();
-                let value = match digits.as_slice() {
-                    [d] => Some(*d),
-                    [10, e] => Some(10 + e),
-                    [a, 10] => Some(a * 10),
-                    [a, 10, e] => Some(a * 10 + e),
-                    _ => None,
-                };
+                let value = zh_number(&chars[start..j]);
                 if let Some(v) = value {
                     out.push(Found {
                         raw,
@@ -775,22 +765,6 @@ fn unquoted(text: &str) -> String {
         }
     }
     out
-}
-
-fn chinese_digit(c: char) -> Option<u32> {
-    match c {
-        '一' => Some(1),
-        '二' | '兩' => Some(2),
-        '三' => Some(3),
-        '四' => Some(4),
-        '五' => Some(5),
-        '六' => Some(6),
-        '七' => Some(7),
-        '八' => Some(8),
-        '九' => Some(9),
-        '十' => Some(10),
-        _ => None,
-    }
 }
 
 /// `12,50` and `12.50` are the same amount; `1.299,00` and `1,299.00` too.

@@ -264,7 +264,9 @@ impl Assistant<'_> {
     }
 }
 
-/// The first `max` items as a list, with "…" when cut.
+/// The first `max` items as a list, ending in how many more there are when
+/// cut ("S, M and 3 more"), so a sentence that ends with the list ends as
+/// any other does.
 pub(super) fn shorten(items: &[String], lang: Lang, max: usize) -> String {
     let mut unique: Vec<String> = Vec::new();
     for i in items {
@@ -276,8 +278,9 @@ pub(super) fn shorten(items: &[String], lang: Lang, max: usize) -> String {
         return list(lang, &unique);
     }
     let mut cut: Vec<String> = unique[..max].to_vec();
-    cut.push("…".into());
-    cut.join(if lang == Lang::Zh { "、" } else { ", " })
+    let more = (unique.len() - max).to_string();
+    cut.push(say(lang, "word_more", &[("n", &more)]));
+    list(lang, &cut)
 }
 
 /// "22 Nov 22:00" in the store's local time (the caller's clock carries the

@@ -93,3 +93,72 @@ fn a_size_value_with_a_description_starts_with_its_size() {
     assert_eq!(size_code("M"), None);
     assert_eq!(size_code("Extra Large - long fit"), None);
 }
+
+// Issue 13: a baby shop writes "3-6M", "3-6 meses" and "12-18-meses"; a
+// shopper says "3-6 months", "3-6 maanden" or "3-6 bulan". All are one size.
+#[test]
+fn ages_in_months_and_years_are_one_size_however_written() {
+    fn check(a: &str, b: &str, same: bool) {
+        assert_eq!(size_key(a) == size_key(b), same, "{a:?} vs {b:?}");
+    }
+    for said in [
+        "3-6 months",
+        "3-6 meses",
+        "3-6-meses",
+        "3 - 6 M",
+        "3-6 mnd",
+        "3-6 maanden",
+        "3-6 bulan",
+        "3–6m",
+        "3-6個月",
+    ] {
+        check("3-6M", said, true);
+    }
+    check("6 months", "6M", true);
+    check("NB", "newborn", true);
+    check("7Y", "7 years", true);
+    check("7 años", "7y", true);
+    check("2T", "2t", true);
+    check("3-6M", "6-12M", false);
+    check("3-6M", "3-6", false);
+    check("6M", "M", false);
+    assert_eq!(age_size_key("42"), None);
+    assert_eq!(age_size_key("M"), None);
+    assert_eq!(age_size_key("3XL"), None);
+    assert_eq!(age_size_key("9.5"), None);
+    assert_eq!(age_size_key("6-3M"), None);
+    assert_eq!(age_size_key("12-18-meses").as_deref(), Some("12-18m"));
+}
+
+#[test]
+fn zh_number_reads_whole_numbers_below_a_thousand() {
+    fn check(text: &str, expected: Option<u32>) {
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(zh_number(&chars), expected, "{text}");
+    }
+    check("九", Some(9));
+    check("零", Some(0));
+    check("十", Some(10));
+    check("十二", Some(12));
+    check("二十", Some(20));
+    check("四十二", Some(42));
+    check("兩", Some(2));
+    check("两百", Some(200));
+    check("一百五十", Some(150));
+    check("一百零五", Some(105));
+    check("九百九十九", Some(999));
+    check("", None);
+    check("一二", None);
+    check("十十", None);
+    check("十百", None);
+    check("四十二號", None);
+}
+
+#[test]
+fn zh_numerals_are_digits_and_places() {
+    assert_eq!(zh_digit('七'), Some(7));
+    assert_eq!(zh_digit('〇'), Some(0));
+    assert_eq!(zh_digit('十'), None);
+    assert!(is_zh_numeral('十') && is_zh_numeral('百') && is_zh_numeral('两'));
+    assert!(!is_zh_numeral('號') && !is_zh_numeral('9'));
+}

@@ -12,7 +12,13 @@
 //! product too, and its vectors go into the bundle as
 //! `catalog/product_vectors.kvec` (`kiosk_catalog::vectors::carried`),
 //! listed and signed like the rest: a kiosk with the same model takes them
-//! instead of embedding the products itself.
+//! instead of embedding the products itself. The vectors of the last
+//! bundle of the store are kept in the vector cache
+//! ([`CreateOptions::vector_cache`], one file a store,
+//! `STORE_ID.kvec` in the carried format) and handed to the scratch
+//! import as carried vectors, so a re-create embeds only the products
+//! whose passage changed; the cache file is then replaced by the new
+//! bundle's vectors.
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
@@ -74,6 +80,10 @@ pub struct CreateOptions {
     /// Embeds every product and carries the vectors in the bundle; `None`
     /// by default (each kiosk embeds its products itself).
     pub embedder: Option<Arc<Embedder>>,
+    /// With `embedder`: the folder keeping each store's last product
+    /// vectors (`STORE_ID.kvec`), read for the products whose passage is
+    /// unchanged and written anew; `None`: every product is embedded.
+    pub vector_cache: Option<PathBuf>,
 }
 
 impl CreateOptions {
@@ -94,6 +104,7 @@ impl CreateOptions {
             now: jiff::Timestamp::now(),
             images: ImageOptions::default(),
             embedder: None,
+            vector_cache: None,
         }
     }
 }
@@ -123,9 +134,16 @@ pub struct Created {
     pub images_ms: u64,
     /// Product vectors the bundle carries (`--vectors`).
     pub n_vectors: u64,
-    /// How the scratch import made them (every product is embedded).
+    /// How the scratch import made them: embedded, or taken from the
+    /// vector cache (its `carried`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vectors: Option<kiosk_catalog::vectors::VectorSummary>,
+    /// The vector cache file read and written (`--vectors` with a cache).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vector_cache: Option<PathBuf>,
+    /// Why the vector cache could not be written; the bundle is whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vector_cache_failed: Option<String>,
     pub elapsed_ms: u64,
 }
 
@@ -222,14 +240,33 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
     let mut thumbnail_counts = (0, 0, 0);
     let mut image_list = None;
     let mut vectors = None;
+    let vector_cache = options
+        .vector_cache
+        .as_ref()
+        .filter(|_| options.embedder.is_some())
+        .map(|dir| dir.join(format!("{store_id}.kvec")));
+    let mut vector_cache_failed = None;
     let images_started = Instant::now();
     if !options.images.is_empty() || options.embedder.is_some() {
-        let made = scratch_import(options, format, stock_as_of, scratch.path(), progress)?;
+        let made = scratch_import(
+            options,
+            format,
+            stock_as_of,
+            scratch.path(),
+            vector_cache.as_deref(),
+            progress,
+        )?;
         n_images = made.n_images;
         image_issues = made.issues;
         thumbnail_counts = (made.n_made, made.n_cached, made.n_cache_failed);
         image_list = made.list;
         vectors = made.vectors;
+        if let (Some(cache), Some(_)) = (&vector_cache, &vectors) {
+            vector_cache_failed =
+                store_vector_cache(&scratch.path().join(carried::FILE_NAME), cache)
+                    .err()
+                    .map(|e| e.to_string());
+        }
     }
     let images_ms = started_ms(images_started);
     let total: u64 = files
@@ -352,6 +389,8 @@ pub fn create(options: &CreateOptions, progress: &mut dyn Progress) -> Result<Cr
         images_ms,
         n_vectors: vectors.as_ref().map_or(0, |(n, _)| *n),
         vectors: vectors.map(|(_, summary)| summary),
+        vector_cache,
+        vector_cache_failed,
         elapsed_ms: started_ms(started),
     })
 }
@@ -381,12 +420,14 @@ const IMAGE_LIST: &str = "images.list";
 /// Imports the export into a scratch data dir with its photos and the
 /// embedding model, writes each product's thumbnails out as files named
 /// by its id, listing each with its size and sha256 as it goes (nothing is
-/// kept a product), and the vectors to [`carried::FILE_NAME`].
+/// kept a product), and the vectors to [`carried::FILE_NAME`], taking
+/// those of unchanged products from `vector_cache` when it exists.
 fn scratch_import(
     options: &CreateOptions,
     format: Format,
     stock_as_of: jiff::Timestamp,
     scratch: &Path,
+    vector_cache: Option<&Path>,
     progress: &mut dyn Progress,
 ) -> Result<Made> {
     let data_dir = DataDir::new(scratch.join("data"));
@@ -395,6 +436,7 @@ fn scratch_import(
     import.stock_as_of = Some(stock_as_of);
     import.images = options.images.clone();
     import.embedder = options.embedder.clone();
+    import.vectors = vector_cache.filter(|p| p.is_file()).map(Path::to_path_buf);
     let summary = kiosk_catalog::import::import(&data_dir, &import, progress)?;
     let db = summary
         .snapshot_path
@@ -517,6 +559,24 @@ fn scratch_import(
         n_cache_failed,
         issues,
     })
+}
+
+/// Replaces the vector cache file `cache` by the bundle's vectors at
+/// `made`: copied to a temporary name beside it and renamed into place,
+/// so a cache file is always one whole bundle's vectors.
+fn store_vector_cache(made: &Path, cache: &Path) -> Result<()> {
+    let dir = cache
+        .parent()
+        .ok_or_else(|| Error::Invalid(format!("{} has no folder", cache.display())))?;
+    fs::create_dir_all(dir).map_err(Error::io("creating", dir))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".kvec-")
+        .tempfile_in(dir)
+        .map_err(Error::io("creating a file in", dir))?;
+    fs::copy(made, temp.path()).map_err(Error::io("writing", temp.path()))?;
+    temp.persist(cache)
+        .map_err(|e| Error::io("writing", cache)(e.error))?;
+    Ok(())
 }
 
 /// Each thumbnail in the list `thumbnails` wrote, in order, as a manifest

@@ -923,3 +923,53 @@ fn vectors_for_part_of_the_products_are_used_and_the_rest_embedded() {
         "{vectors:?}"
     );
 }
+
+#[test]
+fn a_second_bundle_of_the_same_export_embeds_no_product() {
+    // Review finding: `bundle create --vectors` embedded every product on
+    // every run. With a vector cache it embeds only products whose passage
+    // changed, and the bundle carries the same vectors.
+    let w = World::new();
+    let cache = w.path("vector-cache");
+    let create = |cat: &str, version: u64, out: &str| {
+        let mut options = testkit::options(&w.path(cat), &w.keys.secret, &w.path(out), version);
+        options.embedder = Some(e5());
+        options.vector_cache = Some(cache.clone());
+        let created = crate::bundle::create(&options, &mut NoProgress).expect("bundle create");
+        let vectors = created.vectors.clone().expect("vectors");
+        assert_eq!(created.vector_cache_failed, None);
+        assert_eq!(vectors.carried_unused, None);
+        (created, vectors)
+    };
+    let (first, vectors) = create("a", 1, "v1.kbundle");
+    assert_eq!((vectors.computed, vectors.carried), (12, 0), "{vectors:?}");
+    assert_eq!(first.vector_cache, Some(cache.join("store-a.kvec")));
+    assert!(cache.join("store-a.kvec").is_file());
+
+    let (second, vectors) = create("a", 2, "v2.kbundle");
+    assert_eq!((vectors.computed, vectors.carried), (0, 12), "{vectors:?}");
+    assert_eq!(second.n_vectors, 12);
+    let carried = |bundle: &Path| {
+        entries(bundle)
+            .into_iter()
+            .find(|(name, _)| name == VECTORS)
+            .expect("the vectors")
+            .1
+    };
+    assert_eq!(carried(&first.path), carried(&second.path));
+
+    // Catalog b: a's 12 products and 3 new ones.
+    let (_, vectors) = create("b", 3, "v3.kbundle");
+    assert_eq!((vectors.computed, vectors.carried), (3, 12), "{vectors:?}");
+    // Another store keeps a cache file of its own.
+    let (_, vectors) = create("other", 1, "z1.kbundle");
+    assert_eq!((vectors.computed, vectors.carried), (5, 0), "{vectors:?}");
+    let (_, vectors) = create("b", 4, "v4.kbundle");
+    assert_eq!((vectors.computed, vectors.carried), (0, 15), "{vectors:?}");
+
+    // The kiosk takes every vector from the bundle.
+    let syncer = w.syncer().with_embedder(Some(e5()));
+    let report = pull(&syncer, &Source::File(w.path("v4.kbundle"))).expect("applied");
+    let vectors = vector_summary(&report);
+    assert_eq!((vectors.computed, vectors.carried), (0, 15), "{vectors:?}");
+}

@@ -127,6 +127,38 @@ fn values_that_look_like_sizes() {
     }
 }
 
+// Issue 13: a baby shop's option "Meses" (0-3M, 3-6M, 6-12M, 12-18M) was
+// kept as neither size nor colour: ages in months, newborn and toddler sizes
+// are sizes.
+#[test]
+fn babies_and_childrens_ages_are_sizes() {
+    for v in [
+        "0-3M",
+        "3-6M",
+        "6-12M",
+        "12-18M",
+        "18-24M",
+        "0-3",
+        "3-6 meses",
+        "12-18-meses",
+        "6 months",
+        "0-3 mnd",
+        "3-6 bulan",
+        "NB",
+        "Newborn",
+        "Recién nacido",
+        "2T",
+        "4T",
+        "7Y",
+        "10 años",
+    ] {
+        check_size(v, true);
+    }
+    for v in ["5oz", "Opcion 2", "Niña", "0", "3-0", "100M", "12T"] {
+        check_size(v, false);
+    }
+}
+
 // Issue 13: colour words of every export language count as colours.
 #[test]
 fn values_that_look_like_colours() {

@@ -10,11 +10,15 @@ use crate::assistant::LostDemand;
 use crate::assistant::Session;
 use crate::assistant::cues::Cue;
 use crate::assistant::phrasebook::say;
-use crate::assistant::resolve::{Named, VariantQuery, within_price_limit};
+use crate::assistant::resolve::{Named, VariantQuery, has_price_limit, within_price_limit};
 use crate::assistant::understand::Reading;
 use crate::assistant::wording::shorten;
-use crate::traits::BackendError;
+use crate::traits::{BackendError, Filters, SearchRequest};
 use crate::{ProductRecord, Variant};
+
+/// How many times the shown list's length a browse by price alone reads
+/// before picking the cheapest.
+const BROWSE_POOL: usize = 20;
 
 impl Assistant<'_> {
     pub(in crate::assistant) fn availability(
@@ -58,6 +62,20 @@ impl Assistant<'_> {
             }
             reading = merged;
             d.intent = Intent::Availability;
+        }
+        // "Something under 30", "iets onder de 30", "30元以下的東西": a price
+        // limit, no word for a product and nothing pointed back at ("is it
+        // under 30?"): what is in stock within the limit, cheapest first,
+        // whatever product was in focus before.
+        if !list_follow_up
+            && has_price_limit(&reading)
+            && !reading.has(Cue::RefersBack)
+            && !reading.has_variant_slot()
+            && !reading.names_product()
+            && reading.ordinal.is_none()
+            && !has_product_words(&reading.search_text)
+        {
+            return self.within_limit(session, &reading, d);
         }
         let referenced = if list_follow_up {
             None
@@ -187,6 +205,53 @@ impl Assistant<'_> {
             return Ok(());
         }
         self.list_answer(session, &reading, records, &dropped, d)
+    }
+
+    /// The products in stock within the turn's price limit, whatever they
+    /// are, cheapest first: the answer to a limit with no product word.
+    fn within_limit(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        d: &mut Draft,
+    ) -> Result<(), BackendError> {
+        d.intent = Intent::Search;
+        d.confidence = 0.8;
+        let mut request = SearchRequest::new(String::new());
+        request.lang = Some(d.lang);
+        request.filters = Filters {
+            price_min: reading.price_min,
+            price_max: reading.price_max,
+            in_stock_only: true,
+            ..Filters::default()
+        };
+        // Browsing by filters alone ranks nothing, so the cheapest are
+        // picked from a wider pool than is shown.
+        request.limit = self.config.max_list_products.max(1) * BROWSE_POOL;
+        let mut records: Vec<ProductRecord> = self
+            .search
+            .search(&request)?
+            .into_iter()
+            .map(|hit| hit.record)
+            .filter(|r| within_price_limit(reading, r))
+            .collect();
+        records.sort_by(|a, b| {
+            a.product
+                .price
+                .cmp(&b.product.price)
+                .then_with(|| a.product.title.cmp(&b.product.title))
+        });
+        records.truncate(self.config.max_list_products);
+        if records.is_empty() {
+            d.resolved = false;
+            d.confidence = 0.6;
+            let limit = self.constraint_text(reading, d.lang, &["price"]);
+            d.say("none_found", &[("query", limit.trim_matches(['“', '”']))]);
+            d.say("try_other_words", &[]);
+            d.chip("chip_call_staff");
+            return Ok(());
+        }
+        self.list_answer(session, reading, records, &[], d)
     }
 
     /// The products found for a kind of product, narrowed to those with

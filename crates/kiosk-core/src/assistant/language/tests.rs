@@ -236,3 +236,34 @@ fn a_catalogs_language_is_told_only_when_its_text_shows_it() {
     );
     assert_eq!(written_in(""), None);
 }
+
+// Issue 13: "Paquete de 5 Bodies in 3-6 meses" (Spanish, which the kiosk does
+// not speak) was answered in Dutch on the strength of "de" and "in". Words
+// a language shares with another, or with the stores' other export
+// languages, are no evidence by themselves: the conversation's language
+// holds, else English.
+#[test]
+fn issue_13_shared_short_words_do_not_make_a_language() {
+    fn check(text: &str, session: Option<Lang>, expected: Lang) {
+        assert_eq!(
+            choose(None, text, &shop_lexicon(), session),
+            expected,
+            "{text:?} after {session:?}"
+        );
+    }
+    for (text, session, expected) in [
+        ("Paquete de 5 Bodies in 3-6 meses", None, Lang::En),
+        ("Paquete de 5 Bodies in 3-6 meses", Some(Lang::Id), Lang::Id),
+        ("tienen zapatos de cuero en talla 38", None, Lang::En),
+        ("una camiseta de la selección", None, Lang::En),
+        // A word only one of the kiosk's languages has still decides.
+        ("heb je de Velora Stride in 42?", None, Lang::Nl),
+        ("iets onder de 30", None, Lang::Nl),
+        ("sesuatu di bawah 30", None, Lang::Id),
+        ("something under 30", Some(Lang::Nl), Lang::En),
+        ("koper merah", None, Lang::Id),
+        ("rode jas", None, Lang::Nl),
+    ] {
+        check(text, session, expected);
+    }
+}

@@ -259,12 +259,12 @@ pub(super) fn chinese(text: &str) -> Vec<(usize, usize, usize)> {
         } else {
             while chars
                 .get(k)
-                .is_some_and(|c| super::chinese_digit(c.2).is_some())
+                .is_some_and(|c| crate::text::is_zh_numeral(c.2))
             {
                 k += 1;
             }
             let numeral: Vec<char> = chars[from..k].iter().map(|c| c.2).collect();
-            super::chinese_number(&numeral).map(|n| n as usize)
+            crate::text::zh_number(&numeral).map(|n| n as usize)
         };
         let Some(n) = n.filter(|n| *n > 0) else {
             continue;

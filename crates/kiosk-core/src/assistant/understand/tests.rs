@@ -729,3 +729,34 @@ fn issue_14_english_wrappers_leave_the_search_words() {
     // A wrapper word alone is searched for.
     assert_eq!(read("lihat", &lexicon()).search_text, "lihat");
 }
+
+// Issue 13: a baby shop sells sizes "0-3M", "3-6 meses", "12-18-meses"; a
+// shopper's "in 3-6 months", "maat 3-6M" or "3-6 bulan" is the store's size,
+// and leaves the search words.
+#[test]
+fn ages_are_read_as_the_stores_baby_sizes() {
+    let store = ["0-3M", "3-6", "3-6 meses", "6-12M", "12-18-meses", "2T"];
+    for (input, expected) in [
+        ("do you have bodies in 3-6M?", Some("3-6 meses")),
+        ("do you have bodies in 3-6 months?", Some("3-6 meses")),
+        ("maat 3-6M", Some("3-6 meses")),
+        ("ada body 3-6 bulan?", Some("3-6 meses")),
+        ("hebben jullie rompers voor 0-3 maanden", Some("0-3M")),
+        ("body 12-18M", Some("12-18-meses")),
+        ("有3-6個月的嗎", Some("3-6 meses")),
+        ("in 2T", Some("2T")),
+        ("in 18-24 months", None),
+    ] {
+        let reading = store_read(input, &store);
+        assert_eq!(reading.size.as_deref(), expected, "{input:?}");
+        if expected.is_some() {
+            for said in ["3", "6", "months", "bulan", "maanden"] {
+                assert!(
+                    !reading.search_text.split_whitespace().any(|w| w == said),
+                    "{input:?}: {:?}",
+                    reading.search_text
+                );
+            }
+        }
+    }
+}

@@ -4,15 +4,48 @@ use crate::assistant::AssistantConfig;
 use crate::assistant::test_store::football_shop;
 use crate::assistant::understand;
 
+// Issue 13: a cut list ended in "…", so a sentence ending with it ended
+// "geel, …." ("heb je regenjassen?", then "de derde").
 #[test]
-fn long_lists_are_cut_with_an_ellipsis_and_repeats_dropped() {
+fn long_lists_are_cut_with_how_many_more_and_repeats_dropped() {
     let items: Vec<String> = ["S", "M", "M", "L", "XL"]
         .iter()
         .map(|s| s.to_string())
         .collect();
     assert_eq!(shorten(&items, Lang::En, 10), "S, M, L and XL");
-    assert_eq!(shorten(&items, Lang::En, 2), "S, M, …");
-    assert_eq!(shorten(&items, Lang::Zh, 2), "S、M、…");
+    assert_eq!(shorten(&items, Lang::En, 2), "S, M and 2 more");
+    assert_eq!(shorten(&items, Lang::Nl, 2), "S, M en nog 2");
+    assert_eq!(shorten(&items, Lang::Id, 2), "S, M dan 2 lainnya");
+    assert_eq!(shorten(&items, Lang::Zh, 2), "S、M和其他2項");
+}
+
+// Issue 13: every sentence that takes a list ends cleanly when the list is
+// cut, in every language: no "…." and no ", …".
+#[test]
+fn every_phrase_with_a_cut_list_ends_cleanly() {
+    use crate::assistant::phrasebook::keys;
+    let items: Vec<String> = (1..=20).map(|i| format!("item {i}")).collect();
+    for lang in [Lang::En, Lang::Nl, Lang::Id, Lang::Zh] {
+        let cut = shorten(&items, lang, 3);
+        for key in keys() {
+            let args: Vec<(&str, &str)> = [
+                "list",
+                "available",
+                "options",
+                "sizes",
+                "colours",
+                "query",
+                "what",
+            ]
+            .iter()
+            .map(|p| (*p, cut.as_str()))
+            .collect();
+            let said = say(lang, key, &args);
+            for bad in ["….", "…。", ", …", "、…", "…"] {
+                assert!(!said.contains(bad), "[{key}] {lang:?}: {said}");
+            }
+        }
+    }
 }
 
 #[test]

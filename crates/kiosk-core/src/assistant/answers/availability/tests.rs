@@ -519,3 +519,59 @@ fn stock_the_store_does_not_count_is_available_in_overviews_and_colour_choices()
         );
     }
 }
+
+// Issue 13: a price limit with no word for a product ("something under 300")
+// said "we don't have anything matching “something”", or asked which
+// product. It lists what is in stock within the limit, cheapest first.
+#[test]
+fn a_price_limit_alone_lists_what_is_in_stock_within_it() {
+    let store = football_shop();
+    for (text, lang) in [
+        ("something under 80", Lang::En),
+        ("anything under 80", Lang::En),
+        ("iets onder de 80", Lang::Nl),
+        ("sesuatu di bawah 80", Lang::Id),
+        ("80元以下的東西", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert_eq!(
+            ids(&reply),
+            ["training-top", "madrid-kids", "united-training"],
+            "{text:?}: {}",
+            reply.answer
+        );
+        assert_eq!(reply.intent, Intent::Search, "{text:?}");
+    }
+    // Nothing within the limit says so, and names the limit.
+    let reply = store.ask(&mut Session::default(), "something under 10", Lang::En);
+    assert!(reply.products.is_empty(), "{}", reply.answer);
+    assert!(reply.answer.contains("10"), "{}", reply.answer);
+}
+
+// A price limit with no product word after a product was shown ("30元以下的
+// 東西" after a € 159.95 rain jacket) restated the jacket's sizes: the
+// product in focus is not what "something under 30" asks about.
+#[test]
+fn a_price_limit_alone_lists_within_it_after_a_product_was_shown() {
+    let store = football_shop();
+    for (text, lang) in [
+        ("something under 80", Lang::En),
+        ("iets onder de 80", Lang::Nl),
+        ("80元以下的東西", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        let first = store.ask(
+            &mut session,
+            "do you have the arsenal third shirt?",
+            Lang::En,
+        );
+        assert_eq!(ids(&first), ["arsenal-third"], "{}", first.answer);
+        let reply = store.ask(&mut session, text, lang);
+        assert_eq!(
+            ids(&reply),
+            ["training-top", "madrid-kids", "united-training"],
+            "{text:?}: {}",
+            reply.answer
+        );
+    }
+}
