@@ -389,5 +389,14 @@ fn store_words_bridge_a_language_gap_only() {
                 .is_some_and(|t| t.to_lowercase().contains(wanted)),
             "{text:?}: expected {wanted} first, got {found:?}"
         );
+        // Found through the store's word, not the shopper's: marked so, for
+        // the answer to offer them as the closest the store has.
+        let hits = snapshot.search(&turn(text, Some(lang))).expect("a search");
+        assert!(hits.iter().all(|h| h.translated), "{text:?}");
     }
+    // The store's own word finds its products as they are.
+    let hits = snapshot
+        .search(&turn("do you have lamb?", Some(Lang::En)))
+        .expect("a search");
+    assert!(!hits.is_empty() && hits.iter().all(|h| !h.translated));
 }

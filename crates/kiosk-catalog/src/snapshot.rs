@@ -2,7 +2,7 @@
 //! search from Tantivy, store info, FAQ and vocabulary held in memory.
 //! Implements the core's `ProductSearch` and `StockLookup`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -625,6 +625,10 @@ impl Snapshot {
         } else {
             None
         };
+        // The products the shopper's own words find, when a translation
+        // added store words: any other product came through a translation
+        // (or through meaning alone, beside it).
+        let mut own: Option<HashSet<u64>> = None;
         let hits = match near {
             None => self
                 .index
@@ -641,24 +645,26 @@ impl Snapshot {
                     // word can be near the shopper's by spelling or by a
                     // shared part (brendi → bellini, 背心 → heart), its
                     // products then far from the question.
-                    let own: std::collections::HashSet<u64> = self
+                    let said_hits: HashSet<u64> = self
                         .index
                         .search_plan(&said, &request.filters, request.limit.max(hybrid::POOL))?
                         .into_iter()
                         .map(|(rowid, _, _)| rowid)
                         .collect();
-                    let agree: std::collections::HashSet<u64> = near
+                    let agree: HashSet<u64> = near
                         .hits
                         .iter()
                         .take(TRANSLATION_AGREE)
                         .map(|&(rowid, _)| rowid)
                         .collect();
-                    lexical.retain(|(rowid, _, _)| own.contains(rowid) || agree.contains(rowid));
+                    lexical
+                        .retain(|(rowid, _, _)| said_hits.contains(rowid) || agree.contains(rowid));
+                    own = Some(said_hits);
                 }
                 hybrid::fuse(&lexical, &near, request.limit)
             }
         };
-        self.records(hits)
+        self.records(hits, own.as_ref())
     }
 
     /// Searches by words alone, as the kiosk does without the model.
@@ -669,7 +675,7 @@ impl Snapshot {
             &request.filters,
             request.limit,
         )?;
-        self.records(hits)
+        self.records(hits, None)
     }
 
     /// The `k` products nearest `text` in meaning among those `filters`
@@ -688,7 +694,14 @@ impl Snapshot {
         title(&self.conn(), rowid)
     }
 
-    fn records(&self, hits: Vec<(u64, f32, bool)>) -> Result<Vec<ProductHit>> {
+    /// The products of `hits`, read; with `own` (the products the
+    /// shopper's own words found, when a translation was searched too),
+    /// any other is marked as found through the translation.
+    fn records(
+        &self,
+        hits: Vec<(u64, f32, bool)>,
+        own: Option<&HashSet<u64>>,
+    ) -> Result<Vec<ProductHit>> {
         let conn = self.conn();
         let mut out = Vec::with_capacity(hits.len());
         for (rowid, score, full_match) in hits {
@@ -697,6 +710,7 @@ impl Snapshot {
                     record,
                     score,
                     full_match,
+                    translated: own.is_some_and(|own| !own.contains(&rowid)),
                 });
             }
         }
