@@ -26,7 +26,6 @@ pub mod hybrid;
 
 use hybrid::QueryEncoder;
 pub use kiosk_embed::Embedder;
-use kiosk_embed::TextKind;
 
 /// Read connections kept open; a search borrows a free one.
 const POOL_SIZE: usize = 4;
@@ -549,7 +548,7 @@ impl Snapshot {
             return Vec::new();
         };
         let word = word.trim().to_lowercase();
-        let as_passage = encoder.embedder().embed(TextKind::Passage, &word);
+        let as_passage = encoder.passage_vector(&word);
         words.translate(&word, &encoder.vector(&word), &as_passage)
     }
 
