@@ -81,6 +81,15 @@ pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
         (None, _) => {}
     }
+    if let Some(w) = &summary.store_words {
+        println!(
+            "store words: {} ({} embedded, {} reused), in {:.1} s",
+            count(w.words),
+            count(w.computed),
+            count(w.reused),
+            w.elapsed_ms as f64 / 1000.0
+        );
+    }
     if !summary.issue_counts.is_empty() {
         let total: u64 = summary.issue_counts.values().sum();
         let by_rule: Vec<String> = summary

@@ -81,6 +81,7 @@ pub fn run(config: &Config, args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         if let Some(plan) = &plan {
             print_plan(plan);
+            print_store_words(&snapshot, plan);
             if let Some(near) = snapshot.nearest(&request.text, &request.filters, 5)? {
                 println!(
                     "nearest in meaning (similarity, standard deviations above the mean {:.3}; near from {:.1}):",
@@ -124,5 +125,33 @@ fn print_plan(plan: &kiosk_catalog::index::QueryPlan) {
     }
     if !plan.ignored.is_empty() {
         println!("  ignored: {}", plan.ignored.join(", "));
+    }
+}
+
+/// The store words nearest each word of the query the store does not hold,
+/// with how far each stands out (store-word translation's evidence).
+fn print_store_words(snapshot: &kiosk_catalog::Snapshot, plan: &kiosk_catalog::index::QueryPlan) {
+    let (Some(words), Some(embedder)) = (snapshot.store_words(), snapshot.embedder()) else {
+        return;
+    };
+    for g in &plan.groups {
+        if !snapshot.index().is_foreign(g) {
+            continue;
+        }
+        let word = g.from.to_lowercase();
+        let vector = embedder.embed(kiosk_catalog::kiosk_embed::TextKind::Query, &word);
+        let near: Vec<String> = words
+            .nearest(&vector, 5)
+            .iter()
+            .map(|(w, s, z)| format!("{w} {s:.3} {z:+.1}σ"))
+            .collect();
+        println!("  store words near {word:?}: {}", near.join(", "));
+        let vector = embedder.embed(kiosk_catalog::kiosk_embed::TextKind::Passage, &word);
+        let near: Vec<String> = words
+            .nearest(&vector, 5)
+            .iter()
+            .map(|(w, s, z)| format!("{w} {s:.3} {z:+.1}σ"))
+            .collect();
+        println!("    read as a passage: {}", near.join(", "));
     }
 }

@@ -420,15 +420,27 @@ pub fn score(
         }
         Expect::Browse { category } => score_list(store, category, None, reply),
         Expect::PriceLimit { category, limit } => score_list(store, category, Some(*limit), reply),
-        Expect::OfKind { kinds } => score_kinds(store, kinds, reply, false),
-        Expect::Meets { kinds } => score_kinds(store, kinds, reply, true),
+        Expect::OfKind { kinds } => score_kinds(store, kinds, &said, reply, false),
+        Expect::Meets { kinds } => score_kinds(store, kinds, &said, reply, true),
     }
 }
 
+/// The heads that say the list is not a match but the closest the store
+/// has ("Nothing matched “羊肉”, so here is the closest we have:").
+const CLOSEST: &[&str] = &["closest_instead", "closest_instead_none"];
+
 /// A kind of product or a need: the first three products shown, read
 /// against the export. With `one_will_do`, right when any of them fits (an
-/// open-ended need); else when most of them do, the first among them.
-fn score_kinds(store: &StoreTruth, kinds: &[String], reply: &Reply, one_will_do: bool) -> Outcome {
+/// open-ended need); else when most of them do, the first among them. A
+/// list that does not fit, said to be only the closest the store has, is
+/// no answer but states nothing false: missed, never right.
+fn score_kinds(
+    store: &StoreTruth,
+    kinds: &[String],
+    said: &[Statement],
+    reply: &Reply,
+    one_will_do: bool,
+) -> Outcome {
     let shown: Vec<bool> = reply
         .products
         .iter()
@@ -448,6 +460,9 @@ fn score_kinds(store: &StoreTruth, kinds: &[String], reply: &Reply, one_will_do:
     } else {
         shown[0] && fitting * 2 > shown.len()
     };
+    if !right && said.iter().any(|s| is(s.key, CLOSEST)) {
+        return Outcome::Missed;
+    }
     right_or_wrong(right)
 }
 

@@ -686,3 +686,45 @@ fn kind_and_need_answers_are_read_against_the_export() {
         Outcome::WrongFact
     );
 }
+
+#[test]
+fn a_list_said_to_be_only_the_closest_is_missed_when_it_does_not_fit() {
+    let t = wine();
+    let red = Expect::OfKind {
+        kinds: vec!["red_wine".to_string()],
+    };
+    let need = Expect::Meets {
+        kinds: vec!["red_wine".to_string()],
+    };
+    let white = ["Budimir Tamjanika", "Belo Brdo Sauvignon Blanc"];
+    let reds = ["Deurić Merlot", "Jović Vranac Premium"];
+    let closest = |lang: Lang, shown: &[&str]| {
+        let head = render(lang, "closest_instead", &[("constraint", "“rode wijn”")])
+            .expect("a phrase in every language");
+        reply(lang, &head, shown)
+    };
+    for lang in Lang::ALL {
+        // Said to be the closest, not a match: nothing false is stated.
+        assert_eq!(
+            score::score(&t, &red, &closest(lang, &white), None),
+            Outcome::Missed,
+            "{lang:?}"
+        );
+        assert_eq!(
+            score::score(&t, &need, &closest(lang, &white), None),
+            Outcome::Missed,
+            "{lang:?}"
+        );
+        // Never right for it, and a fitting list is right however framed.
+        assert_eq!(
+            score::score(&t, &red, &closest(lang, &reds), None),
+            Outcome::Right,
+            "{lang:?}"
+        );
+    }
+    // The same list presented as a match is a wrong fact.
+    assert_eq!(
+        score::score(&t, &red, &reply(Lang::Nl, "Gevonden:", &white), None),
+        Outcome::WrongFact
+    );
+}

@@ -9,6 +9,8 @@
 //! - [`snapshot`] opens the live snapshot and implements the core's
 //!   `ProductSearch` and `StockLookup` traits.
 //! - [`vectors`] embeds products at import and searches them by meaning.
+//! - [`store_words`] embeds the store's own words at import, so a shopper's
+//!   word in another language is searched as the store's word too.
 
 pub mod data_dir;
 pub mod error;
@@ -19,6 +21,7 @@ pub mod local;
 pub mod private_file;
 pub mod schema;
 pub mod snapshot;
+pub mod store_words;
 pub mod vectors;
 pub mod vocabulary;
 

@@ -2,13 +2,14 @@
 //! search from Tantivy, store info, FAQ and vocabulary held in memory.
 //! Implements the core's `ProductSearch` and `StockLookup`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use kiosk_core::assistant::language;
 use kiosk_core::traits::BackendError;
 use kiosk_core::{
-    Concept, FaqEntry, Filters, Lexicon, Location, Money, OrderStatus, Product, ProductHit,
+    Concept, FaqEntry, Filters, Lang, Lexicon, Location, Money, OrderStatus, Product, ProductHit,
     ProductRecord, ProductSearch, SearchRequest, SnapshotInfo, StockLookup, StoreInfo, Variant,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -16,8 +17,9 @@ use serde::Serialize;
 
 use crate::data_dir::DataDir;
 use crate::error::{Error, Result};
-use crate::index::{IndexSearcher, QueryPlan};
+use crate::index::{Alt, IndexSearcher, QueryPlan};
 use crate::schema::{self, INDEX_DIR, SNAPSHOT_DB, meta};
+use crate::store_words::{StoreWords, Translation};
 use crate::vectors::{Nearest, VectorIndex};
 
 pub mod hybrid;
@@ -27,6 +29,13 @@ pub use kiosk_embed::Embedder;
 
 /// Read connections kept open; a search borrows a free one.
 const POOL_SIZE: usize = 4;
+/// Weight of a store word that translates a shopper's word the store does
+/// not hold: it stands for the shopper's word, as a lexicon concept's word
+/// does.
+const TRANSLATION_BOOST: f32 = 1.0;
+/// A product found only through a translation is kept when it is among
+/// this many products nearest the question in meaning.
+const TRANSLATION_AGREE: usize = 10;
 
 pub struct Snapshot {
     path: PathBuf,
@@ -57,6 +66,15 @@ pub struct Snapshot {
     /// The model that weighs a question against a product's description
     /// sentences, once attached, with or without product vectors.
     meaning: Option<QueryEncoder>,
+    /// The store's own words, embedded at import with the product vectors.
+    store_words: Option<StoreWords>,
+    /// Whether a query word foreign to the store is searched as the store
+    /// word nearest it in meaning too (on unless turned off, for A/B).
+    translate: bool,
+    /// The language the catalog's text is written in, when it is one of
+    /// the kiosk's and plain to see ([`catalog_language`]): a shopper's
+    /// turn in it has no language gap for store words to bridge.
+    catalog_lang: Option<Lang>,
 }
 
 /// Whether search also goes by meaning, and why not.
@@ -292,6 +310,14 @@ impl Snapshot {
             )
             .map_err(Error::sqlite("reading the table list"))?;
         let vectors = VectorIndex::load(&conn, path)?;
+        let store_words = match &vectors {
+            Some(v) => StoreWords::load(&conn, v.dim(), v.model())?,
+            None => None,
+        };
+        let catalog_lang = match &store_words {
+            Some(_) => catalog_language(&conn)?,
+            None => None,
+        };
         drop(conn);
         let lexicon = Arc::new(Lexicon::new(concepts));
         let index = IndexSearcher::open(
@@ -327,6 +353,9 @@ impl Snapshot {
             vectors,
             encoder: None,
             meaning: None,
+            store_words,
+            translate: true,
+            catalog_lang,
         })
     }
 
@@ -476,7 +505,104 @@ impl Snapshot {
 
     /// How a query would be read, for `kiosk search --explain`.
     pub fn plan(&self, request: &SearchRequest) -> QueryPlan {
-        self.index.plan(&request.text, request.prefix)
+        self.plan_of(request)
+    }
+
+    /// Turns store-word translation on or off (on by default; off reads
+    /// queries as without it, for A/B measurements).
+    pub fn set_store_word_translation(&mut self, on: bool) {
+        self.translate = on;
+    }
+
+    /// Whether the shopper's turn may be in another language than the
+    /// catalog's: the catalog's language is not plain from its text, or
+    /// the turn's language (the request's, else as detected from its text
+    /// when the text tells) is not it.
+    pub fn language_gap(&self, request: &SearchRequest) -> bool {
+        let Some(catalog) = self.catalog_lang else {
+            return true;
+        };
+        let turn = request.lang.or_else(|| {
+            let (lang, confidence) = language::detect(&request.text, &self.lexicon);
+            (confidence > 0.0).then_some(lang)
+        });
+        turn != Some(catalog)
+    }
+
+    /// The language the catalog is written in, as estimated when it was
+    /// opened ([`catalog_language`]); `None` when not one of the kiosk's or
+    /// not plain to see.
+    pub fn catalog_language(&self) -> Option<Lang> {
+        self.catalog_lang
+    }
+
+    /// The store's embedded words, when the snapshot has them.
+    pub fn store_words(&self) -> Option<&StoreWords> {
+        self.store_words.as_ref()
+    }
+
+    /// The store words a shopper's word (or phrase) translates to, when the
+    /// snapshot has store words and a model is attached.
+    pub fn translations(&self, word: &str) -> Vec<Translation> {
+        let (Some(words), Some(encoder)) = (&self.store_words, &self.encoder) else {
+            return Vec::new();
+        };
+        let word = word.trim().to_lowercase();
+        let as_passage = encoder.passage_vector(&word);
+        words.translate(&word, &encoder.vector(&word), &as_passage)
+    }
+
+    /// The lexical plan of a query, with the store words that translate
+    /// its foreign words added as alternatives (never replacing them): two
+    /// adjacent foreign words are tried as one phrase first ("daging
+    /// sapi"), then each alone. Type-ahead is not translated.
+    ///
+    /// Only across a language gap: a turn in the catalog's own language
+    /// ([`Snapshot::language_gap`]) is searched as the shopper said it, as
+    /// a word of that language the store does not hold names a thing it
+    /// does not sell (`piano` in an English sports shop), not another
+    /// language's word for one it does.
+    fn plan_of(&self, request: &SearchRequest) -> QueryPlan {
+        let (text, prefix) = (request.text.as_str(), request.prefix);
+        let mut plan = self.index.plan(text, prefix);
+        if prefix
+            || plan.stopwords_only
+            || !self.translate
+            || self.store_words.is_none()
+            || !self.language_gap(request)
+        {
+            return plan;
+        }
+        let foreign: Vec<bool> = plan
+            .groups
+            .iter()
+            .map(|g| self.index.is_foreign(g))
+            .collect();
+        let mut found: Vec<Vec<Translation>> = vec![Vec::new(); plan.groups.len()];
+        let folded = text.to_lowercase();
+        for g in 1..plan.groups.len() {
+            let (a, b) = (&plan.groups[g - 1].from, &plan.groups[g].from);
+            let phrase = format!("{} {}", a.to_lowercase(), b.to_lowercase());
+            if foreign[g - 1] && foreign[g] && found[g - 1].is_empty() && folded.contains(&phrase) {
+                let t = self.translations(&phrase);
+                if !t.is_empty() {
+                    found[g - 1] = t.clone();
+                    found[g] = t;
+                }
+            }
+        }
+        for (g, group) in plan.groups.iter_mut().enumerate() {
+            if foreign[g] && found[g].is_empty() {
+                found[g] = self.translations(&group.from);
+            }
+            for t in &found[g] {
+                group.alternatives.push(Alt::Words {
+                    text: t.word.clone(),
+                    boost: TRANSLATION_BOOST,
+                });
+            }
+        }
+        plan
     }
 
     /// Searches by words and, when the snapshot has vectors and a model is
@@ -487,17 +613,21 @@ impl Snapshot {
     /// weighs every product the filters allow; with words, the products
     /// found are put in price order.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<ProductHit>> {
-        let plan = self.index.plan(&request.text, request.prefix);
         let order = request.order;
-        if order.by_price() && plan.groups.is_empty() {
+        let said = self.index.plan(&request.text, request.prefix);
+        if order.by_price() && said.groups.is_empty() {
             let dearest_first = order == kiosk_core::Order::PriceHighFirst;
             let hits = self
                 .index
                 .by_price(&request.filters, dearest_first, request.limit)?;
-            let mut records = self.records(hits)?;
+            let mut records = self.records(hits, None)?;
             order.arrange(&mut records, |h| &h.record);
             return Ok(records);
         }
+        let plan = self.plan_of(request);
+        let alternatives =
+            |p: &QueryPlan| p.groups.iter().map(|g| g.alternatives.len()).sum::<usize>();
+        let translated = alternatives(&plan) > alternatives(&said);
         let semantic = !request.prefix && !plan.stopwords_only && !plan.groups.is_empty();
         let near = if semantic {
             self.nearest(
@@ -508,20 +638,46 @@ impl Snapshot {
         } else {
             None
         };
+        // The products the shopper's own words find, when a translation
+        // added store words: any other product came through a translation
+        // (or through meaning alone, beside it).
+        let mut own: Option<HashSet<u64>> = None;
         let hits = match near {
             None => self
                 .index
                 .search_plan(&plan, &request.filters, request.limit)?,
             Some(near) => {
-                let lexical = self.index.search_plan(
+                let mut lexical = self.index.search_plan(
                     &plan,
                     &request.filters,
                     request.limit.max(hybrid::POOL),
                 )?;
+                if translated {
+                    // A product found only through a store word must be
+                    // near the shopper's words in meaning too: a store
+                    // word can be near the shopper's by spelling or by a
+                    // shared part (brendi → bellini, 背心 → heart), its
+                    // products then far from the question.
+                    let said_hits: HashSet<u64> = self
+                        .index
+                        .search_plan(&said, &request.filters, request.limit.max(hybrid::POOL))?
+                        .into_iter()
+                        .map(|(rowid, _, _)| rowid)
+                        .collect();
+                    let agree: HashSet<u64> = near
+                        .hits
+                        .iter()
+                        .take(TRANSLATION_AGREE)
+                        .map(|&(rowid, _)| rowid)
+                        .collect();
+                    lexical
+                        .retain(|(rowid, _, _)| said_hits.contains(rowid) || agree.contains(rowid));
+                    own = Some(said_hits);
+                }
                 hybrid::fuse(&lexical, &near, request.limit)
             }
         };
-        let mut records = self.records(hits)?;
+        let mut records = self.records(hits, own.as_ref())?;
         order.arrange(&mut records, |h| &h.record);
         Ok(records)
     }
@@ -543,7 +699,7 @@ impl Snapshot {
             &request.filters,
             request.limit,
         )?;
-        self.records(hits)
+        self.records(hits, None)
     }
 
     /// The `k` products nearest `text` in meaning among those `filters`
@@ -562,7 +718,14 @@ impl Snapshot {
         title(&self.conn(), rowid)
     }
 
-    fn records(&self, hits: Vec<(u64, f32, bool)>) -> Result<Vec<ProductHit>> {
+    /// The products of `hits`, read; with `own` (the products the
+    /// shopper's own words found, when a translation was searched too),
+    /// any other is marked as found through the translation.
+    fn records(
+        &self,
+        hits: Vec<(u64, f32, bool)>,
+        own: Option<&HashSet<u64>>,
+    ) -> Result<Vec<ProductHit>> {
         let conn = self.conn();
         let mut out = Vec::with_capacity(hits.len());
         for (rowid, score, full_match) in hits {
@@ -571,6 +734,7 @@ impl Snapshot {
                     record,
                     score,
                     full_match,
+                    translated: own.is_some_and(|own| !own.contains(&rowid)),
                 });
             }
         }
@@ -915,4 +1079,34 @@ impl StockLookup for Snapshot {
     fn colors(&self) -> &[String] {
         &self.colors
     }
+}
+
+/// Products read to tell the catalog's language.
+const LANGUAGE_SAMPLE: i64 = 400;
+/// Characters of a description read for it.
+const LANGUAGE_SAMPLE_CHARS: i64 = 1500;
+
+/// The language of the catalog's titles, categories and descriptions
+/// ([`language::written_in`]), over the first [`LANGUAGE_SAMPLE`] products.
+fn catalog_language(conn: &Connection) -> Result<Option<Lang>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT title, COALESCE(category, ''), substr(description, 1, ?2)
+             FROM products ORDER BY rowid LIMIT ?1",
+        )
+        .map_err(Error::sqlite("reading the catalog's text"))?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([LANGUAGE_SAMPLE, LANGUAGE_SAMPLE_CHARS], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(Error::sqlite("reading the catalog's text"))?;
+    let mut text = String::new();
+    for (title, category, description) in rows {
+        for part in [title, category, description] {
+            text.push_str(&part);
+            text.push('\n');
+        }
+    }
+    Ok(language::written_in(&text))
 }

@@ -641,6 +641,27 @@ impl VectorIndex {
         Ok(index)
     }
 
+    /// An index over vectors keyed 1..=n in the order given (`data` holds
+    /// `scales.len() × dim` values): the store words' vectors
+    /// ([`crate::store_words`]).
+    pub(crate) fn from_parts(
+        dim: usize,
+        model: String,
+        scales: Vec<f32>,
+        data: Vec<i8>,
+    ) -> VectorIndex {
+        VectorIndex {
+            dim,
+            model,
+            rowids: Rowids::Run {
+                first: 1,
+                len: scales.len(),
+            },
+            scales,
+            data,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.rowids.len()
     }

@@ -119,6 +119,12 @@ pub struct ProductHit {
     /// The product matched every word of the query; false for one added
     /// because too few did, which matched only some.
     pub full_match: bool,
+    /// Found only through a store word standing in for one of the
+    /// shopper's (a word of another language, translated by meaning), not
+    /// through the shopper's own words: the closest the store has, which
+    /// the answer says so rather than presenting it as a match.
+    #[serde(default)]
+    pub translated: bool,
 }
 
 pub trait ProductSearch {

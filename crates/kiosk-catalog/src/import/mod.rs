@@ -38,6 +38,7 @@ use crate::data_dir::DataDir;
 use crate::error::{Error, Result};
 use crate::index;
 use crate::schema::{SNAPSHOT_DB, meta};
+use crate::store_words::{self, StoreWordSummary};
 use crate::vectors::{self, VectorSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -339,6 +340,8 @@ pub struct ImportSummary {
     pub images_ms: u64,
     /// The product vectors; `None` when no embedding model was given.
     pub vectors: Option<VectorSummary>,
+    /// The store words embedded for translation; `None` without the model.
+    pub store_words: Option<StoreWordSummary>,
 }
 
 /// What the format readers hand back besides the rows they wrote.
@@ -517,6 +520,18 @@ pub fn import(
         }
         None => None,
     };
+    let store_words = match &options.embedder {
+        Some(embedder) => {
+            let previous = data_dir.current()?.map(|p| p.join(SNAPSHOT_DB));
+            Some(store_words::build(
+                writer.connection(),
+                previous.as_deref(),
+                embedder,
+                progress,
+            )?)
+        }
+        None => None,
+    };
     let created_at = jiff::Timestamp::now();
     let source = options
         .source_label
@@ -573,6 +588,7 @@ pub fn import(
         index_ms,
         images_ms,
         vectors,
+        store_words,
     })
 }
 

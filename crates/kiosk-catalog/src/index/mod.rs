@@ -13,7 +13,7 @@ use tantivy::schema::{
 };
 
 pub use build::build;
-pub use search::{IndexSearcher, QueryPlan};
+pub use search::{Alt, Group, IndexSearcher, QueryPlan};
 pub use vocab::StoreVocabulary;
 
 /// The index's fields.

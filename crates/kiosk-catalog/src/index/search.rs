@@ -520,6 +520,25 @@ impl IndexSearcher {
         plan
     }
 
+    /// Whether a group's words are foreign to the store: none of its
+    /// words is in the store's text (a typo or sound-alike match does not
+    /// count) and it names no category or option. Such a word may be
+    /// another language's, searched through the store's own word for it
+    /// too (`Snapshot`'s store-word translation).
+    pub fn is_foreign(&self, group: &Group) -> bool {
+        let word = group.from.trim();
+        let n = word.chars().count();
+        let cjk = word.chars().any(kiosk_core::text::is_cjk);
+        if n > 32 || n < if cjk { 2 } else { 3 } || word.chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        group.alternatives.iter().all(|alt| match alt {
+            Alt::Words { text, .. } => !self.holds(text),
+            Alt::Fuzzy { .. } | Alt::SoundsLike { .. } => true,
+            Alt::Prefix { .. } | Alt::Option { .. } | Alt::Category { .. } => false,
+        })
+    }
+
     /// Whether the store's index holds `text` (every word of it, stemmed).
     fn holds(&self, text: &str) -> bool {
         self.vocabulary.holds(&mut self.stemmed.clone(), text)

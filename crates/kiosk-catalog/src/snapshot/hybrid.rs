@@ -43,13 +43,14 @@ pub const MIN_Z: f32 = 3.0;
 /// products a little above the rest.
 pub const MIN_Z_ALONE: f32 = 3.5;
 /// Query vectors kept, so the searches of one turn (relaxing a filter,
-/// counting, listing) embed its words once.
-const CACHED_QUERIES: usize = 8;
+/// counting, listing) embed its words once, and its single words
+/// (store-word translation) too, read as queries and as passages.
+const CACHED_QUERIES: usize = 64;
 
 /// The query side of the vector search: the model and its recent queries.
 pub struct QueryEncoder {
     embedder: Arc<Embedder>,
-    cache: Mutex<VecDeque<(String, Arc<Vec<f32>>)>>,
+    cache: Mutex<VecDeque<(TextKind, String, Arc<Vec<f32>>)>>,
 }
 
 impl QueryEncoder {
@@ -75,20 +76,30 @@ impl QueryEncoder {
 
     /// The query vector of `text`, computed once for recent texts.
     pub fn vector(&self, text: &str) -> Arc<Vec<f32>> {
+        self.cached(TextKind::Query, text)
+    }
+
+    /// The passage vector of `text` (a shopper's word read as a passage,
+    /// for store-word translation), computed once for recent texts.
+    pub fn passage_vector(&self, text: &str) -> Arc<Vec<f32>> {
+        self.cached(TextKind::Passage, text)
+    }
+
+    fn cached(&self, kind: TextKind, text: &str) -> Arc<Vec<f32>> {
         let lock = || {
             self.cache
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
-        if let Some((_, v)) = lock().iter().find(|(t, _)| t == text) {
+        if let Some((_, _, v)) = lock().iter().find(|(k, t, _)| *k == kind && t == text) {
             return v.clone();
         }
-        let vector = Arc::new(self.embedder.embed(TextKind::Query, text));
+        let vector = Arc::new(self.embedder.embed(kind, text));
         let mut cache = lock();
         if cache.len() >= CACHED_QUERIES {
             cache.pop_front();
         }
-        cache.push_back((text.to_string(), vector.clone()));
+        cache.push_back((kind, text.to_string(), vector.clone()));
         vector
     }
 }

@@ -457,6 +457,51 @@ pub fn detect(text: &str, lexicon: &Lexicon) -> (Lang, f32) {
     (lang, (score / total) * (1.0 - 1.0 / (1.0 + total)))
 }
 
+/// The language a long text is written in (a catalog's titles and
+/// descriptions, not a shopper's turn), when it is one of the kiosk's and
+/// the text shows it plainly: mostly Han characters for Chinese; for
+/// English, Dutch or Indonesian, many distinct function words of that
+/// language making up a good share of the words, well ahead of the others.
+/// `None` for another language (a French or Spanish text shares "de", "en"
+/// and "a" with them, but few other words) and for too little running text
+/// to tell (titles alone).
+pub fn written_in(text: &str) -> Option<Lang> {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters == 0 {
+        return None;
+    }
+    let han = text.chars().filter(|&c| is_cjk(c)).count();
+    if han * 2 >= letters {
+        return Some(Lang::Zh);
+    }
+    let mut hits = [0usize; 3];
+    let mut distinct: [std::collections::HashSet<&str>; 3] = Default::default();
+    let mut words = 0usize;
+    for token in tokenize(text) {
+        if token.cjk || !token.text.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        words += 1;
+        for (i, list) in [EN, NL, ID].iter().enumerate() {
+            if let Ok(k) = list.binary_search(&token.text.as_str()) {
+                hits[i] += 1;
+                distinct[i].insert(list[k]);
+            }
+        }
+    }
+    let best = (0..3).max_by_key(|&i| hits[i])?;
+    let second = (0..3).filter(|&i| i != best).map(|i| hits[i]).max()?;
+    let share = hits[best] as f32 / words.max(1) as f32;
+    (share >= WRITTEN_SHARE && distinct[best].len() >= WRITTEN_DISTINCT && hits[best] >= 2 * second)
+        .then_some([Lang::En, Lang::Nl, Lang::Id][best])
+}
+
+/// A text is in a language when at least this share of its words are that
+/// language's function words (running English has a third or more) ...
+const WRITTEN_SHARE: f32 = 0.12;
+/// ... and at least this many different ones.
+const WRITTEN_DISTINCT: usize = 8;
+
 /// Whether a word of the turn speaks for the language at `index` of
 /// `[en, nl, id]` alone: a cue phrase of it, a vocabulary term of it and of
 /// no other language, a function word only it has (and no export language

@@ -26,7 +26,8 @@ struct Keep {
 impl Assistant<'_> {
     /// Searches the catalog for what the turn names, relaxing colour, size
     /// and price in that order when nothing matches. Returns the products
-    /// and what was dropped.
+    /// and what was dropped: "color", "size", "price", and "words" when
+    /// every product came through a translation of the shopper's words.
     pub(super) fn find(
         &self,
         reading: &Reading,
@@ -240,7 +241,7 @@ impl Assistant<'_> {
             }
             let request = SearchRequest {
                 text: text.clone(),
-                lang: None,
+                lang: session.lang,
                 filters: filters.clone(),
                 limit,
                 prefix: false,
@@ -250,6 +251,12 @@ impl Assistant<'_> {
             if full_only && hits.iter().any(|h| h.full_match) {
                 hits.retain(|h| h.full_match);
             }
+            // Every product came through a store word standing in for the
+            // shopper's (another language's word, translated by meaning),
+            // none through the words said: the closest the store has, and
+            // said so ("Nothing matched “羊肉”, so here is the closest we
+            // have:"), as a near meaning can be a neighbour (mutton → beef).
+            let translated = !hits.is_empty() && hits.iter().all(|h| h.translated);
             let mut records: Vec<ProductRecord> = hits.into_iter().map(|h| h.record).collect();
             if filters.color.is_some() {
                 // The index knows colours from variant options by one
@@ -284,6 +291,9 @@ impl Assistant<'_> {
                     // Products with the asked-for variant in stock first.
                     let want = self.variant_query(reading);
                     records.sort_by_key(|r| std::cmp::Reverse(want.in_stock_in(r)));
+                }
+                if translated && !records.is_empty() {
+                    dropped.push("words");
                 }
                 return Ok((records, dropped, Some(request)));
             }

@@ -28,6 +28,10 @@ pub(super) struct TestStore {
     /// Stand-ins for product vectors: how close in meaning two products
     /// are (either order); a pair not listed has no vector.
     closeness: Vec<(String, String, f32)>,
+    /// Stand-ins for store-word translation: a word the store does not
+    /// hold, searched as the store word given, its products marked as
+    /// found through it.
+    translations: Vec<(String, String)>,
 }
 
 pub(super) use crate::lexicon::concept;
@@ -568,6 +572,7 @@ impl TestStore {
             brands: vec!["Stadium".to_string()],
             sizes,
             closeness: Vec::new(),
+            translations: Vec::new(),
         }
     }
 
@@ -577,6 +582,16 @@ impl TestStore {
         self.closeness = pairs
             .iter()
             .map(|&(a, b, c)| (a.to_string(), b.to_string(), c))
+            .collect();
+        self
+    }
+
+    /// The store with words it does not hold translated to its own, as the
+    /// catalog does across a language gap (`("blouson", "jacket")`).
+    pub(super) fn with_translations(mut self, pairs: &[(&str, &str)]) -> TestStore {
+        self.translations = pairs
+            .iter()
+            .map(|&(a, b)| (a.to_string(), b.to_string()))
             .collect();
         self
     }
@@ -673,6 +688,7 @@ impl ProductSearch for TestStore {
                     record: r.clone(),
                     score: shared as f32,
                     full_match: shared == words.len(),
+                    translated: false,
                 })
             })
             .collect();
@@ -684,6 +700,22 @@ impl ProductSearch for TestStore {
         }
         hits.truncate(request.limit);
         request.order.arrange(&mut hits, |h| &h.record);
+        if hits.is_empty() {
+            let folded = request.text.to_lowercase();
+            if let Some((_, store_word)) = self.translations.iter().find(|(word, _)| {
+                folded
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w == word)
+            }) {
+                let mut translated = request.clone();
+                translated.text = store_word.clone();
+                let mut hits = self.search(&translated)?;
+                for hit in &mut hits {
+                    hit.translated = true;
+                }
+                return Ok(hits);
+            }
+        }
         Ok(hits)
     }
 }

@@ -161,6 +161,8 @@ impl Assistant<'_> {
         let mut parts = Vec::new();
         for what in dropped {
             match *what {
+                // The shopper's words, said below, name the colour too.
+                "color" if dropped.contains(&"words") => {}
                 "color" => {
                     if let Some(c) = reading.color {
                         parts.push(self.stock.lexicon().concept(c).name(lang).to_string());
@@ -187,6 +189,14 @@ impl Assistant<'_> {
                             parts.push(say(lang, "word_over_price", &[("price", &shown(min))]));
                         }
                         (None, None) => {}
+                    }
+                }
+                // The shopper's words, found only through a store word
+                // that stands in for them.
+                "words" => {
+                    let said = reading.search_text.trim();
+                    if !said.is_empty() {
+                        parts.push(said.to_string());
                     }
                 }
                 _ => {}

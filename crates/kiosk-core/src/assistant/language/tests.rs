@@ -205,6 +205,38 @@ fn two_word_turns_go_by_the_word_only_one_language_has() {
     }
 }
 
+#[test]
+fn a_catalogs_language_is_told_only_when_its_text_shows_it() {
+    let english = "Lightweight running jacket with a hood. It keeps you dry on \
+        the trail and folds into its own pocket, so you can take it with you \
+        when the weather turns. Made for runners who want to stay warm.";
+    assert_eq!(written_in(english), Some(Lang::En));
+    let dutch = "Lichte hardloopjas met capuchon. Hij houdt je droog op het \
+        pad en past in zijn eigen zak, dus je kunt hem altijd bij je hebben \
+        als het weer omslaat. Gemaakt voor lopers die warm willen blijven.";
+    assert_eq!(written_in(dutch), Some(Lang::Nl));
+    assert_eq!(
+        written_in("轻便跑步夹克，带帽子，防雨防风。"),
+        Some(Lang::Zh)
+    );
+    // French and Spanish share a few short words with the kiosk's
+    // languages ("de", "en", "a"), not enough to be taken for one of them.
+    let french = "Pot de fleurs en terre cuite, fait à la main en France. \
+        Idéal pour vos plantes d'intérieur et de balcon, il laisse respirer \
+        les racines et se patine avec le temps.";
+    assert_eq!(written_in(french), None);
+    let spanish = "Camiseta de algodón orgánico con corte oversize. Ideal para \
+        entrenar en el gimnasio o salir a la calle, con un tacto suave y una \
+        caída perfecta en todas las tallas.";
+    assert_eq!(written_in(spanish), None);
+    // Titles alone have too few function words to tell.
+    assert_eq!(
+        written_in("Chicken Wings\nBeef Ribeye Steak\nLamb Rack with Rosemary"),
+        None
+    );
+    assert_eq!(written_in(""), None);
+}
+
 // Issue 13: "Paquete de 5 Bodies in 3-6 meses" (Spanish, which the kiosk does
 // not speak) was answered in Dutch on the strength of "de" and "in". Words
 // a language shares with another, or with the stores' other export

@@ -675,3 +675,32 @@ fn a_list_cut_at_its_length_says_how_many_were_found() {
         reply.answer
     );
 }
+
+#[test]
+fn products_found_only_through_a_translated_word_are_offered_as_the_closest() {
+    let store = football_shop().with_translations(&[("blouson", "jacket")]);
+    for (text, lang, closest) in [
+        (
+            "do you have a blouson?",
+            Lang::En,
+            "here is the closest we have",
+        ),
+        (
+            "hebben jullie een blouson?",
+            Lang::Nl,
+            "dit komt het dichtst in de buurt",
+        ),
+    ] {
+        let reply = store.ask(&mut Session::default(), text, lang);
+        assert!(!reply.products.is_empty(), "{text}: {}", reply.answer);
+        assert!(
+            reply.answer.contains(closest) && reply.answer.contains("blouson"),
+            "{text}: {}",
+            reply.answer
+        );
+    }
+    // The store's own word is a match, said as one.
+    let reply = store.ask(&mut Session::default(), "do you have a jacket?", Lang::En);
+    assert!(!reply.products.is_empty(), "{}", reply.answer);
+    assert!(!reply.answer.contains("closest"), "{}", reply.answer);
+}
