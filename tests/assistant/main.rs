@@ -11,6 +11,7 @@ mod eval;
 mod exports;
 mod injection_model;
 mod intent_examples;
+mod needs;
 mod product_questions;
 mod resolution;
 mod rules;

@@ -702,6 +702,29 @@ impl Snapshot {
         self.records(hits, None)
     }
 
+    /// Searches by the meaning of the whole text alone (an open-ended
+    /// need, where the shopper's words name no product): the products
+    /// nearest it that stand out from the catalog by
+    /// [`hybrid::MIN_Z_NEED`] standard deviations (less in a small
+    /// catalog, [`Nearest::gate`]), closest first, each scored by its
+    /// similarity. `None` without vectors or an attached model.
+    pub fn by_meaning(&self, request: &SearchRequest) -> Result<Option<Vec<ProductHit>>> {
+        let Some(near) = self.nearest(
+            &request.text,
+            &request.filters,
+            request.limit.max(hybrid::POOL),
+        )?
+        else {
+            return Ok(None);
+        };
+        let hits: Vec<(u64, f32, bool)> = near
+            .stands_out(hybrid::MIN_Z_NEED)
+            .take(request.limit)
+            .map(|(rowid, similarity)| (rowid, similarity, false))
+            .collect();
+        self.records(hits, None).map(Some)
+    }
+
     /// The `k` products nearest `text` in meaning among those `filters`
     /// allow; `None` without vectors or an attached model.
     pub fn nearest(&self, text: &str, filters: &Filters, k: usize) -> Result<Option<Nearest>> {
@@ -1002,6 +1025,13 @@ impl ProductSearch for Snapshot {
 
     fn count(&self, request: &SearchRequest) -> std::result::Result<usize, BackendError> {
         Snapshot::count(self, request).map_err(backend)
+    }
+
+    fn by_meaning(
+        &self,
+        request: &SearchRequest,
+    ) -> std::result::Result<Option<Vec<ProductHit>>, BackendError> {
+        Snapshot::by_meaning(self, request).map_err(backend)
     }
 }
 

@@ -154,6 +154,17 @@ pub trait ProductSearch {
         }
         Ok(hits.iter().filter(priced).count())
     }
+
+    /// The products nearest the meaning of `request.text` as a whole
+    /// (a need: "something warm for a windy day"), within its filters,
+    /// closest first, each `score` its similarity; only those that stand
+    /// out from the rest of the catalog for that text. `None` when the
+    /// store has no product vectors or no model to embed the text: then
+    /// search goes by words alone.
+    fn by_meaning(&self, request: &SearchRequest) -> Result<Option<Vec<ProductHit>>, BackendError> {
+        let _ = request;
+        Ok(None)
+    }
 }
 
 pub trait StockLookup {

@@ -42,6 +42,14 @@ pub const MIN_Z: f32 = 3.0;
 /// the store does not sell ("piano" in a sports shop) still has nearest
 /// products a little above the rest.
 pub const MIN_Z_ALONE: f32 = 3.5;
+/// ... and this many for an open-ended need searched by its meaning alone
+/// (`Snapshot::by_meaning`): the question says what the product is for,
+/// not what it is, so in a store of one kind of thing ("a gift for my
+/// girlfriend" at a jeweller's) every product fits about as well and the
+/// best stand only a little above the mean (1.2 standard deviations over
+/// a jeweller's 40 products); the best of any catalog reach this, so the
+/// gate bounds how many are suggested rather than whether any is.
+pub const MIN_Z_NEED: f32 = 1.0;
 /// Query vectors kept, so the searches of one turn (relaxing a filter,
 /// counting, listing) embed its words once, and its single words
 /// (store-word translation) too, read as queries and as passages.

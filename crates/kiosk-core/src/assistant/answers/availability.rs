@@ -116,6 +116,16 @@ impl Assistant<'_> {
             d.say("which_product_for", &[("options", &asked)]);
             return Ok(());
         }
+        // "Something to keep me warm when it is windy": a need, whose
+        // words name no product, is searched by the meaning of the whole
+        // question when the store can.
+        if !list_follow_up
+            && reading.ordinal.is_none()
+            && !reading.has_variant_slot()
+            && self.need(session, &reading, text, d)?
+        {
+            return Ok(());
+        }
         // "In black?", "under 50?" after a list: the products shown,
         // narrowed, when some of them fit.
         if list_follow_up {

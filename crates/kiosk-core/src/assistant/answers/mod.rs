@@ -6,6 +6,7 @@ mod compare;
 mod details;
 mod handoff;
 mod location;
+mod need;
 mod orders;
 mod overview;
 mod pickup;

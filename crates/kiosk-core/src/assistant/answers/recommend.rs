@@ -150,6 +150,12 @@ impl Assistant<'_> {
             ),
         };
         let Some(context) = context else {
+            // Nothing in the store to go with ("a side dish to go with a
+            // steak", "配牛排晚餐喝的一瓶酒"): a need, searched by its meaning
+            // when the store can.
+            if self.by_meaning(session, reading, &reading.text, d)? {
+                return Ok(());
+            }
             // Nothing to go with: popular in-stock picks of what was named.
             let (records, _) = self.find(reading, session, Some(true))?;
             if records.is_empty() {
