@@ -69,7 +69,9 @@ fn a_need_is_answered_by_its_meaning_with_a_fitting_product_in_the_first_three()
     // Not every phrasing of a need is one here: the demo store's FAQ
     // answers "een cadeau …" and "hadiah …" squarely (gift wrapping, gift
     // cards), and "冬天戴在頭上保暖的" finds its gloves by words whole.
-    let needs: &[(&[(&str, Lang)], &[&str])] = &[
+    // Each need: its phrasings, and the categories that fit it.
+    type Need<'a> = (&'a [(&'a str, Lang)], &'a [&'a str]);
+    let needs: &[Need] = &[
         (
             &[
                 ("a gift for my girlfriend", Lang::En),

@@ -55,10 +55,13 @@ pub const MIN_Z_NEED: f32 = 1.0;
 /// (store-word translation) too, read as queries and as passages.
 const CACHED_QUERIES: usize = 64;
 
+/// A text embedded before, read as a query or as a passage, and its vector.
+type Cached = (TextKind, String, Arc<Vec<f32>>);
+
 /// The query side of the vector search: the model and its recent queries.
 pub struct QueryEncoder {
     embedder: Arc<Embedder>,
-    cache: Mutex<VecDeque<(TextKind, String, Arc<Vec<f32>>)>>,
+    cache: Mutex<VecDeque<Cached>>,
 }
 
 impl QueryEncoder {
