@@ -96,6 +96,7 @@ const SLOTS: &[&str] = &[
     "colour",
     "size",
     "constraint",
+    "example",
     "n",
     "shown",
     "query",
