@@ -284,6 +284,50 @@ pub fn option_name(raw: &str) -> String {
     }
 }
 
+/// The size or colour an option name holds among its words when the name
+/// itself is not a known one: "Tamanho das 3 Camisas (…)", "Ring size",
+/// "Frame colour", "尺寸選擇". Gives the canonical name and the word found;
+/// `None` when the words name neither, or both ("Size/Color"). Chinese,
+/// Japanese and Korean names are searched for inside the name; a name of
+/// one such character ("色") counts only as the whole name, as it is part of
+/// too many other words.
+pub fn option_word(raw: &str) -> Option<(&'static str, String)> {
+    let folded = kiosk_core::text::fold(raw.trim());
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found: Vec<(&'static str, String)> = Vec::new();
+    let mut note = |canonical: &'static str, word: &str| {
+        if canonical != "Material" && !found.iter().any(|(c, _)| *c == canonical) {
+            found.push((canonical, word.to_string()));
+        }
+    };
+    // Known names of up to three words ("talla de zapato").
+    for n in 1..=3 {
+        for window in words.windows(n) {
+            let phrase = window.join(" ");
+            if let Some(canonical) = KNOWN_NAMES.get(&phrase) {
+                note(canonical, &phrase);
+            }
+        }
+    }
+    let mut wide: Vec<(&String, &&'static str)> = KNOWN_NAMES
+        .iter()
+        .filter(|(name, _)| name.chars().count() >= 2 && name.chars().all(kiosk_core::text::is_cjk))
+        .collect();
+    wide.sort();
+    for (name, canonical) in wide {
+        if folded.contains(name.as_str()) {
+            note(canonical, name);
+        }
+    }
+    match found.len() {
+        1 => found.pop(),
+        _ => None,
+    }
+}
+
 /// Splits a list cell on `;` (or `,` where the format uses commas), trimming
 /// and dropping empties.
 pub fn list(raw: Option<&str>, sep: char) -> Vec<String> {

@@ -84,6 +84,20 @@ pub fn learn(
             let n = values.len();
             let n_sizes = values.iter().filter(|v| looks_like_size(v)).count();
             let n_colours = values.iter().filter(|v| colours.contains(v)).count();
+            // A name that holds a size or colour word among others
+            // ("Tamanho das 3 Camisas (…)", "Frame colour") is read as
+            // that option when its values agree.
+            if let Some((kind, word, agreeing)) =
+                by_name_word(&spelled, &values, n_sizes, n_colours)
+            {
+                let what = if kind == Kind::Size { "size" } else { "colour" };
+                decided.insert(name.clone(), kind);
+                note.message = format!(
+                    "option {spelled:?} is read as the {what}: its name holds the {what} word {word:?} and values agree: {agreeing} of {n} look like {what}s"
+                );
+                issues.push(note);
+                continue;
+            }
             let kind = if 2 * n_sizes > n && n_sizes >= n_colours {
                 Kind::Size
             } else if 2 * n_colours > n {
@@ -119,6 +133,59 @@ pub fn learn(
         move_options(writer, &moves)?;
     }
     Ok(())
+}
+
+/// An option whose name holds a size or colour word among other words
+/// ([`super::fields::option_word`]), and whose values agree: at least half
+/// look like sizes (or measures: "30x40cm", "345mm x 395mm") and more than
+/// look like colours, or at least half look like colours and more than look
+/// like sizes. Gives the kind, the word, and how many values agree.
+fn by_name_word(
+    spelled: &str,
+    values: &[String],
+    n_sizes: usize,
+    n_colours: usize,
+) -> Option<(Kind, String, usize)> {
+    let (canonical, word) = super::fields::option_word(spelled)?;
+    let n = values.len();
+    if canonical == SIZE {
+        let n_like = values
+            .iter()
+            .filter(|v| looks_like_size(v) || looks_like_measure(v))
+            .count()
+            .max(n_sizes);
+        (2 * n_like >= n && n_like > n_colours).then_some((Kind::Size, word, n_like))
+    } else if canonical == COLOR {
+        (2 * n_colours >= n && n_colours > n_sizes).then_some((Kind::Color, word, n_colours))
+    } else {
+        None
+    }
+}
+
+/// Units a measure is written in, folded.
+const MEASURE_UNITS: &[&str] = &["mm", "cm", "m", "in", "inch", "inches", "ft", "x"];
+
+/// Whether a value is a measure, as sizes of things other than clothes are
+/// written: figures with units of length or an "x" between them
+/// ("30x40cm", "Small | 345mm x 395mm", "120 cm", "6 ft"), where any other
+/// word is a size word.
+pub fn looks_like_measure(value: &str) -> bool {
+    let folded = kiosk_core::text::fold(value.trim());
+    if !folded.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut has_unit = false;
+    for word in folded
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        if MEASURE_UNITS.contains(&word) {
+            has_unit = true;
+        } else if !SIZE_WORDS.contains(&word) {
+            return false;
+        }
+    }
+    has_unit
 }
 
 /// The distinct values the variants give in `column` ("size" or "color"),
@@ -423,6 +490,17 @@ const SIZE_WORDS: &[&str] = &[
     "talla unica",
     "taille unique",
     "tamanho unico",
+    // Brazilian lettered sizes: PP, P, M, G, GG, XG, XGG, EG, EGG.
+    "pp",
+    "p",
+    "g",
+    "gg",
+    "xg",
+    "xgg",
+    "eg",
+    "egg",
+    "exg",
+    "medio",
     "einheitsgroße",
     "einheitsgrosse",
     "een maat",

@@ -76,18 +76,20 @@ impl Assistant<'_> {
         category: Option<&str>,
         limit: usize,
     ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
-        self.find_ordered(
+        let (records, dropped, _) = self.find_ordered(
             reading,
             session,
             in_stock_only,
             category,
             limit,
             Order::Relevance,
-        )
+        )?;
+        Ok((records, dropped))
     }
 
     /// `find_in`, in `order`: by price, the products found are in price
-    /// order, as the search gives them.
+    /// order, as the search gives them ([`Order::arrange`]), with the
+    /// search that found them.
     pub(super) fn find_ordered(
         &self,
         reading: &Reading,
@@ -96,8 +98,8 @@ impl Assistant<'_> {
         category: Option<&str>,
         limit: usize,
         order: Order,
-    ) -> Result<(Vec<ProductRecord>, Vec<&'static str>), BackendError> {
-        let (records, dropped, _) = self.find_matching(
+    ) -> Result<Found, BackendError> {
+        self.find_matching(
             reading,
             session,
             in_stock_only,
@@ -107,8 +109,7 @@ impl Assistant<'_> {
                 full_only: false,
                 order,
             },
-        )?;
-        Ok((records, dropped))
+        )
     }
 
     /// `find_in`, keeping what `keep` says. Words that say one of the store's

@@ -75,6 +75,10 @@ pub struct Session {
     pub(super) last_list: Option<Reading>,
     /// Whether the last answer was a list (rather than one product).
     pub(super) last_was_list: bool,
+    /// The reading behind the last answer that showed what a search found
+    /// (a list, or the one product it found), with the turn it answered
+    /// (`turns` then): a bare price limit on the next turn narrows it.
+    pub(super) last_search: Option<(usize, Reading)>,
     pub(super) pending: Option<Pending>,
     pub(super) low_confidence_streak: u32,
     /// Facts checked this session, for the handoff.

@@ -50,6 +50,17 @@ pub struct Reading {
     /// The turn as the shopper typed it, for reading the values of a
     /// product's own options once the product is known ("1/2 oz", "750 ml").
     pub text: String,
+    /// The option whose values the turn asks for by its name ("what
+    /// colours does it come in?", "welke maten zijn er?", "warna apa
+    /// saja?", "有什麼顏色"): set when the turn names one option, not both.
+    pub asks_values: Option<OptionAsked>,
+}
+
+/// An option a shopper may ask the values of by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionAsked {
+    Size,
+    Colour,
 }
 
 impl Reading {
@@ -87,6 +98,45 @@ impl Reading {
             Some(c) => vec![c],
             None => Vec::new(),
         }
+    }
+}
+
+/// The names of the colour and size options in the kiosk's four languages,
+/// as shoppers ask for their values ("which colours", "welke maten",
+/// "warna apa", "size apa"), folded; Chinese names are found inside a run.
+const COLOUR_NAME_WORDS: &[&str] = &[
+    "colour", "colours", "color", "colors", "kleur", "kleuren", "warna", "warnanya",
+];
+const SIZE_NAME_WORDS: &[&str] = &[
+    "size",
+    "sizes",
+    "maat",
+    "maten",
+    "ukuran",
+    "ukurannya",
+    "sizenya",
+];
+const CJK_COLOUR_NAMES: &[&str] = &["顏色", "色系", "幾色", "幾種色", "什麼色"];
+const CJK_SIZE_NAMES: &[&str] = &["尺寸", "尺碼", "號碼", "大小"];
+
+/// The one option the turn names by its name, if only one.
+fn asked_option(tokens: &[Token]) -> Option<OptionAsked> {
+    let names = |latin: &[&str], cjk: &[&str]| {
+        tokens.iter().any(|t| {
+            if t.cjk {
+                cjk.iter().any(|n| t.text.contains(n))
+            } else {
+                latin.contains(&t.text.as_str())
+            }
+        })
+    };
+    match (
+        names(COLOUR_NAME_WORDS, CJK_COLOUR_NAMES),
+        names(SIZE_NAME_WORDS, CJK_SIZE_NAMES),
+    ) {
+        (true, false) => Some(OptionAsked::Colour),
+        (false, true) => Some(OptionAsked::Size),
+        _ => None,
     }
 }
 
@@ -203,6 +253,7 @@ fn read_with(text: &str, lexicon: &Lexicon, store_sizes: Option<&[String]>) -> R
     let mut reading = Reading {
         cues: cues::find(text, &tokens),
         text: text.to_string(),
+        asks_values: asked_option(&tokens),
         ..Reading::default()
     };
     // Spans consumed by something other than product words.

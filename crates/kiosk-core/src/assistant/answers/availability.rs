@@ -11,7 +11,7 @@ use crate::assistant::Session;
 use crate::assistant::cues::Cue;
 use crate::assistant::phrasebook::say;
 use crate::assistant::resolve::{Named, VariantQuery, has_price_limit, within_price_limit};
-use crate::assistant::understand::Reading;
+use crate::assistant::understand::{OptionAsked, Reading};
 use crate::assistant::wording::shorten;
 use crate::traits::{BackendError, Filters, Order, SearchRequest};
 use crate::{ProductRecord, Variant};
@@ -42,12 +42,26 @@ impl Assistant<'_> {
         let only_slots = !reading.names_product()
             && reading.leftover_words == 0
             && (reading.has_variant_slot() || reading.price_max.is_some());
-        let list_follow_up = session.last_was_list
+        // "Something under 30", "onder de 30" right after "show me X": the
+        // same search within the limit, also when it found one product.
+        let after_search = session
+            .last_search
+            .as_ref()
+            .filter(|(turn, _)| turn + 1 == session.turns)
+            .map(|(_, last)| last.clone());
+        let price_only =
+            only_slots && !reading.has_variant_slot() && !has_product_words(&reading.search_text);
+        let list_follow_up = (session.last_was_list || (after_search.is_some() && price_only))
             && reading.ordinal.is_none()
             && !reading.names_product()
             && ((reading.has(Cue::RefersToList) && reading.leftover_words == 0)
                 || (only_slots && !reading.has(Cue::RefersBack)));
-        if list_follow_up && let Some(last) = session.last_list.clone() {
+        let last = if session.last_was_list {
+            session.last_list.clone()
+        } else {
+            after_search
+        };
+        if list_follow_up && let Some(last) = last {
             let mut merged = last;
             merged.cues = reading.cues.clone();
             if reading.size.is_some() {
@@ -132,7 +146,7 @@ impl Assistant<'_> {
             let narrowed = self.narrow_shown(session, &reading)?;
             if !narrowed.is_empty() {
                 d.confidence = 0.85;
-                return self.list_answer(session, &reading, narrowed, &[], None, d);
+                return self.list_answer(session, &reading, narrowed, &[], FoundBy::Shown, d);
             }
         }
         let named = if list_follow_up {
@@ -195,7 +209,8 @@ impl Assistant<'_> {
                     return self.ask_which(session, &reading, several, d);
                 }
                 // A browse ("retro jerseys"): every product that fits.
-                return self.list_answer(session, &reading, several, outside, found_by.as_ref(), d);
+                let found_by = found_by.as_ref().map_or(FoundBy::Shown, FoundBy::Search);
+                return self.list_answer(session, &reading, several, outside, found_by, d);
             }
             // The words rule out every product found: say so, and show the
             // nearest without stating stock for any of them.
@@ -214,7 +229,8 @@ impl Assistant<'_> {
             self.nothing_found(&reading, text, d);
             return Ok(());
         }
-        self.list_answer(session, &reading, records, &dropped, request.as_ref(), d)
+        let found_by = request.as_ref().map_or(FoundBy::Shown, FoundBy::Search);
+        self.list_answer(session, &reading, records, &dropped, found_by, d)
     }
 
     /// The products in stock within the turn's price limit, whatever they
@@ -253,34 +269,41 @@ impl Assistant<'_> {
             d.chip("chip_call_staff");
             return Ok(());
         }
-        self.list_answer(session, reading, records, &[], Some(&request), d)
+        self.list_answer(session, reading, records, &[], FoundBy::Search(&request), d)
     }
 
     /// The products found for a kind of product, narrowed to those with
     /// the asked-for variant in stock; one product is answered about.
-    /// `found_by` is the search the products are the first of: when the
-    /// list is cut at its length, the head says how many it found in all.
+    /// `found_by` says what the products are the first of: when the list
+    /// is cut at its length, the head says how many were found in all.
     pub(in crate::assistant) fn list_answer(
         &self,
         session: &mut Session,
         reading: &Reading,
         records: Vec<ProductRecord>,
         dropped: &[&str],
-        found_by: Option<&SearchRequest>,
+        found_by: FoundBy<'_>,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
         // Counted only when the list was cut, so a short list costs no
         // count; a count below the list shown (products a colour only the
         // title names) is the list.
+        session.last_search = Some((session.turns, reading.clone()));
         let cap = self.config.max_list_products.max(1);
-        let cut = records.len() >= cap;
+        let n_records = records.len();
+        let cut = n_records >= cap;
         let total = |shown: usize, in_stock: bool| -> Result<usize, BackendError> {
-            let Some(request) = found_by.filter(|_| cut) else {
-                return Ok(shown);
-            };
-            let mut request = request.clone();
-            request.filters.in_stock_only |= in_stock;
-            Ok(self.search.count(&request)?.max(shown))
+            match found_by {
+                FoundBy::Search(request) if cut => {
+                    let mut request = request.clone();
+                    request.filters.in_stock_only |= in_stock;
+                    Ok(self.search.count(&request)?.max(shown))
+                }
+                // A count made of these very products holds for the list
+                // only while none of them was left out.
+                FoundBy::Counted(n) if cut && shown == n_records => Ok(n.max(shown)),
+                _ => Ok(shown),
+            }
         };
         // "…so here is the closest we have:" introduces the list itself.
         let introduced = !dropped.is_empty();
@@ -483,6 +506,23 @@ impl Assistant<'_> {
             d.products.push(record);
             return Ok(());
         }
+        // "What colours does it come in?", "welke maten zijn er?": the
+        // distinct values of that option (of the variants that fit what
+        // else the turn asks), each with its stock, not every combination
+        // of options.
+        if let Some(asked) = reading.asks_values
+            && let Some(n) = self.option_values(&record, &want, asked, d)
+        {
+            session.checked.push(format!(
+                "{title}: {n} values of the {} option",
+                match asked {
+                    OptionAsked::Size => "size",
+                    OptionAsked::Colour => "colour",
+                }
+            ));
+            d.products.insert(0, record);
+            return Ok(());
+        }
         if want.asks_nothing() {
             let in_stock: Vec<&Variant> = record.variants.iter().filter(|v| v.in_stock).collect();
             if in_stock.is_empty() {
@@ -663,6 +703,72 @@ impl Assistant<'_> {
         Ok(())
     }
 
+    /// The values of the option the turn asks about by name, among the
+    /// variants that fit the rest of what it asks ("which sizes in
+    /// black?"), in the store's order, each with whether it is for sale:
+    /// said, and how many values; `None` (nothing said) when the turn
+    /// already names a value of that option or the product has none.
+    fn option_values(
+        &self,
+        record: &ProductRecord,
+        want: &VariantQuery,
+        asked: OptionAsked,
+        d: &mut Draft,
+    ) -> Option<usize> {
+        let lang = d.lang;
+        let (value_of, key): (fn(&Variant) -> Option<&str>, &str) = match asked {
+            OptionAsked::Size if want.size.is_none() => (Variant::size, "sizes_of"),
+            OptionAsked::Colour if !want.asks_colour() => (Variant::color, "colours_of"),
+            _ => return None,
+        };
+        let fitting: Vec<&Variant> = record.variants.iter().filter(|v| want.matches(v)).collect();
+        let mut values: Vec<(String, Vec<&Variant>)> = Vec::new();
+        for v in &fitting {
+            let Some(value) = value_of(v).map(str::trim).filter(|x| !x.is_empty()) else {
+                continue;
+            };
+            let key = crate::text::option_key(value);
+            match values
+                .iter_mut()
+                .find(|(seen, _)| crate::text::option_key(seen) == key)
+            {
+                Some((_, vs)) => vs.push(v),
+                None => values.push((value.to_string(), vec![v])),
+            }
+        }
+        if values.is_empty() {
+            return None;
+        }
+        let items: Vec<String> = values
+            .iter()
+            .map(|(value, vs)| {
+                let for_sale: Vec<&Variant> = vs.iter().copied().filter(|v| v.in_stock).collect();
+                let status = if for_sale.is_empty() {
+                    say(lang, "word_out_of_stock_short", &[])
+                } else {
+                    say(lang, super::stock_word(&for_sale), &[])
+                };
+                let name = match asked {
+                    OptionAsked::Colour => self.color_name(value, lang),
+                    OptionAsked::Size => value.clone(),
+                };
+                format!("{name} ({status})")
+            })
+            .collect();
+        let price = self.price_text(record, lang);
+        d.say(
+            key,
+            &[
+                ("title", &record.product.title),
+                ("price", &price),
+                ("list", &shorten(&items, lang, 12)),
+            ],
+        );
+        d.chip("chip_where");
+        d.chip("chip_add_pickup");
+        Some(values.len())
+    }
+
     /// Several colour values of one product hold the colour asked for and
     /// none is exactly it: each, with whether it is in stock (in the size
     /// and other values asked for), and the question which one.
@@ -833,6 +939,18 @@ impl Assistant<'_> {
         d.say("try_other_words", &[]);
         d.chip("chip_call_staff");
     }
+}
+
+/// What the products of a list answer are the first of, for its head's
+/// count when the list is cut at its length.
+#[derive(Debug, Clone, Copy)]
+pub(in crate::assistant) enum FoundBy<'r> {
+    /// Nothing beyond the products given.
+    Shown,
+    /// What this search finds, counted by the search.
+    Search(&'r SearchRequest),
+    /// This many, counted by the caller.
+    Counted(usize),
 }
 
 /// The head of a list: how many were found, and when more were found than

@@ -1,6 +1,7 @@
 //! Price answers: one product's price or price range, and cheaper
 //! alternatives of the same kind.
 
+use super::availability::FoundBy;
 use crate::assistant::Assistant;
 use crate::assistant::Draft;
 use crate::assistant::Intent;
@@ -223,7 +224,7 @@ impl Assistant<'_> {
         r.price_max = Some(Money::from_minor(price.minor - 1));
         d.confidence = 0.85;
         // The nearest below the price first, as the search orders them.
-        let (mut records, dropped) = self.find_ordered(
+        let (mut records, dropped, _) = self.find_ordered(
             &r,
             session,
             Some(true),
@@ -259,17 +260,28 @@ impl Assistant<'_> {
         reading: &Reading,
         d: &mut Draft,
     ) -> Result<(), BackendError> {
-        // All that match, not the best few: the cheapest may rank low.
+        // All that match, not the best few: the cheapest may rank low. The
+        // search puts them in price order and leaves out the unpriced.
         let pool = self.config.max_list_products.max(1) * super::availability::BROWSE_POOL;
-        let (mut records, dropped) = self.find_in(reading, session, Some(true), None, pool)?;
-        records.retain(|r| r.product.price.minor > 0);
+        let (mut records, dropped, request) = self.find_ordered(
+            reading,
+            session,
+            Some(true),
+            None,
+            pool,
+            Order::PriceLowFirst,
+        )?;
         if records.is_empty() {
             d.resolved = false;
             d.confidence = 0.6;
             self.nothing_found(reading, &reading.search_text, d);
             return Ok(());
         }
+        // Every match fits in the pool unless it is full: then the search
+        // counts them.
+        let whole = records.len() < pool;
         let words = title_words(&reading.search_text);
+        let mut titled_only = false;
         if !words.is_empty() {
             let titled: Vec<ProductRecord> = records
                 .iter()
@@ -279,18 +291,21 @@ impl Assistant<'_> {
                 })
                 .cloned()
                 .collect();
-            if !titled.is_empty() {
+            if !titled.is_empty() && titled.len() < records.len() {
                 records = titled;
+                titled_only = true;
             }
         }
-        records.sort_by(|a, b| {
-            a.product
-                .price
-                .cmp(&b.product.price)
-                .then_with(|| a.product.title.cmp(&b.product.title))
-        });
+        let found = records.len();
         records.truncate(self.config.max_list_products);
-        self.list_answer(session, reading, records, &dropped, None, d)
+        let found_by = match &request {
+            _ if whole => FoundBy::Counted(found),
+            // The search's count holds for every match it found, not for
+            // the ones with the words in their titles.
+            Some(request) if !titled_only => FoundBy::Search(request),
+            _ => FoundBy::Counted(found),
+        };
+        self.list_answer(session, reading, records, &dropped, found_by, d)
     }
 }
 

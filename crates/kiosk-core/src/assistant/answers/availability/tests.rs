@@ -704,3 +704,206 @@ fn products_found_only_through_a_translated_word_are_offered_as_the_closest() {
     assert!(!reply.products.is_empty(), "{}", reply.answer);
     assert!(!reply.answer.contains("closest"), "{}", reply.answer);
 }
+
+/// A garden shop's pot in two sizes, three colours and two styles: twelve
+/// combinations. Granite is sold out; the large Chryso Black too.
+fn pot_shop() -> crate::assistant::test_store::TestStore {
+    use crate::assistant::test_store::{TestStore, product_with_options};
+    let mut variants: Vec<(Vec<(&str, &str)>, i64)> = Vec::new();
+    for size in ["Small | 345mm", "Large | 520mm"] {
+        for colour in ["Chryso Black", "Rock", "Granite"] {
+            for style in ["Pot Only", "With Tray"] {
+                let sold_out =
+                    colour == "Granite" || (colour == "Chryso Black" && size.starts_with("Large"));
+                variants.push((
+                    vec![("Size", size), ("Color", colour), ("Style", style)],
+                    if sold_out { 0 } else { 2 },
+                ));
+            }
+        }
+    }
+    let variants: Vec<crate::assistant::test_store::OptionsVariant<'_>> = variants
+        .iter()
+        .map(|(options, qty)| (options.as_slice(), "539.59", *qty))
+        .collect();
+    TestStore::new(vec![product_with_options(
+        "egg-pot",
+        "Premium Egg Plant Pot",
+        "Concrete Pot",
+        &variants,
+    )])
+}
+
+// Issue 13: "what colours does the Egg plant pot come in?" listed size ×
+// colour × style combinations ("…and 76 more"); it names each colour once,
+// with its stock, in every language.
+#[test]
+fn which_colours_lists_each_colour_once_with_its_stock() {
+    let store = pot_shop();
+    for (question, lang, out_of_stock) in [
+        (
+            "what colours does the Egg plant pot come in?",
+            Lang::En,
+            "out of stock",
+        ),
+        (
+            "welke kleuren heeft de Egg plant pot?",
+            Lang::Nl,
+            "uitverkocht",
+        ),
+        ("Egg plant pot warna apa saja?", Lang::Id, "habis"),
+        ("Egg plant pot有什麼顏色？", Lang::Zh, "缺貨"),
+        ("Egg plant pot有什么颜色？", Lang::Zh, "缺貨"),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        assert_eq!(ids(&reply).first(), Some(&"egg-pot"), "{}", reply.answer);
+        for colour in ["Chryso Black", "Rock", "Granite"] {
+            assert_eq!(
+                reply.answer.matches(colour).count(),
+                1,
+                "{question}: {}",
+                reply.answer
+            );
+        }
+        for other in ["Small", "Large", "Tray", "Pot Only"] {
+            assert!(
+                !reply.answer.contains(other),
+                "{question}: {}",
+                reply.answer
+            );
+        }
+        let granite = reply.answer.find("Granite").expect("granite");
+        assert!(
+            reply.answer[granite..].contains(out_of_stock),
+            "{question}: {}",
+            reply.answer
+        );
+    }
+}
+
+// Issue 13: "which sizes" lists each size once; with a colour asked as well,
+// the sizes of that colour, each with its stock in that colour.
+#[test]
+fn which_sizes_lists_each_size_once_in_the_colour_asked() {
+    let store = pot_shop();
+    for (question, lang) in [
+        ("what sizes does the Egg plant pot come in?", Lang::En),
+        ("welke maten heeft de Egg plant pot?", Lang::Nl),
+        ("Egg plant pot ukuran apa saja?", Lang::Id),
+        ("Egg plant pot有哪些尺寸？", Lang::Zh),
+    ] {
+        let reply = store.ask(&mut Session::default(), question, lang);
+        for size in ["Small | 345mm", "Large | 520mm"] {
+            assert_eq!(
+                reply.answer.matches(size).count(),
+                1,
+                "{question}: {}",
+                reply.answer
+            );
+        }
+        assert!(
+            !reply.answer.contains("Rock"),
+            "{question}: {}",
+            reply.answer
+        );
+    }
+    let reply = store.ask(
+        &mut Session::default(),
+        "what sizes does the Egg plant pot come in in black?",
+        Lang::En,
+    );
+    let large = reply.answer.find("Large").expect("large");
+    assert!(
+        reply.answer[large..].starts_with("Large | 520mm (out of stock)"),
+        "{}",
+        reply.answer
+    );
+    assert!(
+        reply.answer.contains("Small | 345mm (in stock)"),
+        "{}",
+        reply.answer
+    );
+}
+
+// A size asked for by value is a stock question, not a list of sizes.
+#[test]
+fn a_size_named_by_value_is_answered_about() {
+    let reply = football_shop().ask(
+        &mut Session::default(),
+        "is the Arsenal home jersey in size M in stock?",
+        Lang::En,
+    );
+    assert!(reply.answer.contains("in stock"), "{}", reply.answer);
+    assert!(!reply.answer.contains("these sizes"), "{}", reply.answer);
+}
+
+/// A shop of perfumes and things of other kinds that cost less.
+fn perfume_shop(perfumes: &[(&str, &str, &str)]) -> crate::assistant::test_store::TestStore {
+    use crate::assistant::test_store::{TestStore, product};
+    let mut records: Vec<_> = perfumes
+        .iter()
+        .map(|(id, title, price)| product(id, title, "Perfume", price, &[("100ml", None, 4)]))
+        .collect();
+    records.push(product(
+        "vacuum",
+        "Cordless Vacuum Cleaner",
+        "Home",
+        "6.00",
+        &[("One Size", None, 9)],
+    ));
+    records.push(product(
+        "phone-case",
+        "Phone Case",
+        "Phones",
+        "8.00",
+        &[("One Size", None, 9)],
+    ));
+    TestStore::new(records)
+}
+
+// Issue 13: "show me perfume" found one perfume; "something under 50" then
+// listed the cheapest of the whole store (a vacuum cleaner). A bare price
+// limit right after a search narrows that search, in every language, one
+// product found or several.
+#[test]
+fn a_price_limit_after_a_search_narrows_it() {
+    let one = perfume_shop(&[("rose", "Rose Perfume", "149.90")]);
+    let two = perfume_shop(&[
+        ("rose", "Rose Perfume", "149.90"),
+        ("lily", "Lily Perfume", "29.90"),
+    ]);
+    for (limit, lang) in [
+        ("something under 50", Lang::En),
+        ("iets onder de 50", Lang::Nl),
+        ("di bawah 50", Lang::Id),
+        ("50元以下", Lang::Zh),
+    ] {
+        let mut session = Session::default();
+        let first = one.ask(&mut session, "show me perfume", Lang::En);
+        assert_eq!(ids(&first), ["rose"], "{}", first.answer);
+        let reply = one.ask(&mut session, limit, lang);
+        assert!(
+            !ids(&reply).contains(&"vacuum") && !ids(&reply).contains(&"phone-case"),
+            "{limit}: {}",
+            reply.answer
+        );
+        assert_eq!(
+            ids(&reply).first(),
+            Some(&"rose"),
+            "{limit}: {}",
+            reply.answer
+        );
+        let mut session = Session::default();
+        let first = two.ask(&mut session, "show me perfume", Lang::En);
+        assert_eq!(first.products.len(), 2, "{}", first.answer);
+        let reply = two.ask(&mut session, limit, lang);
+        assert_eq!(ids(&reply), ["lily"], "{limit}: {}", reply.answer);
+    }
+    // Not right after the search, a limit with no product word is any
+    // product within it.
+    let mut session = Session::default();
+    one.ask(&mut session, "show me perfume", Lang::En);
+    one.ask(&mut session, "where is it?", Lang::En);
+    let reply = one.ask(&mut session, "something under 50", Lang::En);
+    assert_eq!(ids(&reply), ["vacuum", "phone-case"], "{}", reply.answer);
+}

@@ -264,3 +264,35 @@ fn the_price_order_leaves_out_what_has_no_price_and_breaks_ties_by_title() {
     check(Order::PriceHighFirst, &["c", "a", "b", "d"]);
     check(Order::Relevance, &["b", "none", "a", "c", "d"]);
 }
+
+// Issue 13: "the cheapest X" sorted its own pool and headed the list with
+// the length shown ("(48)"): it takes the search's price order, and the
+// head says how many were found in all, whether every match was read or
+// the search had to count them.
+#[test]
+fn the_cheapest_list_says_how_many_were_found_in_all() {
+    let config = crate::assistant::AssistantConfig {
+        max_list_products: 2,
+        ..crate::assistant::AssistantConfig::default()
+    };
+    // 30 caps and the crown cap: all read at once. 60 and the crown cap:
+    // more than are read (2 × 20), so counted by the search.
+    for (n, lang, question) in [
+        (30u32, Lang::En, "what is the cheapest cap?"),
+        (60, Lang::En, "what is the cheapest cap?"),
+        (60, Lang::Nl, "wat is de goedkoopste cap?"),
+        (30, Lang::Zh, "最便宜的cap"),
+    ] {
+        let prices: Vec<u32> = (1..=n).collect();
+        let store = cap_shop(&prices);
+        let reply = store.ask_with(&config, &mut Session::default(), question, lang);
+        let ids: Vec<&str> = reply.products.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["cap-1", "cap-2"], "{question}: {}", reply.answer);
+        let found = (n + 1).to_string();
+        assert!(
+            reply.answer.contains(&found) && reply.answer.contains('2'),
+            "{question} ({n}): {}",
+            reply.answer
+        );
+    }
+}
