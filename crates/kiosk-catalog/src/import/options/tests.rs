@@ -278,9 +278,12 @@ fn brazilian_lettered_sizes() {
     }
 }
 
+/// A variant's SKU, size and colour columns.
+type SizeAndColour = (String, Option<String>, Option<String>);
+
 /// Imports a small Shopify export and gives the option notes of its report
 /// and each SKU's size and colour columns.
-fn import_notes(csv: &str) -> (Vec<String>, Vec<(String, Option<String>, Option<String>)>) {
+fn import_notes(csv: &str) -> (Vec<String>, Vec<SizeAndColour>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let source = dir.path().join("products_export_1.csv");
     std::fs::write(&source, csv).expect("write export");
