@@ -81,7 +81,10 @@ pub fn run(config: &Config, args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         if let Some(plan) = &plan {
             print_plan(plan);
-            print_store_words(&snapshot, plan);
+            print_store_words(
+                &snapshot,
+                &snapshot.index().plan(&request.text, request.prefix),
+            );
             if let Some(near) = snapshot.nearest(&request.text, &request.filters, 5)? {
                 println!(
                     "nearest in meaning (similarity, standard deviations above the mean {:.3}; near from {:.1}):",
@@ -129,29 +132,40 @@ fn print_plan(plan: &kiosk_catalog::index::QueryPlan) {
 }
 
 /// The store words nearest each word of the query the store does not hold,
-/// with how far each stands out (store-word translation's evidence).
+/// and each two such words in a row, with how far each stands out
+/// (store-word translation's evidence).
 fn print_store_words(snapshot: &kiosk_catalog::Snapshot, plan: &kiosk_catalog::index::QueryPlan) {
+    use kiosk_catalog::kiosk_embed::TextKind;
     let (Some(words), Some(embedder)) = (snapshot.store_words(), snapshot.embedder()) else {
         return;
     };
-    for g in &plan.groups {
-        if !snapshot.index().is_foreign(g) {
-            continue;
+    let near = |kind: TextKind, text: &str| -> String {
+        words
+            .nearest(&embedder.embed(kind, text), 5)
+            .iter()
+            .map(|(w, s, z)| format!("{w} {s:.3} {z:+.1}σ"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let foreign: Vec<bool> = plan
+        .groups
+        .iter()
+        .map(|g| snapshot.index().is_foreign(g))
+        .collect();
+    let mut texts: Vec<String> = Vec::new();
+    for (g, group) in plan.groups.iter().enumerate() {
+        if g > 0 && foreign[g - 1] && foreign[g] {
+            texts.push(format!("{} {}", plan.groups[g - 1].from, group.from).to_lowercase());
         }
-        let word = g.from.to_lowercase();
-        let vector = embedder.embed(kiosk_catalog::kiosk_embed::TextKind::Query, &word);
-        let near: Vec<String> = words
-            .nearest(&vector, 5)
-            .iter()
-            .map(|(w, s, z)| format!("{w} {s:.3} {z:+.1}σ"))
-            .collect();
-        println!("  store words near {word:?}: {}", near.join(", "));
-        let vector = embedder.embed(kiosk_catalog::kiosk_embed::TextKind::Passage, &word);
-        let near: Vec<String> = words
-            .nearest(&vector, 5)
-            .iter()
-            .map(|(w, s, z)| format!("{w} {s:.3} {z:+.1}σ"))
-            .collect();
-        println!("    read as a passage: {}", near.join(", "));
+        if foreign[g] {
+            texts.push(group.from.to_lowercase());
+        }
+    }
+    for text in texts {
+        println!(
+            "  store words near {text:?}: {}",
+            near(TextKind::Query, &text)
+        );
+        println!("    read as a passage: {}", near(TextKind::Passage, &text));
     }
 }

@@ -28,13 +28,15 @@ use std::time::Instant;
 
 use kiosk_core::text::{is_stopword, tokenize};
 use kiosk_embed::{Embedder, TextKind};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::import::Progress;
-use crate::vectors::{VectorIndex, content_hash, quantize};
+use crate::vectors::{VectorIndex, content_hash, has_table, open_previous, quantize};
 
+/// The table's name.
+const TABLE: &str = "word_vectors";
 /// The table, created by [`build`].
 const CREATE: &str = "
 CREATE TABLE word_vectors (
@@ -193,7 +195,9 @@ pub fn build(
     let words = vocabulary(conn)?;
     progress.phase("embedding store words", words.len() as u64);
     let previous = match previous {
-        Some(path) => open_previous(path)?,
+        // Their keys hold the model, so another model's vectors are never
+        // found.
+        Some(path) => open_previous(path, TABLE)?,
         None => None,
     };
     let mut reuse = match &previous {
@@ -257,28 +261,21 @@ pub fn build(
     Ok(summary)
 }
 
-/// The previous snapshot's database, when it has word vectors (their keys
-/// hold the model, so another model's vectors are never found).
-fn open_previous(path: &Path) -> Result<Option<Connection>> {
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let uri = format!("file:{}?immutable=1", path.display());
-    let db = Connection::open_with_flags(
-        uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-    )
-    .map_err(Error::sqlite(format!("opening {}", path.display())))?;
-    Ok(has_table(&db)?.then_some(db))
-}
+/// The most letters an inflection adds to a word ([`same_word`]).
+const MAX_INFLECTION: usize = 2;
 
-fn has_table(db: &Connection) -> Result<bool> {
-    db.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'word_vectors')",
-        [],
-        |r| r.get(0),
-    )
-    .map_err(Error::sqlite("looking for the word vector table"))
+/// Whether two store words are one word inflected: equal, or one the other
+/// with at most [`MAX_INFLECTION`] letters more at its end (`pot`, `pots`;
+/// `manga`, `mangas`), the shorter of at least three letters. Any
+/// language's plural or case ending, without knowing the language.
+fn same_word(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let (n_short, n_long) = (short.chars().count(), long.chars().count());
+    short == long
+        || (n_short >= 3
+            && n_long - n_short <= MAX_INFLECTION
+            && !short.contains(kiosk_core::text::is_cjk)
+            && long.starts_with(short))
 }
 
 /// A store word found for a shopper's word, and how far it stood out.
@@ -293,6 +290,8 @@ pub struct Translation {
 /// The store words and their vectors in memory.
 pub struct StoreWords {
     words: Vec<String>,
+    /// The two-word phrases among them ("beef ribeye").
+    phrases: HashSet<String>,
     /// Vectors by position + 1 (a [`VectorIndex`] keyed 1..=n).
     vectors: VectorIndex,
 }
@@ -300,7 +299,7 @@ pub struct StoreWords {
 impl StoreWords {
     /// Reads the snapshot's store words; `None` when it has none.
     pub fn load(conn: &Connection, dim: usize, model: &str) -> Result<Option<StoreWords>> {
-        if !has_table(conn)? {
+        if !has_table(conn, TABLE)? {
             return Ok(None);
         }
         let mut stmt = conn
@@ -329,8 +328,13 @@ impl StoreWords {
         if words.is_empty() {
             return Ok(None);
         }
+        let phrases = words.iter().filter(|w| w.contains(' ')).cloned().collect();
         let vectors = VectorIndex::from_parts(dim, model.to_string(), scales, data);
-        Ok(Some(StoreWords { words, vectors }))
+        Ok(Some(StoreWords {
+            words,
+            phrases,
+            vectors,
+        }))
     }
 
     pub fn len(&self) -> usize {
@@ -346,12 +350,30 @@ impl StoreWords {
         self.vectors.memory_bytes() + self.words.iter().map(String::capacity).sum::<usize>()
     }
 
+    /// Whether a candidate is the same evidence as a nearer one, not a
+    /// rival reading of the shopper's word: they share a word, one inflected
+    /// (`pots` after `pot`, `beef short` after `beef`), or the store writes
+    /// them together (`beef` after `ribeye`, as in "beef ribeye"), naming
+    /// one thing. Rivals the store keeps apart (`chips`, `chicken` for
+    /// `kip`) are two readings.
+    fn same_evidence(&self, candidate: &str, nearer: &str) -> bool {
+        let shares = candidate
+            .split(' ')
+            .any(|w| nearer.split(' ').any(|o| same_word(o, w)));
+        let joined = !candidate.contains(' ')
+            && !nearer.contains(' ')
+            && (self.phrases.contains(&format!("{candidate} {nearer}"))
+                || self.phrases.contains(&format!("{nearer} {candidate}")));
+        shares || joined
+    }
+
     /// The store word that translates `word` (its query vector `vector`),
     /// when one stands out from the vocabulary and leads the next
     /// candidates; none when two are about as near (`kip`: chips and
-    /// chicken), as a guess between them would mislead. A candidate sharing
-    /// a word with a nearer one (`beef short` after `beef`) is the same
-    /// evidence and is passed over; words equal to `word` are no candidates.
+    /// chicken), as a guess between them would mislead. A candidate that is
+    /// the same evidence as a nearer one ([`StoreWords::same_evidence`]:
+    /// `beef short` or `ribeye` after `beef`, `pots` after `pot`) is passed
+    /// over; words equal to `word` are no candidates.
     ///
     /// The word must also stand out ([`MIN_Z`]) or come first when the
     /// shopper's word is read as a passage (`as_passage`, `passage:
@@ -372,12 +394,11 @@ impl StoreWords {
             else {
                 continue;
             };
-            let shares = |other: &str| {
-                candidate
-                    .split(' ')
-                    .any(|w| other.split(' ').any(|o| o == w))
-            };
-            if candidate == word || hits.iter().any(|(h, _, _)| shares(h)) {
+            if candidate == word
+                || hits
+                    .iter()
+                    .any(|(h, _, _)| self.same_evidence(candidate, h))
+            {
                 continue;
             }
             hits.push((candidate, s, i));

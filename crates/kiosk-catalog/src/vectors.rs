@@ -34,6 +34,8 @@ pub mod cache;
 pub mod carried;
 use crate::schema::meta;
 
+/// The table of product vectors.
+const TABLE: &str = "product_vectors";
 /// The table and its lookup index, created by [`build`].
 const CREATE: &str = "
 CREATE TABLE product_vectors (
@@ -200,7 +202,7 @@ pub fn build(
     conn.execute_batch(CREATE)
         .map_err(Error::sqlite("creating the vector table"))?;
     let previous = match previous {
-        Some(path) => open_previous(path, &model)?,
+        Some(path) => open_previous_of(path, &model)?,
         None => None,
     };
     let mut carried_unused = None;
@@ -325,19 +327,10 @@ pub fn build(
 }
 
 /// The previous snapshot's database, when its vectors came from `model`.
-fn open_previous(path: &Path, model: &str) -> Result<Option<Connection>> {
-    if !path.is_file() {
+fn open_previous_of(path: &Path, model: &str) -> Result<Option<Connection>> {
+    let Some(db) = open_previous(path, TABLE)? else {
         return Ok(None);
-    }
-    let uri = format!("file:{}?immutable=1", path.display());
-    let db = Connection::open_with_flags(
-        uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-    )
-    .map_err(Error::sqlite(format!("opening {}", path.display())))?;
-    if !has_table(&db)? {
-        return Ok(None);
-    }
+    };
     let theirs: Option<String> = db
         .query_row(
             "SELECT value FROM meta WHERE key = ?1",
@@ -349,13 +342,30 @@ fn open_previous(path: &Path, model: &str) -> Result<Option<Connection>> {
     Ok((theirs.as_deref() == Some(model)).then_some(db))
 }
 
-fn has_table(db: &Connection) -> Result<bool> {
+/// The previous snapshot's database (its SQLite file at `path`), opened
+/// read-only, when it has `table`: what a new snapshot copies vectors
+/// from, product vectors here and store words' in [`crate::store_words`].
+pub(crate) fn open_previous(path: &Path, table: &str) -> Result<Option<Connection>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let uri = format!("file:{}?immutable=1", path.display());
+    let db = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(Error::sqlite(format!("opening {}", path.display())))?;
+    Ok(has_table(&db, table)?.then_some(db))
+}
+
+/// Whether the database has `table`.
+pub(crate) fn has_table(db: &Connection, table: &str) -> Result<bool> {
     db.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'product_vectors')",
-        [],
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        [table],
         |r| r.get(0),
     )
-    .map_err(Error::sqlite("looking for the vector table"))
+    .map_err(Error::sqlite(format!("looking for the table {table}")))
 }
 
 /// The snapshot's vectors in memory, in rowid order.
@@ -521,7 +531,7 @@ impl VectorIndex {
     /// Reads the snapshot's vectors; `None` when it has none (imported
     /// without the model).
     pub fn load(conn: &Connection, snapshot: &Path) -> Result<Option<VectorIndex>> {
-        if !has_table(conn)? {
+        if !has_table(conn, TABLE)? {
             return Ok(None);
         }
         let corrupt = |reason: String| Error::Corrupt {

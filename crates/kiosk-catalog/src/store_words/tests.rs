@@ -54,3 +54,42 @@ fn vocabulary_counts_products_and_keeps_frequent_phrases() {
     assert_eq!(words[0].1, 2);
     assert!(!words[0].0.contains(' '));
 }
+
+#[test]
+fn an_inflection_is_the_same_word() {
+    assert!(same_word("pot", "pots"));
+    assert!(same_word("mangas", "manga"));
+    assert!(same_word("beef", "beef"));
+    // Too short to tell, too long an ending, or not the same start.
+    assert!(!same_word("se", "sea"));
+    assert!(!same_word("bell", "bellini"));
+    assert!(!same_word("chips", "chicken"));
+    assert!(!same_word("牛肉", "牛肉湯"));
+}
+
+fn store_words(words: &[&str]) -> StoreWords {
+    StoreWords {
+        words: words.iter().map(|w| w.to_string()).collect(),
+        phrases: words
+            .iter()
+            .filter(|w| w.contains(' '))
+            .map(|w| w.to_string())
+            .collect(),
+        vectors: VectorIndex::from_parts(1, "test".to_string(), Vec::new(), Vec::new()),
+    }
+}
+
+// Issue 14: "花盆" was nearest `pots` and `pot` alike, and "rundvlees"
+// `ribeye` and `beef`: read as two rival readings, no word was taken. An
+// inflection, a shared word or a phrase of the store joining the two is one
+// reading; words the store keeps apart stay rivals.
+#[test]
+fn words_the_store_joins_are_one_reading() {
+    let words = store_words(&["beef", "ribeye", "beef ribeye", "chips", "chicken", "pot"]);
+    assert!(words.same_evidence("pots", "pot"));
+    assert!(words.same_evidence("beef", "ribeye"));
+    assert!(words.same_evidence("ribeye", "beef"));
+    assert!(words.same_evidence("beef short", "beef"));
+    assert!(!words.same_evidence("chips", "chicken"));
+    assert!(!words.same_evidence("chicken", "beef"));
+}
