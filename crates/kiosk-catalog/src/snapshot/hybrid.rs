@@ -58,6 +58,11 @@ pub const MIN_Z_NEED: f32 = 1.0;
 /// ([`QueryEncoder::need_vector`]), so a product is found by the need's
 /// own words rather than by being near everything.
 pub const OPEN_THING: &[&str] = &["something", "iets", "sesuatu", "東西"];
+/// How much of [`OPEN_THING`]'s vector a need's loses: half, so the
+/// need's own words still weigh with the products of its kind (all of it
+/// taken away, "iets om mijn hoofd warm te houden in de winter" finds the
+/// demo store's slippers before its beanies).
+pub const OPEN_THING_WEIGHT: f32 = 0.5;
 /// Query vectors kept, so the searches of one turn (relaxing a filter,
 /// counting, listing) embed its words once, and its single words
 /// (store-word translation) too, read as queries and as passages.
@@ -101,9 +106,9 @@ impl QueryEncoder {
         self.cached(TextKind::Query, text)
     }
 
-    /// The query vector of an open-ended need, less the mean vector of
-    /// [`OPEN_THING`]: not a unit vector, but only its direction counts
-    /// for ranking and standing out.
+    /// The query vector of an open-ended need, less [`OPEN_THING_WEIGHT`]
+    /// of the mean vector of [`OPEN_THING`]: not a unit vector, but only
+    /// its direction counts for ranking and standing out.
     pub fn need_vector(&self, text: &str) -> Vec<f32> {
         let open = self.open_thing.get_or_init(|| {
             let vectors = self.embedder.embed_batch(TextKind::Query, OPEN_THING);
@@ -118,7 +123,7 @@ impl QueryEncoder {
         });
         let mut out = self.vector(text).to_vec();
         for (o, x) in out.iter_mut().zip(open) {
-            *o -= x;
+            *o -= OPEN_THING_WEIGHT * x;
         }
         out
     }
