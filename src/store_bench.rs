@@ -89,6 +89,8 @@ pub struct CaseResult {
     pub expected: String,
     /// The answer to each turn.
     pub answers: Vec<String>,
+    /// The titles of the first products the last answer shows.
+    pub shown: Vec<String>,
     pub outcome: Outcome,
     pub empty_list: bool,
 }
@@ -222,6 +224,12 @@ pub fn run_store(
             lang: case.lang,
             expected: describe(&truth, &case.expect, replies.first()),
             answers: replies.iter().map(|r| r.answer.clone()).collect(),
+            shown: last
+                .products
+                .iter()
+                .take(3)
+                .map(|p| p.title.clone())
+                .collect(),
             turns: case.turns,
             outcome,
             empty_list: empty > 0,

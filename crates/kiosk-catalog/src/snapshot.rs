@@ -709,18 +709,16 @@ impl Snapshot {
     /// catalog, [`Nearest::gate`]), closest first, each scored by its
     /// similarity. `None` without vectors or an attached model.
     pub fn by_meaning(&self, request: &SearchRequest) -> Result<Option<Vec<ProductHit>>> {
-        let Some(near) = self.nearest(
-            &request.text,
-            &request.filters,
-            request.limit.max(hybrid::POOL),
-        )?
-        else {
+        let (Some(vectors), Some(encoder)) = (&self.vectors, &self.encoder) else {
             return Ok(None);
         };
+        let allowed = self.index.filtered_rowids(&request.filters)?;
+        let query = encoder.need_vector(&request.text);
+        let near = vectors.nearest(&query, allowed.as_deref(), request.limit.max(hybrid::POOL));
         let hits: Vec<(u64, f32, bool)> = near
             .stands_out(hybrid::MIN_Z_NEED)
             .take(request.limit)
-            .map(|(rowid, similarity)| (rowid, similarity, false))
+            .map(|(rowid, similarity)| (rowid, near.z(similarity), false))
             .collect();
         self.records(hits, None).map(Some)
     }

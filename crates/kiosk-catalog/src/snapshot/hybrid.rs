@@ -16,7 +16,7 @@
 //! small to reach the usual gate, to its size ([`Nearest::gate`]).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use kiosk_core::traits::BackendError;
 use kiosk_core::{TextEncoder, TextMeaning};
@@ -50,6 +50,19 @@ pub const MIN_Z_ALONE: f32 = 3.5;
 /// a jeweller's 40 products); the best of any catalog reach this, so the
 /// gate bounds how many are suggested rather than whether any is.
 pub const MIN_Z_NEED: f32 = 1.0;
+/// What a shopper says when they leave the thing open, in the shopper
+/// languages: read as queries, their mean is the part of any need's
+/// vector that says "something" rather than what for. Short, generic
+/// products (a "Belt", "Sunglasses") lie near every query and so near this
+/// one too; a need's vector is weighed with it taken away
+/// ([`QueryEncoder::need_vector`]), so a product is found by the need's
+/// own words rather than by being near everything.
+pub const OPEN_THING: &[&str] = &["something", "iets", "sesuatu", "東西"];
+/// How much of [`OPEN_THING`]'s vector a need's loses: half, so the
+/// need's own words still weigh with the products of its kind (all of it
+/// taken away, "iets om mijn hoofd warm te houden in de winter" finds the
+/// demo store's slippers before its beanies).
+pub const OPEN_THING_WEIGHT: f32 = 0.5;
 /// Query vectors kept, so the searches of one turn (relaxing a filter,
 /// counting, listing) embed its words once, and its single words
 /// (store-word translation) too, read as queries and as passages.
@@ -62,6 +75,8 @@ type Cached = (TextKind, String, Arc<Vec<f32>>);
 pub struct QueryEncoder {
     embedder: Arc<Embedder>,
     cache: Mutex<VecDeque<Cached>>,
+    /// The mean query vector of [`OPEN_THING`], once needed.
+    open_thing: OnceLock<Vec<f32>>,
 }
 
 impl QueryEncoder {
@@ -69,6 +84,7 @@ impl QueryEncoder {
         QueryEncoder {
             embedder,
             cache: Mutex::new(VecDeque::new()),
+            open_thing: OnceLock::new(),
         }
     }
 
@@ -88,6 +104,28 @@ impl QueryEncoder {
     /// The query vector of `text`, computed once for recent texts.
     pub fn vector(&self, text: &str) -> Arc<Vec<f32>> {
         self.cached(TextKind::Query, text)
+    }
+
+    /// The query vector of an open-ended need, less [`OPEN_THING_WEIGHT`]
+    /// of the mean vector of [`OPEN_THING`]: not a unit vector, but only
+    /// its direction counts for ranking and standing out.
+    pub fn need_vector(&self, text: &str) -> Vec<f32> {
+        let open = self.open_thing.get_or_init(|| {
+            let vectors = self.embedder.embed_batch(TextKind::Query, OPEN_THING);
+            let share = 1.0 / vectors.len().max(1) as f32;
+            let mut mean = vec![0.0; self.embedder.dim()];
+            for v in &vectors {
+                for (m, x) in mean.iter_mut().zip(v) {
+                    *m += share * x;
+                }
+            }
+            mean
+        });
+        let mut out = self.vector(text).to_vec();
+        for (o, x) in out.iter_mut().zip(open) {
+            *o -= OPEN_THING_WEIGHT * x;
+        }
+        out
     }
 
     /// The passage vector of `text` (a shopper's word read as a passage,

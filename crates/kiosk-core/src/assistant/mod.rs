@@ -551,6 +551,12 @@ impl Assistant<'_> {
             return Ok(());
         }
         if reading.has(Cue::OffTopic) && !reading.names_product() {
+            // "Sesuatu yang hangat untuk cuaca berangin": the weather is
+            // what the thing asked for is for; answered by meaning when
+            // the store can.
+            if self.need_on_an_occasion(session, reading, text, d)? {
+                return Ok(());
+            }
             d.intent = Intent::OutOfScope;
             d.confidence = 0.9;
             d.say("out_of_scope", &[]);

@@ -42,6 +42,20 @@ const NEED_WORDS: &[&str] = &[
     "hadiah",
 ];
 
+/// Of [`NEED_WORDS`] and [`NEED_ZH`], those that ask for a thing itself
+/// ("something", a gift), not only say what for or when.
+const THING_WORDS: &[&str] = &[
+    "something",
+    "gift",
+    "present",
+    "iets",
+    "cadeau",
+    "kado",
+    "sesuatu",
+    "hadiah",
+];
+const THING_ZH: &[&str] = &["禮物", "東西"];
+
 /// The same in Chinese, found inside the folded (Traditional) text: what a
 /// thing is used, worn, eaten or drunk for ("…用的", "…穿的"), when ("…時"),
 /// for whom ("送…", "給…"), a gift, a thing left open ("東西").
@@ -63,6 +77,18 @@ pub(in crate::assistant) fn worded_as_need(text: &str) -> bool {
     folded
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| NEED_WORDS.contains(&w))
+}
+
+/// Whether a turn asks for a thing, left open ("something warm for windy
+/// weather", "sesuatu yang hangat untuk cuaca berangin", a gift): then a
+/// subject the kiosk does not talk about (the weather, a dinner) is the
+/// occasion of a need, not the question.
+pub(in crate::assistant) fn asks_for_a_thing(text: &str) -> bool {
+    let folded = fold(text);
+    THING_ZH.iter().any(|m| folded.contains(m))
+        || folded
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| THING_WORDS.contains(&w))
 }
 
 /// The products to show for a need, `n` at most: in stock before the
@@ -109,6 +135,22 @@ impl Assistant<'_> {
             return Ok(false);
         }
         self.by_meaning(session, reading, text, d)
+    }
+
+    /// Answers, like [`need`](Self::need), a turn that names a subject the
+    /// kiosk does not talk about (the weather, a dinner) only when it asks
+    /// for a thing for it ([`asks_for_a_thing`]).
+    pub(in crate::assistant) fn need_on_an_occasion(
+        &self,
+        session: &mut Session,
+        reading: &Reading,
+        text: &str,
+        d: &mut Draft,
+    ) -> Result<bool, BackendError> {
+        if !asks_for_a_thing(text) {
+            return Ok(false);
+        }
+        self.need(session, reading, text, d)
     }
 
     /// Answers a turn that asks for something by what it is for by the

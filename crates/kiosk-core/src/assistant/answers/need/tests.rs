@@ -2,7 +2,7 @@
 // het strand", "hadiah untuk pacar", "冷天看球穿什麼") are read as needs and
 // answered with products of several kinds, in stock first.
 
-use super::{varied, worded_as_need};
+use super::{asks_for_a_thing, varied, worded_as_need};
 use crate::Lang;
 use crate::assistant::Session;
 use crate::assistant::test_store::{football_shop, product};
@@ -30,6 +30,28 @@ fn needs_are_told_by_words_of_purpose_occasion_and_recipient_in_every_language()
     check("the Arsenal home shirt in M", false);
     // "formal" holds "for", but not as a word.
     check("formal shoes", false);
+}
+
+#[test]
+fn a_need_that_asks_for_a_thing_is_told_from_an_off_topic_question() {
+    for text in [
+        "something warm for windy weather",
+        "iets warms voor als het regent",
+        "sesuatu yang hangat untuk cuaca berangin",
+        "下雨天穿的東西",
+        "a gift for dinner with friends",
+    ] {
+        assert!(asks_for_a_thing(text), "{text:?}");
+    }
+    // Worded with "for", but asking about a place or the weather itself.
+    for text in [
+        "can you recommend a good place for lunch around here?",
+        "what's the weather going to be like tomorrow?",
+        "besok cuacanya bagaimana?",
+        "附近有好吃的餐廳嗎？",
+    ] {
+        assert!(!asks_for_a_thing(text), "{text:?}");
+    }
 }
 
 fn ids(records: &[crate::ProductRecord]) -> Vec<&str> {
