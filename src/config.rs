@@ -159,6 +159,11 @@ pub struct SpeechSection {
     pub model: kiosk_speech::ModelKind,
     /// CPU threads for whisper.cpp.
     pub threads: usize,
+    /// Whisper's encoder window: "clip" (sized to the clip), "full" (30 s),
+    /// or seconds ("8s": sized to the clip, but at least that).
+    pub window: kiosk_speech::Window,
+    /// Whisper's beam width (1: greedy).
+    pub beam: usize,
     /// Trailing silence that ends an utterance.
     pub end_silence_ms: u32,
     /// The longest utterance.
@@ -177,6 +182,8 @@ impl Default for SpeechSection {
             models_dir: PathBuf::from("models"),
             model: kiosk_speech::ModelKind::Base,
             threads: 2,
+            window: kiosk_speech::Window::DEFAULT,
+            beam: kiosk_speech::engine::DEFAULT_BEAM,
             end_silence_ms: 700,
             max_seconds: 15.0,
             no_speech_timeout_ms: 6000,
@@ -631,3 +638,6 @@ fn default_phrase_languages(model: kiosk_llm::ModelKind) -> Vec<kiosk_core::Lang
         kiosk_llm::ModelKind::Smollm2 => vec![kiosk_core::Lang::En],
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,7 +16,7 @@ use kiosk_models::{Hub, Manifest, ManifestEntry, ModelStore};
 use kiosk_speech::capture::{CaptureError, CaptureOptions, Recording, RecordingStatus};
 use kiosk_speech::convert::{self, ConvertOptions, ggml::WeightType};
 use kiosk_speech::names::Corrected;
-use kiosk_speech::{EngineOptions, ModelKind, Transcription, WhisperEngine};
+use kiosk_speech::{EngineOptions, ModelKind, Transcription, WhisperEngine, Window};
 use serde::Serialize;
 
 use super::ExitCode;
@@ -48,14 +48,17 @@ pub struct ModelArgs {
     #[arg(long, conflicts_with = "window")]
     pub full_window: bool,
     /// The encoder window: clip (sized to the clip), full (30 s), or
-    /// seconds (sized to the clip, but at least that). Default: the
-    /// kiosk's.
+    /// seconds (sized to the clip, but at least that). Default: [speech]
+    /// window.
     #[arg(long, value_name = "WINDOW")]
     pub window: Option<Window>,
     /// Use whisper.cpp's flash attention (the window is then rounded to
     /// multiples of 256).
     #[arg(long)]
     pub flash_attn: bool,
+    /// Decode with Whisper's timestamp tokens.
+    #[arg(long)]
+    pub timestamps: bool,
 }
 
 #[derive(Debug, Args)]
@@ -151,9 +154,17 @@ pub struct BenchAsrArgs {
     /// that). Default: the configured window.
     #[arg(long, value_delimiter = ',', value_name = "WINDOW")]
     pub windows: Vec<Window>,
-    /// Beam widths to measure (comma-separated; 1 = greedy).
+    /// Beam widths to measure (comma-separated; 1 = greedy). Default:
+    /// [speech] beam.
     #[arg(long, value_delimiter = ',', value_name = "N")]
     pub beams: Vec<usize>,
+    /// Flash attention off and/or on (comma-separated: false,true).
+    /// Default: --flash-attn.
+    #[arg(long, value_delimiter = ',', value_name = "BOOL")]
+    pub flash_attns: Vec<bool>,
+    /// The peer's beam width.
+    #[arg(long, default_value_t = 1)]
+    pub peer_beam: usize,
     /// Retry at higher temperatures when a decode looks like a failure.
     #[arg(long)]
     pub fallback: bool,
@@ -174,18 +185,19 @@ fn model_store(config: &Config, flag: Option<&PathBuf>) -> ModelStore {
 }
 
 fn engine_options(config: &Config, args: &ModelArgs) -> EngineOptions {
-    let mut options = EngineOptions {
-        threads: args.threads.unwrap_or(config.speech.threads),
-        flash_attn: args.flash_attn,
-        ..EngineOptions::default()
+    let window = if args.full_window {
+        Window::Full
+    } else {
+        args.window.unwrap_or(config.speech.window)
     };
-    if args.full_window {
-        Window::Full.apply(&mut options);
+    EngineOptions {
+        threads: args.threads.unwrap_or(config.speech.threads),
+        window,
+        beam_size: config.speech.beam.max(1),
+        flash_attn: args.flash_attn,
+        timestamps: args.timestamps,
+        ..EngineOptions::default()
     }
-    if let Some(window) = args.window {
-        window.apply(&mut options);
-    }
-    options
 }
 
 fn model_path(config: &Config, args: &ModelArgs, kind: ModelKind) -> anyhow::Result<PathBuf> {
@@ -707,6 +719,7 @@ struct AsrRow {
     model: String,
     window: String,
     beam: usize,
+    flash_attn: bool,
     file: String,
     lang: String,
     audio_seconds: f64,
@@ -729,78 +742,43 @@ struct AsrRow {
     ratio: Option<f64>,
 }
 
+/// One measured setting of `kiosk bench asr`: a loaded model (file and
+/// flash attention) and the decoding options it is run with.
+struct BenchSetting {
+    name: String,
+    model: String,
+    engine_idx: usize,
+    flash_attn: bool,
+    options: EngineOptions,
+}
+
 /// One point of the curve: a setting's errors and time for one language,
 /// over the scored files, beside the peer's on the same files.
 #[derive(Serialize, Clone)]
 struct CurvePoint {
     setting: String,
+    model: String,
+    window: String,
+    beam: usize,
+    flash_attn: bool,
     lang: String,
     metric: Metric,
     files: usize,
     /// Errors over reference words (characters for CER), pooled.
     kiosk_error_rate: f64,
+    kiosk_errors: usize,
+    peer_errors: Option<usize>,
+    /// Summed over the files.
     kiosk_seconds: f64,
+    /// The median file's time.
+    kiosk_median_seconds: f64,
     peer_error_rate: Option<f64>,
     peer_seconds: Option<f64>,
+    peer_median_seconds: Option<f64>,
     /// Summed kiosk time over summed peer time.
     ratio: Option<f64>,
     /// Error rate ≤ the peer's and time ≤ 0.6× the peer's.
     meets_target: Option<bool>,
-}
-
-/// The encoder window: sized to the clip, the full 30 s, or sized to the
-/// clip but never under some seconds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Window {
-    Clip,
-    Full,
-    AtLeast(u32),
-}
-
-impl std::str::FromStr for Window {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Window, String> {
-        match s.trim() {
-            "clip" => Ok(Window::Clip),
-            "full" | "30" | "30s" => Ok(Window::Full),
-            other => {
-                let secs: f64 = other.trim_end_matches('s').parse().map_err(|_| {
-                    format!("window {other:?}: expected clip, full or seconds such as 10")
-                })?;
-                if !(0.0..=30.0).contains(&secs) {
-                    return Err(format!("window {other:?}: seconds must be 0 to 30"));
-                }
-                Ok(Window::AtLeast((secs * 1000.0).round() as u32))
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for Window {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Window::Clip => f.write_str("clip"),
-            Window::Full => f.write_str("full"),
-            Window::AtLeast(ms) => write!(f, "{}s", f64::from(*ms) / 1000.0),
-        }
-    }
-}
-
-impl Window {
-    fn apply(self, options: &mut EngineOptions) {
-        match self {
-            Window::Clip => {
-                options.trim_audio_ctx = true;
-                options.min_window_ms = 0;
-            }
-            Window::Full => options.trim_audio_ctx = false,
-            Window::AtLeast(ms) => {
-                options.trim_audio_ctx = true;
-                options.min_window_ms = ms;
-            }
-        }
-    }
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -867,10 +845,16 @@ fn start_peer(
             hub.root().display()
         )
     })?;
-    let peer = FasterWhisper::start(python, &ct2_dir, &args.peer_compute, threads, 1)?;
+    let peer = FasterWhisper::start(
+        python,
+        &ct2_dir,
+        &args.peer_compute,
+        threads,
+        args.peer_beam,
+    )?;
     *description = Some(format!(
-        "faster-whisper {} (CTranslate2 {}), {}, beam 1, {threads} threads",
-        peer.info.version, peer.info.ctranslate2, args.peer_compute
+        "faster-whisper {} (CTranslate2 {}), {}, beam {}, {threads} threads",
+        peer.info.version, peer.info.ctranslate2, args.peer_compute, args.peer_beam
     ));
     Ok(Some(peer))
 }
@@ -908,104 +892,167 @@ fn bench_asr_on(
         suppress_blank: !args.no_suppress_blank,
         ..engine_options(config, &args.model)
     };
-    let windows: Vec<Option<Window>> = if args.windows.is_empty() {
-        vec![None]
+    let windows = if args.windows.is_empty() {
+        vec![base_options.window]
     } else {
-        args.windows.iter().copied().map(Some).collect()
+        args.windows.clone()
     };
     let beams = if args.beams.is_empty() {
-        vec![1]
+        vec![base_options.beam_size]
     } else {
         args.beams.clone()
+    };
+    let flash_attns = if args.flash_attns.is_empty() {
+        vec![base_options.flash_attn]
+    } else {
+        args.flash_attns.clone()
     };
     let load_before = super::load_average();
     let mut rows: Vec<AsrRow> = Vec::new();
     let mut peer_description = None;
-    for (label, kind, path) in &runs {
+    let mut kinds: Vec<ModelKind> = Vec::new();
+    for (_, kind, _) in &runs {
+        if !kinds.contains(kind) {
+            kinds.push(*kind);
+        }
+    }
+    // Per model: every setting's engine is loaded first, then each clip is
+    // run by the peer and by every setting in turn, round after round, so
+    // all settings are timed against the same peer runs on the same machine
+    // state (a shared, noisy machine is then compared as ratios).
+    for kind in kinds {
         let files: Vec<&Recording16k> = recordings
             .iter()
             .filter(|r| kind.is_multilingual() || r.lang.as_deref().is_none_or(|l| l == "en"))
             .collect();
-        let mut peer = start_peer(args, &hub, *kind, threads, &mut peer_description)?;
-        for window in &windows {
-            for &beam in &beams {
-                let mut options = EngineOptions {
-                    beam_size: beam,
+        let mut engines: Vec<(String, WhisperEngine)> = Vec::new();
+        for (label, _, path) in runs.iter().filter(|(_, k, _)| *k == kind) {
+            for &flash_attn in &flash_attns {
+                let options = EngineOptions {
+                    flash_attn,
                     ..base_options
                 };
-                if let Some(w) = window {
-                    w.apply(&mut options);
-                }
-                let window_name = match window {
-                    Some(w) => w.to_string(),
-                    None if !options.trim_audio_ctx => "full".into(),
-                    None if options.min_window_ms == 0 => "clip".into(),
-                    None => Window::AtLeast(options.min_window_ms).to_string(),
-                };
-                let setting = format!("{label} window {window_name} beam {beam}");
                 let engine = WhisperEngine::load(path, options)
                     .with_context(|| format!("loading {}", path.display()))?;
                 if let Some(prompt) = &args.prompt {
                     engine.set_prompt(None, Some(prompt))?;
                 }
                 engine.warm_up()?;
-                eprintln!("{setting}: {} files, {rounds} rounds", files.len());
-                for rec in &files {
-                    let lang = rec.lang.as_deref();
-                    // One untimed run each (sizes the decoder for this
-                    // clip), then alternate, so both see the same machine.
-                    let mut t = engine.transcribe(&rec.samples, lang)?;
-                    let mut peer_text = match peer.as_mut() {
-                        Some(p) => Some(p.transcribe(&rec.path, lang)?.text),
-                        None => None,
-                    };
-                    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-                    for _ in 0..rounds {
-                        t = engine.transcribe(&rec.samples, lang)?;
-                        ours.push(t.elapsed_ms / 1000.0);
-                        if let Some(p) = peer.as_mut() {
-                            let run = p.transcribe(&rec.path, lang)?;
-                            theirs.push(run.seconds);
-                            peer_text = Some(run.text);
-                        }
-                    }
-                    let metric = Metric::for_lang(lang.unwrap_or("en"));
-                    let scored = !rec.reference.is_empty() || rec.lang.is_none();
-                    let score =
-                        |text: &str| scored.then(|| wer::score(metric, &rec.reference, text));
-                    let seconds = median(ours);
-                    let peer_seconds = peer.is_some().then(|| median(theirs));
-                    let audio_seconds = rec.samples.len() as f64 / 16_000.0;
-                    let kiosk_score = score(&t.text);
-                    let peer_score = peer_text.as_deref().and_then(score);
-                    rows.push(AsrRow {
-                        setting: setting.clone(),
+                let label = if flash_attn {
+                    format!("{label} flash")
+                } else {
+                    label.clone()
+                };
+                engines.push((label, engine));
+            }
+        }
+        let mut settings: Vec<BenchSetting> = Vec::new();
+        for (engine_idx, (label, engine)) in engines.iter().enumerate() {
+            for &window in &windows {
+                for &beam in &beams {
+                    settings.push(BenchSetting {
+                        name: format!("{label} window {window} beam {beam}"),
                         model: label.clone(),
-                        window: window_name.clone(),
-                        beam,
-                        file: rec.file.clone(),
-                        lang: lang.unwrap_or("-").to_string(),
-                        audio_seconds,
-                        metric,
-                        audio_ctx: t.audio_ctx,
-                        kiosk_seconds: seconds,
-                        kiosk_rtf: seconds / audio_seconds,
-                        kiosk_error_rate: kiosk_score.map(|s| s.rate()),
-                        kiosk_score,
-                        kiosk_text: t.text,
-                        peer_seconds,
-                        peer_rtf: peer_seconds.map(|s| s / audio_seconds),
-                        peer_error_rate: peer_score.map(|s| s.rate()),
-                        peer_score,
-                        peer_text,
-                        ratio: peer_seconds.map(|p| seconds / p),
+                        engine_idx,
+                        flash_attn: engine.options().flash_attn,
+                        options: EngineOptions {
+                            window,
+                            beam_size: beam,
+                            ..*engine.options()
+                        },
                     });
                 }
             }
         }
+        let mut peer = start_peer(args, &hub, kind, threads, &mut peer_description)?;
+        eprintln!(
+            "{kind}: {} settings × {} files, {rounds} rounds{}",
+            settings.len(),
+            files.len(),
+            if peer.is_some() {
+                ", beside the peer"
+            } else {
+                ""
+            }
+        );
+        let mut per_setting: Vec<Vec<AsrRow>> = vec![Vec::new(); settings.len()];
+        for rec in &files {
+            let lang = rec.lang.as_deref();
+            let run = |setting: &BenchSetting| {
+                engines[setting.engine_idx]
+                    .1
+                    .transcribe_with(&rec.samples, lang, &setting.options)
+            };
+            // One untimed run each (sizes the decoder for this clip).
+            let mut peer_text = match peer.as_mut() {
+                Some(p) => Some(p.transcribe(&rec.path, lang)?.text),
+                None => None,
+            };
+            let mut last: Vec<Transcription> =
+                settings.iter().map(run).collect::<Result<_, _>>()?;
+            let mut theirs = Vec::new();
+            let mut ours: Vec<Vec<f64>> = vec![Vec::new(); settings.len()];
+            for _ in 0..rounds {
+                if let Some(p) = peer.as_mut() {
+                    let run = p.transcribe(&rec.path, lang)?;
+                    theirs.push(run.seconds);
+                    peer_text = Some(run.text);
+                }
+                for (i, setting) in settings.iter().enumerate() {
+                    let t = run(setting)?;
+                    ours[i].push(t.elapsed_ms / 1000.0);
+                    last[i] = t;
+                }
+            }
+            let metric = Metric::for_lang(lang.unwrap_or("en"));
+            let scored = !rec.reference.is_empty() || rec.lang.is_none();
+            let score = |text: &str| scored.then(|| wer::score(metric, &rec.reference, text));
+            let peer_seconds = peer.is_some().then(|| median(theirs.clone()));
+            let peer_score = peer_text.as_deref().and_then(score);
+            let audio_seconds = rec.samples.len() as f64 / 16_000.0;
+            for (i, (setting, t)) in settings.iter().zip(last).enumerate() {
+                let seconds = median(std::mem::take(&mut ours[i]));
+                let kiosk_score = score(&t.text);
+                per_setting[i].push(AsrRow {
+                    setting: setting.name.clone(),
+                    model: setting.model.clone(),
+                    window: setting.options.window.to_string(),
+                    beam: setting.options.beam_size,
+                    flash_attn: setting.flash_attn,
+                    file: rec.file.clone(),
+                    lang: lang.unwrap_or("-").to_string(),
+                    audio_seconds,
+                    metric,
+                    audio_ctx: t.audio_ctx,
+                    kiosk_seconds: seconds,
+                    kiosk_rtf: seconds / audio_seconds,
+                    kiosk_error_rate: kiosk_score.map(|s| s.rate()),
+                    kiosk_score,
+                    kiosk_text: t.text,
+                    peer_seconds,
+                    peer_rtf: peer_seconds.map(|s| s / audio_seconds),
+                    peer_error_rate: peer_score.map(|s| s.rate()),
+                    peer_score,
+                    peer_text: peer_text.clone(),
+                    ratio: peer_seconds.map(|p| seconds / p),
+                });
+            }
+            eprintln!("  {} done", rec.file);
+        }
+        rows.extend(per_setting.into_iter().flatten());
     }
     let load_after = super::load_average();
     let curve = curve(&rows);
+    let summaries = summarize(&curve);
+    let fastest = summaries
+        .iter()
+        .filter(|s| s.meets_target == Some(true))
+        .min_by(|a, b| {
+            a.worst_ratio
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.worst_ratio.unwrap_or(f64::MAX))
+        })
+        .map(|s| s.setting.clone());
     if args.json {
         println!(
             "{}",
@@ -1018,6 +1065,8 @@ fn bench_asr_on(
                 "suppress_blank": !args.no_suppress_blank,
                 "load_average": [load_before, load_after],
                 "curve": curve,
+                "settings": summaries,
+                "fastest_meeting_targets": fastest,
                 "rows": rows,
             }))?
         );
@@ -1090,6 +1139,24 @@ fn bench_asr_on(
         );
     }
     println!();
+    for s in &summaries {
+        println!(
+            "{:<44} {}",
+            s.setting,
+            match s.meets_target {
+                Some(true) => format!(
+                    "meets the target (worst ratio {:.2})",
+                    s.worst_ratio.unwrap_or(0.0)
+                ),
+                Some(false) => format!("misses: {}", s.misses.join("; ")),
+                None => "no peer".to_string(),
+            }
+        );
+    }
+    if let Some(f) = &fastest {
+        println!("fastest setting meeting the target in every language: {f}");
+    }
+    println!();
     for r in &rows {
         println!("{} {}: {:?}", r.setting, r.file, r.kiosk_text);
         if let Some(p) = &r.peer_text {
@@ -1106,6 +1173,67 @@ fn bench_asr_on(
         println!("peer: {p}; ratio = kiosk time / peer time");
     }
     Ok(ExitCode::Ok)
+}
+
+/// A setting over all languages: whether it meets the target in every one,
+/// and by how much it misses where it does not.
+#[derive(Serialize)]
+struct SettingSummary {
+    setting: String,
+    /// Every language meets the target (None without a peer).
+    meets_target: Option<bool>,
+    /// The largest per-language kiosk/peer time ratio.
+    worst_ratio: Option<f64>,
+    /// Kiosk errors minus the peer's, summed over the languages where the
+    /// kiosk makes more.
+    extra_errors: usize,
+    /// What misses, e.g. "nl: WER 0.217 > peer 0.130".
+    misses: Vec<String>,
+}
+
+fn summarize(curve: &[CurvePoint]) -> Vec<SettingSummary> {
+    let mut out: Vec<SettingSummary> = Vec::new();
+    for p in curve {
+        let idx = match out.iter().position(|s| s.setting == p.setting) {
+            Some(i) => i,
+            None => {
+                out.push(SettingSummary {
+                    setting: p.setting.clone(),
+                    meets_target: Some(true),
+                    worst_ratio: None,
+                    extra_errors: 0,
+                    misses: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let s = &mut out[idx];
+        let metric = match p.metric {
+            Metric::Wer => "WER",
+            Metric::Cer => "CER",
+        };
+        match (p.peer_error_rate, p.ratio) {
+            (Some(peer), Some(ratio)) => {
+                if p.kiosk_errors > p.peer_errors.unwrap_or(0) {
+                    s.extra_errors += p.kiosk_errors - p.peer_errors.unwrap_or(0);
+                    s.misses.push(format!(
+                        "{}: {metric} {:.3} > peer {peer:.3}",
+                        p.lang, p.kiosk_error_rate
+                    ));
+                }
+                if ratio > 0.6 {
+                    s.misses
+                        .push(format!("{}: time {ratio:.2}× peer > 0.6×", p.lang));
+                }
+                s.worst_ratio = Some(s.worst_ratio.map_or(ratio, |w: f64| w.max(ratio)));
+            }
+            _ => s.meets_target = None,
+        }
+        if s.meets_target.is_some() {
+            s.meets_target = Some(s.misses.is_empty());
+        }
+    }
+    out
 }
 
 /// Pools the scored rows per setting and language.
@@ -1138,7 +1266,16 @@ fn curve(rows: &[AsrRow]) -> Vec<CurvePoint> {
             });
             let peer_seconds: Option<f64> = scored.iter().map(|r| r.peer_seconds).sum();
             let ratio = peer_seconds.filter(|s| *s > 0.0).map(|p| kiosk_seconds / p);
+            let peer_times: Option<Vec<f64>> = scored.iter().map(|r| r.peer_seconds).collect();
             Some(CurvePoint {
+                kiosk_errors: kiosk.errors,
+                peer_errors: peer.map(|p| p.errors),
+                model: first.model.clone(),
+                window: first.window.clone(),
+                beam: first.beam,
+                flash_attn: first.flash_attn,
+                kiosk_median_seconds: median(scored.iter().map(|r| r.kiosk_seconds).collect()),
+                peer_median_seconds: peer_times.map(median),
                 metric: first.metric,
                 files: scored.len(),
                 kiosk_error_rate: kiosk.rate(),

@@ -18,6 +18,8 @@ pub fn load_configured(config: &Config) -> anyhow::Result<(ModelKind, WhisperEng
     let path = kind.ggml_path(&config.speech_models().hub())?;
     let options = EngineOptions {
         threads: config.speech.threads,
+        window: config.speech.window,
+        beam_size: config.speech.beam.max(1),
         ..EngineOptions::default()
     };
     Ok((kind, load(kind, &path, options)?))

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use kiosk_core::{Lang, Transcriber, Transcript, traits::BackendError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
     WhisperSysContext, WhisperSysState,
@@ -29,28 +29,95 @@ use crate::convert::ggml::{self, WeightType};
 use crate::filter::{self, DropReason, FilterOptions};
 use crate::{Error, Result};
 
-/// The shortest encoder window by default, chosen from `kiosk bench asr
-/// --windows clip,5,8,10,15,full` on the shared recordings (base, 1
-/// thread): a window hugging the clip misread Chinese (CER 5.9%, 0% from
-/// 8 s up) and Dutch words ("giftig" → "50"); 8 s was the smallest window
-/// at the best trimmed accuracy, while 15 s and the full 30 s cost 2–8×
-/// the time. Dutch reached the peer's WER only with the full window.
-pub const DEFAULT_MIN_WINDOW_MS: u32 = 8000;
+/// The encoder window: sized to the clip, the full 30 s, or sized to the
+/// clip but never under some seconds (the clip is then followed by that
+/// much of the silence whisper.cpp pads every clip with).
+///
+/// Whisper was trained on 30 s windows; the tighter the window around a
+/// short clip, the more it errs, and the full window costs most of a short
+/// request's time. `kiosk bench asr --windows` measures the curve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Window {
+    Clip,
+    Full,
+    /// Milliseconds.
+    AtLeast(u32),
+}
+
+impl Window {
+    /// The kiosk's window, chosen with [`DEFAULT_BEAM`] from `kiosk bench
+    /// asr --windows clip,8 --beams 1,5` beside faster-whisper (base, 1
+    /// thread): at 8 s with beam 5 the kiosk's WER/CER is at or under the
+    /// peer's in en, nl and zh (nl 8.3% vs 12.5%) at 0.69–0.76× its time;
+    /// every window with greedy decoding misread Dutch ("weinig geld" →
+    /// "reinegeld"; nl 20.8%), and beam 5 on a clip-sized window looped.
+    pub const DEFAULT: Window = Window::AtLeast(8000);
+}
+
+impl Default for Window {
+    fn default() -> Window {
+        Window::DEFAULT
+    }
+}
+
+impl std::str::FromStr for Window {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Window, String> {
+        match s.trim() {
+            "clip" => Ok(Window::Clip),
+            "full" | "30" | "30s" => Ok(Window::Full),
+            other => {
+                let secs: f64 = other.trim_end_matches('s').parse().map_err(|_| {
+                    format!("window {other:?}: expected clip, full or seconds such as 10")
+                })?;
+                if !(0.0..=30.0).contains(&secs) {
+                    return Err(format!("window {other:?}: seconds must be 0 to 30"));
+                }
+                Ok(Window::AtLeast((secs * 1000.0).round() as u32))
+            }
+        }
+    }
+}
+
+impl TryFrom<String> for Window {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<Window, String> {
+        s.parse()
+    }
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Window::Clip => f.write_str("clip"),
+            Window::Full => f.write_str("full"),
+            Window::AtLeast(ms) => write!(f, "{}s", f64::from(*ms) / 1000.0),
+        }
+    }
+}
+
+impl Serialize for Window {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The kiosk's beam width (see [`Window::DEFAULT`]).
+pub const DEFAULT_BEAM: usize = 5;
 
 /// How to run Whisper.
 #[derive(Debug, Clone, Copy)]
 pub struct EngineOptions {
     /// CPU threads for whisper.cpp.
     pub threads: usize,
-    /// Size the encoder to the clip instead of 30 s.
-    pub trim_audio_ctx: bool,
-    /// Encoder positions (20 ms each) added after the clip when trimming.
+    /// The encoder window.
+    pub window: Window,
+    /// Encoder positions (20 ms each) added after the clip when the window
+    /// is sized to it.
     pub audio_ctx_margin: usize,
-    /// When trimming, the encoder window is never shorter than this (ms):
-    /// a clip is padded with silence up to it. Whisper was trained on 30 s
-    /// windows; the tighter the window around a short clip, the more it
-    /// errs (`kiosk bench asr --window` measures the curve).
-    pub min_window_ms: u32,
     /// 1 = greedy decoding; more = beam search of that width.
     pub beam_size: usize,
     /// Retry at higher temperatures when a decode looks like a failure.
@@ -62,6 +129,8 @@ pub struct EngineOptions {
     pub flash_attn: bool,
     /// whisper.cpp's suppress_blank: no blank as the first token.
     pub suppress_blank: bool,
+    /// Decode with timestamp tokens, as Whisper was trained to.
+    pub timestamps: bool,
     pub filter: FilterOptions,
 }
 
@@ -69,13 +138,13 @@ impl Default for EngineOptions {
     fn default() -> EngineOptions {
         EngineOptions {
             threads: 2,
-            trim_audio_ctx: true,
+            window: Window::DEFAULT,
             audio_ctx_margin: 64,
-            min_window_ms: DEFAULT_MIN_WINDOW_MS,
-            beam_size: 1,
+            beam_size: DEFAULT_BEAM,
             temperature_fallback: false,
             flash_attn: false,
             suppress_blank: true,
+            timestamps: false,
             filter: FilterOptions::default(),
         }
     }
@@ -255,11 +324,18 @@ impl WhisperEngine {
 
     /// The encoder size for a clip of `n_samples` (0 = full).
     pub fn audio_ctx_for(&self, n_samples: usize) -> usize {
-        if !self.options.trim_audio_ctx {
-            return 0;
-        }
-        let positions = (n_samples.div_ceil(SAMPLES_PER_POSITION) + self.options.audio_ctx_margin)
-            .max(self.options.min_window_ms as usize / 20);
+        self.audio_ctx_with(n_samples, &self.options)
+    }
+
+    fn audio_ctx_with(&self, n_samples: usize, options: &EngineOptions) -> usize {
+        let min_ms = match options.window {
+            Window::Full => return 0,
+            Window::Clip => 0,
+            Window::AtLeast(ms) => ms,
+        };
+        let positions = (n_samples.div_ceil(SAMPLES_PER_POSITION) + options.audio_ctx_margin)
+            .max(min_ms as usize / 20);
+        // Flash attention is the context's, fixed when the model loaded.
         let step = if self.options.flash_attn { 256 } else { 32 };
         let rounded = positions.div_ceil(step) * step;
         if rounded >= self.n_audio_ctx {
@@ -272,6 +348,19 @@ impl WhisperEngine {
     /// Transcribes 16 kHz mono audio. `language` is a Whisper code (`en`,
     /// `nl`, `zh`...); `None` detects it (English-only models: English).
     pub fn transcribe(&self, pcm: &[f32], language: Option<&str>) -> Result<Transcription> {
+        self.transcribe_with(pcm, language, &self.options)
+    }
+
+    /// [`transcribe`](Self::transcribe) with other decoding options (window,
+    /// beam, threads...), so one loaded model can be measured under many
+    /// settings. Flash attention stays as loaded: it belongs to the model's
+    /// context, not to a call.
+    pub fn transcribe_with(
+        &self,
+        pcm: &[f32],
+        language: Option<&str>,
+        options: &EngineOptions,
+    ) -> Result<Transcription> {
         let started = Instant::now();
         let audio_seconds = pcm.len() as f64 / f64::from(SAMPLE_RATE);
         let language = self.check_language(language)?;
@@ -294,8 +383,8 @@ impl WhisperEngine {
         } else {
             pcm
         };
-        let audio_ctx = self.audio_ctx_for(pcm.len());
-        let threads = self.options.threads.max(1) as i32;
+        let audio_ctx = self.audio_ctx_with(pcm.len(), options);
+        let threads = options.threads.max(1) as i32;
         let mut slot = self
             .slot
             .lock()
@@ -304,9 +393,9 @@ impl WhisperEngine {
             prime(&mut slot.state, audio_ctx, threads)?;
             slot.audio_ctx = audio_ctx;
         }
-        let mut params = if self.options.beam_size > 1 {
+        let mut params = if options.beam_size > 1 {
             FullParams::new(SamplingStrategy::BeamSearch {
-                beam_size: self.options.beam_size as i32,
+                beam_size: options.beam_size as i32,
                 patience: -1.0,
             })
         } else {
@@ -315,11 +404,11 @@ impl WhisperEngine {
         params.set_n_threads(threads);
         params.set_language(language);
         params.set_audio_ctx(audio_ctx as i32);
-        params.set_no_timestamps(true);
+        params.set_no_timestamps(!options.timestamps);
         params.set_single_segment(true);
         params.set_no_context(true);
         params.set_suppress_nst(true);
-        params.set_suppress_blank(self.options.suppress_blank);
+        params.set_suppress_blank(options.suppress_blank);
         let prompt_tokens = prompt_for(&slot.prompts, language)
             .map(|p| p.tokens.clone())
             .unwrap_or_default();
@@ -330,7 +419,7 @@ impl WhisperEngine {
         params.set_print_realtime(false);
         params.set_print_special(false);
         params.set_print_timestamps(false);
-        params.set_temperature_inc(if self.options.temperature_fallback {
+        params.set_temperature_inc(if options.temperature_fallback {
             0.2
         } else {
             0.0
@@ -338,8 +427,8 @@ impl WhisperEngine {
         // A cap on tokens bounds the time a decoding loop can take: ten a
         // second is twice fast speech.
         params.set_max_tokens((16.0 + audio_seconds.max(1.0) * 10.0) as i32);
-        params.set_no_speech_thold(self.options.filter.max_no_speech_prob);
-        params.set_logprob_thold(self.options.filter.min_avg_logprob);
+        params.set_no_speech_thold(options.filter.max_no_speech_prob);
+        params.set_logprob_thold(options.filter.min_avg_logprob);
         slot.state.full(params, pcm).map_err(|e| {
             Error::Whisper(format!("transcribing {audio_seconds:.1} s of audio: {e}"))
         })?;
@@ -369,7 +458,7 @@ impl WhisperEngine {
             } else {
                 logprobs.iter().sum::<f32>() / logprobs.len() as f32
             };
-            let dropped = filter::judge(&text, no_speech_prob, avg_logprob, &self.options.filter);
+            let dropped = filter::judge(&text, no_speech_prob, avg_logprob, &options.filter);
             segments.push(Segment {
                 text,
                 no_speech_prob,

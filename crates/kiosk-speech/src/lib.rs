@@ -29,6 +29,6 @@ pub mod numbers;
 pub mod prompt;
 
 pub use capture::{CaptureError, CaptureOptions, EndReason, Recording, Utterance};
-pub use engine::{EngineOptions, Transcription, WhisperEngine};
+pub use engine::{EngineOptions, Transcription, WhisperEngine, Window};
 pub use error::{Error, Result};
 pub use models::{Hub, ModelKind};

@@ -14,7 +14,7 @@ use kiosk_core::{Lang, Transcriber};
 use kiosk_speech::audio::{self, SAMPLE_RATE};
 use kiosk_speech::capture::{CaptureOptions, EndReason, Recording, SourceFormat, WavSource};
 use kiosk_speech::convert::{self, ConvertOptions, ggml};
-use kiosk_speech::{EngineOptions, Hub, ModelKind, WhisperEngine};
+use kiosk_speech::{EngineOptions, Hub, ModelKind, WhisperEngine, Window};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -229,6 +229,40 @@ fn base_meets_the_quality_bounds() {
             bound * 100.0
         );
     }
+}
+
+#[test]
+fn the_window_sizes_the_encoder_per_call() {
+    // A 2.2 s Dutch clip that the clip-sized window misreads ("weinig geld"
+    // → "reinegeld") and Whisper's full 30 s window reads right.
+    let engine = &converted(ModelKind::Base).engine;
+    let pcm = clip("dutch_vl-tts_vl09647.wav");
+    let reference = "Dat kan met betrekkelijk weinig geld.";
+    let run = |window| {
+        let options = EngineOptions {
+            window,
+            ..*engine.options()
+        };
+        let t = engine
+            .transcribe_with(&pcm, Some("nl"), &options)
+            .expect("transcribes");
+        let errors = wer::score(Metric::Wer, reference, &t.text).errors;
+        println!("{window}: audio_ctx {} {:?}", t.audio_ctx, t.text);
+        (t.audio_ctx, errors)
+    };
+    let (clip_ctx, clip_errors) = run(Window::Clip);
+    let (eight_ctx, _) = run(Window::AtLeast(8000));
+    let (full_ctx, full_errors) = run(Window::Full);
+    // 20 ms an encoder position, rounded up to 32 positions.
+    assert!(
+        clip_ctx > 0 && clip_ctx < eight_ctx,
+        "{clip_ctx} {eight_ctx}"
+    );
+    assert_eq!(eight_ctx, 416);
+    assert_eq!(full_ctx, 0, "0 is whisper.cpp's full window");
+    assert!(full_errors <= clip_errors, "{full_errors} > {clip_errors}");
+    // The engine's own options are untouched by a call with others.
+    assert_eq!(engine.options().window, EngineOptions::default().window);
 }
 
 #[test]
