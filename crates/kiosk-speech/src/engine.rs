@@ -46,12 +46,13 @@ pub enum Window {
 }
 
 impl Window {
-    /// The kiosk's window, chosen with [`DEFAULT_BEAM`] from `kiosk bench
-    /// asr --windows clip,8 --beams 1,5` beside faster-whisper (base, 1
-    /// thread): at 8 s with beam 5 the kiosk's WER/CER is at or under the
-    /// peer's in en, nl and zh (nl 8.3% vs 12.5%) at 0.69–0.76× its time;
-    /// every window with greedy decoding misread Dutch ("weinig geld" →
-    /// "reinegeld"; nl 20.8%), and beam 5 on a clip-sized window looped.
+    /// The kiosk's window, measured with `kiosk bench asr --windows clip,8
+    /// --beams 1,5` beside faster-whisper (base, 1 thread): greedy at 8 s
+    /// matches the peer in en and zh and misreads Dutch ("weinig geld" →
+    /// "reinegeld"; nl 20.8% vs 12.5%) at 0.51–0.60× its time. Beam 5 at
+    /// 8 s reads Dutch better (8.3%) at 0.69–0.76×, but tiny.en then says a
+    /// short clip twice ("Add apples to my shopping list. Add apples to my
+    /// shopping list."), so [`DEFAULT_BEAM`] stays greedy.
     pub const DEFAULT: Window = Window::AtLeast(8000);
 }
 
@@ -105,8 +106,8 @@ impl Serialize for Window {
     }
 }
 
-/// The kiosk's beam width (see [`Window::DEFAULT`]).
-pub const DEFAULT_BEAM: usize = 5;
+/// The kiosk's beam width: greedy (see [`Window::DEFAULT`]).
+pub const DEFAULT_BEAM: usize = 1;
 
 /// How to run Whisper.
 #[derive(Debug, Clone, Copy)]
